@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The whole suite: static checks (types, lint, generated files in sync), then every test file on Node 24.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/node_modules/.bin:$PATH"
+echo "== typecheck"; tsc -p tsconfig.json
+echo "== lint"; eslint --max-warnings=0 .
+echo "== generated files"; node scripts/gen-crds.ts --check
+echo "== tests"
+node scripts/run-tests.ts "$@"
