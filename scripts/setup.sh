@@ -9,8 +9,9 @@ APT_PACKAGES=(
   iproute2 iptables nftables ethtool conntrack     # namespaces, NAT rule sets
   iputils-ping netcat-openbsd tcpdump              # traffic checks in tests
   containernetworking-plugins                      # real CNI plugins (macvlan, ...)
-  kubernetes-client                                # a real kubectl for end-to-end tests
 )
+# A real kubectl for the end-to-end tests: Debian's, unless the machine already has one (some images ship kubectl 1.3x).
+command -v kubectl >/dev/null 2>&1 || APT_PACKAGES+=(kubernetes-client)
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
@@ -25,7 +26,7 @@ if ((${#missing[@]})); then
   ((had_policy)) || { printf '#!/bin/sh\nexit 101\n' >"$policy"; chmod +x "$policy"; }
   trap '((had_policy)) || rm -f "$policy"' EXIT
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/tmp/kovn-apt.log 2>&1 || { tail -n 40 /tmp/kovn-apt.log >&2; exit 1; }
 fi
 
 stamp=node_modules/.kovn-setup
