@@ -2,13 +2,50 @@
  * The kubeovn.io/v1 resource types and their admission, as one list that the API server, the CRD generator,
  * the controller and `kovn validate` all read.
  */
-import type { KindAdmission, ResourceType } from './types.ts';
+import type { KindAdmission, KubeObject, ResourceType } from './types.ts';
+import { vpcAdmission, vpcType } from './kinds/vpc.ts';
+import { subnetAdmission, subnetType } from './kinds/subnet.ts';
+import { vpcNatGatewayAdmission, vpcNatGatewayType } from './kinds/vpc-nat-gateway.ts';
+import { iptablesEipAdmission, iptablesEipType } from './kinds/iptables-eip.ts';
+import { dnatAdmission, dnatType, fipAdmission, fipType, snatAdmission, snatType } from './kinds/nat-rules.ts';
+import { vpcDnsAdmission, vpcDnsType } from './kinds/vpc-dns.ts';
+import { switchLbRuleAdmission, switchLbRuleType } from './kinds/switch-lb-rule.ts';
+import { ipAdmission, ipType } from './kinds/ip.ts';
+import { configMapAdmission } from './kinds/configmaps.ts';
+import { podAdmission } from './kinds/pod.ts';
 
-export const kubeovnResourceTypes: readonly ResourceType[] = [];
+export const kubeovnResourceTypes: readonly ResourceType[] = [
+  vpcType,
+  subnetType,
+  vpcNatGatewayType,
+  iptablesEipType,
+  dnatType,
+  snatType,
+  fipType,
+  vpcDnsType,
+  switchLbRuleType,
+  ipType,
+];
 
-const admissions = new Map<string, KindAdmission>();
+const admissions = new Map<string, KindAdmission<KubeObject>>([
+  ['Vpc', vpcAdmission as KindAdmission<KubeObject>],
+  ['Subnet', subnetAdmission as KindAdmission<KubeObject>],
+  ['VpcNatGateway', vpcNatGatewayAdmission as KindAdmission<KubeObject>],
+  ['IptablesEIP', iptablesEipAdmission as KindAdmission<KubeObject>],
+  ['IptablesDnatRule', dnatAdmission as KindAdmission<KubeObject>],
+  ['IptablesSnatRule', snatAdmission as KindAdmission<KubeObject>],
+  ['IptablesFIPRule', fipAdmission as KindAdmission<KubeObject>],
+  ['VpcDns', vpcDnsAdmission as KindAdmission<KubeObject>],
+  ['SwitchLBRule', switchLbRuleAdmission as KindAdmission<KubeObject>],
+  ['IP', ipAdmission as KindAdmission<KubeObject>],
+  ['ConfigMap', configMapAdmission],
+  ['Pod', podAdmission],
+]);
 
 /** Admission for a kind (kubeovn.io kinds, and core kinds with kovn-specific rules such as ConfigMap), if any. */
 export function admissionFor(kind: string): KindAdmission | undefined {
   return admissions.get(kind);
 }
+
+/** The kubeovn.io type of a kind, if it is one of ours. */
+export const kubeovnTypeOf = (kind: string): ResourceType | undefined => kubeovnResourceTypes.find((t) => t.kind === kind);

@@ -97,6 +97,11 @@ export interface FieldIssue {
 export interface ClusterView {
   get(kind: string, name: string, namespace?: string): KubeObject | undefined;
   list(kind: string, namespace?: string): KubeObject[];
+  /**
+   * True when the view holds only some of the cluster's objects (offline `kovn validate` over a few files):
+   * then the absence of an object proves nothing, and rules that need an object to exist are skipped.
+   */
+  partial?: boolean;
 }
 
 export interface AdmissionRequest<T extends KubeObject = KubeObject> {

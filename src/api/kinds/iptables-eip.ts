@@ -1,0 +1,94 @@
+/** IptablesEIP (`iptables-eips`, short name `eip`): an external address of a NAT gateway. */
+import { Type, type Static } from '@sinclair/typebox';
+import { Bool, FreeForm, Opt, Str, resourceSchema } from '../schema/common.ts';
+import { column, kubeovnType, type Typed } from '../kind.ts';
+import { forbidden, invalid, required } from '../issues.ts';
+import { DEFAULT_EXTERNAL_NETWORK } from '../constants.ts';
+import { cidrContains, parseIp } from '../../net/ip.ts';
+import type { ClusterView, FieldIssue, KindAdmission } from '../types.ts';
+import { immutable } from './immutable.ts';
+import { mustExist, natFeatureIssues } from './nat-config.ts';
+import type { Subnet } from './subnet-schema.ts';
+import { parseCidrBlock } from './subnet-defaults.ts';
+import { NAT_RULE_KINDS, rulesUsingEip } from './nat-usage.ts';
+
+export const IptablesEipSpec = Type.Object({
+  natGwDp: Str('The VpcNatGateway holding this EIP'),
+  v4ip: Opt(Str('A fixed IPv4 address in the external subnet; allocated when empty')),
+  v6ip: Opt(Str('IPv6 address (stored, unused: NAT is IPv4 only)')),
+  macAddress: Opt(Str('MAC address allocated with the EIP')),
+  externalSubnet: Opt(Str('External subnet of the address (default ovn-vpc-external-network)')),
+  qosPolicy: Opt(Str()),
+  namespace: Opt(Str('Namespace of the gateway pod')),
+});
+
+export const IptablesEipStatus = Type.Object({
+  ready: Opt(Bool()),
+  ip: Opt(Str('The IPv4 address in use')),
+  nat: Opt(Str('Rule kinds using this EIP, ordered dnat,fip,snat')),
+  redo: Opt(Str()),
+  qosPolicy: Opt(Str()),
+  conditions: Opt(Type.Array(FreeForm())),
+});
+
+export type IptablesEipSpec = Static<typeof IptablesEipSpec>;
+export type IptablesEip = Typed<IptablesEipSpec, Static<typeof IptablesEipStatus>>;
+
+export const iptablesEipType = kubeovnType(
+  { kind: 'IptablesEIP', plural: 'iptables-eips', singular: 'iptables-eip', shortNames: ['eip'] },
+  [
+    column('Namespace', 'string', '.spec.namespace', { priority: 1 }),
+    column('ExternalSubnet', 'string', '.spec.externalSubnet'),
+    column('IP', 'string', '.status.ip'),
+    column('Mac', 'string', '.spec.macAddress'),
+    column('Nat', 'string', '.status.nat'),
+    column('NatGwDp', 'string', '.spec.natGwDp'),
+    column('Ready', 'boolean', '.status.ready'),
+  ],
+  resourceSchema('An elastic IP of a VPC NAT gateway', IptablesEipSpec, IptablesEipStatus),
+);
+
+function validateAddresses(eip: IptablesEip, view: ClusterView): FieldIssue[] {
+  const spec = eip.spec;
+  const subnetName = spec?.externalSubnet || DEFAULT_EXTERNAL_NETWORK;
+  const issues = mustExist(view, 'Subnet', subnetName, 'spec.externalSubnet');
+  const subnet = view.get('Subnet', subnetName) as Subnet | undefined;
+  const cidrs = parseCidrBlock(subnet?.spec?.cidrBlock) ?? [];
+  for (const [field, family] of [['v4ip', 4], ['v6ip', 6]] as const) {
+    const value = spec?.[field];
+    if (!value) continue;
+    const ip = parseIp(value);
+    if (!ip || ip.family !== family) {
+      issues.push(invalid(`spec.${field}`, value, `not a valid IPv${family} address${value !== value.toLowerCase() ? ' (must be lower case)' : ''}`));
+    } else if (subnet && !cidrs.some((c) => cidrContains(c, ip))) {
+      issues.push(invalid(`spec.${field}`, value, `not in the range of subnet ${subnetName} (cidr ${subnet.spec?.cidrBlock ?? ''})`));
+    }
+  }
+  return issues;
+}
+
+export const iptablesEipAdmission: KindAdmission<IptablesEip> = {
+  validate({ operation, object, oldObject, view }) {
+    if (operation === 'DELETE') {
+      if (!oldObject) return [];
+      const users = NAT_RULE_KINDS.flatMap((kind) => rulesUsingEip(view, kind, oldObject.metadata.name ?? ''));
+      if (!users.length) return [];
+      const names = users.map((r) => `${r.kind}/${r.metadata.name ?? ''}`).join(', ');
+      return [forbidden('metadata.name', `eip ${oldObject.metadata.name ?? ''} is still in use by ${names}; delete those rules first`)];
+    }
+    if (!object) return [];
+    const issues = [...natFeatureIssues(view)];
+    if (!object.spec?.natGwDp) issues.push(required('spec.natGwDp', 'the NAT gateway (natGwDp) cannot be empty'));
+    issues.push(...validateAddresses(object, view));
+    if (operation === 'UPDATE' && oldObject) {
+      if (oldObject.spec?.natGwDp) issues.push(...immutable('spec.natGwDp', oldObject.spec.natGwDp, object.spec?.natGwDp));
+      if (oldObject.status?.ready) {
+        const hint = 'the EIP is ready; create a new EIP instead';
+        for (const field of ['v4ip', 'v6ip', 'macAddress', 'externalSubnet'] as const) {
+          issues.push(...immutable(`spec.${field}`, oldObject.spec?.[field], object.spec?.[field], hint));
+        }
+      }
+    }
+    return issues;
+  },
+};

@@ -1,0 +1,17 @@
+/** Subnet admission: defaults as Kube-OVN writes them back, then validation. */
+import type { KindAdmission } from '../types.ts';
+import { defaultSubnet } from './subnet-defaults.ts';
+import type { Subnet } from './subnet-schema.ts';
+import { validateSubnetAgainstCluster, validateSubnetDelete, validateSubnetSpec } from './subnet-validate.ts';
+
+export * from './subnet-schema.ts';
+
+export const subnetAdmission: KindAdmission<Subnet> = {
+  default: defaultSubnet,
+  validate({ operation, object, oldObject, view }) {
+    if (operation === 'DELETE') return oldObject ? validateSubnetDelete(oldObject, view) : [];
+    if (!object) return [];
+    const own = validateSubnetSpec(object);
+    return [...own, ...validateSubnetAgainstCluster(operation, object, oldObject, view)];
+  },
+};

@@ -1,0 +1,171 @@
+/**
+ * Vpc (`vpcs`, short name `vpc`): a tenant network, realised as its own OVN logical router.
+ * Schema, defaults (static route policy `policyDst`, nextHopIP blanked for non-reroute policies) and validation.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import { Bool, Conditions, FreeForm, Int, LabelSelector, Opt, Str, StrList, resourceSchema } from '../schema/common.ts';
+import { ageColumn, clone, column, kubeovnType, type Typed } from '../kind.ts';
+import { forbidden, invalid, notSupported } from '../issues.ts';
+import { DEFAULT_VPC } from '../constants.ts';
+import { parseCidr, parseCidrOrIp, parseIp } from '../../net/ip.ts';
+import type { FieldIssue, KindAdmission } from '../types.ts';
+import { immutable } from './immutable.ts';
+
+export const ROUTE_POLICIES = ['policyDst', 'policySrc'] as const;
+export const POLICY_ACTIONS = ['allow', 'drop', 'reroute'] as const;
+
+const StaticRoute = Type.Object({
+  policy: Opt(Str('policyDst (default) or policySrc')),
+  cidr: Str('Destination (policyDst) or source (policySrc) CIDR, or a bare IP'),
+  nextHopIP: Str('Next hop IP address'),
+  ecmpMode: Opt(Str('ECMP mode of routes the controller adds itself')),
+  bfdId: Opt(Str('UUID of an OVN BFD row')),
+  routeTable: Opt(Str('Route table name; empty is the main table')),
+});
+
+const PolicyRoute = Type.Object({
+  priority: Opt(Int('Priority of the policy route (0-32767)', { minimum: 0, maximum: 32767 })),
+  match: Opt(Str('OVN match expression')),
+  action: Opt(Str('allow, drop or reroute')),
+  nextHopIP: Opt(Str('Next hop(s) for reroute; a comma-separated list is an ECMP group')),
+});
+
+export const VpcSpec = Type.Object({
+  defaultSubnet: Opt(Str('The subnet namespaces of this VPC use by default')),
+  namespaces: Opt(StrList('Namespaces that may use this VPC')),
+  staticRoutes: Opt(Type.Array(StaticRoute, { description: 'Static routes of the VPC router' })),
+  policyRoutes: Opt(Type.Array(PolicyRoute, { description: 'Policy routes of the VPC router' })),
+  vpcPeerings: Opt(
+    Type.Array(
+      Type.Object({
+        remoteVpc: Opt(Str('The peer VPC')),
+        localConnectIP: Opt(Str('Local address of the peering link, as a CIDR')),
+      }),
+    ),
+  ),
+  enableExternal: Opt(Bool('Connect the router to the OVN external switch')),
+  extraExternalSubnets: Opt(StrList('Extra external subnets (immutable after creation)')),
+  enableBfd: Opt(Bool('Enable BFD for external routes')),
+  bfdPort: Opt(
+    Type.Object({
+      enabled: Opt(Bool('Enable the BFD port')),
+      ip: Opt(Str('IP address(es) of the BFD port')),
+      nodeSelector: Opt(LabelSelector),
+    }),
+  ),
+  dynamicRouting: Opt(FreeForm('OVN dynamic routing configuration')),
+});
+
+export const VpcStatus = Type.Object({
+  conditions: Opt(Conditions),
+  standby: Opt(Bool()),
+  default: Opt(Bool()),
+  defaultLogicalSwitch: Opt(Str()),
+  router: Opt(Str()),
+  tcpLoadBalancer: Opt(Str()),
+  udpLoadBalancer: Opt(Str()),
+  sctpLoadBalancer: Opt(Str()),
+  tcpSessionLoadBalancer: Opt(Str()),
+  udpSessionLoadBalancer: Opt(Str()),
+  sctpSessionLoadBalancer: Opt(Str()),
+  subnets: Opt(StrList()),
+  vpcPeerings: Opt(StrList()),
+  enableExternal: Opt(Bool()),
+  extraExternalSubnets: Opt(StrList()),
+  enableBfd: Opt(Bool()),
+  bfdPort: Opt(Type.Object({ name: Opt(Str()), ip: Opt(Str()), nodes: Opt(StrList()) })),
+});
+
+export type VpcSpec = Static<typeof VpcSpec>;
+export type VpcStatus = Static<typeof VpcStatus>;
+export type Vpc = Typed<VpcSpec, VpcStatus>;
+
+export const vpcType = kubeovnType(
+  { kind: 'Vpc', plural: 'vpcs', singular: 'vpc', shortNames: ['vpc'] },
+  [
+    column('EnableExternal', 'boolean', '.status.enableExternal'),
+    column('EnableBfd', 'boolean', '.status.enableBfd'),
+    column('Standby', 'boolean', '.status.standby'),
+    column('Subnets', 'string', '.status.subnets'),
+    column('ExtraExternalSubnets', 'string', '.status.extraExternalSubnets'),
+    column('Namespaces', 'string', '.spec.namespaces'),
+    column('DefaultSubnet', 'string', '.status.defaultLogicalSwitch'),
+    ageColumn(),
+  ],
+  resourceSchema('A VPC: a tenant network with its own OVN logical router', VpcSpec, VpcStatus),
+);
+
+function defaultVpc(vpc: Vpc): Vpc {
+  const out = clone(vpc);
+  for (const route of out.spec?.staticRoutes ?? []) route.policy ||= 'policyDst';
+  for (const policy of out.spec?.policyRoutes ?? []) {
+    if (policy.action !== 'reroute' && policy.nextHopIP !== undefined) delete policy.nextHopIP;
+  }
+  return out;
+}
+
+export function validateVpcSpec(spec: VpcSpec | undefined): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  (spec?.staticRoutes ?? []).forEach((route, i) => {
+    const at = `spec.staticRoutes[${i}]`;
+    if (route.policy && !(ROUTE_POLICIES as readonly string[]).includes(route.policy)) {
+      issues.push(notSupported(`${at}.policy`, route.policy, ROUTE_POLICIES));
+    }
+    if (!parseCidrOrIp(route.cidr)) {
+      const what = route.cidr.includes('/') ? 'CIDR' : 'IP address';
+      issues.push(invalid(`${at}.cidr`, route.cidr, `not a valid ${what}`));
+    }
+    if (!parseIp(route.nextHopIP)) issues.push(invalid(`${at}.nextHopIP`, route.nextHopIP, 'not a valid IP address'));
+    const cidr = parseCidrOrIp(route.cidr);
+    const hop = parseIp(route.nextHopIP);
+    if (cidr && hop && cidr.family !== hop.family) {
+      issues.push(invalid(`${at}.nextHopIP`, route.nextHopIP, `IP family differs from cidr ${route.cidr}`));
+    }
+  });
+  (spec?.policyRoutes ?? []).forEach((policy, i) => {
+    const at = `spec.policyRoutes[${i}]`;
+    if (!policy.action || !(POLICY_ACTIONS as readonly string[]).includes(policy.action)) {
+      issues.push(notSupported(`${at}.action`, policy.action ?? '', POLICY_ACTIONS));
+    }
+    if (!policy.match?.trim()) issues.push(invalid(`${at}.match`, policy.match ?? '', 'a match expression is required'));
+    if (policy.action === 'reroute') {
+      const hops = (policy.nextHopIP ?? '').split(',').map((h) => h.trim());
+      if (!policy.nextHopIP || hops.some((h) => !parseIp(h))) {
+        issues.push(invalid(`${at}.nextHopIP`, policy.nextHopIP ?? '', 'reroute needs one or more comma-separated next hop IPs'));
+      }
+    }
+  });
+  (spec?.vpcPeerings ?? []).forEach((peering, i) => {
+    const at = `spec.vpcPeerings[${i}]`;
+    if (!peering.remoteVpc) issues.push(invalid(`${at}.remoteVpc`, '', 'the peer VPC name is required'));
+    if (!peering.localConnectIP || !parseCidr(peering.localConnectIP)) {
+      issues.push(invalid(`${at}.localConnectIP`, peering.localConnectIP ?? '', 'not a valid CIDR'));
+    }
+  });
+  return issues;
+}
+
+export const vpcAdmission: KindAdmission<Vpc> = {
+  default: defaultVpc,
+  validate({ operation, object, oldObject, view }) {
+    if (operation === 'DELETE') {
+      const subnets = oldObject?.status?.subnets ?? [];
+      const name = oldObject?.metadata.name ?? '';
+      const live = view.list('Subnet').filter((s) => (s.spec as { vpc?: string } | undefined)?.vpc === name);
+      const names = [...new Set([...subnets, ...live.map((s) => s.metadata.name ?? '')])].sort();
+      if (names.length) {
+        return [forbidden('metadata.name', `can't delete vpc ${name} while it has subnets: ${names.join(', ')}; delete them first`)];
+      }
+      return [];
+    }
+    const issues = validateVpcSpec(object?.spec);
+    const name = object?.metadata.name ?? '';
+    if (operation === 'CREATE' && view.get('Subnet', name)) {
+      issues.push(invalid('metadata.name', name, `a Subnet named ${name} exists; a vpc and a subnet cannot have the same name`));
+    }
+    if (operation === 'UPDATE' && name !== DEFAULT_VPC) {
+      issues.push(...immutable('spec.extraExternalSubnets', oldObject?.spec?.extraExternalSubnets, object?.spec?.extraExternalSubnets));
+    }
+    return issues;
+  },
+};
