@@ -1,0 +1,47 @@
+/** Renders a ResourceType as an apiextensions.k8s.io/v1 CustomResourceDefinition (what `deploy/crds/` holds). */
+import type { ResourceType } from './types.ts';
+
+/** The schema as plain JSON: TypeBox's symbols dropped, empty `properties` removed. */
+export function plainSchema(schema: unknown): unknown {
+  return JSON.parse(JSON.stringify(schema), (key, value: unknown) => {
+    if (value && typeof value === 'object' && !Array.isArray(value)) {
+      const record = value as Record<string, unknown>;
+      const props = record['properties'];
+      if (props && typeof props === 'object' && Object.keys(props).length === 0) {
+        const { properties: _dropped, ...rest } = record;
+        return rest;
+      }
+    }
+    return value;
+  }) as unknown;
+}
+
+export function crdFor(type: ResourceType): Record<string, unknown> {
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: `${type.plural}.${type.group}` },
+    spec: {
+      group: type.group,
+      names: {
+        kind: type.kind,
+        listKind: type.listKind,
+        plural: type.plural,
+        singular: type.singular,
+        shortNames: [...type.shortNames],
+        categories: [...type.categories],
+      },
+      scope: type.namespaced ? 'Namespaced' : 'Cluster',
+      versions: [
+        {
+          name: type.version,
+          served: true,
+          storage: true,
+          ...(type.subresources.status ? { subresources: { status: {} } } : {}),
+          additionalPrinterColumns: type.printerColumns.map((c) => ({ ...c })),
+          schema: { openAPIV3Schema: plainSchema(type.schema) },
+        },
+      ],
+    },
+  };
+}

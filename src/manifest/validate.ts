@@ -1,0 +1,65 @@
+/**
+ * Offline validation of a set of manifests (`kovn validate`): every document goes through the same admission
+ * as the API server, against a partial view made of the other documents, so every rule the given files alone can
+ * decide is decided (two subnets of one VPC overlapping, a subnet's namespaces outside its VPC's, a DNAT port
+ * clash...), and rules that need objects absent from the files are skipped.
+ */
+import { admit } from '../api/admission.ts';
+import { admissionFor } from '../api/registry.ts';
+import { formatIssue } from '../api/issues.ts';
+import type { ClusterView, KubeObject } from '../api/types.ts';
+import type { ManifestDocument, ManifestError } from './load.ts';
+
+export interface ValidationProblem {
+  file: string;
+  line: number;
+  object: string;
+  message: string;
+}
+
+const keyOf = (o: KubeObject) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
+
+function partialView(objects: readonly KubeObject[], self: KubeObject): ClusterView {
+  const others = objects.filter((o) => keyOf(o) !== keyOf(self));
+  return {
+    partial: true,
+    get: (kind, name, namespace) =>
+      others.find((o) => o.kind === kind && o.metadata.name === name && (namespace === undefined || (o.metadata.namespace ?? 'default') === namespace)),
+    list: (kind, namespace) =>
+      others.filter((o) => o.kind === kind && (namespace === undefined || (o.metadata.namespace ?? 'default') === namespace)),
+  };
+}
+
+export function validateDocuments(documents: readonly ManifestDocument[], loadErrors: readonly ManifestError[] = []): ValidationProblem[] {
+  const problems: ValidationProblem[] = loadErrors.map((e) => ({ file: e.file, line: e.line, object: `document ${e.index}`, message: e.message }));
+  // Defaults first, so that rules see what the API server would store (e.g. a Subnet's vpc: ovn-cluster).
+  const defaulted = documents.map((doc) => {
+    const admission = admissionFor(doc.object.kind);
+    const view = partialView([], doc.object);
+    try {
+      return admission?.default ? admission.default(doc.object, view) : doc.object;
+    } catch {
+      return doc.object;
+    }
+  });
+  // A later document for the same object is an update of the earlier one, as `kubectl apply` would make it.
+  const previous = new Map<string, KubeObject>();
+  documents.forEach((doc, i) => {
+    const object = defaulted[i]!;
+    const label = `${object.kind}/${object.metadata.name ?? object.metadata.generateName ?? ''}`;
+    const before = previous.get(keyOf(object));
+    previous.set(keyOf(object), object);
+    const view = partialView(defaulted, object);
+    const request = before
+      ? { operation: 'UPDATE' as const, object: doc.object, oldObject: before, view }
+      : { operation: 'CREATE' as const, object: doc.object, view };
+    const outcome = admit(request, { strictFields: true });
+    if (outcome.allowed) return;
+    for (const issue of outcome.issues) {
+      problems.push({ file: doc.file, line: doc.lineOf(issue.field), object: label, message: formatIssue(issue) });
+    }
+  });
+  return problems;
+}
+
+export const formatProblem = (p: ValidationProblem): string => `${p.file}:${p.line} ${p.object} ${p.message}`;
