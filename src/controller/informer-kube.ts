@@ -1,0 +1,209 @@
+/**
+ * An informer over a Kubernetes API (a real cluster or kovn's embedded server): a reflector that lists (in pages),
+ * then watches from the list's resourceVersion, keeping an `InformerCache` current. A watch that ends is resumed from
+ * the last seen resourceVersion; 410 Gone (as an HTTP status or an ERROR event) forces a fresh list, whose difference
+ * from the cache is delivered as events; other failures are reported and retried with exponential backoff
+ * (1 s to 30 s, client-node's reconnect delays) on the injected clock.
+ */
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeObject } from '../api/types.ts';
+import { systemClock, type Clock } from '../util/clock.ts';
+import { ExponentialBackoff, type BackoffOptions } from './queue/backoff.ts';
+import { InformerCache, type HandlerErrorSink, type Informer, type ObjectHandler, type UpdateHandler } from './informer.ts';
+import { KubeApiError, getJson, isGone, watchStream, type WatchEvent } from './informer-http.ts';
+
+/** Where a kind is served. `group: ''` is the core group (`/api/v1`). */
+export interface ResourceRef {
+  group: string;
+  version: string;
+  plural: string;
+  kind: string;
+}
+
+export interface KubeInformerOptions {
+  kubeConfig: KubeConfig;
+  resource: ResourceRef;
+  /** Watch one namespace only; default all. */
+  namespace?: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+  clock?: Clock;
+  /** Reconnect backoff; default 1 s to 30 s. */
+  backoff?: BackoffOptions;
+  /** List page size; default 500. */
+  pageSize?: number;
+  /** Server-side watch timeout, after which the watch is resumed; default 300 s. */
+  watchTimeoutSeconds?: number;
+  /** Failures to list or watch (each one is retried). */
+  onError?: (err: unknown) => void;
+  onHandlerError?: HandlerErrorSink;
+}
+
+interface ListDocument {
+  metadata?: { resourceVersion?: string; continue?: string };
+  items?: KubeObject[];
+}
+
+/** Path of a resource collection, e.g. `/apis/kubeovn.io/v1/vpcs` or `/api/v1/namespaces/ns/pods`. */
+export function collectionPath(resource: ResourceRef, namespace?: string): string {
+  const base = resource.group === '' ? `/api/${resource.version}` : `/apis/${resource.group}/${resource.version}`;
+  return `${base}${namespace === undefined ? '' : `/namespaces/${namespace}`}/${resource.plural}`;
+}
+
+const BACKOFF_KEY = 'reflector';
+const SHORT_WATCH_MS = 1_000;
+
+export class KubeInformer<T extends KubeObject = KubeObject> implements Informer<T> {
+  readonly kind: string;
+  readonly #o: KubeInformerOptions;
+  readonly #clock: Clock;
+  readonly #path: string;
+  readonly #cache: InformerCache<T>;
+  readonly #backoff: ExponentialBackoff;
+  #resourceVersion = '';
+  #synced = false;
+  #stop = new AbortController();
+  #loop: Promise<void> | undefined;
+  #syncWaiters: { resolve: () => void; reject: (err: Error) => void }[] = [];
+
+  constructor(options: KubeInformerOptions) {
+    this.#o = options;
+    this.kind = options.resource.kind;
+    this.#clock = options.clock ?? systemClock;
+    this.#path = collectionPath(options.resource, options.namespace);
+    this.#cache = new InformerCache<T>(options.onHandlerError);
+    this.#backoff = new ExponentialBackoff(options.backoff ?? { baseMs: 1_000, maxMs: 30_000 });
+  }
+
+  start(): Promise<void> {
+    if (this.#synced) return Promise.resolve();
+    const synced = new Promise<void>((resolve, reject) => this.#syncWaiters.push({ resolve, reject }));
+    if (!this.#loop) {
+      this.#stop = new AbortController();
+      this.#loop = this.#run();
+    }
+    return synced;
+  }
+  hasSynced(): boolean {
+    return this.#synced;
+  }
+  /** The resourceVersion the next watch resumes from ('' = a list is due). */
+  get resourceVersion(): string {
+    return this.#resourceVersion;
+  }
+  async stop(): Promise<void> {
+    this.#stop.abort();
+    await this.#loop;
+    this.#loop = undefined;
+    for (const w of this.#syncWaiters.splice(0)) w.reject(new Error(`informer for ${this.kind} stopped before it synced`));
+  }
+  list(namespace?: string): T[] {
+    return this.#cache.list(namespace);
+  }
+  get(name: string, namespace?: string): T | undefined {
+    return this.#cache.get(name, namespace);
+  }
+  on(event: 'add' | 'delete', handler: ObjectHandler<T>): void;
+  on(event: 'update', handler: UpdateHandler<T>): void;
+  on(event: 'add' | 'update' | 'delete', handler: UpdateHandler<T>): void {
+    this.#cache.on(event, handler);
+  }
+
+  async #run(): Promise<void> {
+    const signal = this.#stop.signal;
+    while (!signal.aborted) {
+      try {
+        if (this.#resourceVersion === '') await this.#relist(signal);
+        const started = this.#clock.now();
+        const events = await this.#watch(signal);
+        if (events === 0 && this.#clock.now() - started < SHORT_WATCH_MS && !signal.aborted) {
+          throw new Error(`watch ${this.#path} ended at once without events`);
+        }
+        this.#backoff.forget(BACKOFF_KEY);
+      } catch (err) {
+        if (signal.aborted) break;
+        if (isGone(err)) {
+          this.#resourceVersion = '';
+          continue;
+        }
+        this.#o.onError?.(err);
+        await this.#clock.sleep(this.#backoff.next(BACKOFF_KEY), signal).catch(() => {});
+      }
+    }
+  }
+
+  async #relist(signal: AbortSignal): Promise<void> {
+    const items: T[] = [];
+    let continueToken: string | undefined;
+    let resourceVersion = '';
+    do {
+      const page = await getJson<ListDocument>(
+        this.#o.kubeConfig,
+        this.#path,
+        {
+          limit: this.#o.pageSize ?? 500,
+          continue: continueToken,
+          labelSelector: this.#o.labelSelector,
+          fieldSelector: this.#o.fieldSelector,
+        },
+        signal,
+      );
+      for (const item of page.items ?? []) items.push(this.#withTypeMeta(item as T));
+      resourceVersion = page.metadata?.resourceVersion ?? '';
+      continueToken = page.metadata?.continue || undefined;
+    } while (continueToken !== undefined);
+    if (signal.aborted) return;
+    this.#cache.replace(items);
+    this.#resourceVersion = resourceVersion;
+    if (!this.#synced) {
+      this.#synced = true;
+      for (const w of this.#syncWaiters.splice(0)) w.resolve();
+    }
+  }
+
+  /** Watches until the stream ends; returns the number of events seen. */
+  async #watch(signal: AbortSignal): Promise<number> {
+    const timeoutSeconds = this.#o.watchTimeoutSeconds ?? 300;
+    let events = 0;
+    await watchStream(
+      this.#o.kubeConfig,
+      this.#path,
+      {
+        resourceVersion: this.#resourceVersion,
+        allowWatchBookmarks: true,
+        timeoutSeconds,
+        labelSelector: this.#o.labelSelector,
+        fieldSelector: this.#o.fieldSelector,
+      },
+      {
+        clock: this.#clock,
+        signal,
+        idleTimeoutMs: (timeoutSeconds + 30) * 1_000,
+        onEvent: (event) => {
+          events++;
+          this.#apply(event);
+        },
+      },
+    );
+    return events;
+  }
+
+  #apply(event: WatchEvent): void {
+    if (event.type === 'ERROR') {
+      const status = event.object as { code?: number; reason?: string; message?: string };
+      throw new KubeApiError(`watch ${this.#path}`, status.code ?? 500, status);
+    }
+    const obj = event.object as unknown as T;
+    if (event.type === 'ADDED' || event.type === 'MODIFIED') this.#cache.upsert(this.#withTypeMeta(obj));
+    else if (event.type === 'DELETED') this.#cache.remove(this.#withTypeMeta(obj));
+    const rv = obj.metadata?.resourceVersion;
+    if (rv) this.#resourceVersion = rv;
+  }
+
+  /** List items come without apiVersion/kind; fill them in so cached objects are complete. */
+  #withTypeMeta(obj: T): T {
+    if (obj.kind && obj.apiVersion) return obj;
+    const { group, version } = this.#o.resource;
+    return { ...obj, apiVersion: group === '' ? version : `${group}/${version}`, kind: this.kind };
+  }
+}

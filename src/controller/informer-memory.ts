@@ -1,0 +1,72 @@
+/**
+ * An informer whose cache a test fills by hand: `set`, `delete` and `replace` change the cache and fire the same
+ * events a list+watch would, synchronously. For unit tests of reconcilers and of the manager; it is a cache, not an
+ * API server stand-in. Objects are deep-copied and frozen on the way in, so a reconciler that mutates the cache fails.
+ */
+import type { KubeObject } from '../api/types.ts';
+import { InformerCache, type HandlerErrorSink, type Informer, type ObjectHandler, type UpdateHandler } from './informer.ts';
+
+export interface InMemoryInformerOptions<T extends KubeObject> {
+  kind: string;
+  objects?: readonly T[];
+  onHandlerError?: HandlerErrorSink;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+export class InMemoryInformer<T extends KubeObject = KubeObject> implements Informer<T> {
+  readonly kind: string;
+  readonly #cache: InformerCache<T>;
+  #synced = false;
+
+  constructor(options: InMemoryInformerOptions<T>) {
+    this.kind = options.kind;
+    this.#cache = new InformerCache<T>(options.onHandlerError);
+    for (const obj of options.objects ?? []) this.set(obj);
+  }
+
+  start(): Promise<void> {
+    this.#synced = true;
+    return Promise.resolve();
+  }
+  hasSynced(): boolean {
+    return this.#synced;
+  }
+  stop(): Promise<void> {
+    return Promise.resolve();
+  }
+  list(namespace?: string): T[] {
+    return this.#cache.list(namespace);
+  }
+  get(name: string, namespace?: string): T | undefined {
+    return this.#cache.get(name, namespace);
+  }
+  on(event: 'add' | 'delete', handler: ObjectHandler<T>): void;
+  on(event: 'update', handler: UpdateHandler<T>): void;
+  on(event: 'add' | 'update' | 'delete', handler: UpdateHandler<T>): void {
+    this.#cache.on(event, handler);
+  }
+
+  /** Adds or updates an object (fires add or update). */
+  set(obj: T): T {
+    if (obj.kind !== this.kind) throw new Error(`informer for ${this.kind} given a ${obj.kind}`);
+    const stored = deepFreeze(structuredClone(obj));
+    this.#cache.upsert(stored);
+    return stored;
+  }
+  /** Removes an object (fires delete if it was cached). */
+  delete(name: string, namespace?: string): void {
+    const meta = namespace === undefined ? { name } : { name, namespace };
+    this.#cache.remove({ metadata: meta });
+  }
+  /** Replaces the whole cache, as a relist would. */
+  replace(objects: readonly T[]): void {
+    this.#cache.replace(objects.map((o) => deepFreeze(structuredClone(o))));
+  }
+}
