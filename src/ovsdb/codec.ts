@@ -1,0 +1,159 @@
+/**
+ * Schema-aware conversion between wire rows and plain JS rows (RFC 7047 §5.1), and application of the
+ * `monitor_cond` "modify" diffs (RFC 7047bis / ovsdb-server(7) "update2"). Plain rows: a scalar column is its
+ * atom, an optional column (min 0, max 1) is its atom or absent, a set column is an array, a map column a record
+ * with string keys; uuids are strings. Encoding takes plain (or already-wire) values and, for uuid columns, turns a
+ * UUID string into `["uuid", s]` and any other string into `["named-uuid", s]`.
+ */
+import {
+  atomToPlain,
+  isMapValue,
+  isNamedUuidValue,
+  isSetValue,
+  isUuidValue,
+  ref,
+  toPlain,
+  type Atom,
+  type PlainAtom,
+  type PlainValue,
+  type Value,
+  type WireRow,
+} from './values.ts';
+import { isMapType, isOptionalType, isSetType, type BaseType, type ColumnType } from './schema.ts';
+
+/** A decoded row: `_uuid` plus its columns as plain values. */
+export interface Row {
+  readonly _uuid: string;
+}
+export type PlainRow = Row & Record<string, PlainValue | undefined>;
+
+export type ColumnTypes = ReadonlyMap<string, ColumnType>;
+
+function elements(v: Value): readonly Atom[] {
+  if (isSetValue(v)) return v[1];
+  if (isMapValue(v)) throw new TypeError('expected a set or atom, got a map');
+  return [v];
+}
+
+/** Decodes one column value by its type; `undefined` means "no value" (an empty optional column). */
+export function decodeValue(type: ColumnType | undefined, v: Value): PlainValue | undefined {
+  if (type === undefined) return toPlain(v);
+  if (isMapType(type)) {
+    const out: Record<string, PlainAtom> = {};
+    if (!isMapValue(v)) throw new TypeError(`expected a map, got ${JSON.stringify(v)}`);
+    for (const [k, val] of v[1]) out[String(atomToPlain(k))] = atomToPlain(val);
+    return out;
+  }
+  const atoms = elements(v).map(atomToPlain);
+  if (isSetType(type)) return atoms;
+  if (atoms.length > 1) throw new TypeError(`expected at most one element, got ${JSON.stringify(v)}`);
+  return atoms[0];
+}
+
+export function decodeRow(types: ColumnTypes, uuid: string, wire: WireRow): PlainRow {
+  const row: Record<string, PlainValue | undefined> = { _uuid: uuid };
+  for (const [column, value] of Object.entries(wire)) {
+    if (column === '_uuid') continue;
+    const plain = decodeValue(types.get(column), value);
+    if (plain !== undefined) row[column] = plain;
+  }
+  return row as PlainRow;
+}
+
+function parseKey(base: BaseType, key: string): PlainAtom {
+  switch (base.type) {
+    case 'integer':
+    case 'real':
+      return Number(key);
+    case 'boolean':
+      return key === 'true';
+    default:
+      return key;
+  }
+}
+
+function encodeAtom(base: BaseType, v: unknown): Atom {
+  if (base.type === 'uuid') {
+    if (isUuidValue(v) || isNamedUuidValue(v)) return v;
+    if (typeof v === 'string') return ref(v);
+  } else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') {
+    return v;
+  }
+  throw new TypeError(`cannot encode ${JSON.stringify(v)} as ${base.type}`);
+}
+
+/** Encodes a plain (or already-wire) value for a column of the given type. `undefined`/`null` is the empty set. */
+export function encodeValue(type: ColumnType, v: unknown): Value {
+  if (isSetValue(v) || isMapValue(v)) return v;
+  if (isMapType(type)) {
+    const entries = v instanceof Map ? [...(v as Map<unknown, unknown>)] : Object.entries((v ?? {}));
+    return [
+      'map',
+      entries.map(([k, val]) => [
+        encodeAtom(type.key, typeof k === 'string' ? parseKey(type.key, k) : k),
+        encodeAtom(type.value, val),
+      ]),
+    ];
+  }
+  if (v === undefined || v === null) return ['set', []];
+  if (Array.isArray(v) && !isUuidValue(v) && !isNamedUuidValue(v)) {
+    return ['set', v.map((a) => encodeAtom(type.key, a))];
+  }
+  const atom = encodeAtom(type.key, v);
+  return isSetType(type) || isOptionalType(type) ? ['set', [atom]] : atom;
+}
+
+/** Encodes a plain row for insert/update; columns unknown to the schema are rejected, `_uuid` is dropped. */
+export function encodeRow(types: ColumnTypes, row: Record<string, unknown>): WireRow {
+  const out: WireRow = {};
+  for (const [column, value] of Object.entries(row)) {
+    if (column === '_uuid' || column === '_version') continue;
+    const type = types.get(column);
+    if (type === undefined) throw new TypeError(`unknown column ${JSON.stringify(column)}`);
+    out[column] = encodeValue(type, value);
+  }
+  return out;
+}
+
+/**
+ * Applies an update2 "modify" diff for one column to its old plain value: sets toggle each listed element,
+ * maps delete a key listed with its current value and otherwise insert or replace it, scalars take the new value.
+ */
+export function applyColumnDiff(
+  type: ColumnType | undefined,
+  old: PlainValue | undefined,
+  diff: Value,
+): PlainValue | undefined {
+  if (type === undefined) return toPlain(diff);
+  if (isMapType(type)) {
+    const next: Record<string, PlainAtom> = { ...((old ?? {}) as Record<string, PlainAtom>) };
+    if (!isMapValue(diff)) throw new TypeError(`expected a map diff, got ${JSON.stringify(diff)}`);
+    for (const [k, v] of diff[1]) {
+      const key = String(atomToPlain(k));
+      const value = atomToPlain(v);
+      if (key in next && next[key] === value) delete next[key];
+      else next[key] = value;
+    }
+    return next;
+  }
+  if (isSetType(type)) {
+    const next = [...((old ?? []) as PlainAtom[])];
+    for (const atom of elements(diff).map(atomToPlain)) {
+      const at = next.indexOf(atom);
+      if (at >= 0) next.splice(at, 1);
+      else next.push(atom);
+    }
+    return next;
+  }
+  return decodeValue(type, diff);
+}
+
+export function applyRowDiff(types: ColumnTypes, old: PlainRow, diff: WireRow): PlainRow {
+  const row: Record<string, PlainValue | undefined> = { ...old };
+  for (const [column, value] of Object.entries(diff)) {
+    const next = applyColumnDiff(types.get(column), old[column], value);
+    if (next === undefined) delete row[column];
+    else row[column] = next;
+  }
+  return row as PlainRow;
+}
