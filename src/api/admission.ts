@@ -27,12 +27,13 @@ export function admit(request: AdmissionRequest, options: AdmitOptions = {}): Ad
   let object = request.object;
   let unknownFields: string[] = [];
   const issues: FieldIssue[] = [];
+  const strict: FieldIssue[] = [];
   if (object && type && object.kind === type.kind) {
     const structural = checkStructure(type.schema as JsonSchema, object);
     issues.push(...structural.issues);
     unknownFields = structural.unknownFields;
     if (options.strictFields) {
-      for (const field of unknownFields) issues.push({ field, type: 'FieldValueNotSupported', message: `unknown field "${field}"` });
+      for (const field of unknownFields) strict.push({ field, type: 'FieldValueNotSupported', message: `unknown field "${field}"` });
     }
     object = structural.value as KubeObject;
   }
@@ -40,6 +41,8 @@ export function admit(request: AdmissionRequest, options: AdmitOptions = {}): Ad
   if (admission && issues.length === 0) {
     issues.push(...admission.validate({ ...request, ...(object ? { object } : {}) }));
   }
+  // Type errors stop before the kind's rules (they would read wrong types); unknown fields do not.
+  issues.unshift(...strict);
   if (issues.length) {
     return { allowed: false, reason: rejectionReason(issues), issues, message: formatRejection(group, name, issues) };
   }

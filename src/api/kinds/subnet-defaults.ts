@@ -7,7 +7,7 @@
 import { DEFAULT_SUBNET, DEFAULT_VPC, JOIN_SUBNET, OVN_PROVIDER, isOvnProvider } from '../constants.ts';
 import { clone } from '../kind.ts';
 import { defaultGateway, formatCidr, formatIp, parseCidr, parseIp, type Cidr, type Family } from '../../net/ip.ts';
-import { normalizeExcludeIps } from '../../net/exclude-ips.ts';
+import { normalizeExcludeIps, parseExcludeItem } from '../../net/exclude-ips.ts';
 import { PROTOCOLS, type Subnet } from './subnet-schema.ts';
 
 /** Splits a cidrBlock into parsed CIDRs; undefined if any part does not parse (validation reports it). */
@@ -46,7 +46,9 @@ export function defaultSubnet(subnet: Subnet): Subnet {
     if (!spec.protocol || (PROTOCOLS as readonly string[]).includes(spec.protocol)) spec.protocol = protocolOf(cidrs);
     const gatewayText = spec.gateway ?? '';
     const gatewaysValid = gatewayText.split(',').every((g) => !g.trim() || parseIp(g.trim()));
-    if (gatewaysValid) {
+    // Invalid input is left as written, so validation reports it at the user's own field index.
+    const excludesValid = (spec.excludeIps ?? []).every((item) => parseExcludeItem(item).ok);
+    if (gatewaysValid && excludesValid) {
       const gateways = gatewaysFor(cidrs, spec.gateway);
       spec.gateway = gateways.map((g) => formatIp(g.family, g.value)).join(',');
       spec.excludeIps = normalizeExcludeIps(spec.excludeIps ?? [], gateways);
