@@ -1,6 +1,7 @@
 /**
  * An informer whose cache a test fills by hand: `set`, `delete` and `replace` change the cache and fire the same
- * events a list+watch would, synchronously. For unit tests of reconcilers and of the manager; it is a cache, not an
+ * events a list+watch would, synchronously. Like a real informer, it is empty until `start`, which "lists" what was
+ * set before (firing adds), so handlers registered before `start` see every object. For unit tests of reconcilers and of the manager; it is a cache, not an
  * API server stand-in. Objects are deep-copied and frozen on the way in, so a reconciler that mutates the cache fails.
  */
 import type { KubeObject } from '../api/types.ts';
@@ -20,9 +21,15 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+function stagingKey(name: string | undefined, namespace: string | undefined): string {
+  return `${namespace ?? ''}/${name ?? ''}`;
+}
+
 export class InMemoryInformer<T extends KubeObject = KubeObject> implements Informer<T> {
   readonly kind: string;
   readonly #cache: InformerCache<T>;
+  /** Objects set before `start`, delivered by it. */
+  readonly #staged = new Map<string, T>();
   #synced = false;
 
   constructor(options: InMemoryInformerOptions<T>) {
@@ -32,7 +39,11 @@ export class InMemoryInformer<T extends KubeObject = KubeObject> implements Info
   }
 
   start(): Promise<void> {
-    this.#synced = true;
+    if (!this.#synced) {
+      this.#synced = true;
+      this.#cache.replace([...this.#staged.values()]);
+      this.#staged.clear();
+    }
     return Promise.resolve();
   }
   hasSynced(): boolean {
@@ -57,16 +68,23 @@ export class InMemoryInformer<T extends KubeObject = KubeObject> implements Info
   set(obj: T): T {
     if (obj.kind !== this.kind) throw new Error(`informer for ${this.kind} given a ${obj.kind}`);
     const stored = deepFreeze(structuredClone(obj));
-    this.#cache.upsert(stored);
+    if (this.#synced) this.#cache.upsert(stored);
+    else this.#staged.set(stagingKey(stored.metadata.name, stored.metadata.namespace), stored);
     return stored;
   }
   /** Removes an object (fires delete if it was cached). */
   delete(name: string, namespace?: string): void {
     const meta = namespace === undefined ? { name } : { name, namespace };
-    this.#cache.remove({ metadata: meta });
+    if (this.#synced) this.#cache.remove({ metadata: meta });
+    else this.#staged.delete(stagingKey(name, namespace));
   }
   /** Replaces the whole cache, as a relist would. */
   replace(objects: readonly T[]): void {
-    this.#cache.replace(objects.map((o) => deepFreeze(structuredClone(o))));
+    const copies = objects.map((o) => deepFreeze(structuredClone(o)));
+    if (this.#synced) this.#cache.replace(copies);
+    else {
+      this.#staged.clear();
+      for (const o of copies) this.#staged.set(stagingKey(o.metadata.name, o.metadata.namespace), o);
+    }
   }
 }

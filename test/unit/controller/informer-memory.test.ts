@@ -30,9 +30,23 @@ void test('set/delete/replace fire add, update (with old) and delete synchronous
   assert.deepEqual(seen, ['add a', 'update a 1->2', 'add b', 'update b undefined->undefined', 'delete b', 'delete a', 'add c']);
 });
 
-void test('namespaced get/list, and objects are copied and frozen', () => {
+void test('empty until start, which delivers what was set before as adds', async () => {
+  const inf = new InMemoryInformer({ kind: 'Vpc', objects: [obj('Vpc', 'a'), obj('Vpc', 'b')] });
+  inf.set(obj('Vpc', 'c'));
+  inf.delete('b');
+  const seen: string[] = [];
+  inf.on('add', (o) => seen.push(o.metadata.name!));
+  assert.deepEqual(inf.list(), []);
+  await inf.start();
+  assert.deepEqual(seen, ['a', 'c']);
+  inf.replace([obj('Vpc', 'x')]);
+  assert.deepEqual(inf.list().map((o) => o.metadata.name), ['x']);
+});
+
+void test('namespaced get/list, and objects are copied and frozen', async () => {
   const original = obj('Pod', 'p', 'ns1');
   const inf = new InMemoryInformer({ kind: 'Pod', objects: [original, obj('Pod', 'p', 'ns2'), obj('Pod', 'q', 'ns1')] });
+  await inf.start();
   assert.equal(inf.list().length, 3);
   assert.deepEqual(inf.list('ns1').map((o) => o.metadata.name), ['p', 'q']);
   assert.equal(inf.get('p', 'ns2')?.metadata.namespace, 'ns2');
@@ -45,9 +59,10 @@ void test('namespaced get/list, and objects are copied and frozen', () => {
   assert.throws(() => inf.set(obj('Vpc', 'v')), /informer for Pod given a Vpc/);
 });
 
-void test('a throwing handler does not stop the others; the error goes to the sink', () => {
+void test('a throwing handler does not stop the others; the error goes to the sink', async () => {
   const errors: unknown[] = [];
   const inf = new InMemoryInformer({ kind: 'Vpc', onHandlerError: (err) => errors.push(err) });
+  await inf.start();
   let second = 0;
   inf.on('add', () => {
     throw new Error('handler bug');
@@ -59,9 +74,10 @@ void test('a throwing handler does not stop the others; the error goes to the si
   assert.equal(inf.list().length, 1);
 });
 
-void test('InformerClusterView reads through the informers by kind and refuses unknown kinds', () => {
+void test('InformerClusterView reads through the informers by kind and refuses unknown kinds', async () => {
   const vpcs = new InMemoryInformer({ kind: 'Vpc', objects: [obj('Vpc', 'v1')] });
   const subnets = new InMemoryInformer({ kind: 'Subnet', objects: [obj('Subnet', 's1'), obj('Subnet', 's2')] });
+  await Promise.all([vpcs.start(), subnets.start()]);
   const view = new InformerClusterView([vpcs, subnets]);
   assert.equal(view.get('Vpc', 'v1')?.metadata.name, 'v1');
   assert.equal(view.get('Vpc', 'nope'), undefined);
