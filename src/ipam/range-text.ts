@@ -26,7 +26,8 @@ export function parseExcludeItem(item: string): ItemParse {
   const parts = item.split('..');
   if (parts.length > 2) return { ok: false, message: `${item} in excludeIps is not a valid ip range` };
   const ips = parts.map(parseIp);
-  const [a, b = a] = ips;
+  const a = ips[0];
+  const b = ips.length === 2 ? ips[1] : a;
   if (!a || !b) {
     const bad = parts[ips.findIndex((ip) => !ip)] ?? item;
     return { ok: false, message: `ip ${bad} in excludeIps is not a valid address` };
