@@ -33,7 +33,8 @@ export function admit(request: AdmissionRequest, options: AdmitOptions = {}): Ad
     issues.push(...structural.issues);
     unknownFields = structural.unknownFields;
     if (options.strictFields) {
-      for (const field of unknownFields) strict.push({ field, type: 'FieldValueNotSupported', message: `unknown field "${field}"` });
+      for (const field of unknownFields)
+        strict.push({ field, type: 'FieldValueNotSupported', message: `unknown field "${field}"` });
     }
     object = structural.value as KubeObject;
   }
@@ -44,7 +45,12 @@ export function admit(request: AdmissionRequest, options: AdmitOptions = {}): Ad
   // Type errors stop before the kind's rules (they would read wrong types); unknown fields do not.
   issues.unshift(...strict);
   if (issues.length) {
-    return { allowed: false, reason: rejectionReason(issues), issues, message: formatRejection(group, name, issues) };
+    return {
+      allowed: false,
+      reason: rejectionReason(issues),
+      issues,
+      message: formatRejection(group, name, issues),
+    };
   }
   return { allowed: true, ...(object ? { object } : {}), unknownFields };
 }

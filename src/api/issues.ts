@@ -4,7 +4,12 @@
  */
 import type { FieldIssue, RejectionReason } from './types.ts';
 
-export const invalid = (field: string, value: unknown, message: string, reason?: RejectionReason): FieldIssue => ({
+export const invalid = (
+  field: string,
+  value: unknown,
+  message: string,
+  reason?: RejectionReason,
+): FieldIssue => ({
   field,
   type: 'FieldValueInvalid',
   message,
@@ -59,7 +64,8 @@ const typeWords: Record<FieldIssue['type'], string> = {
 /** One issue as the API server prints it (without the object prefix). */
 export function formatIssue(issue: FieldIssue): string {
   const words = typeWords[issue.type];
-  if (issue.type === 'FieldValueRequired' && issue.message === 'Required value') return `${issue.field}: ${words}`;
+  if (issue.type === 'FieldValueRequired' && issue.message === 'Required value')
+    return `${issue.field}: ${words}`;
   if (issue.type === 'FieldValueForbidden' || issue.type === 'FieldValueRequired') {
     return `${issue.field}: ${words}: ${issue.message}`;
   }

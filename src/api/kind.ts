@@ -10,7 +10,11 @@ export interface KindNames {
   shortNames: string[];
 }
 
-export function kubeovnType(names: KindNames, printerColumns: PrinterColumn[], schema: TSchema): ResourceType {
+export function kubeovnType(
+  names: KindNames,
+  printerColumns: PrinterColumn[],
+  schema: TSchema,
+): ResourceType {
   return {
     group: GROUP,
     version: VERSION,

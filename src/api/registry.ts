@@ -7,7 +7,14 @@ import { vpcAdmission, vpcType } from './kinds/vpc.ts';
 import { subnetAdmission, subnetType } from './kinds/subnet.ts';
 import { vpcNatGatewayAdmission, vpcNatGatewayType } from './kinds/vpc-nat-gateway.ts';
 import { iptablesEipAdmission, iptablesEipType } from './kinds/iptables-eip.ts';
-import { dnatAdmission, dnatType, fipAdmission, fipType, snatAdmission, snatType } from './kinds/nat-rules.ts';
+import {
+  dnatAdmission,
+  dnatType,
+  fipAdmission,
+  fipType,
+  snatAdmission,
+  snatType,
+} from './kinds/nat-rules.ts';
 import { vpcDnsAdmission, vpcDnsType } from './kinds/vpc-dns.ts';
 import { switchLbRuleAdmission, switchLbRuleType } from './kinds/switch-lb-rule.ts';
 import { ipAdmission, ipType } from './kinds/ip.ts';
@@ -28,16 +35,16 @@ export const kubeovnResourceTypes: readonly ResourceType[] = [
 ];
 
 const admissions = new Map<string, KindAdmission<KubeObject>>([
-  ['Vpc', vpcAdmission as KindAdmission<KubeObject>],
-  ['Subnet', subnetAdmission as KindAdmission<KubeObject>],
-  ['VpcNatGateway', vpcNatGatewayAdmission as KindAdmission<KubeObject>],
-  ['IptablesEIP', iptablesEipAdmission as KindAdmission<KubeObject>],
-  ['IptablesDnatRule', dnatAdmission as KindAdmission<KubeObject>],
-  ['IptablesSnatRule', snatAdmission as KindAdmission<KubeObject>],
-  ['IptablesFIPRule', fipAdmission as KindAdmission<KubeObject>],
-  ['VpcDns', vpcDnsAdmission as KindAdmission<KubeObject>],
-  ['SwitchLBRule', switchLbRuleAdmission as KindAdmission<KubeObject>],
-  ['IP', ipAdmission as KindAdmission<KubeObject>],
+  ['Vpc', vpcAdmission],
+  ['Subnet', subnetAdmission],
+  ['VpcNatGateway', vpcNatGatewayAdmission],
+  ['IptablesEIP', iptablesEipAdmission],
+  ['IptablesDnatRule', dnatAdmission],
+  ['IptablesSnatRule', snatAdmission],
+  ['IptablesFIPRule', fipAdmission],
+  ['VpcDns', vpcDnsAdmission],
+  ['SwitchLBRule', switchLbRuleAdmission],
+  ['IP', ipAdmission],
   ['ConfigMap', configMapAdmission],
   ['Pod', podAdmission],
 ]);
@@ -48,4 +55,5 @@ export function admissionFor(kind: string): KindAdmission | undefined {
 }
 
 /** The kubeovn.io type of a kind, if it is one of ours. */
-export const kubeovnTypeOf = (kind: string): ResourceType | undefined => kubeovnResourceTypes.find((t) => t.kind === kind);
+export const kubeovnTypeOf = (kind: string): ResourceType | undefined =>
+  kubeovnResourceTypes.find((t) => t.kind === kind);

@@ -12,11 +12,14 @@ commands:
 
 const io: CommandIo = { out: (line) => console.log(line), err: (line) => console.error(line) };
 
-async function main(argv: string[]): Promise<number> {
+function main(argv: string[]): Promise<number> | number {
   const [command, ...rest] = argv;
   switch (command) {
     case 'validate': {
-      const { values } = parseArgs({ args: rest, options: { filename: { type: 'string', short: 'f', multiple: true } } });
+      const { values } = parseArgs({
+        args: rest,
+        options: { filename: { type: 'string', short: 'f', multiple: true } },
+      });
       return validateCommand(values.filename ?? [], io);
     }
     case 'start':
@@ -33,12 +36,14 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error(`kovn: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = 1;
-  },
-);
+Promise.resolve()
+  .then(() => main(process.argv.slice(2)))
+  .then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      console.error(`kovn: ${error instanceof Error ? error.message : String(error)}`);
+      process.exitCode = 1;
+    },
+  );

@@ -57,10 +57,12 @@ function lineFinder(doc: Document, counter: LineCounter, fallback: number) {
     const keys = fieldPathKeys(field);
     for (let n = keys.length; n > 0; n--) {
       const node = doc.getIn(keys.slice(0, n), true) as { range?: [number, number, number] } | undefined;
-      const parent = n > 0 ? (doc.getIn(keys.slice(0, n - 1), true) as unknown) : undefined;
+      const parent = n > 0 ? doc.getIn(keys.slice(0, n - 1), true) : undefined;
       // Prefer the key's own line for map entries (the value may start on the next line).
       if (isMap(parent)) {
-        const pair = parent.items.find((item) => (item.key as { value?: unknown } | null)?.value === keys[n - 1]);
+        const pair = parent.items.find(
+          (item) => (item.key as { value?: unknown } | null)?.value === keys[n - 1],
+        );
         const keyNode = pair?.key as { range?: [number, number, number] } | undefined;
         if (keyNode?.range) return counter.linePos(keyNode.range[0]).line;
       }
@@ -81,21 +83,32 @@ export function parseManifestText(file: string, text: string): LoadResult {
     const line = counter.linePos(start).line;
     if (doc.errors.length) {
       for (const error of doc.errors) {
-        result.errors.push({ file, index, line: error.linePos?.[0].line ?? line, message: error.message.split('\n')[0] ?? error.message });
+        result.errors.push({
+          file,
+          index,
+          line: error.linePos?.[0].line ?? line,
+          message: error.message.split('\n')[0] ?? error.message,
+        });
       }
       return;
     }
     const value: unknown = doc.toJS({ maxAliasCount: 100 });
     if (value === null || value === undefined) return;
     const lineOf = lineFinder(doc, counter, line);
-    const items = isListObject(value) ? (value.items as unknown[]) : [value];
+    const items = isListObject(value) ? value.items : [value];
     items.forEach((item, i) => {
       const problem = shapeProblem(item);
       const itemLine = isListObject(value) ? lineOf(`items[${i}]`) : line;
       if (problem) result.errors.push({ file, index, line: itemLine, message: problem });
       else {
         const prefix = isListObject(value) ? `items[${i}].` : '';
-        result.documents.push({ file, index, line: itemLine, object: item as KubeObject, lineOf: (f) => lineOf(prefix + f) });
+        result.documents.push({
+          file,
+          index,
+          line: itemLine,
+          object: item as KubeObject,
+          lineOf: (f) => lineOf(prefix + f),
+        });
       }
     });
   });
@@ -104,12 +117,23 @@ export function parseManifestText(file: string, text: string): LoadResult {
 
 function isListObject(value: unknown): value is { items: unknown[] } {
   const v = value as { kind?: unknown; items?: unknown } | null;
-  return typeof v === 'object' && v !== null && typeof v.kind === 'string' && v.kind.endsWith('List') && Array.isArray(v.items);
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof v.kind === 'string' &&
+    v.kind.endsWith('List') &&
+    Array.isArray(v.items)
+  );
 }
 
 function shapeProblem(value: unknown): string | undefined {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'a manifest must be a mapping (an object)';
-  const obj = value as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown; generateName?: unknown } };
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return 'a manifest must be a mapping (an object)';
+  const obj = value as {
+    apiVersion?: unknown;
+    kind?: unknown;
+    metadata?: { name?: unknown; generateName?: unknown };
+  };
   if (typeof obj.apiVersion !== 'string' || !obj.apiVersion) return 'apiVersion: Required value';
   if (typeof obj.kind !== 'string' || !obj.kind) return 'kind: Required value';
   if (typeof obj.metadata !== 'object' || obj.metadata === null) return 'metadata: Required value';

@@ -24,14 +24,30 @@ function partialView(objects: readonly KubeObject[], self: KubeObject): ClusterV
   return {
     partial: true,
     get: (kind, name, namespace) =>
-      others.find((o) => o.kind === kind && o.metadata.name === name && (namespace === undefined || (o.metadata.namespace ?? 'default') === namespace)),
+      others.find(
+        (o) =>
+          o.kind === kind &&
+          o.metadata.name === name &&
+          (namespace === undefined || (o.metadata.namespace ?? 'default') === namespace),
+      ),
     list: (kind, namespace) =>
-      others.filter((o) => o.kind === kind && (namespace === undefined || (o.metadata.namespace ?? 'default') === namespace)),
+      others.filter(
+        (o) =>
+          o.kind === kind && (namespace === undefined || (o.metadata.namespace ?? 'default') === namespace),
+      ),
   };
 }
 
-export function validateDocuments(documents: readonly ManifestDocument[], loadErrors: readonly ManifestError[] = []): ValidationProblem[] {
-  const problems: ValidationProblem[] = loadErrors.map((e) => ({ file: e.file, line: e.line, object: `document ${e.index}`, message: e.message }));
+export function validateDocuments(
+  documents: readonly ManifestDocument[],
+  loadErrors: readonly ManifestError[] = [],
+): ValidationProblem[] {
+  const problems: ValidationProblem[] = loadErrors.map((e) => ({
+    file: e.file,
+    line: e.line,
+    object: `document ${e.index}`,
+    message: e.message,
+  }));
   // Defaults first, so that rules see what the API server would store (e.g. a Subnet's vpc: ovn-cluster).
   const defaulted = documents.map((doc) => {
     const admission = admissionFor(doc.object.kind);
@@ -56,7 +72,12 @@ export function validateDocuments(documents: readonly ManifestDocument[], loadEr
     const outcome = admit(request, { strictFields: true });
     if (outcome.allowed) return;
     for (const issue of outcome.issues) {
-      problems.push({ file: doc.file, line: doc.lineOf(issue.field), object: label, message: formatIssue(issue) });
+      problems.push({
+        file: doc.file,
+        line: doc.lineOf(issue.field),
+        object: label,
+        message: formatIssue(issue),
+      });
     }
   });
   return problems;

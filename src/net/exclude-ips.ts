@@ -16,14 +16,16 @@ export type ParsedItem = { ok: true; range: IpRange } | { ok: false; reason: str
 export function parseExcludeItem(item: string): ParsedItem {
   if (item !== item.toLowerCase()) return { ok: false, reason: 'must be lower case' };
   const parts = item.split('..');
-  if (parts.length > 2) return { ok: false, reason: 'is not a valid ip range (use a single IP or start..end)' };
+  if (parts.length > 2)
+    return { ok: false, reason: 'is not a valid ip range (use a single IP or start..end)' };
   const start = parseIp(parts[0] ?? '');
   const end = parts.length === 2 ? parseIp(parts[1] ?? '') : start;
   if (!start || !end) {
     const bad = !start ? parts[0] : parts[1];
     return { ok: false, reason: `${JSON.stringify(bad)} is not a valid IP address` };
   }
-  if (start.family !== end.family) return { ok: false, reason: 'both ends of a range must be of the same IP family' };
+  if (start.family !== end.family)
+    return { ok: false, reason: 'both ends of a range must be of the same IP family' };
   if (start.value > end.value) return { ok: false, reason: 'the start of the range is after its end' };
   return { ok: true, range: { family: start.family, start: start.value, end: end.value } };
 }
@@ -46,7 +48,9 @@ export function mergeRanges(ranges: readonly IpRange[]): IpRange[] {
 }
 
 export const formatRange = (r: IpRange): string =>
-  r.start === r.end ? formatIp(r.family, r.start) : `${formatIp(r.family, r.start)}..${formatIp(r.family, r.end)}`;
+  r.start === r.end
+    ? formatIp(r.family, r.start)
+    : `${formatIp(r.family, r.start)}..${formatIp(r.family, r.end)}`;
 
 export const rangeCovers = (ranges: readonly IpRange[], family: Family, value: bigint): boolean =>
   ranges.some((r) => r.family === family && r.start <= value && value <= r.end);
@@ -55,7 +59,10 @@ export const rangeCovers = (ranges: readonly IpRange[], family: Family, value: b
  * The excludeIps list as Kube-OVN writes it back: the given addresses (`mustInclude`, e.g. the gateways) added
  * when no item covers them, overlaps merged, sorted. Unparseable items are kept verbatim (validation reports them).
  */
-export function normalizeExcludeIps(items: readonly string[], mustInclude: readonly { family: Family; value: bigint }[]): string[] {
+export function normalizeExcludeIps(
+  items: readonly string[],
+  mustInclude: readonly { family: Family; value: bigint }[],
+): string[] {
   const ranges: IpRange[] = [];
   const bad: string[] = [];
   for (const item of items) {
@@ -64,7 +71,8 @@ export function normalizeExcludeIps(items: readonly string[], mustInclude: reado
     else bad.push(item);
   }
   for (const ip of mustInclude) {
-    if (!rangeCovers(ranges, ip.family, ip.value)) ranges.push({ family: ip.family, start: ip.value, end: ip.value });
+    if (!rangeCovers(ranges, ip.family, ip.value))
+      ranges.push({ family: ip.family, start: ip.value, end: ip.value });
   }
   return [...mergeRanges(ranges).map(formatRange), ...bad];
 }

@@ -5,12 +5,21 @@ export function memoryView(objects: readonly KubeObject[]): ClusterView {
   const ns = (o: KubeObject) => o.metadata.namespace ?? 'default';
   return {
     get: (kind, name, namespace) =>
-      objects.find((o) => o.kind === kind && o.metadata.name === name && (namespace === undefined || ns(o) === namespace)),
-    list: (kind, namespace) => objects.filter((o) => o.kind === kind && (namespace === undefined || ns(o) === namespace)),
+      objects.find(
+        (o) =>
+          o.kind === kind && o.metadata.name === name && (namespace === undefined || ns(o) === namespace),
+      ),
+    list: (kind, namespace) =>
+      objects.filter((o) => o.kind === kind && (namespace === undefined || ns(o) === namespace)),
   };
 }
 
-export const kubeovn = (kind: string, name: string, spec: Record<string, unknown> = {}, extra: Partial<KubeObject> = {}): KubeObject => ({
+export const kubeovn = (
+  kind: string,
+  name: string,
+  spec: Record<string, unknown> = {},
+  extra: Partial<KubeObject> = {},
+): KubeObject => ({
   apiVersion: 'kubeovn.io/v1',
   kind,
   metadata: { name },
@@ -18,7 +27,11 @@ export const kubeovn = (kind: string, name: string, spec: Record<string, unknown
   ...extra,
 });
 
-export const configMap = (name: string, data: Record<string, string>, namespace = 'kube-system'): KubeObject => ({
+export const configMap = (
+  name: string,
+  data: Record<string, string>,
+  namespace = 'kube-system',
+): KubeObject => ({
   apiVersion: 'v1',
   kind: 'ConfigMap',
   metadata: { name, namespace },

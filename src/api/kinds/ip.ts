@@ -43,9 +43,12 @@ export const ipAdmission: KindAdmission<IpObject> = {
     if (operation === 'DELETE' || !object) return [];
     const spec = object.spec ?? {};
     const issues: FieldIssue[] = [];
-    if (spec.v4IpAddress && parseIp(spec.v4IpAddress)?.family !== 4) issues.push(invalid('spec.v4IpAddress', spec.v4IpAddress, 'not a valid IPv4 address'));
-    if (spec.v6IpAddress && parseIp(spec.v6IpAddress)?.family !== 6) issues.push(invalid('spec.v6IpAddress', spec.v6IpAddress, 'not a valid IPv6 address'));
-    if (spec.macAddress && !MAC.test(spec.macAddress)) issues.push(invalid('spec.macAddress', spec.macAddress, 'not a valid MAC address'));
+    if (spec.v4IpAddress && parseIp(spec.v4IpAddress)?.family !== 4)
+      issues.push(invalid('spec.v4IpAddress', spec.v4IpAddress, 'not a valid IPv4 address'));
+    if (spec.v6IpAddress && parseIp(spec.v6IpAddress)?.family !== 6)
+      issues.push(invalid('spec.v6IpAddress', spec.v6IpAddress, 'not a valid IPv6 address'));
+    if (spec.macAddress && !MAC.test(spec.macAddress))
+      issues.push(invalid('spec.macAddress', spec.macAddress, 'not a valid MAC address'));
     return issues;
   },
 };

@@ -54,14 +54,29 @@ function validateAddresses(eip: IptablesEip, view: ClusterView): FieldIssue[] {
   const issues = mustExist(view, 'Subnet', subnetName, 'spec.externalSubnet');
   const subnet = view.get('Subnet', subnetName) as Subnet | undefined;
   const cidrs = parseCidrBlock(subnet?.spec?.cidrBlock) ?? [];
-  for (const [field, family] of [['v4ip', 4], ['v6ip', 6]] as const) {
+  for (const [field, family] of [
+    ['v4ip', 4],
+    ['v6ip', 6],
+  ] as const) {
     const value = spec?.[field];
     if (!value) continue;
     const ip = parseIp(value);
     if (!ip || ip.family !== family) {
-      issues.push(invalid(`spec.${field}`, value, `not a valid IPv${family} address${value !== value.toLowerCase() ? ' (must be lower case)' : ''}`));
+      issues.push(
+        invalid(
+          `spec.${field}`,
+          value,
+          `not a valid IPv${family} address${value !== value.toLowerCase() ? ' (must be lower case)' : ''}`,
+        ),
+      );
     } else if (subnet && !cidrs.some((c) => cidrContains(c, ip))) {
-      issues.push(invalid(`spec.${field}`, value, `not in the range of subnet ${subnetName} (cidr ${subnet.spec?.cidrBlock ?? ''})`));
+      issues.push(
+        invalid(
+          `spec.${field}`,
+          value,
+          `not in the range of subnet ${subnetName} (cidr ${subnet.spec?.cidrBlock ?? ''})`,
+        ),
+      );
     }
   }
   return issues;
@@ -71,17 +86,26 @@ export const iptablesEipAdmission: KindAdmission<IptablesEip> = {
   validate({ operation, object, oldObject, view }) {
     if (operation === 'DELETE') {
       if (!oldObject) return [];
-      const users = NAT_RULE_KINDS.flatMap((kind) => rulesUsingEip(view, kind, oldObject.metadata.name ?? ''));
+      const users = NAT_RULE_KINDS.flatMap((kind) =>
+        rulesUsingEip(view, kind, oldObject.metadata.name ?? ''),
+      );
       if (!users.length) return [];
       const names = users.map((r) => `${r.kind}/${r.metadata.name ?? ''}`).join(', ');
-      return [forbidden('metadata.name', `eip ${oldObject.metadata.name ?? ''} is still in use by ${names}; delete those rules first`)];
+      return [
+        forbidden(
+          'metadata.name',
+          `eip ${oldObject.metadata.name ?? ''} is still in use by ${names}; delete those rules first`,
+        ),
+      ];
     }
     if (!object) return [];
     const issues = [...natFeatureIssues(view)];
-    if (!object.spec?.natGwDp) issues.push(required('spec.natGwDp', 'the NAT gateway (natGwDp) cannot be empty'));
+    if (!object.spec?.natGwDp)
+      issues.push(required('spec.natGwDp', 'the NAT gateway (natGwDp) cannot be empty'));
     issues.push(...validateAddresses(object, view));
     if (operation === 'UPDATE' && oldObject) {
-      if (oldObject.spec?.natGwDp) issues.push(...immutable('spec.natGwDp', oldObject.spec.natGwDp, object.spec?.natGwDp));
+      if (oldObject.spec?.natGwDp)
+        issues.push(...immutable('spec.natGwDp', oldObject.spec.natGwDp, object.spec?.natGwDp));
       if (oldObject.status?.ready) {
         const hint = 'the EIP is ready; create a new EIP instead';
         for (const field of ['v4ip', 'v6ip', 'macAddress', 'externalSubnet'] as const) {

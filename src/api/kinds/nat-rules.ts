@@ -47,7 +47,12 @@ const ready = column('Ready', 'boolean', '.status.ready');
 const natGwDp = column('NatGwDp', 'string', '.status.natGwDp');
 
 export const dnatType = kubeovnType(
-  { kind: 'IptablesDnatRule', plural: 'iptables-dnat-rules', singular: 'iptables-dnat-rule', shortNames: ['dnat'] },
+  {
+    kind: 'IptablesDnatRule',
+    plural: 'iptables-dnat-rules',
+    singular: 'iptables-dnat-rule',
+    shortNames: ['dnat'],
+  },
   [
     column('Eip', 'string', '.spec.eip'),
     column('Protocol', 'string', '.spec.protocol'),
@@ -60,17 +65,26 @@ export const dnatType = kubeovnType(
     natGwDp,
     ready,
   ],
-  resourceSchema('A DNAT rule: EIP:port to an internal IP:port', DnatSpec, Type.Object({
-    ...RuleStatus,
-    protocol: Opt(Str()),
-    internalIp: Opt(Str()),
-    internalPort: Opt(Str()),
-    externalPort: Opt(Str()),
-  })),
+  resourceSchema(
+    'A DNAT rule: EIP:port to an internal IP:port',
+    DnatSpec,
+    Type.Object({
+      ...RuleStatus,
+      protocol: Opt(Str()),
+      internalIp: Opt(Str()),
+      internalPort: Opt(Str()),
+      externalPort: Opt(Str()),
+    }),
+  ),
 );
 
 export const snatType = kubeovnType(
-  { kind: 'IptablesSnatRule', plural: 'iptables-snat-rules', singular: 'iptables-snat-rule', shortNames: ['snat'] },
+  {
+    kind: 'IptablesSnatRule',
+    plural: 'iptables-snat-rules',
+    singular: 'iptables-snat-rule',
+    shortNames: ['snat'],
+  },
   [
     column('EIP', 'string', '.spec.eip'),
     column('V4ip', 'string', '.status.v4ip'),
@@ -79,11 +93,20 @@ export const snatType = kubeovnType(
     natGwDp,
     ready,
   ],
-  resourceSchema('An SNAT rule: an internal CIDR leaves through an EIP', SnatSpec, Type.Object({ ...RuleStatus, internalCIDR: Opt(Str()) })),
+  resourceSchema(
+    'An SNAT rule: an internal CIDR leaves through an EIP',
+    SnatSpec,
+    Type.Object({ ...RuleStatus, internalCIDR: Opt(Str()) }),
+  ),
 );
 
 export const fipType = kubeovnType(
-  { kind: 'IptablesFIPRule', plural: 'iptables-fip-rules', singular: 'iptables-fip-rule', shortNames: ['fip'] },
+  {
+    kind: 'IptablesFIPRule',
+    plural: 'iptables-fip-rules',
+    singular: 'iptables-fip-rule',
+    shortNames: ['fip'],
+  },
   [
     column('Eip', 'string', '.spec.eip'),
     column('V4ip', 'string', '.status.v4ip'),
@@ -92,7 +115,11 @@ export const fipType = kubeovnType(
     ready,
     natGwDp,
   ],
-  resourceSchema('A floating IP: an EIP mapped one to one to an internal IP', FipSpec, Type.Object({ ...RuleStatus, internalIp: Opt(Str()) })),
+  resourceSchema(
+    'A floating IP: an EIP mapped one to one to an internal IP',
+    FipSpec,
+    Type.Object({ ...RuleStatus, internalIp: Opt(Str()) }),
+  ),
 );
 
 const PROTOCOLS = ['tcp', 'udp'] as const;
@@ -114,11 +141,20 @@ function common(view: ClusterView, eip: string | undefined): FieldIssue[] {
   return [...natFeatureIssues(view), ...mustExist(view, 'IptablesEIP', eip, 'spec.eip')];
 }
 
-const names = (rules: KubeObject[]): string => rules.map((r) => `${r.kind}/${r.metadata.name ?? ''}`).join(', ');
+const names = (rules: KubeObject[]): string =>
+  rules.map((r) => `${r.kind}/${r.metadata.name ?? ''}`).join(', ');
 
 function fipExclusive(view: ClusterView, eip: string, self: string): FieldIssue[] {
   const fips = rulesUsingEip(view, 'IptablesFIPRule', eip, self);
-  return fips.length ? [conflict('spec.eip', eip, `eip ${eip} is used by the floating IP ${names(fips)}, which requires exclusive use of the EIP`)] : [];
+  return fips.length
+    ? [
+        conflict(
+          'spec.eip',
+          eip,
+          `eip ${eip} is used by the floating IP ${names(fips)}, which requires exclusive use of the EIP`,
+        ),
+      ]
+    : [];
 }
 
 export const dnatAdmission: KindAdmission<Dnat> = {
@@ -126,17 +162,32 @@ export const dnatAdmission: KindAdmission<Dnat> = {
     if (operation === 'DELETE' || !object) return [];
     const spec = object.spec;
     const self = object.metadata.name ?? '';
-    const issues = [...common(view, spec?.eip), ...port('spec.externalPort', spec?.externalPort), ...port('spec.internalPort', spec?.internalPort), ...ipv4('spec.internalIp', spec?.internalIp)];
+    const issues = [
+      ...common(view, spec?.eip),
+      ...port('spec.externalPort', spec?.externalPort),
+      ...port('spec.internalPort', spec?.internalPort),
+      ...ipv4('spec.internalIp', spec?.internalIp),
+    ];
     const protocol = spec?.protocol?.toLowerCase();
-    if (!protocol || !(PROTOCOLS as readonly string[]).includes(protocol)) issues.push(notSupported('spec.protocol', spec?.protocol ?? '', PROTOCOLS));
-    if (spec?.type && !(DNAT_TYPES as readonly string[]).includes(spec.type)) issues.push(notSupported('spec.type', spec.type, DNAT_TYPES));
-    if (operation === 'UPDATE') issues.push(...immutable('spec.type', oldObject?.spec?.type || 'exclusive', spec?.type || 'exclusive'));
+    if (!protocol || !(PROTOCOLS as readonly string[]).includes(protocol))
+      issues.push(notSupported('spec.protocol', spec?.protocol ?? '', PROTOCOLS));
+    if (spec?.type && !(DNAT_TYPES as readonly string[]).includes(spec.type))
+      issues.push(notSupported('spec.type', spec.type, DNAT_TYPES));
+    if (operation === 'UPDATE')
+      issues.push(...immutable('spec.type', oldObject?.spec?.type || 'exclusive', spec?.type || 'exclusive'));
     if (!spec?.eip) return issues;
     issues.push(...fipExclusive(view, spec.eip, self));
     for (const other of rulesUsingEip(view, 'IptablesDnatRule', spec.eip, self) as Dnat[]) {
-      const same = other.spec?.externalPort === spec.externalPort && other.spec?.protocol?.toLowerCase() === protocol;
+      const same =
+        other.spec?.externalPort === spec.externalPort && other.spec?.protocol?.toLowerCase() === protocol;
       if (same && !(other.spec?.type === 'share' && spec.type === 'share')) {
-        issues.push(conflict('spec.externalPort', spec.externalPort, `eip ${spec.eip} port ${spec.externalPort}/${protocol ?? ''} is already used by dnat ${other.metadata.name ?? ''}; both must be type=share to coexist`));
+        issues.push(
+          conflict(
+            'spec.externalPort',
+            spec.externalPort,
+            `eip ${spec.eip} port ${spec.externalPort}/${protocol ?? ''} is already used by dnat ${other.metadata.name ?? ''}; both must be type=share to coexist`,
+          ),
+        );
       }
     }
     return issues;
@@ -150,13 +201,20 @@ export const snatAdmission: KindAdmission<Snat> = {
     const issues = common(view, spec?.eip);
     const cidr = spec?.internalCIDR ? parseCidrOrIp(spec.internalCIDR) : undefined;
     if (!spec?.internalCIDR) issues.push(required('spec.internalCIDR'));
-    else if (!cidr || cidr.family !== 4) issues.push(invalid('spec.internalCIDR', spec.internalCIDR, 'not a valid IPv4 CIDR or address'));
+    else if (!cidr || cidr.family !== 4)
+      issues.push(invalid('spec.internalCIDR', spec.internalCIDR, 'not a valid IPv4 CIDR or address'));
     if (!spec?.eip || !cidr) return issues;
     issues.push(...fipExclusive(view, spec.eip, object.metadata.name ?? ''));
     for (const other of rulesUsingEip(view, 'IptablesSnatRule', spec.eip, object.metadata.name) as Snat[]) {
       const theirs = parseCidrOrIp(other.spec?.internalCIDR ?? '');
       if (theirs && formatCidr(theirs) === formatCidr(cidr)) {
-        issues.push(conflict('spec.internalCIDR', spec.internalCIDR, `snat ${other.metadata.name ?? ''} already translates ${formatCidr(cidr)} to eip ${spec.eip}`));
+        issues.push(
+          conflict(
+            'spec.internalCIDR',
+            spec.internalCIDR,
+            `snat ${other.metadata.name ?? ''} already translates ${formatCidr(cidr)} to eip ${spec.eip}`,
+          ),
+        );
       }
     }
     return issues;
@@ -170,18 +228,31 @@ export const fipAdmission: KindAdmission<Fip> = {
     const self = object.metadata.name ?? '';
     const issues = [...common(view, spec?.eip), ...ipv4('spec.internalIp', spec?.internalIp)];
     if (!spec?.eip) return issues;
-    const others = (['IptablesDnatRule', 'IptablesSnatRule', 'IptablesFIPRule'] as NatRuleKind[]).flatMap((kind) =>
-      rulesUsingEip(view, kind, spec.eip, self),
+    const others = (['IptablesDnatRule', 'IptablesSnatRule', 'IptablesFIPRule'] as NatRuleKind[]).flatMap(
+      (kind) => rulesUsingEip(view, kind, spec.eip, self),
     );
     if (others.length) {
-      issues.push(conflict('spec.eip', spec.eip, `a floating IP needs its EIP alone, but eip ${spec.eip} is used by ${names(others)}`));
+      issues.push(
+        conflict(
+          'spec.eip',
+          spec.eip,
+          `a floating IP needs its EIP alone, but eip ${spec.eip} is used by ${names(others)}`,
+        ),
+      );
     }
     const gateway = (view.get('IptablesEIP', spec.eip)?.spec as { natGwDp?: string } | undefined)?.natGwDp;
     for (const fip of view.list('IptablesFIPRule') as Fip[]) {
       if (fip.metadata.name === self || fip.spec?.internalIp !== spec.internalIp || !gateway) continue;
-      const theirGateway = (view.get('IptablesEIP', fip.spec.eip)?.spec as { natGwDp?: string } | undefined)?.natGwDp;
+      const theirGateway = (view.get('IptablesEIP', fip.spec.eip)?.spec as { natGwDp?: string } | undefined)
+        ?.natGwDp;
       if (theirGateway === gateway) {
-        issues.push(conflict('spec.internalIp', spec.internalIp, `${spec.internalIp} already has floating IP ${fip.metadata.name ?? ''} on gateway ${gateway}`));
+        issues.push(
+          conflict(
+            'spec.internalIp',
+            spec.internalIp,
+            `${spec.internalIp} already has floating IP ${fip.metadata.name ?? ''} on gateway ${gateway}`,
+          ),
+        );
       }
     }
     return issues;

@@ -7,9 +7,16 @@ export type NatRuleKind = (typeof NAT_RULE_KINDS)[number];
 export const eipOf = (rule: KubeObject): string => (rule.spec as { eip?: string } | undefined)?.eip ?? '';
 
 /** Rules of `kind` using EIP `eip`, except the object named `except` (the one being admitted). */
-export function rulesUsingEip(view: ClusterView, kind: NatRuleKind, eip: string, except?: string): KubeObject[] {
+export function rulesUsingEip(
+  view: ClusterView,
+  kind: NatRuleKind,
+  eip: string,
+  except?: string,
+): KubeObject[] {
   return view
     .list(kind)
-    .filter((rule) => eipOf(rule) === eip && rule.metadata.name !== except && !rule.metadata.deletionTimestamp)
+    .filter(
+      (rule) => eipOf(rule) === eip && rule.metadata.name !== except && !rule.metadata.deletionTimestamp,
+    )
     .map((rule) => ({ ...rule, kind }));
 }

@@ -3,7 +3,13 @@
  * `ip_address` (at most one per family, inside `cidr` when given, not owned by another pod's IP record),
  * `mac_address`, and `ip_family`.
  */
-import { ANNOTATION_CIDR, ANNOTATION_IP_ADDRESS, ANNOTATION_IP_FAMILY, ANNOTATION_LOGICAL_SWITCH, ANNOTATION_MAC_ADDRESS } from '../constants.ts';
+import {
+  ANNOTATION_CIDR,
+  ANNOTATION_IP_ADDRESS,
+  ANNOTATION_IP_FAMILY,
+  ANNOTATION_LOGICAL_SWITCH,
+  ANNOTATION_MAC_ADDRESS,
+} from '../constants.ts';
 import { conflict, invalid, notSupported } from '../issues.ts';
 import { cidrContains, parseCidr, parseIp, type Ip } from '../../net/ip.ts';
 import type { FieldIssue, KindAdmission } from '../types.ts';
@@ -22,25 +28,34 @@ export const podAdmission: KindAdmission = {
     if (ipText) {
       for (const part of ipText.split(',').map((p) => p.trim())) {
         const ip = parseIp(part.split('/')[0] ?? '');
-        if (!ip || (part.includes('/') && !parseCidr(part))) issues.push(invalid(field(ANNOTATION_IP_ADDRESS), ipText, `${part} is not a valid IP address`));
+        if (!ip || (part.includes('/') && !parseCidr(part)))
+          issues.push(invalid(field(ANNOTATION_IP_ADDRESS), ipText, `${part} is not a valid IP address`));
         else ips.push(ip);
       }
       if (new Set(ips.map((i) => i.family)).size < ips.length) {
         issues.push(invalid(field(ANNOTATION_IP_ADDRESS), ipText, 'at most one address per IP family'));
       }
       const cidrText = annotations[ANNOTATION_CIDR];
-      const cidrs = (cidrText ?? '').split(',').map((c) => parseCidr(c.trim())).filter((c) => c !== undefined);
+      const cidrs = (cidrText ?? '')
+        .split(',')
+        .map((c) => parseCidr(c.trim()))
+        .filter((c) => c !== undefined);
       for (const ip of ips) {
         const cidr = cidrs.find((c) => c.family === ip.family);
-        if (cidr && !cidrContains(cidr, ip)) issues.push(invalid(field(ANNOTATION_IP_ADDRESS), ipText, `not in cidr ${cidrText ?? ''}`));
+        if (cidr && !cidrContains(cidr, ip))
+          issues.push(invalid(field(ANNOTATION_IP_ADDRESS), ipText, `not in cidr ${cidrText ?? ''}`));
       }
     }
     const mac = annotations[ANNOTATION_MAC_ADDRESS];
-    if (mac && !MAC.test(mac)) issues.push(invalid(field(ANNOTATION_MAC_ADDRESS), mac, 'not a valid MAC address'));
+    if (mac && !MAC.test(mac))
+      issues.push(invalid(field(ANNOTATION_MAC_ADDRESS), mac, 'not a valid MAC address'));
     const family = annotations[ANNOTATION_IP_FAMILY];
-    if (family && family !== 'ipv4' && family !== 'ipv6') issues.push(notSupported(field(ANNOTATION_IP_FAMILY), family, ['ipv4', 'ipv6']));
+    if (family && family !== 'ipv4' && family !== 'ipv6')
+      issues.push(notSupported(field(ANNOTATION_IP_FAMILY), family, ['ipv4', 'ipv6']));
     if (family && ips.some((ip) => `ipv${ip.family}` !== family)) {
-      issues.push(invalid(field(ANNOTATION_IP_FAMILY), family, 'does not match the family of the static IP address'));
+      issues.push(
+        invalid(field(ANNOTATION_IP_FAMILY), family, 'does not match the family of the static IP address'),
+      );
     }
     const subnet = annotations[ANNOTATION_LOGICAL_SWITCH];
     if (subnet && ips.length) {
@@ -48,8 +63,18 @@ export const podAdmission: KindAdmission = {
       for (const record of view.list('IP') as IpObject[]) {
         if (record.spec?.subnet !== subnet || record.metadata.name === self) continue;
         const taken = (record.spec.ipAddress ?? '').split(',');
-        const clash = ipText?.split(',').map((p) => p.split('/')[0]?.trim()).find((p) => p && taken.includes(p));
-        if (clash) issues.push(conflict(field(ANNOTATION_IP_ADDRESS), ipText, `${clash} in subnet ${subnet} is already used by ${record.metadata.name ?? ''}`));
+        const clash = ipText
+          ?.split(',')
+          .map((p) => p.split('/')[0]?.trim())
+          .find((p) => p && taken.includes(p));
+        if (clash)
+          issues.push(
+            conflict(
+              field(ANNOTATION_IP_ADDRESS),
+              ipText,
+              `${clash} in subnet ${subnet} is already used by ${record.metadata.name ?? ''}`,
+            ),
+          );
       }
     }
     return issues;

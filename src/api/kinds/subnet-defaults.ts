@@ -6,7 +6,15 @@
  */
 import { DEFAULT_SUBNET, DEFAULT_VPC, JOIN_SUBNET, OVN_PROVIDER, isOvnProvider } from '../constants.ts';
 import { clone } from '../kind.ts';
-import { defaultGateway, formatCidr, formatIp, parseCidr, parseIp, type Cidr, type Family } from '../../net/ip.ts';
+import {
+  defaultGateway,
+  formatCidr,
+  formatIp,
+  parseCidr,
+  parseIp,
+  type Cidr,
+  type Family,
+} from '../../net/ip.ts';
 import { normalizeExcludeIps, parseExcludeItem } from '../../net/exclude-ips.ts';
 import { PROTOCOLS, type Subnet } from './subnet-schema.ts';
 
@@ -25,12 +33,18 @@ export function protocolOf(cidrs: readonly Cidr[]): 'IPv4' | 'IPv6' | 'Dual' {
 }
 
 /** Gateways per family: the given ones where they parse, the first usable address for the missing families. */
-export function gatewaysFor(cidrs: readonly Cidr[], gateway: string | undefined): { family: Family; value: bigint }[] {
+export function gatewaysFor(
+  cidrs: readonly Cidr[],
+  gateway: string | undefined,
+): { family: Family; value: bigint }[] {
   const given = (gateway ?? '')
     .split(',')
     .map((g) => parseIp(g.trim()))
     .filter((g) => g !== undefined);
-  return cidrs.map((cidr) => given.find((g) => g.family === cidr.family) ?? { family: cidr.family, value: defaultGateway(cidr) });
+  return cidrs.map(
+    (cidr) =>
+      given.find((g) => g.family === cidr.family) ?? { family: cidr.family, value: defaultGateway(cidr) },
+  );
 }
 
 export function defaultSubnet(subnet: Subnet): Subnet {
@@ -43,7 +57,8 @@ export function defaultSubnet(subnet: Subnet): Subnet {
   const cidrs = parseCidrBlock(spec.cidrBlock);
   if (cidrs && new Set(cidrs.map((c) => c.family)).size === cidrs.length) {
     spec.cidrBlock = cidrs.map(formatCidr).join(',');
-    if (!spec.protocol || (PROTOCOLS as readonly string[]).includes(spec.protocol)) spec.protocol = protocolOf(cidrs);
+    if (!spec.protocol || (PROTOCOLS as readonly string[]).includes(spec.protocol))
+      spec.protocol = protocolOf(cidrs);
     const gatewayText = spec.gateway ?? '';
     const gatewaysValid = gatewayText.split(',').every((g) => !g.trim() || parseIp(g.trim()));
     // Invalid input is left as written, so validation reports it at the user's own field index.
@@ -58,6 +73,7 @@ export function defaultSubnet(subnet: Subnet): Subnet {
     spec.gatewayType ||= 'distributed';
     if (name !== DEFAULT_SUBNET && spec.default) spec.default = false;
   }
-  if (spec.enableLb === undefined && isOvnProvider(spec.provider) && name !== JOIN_SUBNET) spec.enableLb = true;
+  if (spec.enableLb === undefined && isOvnProvider(spec.provider) && name !== JOIN_SUBNET)
+    spec.enableLb = true;
   return out;
 }

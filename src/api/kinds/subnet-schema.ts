@@ -1,6 +1,16 @@
 /** Subnet (`subnets`, short name `subnet`): schema, type and printer columns. Every Subnet CRD field of Kube-OVN is kept. */
 import { Type, type Static } from '@sinclair/typebox';
-import { Bool, Conditions, FreeForm, Int, LabelSelector, Opt, Str, StrList, resourceSchema } from '../schema/common.ts';
+import {
+  Bool,
+  Conditions,
+  FreeForm,
+  Int,
+  LabelSelector,
+  Opt,
+  Str,
+  StrList,
+  resourceSchema,
+} from '../schema/common.ts';
 import { column, kubeovnType, type Typed } from '../kind.ts';
 
 export const PROTOCOLS = ['IPv4', 'IPv6', 'Dual', 'Mac'] as const;

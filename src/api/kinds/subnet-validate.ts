@@ -4,7 +4,15 @@
  */
 import { DEFAULT_VPC, isOvnProvider } from '../constants.ts';
 import { conflict, forbidden, invalid, notSupported, required } from '../issues.ts';
-import { cidrContains, cidrsOverlap, formatCidr, lastAddress, parseCidr, parseIp, type Cidr } from '../../net/ip.ts';
+import {
+  cidrContains,
+  cidrsOverlap,
+  formatCidr,
+  lastAddress,
+  parseCidr,
+  parseIp,
+  type Cidr,
+} from '../../net/ip.ts';
 import { parseExcludeItem } from '../../net/exclude-ips.ts';
 import type { ClusterView, FieldIssue } from '../types.ts';
 import { GATEWAY_TYPES, PROTOCOLS, type Subnet } from './subnet-schema.ts';
@@ -26,7 +34,9 @@ const RESERVED: [string, string][] = [
 function validateCidrBlock(block: string | undefined, issues: FieldIssue[]): Cidr[] {
   const field = 'spec.cidrBlock';
   if (!block) {
-    issues.push(required(field, 'a CIDR block is required (e.g. 10.0.1.0/24, or "v4cidr,v6cidr" for dual stack)'));
+    issues.push(
+      required(field, 'a CIDR block is required (e.g. 10.0.1.0/24, or "v4cidr,v6cidr" for dual stack)'),
+    );
     return [];
   }
   const cidrs: Cidr[] = [];
@@ -34,11 +44,14 @@ function validateCidrBlock(block: string | undefined, issues: FieldIssue[]): Cid
     const cidr = parseCidr(part);
     if (part !== part.toLowerCase()) issues.push(invalid(field, block, `${part} must be lower case`));
     else if (!cidr) issues.push(invalid(field, block, `${part} is not a valid CIDR`));
-    else if (cidr.prefix === (cidr.family === 4 ? 32 : 128)) issues.push(invalid(field, block, `invalid network mask ${cidr.prefix}`));
-    else if (part.startsWith('0.0.0.0')) issues.push(invalid(field, block, `${part} must not start with 0.0.0.0`));
+    else if (cidr.prefix === (cidr.family === 4 ? 32 : 128))
+      issues.push(invalid(field, block, `invalid network mask ${cidr.prefix}`));
+    else if (part.startsWith('0.0.0.0'))
+      issues.push(invalid(field, block, `${part} must not start with 0.0.0.0`));
     else {
       const clash = RESERVED.find(([text]) => cidrsOverlap(cidr, parseCidr(text)!));
-      if (clash) issues.push(invalid(field, block, `${part} conflicts with the ${clash[1]} range ${clash[0]}`));
+      if (clash)
+        issues.push(invalid(field, block, `${part} conflicts with the ${clash[1]} range ${clash[0]}`));
       else cidrs.push(cidr);
     }
   }
@@ -55,16 +68,26 @@ function validateGateway(gateway: string | undefined, cidrs: readonly Cidr[], is
   for (const part of gateway.split(',').map((p) => p.trim())) {
     const ip = parseIp(part);
     if (!ip) {
-      issues.push(invalid(field, gateway, `${part} is not a valid IP address${part !== part.toLowerCase() ? ' (must be lower case)' : ''}`));
+      issues.push(
+        invalid(
+          field,
+          gateway,
+          `${part} is not a valid IP address${part !== part.toLowerCase() ? ' (must be lower case)' : ''}`,
+        ),
+      );
       continue;
     }
     const cidr = cidrs.find((c) => c.family === ip.family);
     if (!cidr) continue;
-    if (!cidrContains(cidr, ip)) issues.push(invalid(field, gateway, `gateway ${part} is not in cidr ${formatCidr(cidr)}`));
+    if (!cidrContains(cidr, ip))
+      issues.push(invalid(field, gateway, `gateway ${part} is not in cidr ${formatCidr(cidr)}`));
     else if (cidr.prefix < (ip.family === 4 ? 31 : 127)) {
-      if (ip.value === cidr.network) issues.push(invalid(field, gateway, `gateway ${part} is the network address of ${formatCidr(cidr)}`));
+      if (ip.value === cidr.network)
+        issues.push(invalid(field, gateway, `gateway ${part} is the network address of ${formatCidr(cidr)}`));
       if (ip.family === 4 && ip.value === lastAddress(cidr)) {
-        issues.push(invalid(field, gateway, `gateway ${part} is the broadcast address of ${formatCidr(cidr)}`));
+        issues.push(
+          invalid(field, gateway, `gateway ${part} is the broadcast address of ${formatCidr(cidr)}`),
+        );
       }
     }
   }
@@ -101,22 +124,48 @@ export function validateSubnetSpec(subnet: Subnet): FieldIssue[] {
     issues.push(invalid('spec.mtu', spec.mtu, 'below the IPv6 minimum MTU 1280'));
   }
   if (spec.vpc && spec.vpc === name) {
-    issues.push(invalid('spec.vpc', spec.vpc, `subnet ${name} and vpc ${spec.vpc} cannot have the same name`));
+    issues.push(
+      invalid('spec.vpc', spec.vpc, `subnet ${name} and vpc ${spec.vpc} cannot have the same name`),
+    );
   }
   if (spec.provider && spec.provider !== 'ovn' && !spec.provider.includes('.')) {
-    issues.push(invalid('spec.provider', spec.provider, 'must be "ovn", "<nad>.<namespace>.ovn" or "<nad>.<namespace>"'));
+    issues.push(
+      invalid(
+        'spec.provider',
+        spec.provider,
+        'must be "ovn", "<nad>.<namespace>.ovn" or "<nad>.<namespace>"',
+      ),
+    );
   }
   if (spec.natOutgoing && spec.externalEgressGateway) {
-    issues.push(invalid('spec.externalEgressGateway', spec.externalEgressGateway, 'natOutgoing and externalEgressGateway are mutually exclusive'));
+    issues.push(
+      invalid(
+        'spec.externalEgressGateway',
+        spec.externalEgressGateway,
+        'natOutgoing and externalEgressGateway are mutually exclusive',
+      ),
+    );
   }
   if (spec.logicalGateway && spec.u2oInterconnection) {
-    issues.push(invalid('spec.u2oInterconnection', true, 'logicalGateway and u2oInterconnection are mutually exclusive'));
+    issues.push(
+      invalid(
+        'spec.u2oInterconnection',
+        true,
+        'logicalGateway and u2oInterconnection are mutually exclusive',
+      ),
+    );
   }
   if (spec.u2oInterconnectionIP) {
     const ip = parseIp(spec.u2oInterconnectionIP);
     const gateways = (spec.gateway ?? '').split(',');
     if (!ip || !cidrs.some((c) => cidrContains(c, ip)) || gateways.includes(spec.u2oInterconnectionIP)) {
-      issues.push(invalid('spec.u2oInterconnectionIP', spec.u2oInterconnectionIP, `must be an address in ${spec.cidrBlock} other than the gateway`));
+      issues.push(
+        invalid(
+          'spec.u2oInterconnectionIP',
+          spec.u2oInterconnectionIP,
+          `must be an address in ${spec.cidrBlock} other than the gateway`,
+        ),
+      );
     }
   }
   return issues;
@@ -135,11 +184,16 @@ function cidrConflicts(subnet: Subnet, view: ClusterView): FieldIssue[] {
   for (const other of view.list('Subnet') as Subnet[]) {
     if (other.metadata.name === subnet.metadata.name || other.metadata.deletionTimestamp) continue;
     if (!isOvnProvider(other.spec?.provider)) continue;
-    if ((other.spec?.vpc || DEFAULT_VPC) !== (vpc || DEFAULT_VPC) || (other.spec?.vlan ?? '') !== vlan) continue;
+    if ((other.spec?.vpc || DEFAULT_VPC) !== (vpc || DEFAULT_VPC) || (other.spec?.vlan ?? '') !== vlan)
+      continue;
     const theirs = parseCidrBlock(other.spec?.cidrBlock) ?? [];
     if (cidrs.some((a) => theirs.some((b) => cidrsOverlap(a, b)))) {
       issues.push(
-        conflict('spec.cidrBlock', subnet.spec?.cidrBlock, `overlaps subnet ${other.metadata.name ?? ''} (${other.spec?.cidrBlock ?? ''}) in vpc ${vpc || DEFAULT_VPC}`),
+        conflict(
+          'spec.cidrBlock',
+          subnet.spec?.cidrBlock,
+          `overlaps subnet ${other.metadata.name ?? ''} (${other.spec?.cidrBlock ?? ''}) in vpc ${vpc || DEFAULT_VPC}`,
+        ),
       );
     }
   }
@@ -158,7 +212,13 @@ function namespaceRules(subnet: Subnet, view: ClusterView): FieldIssue[] {
     const allowed = new Set(vpc.spec?.namespaces ?? []);
     namespaces.forEach((ns, i) => {
       if (!allowed.has(ns)) {
-        issues.push(invalid(`spec.namespaces[${i}]`, ns, `namespace ${ns} is not in the namespaces of vpc ${vpcName} (spec.namespaces: [${[...allowed].join(', ')}])`));
+        issues.push(
+          invalid(
+            `spec.namespaces[${i}]`,
+            ns,
+            `namespace ${ns} is not in the namespaces of vpc ${vpcName} (spec.namespaces: [${[...allowed].join(', ')}])`,
+          ),
+        );
       }
     });
     return issues;
@@ -167,7 +227,14 @@ function namespaceRules(subnet: Subnet, view: ClusterView): FieldIssue[] {
     if (vpc.metadata.name === DEFAULT_VPC) continue;
     const taken = new Set(vpc.spec?.namespaces ?? []);
     namespaces.forEach((ns, i) => {
-      if (taken.has(ns)) issues.push(invalid(`spec.namespaces[${i}]`, ns, `namespace ${ns} belongs to custom vpc ${vpc.metadata.name ?? ''}`));
+      if (taken.has(ns))
+        issues.push(
+          invalid(
+            `spec.namespaces[${i}]`,
+            ns,
+            `namespace ${ns} belongs to custom vpc ${vpc.metadata.name ?? ''}`,
+          ),
+        );
     });
   }
   return issues;
@@ -182,7 +249,13 @@ export function validateSubnetAgainstCluster(
   const name = subnet.metadata.name ?? '';
   const issues: FieldIssue[] = [];
   if (operation === 'CREATE' && view.get('Vpc', name)) {
-    issues.push(invalid('metadata.name', name, `a Vpc named ${name} exists; a vpc and a subnet cannot have the same name`));
+    issues.push(
+      invalid(
+        'metadata.name',
+        name,
+        `a Vpc named ${name} exists; a vpc and a subnet cannot have the same name`,
+      ),
+    );
   }
   issues.push(...namespaceRules(subnet, view), ...cidrConflicts(subnet, view));
   if (operation === 'UPDATE' && old) {
@@ -190,7 +263,12 @@ export function validateSubnetAgainstCluster(
     const before = old.spec?.vpc ?? '';
     const after = subnet.spec?.vpc ?? '';
     if (before !== after && !(before === '' && after === DEFAULT_VPC)) {
-      issues.push(forbidden('spec.vpc', `vpc can only be changed from empty to ${DEFAULT_VPC} (was ${JSON.stringify(before)})`));
+      issues.push(
+        forbidden(
+          'spec.vpc',
+          `vpc can only be changed from empty to ${DEFAULT_VPC} (was ${JSON.stringify(before)})`,
+        ),
+      );
     }
     if (inUse > 0 && (old.spec?.gateway ?? '') !== (subnet.spec?.gateway ?? '')) {
       issues.push(forbidden('spec.gateway', `can't change the gateway while ${inUse} IPs are in use`));
@@ -213,4 +291,3 @@ export function validateSubnetDelete(subnet: Subnet, view: ClusterView): FieldIs
   }
   return [];
 }
-

@@ -23,7 +23,10 @@ export const SwitchLbRuleSpec = Type.Object({
     ),
   ),
 });
-export const SwitchLbRuleStatus = Type.Object({ ports: Opt(Str('Configured ports')), service: Opt(Str('The generated Service')) });
+export const SwitchLbRuleStatus = Type.Object({
+  ports: Opt(Str('Configured ports')),
+  service: Opt(Str('The generated Service')),
+});
 
 export type SwitchLbRule = Typed<Static<typeof SwitchLbRuleSpec>, Static<typeof SwitchLbRuleStatus>>;
 
@@ -52,7 +55,8 @@ export const switchLbRuleAdmission: KindAdmission<SwitchLbRule> = {
       issues.push(required('spec.selector', 'either a selector or endpoints is required'));
     }
     (spec?.selector ?? []).forEach((entry, i) => {
-      if (!/^[^:]+:.*$/.test(entry)) issues.push(invalid(`spec.selector[${i}]`, entry, 'expected "key:value"'));
+      if (!/^[^:]+:.*$/.test(entry))
+        issues.push(invalid(`spec.selector[${i}]`, entry, 'expected "key:value"'));
     });
     (spec?.endpoints ?? []).forEach((entry, i) => {
       if (!parseIp(entry)) issues.push(invalid(`spec.endpoints[${i}]`, entry, 'not a valid IP address'));

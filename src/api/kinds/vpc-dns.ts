@@ -14,7 +14,10 @@ export const VpcDnsSpec = Type.Object({
   replicas: Opt(Int('DNS server replicas (1-3)', { format: 'int32', minimum: 1, maximum: 3 })),
   corefile: Opt(Str('ConfigMap in kube-system with the Corefile', { default: DEFAULT_VPC_DNS_COREFILE })),
 });
-export const VpcDnsStatus = Type.Object({ active: Opt(Bool('Whether this VpcDns serves its VPC')), conditions: Opt(Conditions) });
+export const VpcDnsStatus = Type.Object({
+  active: Opt(Bool('Whether this VpcDns serves its VPC')),
+  conditions: Opt(Conditions),
+});
 
 export type VpcDns = Typed<Static<typeof VpcDnsSpec>, Static<typeof VpcDnsStatus>>;
 
@@ -43,10 +46,19 @@ export const vpcDnsAdmission: KindAdmission<VpcDns> = {
     if (!spec?.subnet) issues.push(required('spec.subnet'));
     const subnet = spec?.subnet ? (view.get('Subnet', spec.subnet) as Subnet | undefined) : undefined;
     if (subnet && spec?.vpc && (subnet.spec?.vpc ?? '') !== spec.vpc) {
-      issues.push(invalid('spec.subnet', spec.subnet, `subnet ${spec.subnet} belongs to vpc ${subnet.spec?.vpc ?? ''}, not ${spec.vpc}`));
+      issues.push(
+        invalid(
+          'spec.subnet',
+          spec.subnet,
+          `subnet ${spec.subnet} belongs to vpc ${subnet.spec?.vpc ?? ''}, not ${spec.vpc}`,
+        ),
+      );
     }
     if (operation === 'UPDATE' && oldObject) {
-      issues.push(...immutable('spec.vpc', oldObject.spec?.vpc, spec?.vpc), ...immutable('spec.subnet', oldObject.spec?.subnet, spec?.subnet));
+      issues.push(
+        ...immutable('spec.vpc', oldObject.spec?.vpc, spec?.vpc),
+        ...immutable('spec.subnet', oldObject.spec?.subnet, spec?.subnet),
+      );
     }
     return issues;
   },

@@ -1,6 +1,16 @@
 /** VpcNatGateway (`vpc-nat-gateways`, short name `vpc-nat-gw`): the iptables NAT gateway pod of a VPC. */
 import { Type, type Static } from '@sinclair/typebox';
-import { Bool, FreeForm, Int, Opt, Str, StrList, StringMap, Toleration, resourceSchema } from '../schema/common.ts';
+import {
+  Bool,
+  FreeForm,
+  Int,
+  Opt,
+  Str,
+  StrList,
+  StringMap,
+  Toleration,
+  resourceSchema,
+} from '../schema/common.ts';
 import { ageColumn, column, kubeovnType, type Typed } from '../kind.ts';
 import { forbidden, invalid, notSupported, required } from '../issues.ts';
 import { LABEL_NAT_GW_NAME, MAX_NAT_GW_WORKLOAD_NAME } from '../constants.ts';
@@ -16,7 +26,9 @@ export const VpcNatGatewaySpec = Type.Object({
   vpc: Str('The VPC this gateway serves'),
   subnet: Str('Subnet of the VPC where the gateway LAN interface (eth0) lives'),
   lanIp: Opt(Str('Static IP of eth0 in the subnet: the next hop of the VPC default route')),
-  externalSubnets: Opt(StrList('External networks; only the first is used (default ovn-vpc-external-network)')),
+  externalSubnets: Opt(
+    StrList('External networks; only the first is used (default ovn-vpc-external-network)'),
+  ),
   selector: Opt(StrList('Node selector entries "key: value"')),
   tolerations: Opt(Type.Array(Toleration)),
   affinity: Opt(FreeForm('Pod/node affinity of the gateway pod')),
@@ -50,7 +62,9 @@ export const VpcNatGatewayStatus = Type.Object({
   replicas: Opt(Int()),
   internalSubnets: Opt(StrList()),
   internalCIDRs: Opt(StrList()),
-  workload: Opt(Type.Object({ apiVersion: Opt(Str()), kind: Opt(Str()), name: Opt(Str()), nodes: Opt(StrList()) })),
+  workload: Opt(
+    Type.Object({ apiVersion: Opt(Str()), kind: Opt(Str()), name: Opt(Str()), nodes: Opt(StrList()) }),
+  ),
   conditions: Opt(Type.Array(FreeForm())),
 });
 
@@ -58,7 +72,12 @@ export type VpcNatGatewaySpec = Static<typeof VpcNatGatewaySpec>;
 export type VpcNatGateway = Typed<VpcNatGatewaySpec, Static<typeof VpcNatGatewayStatus>>;
 
 export const vpcNatGatewayType = kubeovnType(
-  { kind: 'VpcNatGateway', plural: 'vpc-nat-gateways', singular: 'vpc-nat-gateway', shortNames: ['vpc-nat-gw'] },
+  {
+    kind: 'VpcNatGateway',
+    plural: 'vpc-nat-gateways',
+    singular: 'vpc-nat-gateway',
+    shortNames: ['vpc-nat-gw'],
+  },
   [
     column('Namespace', 'string', '.spec.namespace'),
     column('Vpc', 'string', '.spec.vpc'),
@@ -69,24 +88,46 @@ export const vpcNatGatewayType = kubeovnType(
     column('BFD', 'boolean', '.spec.bfd.enabled', { priority: 1 }),
     ageColumn(),
   ],
-  resourceSchema('A NAT gateway of a VPC: EIPs, DNAT, SNAT and floating IPs', VpcNatGatewaySpec, VpcNatGatewayStatus),
+  resourceSchema(
+    'A NAT gateway of a VPC: EIPs, DNAT, SNAT and floating IPs',
+    VpcNatGatewaySpec,
+    VpcNatGatewayStatus,
+  ),
 );
 
 const TAINT_OPERATORS = ['Equal', 'Exists'] as const;
 const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'] as const;
 
-function validateGateway(gw: VpcNatGateway, view: Parameters<KindAdmission['validate']>[0]['view']): FieldIssue[] {
+function validateGateway(
+  gw: VpcNatGateway,
+  view: Parameters<KindAdmission['validate']>[0]['view'],
+): FieldIssue[] {
   const spec = gw.spec;
   const name = gw.metadata.name ?? '';
   const issues = natFeatureIssues(view);
   const workload = `${natGwPrefix(view)}-${name}`;
   if (workload.length > MAX_NAT_GW_WORKLOAD_NAME) {
-    issues.push(invalid('metadata.name', name, `workload name ${workload} has ${workload.length} characters, more than ${MAX_NAT_GW_WORKLOAD_NAME}; choose a shorter NAT gateway name`));
+    issues.push(
+      invalid(
+        'metadata.name',
+        name,
+        `workload name ${workload} has ${workload.length} characters, more than ${MAX_NAT_GW_WORKLOAD_NAME}; choose a shorter NAT gateway name`,
+      ),
+    );
   }
-  issues.push(...mustExist(view, 'Vpc', spec?.vpc, 'spec.vpc'), ...mustExist(view, 'Subnet', spec?.subnet, 'spec.subnet'));
+  issues.push(
+    ...mustExist(view, 'Vpc', spec?.vpc, 'spec.vpc'),
+    ...mustExist(view, 'Subnet', spec?.subnet, 'spec.subnet'),
+  );
   const subnet = spec?.subnet ? (view.get('Subnet', spec.subnet) as Subnet | undefined) : undefined;
   if (subnet && spec?.vpc && (subnet.spec?.vpc ?? '') !== spec.vpc) {
-    issues.push(invalid('spec.subnet', spec.subnet, `subnet ${spec.subnet} belongs to vpc ${subnet.spec?.vpc ?? ''}, not ${spec.vpc}`));
+    issues.push(
+      invalid(
+        'spec.subnet',
+        spec.subnet,
+        `subnet ${spec.subnet} belongs to vpc ${subnet.spec?.vpc ?? ''}, not ${spec.vpc}`,
+      ),
+    );
   }
   if ((spec?.replicas ?? 1) <= 1) {
     if (!spec?.lanIp) issues.push(required('spec.lanIp', 'lanIp must be specified'));
@@ -95,7 +136,13 @@ function validateGateway(gw: VpcNatGateway, view: Parameters<KindAdmission['vali
       const cidrs = parseCidrBlock(subnet?.spec?.cidrBlock) ?? [];
       if (!ip) issues.push(invalid('spec.lanIp', spec.lanIp, 'not a valid IP address'));
       else if (subnet && !cidrs.some((c) => cidrContains(c, ip))) {
-        issues.push(invalid('spec.lanIp', spec.lanIp, `not in subnet ${spec.subnet} (cidr ${subnet.spec?.cidrBlock ?? ''})`));
+        issues.push(
+          invalid(
+            'spec.lanIp',
+            spec.lanIp,
+            `not in subnet ${spec.subnet} (cidr ${subnet.spec?.cidrBlock ?? ''})`,
+          ),
+        );
       } else if (subnet && (subnet.spec?.gateway ?? '').split(',').includes(spec.lanIp)) {
         issues.push(invalid('spec.lanIp', spec.lanIp, `is the gateway of subnet ${spec.subnet}`));
       }
@@ -103,7 +150,13 @@ function validateGateway(gw: VpcNatGateway, view: Parameters<KindAdmission['vali
   }
   const vpc = spec?.vpc ? (view.get('Vpc', spec.vpc) as Vpc | undefined) : undefined;
   if (spec?.bfd?.enabled && vpc && !vpc.spec?.enableBfd) {
-    issues.push(invalid('spec.bfd.enabled', true, `BFD is enabled on the gateway but vpc ${spec.vpc} does not have enableBfd`));
+    issues.push(
+      invalid(
+        'spec.bfd.enabled',
+        true,
+        `BFD is enabled on the gateway but vpc ${spec.vpc} does not have enableBfd`,
+      ),
+    );
   }
   (spec?.selector ?? []).forEach((entry, i) => {
     if (!/^[^:]+:[^:]*$/.test(entry) || !entry.split(':')[0]!.trim()) {
@@ -111,12 +164,16 @@ function validateGateway(gw: VpcNatGateway, view: Parameters<KindAdmission['vali
     }
   });
   (spec?.tolerations ?? []).forEach((t, i) => {
-    if (t.operator && !(TAINT_OPERATORS as readonly string[]).includes(t.operator)) issues.push(notSupported(`spec.tolerations[${i}].operator`, t.operator, TAINT_OPERATORS));
-    if (t.effect && !(TAINT_EFFECTS as readonly string[]).includes(t.effect)) issues.push(notSupported(`spec.tolerations[${i}].effect`, t.effect, TAINT_EFFECTS));
+    if (t.operator && !(TAINT_OPERATORS as readonly string[]).includes(t.operator))
+      issues.push(notSupported(`spec.tolerations[${i}].operator`, t.operator, TAINT_OPERATORS));
+    if (t.effect && !(TAINT_EFFECTS as readonly string[]).includes(t.effect))
+      issues.push(notSupported(`spec.tolerations[${i}].effect`, t.effect, TAINT_EFFECTS));
   });
   (spec?.routes ?? []).forEach((route, i) => {
     if (route.nextHopIP && route.nextHopIP !== 'gateway' && !parseIp(route.nextHopIP)) {
-      issues.push(invalid(`spec.routes[${i}].nextHopIP`, route.nextHopIP, 'not a valid IP address (or "gateway")'));
+      issues.push(
+        invalid(`spec.routes[${i}].nextHopIP`, route.nextHopIP, 'not a valid IP address (or "gateway")'),
+      );
     }
   });
   return issues;
@@ -126,12 +183,21 @@ export const vpcNatGatewayAdmission: KindAdmission<VpcNatGateway> = {
   validate({ operation, object, oldObject, view }) {
     if (operation === 'DELETE') {
       const name = oldObject?.metadata.name ?? '';
-      const eips = view.list('IptablesEIP').filter(
-        (e) => e.metadata.labels?.[LABEL_NAT_GW_NAME] === name || (e.spec as { natGwDp?: string } | undefined)?.natGwDp === name,
-      );
+      const eips = view
+        .list('IptablesEIP')
+        .filter(
+          (e) =>
+            e.metadata.labels?.[LABEL_NAT_GW_NAME] === name ||
+            (e.spec as { natGwDp?: string } | undefined)?.natGwDp === name,
+        );
       if (eips.length) {
-        const names = eips.map((e) => e.metadata.name ?? '').sort().join(', ');
-        return [forbidden('metadata.name', `vpc-nat-gateway ${name} cannot be deleted while EIPs use it: ${names}`)];
+        const names = eips
+          .map((e) => e.metadata.name ?? '')
+          .sort()
+          .join(', ');
+        return [
+          forbidden('metadata.name', `vpc-nat-gateway ${name} cannot be deleted while EIPs use it: ${names}`),
+        ];
       }
       return [];
     }
@@ -145,7 +211,13 @@ export const vpcNatGatewayAdmission: KindAdmission<VpcNatGateway> = {
       );
       const wasHa = (oldObject.spec?.replicas ?? 1) > 1;
       const isHa = (object.spec?.replicas ?? 1) > 1;
-      if (wasHa !== isHa) issues.push(forbidden('spec.replicas', 'switching between 1 and more than 1 replicas is not supported; delete and re-create instead'));
+      if (wasHa !== isHa)
+        issues.push(
+          forbidden(
+            'spec.replicas',
+            'switching between 1 and more than 1 replicas is not supported; delete and re-create instead',
+          ),
+        );
     }
     return issues;
   },

@@ -3,7 +3,17 @@
  * Schema, defaults (static route policy `policyDst`, nextHopIP blanked for non-reroute policies) and validation.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { Bool, Conditions, FreeForm, Int, LabelSelector, Opt, Str, StrList, resourceSchema } from '../schema/common.ts';
+import {
+  Bool,
+  Conditions,
+  FreeForm,
+  Int,
+  LabelSelector,
+  Opt,
+  Str,
+  StrList,
+  resourceSchema,
+} from '../schema/common.ts';
 import { ageColumn, clone, column, kubeovnType, type Typed } from '../kind.ts';
 import { forbidden, invalid, notSupported } from '../issues.ts';
 import { DEFAULT_VPC } from '../constants.ts';
@@ -115,7 +125,8 @@ export function validateVpcSpec(spec: VpcSpec | undefined): FieldIssue[] {
       const what = route.cidr.includes('/') ? 'CIDR' : 'IP address';
       issues.push(invalid(`${at}.cidr`, route.cidr, `not a valid ${what}`));
     }
-    if (!parseIp(route.nextHopIP)) issues.push(invalid(`${at}.nextHopIP`, route.nextHopIP, 'not a valid IP address'));
+    if (!parseIp(route.nextHopIP))
+      issues.push(invalid(`${at}.nextHopIP`, route.nextHopIP, 'not a valid IP address'));
     const cidr = parseCidrOrIp(route.cidr);
     const hop = parseIp(route.nextHopIP);
     if (cidr && hop && cidr.family !== hop.family) {
@@ -127,11 +138,18 @@ export function validateVpcSpec(spec: VpcSpec | undefined): FieldIssue[] {
     if (!policy.action || !(POLICY_ACTIONS as readonly string[]).includes(policy.action)) {
       issues.push(notSupported(`${at}.action`, policy.action ?? '', POLICY_ACTIONS));
     }
-    if (!policy.match?.trim()) issues.push(invalid(`${at}.match`, policy.match ?? '', 'a match expression is required'));
+    if (!policy.match?.trim())
+      issues.push(invalid(`${at}.match`, policy.match ?? '', 'a match expression is required'));
     if (policy.action === 'reroute') {
       const hops = (policy.nextHopIP ?? '').split(',').map((h) => h.trim());
       if (!policy.nextHopIP || hops.some((h) => !parseIp(h))) {
-        issues.push(invalid(`${at}.nextHopIP`, policy.nextHopIP ?? '', 'reroute needs one or more comma-separated next hop IPs'));
+        issues.push(
+          invalid(
+            `${at}.nextHopIP`,
+            policy.nextHopIP ?? '',
+            'reroute needs one or more comma-separated next hop IPs',
+          ),
+        );
       }
     }
   });
@@ -154,17 +172,34 @@ export const vpcAdmission: KindAdmission<Vpc> = {
       const live = view.list('Subnet').filter((s) => (s.spec as { vpc?: string } | undefined)?.vpc === name);
       const names = [...new Set([...subnets, ...live.map((s) => s.metadata.name ?? '')])].sort();
       if (names.length) {
-        return [forbidden('metadata.name', `can't delete vpc ${name} while it has subnets: ${names.join(', ')}; delete them first`)];
+        return [
+          forbidden(
+            'metadata.name',
+            `can't delete vpc ${name} while it has subnets: ${names.join(', ')}; delete them first`,
+          ),
+        ];
       }
       return [];
     }
     const issues = validateVpcSpec(object?.spec);
     const name = object?.metadata.name ?? '';
     if (operation === 'CREATE' && view.get('Subnet', name)) {
-      issues.push(invalid('metadata.name', name, `a Subnet named ${name} exists; a vpc and a subnet cannot have the same name`));
+      issues.push(
+        invalid(
+          'metadata.name',
+          name,
+          `a Subnet named ${name} exists; a vpc and a subnet cannot have the same name`,
+        ),
+      );
     }
     if (operation === 'UPDATE' && name !== DEFAULT_VPC) {
-      issues.push(...immutable('spec.extraExternalSubnets', oldObject?.spec?.extraExternalSubnets, object?.spec?.extraExternalSubnets));
+      issues.push(
+        ...immutable(
+          'spec.extraExternalSubnets',
+          oldObject?.spec?.extraExternalSubnets,
+          object?.spec?.extraExternalSubnets,
+        ),
+      );
     }
     return issues;
   },

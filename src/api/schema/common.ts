@@ -13,7 +13,7 @@ export const Int = (description?: string, options: SchemaOptions = {}) =>
   Type.Integer({ ...(description ? { description } : {}), ...options });
 export const StrList = (description?: string) =>
   Type.Array(Type.String(), description ? { description } : {});
-export const Opt = Type.Optional;
+export const Opt = <T extends TSchema>(schema: T) => Type.Optional(schema);
 
 /** A string-to-string map (labels, ConfigMap data). */
 export const StringMap = (description?: string) =>
@@ -36,7 +36,9 @@ export const Condition = Type.Object({
   status: Str('True, False or Unknown'),
   reason: Opt(Str('Machine-readable reason for the last transition')),
   message: Opt(Str('Human-readable details')),
-  observedGeneration: Opt(Int('Generation of the spec this condition was computed from', { format: 'int64' })),
+  observedGeneration: Opt(
+    Int('Generation of the spec this condition was computed from', { format: 'int64' }),
+  ),
   lastUpdateTime: Opt(Str('Last time the condition was updated')),
   lastTransitionTime: Opt(Str('Last time the status changed')),
 });
@@ -48,7 +50,12 @@ export const LabelSelector = Type.Object(
   {
     matchLabels: Opt(StringMap()),
     matchExpressions: Opt(
-      Type.Array(Type.Object({ key: Str(), operator: Str(), values: Opt(StrList()) }, { required: ['key', 'operator'] })),
+      Type.Array(
+        Type.Object(
+          { key: Str(), operator: Str(), values: Opt(StrList()) },
+          { required: ['key', 'operator'] },
+        ),
+      ),
     ),
   },
   { description: 'A Kubernetes label selector' },

@@ -43,14 +43,20 @@ function walk(schema: JsonSchema, value: unknown, path: string, out: StructuralR
     return value;
   }
   if (schema.enum && !schema.enum.includes(value)) {
-    out.issues.push(invalid(path, value, `must be one of ${schema.enum.map((v) => JSON.stringify(v)).join(', ')}`));
+    out.issues.push(
+      invalid(path, value, `must be one of ${schema.enum.map((v) => JSON.stringify(v)).join(', ')}`),
+    );
   }
   if (typeof value === 'number') {
-    if (schema.minimum !== undefined && value < schema.minimum) out.issues.push(invalid(path, value, `must be greater than or equal to ${schema.minimum}`));
-    if (schema.maximum !== undefined && value > schema.maximum) out.issues.push(invalid(path, value, `must be less than or equal to ${schema.maximum}`));
+    if (schema.minimum !== undefined && value < schema.minimum)
+      out.issues.push(invalid(path, value, `must be greater than or equal to ${schema.minimum}`));
+    if (schema.maximum !== undefined && value > schema.maximum)
+      out.issues.push(invalid(path, value, `must be less than or equal to ${schema.maximum}`));
   }
   if (Array.isArray(value)) {
-    return value.map((item: unknown, i) => (schema.items ? walk(schema.items, item, `${path}[${i}]`, out) : item));
+    return value.map((item: unknown, i) =>
+      schema.items ? walk(schema.items, item, `${path}[${i}]`, out) : item,
+    );
   }
   if (actual !== 'object' || value === null) return value;
   const record = value as Record<string, unknown>;
@@ -62,8 +68,10 @@ function walk(schema: JsonSchema, value: unknown, path: string, out: StructuralR
     if (child === null || child === undefined) continue;
     const declared = schema.properties?.[key];
     if (declared) result[key] = walk(declared, child, join(path, key), out);
-    else if (typeof schema.additionalProperties === 'object') result[key] = walk(schema.additionalProperties, child, join(path, key), out);
-    else if (schema['x-kubernetes-preserve-unknown-fields'] || schema.additionalProperties === true) result[key] = child;
+    else if (typeof schema.additionalProperties === 'object')
+      result[key] = walk(schema.additionalProperties, child, join(path, key), out);
+    else if (schema['x-kubernetes-preserve-unknown-fields'] || schema.additionalProperties === true)
+      result[key] = child;
     else out.unknownFields.push(join(path, key));
   }
   return result;

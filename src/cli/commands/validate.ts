@@ -23,7 +23,9 @@ export function validateCommand(files: readonly string[], io: CommandIo): number
   for (const problem of problems) io.err(formatProblem(problem));
   const objects = documents.length;
   if (problems.length) {
-    io.err(`${problems.length} problem${problems.length === 1 ? '' : 's'} in ${objects} object${objects === 1 ? '' : 's'}`);
+    io.err(
+      `${problems.length} problem${problems.length === 1 ? '' : 's'} in ${objects} object${objects === 1 ? '' : 's'}`,
+    );
     return 1;
   }
   io.out(`${objects} object${objects === 1 ? '' : 's'} valid`);

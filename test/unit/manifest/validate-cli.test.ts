@@ -9,7 +9,11 @@ import { join } from 'node:path';
 const kovn = (...args: string[]) => spawnSync('bin/kovn', args, { encoding: 'utf8' });
 
 test('every seed manifest file is valid on its own, and the first scenario as a whole', () => {
-  for (const dir of ['examples/config-vpc/nat-gateway', 'examples/config-vpc/routing', 'examples/config-vpc/vpc-dns']) {
+  for (const dir of [
+    'examples/config-vpc/nat-gateway',
+    'examples/config-vpc/routing',
+    'examples/config-vpc/vpc-dns',
+  ]) {
     for (const file of readdirSync(dir)) {
       const run = kovn('validate', '-f', join(dir, file));
       assert.equal(run.status, 0, `${file}: ${run.stderr}`);
@@ -32,8 +36,14 @@ test('rules decided across files: the seed static EIP is outside the seed extern
 test('two subnets of one VPC overlapping in one directory, and a bad field, each get a line', () => {
   const dir = mkdtempSync(join(tmpdir(), 'kovn-validate-'));
   try {
-    writeFileSync(join(dir, 'a.yaml'), 'kind: Subnet\napiVersion: kubeovn.io/v1\nmetadata:\n  name: a\nspec:\n  vpc: v1\n  cidrBlock: 10.0.0.0/16\n');
-    writeFileSync(join(dir, 'b.yaml'), 'kind: Subnet\napiVersion: kubeovn.io/v1\nmetadata:\n  name: b\nspec:\n  vpc: v1\n  cidrBlock: 10.0.1.0/24\n  gateway: 10.0.9.1\n  colour: blue\n');
+    writeFileSync(
+      join(dir, 'a.yaml'),
+      'kind: Subnet\napiVersion: kubeovn.io/v1\nmetadata:\n  name: a\nspec:\n  vpc: v1\n  cidrBlock: 10.0.0.0/16\n',
+    );
+    writeFileSync(
+      join(dir, 'b.yaml'),
+      'kind: Subnet\napiVersion: kubeovn.io/v1\nmetadata:\n  name: b\nspec:\n  vpc: v1\n  cidrBlock: 10.0.1.0/24\n  gateway: 10.0.9.1\n  colour: blue\n',
+    );
     const run = kovn('validate', '-f', dir);
     assert.equal(run.status, 1);
     const lines = run.stderr.trim().split('\n');
