@@ -50,6 +50,15 @@ export function collectionPath(resource: ResourceRef, namespace?: string): strin
   return `${base}${namespace === undefined ? '' : `/namespaces/${namespace}`}/${resource.plural}`;
 }
 
+/** What the reflector has done so far, for tests, benchmarks and status pages. */
+export interface ReflectorStats {
+  lists: number;
+  watches: number;
+  /** 410 Gone answers (each followed by a relist). */
+  gone: number;
+  errors: number;
+}
+
 const BACKOFF_KEY = 'reflector';
 const SHORT_WATCH_MS = 1_000;
 
@@ -65,6 +74,7 @@ export class KubeInformer<T extends KubeObject = KubeObject> implements Informer
   #stop = new AbortController();
   #loop: Promise<void> | undefined;
   #syncWaiters: { resolve: () => void; reject: (err: Error) => void }[] = [];
+  readonly #stats: ReflectorStats = { lists: 0, watches: 0, gone: 0, errors: 0 };
 
   constructor(options: KubeInformerOptions) {
     this.#o = options;
@@ -90,6 +100,9 @@ export class KubeInformer<T extends KubeObject = KubeObject> implements Informer
   /** The resourceVersion the next watch resumes from ('' = a list is due). */
   get resourceVersion(): string {
     return this.#resourceVersion;
+  }
+  stats(): ReflectorStats {
+    return { ...this.#stats };
   }
   async stop(): Promise<void> {
     this.#stop.abort();
@@ -123,9 +136,11 @@ export class KubeInformer<T extends KubeObject = KubeObject> implements Informer
       } catch (err) {
         if (signal.aborted) break;
         if (isGone(err)) {
+          this.#stats.gone++;
           this.#resourceVersion = '';
           continue;
         }
+        this.#stats.errors++;
         this.#o.onError?.(err);
         await this.#clock.sleep(this.#backoff.next(BACKOFF_KEY), signal).catch(() => {});
       }
@@ -133,6 +148,7 @@ export class KubeInformer<T extends KubeObject = KubeObject> implements Informer
   }
 
   async #relist(signal: AbortSignal): Promise<void> {
+    this.#stats.lists++;
     const items: T[] = [];
     let continueToken: string | undefined;
     let resourceVersion = '';
@@ -165,6 +181,7 @@ export class KubeInformer<T extends KubeObject = KubeObject> implements Informer
   async #watch(signal: AbortSignal): Promise<number> {
     const timeoutSeconds = this.#o.watchTimeoutSeconds ?? 300;
     let events = 0;
+    this.#stats.watches++;
     await watchStream(
       this.#o.kubeConfig,
       this.#path,

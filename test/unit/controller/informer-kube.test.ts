@@ -113,6 +113,7 @@ for (const goneAs of ['event', 'status'] as const) {
     assert.deepEqual(informer.list().map((o) => o.metadata.name).sort(), ['changed', 'keep', 'new']);
     assert.equal(server.requests.filter((r) => !r.includes('watch=true')).length, 2, 'listed again');
     assert.deepEqual(errors, [], 'Gone is not an error');
+    assert.deepEqual(informer.stats(), { lists: 2, watches: 3, gone: 1, errors: 0 });
   });
 }
 

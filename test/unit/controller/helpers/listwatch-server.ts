@@ -76,7 +76,7 @@ export class ListWatchServer {
 
   /** Forgets history: watching from any resourceVersion seen so far now answers 410 Gone. */
   compact(): void {
-    this.#minRv = this.#rv + 1;
+    this.#minRv = this.#rv;
   }
 
   /** Ends every open watch stream (the server closes them, as on a timeout). */

@@ -1,0 +1,297 @@
+/**
+ * Leader election through a coordination.k8s.io/v1 Lease (client-go's leaderelection, LeaseLock): candidates
+ * acquire the lease when it is free, released, or not renewed for leaseDurationSeconds as *observed locally* (no
+ * trust in other machines' clocks); the leader renews every retryPeriod and gives up if it cannot renew within
+ * renewDeadline; every write is optimistic on resourceVersion, so two candidates never both win. On stop, the leader
+ * first stops its work (`onStoppedLeading`) and then releases the lease, so the next leader never overlaps it.
+ */
+import { CoordinationV1Api, V1MicroTime, type KubeConfig, type V1Lease } from '@kubernetes/client-node';
+import { systemClock, type Clock, type TimerId } from '../util/clock.ts';
+
+export interface LeaseRecord {
+  /** '' when released. */
+  holderIdentity: string;
+  leaseDurationSeconds: number;
+  /** RFC 3339 with microseconds, as the API stores MicroTime. */
+  acquireTime: string;
+  renewTime: string;
+  leaseTransitions: number;
+}
+
+export interface StoredLease {
+  record: LeaseRecord;
+  resourceVersion: string;
+}
+
+/** Someone else wrote the lease first (409 Conflict / AlreadyExists). */
+export class LeaseConflictError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'LeaseConflictError';
+  }
+}
+
+export interface LeaseStore {
+  get(): Promise<StoredLease | undefined>;
+  /** Throws LeaseConflictError if the lease exists. */
+  create(record: LeaseRecord): Promise<StoredLease>;
+  /** Throws LeaseConflictError if the lease changed since `resourceVersion`. */
+  update(record: LeaseRecord, resourceVersion: string): Promise<StoredLease>;
+}
+
+export function microTime(ms: number): string {
+  return new Date(ms).toISOString().replace('Z', '000Z');
+}
+
+export interface LeaderElectorOptions {
+  store: LeaseStore;
+  identity: string;
+  clock?: Clock;
+  /** How long a lease is valid without renewal; default 15 s (Kube-OVN's and client-go's default). */
+  leaseDurationSeconds?: number;
+  /** The leader gives up if it cannot renew for this long; default 10 s. */
+  renewDeadlineMs?: number;
+  /** Time between attempts; default 2 s. */
+  retryPeriodMs?: number;
+  /** In [0, 1): spreads acquire attempts over retryPeriod * (1 + 1.2 * random()). Default Math.random. */
+  random?: () => number;
+  /** Called when this candidate becomes leader; `signal` aborts when leadership ends. */
+  onStartedLeading?: (signal: AbortSignal) => void;
+  /** Called when leadership ends (lost or stopped), before the lease is released; awaited. */
+  onStoppedLeading?: () => void | Promise<void>;
+  /** Called whenever a different holder is observed. */
+  onNewLeader?: (identity: string) => void;
+  /** Store failures (retried). */
+  onError?: (err: unknown) => void;
+}
+
+const JITTER = 1.2;
+
+export class LeaderElector {
+  readonly identity: string;
+  readonly #o: LeaderElectorOptions;
+  readonly #clock: Clock;
+  readonly #leaseMs: number;
+  readonly #renewDeadlineMs: number;
+  readonly #retryMs: number;
+  #observed: StoredLease | undefined;
+  #observedAt = 0;
+  #leader = '';
+  #leading: AbortController | undefined;
+  readonly #stop = new AbortController();
+  #running: Promise<void> | undefined;
+
+  constructor(options: LeaderElectorOptions) {
+    this.#o = options;
+    this.identity = options.identity;
+    this.#clock = options.clock ?? systemClock;
+    this.#leaseMs = (options.leaseDurationSeconds ?? 15) * 1000;
+    this.#renewDeadlineMs = options.renewDeadlineMs ?? 10_000;
+    this.#retryMs = options.retryPeriodMs ?? 2_000;
+    if (!options.identity) throw new Error('leader election: identity must not be empty');
+    if (!Number.isInteger(options.leaseDurationSeconds ?? 15)) throw new Error('leader election: leaseDurationSeconds must be an integer');
+    if (this.#leaseMs <= this.#renewDeadlineMs) throw new Error('leader election: leaseDuration must exceed renewDeadline');
+    if (this.#renewDeadlineMs <= JITTER * this.#retryMs) throw new Error('leader election: renewDeadline must exceed 1.2 * retryPeriod');
+  }
+
+  isLeader(): boolean {
+    return this.#leading !== undefined;
+  }
+  /** The holder last observed ('' if none). */
+  get leader(): string {
+    return this.#leader;
+  }
+
+  /** Campaigns until elected, leads until the lease is lost or `stop` is called; resolves then. Runs once. */
+  run(): Promise<void> {
+    this.#running ??= this.#run();
+    return this.#running;
+  }
+
+  /** Stops campaigning or leading: ends the work (`onStoppedLeading`), then releases a held lease. */
+  async stop(): Promise<void> {
+    this.#stop.abort();
+    await this.#running;
+  }
+
+  async #run(): Promise<void> {
+    const stop = this.#stop.signal;
+    while (!stop.aborted && !(await this.#tryAcquireOrRenew())) {
+      await this.#sleep(this.#retryMs * (1 + JITTER * (this.#o.random ?? Math.random)()));
+    }
+    if (stop.aborted) return;
+    this.#leading = new AbortController();
+    this.#o.onStartedLeading?.(this.#leading.signal);
+    let lastRenew = this.#clock.now();
+    while (!stop.aborted) {
+      await this.#sleep(this.#retryMs);
+      if (stop.aborted) break;
+      const renewed = await this.#beforeDeadline(lastRenew + this.#renewDeadlineMs);
+      if (!renewed) break;
+      lastRenew = this.#clock.now();
+    }
+    this.#leading.abort();
+    this.#leading = undefined;
+    await this.#o.onStoppedLeading?.();
+    if (stop.aborted) await this.#release();
+  }
+
+  /** Retries renewal every retryPeriod until it succeeds or the deadline passes (a hung attempt counts as failed). */
+  async #beforeDeadline(deadline: number): Promise<boolean> {
+    while (!this.#stop.signal.aborted) {
+      const left = deadline - this.#clock.now();
+      if (left <= 0) return false;
+      let timer: TimerId | undefined;
+      const timeout = new Promise<false>((resolve) => (timer = this.#clock.setTimeout(() => resolve(false), left)));
+      const ok = await Promise.race([this.#tryAcquireOrRenew(), timeout]);
+      this.#clock.clearTimeout(timer);
+      if (ok) return true;
+      if (deadline - this.#clock.now() <= 0) return false;
+      await this.#sleep(Math.min(this.#retryMs, deadline - this.#clock.now()));
+    }
+    return false;
+  }
+
+  async #tryAcquireOrRenew(): Promise<boolean> {
+    const now = this.#clock.now();
+    const mine: LeaseRecord = {
+      holderIdentity: this.identity,
+      leaseDurationSeconds: this.#leaseMs / 1000,
+      acquireTime: microTime(now),
+      renewTime: microTime(now),
+      leaseTransitions: 0,
+    };
+    try {
+      const current = await this.#o.store.get();
+      if (!current) return this.#wrote(await this.#o.store.create(mine));
+      this.#observe(current, now);
+      const old = current.record;
+      const heldByOther = old.holderIdentity !== '' && old.holderIdentity !== this.identity;
+      if (heldByOther && this.#observedAt + old.leaseDurationSeconds * 1000 > now) return false;
+      if (old.holderIdentity === this.identity) {
+        mine.acquireTime = old.acquireTime;
+        mine.leaseTransitions = old.leaseTransitions;
+      } else {
+        mine.leaseTransitions = old.leaseTransitions + 1;
+      }
+      return this.#wrote(await this.#o.store.update(mine, current.resourceVersion));
+    } catch (err) {
+      if (!(err instanceof LeaseConflictError)) this.#o.onError?.(err);
+      return false;
+    }
+  }
+
+  #wrote(lease: StoredLease): true {
+    this.#observe(lease, this.#clock.now());
+    return true;
+  }
+
+  /** Remembers the lease and when it was last seen to change (the clock that expiry is measured on). */
+  #observe(lease: StoredLease, now: number): void {
+    if (this.#observed?.resourceVersion !== lease.resourceVersion) {
+      this.#observed = lease;
+      this.#observedAt = now;
+    }
+    const holder = lease.record.holderIdentity;
+    if (holder !== this.#leader) {
+      this.#leader = holder;
+      if (holder !== '') this.#o.onNewLeader?.(holder);
+    }
+  }
+
+  async #release(): Promise<void> {
+    const held = this.#observed;
+    if (!held || held.record.holderIdentity !== this.identity) return;
+    const now = microTime(this.#clock.now());
+    const released = { ...held.record, holderIdentity: '', leaseDurationSeconds: 1, acquireTime: now, renewTime: now };
+    try {
+      this.#observe(await this.#o.store.update(released, held.resourceVersion), this.#clock.now());
+    } catch (err) {
+      this.#o.onError?.(err);
+    }
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return this.#clock.sleep(ms, this.#stop.signal).catch(() => {});
+  }
+}
+
+/** A LeaseStore over the Kubernetes API (`coordination.k8s.io/v1` Lease `namespace/name`). */
+export class KubeLeaseStore implements LeaseStore {
+  readonly #api: CoordinationV1Api;
+  readonly #name: string;
+  readonly #namespace: string;
+
+  constructor(kubeConfig: KubeConfig, namespace: string, name: string) {
+    this.#api = kubeConfig.makeApiClient(CoordinationV1Api);
+    this.#namespace = namespace;
+    this.#name = name;
+  }
+
+  async get(): Promise<StoredLease | undefined> {
+    try {
+      return toStored(await this.#api.readNamespacedLease({ name: this.#name, namespace: this.#namespace }));
+    } catch (err) {
+      if (statusOf(err) === 404) return undefined;
+      throw new Error(`get lease ${this.#namespace}/${this.#name}`, { cause: err });
+    }
+  }
+
+  async create(record: LeaseRecord): Promise<StoredLease> {
+    return this.#write('create', () => this.#api.createNamespacedLease({ namespace: this.#namespace, body: this.#body(record) }));
+  }
+
+  async update(record: LeaseRecord, resourceVersion: string): Promise<StoredLease> {
+    const body = this.#body(record, resourceVersion);
+    return this.#write('update', () => this.#api.replaceNamespacedLease({ name: this.#name, namespace: this.#namespace, body }));
+  }
+
+  async #write(verb: string, call: () => Promise<V1Lease>): Promise<StoredLease> {
+    try {
+      return toStored(await call());
+    } catch (err) {
+      const what = `${verb} lease ${this.#namespace}/${this.#name}`;
+      if (statusOf(err) === 409) throw new LeaseConflictError(`${what}: conflict`, { cause: err });
+      throw new Error(what, { cause: err });
+    }
+  }
+
+  #body(r: LeaseRecord, resourceVersion?: string): V1Lease {
+    return {
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      metadata: { name: this.#name, namespace: this.#namespace, ...(resourceVersion ? { resourceVersion } : {}) },
+      spec: {
+        holderIdentity: r.holderIdentity,
+        leaseDurationSeconds: r.leaseDurationSeconds,
+        ...(r.acquireTime ? { acquireTime: new V1MicroTime(r.acquireTime) } : {}),
+        ...(r.renewTime ? { renewTime: new V1MicroTime(r.renewTime) } : {}),
+        leaseTransitions: r.leaseTransitions,
+      },
+    };
+  }
+}
+
+function statusOf(err: unknown): number | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'number' ? code : undefined;
+}
+
+function timeText(value: unknown): string {
+  if (value instanceof Date) return value.toISOString();
+  return typeof value === 'string' ? value : '';
+}
+
+function toStored(lease: V1Lease): StoredLease {
+  const spec = lease.spec ?? {};
+  return {
+    resourceVersion: lease.metadata?.resourceVersion ?? '',
+    record: {
+      holderIdentity: spec.holderIdentity ?? '',
+      leaseDurationSeconds: spec.leaseDurationSeconds ?? 0,
+      acquireTime: timeText(spec.acquireTime),
+      renewTime: timeText(spec.renewTime),
+      leaseTransitions: spec.leaseTransitions ?? 0,
+    },
+  };
+}
