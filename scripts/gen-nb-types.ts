@@ -101,18 +101,32 @@ export function generate(schema: DatabaseSchema, schemaPath: string): string {
     const flags = [t.isRoot ? 'root table' : 'non-root table (rows live while referenced)'];
     if (t.indexes?.length) flags.push(`indexes: ${t.indexes.map((i) => i.join('+')).join(', ')}`);
     if (t.maxRows !== undefined) flags.push(`at most ${t.maxRows} rows`);
-    out.push('', `/** ${table}: ${flags.join('; ')}. */`, `export interface ${typeName(table)} {`, '  _uuid: string;');
+    out.push(
+      '',
+      `/** ${table}: ${flags.join('; ')}. */`,
+      `export interface ${typeName(table)} {`,
+      '  _uuid: string;',
+    );
     for (const name of Object.keys(t.columns).sort()) out.push(...column(name, t.columns[name] as never));
     out.push('}');
   }
-  out.push('', '/** Table name to row type, for `OvsdbClient.connect<OvnNbTables>(...)`. */', 'export type OvnNbTables = {');
+  out.push(
+    '',
+    '/** Table name to row type, for `OvsdbClient.connect<OvnNbTables>(...)`. */',
+    'export type OvnNbTables = {',
+  );
   for (const table of tables) out.push(`  ${table}: ${typeName(table)};`);
   out.push('};', '', 'export type OvnNbTableName = keyof OvnNbTables;', '');
   out.push('export const OVN_NB_TABLES: readonly OvnNbTableName[] = [');
   for (const table of tables) out.push(`  ${quote(table)},`);
   out.push('];', '');
-  out.push('/** The writable columns of a table, all optional: what `client.encodeRow` takes for insert/update. */');
-  out.push("export type OvnNbRowInput<K extends OvnNbTableName> = Partial<Omit<OvnNbTables[K], '_uuid'>>;", '');
+  out.push(
+    '/** The writable columns of a table, all optional: what `client.encodeRow` takes for insert/update. */',
+  );
+  out.push(
+    "export type OvnNbRowInput<K extends OvnNbTableName> = Partial<Omit<OvnNbTables[K], '_uuid'>>;",
+    '',
+  );
   return out.join('\n');
 }
 
@@ -138,7 +152,9 @@ function main(): void {
   }
   mkdirSync(dirname(outPath), { recursive: true });
   writeFileSync(outPath, text);
-  console.log(`wrote ${shown} (${Object.keys(schema.tables).length} tables, ${schema.name} ${schema.version})`);
+  console.log(
+    `wrote ${shown} (${Object.keys(schema.tables).length} tables, ${schema.name} ${schema.version})`,
+  );
 }
 
 if (import.meta.main) main();

@@ -73,9 +73,20 @@ export class OvsdbCluster {
     for (let i = 0; i < size; i++) ports.push(await freeLoopbackPort());
     const raft = ports.map((p) => `tcp:127.0.0.1:${p}`);
     const files = ports.map((_, i) => join(options.dir, `${options.name}${i + 1}.db`));
-    await check(runner, 'ovsdb-tool', ['create-cluster', files[0] as string, options.schema, raft[0] as string]);
+    await check(runner, 'ovsdb-tool', [
+      'create-cluster',
+      files[0] as string,
+      options.schema,
+      raft[0] as string,
+    ]);
     for (let i = 1; i < size; i++) {
-      const args = ['join-cluster', files[i] as string, options.database, raft[i] as string, ...raft.slice(0, i)];
+      const args = [
+        'join-cluster',
+        files[i] as string,
+        options.database,
+        raft[i] as string,
+        ...raft.slice(0, i),
+      ];
       await check(runner, 'ovsdb-tool', args);
     }
     const members: OvsdbServer[] = [];
@@ -117,7 +128,9 @@ export class OvsdbCluster {
       async () => {
         const running = this.members.filter((m) => m.running);
         const statuses = await Promise.all(running.map((m) => this.status(m).catch(() => undefined)));
-        const joined = statuses.every((s) => s?.status === 'cluster member' && s.leader !== 'unknown' && s.leader);
+        const joined = statuses.every(
+          (s) => s?.status === 'cluster member' && s.leader !== 'unknown' && s.leader,
+        );
         return joined && statuses.some((s) => s?.role === 'leader') ? true : undefined;
       },
       timeoutMs,

@@ -15,7 +15,9 @@ export type RowChange<R extends Row = Row> =
   | { kind: 'delete'; table: string; uuid: string; old: R };
 
 /** The keys a row is indexed under (none: `undefined` or `[]`). */
-export type IndexKeyFn<R> = (row: R) => string | number | boolean | readonly (string | number | boolean)[] | undefined;
+export type IndexKeyFn<R> = (
+  row: R,
+) => string | number | boolean | readonly (string | number | boolean)[] | undefined;
 
 function columnKeyFn<R extends Row>(spec: string): IndexKeyFn<R> {
   const colon = spec.indexOf(':');

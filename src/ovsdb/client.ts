@@ -95,7 +95,9 @@ const zeroStats = (): SessionStats => ({
   echoRepliesReceived: 0,
 });
 
-export class OvsdbClient<T extends { [table: string]: Row } = Record<string, PlainRow>> extends EventEmitter<ClientEvents> {
+export class OvsdbClient<
+  T extends { [table: string]: Row } = Record<string, PlainRow>,
+> extends EventEmitter<ClientEvents> {
   readonly database: string;
   readonly #rawCache = new DatabaseCache();
   /** The replicated tables (see `monitor`). */
@@ -163,6 +165,11 @@ export class OvsdbClient<T extends { [table: string]: Row } = Record<string, Pla
     return this.#current?.remote;
   }
 
+  /** The best monitor method the current server accepted: `monitor_cond_since`, `monitor_cond` or `monitor`. */
+  get monitorMethod(): MonitorMethod | undefined {
+    return this.#current?.methods[0];
+  }
+
   get connected(): boolean {
     return this.#current !== undefined;
   }
@@ -175,7 +182,10 @@ export class OvsdbClient<T extends { [table: string]: Row } = Record<string, Pla
   }
 
   /** Sends `ops` as one transaction (RFC 7047 §4.1.3); throws the typed error of the failing operation. */
-  async transact(ops: readonly Operation[], options: { timeoutMs?: number } = {}): Promise<OperationResult[]> {
+  async transact(
+    ops: readonly Operation[],
+    options: { timeoutMs?: number } = {},
+  ): Promise<OperationResult[]> {
     if (ops.length === 0) return [];
     const ctx = await this.#whenReady(options.timeoutMs);
     this.#counters.transactions++;
@@ -191,7 +201,8 @@ export class OvsdbClient<T extends { [table: string]: Row } = Record<string, Pla
   async monitor(spec: MonitorSpec): Promise<void> {
     if (this.#closed) throw new ClientClosedError();
     for (const table of Object.keys(spec)) {
-      if (this.#monitors.some((m) => table in m.spec)) throw new TypeError(`monitor: ${table} is already monitored`);
+      if (this.#monitors.some((m) => table in m.spec))
+        throw new TypeError(`monitor: ${table} is already monitored`);
     }
     const entry: MonitorEntry = {
       id: `kovn-${this.#nextMonitorId++}`,
@@ -360,10 +371,16 @@ export class OvsdbClient<T extends { [table: string]: Row } = Record<string, Pla
     session.once('close', (reason) => this.#onClose(ctx, reason));
     try {
       const timeoutMs = this.#opts.requestTimeoutMs ?? 10_000;
-      const hs = await handshake(session, { remote, database: this.database, leaderOnly: this.#leaderOnly, timeoutMs });
+      const hs = await handshake(session, {
+        remote,
+        database: this.database,
+        leaderOnly: this.#leaderOnly,
+        timeoutMs,
+      });
       ctx.server = hs.server;
       ctx.methods = hs.methods;
-      if (this.#schema?.cksum !== hs.schema.cksum || this.#schema?.version !== hs.schema.version) this.#types.clear();
+      if (this.#schema?.cksum !== hs.schema.cksum || this.#schema?.version !== hs.schema.version)
+        this.#types.clear();
       this.#schema = hs.schema;
       for (const entry of this.#monitors) {
         entry.tables = resolveMonitor(hs.schema, entry.spec);
@@ -420,7 +437,10 @@ export class OvsdbClient<T extends { [table: string]: Row } = Record<string, Pla
           try {
             ctx.server.check();
           } catch (error) {
-            this.#logger.info({ remote: ctx.remote, reason: (error as Error).message }, 'ovsdb: leaving server');
+            this.#logger.info(
+              { remote: ctx.remote, reason: (error as Error).message },
+              'ovsdb: leaving server',
+            );
             ctx.session.close(error as Error);
           }
           return;
@@ -432,7 +452,9 @@ export class OvsdbClient<T extends { [table: string]: Row } = Record<string, Pla
         return;
       }
       case 'monitor_canceled':
-        ctx.session.close(new ConnectionClosedError(`${ctx.remote}: server canceled monitor ${JSON.stringify(p[0])}`));
+        ctx.session.close(
+          new ConnectionClosedError(`${ctx.remote}: server canceled monitor ${JSON.stringify(p[0])}`),
+        );
         return;
       case 'locked':
         this.emit('locked', String(p[0]));

@@ -73,11 +73,22 @@ function parseKey(base: BaseType, key: string): PlainAtom {
 }
 
 function encodeAtom(base: BaseType, v: unknown): Atom {
-  if (base.type === 'uuid') {
-    if (isUuidValue(v) || isNamedUuidValue(v)) return v;
-    if (typeof v === 'string') return ref(v);
-  } else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') {
-    return v;
+  switch (base.type) {
+    case 'uuid':
+      if (isUuidValue(v) || isNamedUuidValue(v)) return v;
+      if (typeof v === 'string') return ref(v);
+      break;
+    case 'integer':
+      if (Number.isInteger(v)) return v as number;
+      break;
+    case 'real':
+      if (typeof v === 'number') return v;
+      break;
+    case 'boolean':
+      if (typeof v === 'boolean') return v;
+      break;
+    default:
+      if (typeof v === 'string') return v;
   }
   throw new TypeError(`cannot encode ${JSON.stringify(v)} as ${base.type}`);
 }
@@ -86,7 +97,7 @@ function encodeAtom(base: BaseType, v: unknown): Atom {
 export function encodeValue(type: ColumnType, v: unknown): Value {
   if (isSetValue(v) || isMapValue(v)) return v;
   if (isMapType(type)) {
-    const entries = v instanceof Map ? [...(v as Map<unknown, unknown>)] : Object.entries((v ?? {}));
+    const entries = v instanceof Map ? [...(v as Map<unknown, unknown>)] : Object.entries(v ?? {});
     return [
       'map',
       entries.map(([k, val]) => [

@@ -36,7 +36,13 @@ export interface MonitorOutcome {
 /** Sends a monitor request with the first method (from `methods`) the server knows. */
 export async function sendMonitor(
   session: JsonRpcSession,
-  request: { database: string; id: string; tables: readonly MonitoredTable[]; lastTxnId: string; timeoutMs: number },
+  request: {
+    database: string;
+    id: string;
+    tables: readonly MonitoredTable[];
+    lastTxnId: string;
+    timeoutMs: number;
+  },
   methods: readonly MonitorMethod[] = MONITOR_METHODS,
 ): Promise<MonitorOutcome> {
   for (const [i, method] of methods.entries()) {
@@ -75,7 +81,10 @@ export interface HandshakeOptions {
   timeoutMs: number;
 }
 
-export async function handshake(session: JsonRpcSession, options: HandshakeOptions): Promise<HandshakeResult> {
+export async function handshake(
+  session: JsonRpcSession,
+  options: HandshakeOptions,
+): Promise<HandshakeResult> {
   const { remote, database, timeoutMs } = options;
   const dbs = (await session.request('list_dbs', [], timeoutMs)) as string[];
   if (!dbs.includes(database)) {

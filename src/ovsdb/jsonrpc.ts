@@ -10,7 +10,12 @@ import type { Duplex } from 'node:stream';
 import type { Clock, TimerId } from '../util/clock.ts';
 import { JsonStreamSplitter } from './json-stream.ts';
 import { Keepalive } from './keepalive.ts';
-import { ConnectionClosedError, KeepaliveTimeoutError, RequestTimeoutError, errorFromWire } from './errors.ts';
+import {
+  ConnectionClosedError,
+  KeepaliveTimeoutError,
+  RequestTimeoutError,
+  errorFromWire,
+} from './errors.ts';
 import type { Logger } from './logger.ts';
 
 /** A well-formed JSON value that is not a valid JSON-RPC message. */
@@ -51,7 +56,10 @@ interface Pending {
 
 type Message = { id?: unknown; method?: unknown; params?: unknown; result?: unknown; error?: unknown };
 
-export class JsonRpcSession extends EventEmitter<{ notification: [method: string, params: unknown]; close: [Error] }> {
+export class JsonRpcSession extends EventEmitter<{
+  notification: [method: string, params: unknown];
+  close: [Error];
+}> {
   readonly stats: SessionStats = {
     messagesIn: 0,
     messagesOut: 0,
@@ -128,7 +136,11 @@ export class JsonRpcSession extends EventEmitter<{ notification: [method: string
     for (const [id, p] of this.#pending) {
       this.#clock.clearTimeout(p.timer);
       this.#pending.delete(id);
-      p.reject(reason instanceof ConnectionClosedError ? reason : new ConnectionClosedError(undefined, { cause: reason }));
+      p.reject(
+        reason instanceof ConnectionClosedError
+          ? reason
+          : new ConnectionClosedError(undefined, { cause: reason }),
+      );
     }
     this.emit('close', reason);
   }
@@ -194,7 +206,9 @@ export class JsonRpcSession extends EventEmitter<{ notification: [method: string
       return;
     }
     if (!('result' in msg) && !('error' in msg)) {
-      this.close(new JsonRpcProtocolError(`neither a request nor a response: ${JSON.stringify(raw).slice(0, 80)}`));
+      this.close(
+        new JsonRpcProtocolError(`neither a request nor a response: ${JSON.stringify(raw).slice(0, 80)}`),
+      );
       return;
     }
     const pending = typeof msg.id === 'number' ? this.#pending.get(msg.id) : undefined;

@@ -9,7 +9,14 @@ import { applyRowDiff, decodeRow, type ColumnTypes, type PlainRow } from './code
 import type { DatabaseCache } from './cache.ts';
 import { matchesAll } from './conditions.ts';
 import type { Condition } from './operations.ts';
-import { columnTypes, isMapType, isOptionalType, isSetType, type ColumnType, type DatabaseSchema } from './schema.ts';
+import {
+  columnTypes,
+  isMapType,
+  isOptionalType,
+  isSetType,
+  type ColumnType,
+  type DatabaseSchema,
+} from './schema.ts';
 import type { PlainValue, WireRow } from './values.ts';
 
 export interface TableMonitorSpec {
@@ -43,7 +50,10 @@ export function resolveMonitor(schema: DatabaseSchema, spec: MonitorSpec): Monit
 }
 
 /** The `<monitor-requests>` object for one method. */
-export function monitorRequests(tables: readonly MonitoredTable[], method: MonitorMethod): Record<string, unknown> {
+export function monitorRequests(
+  tables: readonly MonitoredTable[],
+  method: MonitorMethod,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const t of tables) {
     if (method === 'monitor') {

@@ -66,16 +66,7 @@ export interface AssertOp {
 }
 
 export type Operation =
-  | InsertOp
-  | SelectOp
-  | UpdateOp
-  | MutateOp
-  | DeleteOp
-  | WaitOp
-  | CommitOp
-  | AbortOp
-  | CommentOp
-  | AssertOp;
+  InsertOp | SelectOp | UpdateOp | MutateOp | DeleteOp | WaitOp | CommitOp | AbortOp | CommentOp | AssertOp;
 
 /** Per-operation results (§5.2): insert gives `uuid`, select `rows`, update/mutate/delete `count`, others `{}`. */
 export interface OperationResult {
@@ -92,7 +83,11 @@ export const includes = (column: string, value: Value): Condition => [column, 'i
 export const excludes = (column: string, value: Value): Condition => [column, 'excludes', value];
 export const where = (column: string, fn: ConditionFunction, value: Value): Condition => [column, fn, value];
 
-export const mutation = (column: string, mutator: Mutator, value: Value): Mutation => [column, mutator, value];
+export const mutation = (column: string, mutator: Mutator, value: Value): Mutation => [
+  column,
+  mutator,
+  value,
+];
 /** Adds elements to a set, or pairs to a map (existing keys keep their values, §5.1). */
 export const insertInto = (column: string, value: Value): Mutation => [column, 'insert', value];
 /** Removes elements from a set, or from a map by key (a set of keys) or by pair (a map). */
@@ -148,7 +143,11 @@ export function wait(table: string, conditions: Condition[], options: WaitOption
 export const commit = (durable: boolean): CommitOp => ({ op: 'commit', durable });
 export const abort = (): AbortOp => ({ op: 'abort' });
 export const comment = (text: string): CommentOp => ({ op: 'comment', comment: text });
-export const assertLock = (lock: string): AssertOp => ({ op: 'assert', lock });
+/** Lock names are <id>s (§4.1.8, §5.2.11): `[_a-zA-Z][_a-zA-Z0-9]*`. */
+export function assertLock(lock: string): AssertOp {
+  if (!isValidUuidName(lock)) throw new TypeError(`not a valid lock name: ${JSON.stringify(lock)}`);
+  return { op: 'assert', lock };
+}
 
 /** A transaction result for an insert: the new row's UUID. */
 export function insertedUuid(result: OperationResult | undefined): string {

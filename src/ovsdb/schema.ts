@@ -31,8 +31,7 @@ export interface ColumnType {
 /** The raw JSON forms as found in a schema file. */
 export type RawBaseType = AtomicType | (Omit<BaseType, 'enum'> & { enum?: unknown });
 export type RawColumnType =
-  | AtomicType
-  | { key: RawBaseType; value?: RawBaseType; min?: number; max?: number | 'unlimited' };
+  AtomicType | { key: RawBaseType; value?: RawBaseType; min?: number; max?: number | 'unlimited' };
 
 export interface ColumnSchema {
   type: RawColumnType;
@@ -63,7 +62,8 @@ function isAtomicType(s: unknown): s is AtomicType {
 /** §3.2: an enum is an atom or `["set", [...]]` of atoms. */
 function enumValues(raw: unknown): (string | number | boolean)[] | undefined {
   if (raw === undefined) return undefined;
-  if (Array.isArray(raw) && raw[0] === 'set' && Array.isArray(raw[1])) return raw[1] as (string | number | boolean)[];
+  if (Array.isArray(raw) && raw[0] === 'set' && Array.isArray(raw[1]))
+    return raw[1] as (string | number | boolean)[];
   return [raw as string | number | boolean];
 }
 

@@ -44,7 +44,10 @@ export interface ServerDatabaseRow {
 
 export function serverMonitorSpec(database: string): Record<string, TableMonitorSpec> {
   return {
-    Database: { columns: ['name', 'model', 'connected', 'leader', 'cid', 'sid', 'index'], where: [eq('name', database)] },
+    Database: {
+      columns: ['name', 'model', 'connected', 'leader', 'cid', 'sid', 'index'],
+      where: [eq('name', database)],
+    },
   };
 }
 

@@ -13,7 +13,8 @@ function isErrorSlot(r: unknown): r is { error: unknown; details?: unknown } {
 
 /** Returns the per-operation results, or throws the typed error of the first failing slot. */
 export function checkTransactResult(ops: readonly Operation[], result: unknown): OperationResult[] {
-  if (!Array.isArray(result)) throw new TypeError(`transact: expected an array result, got ${JSON.stringify(result)}`);
+  if (!Array.isArray(result))
+    throw new TypeError(`transact: expected an array result, got ${JSON.stringify(result)}`);
   for (const [index, slot] of result.entries()) {
     if (isErrorSlot(slot)) {
       const operation = ops[index];

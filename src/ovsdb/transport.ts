@@ -37,7 +37,9 @@ export function netConnector(clock: Clock): Connector {
     new Promise((resolve, reject) => {
       const target = parseRemote(remote);
       const socket: Socket =
-        target.kind === 'unix' ? netConnect({ path: target.path }) : netConnect({ host: target.host, port: target.port });
+        target.kind === 'unix'
+          ? netConnect({ path: target.path })
+          : netConnect({ host: target.host, port: target.port });
       const timer = clock.setTimeout(() => {
         socket.destroy();
         reject(new Error(`${remote}: connect timed out after ${timeoutMs} ms`));

@@ -50,7 +50,9 @@ export function set(atoms: Iterable<Atom>): SetValue {
   return ['set', [...atoms]];
 }
 
-export function map(entries: Record<string, Atom> | Map<Atom, Atom> | Iterable<readonly [Atom, Atom]>): MapValue {
+export function map(
+  entries: Record<string, Atom> | Map<Atom, Atom> | Iterable<readonly [Atom, Atom]>,
+): MapValue {
   const pairs: (readonly [Atom, Atom])[] =
     entries instanceof Map || Symbol.iterator in entries
       ? [...(entries as Iterable<readonly [Atom, Atom]>)]
@@ -67,7 +69,13 @@ export function isNamedUuidValue(v: unknown): v is NamedUuidValue {
 }
 
 export function isAtom(v: unknown): v is Atom {
-  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || isUuidValue(v) || isNamedUuidValue(v);
+  return (
+    typeof v === 'string' ||
+    typeof v === 'number' ||
+    typeof v === 'boolean' ||
+    isUuidValue(v) ||
+    isNamedUuidValue(v)
+  );
 }
 
 export function isSetValue(v: unknown): v is SetValue {

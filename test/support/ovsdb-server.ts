@@ -29,7 +29,9 @@ export interface NbFixture {
   cleanup(): Promise<void>;
 }
 
-export async function startNb(options: Partial<Omit<OvsdbServerOptions, 'dir' | 'name'>> = {}): Promise<NbFixture> {
+export async function startNb(
+  options: Partial<Omit<OvsdbServerOptions, 'dir' | 'name'>> = {},
+): Promise<NbFixture> {
   const tmp = tempDir();
   let server: OvsdbServer | undefined;
   try {
