@@ -250,7 +250,7 @@ export class SubnetAllocator {
       }
       if (record.mac) this.#macOwner.set(record.mac, entry.owner);
       this.#owners.set(entry.owner, record);
-      if (!record.mac || this.#poolEntries().some(([f]) => record[key(f)] === undefined))
+      if (!record.mac || FAMILIES.some((f) => this.#pools[f] && record[key(f)] === undefined))
         toFill.push(entry.owner);
     }
     for (const [family, pool] of this.#poolEntries()) pool.takeStaticBulk(placed[family].sort(ascending));

@@ -23,8 +23,18 @@ export interface Cidr {
 
 export const bits = (family: Family): number => (family === 4 ? 32 : 128);
 
+/** Four decimal parts without leading zeros (what ipaddr's isValidFourPartDecimal accepts, before the 255 check). */
+const DOTTED_QUAD = /^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})$/;
+
 /** Parses an IPv4 or IPv6 address; undefined if it is not one (upper-case IPv6 is refused, as Kube-OVN does). */
 export function parseIp(text: string): Ip | undefined {
+  const quad = DOTTED_QUAD.exec(text);
+  if (quad) {
+    // Fast path (IPAM rebuild parses every pod's address): same answer as the ipaddr.js checks below.
+    const [a, b, c, d] = [Number(quad[1]), Number(quad[2]), Number(quad[3]), Number(quad[4])];
+    if (a > 255 || b > 255 || c > 255 || d > 255) return undefined;
+    return { family: 4, value: BigInt(a * 0x1000000 + b * 0x10000 + c * 0x100 + d) };
+  }
   if (text !== text.trim() || text !== text.toLowerCase() || text.includes('%')) return undefined;
   if (ipaddr.IPv4.isValidFourPartDecimal(text)) {
     const bytes = ipaddr.IPv4.parse(text).toByteArray();
