@@ -4,6 +4,8 @@
  * the last seen resourceVersion; 410 Gone (as an HTTP status or an ERROR event) forces a fresh list, whose difference
  * from the cache is delivered as events; other failures are reported and retried with exponential backoff
  * (1 s to 30 s, client-node's reconnect delays) on the injected clock.
+ * Why not client-node's ListWatch/makeInformer: it stops for good after a list or watch error (the caller must
+ * restart it), skips watch lines it cannot parse, and sleeps on Node's timers rather than an injected clock.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { KubeObject } from '../api/types.ts';
@@ -86,13 +88,12 @@ export class KubeInformer<T extends KubeObject = KubeObject> implements Informer
   }
 
   start(): Promise<void> {
-    if (this.#synced) return Promise.resolve();
-    const synced = new Promise<void>((resolve, reject) => this.#syncWaiters.push({ resolve, reject }));
     if (!this.#loop) {
       this.#stop = new AbortController();
       this.#loop = this.#run();
     }
-    return synced;
+    if (this.#synced) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => this.#syncWaiters.push({ resolve, reject }));
   }
   hasSynced(): boolean {
     return this.#synced;

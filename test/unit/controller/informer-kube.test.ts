@@ -166,3 +166,17 @@ void test('stop before the first sync rejects start and ends the loop', async (t
   await informer.stop();
   await assert.rejects(starting, /stopped before it synced/);
 });
+
+void test('start after stop resumes watching from where it left off, keeping the cache', async (t) => {
+  const { server, informer, events } = await setup(t);
+  server.put(vpc('a'));
+  await informer.start();
+  await waitFor(() => server.watchers === 1, 'watch');
+  await informer.stop();
+  await waitFor(() => server.watchers === 0, 'watch closed');
+  server.put(vpc('b'));
+  await informer.start();
+  await waitFor(() => events.length === 2, 'event missed while stopped');
+  assert.deepEqual(events, ['add a 101', 'add b 102']);
+  assert.equal(informer.stats().lists, 1);
+});
