@@ -6,7 +6,7 @@
  * first stops its work (`onStoppedLeading`) and then releases the lease, so the next leader never overlaps it.
  */
 import { CoordinationV1Api, V1MicroTime, type KubeConfig, type V1Lease } from '@kubernetes/client-node';
-import { systemClock, type Clock, type TimerId } from '../util/clock.ts';
+import { systemClock, type Clock } from '../util/clock.ts';
 
 export interface LeaseRecord {
   /** '' when released. */
@@ -57,7 +57,7 @@ export interface LeaderElectorOptions {
   random?: () => number;
   /** Called when this candidate becomes leader; `signal` aborts when leadership ends. */
   onStartedLeading?: (signal: AbortSignal) => void;
-  /** Called when leadership ends (lost or stopped), before the lease is released; awaited. */
+  /** Called when leadership ends (lost or stopped), before the lease is released; awaited. Callback errors go to onError. */
   onStoppedLeading?: () => void | Promise<void>;
   /** Called whenever a different holder is observed. */
   onNewLeader?: (identity: string) => void;
@@ -116,40 +116,68 @@ export class LeaderElector {
 
   async #run(): Promise<void> {
     const stop = this.#stop.signal;
-    while (!stop.aborted && !(await this.#tryAcquireOrRenew())) {
+    while (!stop.aborted && !(await this.#within(this.#tryAcquireOrRenew(), this.#renewDeadlineMs))) {
       await this.#sleep(this.#retryMs * (1 + JITTER * (this.#o.random ?? Math.random)()));
     }
     if (stop.aborted) return;
     this.#leading = new AbortController();
-    this.#o.onStartedLeading?.(this.#leading.signal);
+    const leading = this.#leading.signal;
+    this.#callback(() => this.#o.onStartedLeading?.(leading));
     let lastRenew = this.#clock.now();
     while (!stop.aborted) {
       await this.#sleep(this.#retryMs);
       if (stop.aborted) break;
-      const renewed = await this.#beforeDeadline(lastRenew + this.#renewDeadlineMs);
+      const renewed = await this.#renewBy(lastRenew + this.#renewDeadlineMs);
       if (!renewed) break;
       lastRenew = this.#clock.now();
     }
     this.#leading.abort();
     this.#leading = undefined;
-    await this.#o.onStoppedLeading?.();
-    if (stop.aborted) await this.#release();
+    try {
+      await this.#o.onStoppedLeading?.();
+    } catch (err) {
+      this.#o.onError?.(err);
+    }
+    if (stop.aborted) await this.#within(this.#release(), this.#renewDeadlineMs, false);
   }
 
   /** Retries renewal every retryPeriod until it succeeds or the deadline passes (a hung attempt counts as failed). */
-  async #beforeDeadline(deadline: number): Promise<boolean> {
+  async #renewBy(deadline: number): Promise<boolean> {
     while (!this.#stop.signal.aborted) {
       const left = deadline - this.#clock.now();
       if (left <= 0) return false;
-      let timer: TimerId | undefined;
-      const timeout = new Promise<false>((resolve) => (timer = this.#clock.setTimeout(() => resolve(false), left)));
-      const ok = await Promise.race([this.#tryAcquireOrRenew(), timeout]);
-      this.#clock.clearTimeout(timer);
-      if (ok) return true;
-      if (deadline - this.#clock.now() <= 0) return false;
-      await this.#sleep(Math.min(this.#retryMs, deadline - this.#clock.now()));
+      if (await this.#within(this.#tryAcquireOrRenew(), left)) return true;
+      const after = deadline - this.#clock.now();
+      if (after <= 0) return false;
+      await this.#sleep(Math.min(this.#retryMs, after));
     }
     return false;
+  }
+
+  /**
+   * `attempt`'s answer, or false once `ms` pass (or, if `stoppable`, once the elector is stopped) without one. A
+   * write that lands after we gave up only makes the lease look held by us until it expires: safe, never a split.
+   */
+  #within(attempt: Promise<boolean | void>, ms: number, stoppable = true): Promise<boolean> {
+    return new Promise((resolve) => {
+      const settle = (ok: boolean): void => {
+        this.#clock.clearTimeout(timer);
+        this.#stop.signal.removeEventListener('abort', onStop);
+        resolve(ok);
+      };
+      const onStop = (): void => settle(false);
+      const timer = this.#clock.setTimeout(() => settle(false), ms);
+      if (stoppable) this.#stop.signal.addEventListener('abort', onStop, { once: true });
+      attempt.then((ok) => settle(ok === true), () => settle(false));
+    });
+  }
+
+  #callback(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.#o.onError?.(err);
+    }
   }
 
   async #tryAcquireOrRenew(): Promise<boolean> {
@@ -195,7 +223,7 @@ export class LeaderElector {
     const holder = lease.record.holderIdentity;
     if (holder !== this.#leader) {
       this.#leader = holder;
-      if (holder !== '') this.#o.onNewLeader?.(holder);
+      if (holder !== '') this.#callback(() => this.#o.onNewLeader?.(holder));
     }
   }
 

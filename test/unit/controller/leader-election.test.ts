@@ -143,6 +143,53 @@ void test('a candidate that stops before winning never writes', async () => {
   await a.elector.stop();
 });
 
+void test('stop returns while a store call hangs: at once when campaigning, after renewDeadline when releasing', async () => {
+  const clock = new FakeClock(0);
+  const lease = new MemoryLease();
+  const log: string[] = [];
+  const a = candidate(clock, lease, 'a', log);
+  await clock.flush();
+  const b = candidate(clock, lease, 'b', log);
+  await clock.flush();
+  b.store.hung = true;
+  await clock.advanceAsync(2_000);
+  await b.elector.stop();
+  await b.done;
+
+  a.store.hung = true;
+  let stopped = false;
+  const stopping = a.elector.stop().then(() => (stopped = true));
+  await clock.advanceAsync(9_999);
+  assert.equal(stopped, false, 'release is given renewDeadline');
+  await clock.advanceAsync(1);
+  await stopping;
+  assert.ok(log.includes('a stopped @2000 (lease holder a)'), log.join('; '));
+});
+
+void test('callback errors are reported, not fatal to the elector', async () => {
+  const clock = new FakeClock(0);
+  const errors: string[] = [];
+  const elector = new LeaderElector({
+    ...timing,
+    clock,
+    identity: 'a',
+    store: new MemoryLease().view('a'),
+    onStartedLeading: () => {
+      throw new Error('start hook bug');
+    },
+    onStoppedLeading: () => Promise.reject(new Error('stop hook bug')),
+    onError: (err) => errors.push((err as Error).message),
+  });
+  const done = elector.run();
+  await clock.flush();
+  assert.equal(elector.isLeader(), true);
+  await clock.advanceAsync(4_000);
+  assert.equal(elector.isLeader(), true, 'still renewing');
+  await elector.stop();
+  await done;
+  assert.deepEqual(errors, ['start hook bug', 'stop hook bug']);
+});
+
 void test('timing options are validated as client-go does', () => {
   const store = new MemoryLease().view('x');
   assert.throws(() => new LeaderElector({ store, identity: 'x', leaseDurationSeconds: 10, renewDeadlineMs: 10_000 }), /leaseDuration must exceed renewDeadline/);
