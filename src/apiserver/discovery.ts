@@ -1,0 +1,68 @@
+/**
+ * Discovery documents in their plain (non-aggregated) form, which kubectl falls back to when the aggregated
+ * form is not offered: /api (APIVersions), /apis (APIGroupList), /apis/GROUP (APIGroup) and the per
+ * group-version APIResourceList with verbs, short names, categories and status subresources.
+ */
+import type { Catalog } from './resources/catalog.ts';
+
+const verbs = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+
+export function apiVersions(serverAddress: string): Record<string, unknown> {
+  return {
+    kind: 'APIVersions',
+    versions: ['v1'],
+    serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }],
+  };
+}
+
+function groupEntry(name: string, versionList: string[]): Record<string, unknown> {
+  const versions = versionList.map((v) => ({ groupVersion: `${name}/${v}`, version: v }));
+  return { name, versions, preferredVersion: versions[0] };
+}
+
+function groups(catalog: Catalog): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const gv of catalog.groupVersions()) {
+    if (!gv.group) continue;
+    const list = out.get(gv.group) ?? [];
+    if (!list.includes(gv.version)) list.push(gv.version);
+    out.set(gv.group, list);
+  }
+  return out;
+}
+
+export function apiGroupList(catalog: Catalog): Record<string, unknown> {
+  return {
+    kind: 'APIGroupList',
+    apiVersion: 'v1',
+    groups: [...groups(catalog)].map(([name, versions]) => groupEntry(name, versions)),
+  };
+}
+
+export function apiGroup(catalog: Catalog, group: string): Record<string, unknown> | undefined {
+  const versions = groups(catalog).get(group);
+  if (!versions) return undefined;
+  return { kind: 'APIGroup', apiVersion: 'v1', ...groupEntry(group, versions) };
+}
+
+export function apiResourceList(catalog: Catalog, group: string, version: string): Record<string, unknown> | undefined {
+  const served = catalog.inGroupVersion(group, version);
+  if (!served.length) return undefined;
+  const resources: Record<string, unknown>[] = [];
+  for (const { type } of served) {
+    const entry: Record<string, unknown> = {
+      name: type.plural,
+      singularName: type.singular,
+      namespaced: type.namespaced,
+      kind: type.kind,
+      verbs,
+    };
+    if (type.shortNames.length) entry.shortNames = [...type.shortNames];
+    if (type.categories.length) entry.categories = [...type.categories];
+    resources.push(entry);
+    if (type.subresources.status) {
+      resources.push({ name: `${type.plural}/status`, singularName: '', namespaced: type.namespaced, kind: type.kind, verbs: ['get', 'patch', 'update'] });
+    }
+  }
+  return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/${version}` : version, resources };
+}

@@ -1,0 +1,147 @@
+/**
+ * Starts the embedded Kubernetes-compatible API server: credentials and kubeconfig under dataDir, the SQLite
+ * store (dataDir/store.db), the served catalog (built-ins + kubeovn.io), default namespaces, the garbage
+ * collector, cached discovery/OpenAPI documents, and an HTTPS listener (loopback by default).
+ */
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { pino, type Logger } from 'pino';
+import type { KindAdmission, ResourceType } from '../api/types.ts';
+import { systemClock, type Clock } from './clock.ts';
+import { GarbageCollector } from './gc.ts';
+import { createHandler } from './http/handler.ts';
+import { defaultBodyLimit } from './http/body.ts';
+import { writeKubeconfig } from './kubeconfig.ts';
+import { buildV2 } from './openapi/v2.ts';
+import { buildV3 } from './openapi/v3.ts';
+import { ensureCredentials } from './pki.ts';
+import { Core } from './rest/core.ts';
+import { create } from './rest/write.ts';
+import { builtinResources } from './resources/builtin.ts';
+import { Catalog } from './resources/catalog.ts';
+import { customResource } from './resources/served.ts';
+import { admissionFor, kubeovnResourceTypes } from '../api/registry.ts';
+import { Store } from './store/store.ts';
+import { WatchHub } from './watch/hub.ts';
+
+export interface ApiServerOptions {
+  dataDir: string;
+  host?: string;
+  port?: number;
+  clock?: Clock;
+  logger?: Logger;
+  /** Extra custom kinds to serve (tests). */
+  extraResources?: ReadonlyArray<{ type: ResourceType; admission?: KindAdmission }>;
+  /** Events kept for watch resumption (default 10,000). */
+  eventWindow?: number;
+  /** Interval of watch bookmarks (default 60 s). */
+  bookmarkIntervalMs?: number;
+  /** Longest a watch stream stays open (default 30 min). */
+  maxWatchSeconds?: number;
+  /** Largest accepted request body (default 3 MiB). */
+  bodyLimit?: number;
+}
+
+export interface ApiServer {
+  url: string;
+  caPem: string;
+  token: string;
+  kubeconfigPath: string;
+  close(): Promise<void>;
+}
+
+export const defaultNamespaces = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+export const serverVersion = {
+  major: '1',
+  minor: '32',
+  gitVersion: 'v1.32.0-kovn',
+  gitCommit: '0000000000000000000000000000000000000000',
+  gitTreeState: 'clean',
+  buildDate: '2026-01-01T00:00:00Z',
+  goVersion: 'node',
+  compiler: 'kovn',
+  platform: `${process.platform}/${process.arch}`,
+};
+
+function catalogFor(extra: ApiServerOptions['extraResources']): Catalog {
+  const custom = [...kubeovnResourceTypes.map((t) => customResource(t, admissionFor(t.kind))), ...(extra ?? []).map((e) => customResource(e.type, e.admission))];
+  return new Catalog([...builtinResources(), ...custom]);
+}
+
+function seedNamespaces(core: Core): void {
+  const ns = core.catalog.forKind('Namespace');
+  if (!ns) return;
+  for (const name of defaultNamespaces) {
+    if (!core.get(ns, '', name)) create(core, ns, '', { metadata: { name } }, { fieldValidation: 'Ignore', dryRun: false });
+  }
+}
+
+export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
+  const clock = options.clock ?? systemClock;
+  const log = options.logger ?? pino({ level: 'silent' });
+  const host = options.host ?? '127.0.0.1';
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  const credentials = await ensureCredentials(join(options.dataDir, 'pki'), host, clock.now());
+  const store = new Store(join(options.dataDir, 'store.db'), options.eventWindow === undefined ? {} : { eventWindow: options.eventWindow });
+  const catalog = catalogFor(options.extraResources);
+  const core = new Core({ store, catalog, hub: new WatchHub(), clock, log });
+  const gc = new GarbageCollector(core);
+  seedNamespaces(core);
+  let address = '';
+  const handler = createHandler({
+    core,
+    token: credentials.token,
+    serverAddress: () => address,
+    openapi: { v2: buildV2(catalog), v3: buildV3(catalog) },
+    version: serverVersion,
+    bodyLimit: options.bodyLimit ?? defaultBodyLimit,
+    watch: {
+      bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000,
+      maxTimeoutSeconds: options.maxWatchSeconds ?? 1800,
+      maxBufferedBytes: 64 * 1024 * 1024,
+    },
+  });
+  const server = createServer({ key: credentials.keyPem, cert: credentials.certPem }, handler);
+  server.keepAliveTimeout = 65_000;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    gc.close();
+    store.close();
+    throw new Error(`apiserver: cannot listen on ${host}:${options.port ?? 0}`, { cause: error });
+  }
+  const port = (server.address() as AddressInfo).port;
+  address = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const url = `https://${address}`;
+  const kubeconfigPath = join(options.dataDir, 'kubeconfig');
+  writeKubeconfig(kubeconfigPath, url, credentials.caPem, credentials.token);
+  gc.recover();
+  log.info({ url, dataDir: options.dataDir, objects: store.count(), revision: store.revision() }, 'apiserver listening');
+  let closed: Promise<void> | undefined;
+  return {
+    url,
+    caPem: credentials.caPem,
+    token: credentials.token,
+    kubeconfigPath,
+    close() {
+      closed ??= new Promise<void>((resolve) => {
+        gc.close();
+        server.close(() => {
+          store.close();
+          resolve();
+        });
+        server.closeAllConnections();
+      });
+      return closed;
+    },
+  };
+}

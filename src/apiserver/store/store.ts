@@ -1,0 +1,231 @@
+/**
+ * Durable object storage in one SQLite file (node:sqlite, WAL, synchronous=FULL): the objects, an event log
+ * that backs watch resumption, an owner index for garbage collection, and a single global revision counter
+ * that is every object's resourceVersion. Each commit is one transaction; each change in it takes the next
+ * revision and writes its object row and event row together, so an acknowledged write survives kill -9 and a
+ * watch can resume after a restart. The event log keeps a bounded window; older revisions are "compacted".
+ */
+import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import type { KubeObject } from '../../api/types.ts';
+
+export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+export interface StoredEvent {
+  rv: number;
+  type: EventType;
+  /** `group/plural` */
+  resource: string;
+  namespace: string;
+  name: string;
+  object: KubeObject;
+  /** The object before a MODIFIED/DELETED change (for selector transitions in watches). */
+  prev: KubeObject | undefined;
+}
+
+export interface Change {
+  type: EventType;
+  resource: string;
+  /** The new object (ADDED/MODIFIED) or its last state (DELETED); its resourceVersion is set by commit. */
+  object: KubeObject;
+  prev?: KubeObject | undefined;
+}
+
+export interface ObjectRef {
+  resource: string;
+  namespace: string;
+  name: string;
+}
+
+export interface StoreOptions {
+  /** Events kept for watch resumption (default 10,000). */
+  eventWindow?: number;
+}
+
+export class Store {
+  private readonly db: DatabaseSync;
+  private readonly window: number;
+  private rev: number;
+  private compacted: number;
+  private readonly stmts: Record<string, StatementSync>;
+  private writesSinceCompaction = 0;
+
+  constructor(path: string, options: StoreOptions = {}) {
+    this.window = options.eventWindow ?? 10_000;
+    this.db = new DatabaseSync(path);
+    this.db.exec(`
+      PRAGMA journal_mode = WAL;
+      PRAGMA synchronous = FULL;
+      PRAGMA busy_timeout = 5000;
+      CREATE TABLE IF NOT EXISTS objects (
+        resource TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL,
+        uid TEXT NOT NULL, rv INTEGER NOT NULL, body TEXT NOT NULL,
+        PRIMARY KEY (resource, namespace, name));
+      CREATE INDEX IF NOT EXISTS objects_uid ON objects (uid);
+      CREATE TABLE IF NOT EXISTS owners (
+        owner_uid TEXT NOT NULL, resource TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL,
+        PRIMARY KEY (owner_uid, resource, namespace, name));
+      CREATE TABLE IF NOT EXISTS events (
+        rv INTEGER PRIMARY KEY, type TEXT NOT NULL, resource TEXT NOT NULL, namespace TEXT NOT NULL,
+        name TEXT NOT NULL, body TEXT NOT NULL, prev TEXT);
+      CREATE INDEX IF NOT EXISTS events_resource ON events (resource, rv);
+      CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v INTEGER NOT NULL);
+      INSERT OR IGNORE INTO meta (k, v) VALUES ('revision', 1), ('compacted', 0);
+    `);
+    const s = (sql: string): StatementSync => this.db.prepare(sql);
+    this.stmts = {
+      get: s('SELECT body FROM objects WHERE resource = ? AND namespace = ? AND name = ?'),
+      byUid: s('SELECT resource, namespace, name FROM objects WHERE uid = ?'),
+      upsert: s(`INSERT INTO objects (resource, namespace, name, uid, rv, body) VALUES (?, ?, ?, ?, ?, ?)
+                 ON CONFLICT (resource, namespace, name) DO UPDATE SET uid = excluded.uid, rv = excluded.rv, body = excluded.body`),
+      remove: s('DELETE FROM objects WHERE resource = ? AND namespace = ? AND name = ?'),
+      event: s('INSERT INTO events (rv, type, resource, namespace, name, body, prev) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      ownersClear: s('DELETE FROM owners WHERE resource = ? AND namespace = ? AND name = ?'),
+      ownerAdd: s('INSERT OR IGNORE INTO owners (owner_uid, resource, namespace, name) VALUES (?, ?, ?, ?)'),
+      dependents: s('SELECT resource, namespace, name FROM owners WHERE owner_uid = ?'),
+      setMeta: s('UPDATE meta SET v = ? WHERE k = ?'),
+      getMeta: s('SELECT v FROM meta WHERE k = ?'),
+      compact: s('DELETE FROM events WHERE rv <= ?'),
+      countAll: s('SELECT count(*) AS n FROM objects'),
+      since: s('SELECT rv, type, resource, namespace, name, body, prev FROM events WHERE rv > ? AND resource = ? ORDER BY rv'),
+      sinceAll: s('SELECT rv, type, resource, namespace, name, body, prev FROM events WHERE rv > ? ORDER BY rv'),
+      scanNs: s('SELECT body FROM objects WHERE resource = ? AND namespace = ? AND name > ? ORDER BY name'),
+      scanAll: s(`SELECT body FROM objects WHERE resource = ? AND (namespace > ? OR (namespace = ? AND name > ?))
+                  ORDER BY namespace, name`),
+      namespaceContents: s('SELECT resource, name FROM objects WHERE namespace = ? ORDER BY resource, name'),
+      deleting: s(`SELECT resource, namespace, name FROM objects WHERE body LIKE '%"deletionTimestamp"%'`),
+      dangling: s('SELECT DISTINCT owner_uid AS uid FROM owners WHERE owner_uid NOT IN (SELECT uid FROM objects)'),
+    };
+    this.rev = this.meta('revision');
+    this.compacted = this.meta('compacted');
+  }
+
+  private meta(k: string): number {
+    const row = this.stmts.getMeta!.get(k) as { v: number } | undefined;
+    return row ? Number(row.v) : 0;
+  }
+
+  /** The latest committed revision. */
+  revision(): number {
+    return this.rev;
+  }
+
+  /** Events at or below this revision have been dropped from the log; watches from there get 410 Gone. */
+  compactedRevision(): number {
+    return this.compacted;
+  }
+
+  get(resource: string, namespace: string, name: string): KubeObject | undefined {
+    const row = this.stmts.get!.get(resource, namespace, name) as { body: string } | undefined;
+    return row ? (JSON.parse(row.body) as KubeObject) : undefined;
+  }
+
+  findUid(uid: string): ObjectRef | undefined {
+    return this.stmts.byUid!.get(uid) as ObjectRef | undefined;
+  }
+
+  /** Objects whose ownerReferences name this uid. */
+  dependents(ownerUid: string): ObjectRef[] {
+    return this.stmts.dependents!.all(ownerUid) as unknown as ObjectRef[];
+  }
+
+  /** Every object in a namespace, across resources. */
+  namespaceContents(namespace: string): Array<{ resource: string; name: string }> {
+    return this.stmts.namespaceContents!.all(namespace) as unknown as Array<{ resource: string; name: string }>;
+  }
+
+  /** Objects that carry a deletionTimestamp (work left for the garbage collector after a restart). */
+  deletingObjects(): ObjectRef[] {
+    return this.stmts.deleting!.all() as unknown as ObjectRef[];
+  }
+
+  /** Owner uids that dependents still name but no object has. */
+  danglingOwners(): string[] {
+    return (this.stmts.dangling!.all() as Array<{ uid: string }>).map((r) => r.uid);
+  }
+
+  count(): number {
+    return Number((this.stmts.countAll!.get() as { n: number }).n);
+  }
+
+  /** Objects of a resource in (namespace, name) order, after a position (for pagination); lazily read. */
+  *scan(resource: string, namespace: string | undefined, after: { namespace: string; name: string } | undefined): Generator<KubeObject> {
+    const rows =
+      namespace !== undefined
+        ? this.stmts.scanNs!.iterate(resource, namespace, after?.name ?? '')
+        : after
+          ? this.stmts.scanAll!.iterate(resource, after.namespace, after.namespace, after.name)
+          : this.stmts.scanAll!.iterate(resource, '', '', '');
+    for (const row of rows) yield JSON.parse((row as { body: string }).body) as KubeObject;
+  }
+
+  /** Events after a revision (for one resource, or all), oldest first. */
+  eventsSince(rv: number, resource?: string): StoredEvent[] {
+    const rows = resource === undefined ? this.stmts.sinceAll!.all(rv) : this.stmts.since!.all(rv, resource);
+    return rows.map((r) => {
+      const row = r as { rv: number; type: EventType; resource: string; namespace: string; name: string; body: string; prev: string | null };
+      return {
+        rv: Number(row.rv),
+        type: row.type,
+        resource: row.resource,
+        namespace: row.namespace,
+        name: row.name,
+        object: JSON.parse(row.body) as KubeObject,
+        prev: row.prev === null ? undefined : (JSON.parse(row.prev) as KubeObject),
+      };
+    });
+  }
+
+  /** Applies changes in one transaction, giving each the next revision; returns their events once durable. */
+  commit(changes: readonly Change[]): StoredEvent[] {
+    if (!changes.length) return [];
+    const events: StoredEvent[] = [];
+    let rev = this.rev;
+    let compactedTo: number | undefined;
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      for (const change of changes) {
+        rev += 1;
+        const object: KubeObject = { ...change.object, metadata: { ...change.object.metadata, resourceVersion: String(rev) } };
+        const namespace = object.metadata.namespace ?? '';
+        const name = object.metadata.name ?? '';
+        const body = JSON.stringify(object);
+        this.stmts.ownersClear!.run(change.resource, namespace, name);
+        if (change.type === 'DELETED') {
+          this.stmts.remove!.run(change.resource, namespace, name);
+        } else {
+          this.stmts.upsert!.run(change.resource, namespace, name, object.metadata.uid ?? '', rev, body);
+          for (const ref of object.metadata.ownerReferences ?? []) {
+            this.stmts.ownerAdd!.run(ref.uid, change.resource, namespace, name);
+          }
+        }
+        const prev = change.type === 'ADDED' || !change.prev ? null : JSON.stringify(change.prev);
+        this.stmts.event!.run(rev, change.type, change.resource, namespace, name, body, prev);
+        events.push({ rv: rev, type: change.type, resource: change.resource, namespace, name, object, prev: change.prev });
+      }
+      this.stmts.setMeta!.run(rev, 'revision');
+      compactedTo = this.maybeCompact(rev, changes.length);
+      this.db.exec('COMMIT');
+    } catch (error) {
+      this.db.exec('ROLLBACK');
+      throw error;
+    }
+    this.rev = rev;
+    if (compactedTo !== undefined) this.compacted = compactedTo;
+    return events;
+  }
+
+  private maybeCompact(rev: number, n: number): number | undefined {
+    this.writesSinceCompaction += n;
+    if (this.writesSinceCompaction < Math.max(1, Math.floor(this.window / 10))) return undefined;
+    this.writesSinceCompaction = 0;
+    const floor = rev - this.window;
+    if (floor <= this.compacted) return undefined;
+    this.stmts.compact!.run(floor);
+    this.stmts.setMeta!.run(floor, 'compacted');
+    return floor;
+  }
+
+  close(): void {
+    if (this.db.isOpen) this.db.close();
+  }
+}

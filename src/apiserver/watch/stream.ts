@@ -1,0 +1,124 @@
+/**
+ * One watch over HTTP: a stream of newline-delimited `{"type","object"}` events. Starts with synthetic ADDED
+ * events (no resourceVersion, "0", or sendInitialEvents=true, which ends them with an initial-events-end
+ * bookmark), or replays the event log after a resourceVersion (410 Gone as an ERROR event if it was compacted),
+ * then follows live commits. Selector transitions map to ADDED/DELETED as the watch cache does; bookmarks carry
+ * the store revision; `timeoutSeconds` ends the stream; a client that stops reading is cut off.
+ */
+import type { ServerResponse } from 'node:http';
+import type { KubeObject } from '../../api/types.ts';
+import type { Timer } from '../clock.ts';
+import type { Core } from '../rest/core.ts';
+import { apiVersionOf, type ServedResource } from '../resources/served.ts';
+import { matches, type Selection } from '../selectors.ts';
+import { gone } from '../status.ts';
+import type { StoredEvent } from '../store/store.ts';
+
+export interface WatchRequest {
+  resource: ServedResource;
+  namespace: string | undefined;
+  selection: Selection;
+  resourceVersion: string | undefined;
+  allowBookmarks: boolean;
+  sendInitialEvents: boolean | undefined;
+  timeoutSeconds: number | undefined;
+  /** Encodes an object for the wire (identity, or a one-row Table). */
+  transform: (object: KubeObject) => unknown;
+}
+
+export interface WatchSettings {
+  bookmarkIntervalMs: number;
+  /** Default and maximum stream duration when the client gives no timeoutSeconds. */
+  maxTimeoutSeconds: number;
+  /** A watcher that has this much unread output is disconnected. */
+  maxBufferedBytes: number;
+}
+
+type WatchType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+export function serveWatch(core: Core, res: ServerResponse, request: WatchRequest, settings: WatchSettings): void {
+  const { resource, selection } = request;
+  const inScope = (o: KubeObject | undefined): boolean =>
+    o !== undefined && (request.namespace === undefined || o.metadata.namespace === request.namespace) && matches(selection, o);
+
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+  res.flushHeaders();
+  const timers = new Set<Timer>();
+  let unsubscribe = (): void => {};
+  let finished = false;
+  const finish = (): void => {
+    if (finished) return;
+    finished = true;
+    unsubscribe();
+    for (const t of timers) t.cancel();
+    timers.clear();
+    if (!res.writableEnded) res.end();
+  };
+  res.on('close', finish);
+
+  const write = (type: string, object: unknown): void => {
+    if (finished) return;
+    res.write(`${JSON.stringify({ type, object })}\n`);
+    if (res.writableLength > settings.maxBufferedBytes) {
+      core.log.warn({ resource: resource.key }, 'watch client too slow; closing its stream');
+      finished = true;
+      unsubscribe();
+      for (const t of timers) t.cancel();
+      res.destroy();
+    }
+  };
+  const send = (type: WatchType, object: KubeObject): void => write(type, request.transform(object));
+  const bookmark = (annotations?: Record<string, string>): void => {
+    const metadata: Record<string, unknown> = { resourceVersion: String(core.store.revision()) };
+    if (annotations) metadata.annotations = annotations;
+    write('BOOKMARK', { kind: resource.type.kind, apiVersion: apiVersionOf(resource.type), metadata });
+  };
+  const deliver = (event: StoredEvent): void => {
+    const now = inScope(event.object);
+    const before = event.type !== 'ADDED' && inScope(event.prev);
+    if (event.type === 'ADDED') {
+      if (now) send('ADDED', event.object);
+    } else if (event.type === 'DELETED') {
+      if (now || before) send('DELETED', event.object);
+    } else if (now && before) send('MODIFIED', event.object);
+    else if (now) send('ADDED', event.object);
+    else if (before) send('DELETED', event.object);
+  };
+
+  const rvText = request.resourceVersion;
+  const fromList = rvText === undefined || rvText === '' || rvText === '0' || request.sendInitialEvents === true;
+  if (fromList) {
+    const ns = resource.type.namespaced ? request.namespace : undefined;
+    for (const object of core.store.scan(resource.key, ns, undefined)) if (matches(selection, object)) send('ADDED', object);
+    if (request.sendInitialEvents === true && request.allowBookmarks) bookmark({ 'k8s.io/initial-events-end': 'true' });
+  } else {
+    const rv = Number(rvText);
+    if (!Number.isInteger(rv) || rv < 0) {
+      write('ERROR', { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `invalid resource version: ${rvText}`, reason: 'BadRequest', code: 400 });
+      finish();
+      return;
+    }
+    if (rv < core.store.compactedRevision()) {
+      write('ERROR', gone(`too old resource version: ${rv} (${core.store.compactedRevision() + 1})`).toStatus());
+      finish();
+      return;
+    }
+    for (const event of core.store.eventsSince(rv, resource.key)) deliver(event);
+  }
+  unsubscribe = core.hub.subscribe(resource.key, deliver);
+
+  if (request.allowBookmarks && settings.bookmarkIntervalMs > 0) {
+    const schedule = (): void => {
+      const timer = core.clock.setTimer(settings.bookmarkIntervalMs, () => {
+        timers.delete(timer);
+        if (finished) return;
+        bookmark();
+        schedule();
+      });
+      timers.add(timer);
+    };
+    schedule();
+  }
+  const timeout = Math.min(request.timeoutSeconds ?? settings.maxTimeoutSeconds, settings.maxTimeoutSeconds);
+  timers.add(core.clock.setTimer(timeout * 1000, finish));
+}
