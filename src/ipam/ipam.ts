@@ -42,13 +42,13 @@ export class Ipam {
     const existing = this.#subnets.get(spec.name);
     if (existing) {
       const result = existing.update(spec);
-      if (result.ok) this.#reindexSubnet(spec.name, existing);
+      if (result.ok) for (const owner of result.dropped) this.#unindex(owner, spec.name);
       return result;
     }
     const created = SubnetAllocator.create(spec, this.#subnetOptions());
     if (!created.ok) return created;
     this.#subnets.set(spec.name, created.subnet);
-    return { ok: true, issues: created.issues };
+    return { ok: true, issues: created.issues, dropped: [] };
   }
 
   /** Forgets the subnet and every allocation in it. */
@@ -161,13 +161,5 @@ export class Ipam {
     if (!names) return;
     names.delete(subnet);
     if (names.size === 0) this.#ownerSubnets.delete(owner);
-  }
-
-  /** After an update or restore, owners may have appeared or been dropped: re-derive this subnet's index entries. */
-  #reindexSubnet(name: string, subnet: SubnetAllocator): void {
-    for (const [owner, names] of this.#ownerSubnets) {
-      if (names.has(name) && subnet.get(owner) === undefined) this.#unindex(owner, name);
-    }
-    for (const owner of subnet.owners()) this.#index(owner, name);
   }
 }

@@ -41,7 +41,13 @@ export type SubnetResult =
   | { ok: false; reason: 'CIDRInvalid'; message: string };
 
 export type UpdateResult =
-  { ok: true; issues: SpecIssue[] } | { ok: false; reason: 'CIDRInvalid'; message: string };
+  | {
+      ok: true;
+      issues: SpecIssue[];
+      /** Owners left without any address because their only family was removed from the CIDR. */
+      dropped: string[];
+    }
+  | { ok: false; reason: 'CIDRInvalid'; message: string };
 
 export interface RestoreEntry {
   owner: string;
@@ -108,17 +114,18 @@ export class SubnetAllocator {
       throw new Error(`update of subnet ${this.#spec.name} with spec of ${spec.name}`);
     const parsed = parseSubnetSpec(spec);
     if (!parsed.ok) return parsed;
+    const dropped: string[] = [];
     for (const family of FAMILIES) {
       const config = parsed.spec[key(family)];
       const pool = this.#pools[family];
       if (!config) {
-        if (pool) this.#dropFamily(family);
+        if (pool) dropped.push(...this.#dropFamily(family));
       } else if (!pool || !sameFamilyConfig(pool.config, config)) {
         this.#pools[family] = new FamilyPool(config, [...this.#ipOwner[family].keys()].sort(ascending));
       }
     }
     this.#spec = parsed.spec;
-    return { ok: true, issues: parsed.spec.issues };
+    return { ok: true, issues: parsed.spec.issues, dropped };
   }
 
   allocate(owner: string, request: AllocateRequest = {}): AllocateResult {
@@ -347,7 +354,9 @@ export class SubnetAllocator {
     return undefined;
   }
 
-  #dropFamily(family: Family): void {
+  /** Removes a family from every owner; returns the owners left with nothing (removed too). */
+  #dropFamily(family: Family): string[] {
+    const dropped: string[] = [];
     for (const owner of this.#ipOwner[family].values()) {
       const record = this.#owners.get(owner);
       if (!record) continue;
@@ -355,10 +364,12 @@ export class SubnetAllocator {
       if (record.v4 === undefined && record.v6 === undefined) {
         this.#macOwner.delete(record.mac);
         this.#owners.delete(owner);
+        dropped.push(owner);
       }
     }
     this.#ipOwner[family].clear();
     delete this.#pools[family];
+    return dropped;
   }
 
   #poolEntries(): [Family, FamilyPool][] {

@@ -339,7 +339,9 @@ void test('update: adding a family fills it on the next request; removing one dr
   ok(s.allocate('v6only', { ips: 'fd00::9' }));
   assert.ok(s.update({ name: 'net1', cidrBlock: 'fd00::/120' }).ok);
   assert.equal(s.get('a')?.ipAddress, 'fd00::2');
-  assert.ok(s.update({ name: 'net1', cidrBlock: '10.0.1.0/24' }).ok);
+  const removed = s.update({ name: 'net1', cidrBlock: '10.0.1.0/24' });
+  assert.ok(removed.ok);
+  assert.deepEqual(removed.dropped.sort(), ['a', 'v6only']);
   assert.equal(s.get('a'), undefined, 'an owner left without addresses is dropped');
   assert.deepEqual([...s.owners()], []);
   const bad = s.update({ name: 'net1', cidrBlock: 'nope' });
