@@ -38,7 +38,12 @@ export interface WatchEvent {
 
 export type Query = Record<string, string | number | boolean | undefined>;
 
-async function open(kc: KubeConfig, path: string, query: Query, signal: AbortSignal): Promise<http.IncomingMessage> {
+async function open(
+  kc: KubeConfig,
+  path: string,
+  query: Query,
+  signal: AbortSignal,
+): Promise<http.IncomingMessage> {
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new Error('kubeconfig has no current cluster');
   const url = new URL(cluster.server.replace(/\/$/, '') + path);
@@ -72,7 +77,12 @@ async function failure(what: string, res: http.IncomingMessage): Promise<KubeApi
 }
 
 /** GETs `path` and parses the JSON answer. */
-export async function getJson<T>(kc: KubeConfig, path: string, query: Query, signal: AbortSignal): Promise<T> {
+export async function getJson<T>(
+  kc: KubeConfig,
+  path: string,
+  query: Query,
+  signal: AbortSignal,
+): Promise<T> {
   const res = await open(kc, path, query, signal);
   const what = `GET ${path}`;
   if (res.statusCode !== 200) throw await failure(what, res);
@@ -96,7 +106,12 @@ export interface WatchOptions {
  * Streams `path?watch=true`, calling `onEvent` per event; resolves when the server ends the stream (or `signal`
  * aborts), rejects on a transport error, a non-200 answer, a malformed line, or the idle timeout.
  */
-export async function watchStream(kc: KubeConfig, path: string, query: Query, options: WatchOptions): Promise<void> {
+export async function watchStream(
+  kc: KubeConfig,
+  path: string,
+  query: Query,
+  options: WatchOptions,
+): Promise<void> {
   const { clock, signal, idleTimeoutMs, onEvent } = options;
   const local = new AbortController();
   const abortLocal = (): void => local.abort();
@@ -109,7 +124,10 @@ export async function watchStream(kc: KubeConfig, path: string, query: Query, op
   };
   const arm = (): void => {
     clock.clearTimeout(idle);
-    idle = clock.setTimeout(() => fail(new Error(`watch ${path}: nothing received for ${idleTimeoutMs} ms`)), idleTimeoutMs);
+    idle = clock.setTimeout(
+      () => fail(new Error(`watch ${path}: nothing received for ${idleTimeoutMs} ms`)),
+      idleTimeoutMs,
+    );
   };
   try {
     arm();

@@ -11,7 +11,13 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { KubeObject } from '../api/types.ts';
 import { systemClock, type Clock } from '../util/clock.ts';
 import { ExponentialBackoff, type BackoffOptions } from './queue/backoff.ts';
-import { InformerCache, type HandlerErrorSink, type Informer, type ObjectHandler, type UpdateHandler } from './informer.ts';
+import {
+  InformerCache,
+  type HandlerErrorSink,
+  type Informer,
+  type ObjectHandler,
+  type UpdateHandler,
+} from './informer.ts';
 import { KubeApiError, getJson, isGone, watchStream, type WatchEvent } from './informer-http.ts';
 
 /** Where a kind is served. `group: ''` is the core group (`/api/v1`). */
@@ -48,7 +54,8 @@ interface ListDocument {
 
 /** Path of a resource collection, e.g. `/apis/kubeovn.io/v1/vpcs` or `/api/v1/namespaces/ns/pods`. */
 export function collectionPath(resource: ResourceRef, namespace?: string): string {
-  const base = resource.group === '' ? `/api/${resource.version}` : `/apis/${resource.group}/${resource.version}`;
+  const base =
+    resource.group === '' ? `/api/${resource.version}` : `/apis/${resource.group}/${resource.version}`;
   return `${base}${namespace === undefined ? '' : `/namespaces/${namespace}`}/${resource.plural}`;
 }
 
@@ -109,7 +116,8 @@ export class KubeInformer<T extends KubeObject = KubeObject> implements Informer
     this.#stop.abort();
     await this.#loop;
     this.#loop = undefined;
-    for (const w of this.#syncWaiters.splice(0)) w.reject(new Error(`informer for ${this.kind} stopped before it synced`));
+    for (const w of this.#syncWaiters.splice(0))
+      w.reject(new Error(`informer for ${this.kind} stopped before it synced`));
   }
   list(namespace?: string): T[] {
     return this.#cache.list(namespace);

@@ -5,7 +5,13 @@
  * API server stand-in. Objects are deep-copied and frozen on the way in, so a reconciler that mutates the cache fails.
  */
 import type { KubeObject } from '../api/types.ts';
-import { InformerCache, type HandlerErrorSink, type Informer, type ObjectHandler, type UpdateHandler } from './informer.ts';
+import {
+  InformerCache,
+  type HandlerErrorSink,
+  type Informer,
+  type ObjectHandler,
+  type UpdateHandler,
+} from './informer.ts';
 
 export interface InMemoryInformerOptions<T extends KubeObject> {
   kind: string;

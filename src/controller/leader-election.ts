@@ -5,43 +5,17 @@
  * renewDeadline; every write is optimistic on resourceVersion, so two candidates never both win. On stop, the leader
  * first stops its work (`onStoppedLeading`) and then releases the lease, so the next leader never overlaps it.
  */
-import { CoordinationV1Api, V1MicroTime, type KubeConfig, type V1Lease } from '@kubernetes/client-node';
 import { systemClock, type Clock } from '../util/clock.ts';
+import {
+  LeaseConflictError,
+  microTime,
+  type LeaseRecord,
+  type LeaseStore,
+  type StoredLease,
+} from './leader-election-store.ts';
 
-export interface LeaseRecord {
-  /** '' when released. */
-  holderIdentity: string;
-  leaseDurationSeconds: number;
-  /** RFC 3339 with microseconds, as the API stores MicroTime. */
-  acquireTime: string;
-  renewTime: string;
-  leaseTransitions: number;
-}
-
-export interface StoredLease {
-  record: LeaseRecord;
-  resourceVersion: string;
-}
-
-/** Someone else wrote the lease first (409 Conflict / AlreadyExists). */
-export class LeaseConflictError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'LeaseConflictError';
-  }
-}
-
-export interface LeaseStore {
-  get(): Promise<StoredLease | undefined>;
-  /** Throws LeaseConflictError if the lease exists. */
-  create(record: LeaseRecord): Promise<StoredLease>;
-  /** Throws LeaseConflictError if the lease changed since `resourceVersion`. */
-  update(record: LeaseRecord, resourceVersion: string): Promise<StoredLease>;
-}
-
-export function microTime(ms: number): string {
-  return new Date(ms).toISOString().replace('Z', '000Z');
-}
+export { KubeLeaseStore, LeaseConflictError, microTime } from './leader-election-store.ts';
+export type { LeaseRecord, LeaseStore, StoredLease } from './leader-election-store.ts';
 
 export interface LeaderElectorOptions {
   store: LeaseStore;
@@ -89,9 +63,12 @@ export class LeaderElector {
     this.#renewDeadlineMs = options.renewDeadlineMs ?? 10_000;
     this.#retryMs = options.retryPeriodMs ?? 2_000;
     if (!options.identity) throw new Error('leader election: identity must not be empty');
-    if (!Number.isInteger(options.leaseDurationSeconds ?? 15)) throw new Error('leader election: leaseDurationSeconds must be an integer');
-    if (this.#leaseMs <= this.#renewDeadlineMs) throw new Error('leader election: leaseDuration must exceed renewDeadline');
-    if (this.#renewDeadlineMs <= JITTER * this.#retryMs) throw new Error('leader election: renewDeadline must exceed 1.2 * retryPeriod');
+    if (!Number.isInteger(options.leaseDurationSeconds ?? 15))
+      throw new Error('leader election: leaseDurationSeconds must be an integer');
+    if (this.#leaseMs <= this.#renewDeadlineMs)
+      throw new Error('leader election: leaseDuration must exceed renewDeadline');
+    if (this.#renewDeadlineMs <= JITTER * this.#retryMs)
+      throw new Error('leader election: renewDeadline must exceed 1.2 * retryPeriod');
   }
 
   isLeader(): boolean {
@@ -168,7 +145,10 @@ export class LeaderElector {
       const onStop = (): void => settle(false);
       const timer = this.#clock.setTimeout(() => settle(false), ms);
       if (stoppable) this.#stop.signal.addEventListener('abort', onStop, { once: true });
-      attempt.then((ok) => settle(ok === true), () => settle(false));
+      attempt.then(
+        (ok) => settle(ok === true),
+        () => settle(false),
+      );
     });
   }
 
@@ -231,7 +211,13 @@ export class LeaderElector {
     const held = this.#observed;
     if (!held || held.record.holderIdentity !== this.identity) return;
     const now = microTime(this.#clock.now());
-    const released = { ...held.record, holderIdentity: '', leaseDurationSeconds: 1, acquireTime: now, renewTime: now };
+    const released = {
+      ...held.record,
+      holderIdentity: '',
+      leaseDurationSeconds: 1,
+      acquireTime: now,
+      renewTime: now,
+    };
     try {
       this.#observe(await this.#o.store.update(released, held.resourceVersion), this.#clock.now());
     } catch (err) {
@@ -242,84 +228,4 @@ export class LeaderElector {
   #sleep(ms: number): Promise<void> {
     return this.#clock.sleep(ms, this.#stop.signal).catch(() => {});
   }
-}
-
-/** A LeaseStore over the Kubernetes API (`coordination.k8s.io/v1` Lease `namespace/name`). */
-export class KubeLeaseStore implements LeaseStore {
-  readonly #api: CoordinationV1Api;
-  readonly #name: string;
-  readonly #namespace: string;
-
-  constructor(kubeConfig: KubeConfig, namespace: string, name: string) {
-    this.#api = kubeConfig.makeApiClient(CoordinationV1Api);
-    this.#namespace = namespace;
-    this.#name = name;
-  }
-
-  async get(): Promise<StoredLease | undefined> {
-    try {
-      return toStored(await this.#api.readNamespacedLease({ name: this.#name, namespace: this.#namespace }));
-    } catch (err) {
-      if (statusOf(err) === 404) return undefined;
-      throw new Error(`get lease ${this.#namespace}/${this.#name}`, { cause: err });
-    }
-  }
-
-  async create(record: LeaseRecord): Promise<StoredLease> {
-    return this.#write('create', () => this.#api.createNamespacedLease({ namespace: this.#namespace, body: this.#body(record) }));
-  }
-
-  async update(record: LeaseRecord, resourceVersion: string): Promise<StoredLease> {
-    const body = this.#body(record, resourceVersion);
-    return this.#write('update', () => this.#api.replaceNamespacedLease({ name: this.#name, namespace: this.#namespace, body }));
-  }
-
-  async #write(verb: string, call: () => Promise<V1Lease>): Promise<StoredLease> {
-    try {
-      return toStored(await call());
-    } catch (err) {
-      const what = `${verb} lease ${this.#namespace}/${this.#name}`;
-      if (statusOf(err) === 409) throw new LeaseConflictError(`${what}: conflict`, { cause: err });
-      throw new Error(what, { cause: err });
-    }
-  }
-
-  #body(r: LeaseRecord, resourceVersion?: string): V1Lease {
-    return {
-      apiVersion: 'coordination.k8s.io/v1',
-      kind: 'Lease',
-      metadata: { name: this.#name, namespace: this.#namespace, ...(resourceVersion ? { resourceVersion } : {}) },
-      spec: {
-        holderIdentity: r.holderIdentity,
-        leaseDurationSeconds: r.leaseDurationSeconds,
-        ...(r.acquireTime ? { acquireTime: new V1MicroTime(r.acquireTime) } : {}),
-        ...(r.renewTime ? { renewTime: new V1MicroTime(r.renewTime) } : {}),
-        leaseTransitions: r.leaseTransitions,
-      },
-    };
-  }
-}
-
-function statusOf(err: unknown): number | undefined {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'number' ? code : undefined;
-}
-
-function timeText(value: unknown): string {
-  if (value instanceof Date) return value.toISOString();
-  return typeof value === 'string' ? value : '';
-}
-
-function toStored(lease: V1Lease): StoredLease {
-  const spec = lease.spec ?? {};
-  return {
-    resourceVersion: lease.metadata?.resourceVersion ?? '',
-    record: {
-      holderIdentity: spec.holderIdentity ?? '',
-      leaseDurationSeconds: spec.leaseDurationSeconds ?? 0,
-      acquireTime: timeText(spec.acquireTime),
-      renewTime: timeText(spec.renewTime),
-      leaseTransitions: spec.leaseTransitions ?? 0,
-    },
-  };
 }

@@ -44,12 +44,16 @@ export class ControllerManager {
     this.view = new InformerClusterView(this.#informers);
     this.#clock = options.clock ?? systemClock;
     this.#log = options.logger ?? pino({ level: 'silent' });
-    this.queue = new WorkQueue({ clock: this.#clock, ...(options.backoff ? { backoff: options.backoff } : {}) });
+    this.queue = new WorkQueue({
+      clock: this.#clock,
+      ...(options.backoff ? { backoff: options.backoff } : {}),
+    });
     this.#pool = new WorkerPool({
       queue: this.queue,
       concurrency: options.concurrency ?? 4,
       handler: (key) => this.#reconcile(key),
-      onError: (key, err, retryInMs) => this.#log.warn({ key, err, retryInMs }, 'reconcile failed; will retry'),
+      onError: (key, err, retryInMs) =>
+        this.#log.warn({ key, err, retryInMs }, 'reconcile failed; will retry'),
       onTerminalError: (key, err) => {
         this.#log.error({ key, err }, 'reconcile failed; not retrying');
         options.onTerminalError?.(key, err);
@@ -60,11 +64,13 @@ export class ControllerManager {
   /** Adds a reconciler; its kind and every watched kind must have an informer. Call before `start`. */
   register(reconciler: Reconciler): void {
     if (this.#started) throw new Error(`register ${reconciler.kind}: the manager has already started`);
-    if (this.#reconcilers.has(reconciler.kind)) throw new Error(`two reconcilers for kind ${reconciler.kind}`);
+    if (this.#reconcilers.has(reconciler.kind))
+      throw new Error(`two reconcilers for kind ${reconciler.kind}`);
     const own = this.view.informer(reconciler.kind);
     const mappings = (reconciler.watches ?? []).map((w) => ({ w, informer: this.view.informer(w.kind) }));
     this.#reconcilers.set(reconciler.kind, reconciler);
-    const enqueueOwn = (obj: KubeObject): void => this.queue.add(keyOf(reconciler.kind, obj.metadata.name ?? '', obj.metadata.namespace));
+    const enqueueOwn = (obj: KubeObject): void =>
+      this.queue.add(keyOf(reconciler.kind, obj.metadata.name ?? '', obj.metadata.namespace));
     own.on('add', enqueueOwn);
     own.on('update', enqueueOwn);
     own.on('delete', enqueueOwn);
@@ -121,7 +127,10 @@ export class ControllerManager {
       try {
         for (const key of mapping.map(obj, this.view)) keys.add(key);
       } catch (err) {
-        this.#log.error({ err, reconciler: kind, watched: mapping.kind, name: obj.metadata.name }, 'watch mapping failed');
+        this.#log.error(
+          { err, reconciler: kind, watched: mapping.kind, name: obj.metadata.name },
+          'watch mapping failed',
+        );
       }
     }
     for (const key of keys) this.queue.add(key);

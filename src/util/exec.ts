@@ -72,7 +72,12 @@ export class ProcessTimeoutError extends Error {
   }
 }
 
-const signalNumbers: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
+const signalNumbers: Partial<Record<NodeJS.Signals, number>> = {
+  SIGHUP: 1,
+  SIGINT: 2,
+  SIGKILL: 9,
+  SIGTERM: 15,
+};
 
 function argv(cmd: string, args: readonly string[], netns: string | undefined): [string, string[]] {
   return netns === undefined ? [cmd, [...args]] : ['ip', ['netns', 'exec', netns, cmd, ...args]];
@@ -83,7 +88,12 @@ function describe(cmd: string, args: readonly string[], netns: string | undefine
 }
 
 /** Runs `cmd` and throws `ProcessError` unless it exits 0; returns stdout. */
-export async function check(runner: ProcessRunner, cmd: string, args: readonly string[], options?: RunOptions): Promise<string> {
+export async function check(
+  runner: ProcessRunner,
+  cmd: string,
+  args: readonly string[],
+  options?: RunOptions,
+): Promise<string> {
   const result = await runner.run(cmd, args, options);
   if (result.code !== 0) throw new ProcessError(describe(cmd, args, options?.netns), result);
   return result.stdout;
@@ -98,7 +108,9 @@ export class ChildProcessRunner implements ProcessRunner {
       const child = spawnChild(file, fileArgs, {
         env: { ...process.env, ...options.env },
         ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
-        ...(options.timeoutMs === undefined ? {} : { timeout: options.timeoutMs, killSignal: 'SIGKILL' as const }),
+        ...(options.timeoutMs === undefined
+          ? {}
+          : { timeout: options.timeoutMs, killSignal: 'SIGKILL' as const }),
         stdio: ['pipe', 'pipe', 'pipe'],
       });
       const out: Buffer[] = [];
@@ -135,7 +147,9 @@ export class ChildProcessRunner implements ProcessRunner {
         stdio,
       });
       if (fd !== undefined) closeSync(fd);
-      const exited = new Promise<ProcessExit>((done) => child.on('exit', (code, signal) => done({ code, signal })));
+      const exited = new Promise<ProcessExit>((done) =>
+        child.on('exit', (code, signal) => done({ code, signal })),
+      );
       child.once('error', (cause) => reject(new Error(`${what}: ${cause.message}`, { cause })));
       child.once('spawn', () => {
         if (options.detached) child.unref();

@@ -43,7 +43,9 @@ export class WorkerPool {
 
   /** Starts the workers; the returned promise (also `finished`) resolves when they have all exited. */
   start(): Promise<void> {
-    this.#running ??= Promise.all(Array.from({ length: this.#options.concurrency }, () => this.#work())).then(() => {});
+    this.#running ??= Promise.all(Array.from({ length: this.#options.concurrency }, () => this.#work())).then(
+      () => {},
+    );
     return this.#running;
   }
 

@@ -9,7 +9,9 @@ void test('netns runs the command inside the namespace via ip netns exec', async
   const ns = `kovn-exec-${process.pid}`;
   const added = await runner.run('ip', ['netns', 'add', ns]).catch(() => undefined);
   if (added?.code !== 0) {
-    t.skip(`needs root and iproute2 to create a network namespace: ${added?.stderr.trim() ?? 'ip not found'}`);
+    t.skip(
+      `needs root and iproute2 to create a network namespace: ${added?.stderr.trim() ?? 'ip not found'}`,
+    );
     return;
   }
   try {

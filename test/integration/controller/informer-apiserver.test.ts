@@ -18,7 +18,10 @@ async function ensureNamespace(core: CoreV1Api): Promise<void> {
   }
 }
 
-const cm = (name: string, value: string): V1ConfigMap => ({ metadata: { name, namespace: ns }, data: { value } });
+const cm = (name: string, value: string): V1ConfigMap => ({
+  metadata: { name, namespace: ns },
+  data: { value },
+});
 
 void test('informer over the embedded API server: list, add/update/delete events, recovery after a restart', async (t) => {
   const lab = await embeddedApiServer(t);
@@ -57,12 +60,20 @@ void test('informer over the embedded API server: list, add/update/delete events
   await lab.restart();
   core = lab.kubeConfig.makeApiClient(CoreV1Api);
   await core.createNamespacedConfigMap({ namespace: ns, body: cm('after', '1') });
-  await eventually(() => informer.get('after', ns) !== undefined, 'the informer to see an object created after the restart');
+  await eventually(
+    () => informer.get('after', ns) !== undefined,
+    'the informer to see an object created after the restart',
+  );
   const after = informer.stats();
-  t.diagnostic(`across the restart: ${after.gone - before.gone} x 410 Gone, ${after.lists - before.lists} relists, ${after.errors - before.errors} errors`);
+  t.diagnostic(
+    `across the restart: ${after.gone - before.gone} x 410 Gone, ${after.lists - before.lists} relists, ${after.errors - before.errors} errors`,
+  );
   if (after.gone > before.gone) assert.ok(after.lists > before.lists, 'a 410 was followed by a relist');
   assert.deepEqual(
-    informer.list(ns).map((o) => `${o.metadata.name}=${value(o)}`).sort(),
+    informer
+      .list(ns)
+      .map((o) => `${o.metadata.name}=${value(o)}`)
+      .sort(),
     ['a=2', 'after=1'],
   );
 });

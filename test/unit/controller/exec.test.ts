@@ -13,7 +13,10 @@ void test('run returns code, stdout and stderr; a non-zero exit is a result', as
 });
 
 void test('run feeds input and merges env', async () => {
-  const r = await runner.run('sh', ['-c', 'cat; printf %s "$KOVN_X"'], { input: 'hello ', env: { KOVN_X: 'world' } });
+  const r = await runner.run('sh', ['-c', 'cat; printf %s "$KOVN_X"'], {
+    input: 'hello ',
+    env: { KOVN_X: 'world' },
+  });
   assert.equal(r.stdout, 'hello world');
 });
 

@@ -45,7 +45,10 @@ async function setup(t: { after: (fn: () => Promise<void>) => void }, options: {
 
 void test('collection paths for core and grouped, cluster-wide and namespaced', () => {
   assert.equal(collectionPath(resource), '/apis/kubeovn.io/v1/vpcs');
-  assert.equal(collectionPath({ group: '', version: 'v1', plural: 'pods', kind: 'Pod' }, 'ns1'), '/api/v1/namespaces/ns1/pods');
+  assert.equal(
+    collectionPath({ group: '', version: 'v1', plural: 'pods', kind: 'Pod' }, 'ns1'),
+    '/api/v1/namespaces/ns1/pods',
+  );
 });
 
 void test('start lists all pages, fills type meta, fires adds, resolves synced, then watches', async (t) => {
@@ -55,7 +58,12 @@ void test('start lists all pages, fills type meta, fires adds, resolves synced, 
   await informer.start();
   assert.equal(informer.hasSynced(), true);
   assert.equal(informer.list().length, 5);
-  assert.deepEqual(informer.get('c'), { apiVersion: 'kubeovn.io/v1', kind: 'Vpc', metadata: { name: 'c', resourceVersion: '103' }, spec: { cidr: '10.0.0.0/16' } });
+  assert.deepEqual(informer.get('c'), {
+    apiVersion: 'kubeovn.io/v1',
+    kind: 'Vpc',
+    metadata: { name: 'c', resourceVersion: '103' },
+    spec: { cidr: '10.0.0.0/16' },
+  });
   assert.equal(events.length, 5);
   assert.equal(server.requests.filter((r) => r.includes('continue=')).length, 2, 'three pages');
   await waitFor(() => server.watchers === 1, 'watch');
@@ -110,7 +118,13 @@ for (const goneAs of ['event', 'status'] as const) {
     disconnect();
     await waitFor(() => events.length === 6, 'relist events');
     assert.deepEqual(events.slice(3), ['delete lost', 'update changed 103->105', 'add new 106']);
-    assert.deepEqual(informer.list().map((o) => o.metadata.name).sort(), ['changed', 'keep', 'new']);
+    assert.deepEqual(
+      informer
+        .list()
+        .map((o) => o.metadata.name)
+        .sort(),
+      ['changed', 'keep', 'new'],
+    );
     assert.equal(server.requests.filter((r) => !r.includes('watch=true')).length, 2, 'listed again');
     assert.deepEqual(errors, [], 'Gone is not an error');
     assert.deepEqual(informer.stats(), { lists: 2, watches: 3, gone: 1, errors: 0 });

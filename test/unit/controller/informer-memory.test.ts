@@ -14,7 +14,9 @@ void test('set/delete/replace fire add, update (with old) and delete synchronous
   const inf = new InMemoryInformer({ kind: 'Subnet' });
   const seen: string[] = [];
   inf.on('add', (o) => seen.push(`add ${o.metadata.name}`));
-  inf.on('update', (o, old) => seen.push(`update ${o.metadata.name} ${old.metadata.resourceVersion}->${o.metadata.resourceVersion}`));
+  inf.on('update', (o, old) =>
+    seen.push(`update ${o.metadata.name} ${old.metadata.resourceVersion}->${o.metadata.resourceVersion}`),
+  );
   inf.on('delete', (o) => seen.push(`delete ${o.metadata.name}`));
   assert.equal(inf.hasSynced(), false);
   await inf.start();
@@ -27,7 +29,15 @@ void test('set/delete/replace fire add, update (with old) and delete synchronous
   inf.delete('b');
   inf.delete('b');
   inf.replace([obj('Subnet', 'c')]);
-  assert.deepEqual(seen, ['add a', 'update a 1->2', 'add b', 'update b undefined->undefined', 'delete b', 'delete a', 'add c']);
+  assert.deepEqual(seen, [
+    'add a',
+    'update a 1->2',
+    'add b',
+    'update b undefined->undefined',
+    'delete b',
+    'delete a',
+    'add c',
+  ]);
 });
 
 void test('empty until start, which delivers what was set before as adds', async () => {
@@ -40,15 +50,24 @@ void test('empty until start, which delivers what was set before as adds', async
   await inf.start();
   assert.deepEqual(seen, ['a', 'c']);
   inf.replace([obj('Vpc', 'x')]);
-  assert.deepEqual(inf.list().map((o) => o.metadata.name), ['x']);
+  assert.deepEqual(
+    inf.list().map((o) => o.metadata.name),
+    ['x'],
+  );
 });
 
 void test('namespaced get/list, and objects are copied and frozen', async () => {
   const original = obj('Pod', 'p', 'ns1');
-  const inf = new InMemoryInformer({ kind: 'Pod', objects: [original, obj('Pod', 'p', 'ns2'), obj('Pod', 'q', 'ns1')] });
+  const inf = new InMemoryInformer({
+    kind: 'Pod',
+    objects: [original, obj('Pod', 'p', 'ns2'), obj('Pod', 'q', 'ns1')],
+  });
   await inf.start();
   assert.equal(inf.list().length, 3);
-  assert.deepEqual(inf.list('ns1').map((o) => o.metadata.name), ['p', 'q']);
+  assert.deepEqual(
+    inf.list('ns1').map((o) => o.metadata.name),
+    ['p', 'q'],
+  );
   assert.equal(inf.get('p', 'ns2')?.metadata.namespace, 'ns2');
   assert.equal(inf.get('p'), undefined, 'a namespaced object is not found without its namespace');
   const cached = inf.get('p', 'ns1')!;
@@ -76,7 +95,10 @@ void test('a throwing handler does not stop the others; the error goes to the si
 
 void test('InformerClusterView reads through the informers by kind and refuses unknown kinds', async () => {
   const vpcs = new InMemoryInformer({ kind: 'Vpc', objects: [obj('Vpc', 'v1')] });
-  const subnets = new InMemoryInformer({ kind: 'Subnet', objects: [obj('Subnet', 's1'), obj('Subnet', 's2')] });
+  const subnets = new InMemoryInformer({
+    kind: 'Subnet',
+    objects: [obj('Subnet', 's1'), obj('Subnet', 's2')],
+  });
   await Promise.all([vpcs.start(), subnets.start()]);
   const view = new InformerClusterView([vpcs, subnets]);
   assert.equal(view.get('Vpc', 'v1')?.metadata.name, 'v1');
@@ -86,5 +108,8 @@ void test('InformerClusterView reads through the informers by kind and refuses u
   assert.throws(() => view.list('Pod'), /no informer caches kind Pod \(cached kinds: Subnet, Vpc\)/);
   vpcs.set(obj('Vpc', 'v2'));
   assert.equal(view.list('Vpc').length, 2, 'a live view, not a snapshot');
-  assert.throws(() => new InformerClusterView([vpcs, new InMemoryInformer({ kind: 'Vpc' })]), /two informers for kind Vpc/);
+  assert.throws(
+    () => new InformerClusterView([vpcs, new InMemoryInformer({ kind: 'Vpc' })]),
+    /two informers for kind Vpc/,
+  );
 });

@@ -71,7 +71,14 @@ void test('only one of two candidates leads; on stop the leader ends its work, t
   await clock.advanceAsync(2_000);
   assert.equal(b.elector.isLeader(), true, 'a released lease is taken at the next attempt');
   assert.equal(lease.current?.record.leaseTransitions, 1);
-  assert.deepEqual(log, ['a sees a', 'a started @0', 'b sees a', 'a stopped @30000 (lease holder a)', 'b sees b', 'b started @32000']);
+  assert.deepEqual(log, [
+    'a sees a',
+    'a started @0',
+    'b sees a',
+    'a stopped @30000 (lease holder a)',
+    'b sees b',
+    'b started @32000',
+  ]);
   await b.elector.stop();
 });
 
@@ -91,7 +98,11 @@ void test('a leader that cannot renew gives up after renewDeadline; the other wa
   assert.ok(log.includes('a stopped @20000 (lease holder a)'), log.join('\n'));
   await a.done;
   assert.equal(a.signal()?.aborted, true);
-  assert.equal(lease.current?.record.holderIdentity, 'a', 'not released: the leader could not reach the store');
+  assert.equal(
+    lease.current?.record.holderIdentity,
+    'a',
+    'not released: the leader could not reach the store',
+  );
   assert.equal(b.elector.isLeader(), false);
   // b observed the last renewal at 10 s; the lease (15 s) is free from 25 s, taken at b's next attempt.
   await clock.advanceAsync(4_000);
@@ -192,7 +203,13 @@ void test('callback errors are reported, not fatal to the elector', async () => 
 
 void test('timing options are validated as client-go does', () => {
   const store = new MemoryLease().view('x');
-  assert.throws(() => new LeaderElector({ store, identity: 'x', leaseDurationSeconds: 10, renewDeadlineMs: 10_000 }), /leaseDuration must exceed renewDeadline/);
-  assert.throws(() => new LeaderElector({ store, identity: 'x', renewDeadlineMs: 2_000, retryPeriodMs: 2_000 }), /1.2 \* retryPeriod/);
+  assert.throws(
+    () => new LeaderElector({ store, identity: 'x', leaseDurationSeconds: 10, renewDeadlineMs: 10_000 }),
+    /leaseDuration must exceed renewDeadline/,
+  );
+  assert.throws(
+    () => new LeaderElector({ store, identity: 'x', renewDeadlineMs: 2_000, retryPeriodMs: 2_000 }),
+    /1.2 \* retryPeriod/,
+  );
   assert.throws(() => new LeaderElector({ store, identity: '' }), /identity/);
 });

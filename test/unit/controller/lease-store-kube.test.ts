@@ -22,13 +22,15 @@ async function leaseServer(t: { after: (fn: () => Promise<void>) => void }) {
       res.writeHead(code, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
     };
-    const status = (code: number, reason: string): void => send(code, { kind: 'Status', apiVersion: 'v1', status: 'Failure', code, reason, message: reason });
+    const status = (code: number, reason: string): void =>
+      send(code, { kind: 'Status', apiVersion: 'v1', status: 'Failure', code, reason, message: reason });
     let raw = '';
     req.on('data', (c: Buffer) => (raw += c.toString()));
     req.on('end', () => {
       const body = raw ? (JSON.parse(raw) as Lease) : undefined;
       if (body) bodies.push(body);
-      if (req.method === 'GET' && req.url === `${base}/ctl`) return stored ? send(200, stored) : status(404, 'NotFound');
+      if (req.method === 'GET' && req.url === `${base}/ctl`)
+        return stored ? send(200, stored) : status(404, 'NotFound');
       if (req.method === 'POST' && req.url === base && body) {
         if (stored) return status(409, 'AlreadyExists');
         stored = { ...body, metadata: { ...body.metadata, resourceVersion: String(++rv) } };
@@ -47,7 +49,13 @@ async function leaseServer(t: { after: (fn: () => Promise<void>) => void }) {
   t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
   const kc = new KubeConfig();
   kc.loadFromOptions({
-    clusters: [{ name: 'c', server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, skipTLSVerify: true }],
+    clusters: [
+      {
+        name: 'c',
+        server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        skipTLSVerify: true,
+      },
+    ],
     users: [{ name: 'u', token: 't' }],
     contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
     currentContext: 'x',
@@ -70,7 +78,10 @@ void test('KubeLeaseStore: absent lease, create, conflicting create, optimistic 
   assert.equal(bodies[0]?.spec.renewTime, '2026-01-01T00:00:00.123000Z');
   assert.deepEqual(bodies[0]?.metadata, { name: 'ctl', namespace: 'kube-system' });
   await assert.rejects(store.create(record), LeaseConflictError);
-  const renewed = await store.update({ ...record, renewTime: microTime(Date.UTC(2026, 0, 1, 0, 0, 2)) }, '11');
+  const renewed = await store.update(
+    { ...record, renewTime: microTime(Date.UTC(2026, 0, 1, 0, 0, 2)) },
+    '11',
+  );
   assert.equal(renewed.resourceVersion, '12');
   assert.equal(renewed.record.renewTime, '2026-01-01T00:00:02.000000Z');
   await assert.rejects(store.update(record, '11'), LeaseConflictError, 'stale resourceVersion');

@@ -8,7 +8,11 @@ import { TerminalError } from '../../../src/controller/queue/errors.ts';
 import { keyOf, parseKey } from '../../../src/controller/queue/keys.ts';
 import type { ReconcileContext, ReconcileResult, Reconciler } from '../../../src/controller/reconciler.ts';
 
-const eip = (name: string): KubeObject => ({ apiVersion: 'kubeovn.io/v1', kind: 'IptablesEIP', metadata: { name } });
+const eip = (name: string): KubeObject => ({
+  apiVersion: 'kubeovn.io/v1',
+  kind: 'IptablesEIP',
+  metadata: { name },
+});
 const dnat = (name: string, eipName: string, rv = '1'): KubeObject => ({
   apiVersion: 'kubeovn.io/v1',
   kind: 'IptablesDnatRule',
@@ -20,7 +24,8 @@ const dnat = (name: string, eipName: string, rv = '1'): KubeObject => ({
 class Recorder implements Reconciler {
   readonly kind: string;
   readonly calls: { key: string; attempt: number; exists: boolean }[] = [];
-  script: (key: string, ctx: ReconcileContext) => ReconcileResult | Promise<ReconcileResult> = () => undefined;
+  script: (key: string, ctx: ReconcileContext) => ReconcileResult | Promise<ReconcileResult> = () =>
+    undefined;
   watches: NonNullable<Reconciler['watches']> = [];
   constructor(kind: string) {
     this.kind = kind;
@@ -39,7 +44,10 @@ class Recorder implements Reconciler {
 function setup() {
   const clock = new FakeClock(0);
   const eips = new InMemoryInformer({ kind: 'IptablesEIP', objects: [eip('e1')] });
-  const dnats = new InMemoryInformer({ kind: 'IptablesDnatRule', objects: [dnat('d1', 'e1'), dnat('d2', 'e2')] });
+  const dnats = new InMemoryInformer({
+    kind: 'IptablesDnatRule',
+    objects: [dnat('d1', 'e1'), dnat('d2', 'e2')],
+  });
   const terminal: string[] = [];
   const manager = new ControllerManager({
     informers: [eips, dnats],
@@ -78,7 +86,10 @@ void test('objects cached at start are reconciled once each, after all caches sy
   manager.register(dnatRec);
   await manager.start();
   await clock.flush();
-  assert.deepEqual(eipRec.calls.map((c) => c.key), ['IptablesEIP/e1']);
+  assert.deepEqual(
+    eipRec.calls.map((c) => c.key),
+    ['IptablesEIP/e1'],
+  );
   assert.deepEqual(dnatRec.calls.map((c) => c.key).sort(), ['IptablesDnatRule/d1', 'IptablesDnatRule/d2']);
   assert.ok(eipRec.calls.every((c) => c.exists && c.attempt === 0));
   await manager.stop();
@@ -95,15 +106,26 @@ void test('own events enqueue the key (delete too, seen as absent); mapped watch
 
   eips.set(eip('e2'));
   await clock.flush();
-  assert.deepEqual(dnatRec.calls.map((c) => c.key), ['IptablesDnatRule/d2'], 'new EIP e2 enqueues d2');
-  assert.deepEqual(eipRec.calls.map((c) => c.key), ['IptablesEIP/e2']);
+  assert.deepEqual(
+    dnatRec.calls.map((c) => c.key),
+    ['IptablesDnatRule/d2'],
+    'new EIP e2 enqueues d2',
+  );
+  assert.deepEqual(
+    eipRec.calls.map((c) => c.key),
+    ['IptablesEIP/e2'],
+  );
 
   dnatRec.calls.length = 0;
   dnats.set(dnat('d1', 'e2', '2'));
   await clock.flush();
   eips.set({ ...eip('e2'), metadata: { name: 'e2', resourceVersion: '9' } });
   await clock.flush();
-  assert.deepEqual(dnatRec.calls.map((c) => c.key).sort(), ['IptablesDnatRule/d1', 'IptablesDnatRule/d1', 'IptablesDnatRule/d2']);
+  assert.deepEqual(dnatRec.calls.map((c) => c.key).sort(), [
+    'IptablesDnatRule/d1',
+    'IptablesDnatRule/d1',
+    'IptablesDnatRule/d2',
+  ]);
 
   dnatRec.calls.length = 0;
   dnats.delete('d2');
@@ -170,7 +192,10 @@ void test('register refuses unknown kinds, duplicates and late registration; unk
   manager.enqueue('Vpc/v1');
   manager.enqueue('bad');
   await clock.flush();
-  assert.deepEqual(terminal, ['Vpc/v1: no reconciler for kind Vpc (key Vpc/v1)', 'bad: malformed work-queue key "bad": want Kind/name or Kind/namespace/name']);
+  assert.deepEqual(terminal, [
+    'Vpc/v1: no reconciler for kind Vpc (key Vpc/v1)',
+    'bad: malformed work-queue key "bad": want Kind/name or Kind/namespace/name',
+  ]);
   await manager.stop();
 });
 

@@ -218,5 +218,8 @@ void test('shutdown without drain leaves queued keys unprocessed', async () => {
 
 void test('worker pool rejects a bad concurrency', () => {
   const queue = new WorkQueue({ clock: new FakeClock() });
-  assert.throws(() => new WorkerPool({ queue, concurrency: 0, handler: () => Promise.resolve() }), /positive integer/);
+  assert.throws(
+    () => new WorkerPool({ queue, concurrency: 0, handler: () => Promise.resolve() }),
+    /positive integer/,
+  );
 });

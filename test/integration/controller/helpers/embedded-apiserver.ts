@@ -33,12 +33,16 @@ interface TestLike {
 /** Returns a running embedded API server, or undefined after marking the test skipped. */
 export async function embeddedApiServer(t: TestLike): Promise<Lab | undefined> {
   if (!existsSync(serverModule)) {
-    t.skip('needs the embedded API server: src/apiserver/server.ts exporting startApiServer({dataDir, port?}) is not in the repo yet');
+    t.skip(
+      'needs the embedded API server: src/apiserver/server.ts exporting startApiServer({dataDir, port?}) is not in the repo yet',
+    );
     return undefined;
   }
   const mod = (await import(serverModule.href)) as { startApiServer?: StartApiServer };
   if (typeof mod.startApiServer !== 'function') {
-    t.skip('needs startApiServer({dataDir, port?}) exported from src/apiserver/server.ts; the module does not export it yet');
+    t.skip(
+      'needs startApiServer({dataDir, port?}) exported from src/apiserver/server.ts; the module does not export it yet',
+    );
     return undefined;
   }
   const start = mod.startApiServer;
@@ -62,7 +66,11 @@ export async function embeddedApiServer(t: TestLike): Promise<Lab | undefined> {
 }
 
 /** Polls `cond` until it holds or `ms` passes (real time: these tests talk to a real server). */
-export async function eventually(cond: () => boolean | Promise<boolean>, what: string, ms = 10_000): Promise<void> {
+export async function eventually(
+  cond: () => boolean | Promise<boolean>,
+  what: string,
+  ms = 10_000,
+): Promise<void> {
   const { setTimeout: sleep } = await import('node:timers/promises');
   const start = performance.now();
   while (!(await cond())) {

@@ -92,14 +92,16 @@ export class ListWatchServer {
 
   #emit(event: LoggedEvent): void {
     this.#log.push(event);
-    for (const w of this.#watchers) w.res.write(JSON.stringify({ type: event.type, object: event.object }) + '\n');
+    for (const w of this.#watchers)
+      w.res.write(JSON.stringify({ type: event.type, object: event.object }) + '\n');
   }
 
   #handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://x');
     this.requests.push(`${url.pathname}?${url.searchParams.toString()}`);
     if (url.pathname !== this.path) return this.#status(res, 404, 'NotFound', `no ${url.pathname}`);
-    if (req.headers.authorization !== 'Bearer test-token') return this.#status(res, 401, 'Unauthorized', 'bad token');
+    if (req.headers.authorization !== 'Bearer test-token')
+      return this.#status(res, 401, 'Unauthorized', 'bad token');
     const watch = url.searchParams.get('watch') === 'true';
     const failure = this.#failures.findIndex((f) => f.watch === watch);
     if (failure >= 0) {
@@ -117,7 +119,13 @@ export class ListWatchServer {
     const items = all.slice(offset, offset + limit);
     const next = offset + limit < all.length ? String(offset + limit) : undefined;
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ kind: 'List', metadata: { resourceVersion: String(this.#rv), ...(next ? { continue: next } : {}) }, items }));
+    res.end(
+      JSON.stringify({
+        kind: 'List',
+        metadata: { resourceVersion: String(this.#rv), ...(next ? { continue: next } : {}) },
+        items,
+      }),
+    );
   }
 
   #watch(url: URL, res: http.ServerResponse): void {
@@ -125,12 +133,18 @@ export class ListWatchServer {
     if (from < this.#minRv) {
       if (this.goneAs === 'status') return this.#status(res, 410, 'Expired', 'too old resource version');
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ type: 'ERROR', object: { kind: 'Status', code: 410, reason: 'Expired', message: 'too old' } }) + '\n');
+      res.end(
+        JSON.stringify({
+          type: 'ERROR',
+          object: { kind: 'Status', code: 410, reason: 'Expired', message: 'too old' },
+        }) + '\n',
+      );
       return;
     }
     res.writeHead(200, { 'content-type': 'application/json' });
     for (const line of this.inject.splice(0)) res.write(line + '\n');
-    for (const e of this.#log) if (e.rv > from) res.write(JSON.stringify({ type: e.type, object: e.object }) + '\n');
+    for (const e of this.#log)
+      if (e.rv > from) res.write(JSON.stringify({ type: e.type, object: e.object }) + '\n');
     const watcher = { rv: from, res };
     this.#watchers.add(watcher);
     res.on('close', () => this.#watchers.delete(watcher));

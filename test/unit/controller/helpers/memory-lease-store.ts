@@ -1,6 +1,11 @@
 // An in-memory Lease with the API's optimistic concurrency (create conflicts if present, update conflicts on a stale
 // resourceVersion), shared by several electors; each elector gets a view that can be cut off (partition) or hung.
-import { LeaseConflictError, type LeaseRecord, type LeaseStore, type StoredLease } from '../../../../src/controller/leader-election.ts';
+import {
+  LeaseConflictError,
+  type LeaseRecord,
+  type LeaseStore,
+  type StoredLease,
+} from '../../../../src/controller/leader-election.ts';
 
 export class MemoryLease {
   current: StoredLease | undefined;
@@ -13,7 +18,8 @@ export class MemoryLease {
 
   write(by: string, record: LeaseRecord, expectRv: string | undefined): StoredLease {
     if (expectRv === undefined && this.current) throw new LeaseConflictError('lease already exists');
-    if (expectRv !== undefined && this.current?.resourceVersion !== expectRv) throw new LeaseConflictError('stale resourceVersion');
+    if (expectRv !== undefined && this.current?.resourceVersion !== expectRv)
+      throw new LeaseConflictError('stale resourceVersion');
     this.current = { record: { ...record }, resourceVersion: String(++this.#rv) };
     this.writes.push({ by, record: { ...record } });
     return structuredClone(this.current);
