@@ -1,9 +1,12 @@
 /**
- * Parsing of an allocation request (static IPs as in `ovn.kubernetes.io/ip_address`, static MAC as in
- * `ovn.kubernetes.io/mac_address`) into per-family values, with the expected failures as outcomes.
+ * Allocation requests (static IPs as in `ovn.kubernetes.io/ip_address`, static MAC as in
+ * `ovn.kubernetes.io/mac_address`): parsing into per-family values, and the checks against a subnet's pools and
+ * owners (out of range, gateway, conflicts) — expected failures as outcomes.
  */
 import { parseIp, type Family } from '../net/ip.ts';
+import type { FamilyPool } from './family-pool.ts';
 import { normalizeMac } from './mac.ts';
+import { FAMILIES, type OwnerBook } from './owner-book.ts';
 import type { AllocateFailure, AllocateRequest } from './types.ts';
 
 export interface StaticIp {
@@ -49,4 +52,72 @@ export function parseRequest(request: AllocateRequest): ParsedRequest | Allocate
     parsed.mac = mac;
   }
   return parsed;
+}
+
+export interface CheckContext {
+  subnet: string;
+  pools: Partial<Record<Family, FamilyPool>>;
+  book: OwnerBook;
+  reservedMacs: ReadonlySet<string>;
+}
+
+/** Static IPs and MAC of a request against the subnet's pools and the other owners; undefined if acceptable. */
+export function checkRequest(
+  ctx: CheckContext,
+  owner: string,
+  request: ParsedRequest,
+): AllocateFailure | undefined {
+  for (const family of FAMILIES) {
+    const wanted = request.ips[family];
+    if (!wanted) continue;
+    const pool = ctx.pools[family];
+    const ip = wanted.text;
+    if (!pool || !pool.isUsable(wanted.value)) {
+      return {
+        ok: false,
+        reason: 'AddressOutOfRange',
+        ip,
+        message: `ip ${ip} is out of range of subnet ${ctx.subnet}`,
+      };
+    }
+    if (wanted.value === pool.config.gateway) {
+      return {
+        ok: false,
+        reason: 'GatewayConflict',
+        ip,
+        message: `ip ${ip} is the gateway of subnet ${ctx.subnet}`,
+      };
+    }
+    const holder = ctx.book.holderOfIp(family, wanted.value);
+    if (holder !== undefined && holder !== owner) {
+      return {
+        ok: false,
+        reason: 'AddressConflict',
+        ip,
+        owner: holder,
+        message: `ip ${ip} has been allocated to ${holder}`,
+      };
+    }
+  }
+  const mac = request.mac;
+  if (mac === undefined) return undefined;
+  if (ctx.reservedMacs.has(mac)) {
+    return {
+      ok: false,
+      reason: 'MacReserved',
+      mac,
+      message: `mac ${mac} is reserved in subnet ${ctx.subnet}`,
+    };
+  }
+  const holder = ctx.book.holderOfMac(mac);
+  if (holder !== undefined && holder !== owner) {
+    return {
+      ok: false,
+      reason: 'MacConflict',
+      mac,
+      owner: holder,
+      message: `mac ${mac} has been allocated to ${holder}`,
+    };
+  }
+  return undefined;
 }

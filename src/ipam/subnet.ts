@@ -4,10 +4,18 @@
  * idempotent per owner, static IPs (excluded ones allowed, the gateway refused), static and generated MACs,
  * spec updates that keep assignments, and status. Every allocation is validated fully before anything changes.
  */
-import { formatIp, type Family } from '../net/ip.ts';
+import type { Family } from '../net/ip.ts';
 import { FamilyPool } from './family-pool.ts';
 import { cryptoRandom, generateMac, type RandomBytes } from './mac.ts';
-import { parseRequest, type ParsedRequest, type StaticIp } from './request.ts';
+import {
+  ascending,
+  FAMILIES,
+  familyKey as key,
+  OwnerBook,
+  toAllocation,
+  type OwnerRecord,
+} from './owner-book.ts';
+import { checkRequest, parseRequest, type CheckContext, type ParsedRequest } from './request.ts';
 import { computeStatus, statusPatchBody, type ComputedStatus } from './status.ts';
 import {
   parseSubnetSpec,
@@ -24,12 +32,6 @@ import type {
   SubnetIpCounts,
   SubnetIpStatus,
 } from './types.ts';
-
-interface OwnerRecord {
-  v4?: bigint;
-  v6?: bigint;
-  mac: string;
-}
 
 export interface SubnetOptions {
   /** Randomness for MAC generation (default: crypto). */
@@ -60,16 +62,10 @@ export interface RestoreIssue {
   failure: AllocateFailure;
 }
 
-const FAMILIES: readonly Family[] = [4, 6];
-const key = (family: Family): 'v4' | 'v6' => (family === 4 ? 'v4' : 'v6');
-const ascending = (a: bigint, b: bigint): number => (a < b ? -1 : a > b ? 1 : 0);
-
 export class SubnetAllocator {
   #spec: ParsedSubnetSpec;
   readonly #pools: Partial<Record<Family, FamilyPool>> = {};
-  readonly #owners = new Map<string, OwnerRecord>();
-  readonly #ipOwner: Record<Family, Map<bigint, string>> = { 4: new Map(), 6: new Map() };
-  readonly #macOwner = new Map<string, string>();
+  readonly #book = new OwnerBook();
   readonly #random: RandomBytes;
 
   private constructor(spec: ParsedSubnetSpec, random: RandomBytes) {
@@ -84,11 +80,8 @@ export class SubnetAllocator {
   static create(spec: SubnetSpec, options: SubnetOptions = {}): SubnetResult {
     const parsed = parseSubnetSpec(spec);
     if (!parsed.ok) return parsed;
-    return {
-      ok: true,
-      subnet: new SubnetAllocator(parsed.spec, options.random ?? cryptoRandom),
-      issues: parsed.spec.issues,
-    };
+    const subnet = new SubnetAllocator(parsed.spec, options.random ?? cryptoRandom);
+    return { ok: true, subnet, issues: parsed.spec.issues };
   }
 
   get name(): string {
@@ -111,7 +104,7 @@ export class SubnetAllocator {
    */
   update(spec: SubnetSpec): UpdateResult {
     if (spec.name !== this.#spec.name)
-      throw new Error(`update of subnet ${this.#spec.name} with spec of ${spec.name}`);
+      throw new Error(`update of subnet ${this.name} with spec of ${spec.name}`);
     const parsed = parseSubnetSpec(spec);
     if (!parsed.ok) return parsed;
     const dropped: string[] = [];
@@ -119,111 +112,74 @@ export class SubnetAllocator {
       const config = parsed.spec[key(family)];
       const pool = this.#pools[family];
       if (!config) {
-        if (pool) dropped.push(...this.#dropFamily(family));
+        if (pool) dropped.push(...this.#book.dropFamily(family));
+        delete this.#pools[family];
       } else if (!pool || !sameFamilyConfig(pool.config, config)) {
-        this.#pools[family] = new FamilyPool(config, [...this.#ipOwner[family].keys()].sort(ascending));
+        this.#pools[family] = new FamilyPool(config, this.#book.assigned(family));
       }
     }
     this.#spec = parsed.spec;
     return { ok: true, issues: parsed.spec.issues, dropped };
   }
 
+  /**
+   * Gives the owner one address per family of the subnet and a MAC: what it already holds, the static values asked
+   * for, and the lowest free addresses for the rest. Validated fully before anything changes.
+   */
   allocate(owner: string, request: AllocateRequest = {}): AllocateResult {
     const parsed = parseRequest(request);
     if (!parsed.ok) return parsed;
-    const refused = this.#check(owner, parsed);
+    const refused = checkRequest(this.#context(), owner, parsed);
     if (refused) return refused;
-    const existing = this.#owners.get(owner);
+    const existing = this.#book.get(owner);
     for (const [family, pool] of this.#poolEntries()) {
       if (parsed.ips[family] || existing?.[key(family)] !== undefined || pool.peekDynamic() !== undefined)
         continue;
-      return {
-        ok: false,
-        reason: 'NoAvailableAddress',
-        family,
-        message: `no available IPv${family} address in subnet ${this.name}`,
-      };
+      const message = `no available IPv${family} address in subnet ${this.name}`;
+      return { ok: false, reason: 'NoAvailableAddress', family, message };
     }
-
     const record: OwnerRecord = existing ? { ...existing } : { mac: '' };
-    let changed = !existing;
-    for (const [family, pool] of this.#poolEntries()) {
-      const old = record[key(family)];
-      const wanted = parsed.ips[family]?.value;
-      if (wanted === undefined ? old !== undefined : old === wanted) continue;
-      let ip: bigint;
-      if (wanted === undefined) ip = pool.takeDynamic()!;
-      else {
-        pool.takeStatic(wanted);
-        ip = wanted;
-      }
-      record[key(family)] = ip;
-      this.#ipOwner[family].set(ip, owner);
-      if (old !== undefined) {
-        this.#ipOwner[family].delete(old);
-        pool.giveBack(old);
-      }
-      changed = true;
-    }
-    if (parsed.mac !== undefined && parsed.mac !== record.mac) {
-      if (record.mac) this.#macOwner.delete(record.mac);
-      record.mac = parsed.mac;
-      changed = true;
-    } else if (!record.mac) {
-      record.mac = generateMac(
-        this.#random,
-        (mac) => this.#macOwner.has(mac) || this.#spec.reservedMacs.has(mac),
-      );
-      changed = true;
-    }
-    this.#macOwner.set(record.mac, owner);
-    this.#owners.set(owner, record);
-    return { ok: true, allocation: this.#toAllocation(owner, record), changed };
+    const changed = this.#assign(record, parsed) || !existing;
+    this.#book.set(owner, record);
+    return { ok: true, allocation: toAllocation(this.name, owner, record), changed };
   }
 
   /** Releases everything the owner holds; false if it held nothing. */
   release(owner: string): boolean {
-    const record = this.#owners.get(owner);
+    const record = this.#book.delete(owner);
     if (!record) return false;
     for (const family of FAMILIES) {
       const ip = record[key(family)];
-      if (ip === undefined) continue;
-      this.#ipOwner[family].delete(ip);
-      this.#pools[family]?.giveBack(ip);
+      if (ip !== undefined) this.#pools[family]?.giveBack(ip);
     }
-    this.#macOwner.delete(record.mac);
-    this.#owners.delete(owner);
     return true;
   }
 
   get(owner: string): Allocation | undefined {
-    const record = this.#owners.get(owner);
-    return record && this.#toAllocation(owner, record);
+    const record = this.#book.get(owner);
+    return record && toAllocation(this.name, owner, record);
   }
 
   owners(): IterableIterator<string> {
-    return this.#owners.keys();
+    return this.#book.owners();
   }
 
   get ownerCount(): number {
-    return this.#owners.size;
+    return this.#book.size;
   }
 
   /** Who holds this address in this subnet (undefined for a malformed address). */
   ownerOfIp(ip: string): string | undefined {
     const parsed = parseRequest({ ips: ip });
     if (!parsed.ok) return undefined;
-    for (const family of FAMILIES) {
-      const wanted = parsed.ips[family];
-      if (wanted) return this.#ipOwner[family].get(wanted.value);
-    }
-    return undefined;
+    const family = FAMILIES.find((f) => parsed.ips[f]);
+    return family && this.#book.holderOfIp(family, parsed.ips[family]!.value);
   }
 
   /** Who holds this MAC in this subnet. */
   ownerOfMac(mac: string): string | undefined {
     const parsed = parseRequest({ mac });
-    return parsed.ok && parsed.mac !== undefined ? this.#macOwner.get(parsed.mac) : undefined;
+    return parsed.ok && parsed.mac !== undefined ? this.#book.holderOfMac(parsed.mac) : undefined;
   }
 
   /**
@@ -236,13 +192,14 @@ export class SubnetAllocator {
     const placed: Record<Family, bigint[]> = { 4: [], 6: [] };
     const toFill: string[] = [];
     const again: RestoreEntry[] = [];
+    const ctx = this.#context();
     for (const entry of entries) {
-      if (this.#owners.has(entry.owner)) {
+      if (this.#book.has(entry.owner)) {
         again.push(entry); // an owner already present goes through allocate, once everything is placed
         continue;
       }
       const parsed = parseRequest({ ips: entry.ips, mac: entry.mac });
-      const refused = parsed.ok ? this.#check(entry.owner, parsed) : parsed;
+      const refused = parsed.ok ? checkRequest(ctx, entry.owner, parsed) : parsed;
       if (refused || !parsed.ok) {
         if (refused) issues.push({ owner: entry.owner, failure: refused });
         continue;
@@ -252,23 +209,20 @@ export class SubnetAllocator {
         const ip = parsed.ips[family]?.value;
         if (ip === undefined) continue;
         record[key(family)] = ip;
-        this.#ipOwner[family].set(ip, entry.owner);
         placed[family].push(ip);
       }
-      if (record.mac) this.#macOwner.set(record.mac, entry.owner);
-      this.#owners.set(entry.owner, record);
-      if (!record.mac || FAMILIES.some((f) => this.#pools[f] && record[key(f)] === undefined))
+      this.#book.set(entry.owner, record);
+      if (!record.mac || FAMILIES.some((f) => this.#pools[f] && record[key(f)] === undefined)) {
         toFill.push(entry.owner);
+      }
     }
     for (const [family, pool] of this.#poolEntries()) pool.takeStaticBulk(placed[family].sort(ascending));
-    for (const entry of again) {
-      const result = this.allocate(entry.owner, { ips: entry.ips, mac: entry.mac });
-      if (!result.ok) issues.push({ owner: entry.owner, failure: result });
-    }
-    for (const owner of toFill) {
-      const result = this.allocate(owner);
+    const fill = (owner: string, request: AllocateRequest): void => {
+      const result = this.allocate(owner, request);
       if (!result.ok) issues.push({ owner, failure: result });
-    }
+    };
+    for (const { owner, ips, mac } of again) fill(owner, { ips, mac });
+    for (const owner of toFill) fill(owner, {});
     return issues;
   }
 
@@ -290,86 +244,36 @@ export class SubnetAllocator {
     return statusPatchBody(this.computeStatus());
   }
 
-  /** Validation shared by allocate and restore: static IPs and MAC against the pools and other owners. */
-  #check(owner: string, request: ParsedRequest): AllocateFailure | undefined {
-    for (const family of FAMILIES) {
-      const wanted = request.ips[family];
-      if (wanted) {
-        const refused = this.#checkStatic(owner, family, wanted);
-        if (refused) return refused;
-      }
+  /** Moves a validated request into the record and the pools; true if anything changed. */
+  #assign(record: OwnerRecord, request: ParsedRequest): boolean {
+    let changed = false;
+    for (const [family, pool] of this.#poolEntries()) {
+      const old = record[key(family)];
+      const wanted = request.ips[family]?.value;
+      if (wanted === undefined ? old !== undefined : old === wanted) continue;
+      let ip = wanted;
+      if (ip === undefined) ip = pool.takeDynamic();
+      else pool.takeStatic(ip);
+      if (ip === undefined)
+        throw new Error(`IPv${family} pool of ${this.name} empty right after peekDynamic`);
+      record[key(family)] = ip;
+      if (old !== undefined) pool.giveBack(old);
+      changed = true;
     }
-    const mac = request.mac;
-    if (mac === undefined) return undefined;
-    if (this.#spec.reservedMacs.has(mac)) {
-      return {
-        ok: false,
-        reason: 'MacReserved',
-        mac,
-        message: `mac ${mac} is reserved in subnet ${this.name}`,
-      };
+    if (request.mac !== undefined && request.mac !== record.mac) {
+      record.mac = request.mac;
+      changed = true;
+    } else if (!record.mac) {
+      const taken = (mac: string): boolean =>
+        this.#book.holderOfMac(mac) !== undefined || this.#spec.reservedMacs.has(mac);
+      record.mac = generateMac(this.#random, taken);
+      changed = true;
     }
-    const holder = this.#macOwner.get(mac);
-    if (holder !== undefined && holder !== owner) {
-      return {
-        ok: false,
-        reason: 'MacConflict',
-        mac,
-        owner: holder,
-        message: `mac ${mac} has been allocated to ${holder}`,
-      };
-    }
-    return undefined;
+    return changed;
   }
 
-  #checkStatic(owner: string, family: Family, wanted: StaticIp): AllocateFailure | undefined {
-    const pool = this.#pools[family];
-    const ip = wanted.text;
-    if (!pool || !pool.isUsable(wanted.value)) {
-      return {
-        ok: false,
-        reason: 'AddressOutOfRange',
-        ip,
-        message: `ip ${ip} is out of range of subnet ${this.name}`,
-      };
-    }
-    if (wanted.value === pool.config.gateway) {
-      return {
-        ok: false,
-        reason: 'GatewayConflict',
-        ip,
-        message: `ip ${ip} is the gateway of subnet ${this.name}`,
-      };
-    }
-    const holder = this.#ipOwner[family].get(wanted.value);
-    if (holder !== undefined && holder !== owner) {
-      return {
-        ok: false,
-        reason: 'AddressConflict',
-        ip,
-        owner: holder,
-        message: `ip ${ip} has been allocated to ${holder}`,
-      };
-    }
-    return undefined;
-  }
-
-  /** Removes a family from every owner; returns the owners left with nothing (removed too). */
-  #dropFamily(family: Family): string[] {
-    const dropped: string[] = [];
-    for (const owner of this.#ipOwner[family].values()) {
-      const record = this.#owners.get(owner);
-      if (!record) continue;
-      delete record[key(family)];
-      if (record.v4 === undefined && record.v6 === undefined) {
-        this.#macOwner.delete(record.mac);
-        this.#owners.delete(owner);
-        dropped.push(owner);
-      }
-    }
-    this.#ipOwner[family].clear();
-    delete this.#pools[family];
-    return dropped;
+  #context(): CheckContext {
+    return { subnet: this.name, pools: this.#pools, book: this.#book, reservedMacs: this.#spec.reservedMacs };
   }
 
   #poolEntries(): [Family, FamilyPool][] {
@@ -377,13 +281,5 @@ export class SubnetAllocator {
       const pool = this.#pools[family];
       return pool ? [[family, pool] as [Family, FamilyPool]] : [];
     });
-  }
-
-  #toAllocation(owner: string, record: OwnerRecord): Allocation {
-    const allocation: Allocation = { subnet: this.name, owner, ipAddress: '', mac: record.mac };
-    if (record.v4 !== undefined) allocation.v4 = formatIp(4, record.v4);
-    if (record.v6 !== undefined) allocation.v6 = formatIp(6, record.v6);
-    allocation.ipAddress = [allocation.v4, allocation.v6].filter((ip) => ip !== undefined).join(',');
-    return allocation;
   }
 }

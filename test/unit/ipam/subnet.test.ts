@@ -270,6 +270,10 @@ void test('static MACs: normalised, conflicts name the holder, reserved MACs ref
   assert.equal(ok(s.allocate('a', { mac: 'aa:bb:cc:dd:ee:02' })).mac, 'aa:bb:cc:dd:ee:02');
   assert.equal(s.ownerOfMac('AA:BB:CC:DD:EE:02'), 'a');
   assert.equal(ok(s.allocate('b', { mac: 'aa:bb:cc:dd:ee:01' })).mac, 'aa:bb:cc:dd:ee:01');
+  // Releasing an owner frees its MAC.
+  assert.ok(s.release('b'));
+  assert.equal(s.ownerOfMac('aa:bb:cc:dd:ee:01'), undefined);
+  assert.equal(ok(s.allocate('c', { mac: 'aa:bb:cc:dd:ee:01' })).mac, 'aa:bb:cc:dd:ee:01');
 });
 
 void test('generated MACs: locally administered unicast, never reserved, never a duplicate in the subnet', () => {
