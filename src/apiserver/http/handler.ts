@@ -64,7 +64,7 @@ export function createHandler(options: HandlerOptions): (req: IncomingMessage, r
       }
       case 'openapi-v2':
         if (protobufV2.test(req.headers.accept ?? '')) {
-          res.writeHead(200, { 'Content-Type': 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf', 'Content-Length': String(options.openapi.v2.protobuf.length) });
+          res.writeHead(200, { 'Content-Type': 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf', 'Content-Length': String(options.openapi.v2.protobuf.length) });
           res.end(options.openapi.v2.protobuf);
           return;
         }
