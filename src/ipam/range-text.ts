@@ -3,8 +3,9 @@
  * per-family range sets clipped to each CIDR's usable range, the sorted/merged `excludeIps` list the controller
  * writes back, and the status range strings (`10.0.1.2-10.0.1.9,10.0.1.12`).
  */
-import { formatIp, parseIp, usableRange, type Cidr, type Family } from '../net/ip.ts';
+import { formatIp, usableRange, type Cidr, type Family } from '../net/ip.ts';
 import { RangeSet } from './range-set.ts';
+import { parseExcludeItem as parseItem } from '../net/exclude-ips.ts';
 
 export interface ExcludeIssue {
   item: string;
@@ -21,21 +22,11 @@ export interface ParsedExcludeIps {
 
 type ItemParse = { ok: true; family: Family; start: bigint; end: bigint } | { ok: false; message: string };
 
-/** One `excludeIps` item, unclipped. */
+/** One `excludeIps` item, unclipped (the notation itself is parsed in src/net/exclude-ips.ts). */
 export function parseExcludeItem(item: string): ItemParse {
-  const parts = item.split('..');
-  if (parts.length > 2) return { ok: false, message: `${item} in excludeIps is not a valid ip range` };
-  const ips = parts.map(parseIp);
-  const a = ips[0];
-  const b = ips.length === 2 ? ips[1] : a;
-  if (!a || !b) {
-    const bad = parts[ips.findIndex((ip) => !ip)] ?? item;
-    return { ok: false, message: `ip ${bad} in excludeIps is not a valid address` };
-  }
-  if (a.family !== b.family || a.value > b.value) {
-    return { ok: false, message: `${item} in excludeIps is not a valid ip range` };
-  }
-  return { ok: true, family: a.family, start: a.value, end: b.value };
+  const parsed = parseItem(item);
+  if (!parsed.ok) return { ok: false, message: `${item} in excludeIps: ${parsed.reason}` };
+  return { ok: true, family: parsed.range.family, start: parsed.range.start, end: parsed.range.end };
 }
 
 /**

@@ -74,7 +74,7 @@ void test('parseExcludeIps reports bad items instead of throwing and keeps the g
   );
   const bad = parseExcludeItem('10.0.1.1..x');
   assert.ok(!bad.ok);
-  assert.match(bad.message, /ip x in excludeIps is not a valid address/);
+  assert.match(bad.message, /10\.0\.1\.1\.\.x in excludeIps: "x" is not a valid IP address/);
 });
 
 void test('range strings and excludeIps items in Kube-OVN notation', () => {
