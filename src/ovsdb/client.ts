@@ -60,8 +60,11 @@ export interface ClientStats extends SessionStats {
 export type ClientEvents = {
   connected: [remote: string];
   disconnected: [reason: Error];
-  /** After a reconnect: the cache was rebuilt from the server; re-enqueue everything. */
-  resync: [info: { remote: string; tables: string[] }];
+  /**
+   * After a reconnect: the cache is current again; re-enqueue everything. `incremental`: every monitor resumed
+   * from its last transaction (monitor_cond_since, clustered servers) instead of reloading its tables.
+   */
+  resync: [info: { remote: string; tables: string[]; incremental: boolean }];
   'connect-failed': [remote: string, error: Error];
   locked: [lock: string];
   stolen: [lock: string];
@@ -345,7 +348,7 @@ export class OvsdbClient<
       } catch (error) {
         this.#lastError = error as Error;
         this.#logger.warn({ remote, err: error }, 'ovsdb: connection attempt failed');
-        this.emit('connect-failed', remote, error as Error);
+        this.#emitSafely('connect-failed', remote, error as Error);
         if (++failures % this.#remotes.length !== 0) continue; // try the other remotes first
         try {
           await this.#clock.sleep(this.#backoff.next(), this.#abort.signal);
@@ -369,6 +372,7 @@ export class OvsdbClient<
     const ctx: SessionContext = { session, remote, server: undefined, methods: [] };
     session.on('notification', (method, params) => this.#onNotification(ctx, method, params));
     session.once('close', (reason) => this.#onClose(ctx, reason));
+    let incremental = true;
     try {
       const timeoutMs = this.#opts.requestTimeoutMs ?? 10_000;
       const hs = await handshake(session, {
@@ -384,7 +388,7 @@ export class OvsdbClient<
       this.#schema = hs.schema;
       for (const entry of this.#monitors) {
         entry.tables = resolveMonitor(hs.schema, entry.spec);
-        await this.#subscribe(ctx, entry);
+        incremental = (await this.#subscribe(ctx, entry)) && incremental;
       }
       for (const name of this.#locks) {
         session.request('lock', [name]).then(
@@ -400,17 +404,29 @@ export class OvsdbClient<
     }
     this.#current = ctx;
     this.#backoff.reset();
-    this.#logger.info({ remote, database: this.database }, 'ovsdb: connected');
-    this.emit('connected', remote);
-    if (this.#everConnected) {
-      this.#counters.reconnects++;
-      this.emit('resync', { remote, tables: this.#monitors.flatMap((m) => Object.keys(m.spec)) });
-    }
+    const reconnected = this.#everConnected;
     this.#everConnected = true;
+    if (reconnected) this.#counters.reconnects++;
     for (const w of this.#waiters.splice(0)) w.resolve(ctx);
+    this.#logger.info({ remote, database: this.database }, 'ovsdb: connected');
+    this.#emitSafely('connected', remote);
+    if (reconnected) {
+      const tables = this.#monitors.flatMap((m) => Object.keys(m.spec));
+      this.#emitSafely('resync', { remote, tables, incremental: incremental && tables.length > 0 });
+    }
   }
 
-  async #subscribe(ctx: SessionContext, entry: MonitorEntry): Promise<void> {
+  /** Emits without letting a throwing listener break the connection logic. */
+  #emitSafely<E extends keyof ClientEvents>(event: E, ...args: ClientEvents[E]): void {
+    try {
+      (this.emit as (e: E, ...a: ClientEvents[E]) => boolean)(event, ...args);
+    } catch (error) {
+      this.#logger.error({ err: error, event }, 'ovsdb: event listener threw');
+    }
+  }
+
+  /** Sends the monitor for `entry` on `ctx`; resolves true if it resumed incrementally (`found`). */
+  async #subscribe(ctx: SessionContext, entry: MonitorEntry): Promise<boolean> {
     const timeoutMs = this.#opts.requestTimeoutMs ?? 10_000;
     const { method, reply } = await sendMonitor(
       ctx.session,
@@ -421,6 +437,7 @@ export class OvsdbClient<
     applyUpdates(this.#rawCache, entry.tables, reply.updates, reply.format, !reply.found);
     entry.lastTxnId = reply.lastTxnId ?? ZERO_TXN_ID;
     entry.subscribedOn = ctx;
+    return reply.found;
   }
 
   #onNotification(ctx: SessionContext, method: string, params: unknown): void {
@@ -473,7 +490,7 @@ export class OvsdbClient<
     if (this.#current !== ctx) return;
     this.#current = undefined;
     this.#logger.warn({ remote: ctx.remote, err: reason }, 'ovsdb: disconnected');
-    this.emit('disconnected', reason);
+    this.#emitSafely('disconnected', reason);
     this.#startConnecting();
   }
 }
