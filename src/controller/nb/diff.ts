@@ -1,0 +1,189 @@
+/**
+ * Desired rows of one owner + the NB cache -> the minimal OVSDB operations that converge them (guidelines 4-6):
+ * new rows are inserted with uuid-names and linked into their parent's set column; matched rows are updated in the
+ * changed columns only; rows tagged with this owner that are no longer desired are deleted (root tables) or unlinked
+ * from their parent (non-root tables, which ovsdb-server then garbage-collects). A row without this owner's tag is
+ * never touched: a same-named foreign row is a conflict. Nothing to do gives `[]`; otherwise the plan starts with a
+ * `comment` naming the reconcile key and `wait`s that the existing parents it links into still exist. Pure.
+ */
+import type { ColumnTypes } from '../../ovsdb/codec.ts';
+import type { DatabaseCache } from '../../ovsdb/cache.ts';
+import type { OvnNbTables } from '../../ovsdb/generated/ovn-nb.ts';
+import { comment, del, eq, insert, wait, type Operation } from '../../ovsdb/operations.ts';
+import { encodeRow } from '../../ovsdb/codec.ts';
+import { namedUuid, uuid, type Atom, type WireRow } from '../../ovsdb/values.ts';
+import { changedColumns } from './compare.ts';
+import { MissingParentError, NbConflictError } from './errors.ts';
+import { LinkBook } from './links.ts';
+import {
+  OWNED_TABLES,
+  PARENT_OF,
+  identityOf,
+  isNamedTable,
+  isRootTable,
+  type DesiredRow,
+  type OwnedTable,
+} from './model.ts';
+import { OWNER_INDEX, ownerOfRow } from './owner.ts';
+
+export interface PlanInput {
+  /** The owner tag value (`subnet/net1`). */
+  owner: string;
+  /** The reconcile key, written into the transaction's comment. */
+  key: string;
+  desired: readonly DesiredRow[];
+  cache: DatabaseCache<OvnNbTables>;
+  /** Column types of a table (`OvsdbClient.columnTypes`). */
+  types: (table: string) => ColumnTypes;
+}
+
+type CachedRow = { readonly _uuid: string } & Readonly<Record<string, unknown>>;
+
+interface Slot {
+  row: DesiredRow;
+  current: CachedRow | undefined;
+  /** uuid-name when inserted by this plan. */
+  name: string | undefined;
+}
+
+const slotKey = (table: string, id: string): string => `${table}\u0000${id}`;
+
+function byName(cache: DatabaseCache<OvnNbTables>, table: OwnedTable, name: string): CachedRow[] {
+  return cache.table(table).index('name').getAll(name) as unknown as CachedRow[];
+}
+
+function ownedRows(cache: DatabaseCache<OvnNbTables>, table: OwnedTable, owner: string): CachedRow[] {
+  return cache.table(table).index(OWNER_INDEX).getAll(owner) as unknown as CachedRow[];
+}
+
+/** Matches desired rows to the owner's cached rows; returns the slots and the owner's rows nobody wants. */
+function match(input: PlanInput): { slots: Slot[]; stale: { table: OwnedTable; row: CachedRow }[] } {
+  const wanted = new Map<string, DesiredRow>();
+  for (const row of input.desired) wanted.set(slotKey(row.table, identityOf(row.table, row.columns)), row);
+  const slots = new Map<string, Slot>();
+  for (const [k, row] of wanted) slots.set(k, { row, current: undefined, name: undefined });
+  const stale: { table: OwnedTable; row: CachedRow }[] = [];
+  for (const table of OWNED_TABLES) {
+    for (const row of ownedRows(input.cache, table, input.owner)) {
+      const slot = slots.get(slotKey(table, identityOf(table, row)));
+      if (slot && !slot.current) slot.current = row;
+      else stale.push({ table, row });
+    }
+  }
+  let n = 0;
+  for (const slot of slots.values()) {
+    if (slot.current) continue;
+    slot.name = `kovn_row${n++}`;
+    if (!isNamedTable(slot.row.table)) continue;
+    const name = identityOf(slot.row.table, slot.row.columns);
+    const clash = byName(input.cache, slot.row.table, name)[0];
+    if (clash) throw new NbConflictError(slot.row.table, name, input.owner, ownerOfRow(clash));
+  }
+  return { slots: [...slots.values()], stale };
+}
+
+export function planOwner(input: PlanInput): Operation[] {
+  const { slots, stale } = match(input);
+  const links = new LinkBook();
+  const waits = new Map<string, Operation>();
+  const encode = (table: string, columns: Readonly<Record<string, unknown>>): WireRow =>
+    encodeRow(input.types(table), columns);
+
+  const deletedRoots = new Set(stale.filter((s) => isRootTable(s.table)).map((s) => s.row._uuid));
+  for (const { table, row } of stale) {
+    const parent = PARENT_OF[table];
+    if (!parent) continue;
+    for (const p of parentsOf(input.cache, parent.table, parent.column, row._uuid)) {
+      if (!deletedRoots.has(p._uuid)) links.unlink(parent.table, p._uuid, parent.column, uuid(row._uuid));
+    }
+  }
+
+  const childRefs = new Map<Slot, Map<string, Atom[]>>();
+  for (const slot of slots) {
+    const { row } = slot;
+    const where = PARENT_OF[row.table];
+    if (!where || !row.parent) continue;
+    const ref: Atom = slot.current ? uuid(slot.current._uuid) : namedUuid(slot.name!);
+    const own = slots.find(
+      (s) => s.row.table === row.parent!.table && s.row.columns['name'] === row.parent!.name,
+    );
+    let parentUuid: string | undefined;
+    if (own && !own.current) {
+      let refs = childRefs.get(own);
+      if (!refs) childRefs.set(own, (refs = new Map<string, Atom[]>()));
+      refs.set(where.column, [...(refs.get(where.column) ?? []), ref]);
+    } else {
+      const parent = own?.current ?? resolveParent(input, row);
+      parentUuid = parent._uuid;
+      const linked = slot.current && includesRef(parent[where.column], slot.current._uuid);
+      if (!linked) links.link(where.table, parent._uuid, where.column, ref);
+      if (!own && !slot.current && !waits.has(parent._uuid)) {
+        waits.set(
+          parent._uuid,
+          wait(where.table, [eq('_uuid', uuid(parent._uuid))], {
+            until: '==',
+            columns: ['name'],
+            rows: [{ name: row.parent.name }],
+            timeout: 0,
+          }),
+        );
+      }
+    }
+    if (!slot.current) continue;
+    for (const p of parentsOf(input.cache, where.table, where.column, slot.current._uuid)) {
+      if (p._uuid !== parentUuid) links.unlink(where.table, p._uuid, where.column, ref);
+    }
+  }
+
+  const inserts: Operation[] = [];
+  const updates: Operation[] = [];
+  const ordered = [...slots].sort(
+    (a, b) => Number(isRootTable(a.row.table)) - Number(isRootTable(b.row.table)),
+  );
+  for (const slot of ordered) {
+    const { table, columns } = slot.row;
+    if (!slot.current) {
+      const refs = Object.fromEntries(
+        [...(childRefs.get(slot) ?? [])].map(([column, atoms]) => [column, ['set', atoms] as const]),
+      );
+      inserts.push(insert(table, encode(table, { ...columns, ...refs }), slot.name));
+      continue;
+    }
+    const changed = changedColumns(columns, slot.current);
+    if (Object.keys(changed).length) {
+      updates.push({
+        op: 'update',
+        table,
+        where: [eq('_uuid', uuid(slot.current._uuid))],
+        row: encode(table, changed),
+      });
+    }
+  }
+  const deletes = stale
+    .filter((s) => isRootTable(s.table))
+    .map((s) => del(s.table, [eq('_uuid', uuid(s.row._uuid))]));
+  const body = [...inserts, ...updates, ...links.operations(), ...deletes];
+  if (body.length === 0) return [];
+  return [comment(`kovn reconcile ${input.key}`), ...waits.values(), ...body];
+}
+
+function resolveParent(input: PlanInput, row: DesiredRow): CachedRow {
+  const parent = row.parent!;
+  const found = byName(input.cache, parent.table, parent.name);
+  if (found.length !== 1) throw new MissingParentError(parent.table, parent.name, row.table, found.length);
+  return found[0]!;
+}
+
+function includesRef(value: unknown, id: string): boolean {
+  return Array.isArray(value) ? value.includes(id) : value === id;
+}
+
+/** Rows of `table` whose set column `column` references `id` (a cache index over the set's elements). */
+function parentsOf(
+  cache: DatabaseCache<OvnNbTables>,
+  table: OwnedTable,
+  column: string,
+  id: string,
+): CachedRow[] {
+  return cache.table(table).index(column).getAll(id) as unknown as CachedRow[];
+}

@@ -1,0 +1,63 @@
+/**
+ * The desired-state vocabulary shared by the per-kind builders and the diff: a `DesiredRow` is one NB row an owner
+ * wants (the columns it manages, as plain values) plus, for rows of non-root tables, the parent row and set column
+ * that must reference it (an LRP lives in its router's `ports`). Rows are matched to existing rows by an identity
+ * that is stable across reconciles: the name for named tables, `priority|match` for policies (Kube-OVN keeps one
+ * policy per priority and match) and `route_table|policy|ip_prefix` for static routes (one next hop per identity, §11.4).
+ */
+import type { OvnNbTables } from '../../ovsdb/generated/ovn-nb.ts';
+
+/** The tables whose rows this controller owns. */
+export const OWNED_TABLES = [
+  'Logical_Router',
+  'Logical_Switch',
+  'Logical_Router_Port',
+  'Logical_Switch_Port',
+  'Logical_Router_Policy',
+  'Logical_Router_Static_Route',
+] as const satisfies readonly (keyof OvnNbTables)[];
+
+export type OwnedTable = (typeof OWNED_TABLES)[number];
+export type ParentTable = 'Logical_Router' | 'Logical_Switch';
+export type ParentColumn = 'ports' | 'policies' | 'static_routes';
+
+/** Where each non-root table's rows are referenced from (strong references: a row lives while referenced). */
+export const PARENT_OF: Partial<Record<OwnedTable, { table: ParentTable; column: ParentColumn }>> = {
+  Logical_Router_Port: { table: 'Logical_Router', column: 'ports' },
+  Logical_Switch_Port: { table: 'Logical_Switch', column: 'ports' },
+  Logical_Router_Policy: { table: 'Logical_Router', column: 'policies' },
+  Logical_Router_Static_Route: { table: 'Logical_Router', column: 'static_routes' },
+};
+
+export const isRootTable = (table: OwnedTable): boolean => PARENT_OF[table] === undefined;
+
+/** A plain column value as the cache holds it: atom, set (array) or map (record). */
+export type ColumnValue =
+  string | number | boolean | readonly (string | number)[] | Readonly<Record<string, string>>;
+
+export interface DesiredRow {
+  table: OwnedTable;
+  /** Columns this owner manages; columns not listed are left as they are. */
+  columns: Readonly<Record<string, ColumnValue>>;
+  /** For non-root tables: the parent, by name (it may belong to another owner, or be inserted in the same plan). */
+  parent?: { table: ParentTable; name: string };
+}
+
+const str = (v: unknown): string =>
+  typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
+
+/** The identity of a row (desired columns or a cached row) within its table. */
+export function identityOf(table: OwnedTable, row: Readonly<Record<string, unknown>>): string {
+  switch (table) {
+    case 'Logical_Router_Policy':
+      return `${str(row['priority'])}|${str(row['match'])}`;
+    case 'Logical_Router_Static_Route':
+      return `${str(row['route_table'])}|${str(row['policy']) || 'dst-ip'}|${str(row['ip_prefix'])}`;
+    default:
+      return str(row['name']);
+  }
+}
+
+/** Tables whose identity is a name; a same-named row of another owner is a conflict, not ours to adopt. */
+export const isNamedTable = (table: OwnedTable): boolean =>
+  table !== 'Logical_Router_Policy' && table !== 'Logical_Router_Static_Route';

@@ -1,0 +1,38 @@
+/**
+ * A pod NIC's NB row (§3.1): the Logical_Switch_Port `<pod>.<namespace>` on the chosen subnet's switch, with
+ * `addresses = ["<mac> <ip>[ <ip6>]"]`, port security on by default (the same string; annotation
+ * `ovn.kubernetes.io/port_security: "false"` turns it off), and Kube-OVN's `ls`/`pod` external_ids. Pure.
+ */
+import type { DesiredRow } from './model.ts';
+import { ownerTags, podOwner } from './owner.ts';
+
+export interface PodNbInput {
+  namespace: string;
+  name: string;
+  subnet: string;
+  mac: string;
+  /** The pod's addresses, IPv4 first. */
+  ips: readonly string[];
+  portSecurity: boolean;
+}
+
+export const podPortName = (name: string, namespace: string): string => `${name}.${namespace}`;
+
+export function desiredPod(input: PodNbInput): DesiredRow[] {
+  const address = [input.mac, ...input.ips].join(' ');
+  return [
+    {
+      table: 'Logical_Switch_Port',
+      parent: { table: 'Logical_Switch', name: input.subnet },
+      columns: {
+        name: podPortName(input.name, input.namespace),
+        addresses: [address],
+        port_security: input.portSecurity ? [address] : [],
+        external_ids: ownerTags(podOwner(input.namespace, input.name), {
+          ls: input.subnet,
+          pod: `${input.namespace}/${input.name}`,
+        }),
+      },
+    },
+  ];
+}

@@ -1,0 +1,99 @@
+/**
+ * A Subnet's NB rows (§3.1, §3.4): the Logical_Switch `<subnet>`, the router port `<vpc>-<subnet>` on the VPC router
+ * (networks = gateway/prefix per family, the recorded MAC, `options:route_table` when `spec.routeTable` is set), its
+ * peer `<subnet>-<vpc>` on the switch, and for custom VPCs the per-CIDR `allow` policy at priority 31000 and the
+ * per-family src-ip static route `cidr -> gateway`. Pure: the input is the defaulted Subnet and the router MAC.
+ */
+import type { Subnet } from '../../api/kinds/subnet-schema.ts';
+import { parseCidrBlock } from '../../api/kinds/subnet-defaults.ts';
+import { formatCidr, parseIp, type Cidr } from '../../net/ip.ts';
+import type { DesiredRow } from './model.ts';
+import { ownerTags, subnetOwner } from './owner.ts';
+
+/** Kube-OVN's SubnetRouterPolicyPriority. */
+export const SUBNET_POLICY_PRIORITY = 31000;
+
+export interface SubnetNbInput {
+  /** The Subnet after defaulting (gateway, protocol, vpc filled in). */
+  subnet: Subnet;
+  /** The router port MAC: read back from the existing port, or freshly generated once. */
+  routerMac: string;
+  /** True for the default VPC, which gets no per-subnet policy or src route here. */
+  defaultVpc: boolean;
+}
+
+export const routerPortName = (vpc: string, subnet: string): string => `${vpc}-${subnet}`;
+export const switchPortName = (vpc: string, subnet: string): string => `${subnet}-${vpc}`;
+
+/** Each CIDR of the block with its gateway (from `spec.gateway`, one per family). */
+export function cidrGateways(subnet: Subnet): { cidr: Cidr; gateway: string }[] {
+  const cidrs = parseCidrBlock(subnet.spec?.cidrBlock) ?? [];
+  const gateways = (subnet.spec?.gateway ?? '').split(',').map((g) => g.trim());
+  return cidrs.flatMap((cidr) => {
+    const gateway = gateways.find((g) => parseIp(g)?.family === cidr.family);
+    return gateway ? [{ cidr, gateway }] : [];
+  });
+}
+
+export function desiredSubnet({ subnet, routerMac, defaultVpc }: SubnetNbInput): DesiredRow[] {
+  const name = subnet.metadata.name ?? '';
+  const vpc = subnet.spec?.vpc ?? '';
+  const tags = ownerTags(subnetOwner(name));
+  const routeTable = subnet.spec?.routeTable ?? '';
+  const families = cidrGateways(subnet);
+  const router = { table: 'Logical_Router', name: vpc } as const;
+  const rows: DesiredRow[] = [
+    { table: 'Logical_Switch', columns: { name, external_ids: tags } },
+    {
+      table: 'Logical_Switch_Port',
+      parent: { table: 'Logical_Switch', name },
+      columns: {
+        name: switchPortName(vpc, name),
+        type: 'router',
+        addresses: ['router'],
+        options: { 'router-port': routerPortName(vpc, name) },
+        external_ids: tags,
+      },
+    },
+    {
+      table: 'Logical_Router_Port',
+      parent: router,
+      columns: {
+        name: routerPortName(vpc, name),
+        mac: routerMac,
+        networks: families.map(({ cidr, gateway }) => `${gateway}/${cidr.prefix}`),
+        options: routeTable ? { route_table: routeTable } : {},
+        external_ids: tags,
+      },
+    },
+  ];
+  if (defaultVpc) return rows;
+  for (const { cidr, gateway } of families) {
+    const ip = cidr.family === 4 ? 'ip4' : 'ip6';
+    rows.push({
+      table: 'Logical_Router_Policy',
+      parent: router,
+      columns: {
+        priority: SUBNET_POLICY_PRIORITY,
+        match: `${ip}.dst == ${formatCidr(cidr)}`,
+        action: 'allow',
+        external_ids: ownerTags(subnetOwner(name), { subnet: name }),
+      },
+    });
+    // Kube-OVN's per-subnet src route (PR #5260), in the subnet's route table as its VPC handler adds it (§3.2 step 4).
+    // It is questionable (§3.3, §11.6: it can shadow a user's 0.0.0.0/0 dst route of the same table, issue #5490) and
+    // the 31000 allow policy is what keeps intra-VPC traffic local; it is kept for fidelity with the reference.
+    rows.push({
+      table: 'Logical_Router_Static_Route',
+      parent: router,
+      columns: {
+        ip_prefix: formatCidr(cidr),
+        nexthop: gateway,
+        policy: 'src-ip',
+        route_table: routeTable,
+        external_ids: tags,
+      },
+    });
+  }
+  return rows;
+}
