@@ -34,6 +34,7 @@ export async function startCentral(options: CentralOptions): Promise<Central> {
   const deps: DaemonDeps = {
     ...(options.runner ? { runner: options.runner } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.detached === undefined ? {} : { detached: options.detached }),
   };
   const started: { stop(): Promise<void> }[] = [];
   const stopAll = async (): Promise<void> => {

@@ -99,6 +99,7 @@ export class OvsdbCluster {
             name: `${options.name}${i + 1}`,
             tcpPort: options.tcp ? 0 : false,
             ...(options.runner ? { runner: options.runner } : {}),
+            ...(options.detached === undefined ? {} : { detached: options.detached }),
             clock,
           }),
         );

@@ -17,6 +17,8 @@ export const SB_SCHEMA = '/usr/share/ovn/ovn-sb.ovsschema';
 export interface DaemonDeps {
   runner?: ProcessRunner;
   clock?: Clock;
+  /** Own process group, not killed with us (for a lab that outlives the CLI); still stopped by its pid. */
+  detached?: boolean;
 }
 
 /** The environment every OVS/OVN process started for `dir` gets, so nothing looks under /var/run. */
@@ -79,11 +81,13 @@ function fileSize(path: string): number {
 /** A foreground daemon we started: stop or signal it by its pid only. */
 export class Daemon {
   readonly name: string;
+  readonly #clock: Clock;
   #proc: SpawnedProcess | undefined;
   #exitedAt: Promise<unknown> | undefined;
 
-  constructor(name: string) {
+  constructor(name: string, clock: Clock = systemClock) {
     this.name = name;
+    this.#clock = clock;
   }
 
   get pid(): number | undefined {
@@ -113,14 +117,14 @@ export class Daemon {
   }
 
   /** SIGTERM, then SIGKILL after `graceMs`; resolves once the process is gone. */
-  async stop(graceMs = 5000, clock: Clock = systemClock): Promise<void> {
+  async stop(graceMs = 5000): Promise<void> {
     const proc = this.#proc;
     if (!proc) return;
     proc.kill('SIGCONT'); // in case a test froze it
     proc.kill('SIGTERM');
-    const timer = clock.setTimeout(() => proc.kill('SIGKILL'), graceMs);
+    const timer = this.#clock.setTimeout(() => proc.kill('SIGKILL'), graceMs);
     await proc.exited;
-    clock.clearTimeout(timer);
+    this.#clock.clearTimeout(timer);
   }
 }
 
@@ -150,7 +154,7 @@ export class OvsdbServer extends Daemon {
   readonly #clock: Clock;
 
   private constructor(options: OvsdbServerOptions) {
-    super(`ovsdb-server(${options.name})`);
+    super(`ovsdb-server(${options.name})`, options.clock);
     this.#options = options;
     this.#runner = options.runner ?? processRunner;
     this.#clock = options.clock ?? systemClock;
@@ -200,6 +204,7 @@ export class OvsdbServer extends Daemon {
       await this.#runner.spawn('ovsdb-server', args, {
         env: ovsEnv(this.dir),
         logFile: join(this.dir, `${this.#options.name}.stderr`),
+        detached: this.#options.detached ?? false,
       }),
     );
     await waitFor(this.#clock, `${this.name} on ${this.socket}`, async () => {
@@ -236,14 +241,14 @@ export interface NorthdOptions extends DaemonDeps {
 export class OvnNorthd extends Daemon {
   readonly ctlSocket: string;
 
-  private constructor(dir: string) {
-    super('ovn-northd');
+  private constructor(dir: string, clock: Clock | undefined) {
+    super('ovn-northd', clock);
     this.ctlSocket = join(dir, 'ovn-northd.ctl');
   }
 
   static async start(options: NorthdOptions): Promise<OvnNorthd> {
     const runner = options.runner ?? processRunner;
-    const northd = new OvnNorthd(options.dir);
+    const northd = new OvnNorthd(options.dir, options.clock);
     northd.adopt(
       await runner.spawn(
         'ovn-northd',
@@ -254,7 +259,11 @@ export class OvnNorthd extends Daemon {
           `--log-file=${join(options.dir, 'ovn-northd.log')}`,
           `--pidfile=${join(options.dir, 'ovn-northd.pid')}`,
         ],
-        { env: ovsEnv(options.dir), logFile: join(options.dir, 'ovn-northd.stderr') },
+        {
+          env: ovsEnv(options.dir),
+          logFile: join(options.dir, 'ovn-northd.stderr'),
+          detached: options.detached ?? false,
+        },
       ),
     );
     await waitFor(options.clock ?? systemClock, 'ovn-northd control socket', async () => {

@@ -1,28 +1,23 @@
 /**
- * `OvsdbClient`: one logical connection to one database, kept alive across server restarts and Raft leader changes.
- * It owns the lifecycle — connect to a remote (round robin over `remotes`), handshake (handshake.ts), resubscribe
- * every registered monitor, then serve `transact`/`lock` — and on any session loss reconnects with exponential
- * backoff, rebuilds the cache and emits `resync` so a controller can re-enqueue everything (libovsdb's model).
- * A request in flight when the connection drops rejects with `ConnectionClosedError`: its outcome is unknown and
- * the caller's reconcile retries. Requests made while disconnected wait for the next ready connection.
+ * `OvsdbClient`: one logical connection to one database, kept alive across server restarts and Raft leader changes
+ * (connection.ts), with a replicated cache fed by monitors (monitors.ts, cache.ts). This module is the public
+ * surface: `transact` (RFC 7047 §4.1.3) with typed errors, `monitor`, locks (§4.1.8-10), schema-aware row
+ * encoding, counters, events. A request in flight when the connection drops rejects with `ConnectionClosedError`
+ * (its outcome is unknown; the caller's reconcile retries); requests made while disconnected wait for the next
+ * ready connection. After a reconnect the cache is rebuilt and `resync` fires: re-enqueue everything.
  */
 import { EventEmitter } from 'node:events';
-import { systemClock, type Clock, type TimerId } from '../util/clock.ts';
-import { Backoff, type BackoffOptions } from './backoff.ts';
+import { systemClock, type Clock } from '../util/clock.ts';
+import type { BackoffOptions } from './backoff.ts';
 import { DatabaseCache } from './cache.ts';
 import { decodeRow, encodeRow, type ColumnTypes, type PlainRow, type Row } from './codec.ts';
+import { Connection, type ConnectionEvents, type SessionContext } from './connection.ts';
 import { ClientClosedError, ConnectionClosedError } from './errors.ts';
-import { handshake, sendMonitor, type ServerWatch } from './handshake.ts';
-import { JsonRpcSession, type SessionStats } from './jsonrpc.ts';
+import type { HandshakeResult } from './handshake.ts';
+import type { SessionStats } from './jsonrpc.ts';
 import { silentLogger, type Logger } from './logger.ts';
-import {
-  applyUpdates,
-  resolveMonitor,
-  ZERO_TXN_ID,
-  type MonitorMethod,
-  type MonitorSpec,
-  type MonitoredTable,
-} from './monitor.ts';
+import type { MonitorMethod, MonitorSpec } from './monitor.ts';
+import { MonitorRegistry } from './monitors.ts';
 import type { Operation, OperationResult } from './operations.ts';
 import { columnTypes, type DatabaseSchema } from './schema.ts';
 import { checkTransactResult } from './transact.ts';
@@ -42,7 +37,7 @@ export interface OvsdbClientOptions {
   echoIntervalMs?: number;
   echoTimeoutMs?: number;
   connectTimeoutMs?: number;
-  /** Deadline for each handshake request (default 10000). */
+  /** Deadline for each handshake and monitor request (default 10000). */
   requestTimeoutMs?: number;
   /** How long `connect()` keeps trying before it rejects (default 30000). */
   initialConnectTimeoutMs?: number;
@@ -57,46 +52,10 @@ export interface ClientStats extends SessionStats {
   reconnects: number;
 }
 
-export type ClientEvents = {
-  connected: [remote: string];
-  disconnected: [reason: Error];
-  /**
-   * After a reconnect: the cache is current again; re-enqueue everything. `incremental`: every monitor resumed
-   * from its last transaction (monitor_cond_since, clustered servers) instead of reloading its tables.
-   */
-  resync: [info: { remote: string; tables: string[]; incremental: boolean }];
-  'connect-failed': [remote: string, error: Error];
+export type ClientEvents = ConnectionEvents & {
   locked: [lock: string];
   stolen: [lock: string];
 };
-
-interface SessionContext {
-  session: JsonRpcSession;
-  remote: string;
-  server: ServerWatch | undefined;
-  methods: readonly MonitorMethod[];
-}
-
-interface MonitorEntry {
-  id: string;
-  spec: MonitorSpec;
-  tables: MonitoredTable[];
-  lastTxnId: string;
-  subscribedOn: SessionContext | undefined;
-}
-
-interface Waiter {
-  resolve: (ctx: SessionContext) => void;
-  reject: (error: Error) => void;
-}
-
-const zeroStats = (): SessionStats => ({
-  messagesIn: 0,
-  messagesOut: 0,
-  echoesAnswered: 0,
-  echoesSent: 0,
-  echoRepliesReceived: 0,
-});
 
 export class OvsdbClient<
   T extends { [table: string]: Row } = Record<string, PlainRow>,
@@ -105,40 +64,45 @@ export class OvsdbClient<
   readonly #rawCache = new DatabaseCache();
   /** The replicated tables (see `monitor`). */
   readonly cache: DatabaseCache<T> = this.#rawCache as unknown as DatabaseCache<T>;
-  readonly #remotes: string[];
-  readonly #clock: Clock;
   readonly #logger: Logger;
-  readonly #connector: Connector;
-  readonly #backoff: Backoff;
-  readonly #leaderOnly: boolean;
-  readonly #opts: OvsdbClientOptions;
-  readonly #abort = new AbortController();
-  readonly #monitors: MonitorEntry[] = [];
+  readonly #conn: Connection;
+  readonly #monitors: MonitorRegistry;
   readonly #locks = new Set<string>();
-  #waiters: Waiter[] = [];
-  #current: SessionContext | undefined;
   #schema: DatabaseSchema | undefined;
   #types = new Map<string, ColumnTypes>();
-  #nextRemote = 0;
-  #nextMonitorId = 1;
-  #everConnected = false;
-  #connecting = false;
-  #closed = false;
-  #lastError: Error | undefined;
-  #counters = { operationsSent: 0, transactions: 0, reconnects: 0 };
-  #retired: SessionStats = zeroStats();
+  #counters = { operationsSent: 0, transactions: 0 };
 
   private constructor(options: OvsdbClientOptions) {
     super();
-    if (options.remotes.length === 0) throw new TypeError('OvsdbClient: at least one remote is required');
     this.database = options.database;
-    this.#opts = options;
-    this.#remotes = [...options.remotes];
-    this.#clock = options.clock ?? systemClock;
+    const clock = options.clock ?? systemClock;
     this.#logger = options.logger ?? silentLogger;
-    this.#connector = options.connector ?? netConnector(this.#clock);
-    this.#backoff = new Backoff(options.backoff);
-    this.#leaderOnly = options.leaderOnly ?? options.remotes.length > 1;
+    const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
+    this.#monitors = new MonitorRegistry({
+      cache: this.#rawCache,
+      database: options.database,
+      timeoutMs: requestTimeoutMs,
+    });
+    this.#conn = new Connection(
+      {
+        remotes: [...options.remotes],
+        database: options.database,
+        clock,
+        logger: this.#logger,
+        connector: options.connector ?? netConnector(clock),
+        leaderOnly: options.leaderOnly ?? options.remotes.length > 1,
+        backoff: options.backoff,
+        echoIntervalMs: options.echoIntervalMs ?? 5000,
+        echoTimeoutMs: options.echoTimeoutMs,
+        connectTimeoutMs: options.connectTimeoutMs ?? 5000,
+        requestTimeoutMs,
+      },
+      {
+        prepare: (ctx, hs) => this.#prepare(ctx, hs),
+        notification: (ctx, method, params) => this.#onNotification(ctx, method, params),
+        emit: (event, ...args) => this.#emitSafely(event, ...(args as ClientEvents[typeof event])),
+      },
+    );
   }
 
   /** Connects (trying every remote, with backoff) and resolves once the first connection is ready. */
@@ -146,13 +110,13 @@ export class OvsdbClient<
     options: OvsdbClientOptions,
   ): Promise<OvsdbClient<T>> {
     const client = new OvsdbClient<T>(options);
-    client.#startConnecting();
+    client.#conn.start();
     try {
-      await client.#whenReady(options.initialConnectTimeoutMs ?? 30_000);
+      await client.#conn.whenReady(options.initialConnectTimeoutMs ?? 30_000);
     } catch (error) {
       client.close();
       throw new Error(`OVSDB ${options.database}: could not connect to ${options.remotes.join(', ')}`, {
-        cause: client.#lastError ?? error,
+        cause: client.#conn.lastError ?? error,
       });
     }
     return client;
@@ -165,32 +129,29 @@ export class OvsdbClient<
 
   /** The remote of the ready connection, if any. */
   get remote(): string | undefined {
-    return this.#current?.remote;
+    return this.#conn.current?.remote;
+  }
+
+  get connected(): boolean {
+    return this.#conn.current !== undefined;
   }
 
   /** The best monitor method the current server accepted: `monitor_cond_since`, `monitor_cond` or `monitor`. */
   get monitorMethod(): MonitorMethod | undefined {
-    return this.#current?.methods[0];
-  }
-
-  get connected(): boolean {
-    return this.#current !== undefined;
+    return this.#conn.current?.methods[0];
   }
 
   get stats(): ClientStats {
-    const live = this.#current?.session.stats ?? zeroStats();
-    const sum = { ...this.#retired };
-    for (const k of Object.keys(sum) as (keyof SessionStats)[]) sum[k] += live[k];
-    return { ...sum, ...this.#counters };
+    return { ...this.#conn.stats, ...this.#counters, reconnects: this.#conn.reconnects };
   }
 
-  /** Sends `ops` as one transaction (RFC 7047 §4.1.3); throws the typed error of the failing operation. */
+  /** Sends `ops` as one transaction (§4.1.3); throws the typed error of the failing operation. */
   async transact(
     ops: readonly Operation[],
     options: { timeoutMs?: number } = {},
   ): Promise<OperationResult[]> {
     if (ops.length === 0) return [];
-    const ctx = await this.#whenReady(options.timeoutMs);
+    const ctx = await this.#conn.whenReady(options.timeoutMs);
     this.#counters.transactions++;
     this.#counters.operationsSent += ops.length;
     const result = await ctx.session.request('transact', [this.database, ...ops], options.timeoutMs);
@@ -198,66 +159,49 @@ export class OvsdbClient<
   }
 
   /**
-   * Replicates tables into `cache` (monitor_cond, falling back to monitor) and keeps them replicated across
-   * reconnects. Resolves once the initial contents are in the cache. A table may be monitored once.
+   * Replicates tables into `cache` (monitor_cond_since / monitor_cond, falling back to monitor) and keeps them
+   * replicated across reconnects. Resolves once the initial contents are in the cache. A table may be monitored once.
    */
   async monitor(spec: MonitorSpec): Promise<void> {
-    if (this.#closed) throw new ClientClosedError();
-    for (const table of Object.keys(spec)) {
-      if (this.#monitors.some((m) => table in m.spec))
-        throw new TypeError(`monitor: ${table} is already monitored`);
-    }
-    const entry: MonitorEntry = {
-      id: `kovn-${this.#nextMonitorId++}`,
-      spec,
-      tables: resolveMonitor(this.schema, spec),
-      lastTxnId: ZERO_TXN_ID,
-      subscribedOn: undefined,
-    };
-    this.#monitors.push(entry);
+    if (this.#conn.closed) throw new ClientClosedError();
+    const entry = this.#monitors.add(this.schema, spec);
     for (;;) {
-      const ctx = await this.#whenReady();
-      if (entry.subscribedOn === ctx) return;
+      const ctx = await this.#conn.whenReady();
+      if (entry.subscribedOn === ctx) return; // a reconnect subscribed it meanwhile
       try {
-        await this.#subscribe(ctx, entry);
+        await this.#monitors.subscribe(ctx, entry);
         return;
       } catch (error) {
-        if (error instanceof ConnectionClosedError && !this.#closed) continue; // the next connection subscribes it
-        this.#monitors.splice(this.#monitors.indexOf(entry), 1);
+        if (error instanceof ConnectionClosedError && !this.#conn.closed) continue; // the next connection does it
+        this.#monitors.remove(entry);
         throw error;
       }
     }
   }
 
-  /** Requests a lock (§4.1.8); resolves `true` if held now, else the `locked` event says when. Re-requested after reconnects. */
-  async lock(name: string): Promise<boolean> {
-    this.#locks.add(name);
-    const ctx = await this.#whenReady();
-    const r = (await ctx.session.request('lock', [name])) as { locked?: boolean };
-    return r.locked === true;
+  /** Requests a lock (§4.1.8): true if held now, else the `locked` event says when. Re-requested after reconnects. */
+  lock(name: string): Promise<boolean> {
+    return this.#lockRequest('lock', name);
   }
 
   /** Takes a lock from its owner (§4.1.9). */
-  async steal(name: string): Promise<boolean> {
-    this.#locks.add(name);
-    const ctx = await this.#whenReady();
-    const r = (await ctx.session.request('steal', [name])) as { locked?: boolean };
-    return r.locked === true;
+  steal(name: string): Promise<boolean> {
+    return this.#lockRequest('steal', name);
   }
 
   async unlock(name: string): Promise<void> {
     this.#locks.delete(name);
-    const ctx = await this.#whenReady();
+    const ctx = await this.#conn.whenReady();
     await ctx.session.request('unlock', [name]);
   }
 
   async listDbs(): Promise<string[]> {
-    const ctx = await this.#whenReady();
+    const ctx = await this.#conn.whenReady();
     return (await ctx.session.request('list_dbs', [])) as string[];
   }
 
   async getSchema(database = this.database): Promise<DatabaseSchema> {
-    const ctx = await this.#whenReady();
+    const ctx = await this.#conn.whenReady();
     return (await ctx.session.request('get_schema', [database])) as DatabaseSchema;
   }
 
@@ -277,7 +221,7 @@ export class OvsdbClient<
     return encodeRow(this.columnTypes(table), row);
   }
 
-  /** Decodes rows from a `select` result (each must include `_uuid`). */
+  /** Decodes rows from a `select` result (`_uuid` is taken from each row if selected). */
   decodeRows<K extends keyof T & string>(table: K, rows: readonly WireRow[]): T[K][] {
     const types = this.columnTypes(table);
     return rows.map((r) => {
@@ -288,131 +232,47 @@ export class OvsdbClient<
 
   /** Closes the connection and stops reconnecting; pending and future requests reject. */
   close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.#abort.abort(new ClientClosedError());
-    const ctx = this.#current;
-    this.#current = undefined;
-    ctx?.session.close(new ClientClosedError());
-    for (const w of this.#waiters.splice(0)) w.reject(new ClientClosedError());
+    this.#conn.close();
   }
 
-  #whenReady(timeoutMs?: number): Promise<SessionContext> {
-    if (this.#closed) return Promise.reject(new ClientClosedError());
-    if (this.#current) return Promise.resolve(this.#current);
-    return new Promise((resolve, reject) => {
-      let timer: TimerId | undefined;
-      const waiter: Waiter = {
-        resolve: (ctx) => {
-          this.#clock.clearTimeout(timer);
-          resolve(ctx);
-        },
-        reject: (error) => {
-          this.#clock.clearTimeout(timer);
-          reject(error);
-        },
-      };
-      if (timeoutMs !== undefined) {
-        timer = this.#clock.setTimeout(() => {
-          this.#waiters = this.#waiters.filter((w) => w !== waiter);
-          reject(new ConnectionClosedError(`OVSDB ${this.database}: not connected within ${timeoutMs} ms`));
-        }, timeoutMs);
-      }
-      this.#waiters.push(waiter);
-    });
+  async #lockRequest(method: 'lock' | 'steal', name: string): Promise<boolean> {
+    this.#locks.add(name);
+    const ctx = await this.#conn.whenReady();
+    const r = (await ctx.session.request(method, [name])) as { locked?: boolean };
+    return r.locked === true;
   }
 
-  #startConnecting(): void {
-    if (this.#connecting || this.#closed) return;
-    this.#connecting = true;
-    this.#connectLoop().catch((error: unknown) => {
-      this.#logger.error({ err: error }, 'ovsdb: connect loop failed');
-    });
-  }
-
-  async #connectLoop(): Promise<void> {
-    try {
-      await this.#tryRemotes();
-    } finally {
-      this.#connecting = false; // synchronously after the last attempt, so a close right after restarts the loop
+  async #prepare(
+    ctx: SessionContext,
+    hs: HandshakeResult,
+  ): Promise<{ incremental: boolean; tables: string[] }> {
+    if (this.#schema?.cksum !== hs.schema.cksum || this.#schema?.version !== hs.schema.version)
+      this.#types.clear();
+    this.#schema = hs.schema;
+    const incremental = await this.#monitors.subscribeAll(ctx, hs.schema);
+    for (const name of this.#locks) {
+      ctx.session.request('lock', [name]).then(
+        (r) => (r as { locked?: boolean }).locked && this.#emitSafely('locked', name),
+        () => undefined, // the session is gone; the next one asks again
+      );
     }
+    return { incremental, tables: this.#monitors.tables() };
   }
 
-  async #tryRemotes(): Promise<void> {
-    let failures = 0;
-    while (!this.#closed && !this.#current) {
-      const remote = this.#remotes[this.#nextRemote++ % this.#remotes.length] as string;
-      try {
-        await this.#establish(remote);
-        return;
-      } catch (error) {
-        this.#lastError = error as Error;
-        this.#logger.warn({ remote, err: error }, 'ovsdb: connection attempt failed');
-        this.#emitSafely('connect-failed', remote, error as Error);
-        if (++failures % this.#remotes.length !== 0) continue; // try the other remotes first
-        try {
-          await this.#clock.sleep(this.#backoff.next(), this.#abort.signal);
-        } catch {
-          return; // closed
-        }
-      }
-    }
-  }
-
-  async #establish(remote: string): Promise<void> {
-    const stream = await this.#connector(remote, this.#opts.connectTimeoutMs ?? 5000);
-    const echoIntervalMs = this.#opts.echoIntervalMs ?? 5000;
-    const session = new JsonRpcSession({
-      stream,
-      clock: this.#clock,
-      logger: this.#logger,
-      ...(echoIntervalMs > 0 ? { echoIntervalMs } : {}),
-      ...(this.#opts.echoTimeoutMs === undefined ? {} : { echoTimeoutMs: this.#opts.echoTimeoutMs }),
-    });
-    const ctx: SessionContext = { session, remote, server: undefined, methods: [] };
-    session.on('notification', (method, params) => this.#onNotification(ctx, method, params));
-    session.once('close', (reason) => this.#onClose(ctx, reason));
-    let incremental = true;
-    try {
-      const timeoutMs = this.#opts.requestTimeoutMs ?? 10_000;
-      const hs = await handshake(session, {
-        remote,
-        database: this.database,
-        leaderOnly: this.#leaderOnly,
-        timeoutMs,
-      });
-      ctx.server = hs.server;
-      ctx.methods = hs.methods;
-      if (this.#schema?.cksum !== hs.schema.cksum || this.#schema?.version !== hs.schema.version)
-        this.#types.clear();
-      this.#schema = hs.schema;
-      for (const entry of this.#monitors) {
-        entry.tables = resolveMonitor(hs.schema, entry.spec);
-        incremental = (await this.#subscribe(ctx, entry)) && incremental;
-      }
-      for (const name of this.#locks) {
-        session.request('lock', [name]).then(
-          (r) => (r as { locked?: boolean }).locked && this.emit('locked', name),
-          () => undefined,
+  #onNotification(ctx: SessionContext, method: string, params: unknown[]): void {
+    if (this.#monitors.handle(ctx, method, params)) return;
+    switch (method) {
+      case 'monitor_canceled': // e.g. the database was converted: start over on a fresh connection
+        ctx.session.close(
+          new ConnectionClosedError(`${ctx.remote}: server canceled monitor ${JSON.stringify(params[0])}`),
         );
-      }
-      if (this.#closed) throw new ClientClosedError();
-      if (session.closed) throw new ConnectionClosedError(`${remote}: closed during handshake`);
-    } catch (error) {
-      session.close(error as Error);
-      throw error;
-    }
-    this.#current = ctx;
-    this.#backoff.reset();
-    const reconnected = this.#everConnected;
-    this.#everConnected = true;
-    if (reconnected) this.#counters.reconnects++;
-    for (const w of this.#waiters.splice(0)) w.resolve(ctx);
-    this.#logger.info({ remote, database: this.database }, 'ovsdb: connected');
-    this.#emitSafely('connected', remote);
-    if (reconnected) {
-      const tables = this.#monitors.flatMap((m) => Object.keys(m.spec));
-      this.#emitSafely('resync', { remote, tables, incremental: incremental && tables.length > 0 });
+        return;
+      case 'locked':
+      case 'stolen':
+        this.#emitSafely(method, String(params[0]));
+        return;
+      default:
+        this.#logger.debug({ method }, 'ovsdb: ignored notification');
     }
   }
 
@@ -423,74 +283,5 @@ export class OvsdbClient<
     } catch (error) {
       this.#logger.error({ err: error, event }, 'ovsdb: event listener threw');
     }
-  }
-
-  /** Sends the monitor for `entry` on `ctx`; resolves true if it resumed incrementally (`found`). */
-  async #subscribe(ctx: SessionContext, entry: MonitorEntry): Promise<boolean> {
-    const timeoutMs = this.#opts.requestTimeoutMs ?? 10_000;
-    const { method, reply } = await sendMonitor(
-      ctx.session,
-      { database: this.database, id: entry.id, tables: entry.tables, lastTxnId: entry.lastTxnId, timeoutMs },
-      ctx.methods.length ? ctx.methods : undefined,
-    );
-    ctx.methods = ctx.methods.length ? ctx.methods.slice(ctx.methods.indexOf(method)) : [method];
-    applyUpdates(this.#rawCache, entry.tables, reply.updates, reply.format, !reply.found);
-    entry.lastTxnId = reply.lastTxnId ?? ZERO_TXN_ID;
-    entry.subscribedOn = ctx;
-    return reply.found;
-  }
-
-  #onNotification(ctx: SessionContext, method: string, params: unknown): void {
-    const p = params as unknown[];
-    switch (method) {
-      case 'update':
-      case 'update2':
-      case 'update3': {
-        const id = p[0];
-        const updates = (method === 'update3' ? p[2] : p[1]) as Record<string, Record<string, unknown>>;
-        const format = method === 'update' ? 1 : 2;
-        if (ctx.server && id === ctx.server.id) {
-          applyUpdates(ctx.server.cache, ctx.server.tables, updates, format, false);
-          try {
-            ctx.server.check();
-          } catch (error) {
-            this.#logger.info(
-              { remote: ctx.remote, reason: (error as Error).message },
-              'ovsdb: leaving server',
-            );
-            ctx.session.close(error as Error);
-          }
-          return;
-        }
-        const entry = this.#monitors.find((m) => m.id === id);
-        if (!entry || entry.subscribedOn !== ctx) return;
-        applyUpdates(this.#rawCache, entry.tables, updates, format, false);
-        if (method === 'update3') entry.lastTxnId = String(p[1]);
-        return;
-      }
-      case 'monitor_canceled':
-        ctx.session.close(
-          new ConnectionClosedError(`${ctx.remote}: server canceled monitor ${JSON.stringify(p[0])}`),
-        );
-        return;
-      case 'locked':
-        this.emit('locked', String(p[0]));
-        return;
-      case 'stolen':
-        this.emit('stolen', String(p[0]));
-        return;
-      default:
-        this.#logger.debug({ method }, 'ovsdb: ignored notification');
-    }
-  }
-
-  #onClose(ctx: SessionContext, reason: Error): void {
-    const s = ctx.session.stats;
-    for (const k of Object.keys(this.#retired) as (keyof SessionStats)[]) this.#retired[k] += s[k];
-    if (this.#current !== ctx) return;
-    this.#current = undefined;
-    this.#logger.warn({ remote: ctx.remote, err: reason }, 'ovsdb: disconnected');
-    this.#emitSafely('disconnected', reason);
-    this.#startConnecting();
   }
 }
