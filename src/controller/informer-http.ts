@@ -115,6 +115,7 @@ export async function watchStream(
   const { clock, signal, idleTimeoutMs, onEvent } = options;
   const local = new AbortController();
   const abortLocal = (): void => local.abort();
+  if (signal.aborted) return;
   signal.addEventListener('abort', abortLocal, { once: true });
   let idle: TimerId | undefined;
   let failed: Error | undefined;

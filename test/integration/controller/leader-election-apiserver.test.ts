@@ -31,7 +31,7 @@ void test('leader election through a Lease on the embedded API server', async (t
   const a = elector('a');
   const b = elector('b');
   const runs = [a.run(), b.run()];
-  t.after(async () => {
+  lab.defer(async () => {
     await Promise.all([a.stop(), b.stop()]);
     await Promise.all(runs);
   });

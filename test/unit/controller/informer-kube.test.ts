@@ -194,3 +194,11 @@ void test('start after stop resumes watching from where it left off, keeping the
   assert.deepEqual(events, ['add a 101', 'add b 102']);
   assert.equal(informer.stats().lists, 1);
 });
+
+void test('stop right after start resolves (no watch left open)', async (t) => {
+  const { server, informer } = await setup(t);
+  server.put(vpc('a'));
+  await informer.start();
+  await informer.stop();
+  await waitFor(() => server.watchers === 0, 'no open watch');
+});

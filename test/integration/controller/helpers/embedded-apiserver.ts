@@ -13,7 +13,14 @@ export interface EmbeddedApiServer {
   kubeconfigPath: string;
   close(): Promise<void>;
 }
-type StartApiServer = (options: { dataDir: string; port?: number }) => Promise<EmbeddedApiServer>;
+/** Server tuning the tests use (see ApiServerOptions in src/apiserver/server.ts). */
+export interface ServerTuning {
+  /** Events kept for watch resumption; small values make 410 Gone easy to provoke. */
+  eventWindow?: number;
+}
+type StartApiServer = (
+  options: { dataDir: string; port?: number } & ServerTuning,
+) => Promise<EmbeddedApiServer>;
 
 const serverModule = new URL('../../../../src/apiserver/server.ts', import.meta.url);
 
@@ -23,6 +30,8 @@ export interface Lab {
   dataDir: string;
   /** Stops the server and starts it again on the same data directory and port. */
   restart(): Promise<void>;
+  /** Registers a cleanup (e.g. stopping an informer) run before the server closes, last registered first. */
+  defer(cleanup: () => Promise<void>): void;
 }
 
 interface TestLike {
@@ -31,7 +40,7 @@ interface TestLike {
 }
 
 /** Returns a running embedded API server, or undefined after marking the test skipped. */
-export async function embeddedApiServer(t: TestLike): Promise<Lab | undefined> {
+export async function embeddedApiServer(t: TestLike, tuning: ServerTuning = {}): Promise<Lab | undefined> {
   if (!existsSync(serverModule)) {
     t.skip(
       'needs the embedded API server: src/apiserver/server.ts exporting startApiServer({dataDir, port?}) is not in the repo yet',
@@ -46,19 +55,25 @@ export async function embeddedApiServer(t: TestLike): Promise<Lab | undefined> {
     return undefined;
   }
   const start = mod.startApiServer;
+  const cleanups: (() => Promise<void>)[] = [];
   const dataDir = mkdtempSync(join(tmpdir(), 'kovn-apiserver-'));
   const lab: Lab = {
-    server: await start({ dataDir }),
+    server: await start({ dataDir, ...tuning }),
     kubeConfig: new KubeConfig(),
     dataDir,
     async restart() {
       const port = Number(new URL(lab.server.url).port);
       await lab.server.close();
-      lab.server = await start({ dataDir, port });
+      lab.server = await start({ dataDir, port, ...tuning });
+    },
+    defer(cleanup) {
+      cleanups.push(cleanup);
     },
   };
   lab.kubeConfig.loadFromFile(lab.server.kubeconfigPath);
   t.after(async () => {
+    // Clients first: a client reconnecting while the server closes could keep it open.
+    for (const cleanup of cleanups.reverse()) await cleanup();
     await lab.server.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
