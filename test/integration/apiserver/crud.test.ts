@@ -1,4 +1,5 @@
 // Contract suite, part 1: create/read/update/patch/delete semantics through @kubernetes/client-node and raw HTTPS.
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-call -- raw JSON responses are asserted structurally */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ApiException, CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions, type V1ConfigMap } from '@kubernetes/client-node';

@@ -46,16 +46,21 @@ export const widgetType: ResourceType = {
   }),
 };
 
-/** Defaults spec.size to 1; size 13 is invalid; blue is forbidden while a Widget named "blocker" exists. */
+/** Defaults spec.size to 1; size 13 is invalid; blue is forbidden while a Widget named "blocker" exists; protected ones stay. */
 export const widgetAdmission: KindAdmission = {
   default(object) {
     const spec = { ...((object['spec'] as Record<string, unknown> | undefined) ?? {}) };
     spec.size ??= 1;
     return { ...object, spec };
   },
-  validate({ object, operation, view }) {
+  validate({ object, oldObject, operation, view }) {
     const issues: FieldIssue[] = [];
-    if (operation === 'DELETE') return issues;
+    if (operation === 'DELETE') {
+      if (oldObject?.metadata.labels?.protected === 'true') {
+        issues.push({ field: 'metadata.labels[protected]', type: 'FieldValueForbidden', message: 'protected widgets cannot be deleted', reason: 'Forbidden' });
+      }
+      return issues;
+    }
     const spec = (object?.['spec'] ?? {}) as { size?: number; color?: string };
     if (spec.size === 13) issues.push({ field: 'spec.size', type: 'FieldValueInvalid', value: 13, message: 'unlucky' });
     if (spec.color === 'blue' && view.get('Widget', 'blocker', object?.metadata.namespace)) {
@@ -115,7 +120,10 @@ export function rawRequest(server: ApiServer, method: string, path: string, opti
   if (options.token !== null) headers.Authorization = `Bearer ${options.token ?? server.token}`;
   let payload: string | Buffer | undefined = options.rawBody;
   if (options.body !== undefined) payload = JSON.stringify(options.body);
-  if (payload !== undefined) headers['Content-Type'] = options.contentType ?? 'application/json';
+  if (payload !== undefined) {
+    headers['Content-Type'] = options.contentType ?? 'application/json';
+    headers['Content-Length'] = String(Buffer.byteLength(payload));
+  }
   return new Promise((resolve, reject) => {
     const req = httpsRequest(url, { method, headers, ca: server.caPem }, (res) => {
       const chunks: Buffer[] = [];
