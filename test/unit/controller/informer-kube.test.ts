@@ -199,6 +199,8 @@ void test('stop right after start resolves (no watch left open)', async (t) => {
   const { server, informer } = await setup(t);
   server.put(vpc('a'));
   await informer.start();
-  await informer.stop();
+  let stopped = false;
+  void informer.stop().then(() => (stopped = true));
+  await waitFor(() => stopped, 'stop to resolve');
   await waitFor(() => server.watchers === 0, 'no open watch');
 });
