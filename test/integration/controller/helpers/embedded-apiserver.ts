@@ -56,7 +56,7 @@ export async function embeddedApiServer(t: TestLike, tuning: ServerTuning = {}):
   }
   const start = mod.startApiServer;
   const cleanups: (() => Promise<void>)[] = [];
-  const dataDir = mkdtempSync(join(tmpdir(), 'kovn-apiserver-'));
+  const dataDir = mkdtempSync(join(tmpdir(), 'kovn-controller-it-'));
   const lab: Lab = {
     server: await start({ dataDir, ...tuning }),
     kubeConfig: new KubeConfig(),
