@@ -1,0 +1,91 @@
+/**
+ * The network controller assembled: informers -> ControllerManager -> Vpc/Subnet/Pod/Namespace reconcilers -> one
+ * NB transaction per reconcile, with IPAM and a Kubernetes writer. `start` replicates the NB tables, starts the
+ * manager (caches synced before any reconcile), creates the default network objects that are missing, and re-enqueues
+ * everything after an NB reconnect (guideline 10). The NB client is the caller's (it must not monitor the
+ * `NB_MONITOR` tables itself); `stop` does not close it.
+ */
+import { pino, type Logger } from 'pino';
+import { Ipam, cryptoRandom, type RandomBytes } from '../../ipam/index.ts';
+import type { OvsdbClient } from '../../ovsdb/client.ts';
+import type { OvnNbTables } from '../../ovsdb/generated/ovn-nb.ts';
+import { systemClock, type Clock } from '../../util/clock.ts';
+import { DEFAULT_NETWORK, ensureDefaultNetwork, type DefaultNetworkOptions } from '../default-vpc.ts';
+import type { Informer } from '../informer.ts';
+import { ControllerManager } from '../manager.ts';
+import type { BackoffOptions } from '../queue/backoff.ts';
+import { IpamBootstrap } from './bootstrap.ts';
+import type { NetworkDeps } from './deps.ts';
+import { NB_MONITOR, networkReconcilers } from './registry.ts';
+import type { ObjectWriter } from './writer.ts';
+
+export interface NetworkControllerOptions {
+  /** Informers for at least Vpc, Subnet, Pod and Namespace. */
+  informers: Iterable<Informer>;
+  nb: OvsdbClient<OvnNbTables>;
+  writer: ObjectWriter;
+  clock?: Clock;
+  logger?: Logger;
+  random?: RandomBytes;
+  network?: DefaultNetworkOptions;
+  concurrency?: number;
+  backoff?: BackoffOptions;
+  /** Create Vpc ovn-cluster and Subnets ovn-default/join when missing (default true). */
+  createDefaultNetwork?: boolean;
+}
+
+export class NetworkController {
+  readonly manager: ControllerManager;
+  readonly ipam: Ipam;
+  readonly #options: NetworkControllerOptions;
+  readonly #log: Logger;
+  readonly #onResync = (): void => {
+    this.#log.info('NB resynced after a reconnect; re-enqueueing everything');
+    this.manager.resyncAll();
+  };
+
+  constructor(options: NetworkControllerOptions) {
+    this.#options = options;
+    this.#log = options.logger ?? pino({ level: 'silent' });
+    const random = options.random ?? cryptoRandom;
+    this.ipam = new Ipam({ random });
+    this.manager = new ControllerManager({
+      informers: options.informers,
+      clock: options.clock ?? systemClock,
+      logger: this.#log,
+      ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+      ...(options.backoff ? { backoff: options.backoff } : {}),
+    });
+    const deps: NetworkDeps = {
+      nb: options.nb,
+      ipam: this.ipam,
+      writer: options.writer,
+      enqueue: (key, afterMs = 0) => this.manager.enqueue(key, afterMs),
+      random,
+      network: options.network ?? DEFAULT_NETWORK,
+      bootstrap: new IpamBootstrap(this.ipam, options.nb.cache, (keys) => {
+        for (const key of keys) this.manager.enqueue(key);
+      }),
+    };
+    for (const reconciler of networkReconcilers(deps)) this.manager.register(reconciler);
+  }
+
+  async start(): Promise<void> {
+    const nb = this.#options.nb;
+    await nb.monitor(NB_MONITOR);
+    nb.on('resync', this.#onResync);
+    await this.manager.start();
+    if (this.#options.createDefaultNetwork ?? true) {
+      const created = await ensureDefaultNetwork(
+        this.#options.writer,
+        this.#options.network ?? DEFAULT_NETWORK,
+      );
+      if (created.length) this.#log.info({ created }, 'default network objects created');
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.#options.nb.off('resync', this.#onResync);
+    await this.manager.stop({ drain: false });
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * Pod reconciler (§3.5, §3.6): absent, deleting, finished or host-network -> release its addresses and remove its
+ * switch port. Otherwise choose the subnet (annotation, else the namespace's subnets, first one with room), refuse
+ * it when the subnet's VPC does not list the pod's namespace (a Warning Event, no address), allocate (idempotent per
+ * NIC; the pod's own annotations are the static request), converge its Logical_Switch_Port in one transaction and
+ * then write the §3.6 annotations including `routed: "true"`. The subnet is enqueued when its counters change.
+ */
+import type { Subnet } from '../../api/kinds/subnet-schema.ts';
+import type { Vpc } from '../../api/kinds/vpc.ts';
+import type { ClusterView, KubeObject } from '../../api/types.ts';
+import type { Allocation } from '../../ipam/index.ts';
+import { MissingParentError } from '../nb/errors.ts';
+import { podOwner } from '../nb/owner.ts';
+import { desiredPod } from '../nb/pod.ts';
+import { converge } from '../nb/send.ts';
+import { keyOf } from '../queue/keys.ts';
+import type { ReconcileContext, ReconcileResult, Reconciler } from '../reconciler.ts';
+import { WAIT_FOR_DEPENDENCY_MS, nicName, type NetworkDeps } from './deps.ts';
+import { ANNOTATION_ROUTED, podAnnotations, podRequest, portSecurityOf } from './pod-annotations.ts';
+import { liveSubnets, podSubnetCandidates } from './select-subnet.ts';
+import { annotationChanges, refOf } from './writer.ts';
+
+type Choice =
+  | { kind: 'allocated'; subnet: Subnet; allocation: Allocation; changed: boolean }
+  | { kind: 'refused'; reason: string; message: string }
+  | { kind: 'wait'; message: string };
+
+const gone = (pod: KubeObject | undefined): boolean => {
+  if (!pod || pod.metadata.deletionTimestamp) return true;
+  const spec = pod['spec'] as { hostNetwork?: boolean } | undefined;
+  const phase = (pod['status'] as { phase?: string } | undefined)?.phase;
+  return spec?.hostNetwork === true || phase === 'Succeeded' || phase === 'Failed';
+};
+
+/** Is the namespace allowed by the subnet's VPC? (a custom VPC with `spec.namespaces` lists its tenants) */
+function vpcAllows(
+  subnet: Subnet,
+  namespace: string,
+  view: ClusterView,
+  clusterRouter: string,
+): string | undefined {
+  const name = subnet.spec?.vpc || clusterRouter;
+  if (name === clusterRouter) return undefined;
+  const vpc = view.get('Vpc', name) as Vpc | undefined;
+  const allowed = vpc?.spec?.namespaces ?? [];
+  if (!allowed.length || allowed.includes(namespace)) return undefined;
+  return `namespace ${namespace} is not in the namespaces of vpc ${name} ([${allowed.join(', ')}]), so it cannot use subnet ${subnet.metadata.name ?? ''}`;
+}
+
+export function podReconciler(deps: NetworkDeps): Reconciler {
+  const refusals = new Map<string, string>();
+
+  function choose(pod: KubeObject, view: ClusterView): Choice {
+    const namespace = pod.metadata.namespace ?? '';
+    const nic = nicName(pod.metadata.name ?? '', namespace);
+    const candidates = podSubnetCandidates(pod, view, deps.network);
+    const subnets = new Map(liveSubnets(view).map((s) => [s.metadata.name ?? '', s]));
+    let failure: Choice = { kind: 'wait', message: `no subnet for namespace ${namespace} exists yet` };
+    for (const [i, name] of candidates.entries()) {
+      const subnet = subnets.get(name);
+      if (!subnet) {
+        failure = { kind: 'wait', message: `subnet ${name} does not exist` };
+        continue;
+      }
+      const denied = vpcAllows(subnet, namespace, view, deps.network.clusterRouter);
+      if (denied) return { kind: 'refused', reason: 'NamespaceNotAllowed', message: denied };
+      if (!deps.ipam.subnet(name)) return { kind: 'wait', message: `subnet ${name} is not ready yet` };
+      const result = deps.ipam.allocate(name, nic, podRequest(pod));
+      if (result.ok)
+        return { kind: 'allocated', subnet, allocation: result.allocation, changed: result.changed };
+      failure = { kind: 'refused', reason: result.reason, message: `subnet ${name}: ${result.message}` };
+      if (result.reason !== 'NoAvailableAddress' || i === candidates.length - 1) return failure;
+    }
+    return failure;
+  }
+
+  async function release(key: string, namespace: string, name: string): Promise<void> {
+    for (const subnet of deps.ipam.releaseOwnerEverywhere(nicName(name, namespace))) {
+      deps.enqueue(keyOf('Subnet', subnet));
+    }
+    await converge(deps.nb, { owner: podOwner(namespace, name), key, desired: [] });
+  }
+
+  return {
+    kind: 'Pod',
+    watches: [
+      { kind: 'Namespace', map: (ns, view) => view.list('Pod', ns.metadata.name).map(podKey) },
+      {
+        kind: 'Subnet',
+        map: (subnet, view) =>
+          view
+            .list('Pod')
+            .filter((p) => p.metadata.annotations?.[ANNOTATION_ROUTED] !== 'true' && !gone(p))
+            .filter((p) => podSubnetCandidates(p, view, deps.network).includes(subnet.metadata.name ?? ''))
+            .map(podKey),
+      },
+    ],
+    async reconcile(key: string, ctx: ReconcileContext): Promise<ReconcileResult> {
+      deps.bootstrap.ensure(ctx.view, ctx.log);
+      const { name, namespace = '' } = ctx.ref;
+      const pod = ctx.view.get('Pod', name, namespace);
+      if (gone(pod)) {
+        refusals.delete(key);
+        await release(key, namespace, name);
+        return;
+      }
+      const choice = choose(pod!, ctx.view);
+      if (choice.kind === 'wait') {
+        ctx.log.debug({ reason: choice.message }, 'pod waits for its subnet');
+        return { requeueAfterMs: WAIT_FOR_DEPENDENCY_MS };
+      }
+      if (choice.kind === 'refused') {
+        await release(key, namespace, name);
+        if (refusals.get(key) !== choice.message) {
+          refusals.set(key, choice.message);
+          ctx.log.info({ reason: choice.reason, message: choice.message }, 'pod refused an address');
+          await deps.writer.event(refOf(pod!), { type: 'Warning', ...choice });
+        }
+        return;
+      }
+      refusals.delete(key);
+      const { subnet, allocation } = choice;
+      const subnetName = subnet.metadata.name ?? '';
+      for (const other of deps.ipam.lookup(nicName(name, namespace))) {
+        if (other.subnet === subnetName) continue;
+        deps.ipam.release(other.subnet, other.owner);
+        deps.enqueue(keyOf('Subnet', other.subnet));
+      }
+      if (choice.changed) deps.enqueue(keyOf('Subnet', subnetName));
+      const ips = [allocation.v4, allocation.v6].filter((ip) => ip !== undefined);
+      const desired = desiredPod({
+        namespace,
+        name,
+        subnet: subnetName,
+        mac: allocation.mac,
+        ips,
+        portSecurity: portSecurityOf(pod!),
+      });
+      try {
+        await converge(deps.nb, { owner: podOwner(namespace, name), key, desired });
+      } catch (err) {
+        if (!(err instanceof MissingParentError)) throw err;
+        ctx.log.debug({ reason: err.message }, 'pod waits for its logical switch');
+        return { requeueAfterMs: WAIT_FOR_DEPENDENCY_MS };
+      }
+      const changes = annotationChanges(pod!, podAnnotations(pod!, subnet, allocation));
+      if (Object.keys(changes).length) await deps.writer.patchAnnotations(refOf(pod!), changes);
+      return;
+    },
+  };
+}
+
+const podKey = (pod: KubeObject): string => keyOf('Pod', pod.metadata.name ?? '', pod.metadata.namespace);
