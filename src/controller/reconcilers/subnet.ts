@@ -1,9 +1,10 @@
 /**
  * Subnet reconciler (§3.4): absent or deleting -> refuse while addresses are in use (requeue with the reason), else
  * remove its NB rows, forget it in IPAM and drop the finalizer. Otherwise: validate with the shared admission rules
- * against the informer view (failure: `Validated=False` with the message, nothing programmed), wait for the VPC
- * router, keep the router-port MAC (read back from NB, generated once), update IPAM, converge the switch, router port
- * pair, policy and route in one transaction, and write the IPAM counters and `Validated`/`Ready` conditions.
+ * against the informer view (`subnet-view.ts`: accepted subnets win over newcomers); on failure set
+ * `Validated=False` with the message and program nothing. Then wait for the VPC router, keep the router-port MAC (read
+ * back from NB, generated once), update IPAM, converge the switch, router port pair, policy and route in one
+ * transaction, and write the IPAM counters and `Validated`/`Ready` conditions.
  */
 import { admit } from '../../api/admission.ts';
 import { FINALIZER, isOvnProvider } from '../../api/constants.ts';
@@ -23,6 +24,7 @@ import {
   nicName,
   type NetworkDeps,
 } from './deps.ts';
+import { validationView } from './subnet-view.ts';
 import { ensureFinalizer, refOf, statusChanges } from './writer.ts';
 
 const validated: ConditionInput = {
@@ -74,7 +76,7 @@ export function subnetReconciler(deps: NetworkDeps): Reconciler {
       }
 
       await ensureFinalizer(deps.writer, raw, FINALIZER, true);
-      const outcome = admit({ operation: 'CREATE', object: raw, view: ctx.view });
+      const outcome = admit({ operation: 'CREATE', object: raw, view: validationView(ctx.view, raw) });
       if (!outcome.allowed) {
         ctx.log.info({ message: outcome.message }, 'subnet is invalid; not programmed');
         await writeStatus([
