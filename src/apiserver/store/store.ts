@@ -120,12 +120,13 @@ export class Store {
   }
 
   findUid(uid: string): ObjectRef | undefined {
-    return this.stmts.byUid!.get(uid) as ObjectRef | undefined;
+    const row = this.stmts.byUid!.get(uid) as ObjectRef | undefined;
+    return row ? { resource: row.resource, namespace: row.namespace, name: row.name } : undefined;
   }
 
   /** Objects whose ownerReferences name this uid. */
   dependents(ownerUid: string): ObjectRef[] {
-    return this.stmts.dependents!.all(ownerUid) as unknown as ObjectRef[];
+    return (this.stmts.dependents!.all(ownerUid) as unknown as ObjectRef[]).map((r) => ({ resource: r.resource, namespace: r.namespace, name: r.name }));
   }
 
   /** Every object in a namespace, across resources. */
