@@ -79,7 +79,7 @@ export async function handleResource(ctx: ResourceContext, req: IncomingMessage,
           ? (o) => toTable(r, [o], { now: core.clock.now(), includeObject: includeObjectFrom(query), apiVersion: rep.apiVersion, listMeta: { resourceVersion: o.metadata.resourceVersion ?? '' } })
           : rep.as === 'metadata'
             ? (o) => ({ kind: 'PartialObjectMetadata', apiVersion: rep.apiVersion, metadata: o.metadata })
-            : (o) => o,
+            : undefined,
     }, ctx.watch);
     return;
   }

@@ -20,6 +20,8 @@ export interface StoredEvent {
   object: KubeObject;
   /** The object before a MODIFIED/DELETED change (for selector transitions in watches). */
   prev: KubeObject | undefined;
+  /** `object` serialised, when the store already had it (saves re-encoding per watcher). */
+  json?: string;
 }
 
 export interface Change {
@@ -172,6 +174,7 @@ export class Store {
         name: row.name,
         object: JSON.parse(row.body) as KubeObject,
         prev: row.prev === null ? undefined : (JSON.parse(row.prev) as KubeObject),
+        json: row.body,
       };
     });
   }
@@ -201,7 +204,7 @@ export class Store {
         }
         const prev = change.type === 'ADDED' || !change.prev ? null : JSON.stringify(change.prev);
         this.stmts.event!.run(rev, change.type, change.resource, namespace, name, body, prev);
-        events.push({ rv: rev, type: change.type, resource: change.resource, namespace, name, object, prev: change.prev });
+        events.push({ rv: rev, type: change.type, resource: change.resource, namespace, name, object, prev: change.prev, json: body });
       }
       this.stmts.setMeta!.run(rev, 'revision');
       compactedTo = this.maybeCompact(rev, changes.length);

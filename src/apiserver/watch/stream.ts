@@ -22,8 +22,8 @@ export interface WatchRequest {
   allowBookmarks: boolean;
   sendInitialEvents: boolean | undefined;
   timeoutSeconds: number | undefined;
-  /** Encodes an object for the wire (identity, or a one-row Table). */
-  transform: (object: KubeObject) => unknown;
+  /** Encodes an object for the wire (a one-row Table, PartialObjectMetadata); undefined = the object itself. */
+  transform: ((object: KubeObject) => unknown) | undefined;
 }
 
 export interface WatchSettings {
@@ -35,6 +35,18 @@ export interface WatchSettings {
 }
 
 type WatchType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+/** Each committed object is serialised once, however many watchers receive it. */
+const encoded = new WeakMap<KubeObject, string>();
+
+function encode(object: KubeObject): string {
+  let json = encoded.get(object);
+  if (json === undefined) {
+    json = JSON.stringify(object);
+    encoded.set(object, json);
+  }
+  return json;
+}
 
 export function serveWatch(core: Core, res: ServerResponse, request: WatchRequest, settings: WatchSettings): void {
   const { resource, selection } = request;
@@ -56,9 +68,9 @@ export function serveWatch(core: Core, res: ServerResponse, request: WatchReques
   };
   res.on('close', finish);
 
-  const write = (type: string, object: unknown): void => {
+  const writeLine = (line: string): void => {
     if (finished) return;
-    res.write(`${JSON.stringify({ type, object })}\n`);
+    res.write(line);
     if (res.writableLength > settings.maxBufferedBytes) {
       core.log.warn({ resource: resource.key }, 'watch client too slow; closing its stream');
       finished = true;
@@ -67,7 +79,12 @@ export function serveWatch(core: Core, res: ServerResponse, request: WatchReques
       res.destroy();
     }
   };
-  const send = (type: WatchType, object: KubeObject): void => write(type, request.transform(object));
+  const write = (type: string, object: unknown): void => writeLine(`${JSON.stringify({ type, object })}\n`);
+  const transform = request.transform;
+  const send = (type: WatchType, object: KubeObject, json?: string): void => {
+    if (transform) write(type, transform(object));
+    else writeLine(`{"type":"${type}","object":${json ?? encode(object)}}\n`);
+  };
   const bookmark = (annotations?: Record<string, string>): void => {
     const metadata: Record<string, unknown> = { resourceVersion: String(core.store.revision()) };
     if (annotations) metadata.annotations = annotations;
@@ -76,13 +93,14 @@ export function serveWatch(core: Core, res: ServerResponse, request: WatchReques
   const deliver = (event: StoredEvent): void => {
     const now = inScope(event.object);
     const before = event.type !== 'ADDED' && inScope(event.prev);
+    const json = event.json;
     if (event.type === 'ADDED') {
-      if (now) send('ADDED', event.object);
+      if (now) send('ADDED', event.object, json);
     } else if (event.type === 'DELETED') {
-      if (now || before) send('DELETED', event.object);
-    } else if (now && before) send('MODIFIED', event.object);
-    else if (now) send('ADDED', event.object);
-    else if (before) send('DELETED', event.object);
+      if (now || before) send('DELETED', event.object, json);
+    } else if (now && before) send('MODIFIED', event.object, json);
+    else if (now) send('ADDED', event.object, json);
+    else if (before) send('DELETED', event.object, json);
   };
 
   const rvText = request.resourceVersion;
