@@ -33,7 +33,7 @@ interface Server {
 async function startServer(dataDir: string): Promise<Server> {
   const t0 = performance.now();
   const child = spawn(process.execPath, [mainTs, '--data-dir', dataDir, '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout! });
+  const lines = createInterface({ input: child.stdout });
   const [line] = (await once(lines, 'line')) as [string];
   const startMs = performance.now() - t0;
   const url = (JSON.parse(line) as { url: string }).url;
