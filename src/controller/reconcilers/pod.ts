@@ -74,11 +74,12 @@ export function podReconciler(deps: NetworkDeps): Reconciler {
     return failure;
   }
 
+  /** Port first, then the address: a subnet waiting for its last address must not delete its switch under us. */
   async function release(key: string, namespace: string, name: string): Promise<void> {
+    await converge(deps.nb, { owner: podOwner(namespace, name), key, desired: [] });
     for (const subnet of deps.ipam.releaseOwnerEverywhere(nicName(name, namespace))) {
       deps.enqueue(keyOf('Subnet', subnet));
     }
-    await converge(deps.nb, { owner: podOwner(namespace, name), key, desired: [] });
   }
 
   return {

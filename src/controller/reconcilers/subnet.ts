@@ -10,6 +10,7 @@ import { admit } from '../../api/admission.ts';
 import { FINALIZER, isOvnProvider } from '../../api/constants.ts';
 import type { Subnet } from '../../api/kinds/subnet-schema.ts';
 import { generateMac } from '../../ipam/index.ts';
+import { NbConflictError } from '../nb/errors.ts';
 import { subnetOwner, vpcOwner } from '../nb/owner.ts';
 import { converge } from '../nb/send.ts';
 import { desiredSubnet } from '../nb/subnet.ts';
@@ -127,7 +128,19 @@ export function subnetReconciler(deps: NetworkDeps): Reconciler {
       }
       if (ovn && routerMac) {
         const desired = desiredSubnet({ subnet, routerMac, defaultVpc: vpc === clusterRouter });
-        const sent = await converge(deps.nb, { owner: subnetOwner(name), key, desired });
+        let sent: number;
+        try {
+          sent = await converge(deps.nb, { owner: subnetOwner(name), key, desired });
+        } catch (err) {
+          // A foreign row holds one of our names: say so on the object, keep retrying (with backoff) until it goes.
+          if (err instanceof NbConflictError) {
+            await writeStatus([
+              validated,
+              { type: 'Ready', status: 'False', reason: 'NbConflict', message: err.message },
+            ]);
+          }
+          throw err;
+        }
         if (sent) ctx.log.debug({ operations: sent }, 'subnet converged');
       }
       const ready = ovn ? `logical switch ${name} is attached to ${vpc}` : 'IPAM only (non-OVN provider)';

@@ -9,6 +9,7 @@ import { FINALIZER } from '../../api/constants.ts';
 import type { Subnet } from '../../api/kinds/subnet-schema.ts';
 import type { Vpc } from '../../api/kinds/vpc.ts';
 import type { ClusterView } from '../../api/types.ts';
+import { NbConflictError } from '../nb/errors.ts';
 import { desiredVpc } from '../nb/vpc.ts';
 import { vpcOwner } from '../nb/owner.ts';
 import { converge } from '../nb/send.ts';
@@ -66,7 +67,15 @@ export function vpcReconciler(deps: NetworkDeps): Reconciler {
         return;
       }
       const defaulted = (outcome.object ?? vpc) as Vpc;
-      const sent = await converge(deps.nb, { owner: vpcOwner(name), key, desired: desiredVpc(defaulted) });
+      let sent: number;
+      try {
+        sent = await converge(deps.nb, { owner: vpcOwner(name), key, desired: desiredVpc(defaulted) });
+      } catch (err) {
+        if (err instanceof NbConflictError) {
+          await status(vpc, [{ type: 'Ready', status: 'False', reason: 'NbConflict', message: err.message }]);
+        }
+        throw err;
+      }
       if (sent) ctx.log.debug({ operations: sent }, 'vpc router converged');
       const isDefault = name === clusterRouter;
       await status(

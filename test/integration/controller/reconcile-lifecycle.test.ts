@@ -170,6 +170,28 @@ void describe('updates and deletes against a real NB', { timeout: 120_000 }, () 
     await eventually(() => assert.equal(run.get('Subnet', 'bad'), undefined));
   });
 
+  void test('a hand-made switch holding a subnet’s name is a reported conflict, resolved once it goes', async () => {
+    await ovn.nbctl('ls-add', 'net4');
+    run.set(subnet('net4', { vpc: 'test-vpc-1', cidrBlock: '10.0.4.0/24', namespaces: ['ns1'] }));
+    await eventually(() => {
+      const ready = condition(run.get('Subnet', 'net4'), 'Ready');
+      assert.equal(ready?.reason, 'NbConflict');
+      assert.match(ready?.message ?? '', /Logical_Switch net4 already exists and is not managed by kovn/);
+    });
+    assert.equal(
+      byName(run.client, 'Logical_Router_Port', 'test-vpc-1-net4'),
+      undefined,
+      'nothing half-done',
+    );
+    await ovn.nbctl('ls-del', 'net4');
+    await eventually(() => {
+      assert.equal(condition(run.get('Subnet', 'net4'), 'Ready')?.status, 'True');
+      assert.equal(byName(run.client, 'Logical_Switch', 'net4')?.external_ids['kovn-owner'], 'subnet/net4');
+    });
+    run.delete('Subnet', 'net4');
+    await eventually(() => assert.equal(byName(run.client, 'Logical_Switch', 'net4'), undefined));
+  });
+
   void test('a subnet in use and a VPC with subnets cannot go; they go once emptied, leaving no rows', async () => {
     run.delete('Vpc', 'test-vpc-2');
     run.delete('Subnet', 'net2');
