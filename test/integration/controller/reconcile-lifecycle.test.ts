@@ -16,6 +16,7 @@ import {
   startController,
   startOvn,
   subnet,
+  vpc,
   type Ovn,
   type Running,
 } from './reconcile-harness.ts';
@@ -133,6 +134,52 @@ void describe('updates and deletes against a real NB', { timeout: 120_000 }, () 
     });
     await settled(run);
     manualRowsSurvive();
+  });
+
+  void test('static IP annotations are honoured; the gateway address is refused with a Warning event', async () => {
+    run.set(pod('fixed', 'ns1', { 'ovn.kubernetes.io/ip_address': '10.0.1.50' }));
+    run.set(pod('greedy', 'ns1', { 'ovn.kubernetes.io/ip_address': '10.0.1.1' }));
+    await eventually(() => {
+      const lsp = byName(run.client, 'Logical_Switch_Port', 'fixed.ns1');
+      assert.match(lsp?.addresses[0] ?? '', / 10\.0\.1\.50$/);
+      const event = run.writer.events.find((e) => e.ref.name === 'greedy');
+      assert.equal(event?.type, 'Warning');
+      assert.equal(event?.reason, 'GatewayConflict');
+    });
+    assert.equal(byName(run.client, 'Logical_Switch_Port', 'greedy.ns1'), undefined);
+    run.delete('Pod', 'fixed', 'ns1');
+    run.delete('Pod', 'greedy', 'ns1');
+    await eventually(() => assert.equal(byName(run.client, 'Logical_Switch_Port', 'fixed.ns1'), undefined));
+  });
+
+  void test('a dual-stack subnet in another VPC: both networks, v4 and v6 policies, a dual-stack pod port', async () => {
+    run.set(ns('ns4'));
+    run.set(vpc('dual-vpc', { namespaces: ['ns4'] }));
+    run.set(subnet('dual', { vpc: 'dual-vpc', cidrBlock: '10.2.0.0/24,fd00:2::/120', namespaces: ['ns4'] }));
+    run.set(pod('dual-pod', 'ns4'));
+    await eventually(() => {
+      const c = run.client;
+      assert.deepEqual(byName(c, 'Logical_Router_Port', 'dual-vpc-dual')?.networks.sort(), [
+        '10.2.0.1/24',
+        'fd00:2::1/120',
+      ]);
+      const lr = byName(c, 'Logical_Router', 'dual-vpc')!;
+      const matches = rows(c, 'Logical_Router_Policy')
+        .filter((p) => lr.policies.includes(p._uuid))
+        .map((p) => p.match)
+        .sort();
+      assert.deepEqual(matches, ['ip4.dst == 10.2.0.0/24', 'ip6.dst == fd00:2::/120']);
+      const a = run.get('Pod', 'dual-pod', 'ns4')?.metadata.annotations ?? {};
+      assert.equal(a['ovn.kubernetes.io/ip_address'], '10.2.0.2,fd00:2::2');
+      assert.equal(a['ovn.kubernetes.io/routed'], 'true');
+      const lsp = byName(c, 'Logical_Switch_Port', 'dual-pod.ns4')!;
+      assert.deepEqual(lsp.addresses, [`${a['ovn.kubernetes.io/mac_address']} 10.2.0.2 fd00:2::2`]);
+    });
+    run.delete('Pod', 'dual-pod', 'ns4');
+    run.delete('Subnet', 'dual');
+    run.delete('Vpc', 'dual-vpc');
+    await eventually(() => assert.equal(byName(run.client, 'Logical_Router', 'dual-vpc'), undefined));
+    assert.ok(!ownersInNb(run).some((o) => o.includes('dual')));
   });
 
   void test('a pod in a namespace its subnet’s VPC does not list is refused, with a Warning event', async () => {
