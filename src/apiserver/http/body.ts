@@ -6,6 +6,7 @@
 import type { IncomingMessage } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { badRequest, tooLarge, unsupportedMediaType } from '../status.ts';
+import { decodeKubernetesProtobuf } from './protobuf.ts';
 
 export const defaultBodyLimit = 3 * 1024 * 1024;
 
@@ -70,5 +71,6 @@ export function decodeBody(body: Buffer, contentType: string | undefined): unkno
       throw badRequest(`couldn't get version/kind; json parse error: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
   }
+  if (type === 'application/vnd.kubernetes.protobuf') return decodeKubernetesProtobuf(body);
   throw unsupportedMediaType(type, ['application/json', 'application/yaml']);
 }

@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions } from '../discovery.ts';
 import type { V2Cache } from '../openapi/v2.ts';
 import type { V3Cache } from '../openapi/v3.ts';
-import { ApiError, internal, pathNotFound, unauthorized } from '../status.ts';
+import { ApiError, badRequest, internal, pathNotFound, unauthorized } from '../status.ts';
 import { handleResource, type ResourceContext } from './resources.ts';
 import { sendError, sendJson } from './respond.ts';
 import { route } from './router.ts';
@@ -40,8 +40,14 @@ const protobufV2 = /application\/com\.github\.proto-openapi\.spec\.v2[@.]v1\.0\+
 export function createHandler(options: HandlerOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const { core } = options;
   const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const url = new URL(req.url ?? '/', 'https://localhost');
-    const rt = route(url.pathname);
+    let url: URL;
+    let rt: ReturnType<typeof route>;
+    try {
+      url = new URL(req.url ?? '/', 'https://localhost');
+      rt = route(url.pathname);
+    } catch (error) {
+      throw badRequest(`malformed request path: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
     if (rt.kind === 'health') return sendText(res, 200, 'ok');
     if (rt.kind === 'version') return sendJson(res, 200, options.version);
     if (!authenticated(req, options.token)) throw unauthorized();

@@ -121,6 +121,21 @@ describe('kubectl end to end', { skip: available ? false : `${kubectlBin} not fo
     assert.match(badName.stderr, /metadata\.name: Invalid value: "Bad_Name"/);
   });
 
+  it('runs imperative create commands (kubectl >= 1.30 sends their bodies as protobuf)', async () => {
+    ok(await kubectl('create', 'namespace', 'imperative'));
+    ok(await kubectl('create', 'configmap', 'c1', '--from-literal=a=b', '-n', 'imperative'));
+    ok(await kubectl('create', 'serviceaccount', 'sa1', '-n', 'imperative'));
+    ok(await kubectl('create', 'clusterrole', 'imperative-role', '--verb=get,list', '--resource=pods'));
+    ok(await kubectl('create', 'clusterrolebinding', 'imperative-binding', '--clusterrole=imperative-role', '--serviceaccount=imperative:sa1'));
+    ok(await kubectl('create', 'deployment', 'web', '--image=nginx', '--port=80', '-n', 'imperative'));
+    ok(await kubectl('create', 'service', 'clusterip', 'web', '--tcp=80:8080', '-n', 'imperative'));
+    const deployment = JSON.parse(ok(await kubectl('get', 'deployment', 'web', '-n', 'imperative', '-o', 'json'))) as { spec: { template: { spec: { containers: Array<{ image: string; ports: unknown }> } } } };
+    assert.deepEqual(deployment.spec.template.spec.containers.map((c) => [c.image, c.ports]), [['nginx', [{ containerPort: 80 }]]]);
+    assert.equal(ok(await kubectl('get', 'cm', 'c1', '-n', 'imperative', '-o', 'jsonpath={.data.a}')), 'b');
+    assert.match(ok(await kubectl('get', 'svc', 'web', '-n', 'imperative')), /web +ClusterIP +10\.96\.\d+\.\d+ +<none> +80\/TCP/);
+    assert.match(ok(await kubectl('delete', 'ns', 'imperative')), /deleted/);
+  });
+
   it('deletes objects and namespaces', async () => {
     if (hasVpc) {
       assert.match(ok(await kubectl('delete', 'subnet', 'net1', 'net2')), /subnet.kubeovn.io "net1" deleted/);
