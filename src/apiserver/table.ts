@@ -5,7 +5,7 @@
  */
 import type { KubeObject } from '../api/types.ts';
 import { jsonPath } from './jsonpath.ts';
-import { humanAge } from './resources/builtin.ts';
+import { humanAge } from './duration.ts';
 import type { ServedColumn, ServedResource } from './resources/served.ts';
 
 export type IncludeObject = 'None' | 'Metadata' | 'Object';

@@ -4,7 +4,10 @@
  * kube-apiserver prints them, field selectors, strategic-merge keys and create-time defaults.
  */
 import { Type, type TSchema } from '@sinclair/typebox';
-import type { KubeObject, ResourceType } from '../../api/types.ts';
+import type { ResourceType } from '../../api/types.ts';
+import { humanAge } from '../duration.ts';
+import { prepareNamespace, preparePod, prepareService, prepareWorkload } from './defaults.ts';
+import { nadType } from './nad.ts';
 import * as p from './printers.ts';
 import { ageColumn, customResource, nameColumn, type ServedColumn, type ServedResource } from './served.ts';
 
@@ -90,64 +93,6 @@ function toServed(spec: BuiltinSpec): ServedResource {
   };
   if (spec.prepareCreate) served.prepareCreate = spec.prepareCreate;
   return served;
-}
-
-function objectAt(o: KubeObject, field: string): Record<string, unknown> {
-  const v = o[field];
-  if (v !== null && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
-  const fresh: Record<string, unknown> = {};
-  o[field] = fresh;
-  return fresh;
-}
-
-function preparePod(pod: KubeObject): void {
-  const spec = objectAt(pod, 'spec');
-  spec.restartPolicy ??= 'Always';
-  spec.dnsPolicy ??= 'ClusterFirst';
-  spec.schedulerName ??= 'default-scheduler';
-  spec.terminationGracePeriodSeconds ??= 30;
-  const containers = Array.isArray(spec.containers) ? (spec.containers as Record<string, unknown>[]) : [];
-  const hasResources = containers.some((c) => c.resources && Object.keys(c.resources).length > 0);
-  pod['status'] = { phase: 'Pending', qosClass: hasResources ? 'Burstable' : 'BestEffort' };
-}
-
-/** Cluster IPs from 10.96.0.0/12 (kube-apiserver's default service CIDR), first free from 10.96.0.100. */
-function prepareService(svc: KubeObject, context: { list(): KubeObject[] }): void {
-  const spec = objectAt(svc, 'spec');
-  spec.type ??= 'ClusterIP';
-  spec.sessionAffinity ??= 'None';
-  const ports = Array.isArray(spec.ports) ? (spec.ports as Record<string, unknown>[]) : [];
-  for (const port of ports) {
-    port.protocol ??= 'TCP';
-    port.targetPort ??= port.port;
-  }
-  if (spec.type === 'ExternalName') return;
-  if (spec.clusterIP === undefined || spec.clusterIP === '') {
-    const used = new Set(context.list().map((s) => (s['spec'] as Record<string, unknown> | undefined)?.clusterIP));
-    for (let n = 100; n < 1 << 20; n++) {
-      const ip = `10.${96 + (n >> 16)}.${(n >> 8) & 255}.${n & 255}`;
-      if (!used.has(ip)) {
-        spec.clusterIP = ip;
-        break;
-      }
-    }
-  }
-  spec.clusterIPs ??= [spec.clusterIP];
-  if (spec.clusterIP !== 'None') {
-    spec.ipFamilies ??= ['IPv4'];
-    spec.ipFamilyPolicy ??= 'SingleStack';
-  }
-}
-
-function prepareNamespace(ns: KubeObject): void {
-  objectAt(ns, 'spec').finalizers = ['kubernetes'];
-  ns['status'] = { phase: 'Active' };
-  ns.metadata.labels = { ...ns.metadata.labels, 'kubernetes.io/metadata.name': ns.metadata.name ?? '' };
-}
-
-function prepareWorkload(w: KubeObject): void {
-  objectAt(w, 'spec').replicas ??= 1;
-  w['status'] = {};
 }
 
 const age = ageColumn();
@@ -271,62 +216,6 @@ const specs: BuiltinSpec[] = [
     columns: [nameColumn(), col('Holder', (o) => (o['spec'] as { holderIdentity?: string } | undefined)?.holderIdentity ?? ''), age],
   },
 ];
-
-/** `kubectl`'s HumanDuration of the time since `timestamp` (k8s.io/apimachinery/pkg/util/duration). */
-export function humanAge(timestamp: string | undefined, now: number): string {
-  if (!timestamp) return '<unknown>';
-  const then = Date.parse(timestamp);
-  if (Number.isNaN(then)) return '<invalid>';
-  return humanDuration(now - then);
-}
-
-export function humanDuration(ms: number): string {
-  const seconds = Math.trunc(ms / 1000);
-  if (seconds < -1) return '<invalid>';
-  if (seconds < 0) return '0s';
-  if (seconds < 120) return `${seconds}s`;
-  const minutes = Math.trunc(seconds / 60);
-  if (minutes < 10) return seconds % 60 === 0 ? `${minutes}m` : `${minutes}m${seconds % 60}s`;
-  if (minutes < 180) return `${minutes}m`;
-  const hours = Math.trunc(minutes / 60);
-  if (hours < 8) return minutes % 60 === 0 ? `${hours}h` : `${hours}h${minutes % 60}m`;
-  if (hours < 48) return `${hours}h`;
-  if (hours < 24 * 8) return hours % 24 === 0 ? `${Math.trunc(hours / 24)}d` : `${Math.trunc(hours / 24)}d${hours % 24}h`;
-  if (hours < 24 * 365 * 2) return `${Math.trunc(hours / 24)}d`;
-  if (hours < 24 * 365 * 8) {
-    const days = Math.trunc(hours / 24) % 365;
-    return days === 0 ? `${Math.trunc(hours / 24 / 365)}y` : `${Math.trunc(hours / 24 / 365)}y${days}d`;
-  }
-  return `${Math.trunc(hours / 24 / 365)}y`;
-}
-
-const nadType: ResourceType = {
-  group: 'k8s.cni.cncf.io',
-  version: 'v1',
-  kind: 'NetworkAttachmentDefinition',
-  listKind: 'NetworkAttachmentDefinitionList',
-  plural: 'network-attachment-definitions',
-  singular: 'network-attachment-definition',
-  shortNames: ['net-attach-def'],
-  categories: [],
-  namespaced: true,
-  subresources: { status: false },
-  printerColumns: [],
-  schema: Type.Object(
-    {
-      apiVersion: Type.Optional(Type.String()),
-      kind: Type.Optional(Type.String()),
-      metadata: Type.Optional(Type.Object({})),
-      spec: Type.Optional(
-        Type.Object(
-          { config: Type.Optional(Type.String({ description: 'NetworkAttachmentDefinition config is a JSON-formatted CNI configuration' })) },
-          { description: 'NetworkAttachmentDefinition spec defines the desired state of a network attachment' },
-        ),
-      ),
-    },
-    { description: 'NetworkAttachmentDefinition is a CRD schema specified by the Network Plumbing Working Group to express the intent for attaching pods to one or more logical or physical networks.' },
-  ),
-};
 
 export function builtinResources(): ServedResource[] {
   return [...specs.map(toServed), customResource(nadType, undefined)];

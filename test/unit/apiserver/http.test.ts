@@ -38,6 +38,7 @@ describe('body decoding', () => {
     for (const [text, type] of [['{', 'application/json'], ['', 'application/json'], ['a: [', 'application/yaml'], ['a: 1\na: 2', 'application/yaml']]) {
       assert.throws(() => decodeBody(Buffer.from(text ?? ''), type), (e: unknown) => e instanceof ApiError && e.code === 400, text);
     }
-    assert.throws(() => decodeBody(Buffer.from('x'), 'application/vnd.kubernetes.protobuf'), (e: unknown) => e instanceof ApiError && e.code === 415);
+    assert.throws(() => decodeBody(Buffer.from('x'), 'text/plain'), (e: unknown) => e instanceof ApiError && e.code === 415);
+    assert.throws(() => decodeBody(Buffer.from('x'), 'application/vnd.kubernetes.protobuf'), (e: unknown) => e instanceof ApiError && e.code === 400);
   });
 });

@@ -1,0 +1,64 @@
+/**
+ * Create-time defaults of built-in kinds, as kube-apiserver's defaulting and registry strategies set them: Pod
+ * phase Pending and QoS class, Service type and cluster IP (from 10.96.0.0/12), Namespace finalizer and name label,
+ * workload replicas.
+ */
+import type { KubeObject } from '../../api/types.ts';
+
+function objectAt(o: KubeObject, field: string): Record<string, unknown> {
+  const v = o[field];
+  if (v !== null && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
+  const fresh: Record<string, unknown> = {};
+  o[field] = fresh;
+  return fresh;
+}
+
+export function preparePod(pod: KubeObject): void {
+  const spec = objectAt(pod, 'spec');
+  spec.restartPolicy ??= 'Always';
+  spec.dnsPolicy ??= 'ClusterFirst';
+  spec.schedulerName ??= 'default-scheduler';
+  spec.terminationGracePeriodSeconds ??= 30;
+  const containers = Array.isArray(spec.containers) ? (spec.containers as Record<string, unknown>[]) : [];
+  const hasResources = containers.some((c) => c.resources && Object.keys(c.resources).length > 0);
+  pod['status'] = { phase: 'Pending', qosClass: hasResources ? 'Burstable' : 'BestEffort' };
+}
+
+/** Cluster IPs from 10.96.0.0/12 (kube-apiserver's default service CIDR), first free from 10.96.0.100. */
+export function prepareService(svc: KubeObject, context: { list(): KubeObject[] }): void {
+  const spec = objectAt(svc, 'spec');
+  spec.type ??= 'ClusterIP';
+  spec.sessionAffinity ??= 'None';
+  const ports = Array.isArray(spec.ports) ? (spec.ports as Record<string, unknown>[]) : [];
+  for (const port of ports) {
+    port.protocol ??= 'TCP';
+    port.targetPort ??= port.port;
+  }
+  if (spec.type === 'ExternalName') return;
+  if (spec.clusterIP === undefined || spec.clusterIP === '') {
+    const used = new Set(context.list().map((s) => (s['spec'] as Record<string, unknown> | undefined)?.clusterIP));
+    for (let n = 100; n < 1 << 20; n++) {
+      const ip = `10.${96 + (n >> 16)}.${(n >> 8) & 255}.${n & 255}`;
+      if (!used.has(ip)) {
+        spec.clusterIP = ip;
+        break;
+      }
+    }
+  }
+  spec.clusterIPs ??= [spec.clusterIP];
+  if (spec.clusterIP !== 'None') {
+    spec.ipFamilies ??= ['IPv4'];
+    spec.ipFamilyPolicy ??= 'SingleStack';
+  }
+}
+
+export function prepareNamespace(ns: KubeObject): void {
+  objectAt(ns, 'spec').finalizers = ['kubernetes'];
+  ns['status'] = { phase: 'Active' };
+  ns.metadata.labels = { ...ns.metadata.labels, 'kubernetes.io/metadata.name': ns.metadata.name ?? '' };
+}
+
+export function prepareWorkload(w: KubeObject): void {
+  objectAt(w, 'spec').replicas ??= 1;
+  w['status'] = {};
+}
