@@ -1,0 +1,319 @@
+/**
+ * Benchmark of the network controller against a real OVN NB `ovsdb-server` (run: npm run bench:nb). No ovn-northd:
+ * the controller only talks to NB. Prints figures next to a limit measured in the same run; no assertions.
+ *   (a) one VPC with 260 subnets and 5,000 pods, empty NB -> converged: wall time, OVSDB operations and transactions
+ *       sent, queue latency; the bulk-write limit: the rows the controller created (dumped from NB after convergence)
+ *       written by ONE transaction into a fresh NB, timed; the ratio controller/bulk.
+ *   (b) a cold restart: NB already holds what the controller wrote for 100 subnets and 50,000 pods; a fresh
+ *       controller instance (new NB client, new IPAM) is started over the same Kubernetes objects: time until
+ *       converged and the NB write operations it sent (the aim is zero). The limit printed next to it is the time
+ *       to replicate the same NB content with a bare client (the monitor the controller must do at least).
+ * Flags: --pods N --subnets N (scale of b, default 50000/100), --a-pods N --a-subnets N (scale of a, 5000/260),
+ * --skip-a, --skip-b. Every process started is stopped by its pid and every temp dir removed, also on error.
+ */
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import type { KubeObject } from '../src/api/types.ts';
+import { OWNED_TABLES } from '../src/controller/nb/model.ts';
+import { NB_MONITOR } from '../src/controller/reconcilers/registry.ts';
+import type { OvnNbTables } from '../src/ovsdb/generated/ovn-nb.ts';
+import { OvsdbClient, insert, type Operation } from '../src/ovsdb/index.ts';
+import {
+  ns,
+  pod,
+  startController,
+  subnet,
+  vpc,
+  type Ovn,
+  type Running,
+} from '../test/integration/controller/reconcile-harness.ts';
+import { startNb, type NbFixture } from '../test/support/ovsdb-server.ts';
+
+const { values: flags } = parseArgs({
+  options: {
+    pods: { type: 'string', default: '50000' },
+    subnets: { type: 'string', default: '100' },
+    'a-pods': { type: 'string', default: '5000' },
+    'a-subnets': { type: 'string', default: '260' },
+    'skip-a': { type: 'boolean', default: false },
+    'skip-b': { type: 'boolean', default: false },
+  },
+});
+const int = (s: string, name: string): number => {
+  const n = Number(s);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got ${s}`);
+  return n;
+};
+const scaleA = { subnets: int(flags['a-subnets'], 'a-subnets'), pods: int(flags['a-pods'], 'a-pods') };
+const scaleB = { subnets: int(flags.subnets, 'subnets'), pods: int(flags.pods, 'pods') };
+
+const ROUTED = 'ovn.kubernetes.io/routed';
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const secs = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+const num = (n: number): string => n.toLocaleString('en-US');
+const ratio = (a: number, b: number): string => (b === 0 ? 'n/a' : `${(a / b).toFixed(1)}x`);
+const line = (label: string, value: string, note = ''): void =>
+  console.log(`  ${label.padEnd(44)} ${value.padStart(14)}${note ? `   ${note}` : ''}`);
+
+// --- resources: every NB started is stopped (by the pid it started) and its dir removed, also on error ---
+
+const fixtures = new Set<NbFixture>();
+const clients = new Set<{ close(): void }>();
+async function newNb(): Promise<NbFixture> {
+  const nb = await startNb();
+  fixtures.add(nb);
+  return nb;
+}
+async function dropNb(nb: NbFixture): Promise<void> {
+  fixtures.delete(nb);
+  await nb.cleanup();
+}
+async function cleanupAll(): Promise<void> {
+  for (const c of clients) c.close();
+  clients.clear();
+  for (const nb of [...fixtures]) await dropNb(nb).catch((err: unknown) => console.error('cleanup:', err));
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void cleanupAll().finally(() => process.exit(130));
+  });
+}
+
+/** `startController` only reads `nbUnix`; the NB here is a bare ovsdb-server (no SB, no northd). */
+const ovnOf = (nb: NbFixture): Ovn => ({ nbUnix: nb.unix }) as Ovn;
+
+async function connect(nb: NbFixture): Promise<OvsdbClient<OvnNbTables>> {
+  const client = await OvsdbClient.connect<OvnNbTables>({ remotes: [nb.unix], database: 'OVN_Northbound' });
+  clients.add(client);
+  return client;
+}
+function close(client: OvsdbClient<OvnNbTables>): void {
+  clients.delete(client);
+  client.close();
+}
+
+// --- the Kubernetes objects: one VPC, `subnets` subnets (one namespace each), `pods` pods spread evenly ---
+
+function scenario(scale: { subnets: number; pods: number }): KubeObject[] {
+  const perSubnet = Math.ceil(scale.pods / scale.subnets);
+  // the smallest prefix with room for the pods, the gateway and the network/broadcast addresses
+  const prefix = 32 - Math.ceil(Math.log2(perSubnet + 4));
+  const size = 2 ** (32 - prefix);
+  const cidr = (i: number): string => {
+    const base = (10 << 24) + 128 * 2 ** 16 + i * size;
+    return `${[24, 16, 8, 0].map((s) => Math.floor(base / 2 ** s) % 256).join('.')}/${prefix}`;
+  };
+  const namespaces = Array.from({ length: scale.subnets }, (_, i) => `tenant-${i}`);
+  return [
+    vpc('bench-vpc', { namespaces }),
+    ...namespaces.flatMap((name, i) => [
+      ns(name),
+      subnet(`bench-${i}`, { vpc: 'bench-vpc', cidrBlock: cidr(i), protocol: 'IPv4', namespaces: [name] }),
+    ]),
+    ...Array.from({ length: scale.pods }, (_, j) => pod(`pod-${j}`, namespaces[j % scale.subnets]!)),
+  ];
+}
+
+/**
+ * Waits until every pod is routed and the queue is idle (nothing ready, running or scheduled) and stays so for
+ * `quietMs`; returns the time at which that idle state began. `minReconciles`: reconciles that must have finished.
+ */
+async function converged(run: Running, pods: number, minReconciles = 0, quietMs = 500): Promise<number> {
+  let idleSince: number | undefined;
+  const deadline = performance.now() + 3_600_000;
+  while (performance.now() < deadline) {
+    const m = run.controller.manager.metrics();
+    const idle = m.depth === 0 && m.inFlight === 0 && m.delayed === 0 && m.succeeded >= minReconciles;
+    if (idle && idleSince === undefined) {
+      const routed = run.informers
+        .get('Pod')!
+        .list()
+        .filter((p) => p.metadata.annotations?.[ROUTED] === 'true').length;
+      if (routed >= pods) idleSince = performance.now();
+    } else if (!idle) idleSince = undefined;
+    if (idleSince !== undefined && performance.now() - idleSince >= quietMs) return idleSince;
+    await sleep(idleSince === undefined ? 50 : 20);
+  }
+  throw new Error('the controller did not converge within an hour');
+}
+
+interface ControllerRun {
+  ms: number;
+  ops: number;
+  txns: number;
+  kubeWrites: number;
+  queueLatencyMaxMs: number;
+  queueLatencyMeanMs: number;
+  reconciles: number;
+  failed: number;
+}
+
+/** Starts a controller over `objects` against `nb`, waits until converged, stops it; returns the figures. */
+async function runController(
+  nb: NbFixture,
+  objects: readonly KubeObject[],
+  pods: number,
+  seed: number,
+  keep?: (run: Running) => void,
+): Promise<ControllerRun> {
+  const t0 = performance.now();
+  const run = await startController(ovnOf(nb), objects, seed);
+  try {
+    const done = await converged(run, pods, objects.length);
+    const m = run.controller.manager.metrics();
+    const figures = {
+      ms: done - t0,
+      ops: run.client.stats.operationsSent,
+      txns: run.client.stats.transactions,
+      kubeWrites: run.writer.writes,
+      queueLatencyMaxMs: m.queueLatency.maxMs,
+      queueLatencyMeanMs: m.queueLatency.sumMs / Math.max(1, m.queueLatency.count),
+      reconciles: m.succeeded,
+      failed: m.failed,
+    };
+    keep?.(run);
+    return figures;
+  } finally {
+    await run.stop();
+  }
+}
+
+// --- the bulk-write limit: the owned NB rows, inserted by one transaction ---
+
+type Dump = { table: (typeof OWNED_TABLES)[number]; row: Record<string, unknown> }[];
+
+function dumpOwned(client: OvsdbClient<OvnNbTables>): Dump {
+  return OWNED_TABLES.flatMap((table) =>
+    client.cache
+      .table(table)
+      .rows()
+      .map((row) => ({ table, row: { ...row } })),
+  );
+}
+
+/** One insert per row; references between the rows become uuid-names (the codec encodes them as named-uuid). */
+function bulkOps(client: OvsdbClient<OvnNbTables>, dump: Dump): Operation[] {
+  const nameOf = (uuid: string): string => `r${uuid.replaceAll('-', '_')}`;
+  return dump.map(({ table, row }) => {
+    const types = client.columnTypes(table);
+    const out: Record<string, unknown> = {};
+    for (const [column, value] of Object.entries(row)) {
+      if (column === '_uuid' || column === '_version' || value === undefined) continue;
+      const type = types.get(column);
+      if (!type) continue;
+      const ref = type.key.type === 'uuid' && type.value === undefined;
+      const rename = (u: unknown): string => nameOf(typeof u === 'string' ? u : '');
+      out[column] = !ref ? value : Array.isArray(value) ? value.map(rename) : rename(value);
+    }
+    return insert(table, client.encodeRow(table, out), nameOf(String(row['_uuid'])));
+  });
+}
+
+async function bulkWrite(dump: Dump): Promise<{ ms: number; ops: number; rows: number }> {
+  const nb = await newNb();
+  try {
+    const client = await connect(nb);
+    const t0 = performance.now();
+    const ops = bulkOps(client, dump);
+    await client.transact(ops, { timeoutMs: 600_000 });
+    const ms = performance.now() - t0;
+    close(client);
+    const check = await connect(nb);
+    await check.monitor(NB_MONITOR);
+    const rows = OWNED_TABLES.reduce((n, t) => n + check.cache.table(t).size, 0);
+    close(check);
+    return { ms, ops: ops.length, rows };
+  } finally {
+    await dropNb(nb);
+  }
+}
+
+/** Time for a bare client to replicate the NB tables the controller monitors (its start cannot be faster). */
+async function replicate(nb: NbFixture): Promise<{ ms: number; rows: number }> {
+  const t0 = performance.now();
+  const client = await connect(nb);
+  await client.monitor(NB_MONITOR);
+  const ms = performance.now() - t0;
+  const rows = OWNED_TABLES.reduce((n, t) => n + client.cache.table(t).size, 0);
+  close(client);
+  return { ms, rows };
+}
+
+const tableCounts = (dump: Dump): string =>
+  OWNED_TABLES.map(
+    (t) => `${t.replace('Logical_', '')}=${num(dump.filter((d) => d.table === t).length)}`,
+  ).join(' ');
+
+// --- the scenarios ---
+
+async function scenarioA(): Promise<void> {
+  const { subnets, pods } = scaleA;
+  console.log(`\n(a) one VPC, ${num(subnets)} subnets, ${num(pods)} pods: empty NB -> converged`);
+  const objects = scenario(scaleA);
+  const nb = await newNb();
+  let dump: Dump = [];
+  let run: ControllerRun;
+  try {
+    run = await runController(nb, objects, pods, 1, (r) => (dump = dumpOwned(r.client)));
+  } finally {
+    await dropNb(nb);
+  }
+  console.log(`  NB rows the controller created: ${num(dump.length)} (${tableCounts(dump)})`);
+  const bulk = await bulkWrite(dump);
+  line('controller: wall time to converged', secs(run.ms));
+  line('controller: OVSDB operations sent', num(run.ops));
+  line('controller: transactions sent', num(run.txns));
+  line('controller: reconciles (failed)', `${num(run.reconciles)} (${run.failed})`);
+  line(
+    'controller: queue latency mean / max',
+    `${run.queueLatencyMeanMs.toFixed(0)} / ${run.queueLatencyMaxMs.toFixed(0)} ms`,
+  );
+  line('bulk-write limit: one transaction, wall time', secs(bulk.ms), `${num(bulk.rows)} rows read back`);
+  line('bulk-write limit: operations', num(bulk.ops));
+  line('ratio controller/bulk: wall time', ratio(run.ms, bulk.ms));
+  line('ratio controller/bulk: operations', ratio(run.ops, bulk.ops));
+  line('ratio controller/bulk: transactions', ratio(run.txns, 1));
+  console.log(
+    '  anchor: Kube-OVN #4822, 260 subnets and 5k ports: 1-3 s per policy add, queue latency over 10 minutes',
+  );
+}
+
+async function scenarioB(): Promise<void> {
+  const { subnets, pods } = scaleB;
+  const full = subnets === 100 && pods === 50_000;
+  console.log(
+    `\n(b) cold restart, NB holding ${num(subnets)} subnets and ${num(pods)} pods` +
+      (full ? '' : ` (reduced scale; the target is 100 subnets and 50,000 pods)`),
+  );
+  const objects = scenario(scaleB);
+  const nb = await newNb();
+  try {
+    let after: KubeObject[] = [];
+    const first = await runController(nb, objects, pods, 1, (r) => (after = r.objects()));
+    line(
+      'populate (first controller, empty NB)',
+      secs(first.ms),
+      `${num(first.ops)} ops, ${num(first.txns)} txns`,
+    );
+    const limit = await replicate(nb);
+    const second = await runController(nb, after, pods, 2);
+    line('restart: time to converged', secs(second.ms));
+    line('restart: NB write operations sent', num(second.ops), 'aim: 0');
+    line('restart: NB transactions sent', num(second.txns));
+    line('restart: Kubernetes writes', num(second.kubeWrites));
+    line('restart: reconciles (failed)', `${num(second.reconciles)} (${second.failed})`);
+    line('limit: bare client replicating NB', secs(limit.ms), `${num(limit.rows)} rows`);
+    line('ratio restart/replication', ratio(second.ms, limit.ms));
+  } finally {
+    await dropNb(nb);
+  }
+  console.log('  anchor: Kube-OVN #4849, 150k pods: a restart takes over an hour');
+}
+
+try {
+  console.log(`kovn NB benchmark (node ${process.version}, real ovsdb-server, no northd)`);
+  if (!flags['skip-a']) await scenarioA();
+  if (!flags['skip-b']) await scenarioB();
+} finally {
+  await cleanupAll();
+}
