@@ -54,10 +54,15 @@ export class Store {
   constructor(path: string, options: StoreOptions = {}) {
     this.window = options.eventWindow ?? 10_000;
     this.db = new DatabaseSync(path);
+    try {
+      // One server per data directory: the exclusive lock is held until close (the OS drops it if the process dies).
+      this.db.exec('PRAGMA busy_timeout = 2000; PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = WAL; BEGIN EXCLUSIVE; COMMIT;');
+    } catch (error) {
+      this.db.close();
+      throw new Error(`store ${path} is in use by another process`, { cause: error });
+    }
     this.db.exec(`
-      PRAGMA journal_mode = WAL;
       PRAGMA synchronous = FULL;
-      PRAGMA busy_timeout = 5000;
       CREATE TABLE IF NOT EXISTS objects (
         resource TEXT NOT NULL, namespace TEXT NOT NULL, name TEXT NOT NULL,
         uid TEXT NOT NULL, rv INTEGER NOT NULL, body TEXT NOT NULL,
