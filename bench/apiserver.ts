@@ -30,6 +30,8 @@ interface Server {
   startMs: number;
 }
 
+const children = new Set<ChildProcess>();
+
 async function startServer(dataDir: string): Promise<Server> {
   const t0 = performance.now();
   const child = spawn(process.execPath, [mainTs, '--data-dir', dataDir, '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -190,6 +192,17 @@ async function benchColdStart(dir: string): Promise<void> {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'kovn-bench-apiserver-'));
+const cleanup = (): void => {
+  for (const child of children) child.kill('SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
+};
+process.once('exit', cleanup);
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGPIPE'] as const) {
+  process.once(signal, () => {
+    cleanup();
+    process.exit(1);
+  });
+}
 try {
   await benchCreates(dir);
   await benchWatch(dir);
