@@ -68,7 +68,8 @@ export const serverVersion = {
 
 function catalogFor(extra: ApiServerOptions['extraResources']): Catalog {
   const custom = [...kubeovnResourceTypes.map((t) => customResource(t, admissionFor(t.kind))), ...(extra ?? []).map((e) => customResource(e.type, e.admission))];
-  return new Catalog([...builtinResources(), ...custom]);
+  const builtins = builtinResources().map((r) => ({ ...r, admission: admissionFor(r.type.kind) }));
+  return new Catalog([...builtins, ...custom]);
 }
 
 function seedNamespaces(core: Core): void {
