@@ -4,12 +4,13 @@
  *   (a) one VPC with 260 subnets and 5,000 pods, empty NB -> converged: wall time, OVSDB operations and transactions
  *       sent, queue latency; the bulk-write limit: the rows the controller created (dumped from NB after convergence)
  *       written by ONE transaction into a fresh NB, timed; the ratio controller/bulk.
- *   (b) a cold restart: NB already holds what the controller wrote for 100 subnets and 50,000 pods; a fresh
- *       controller instance (new NB client, new IPAM) is started over the same Kubernetes objects: time until
- *       converged and the NB write operations it sent (the aim is zero). The limit printed next to it is the time
- *       to replicate the same NB content with a bare client (the monitor the controller must do at least).
- * Flags: --pods N --subnets N (scale of b, default 50000/100), --a-pods N --a-subnets N (scale of a, 5000/260),
- * --a-limit S (give up on (a) after S seconds, checked between reconciles, default 300), --skip-a, --skip-b. Every process started is stopped by its pid and every temp dir removed, also on error.
+ *   (b) a cold restart: NB already holds what the controller wrote for 100 subnets and 50,000 pods (populated once by
+ *       a controller, pods pre-addressed, see `populate`); a fresh controller instance (new NB client, new IPAM) over
+ *       the same Kubernetes objects: time until converged and the NB write operations it sent (the aim is zero). The
+ *       limit next to it: the time a bare client takes to replicate the same NB tables.
+ * Flags: --pods N --subnets N (scale of b, default 50000/100); --a-pods N --a-subnets N (scale of a, 5000/260);
+ * --a-limit S (give up on (a) after S seconds, checked between reconciles, default 300); --skip-a; --skip-b.
+ * Every process started is stopped by its pid and every temp dir removed, also on error.
  */
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
