@@ -7,7 +7,8 @@ import { KubeLeaseStore, LeaderElector } from '../../../src/controller/leader-el
 import { embeddedApiServer, eventually } from './helpers/embedded-apiserver.ts';
 
 const ns = 'kovn-leader-test';
-const timing = { leaseDurationSeconds: 3, renewDeadlineMs: 2_000, retryPeriodMs: 200 };
+// Generous timing: CI machines are 2 shared cores, and a renewal must not miss its deadline under load.
+const timing = { leaseDurationSeconds: 6, renewDeadlineMs: 4_500, retryPeriodMs: 300 };
 
 void test('leader election through a Lease on the embedded API server', async (t) => {
   const lab = await embeddedApiServer(t);
@@ -41,17 +42,17 @@ void test('leader election through a Lease on the embedded API server', async (t
   const second = first === a ? b : a;
   // Hold for longer than a lease duration: renewals keep the same leader, the other never leads.
   const { setTimeout: sleep } = await import('node:timers/promises');
-  await sleep(4_000);
+  await sleep(7_000);
   assert.deepEqual([...leading], [first.identity]);
   assert.equal(second.leader, first.identity);
 
   const leases = lab.kubeConfig.makeApiClient(CoordinationV1Api);
   const held = await leases.readNamespacedLease({ name: 'kovn-controller', namespace: ns });
   assert.equal(held.spec?.holderIdentity, first.identity);
-  assert.equal(held.spec?.leaseDurationSeconds, 3);
+  assert.equal(held.spec?.leaseDurationSeconds, 6);
 
   await first.stop();
-  await eventually(() => second.isLeader(), 'the other candidate to take over', 5_000);
+  await eventually(() => second.isLeader(), 'the other candidate to take over', 10_000);
   assert.deepEqual([...leading], [second.identity]);
   const taken = await leases.readNamespacedLease({ name: 'kovn-controller', namespace: ns });
   assert.equal(taken.spec?.holderIdentity, second.identity);
