@@ -4,7 +4,7 @@
  * It never changes its input, and answers either the object to store or the issues and the ready-made message.
  */
 import { admissionFor, kubeovnTypeOf } from './registry.ts';
-import { checkStructure, type JsonSchema } from './schema/structural.ts';
+import { applySchema } from './schema/structural.ts';
 import { formatRejection, rejectionReason } from './issues.ts';
 import type { AdmissionRequest, FieldIssue, KubeObject, RejectionReason } from './types.ts';
 
@@ -29,9 +29,9 @@ export function admit(request: AdmissionRequest, options: AdmitOptions = {}): Ad
   const issues: FieldIssue[] = [];
   const strict: FieldIssue[] = [];
   if (object && type && object.kind === type.kind) {
-    const structural = checkStructure(type.schema as JsonSchema, object);
+    const structural = applySchema(type.schema, object);
     issues.push(...structural.issues);
-    unknownFields = structural.unknownFields;
+    unknownFields = structural.unknown;
     if (options.strictFields) {
       for (const field of unknownFields)
         strict.push({ field, type: 'FieldValueNotSupported', message: `unknown field "${field}"` });

@@ -8,7 +8,7 @@ import type { ClusterView, FieldIssue, KubeObject, Operation } from '../../api/t
 import type { ServedResource } from '../resources/served.ts';
 import { ApiError, badRequest, internal, rejection } from '../status.ts';
 import { nameRuleFor, validateMeta } from './meta.ts';
-import { applySchema } from './schema.ts';
+import { applySchema } from '../../api/schema/structural.ts';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 

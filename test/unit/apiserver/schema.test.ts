@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Type } from '@sinclair/typebox';
 import type { KubeObject } from '../../../src/api/types.ts';
-import { applySchema } from '../../../src/apiserver/admission/schema.ts';
+import { applySchema } from '../../../src/api/schema/structural.ts';
 import { nameProblem, validateMeta } from '../../../src/apiserver/admission/meta.ts';
 
 const schema = Type.Object({
@@ -45,7 +45,7 @@ describe('structural schema', () => {
       'spec.count FieldValueInvalid spec.count in body should be less than or equal to 3',
       'spec.labels[a] FieldValueInvalid spec.labels[a] in body must be of type string: "integer"',
       'spec.list FieldValueInvalid must have at most 2 items',
-      'spec.list[0].name FieldValueRequired ',
+      'spec.list[0].name FieldValueRequired Required value',
       'spec.mode FieldValueNotSupported supported values: "a", "b"',
       'spec.port FieldValueInvalid spec.port in body must be of type integer: "number"',
     ]);
