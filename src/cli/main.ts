@@ -2,12 +2,14 @@
 import { parseArgs } from 'node:util';
 import { validateCommand, type CommandIo } from './commands/validate.ts';
 import { startCommand } from './commands/start.ts';
+import { controllerCommand } from './commands/controller.ts';
 
 const USAGE = `usage: kovn <command> [options]
 
 commands:
   validate -f FILE|DIR [-f ...]   check manifests offline (schema and every rule the files alone decide)
   start                           the main job (what \`npm start\` runs)
+  controller --kubeconfig F --ovn-nb-addr R   run the network controller (kube-ovn-controller)
   help                            this text`;
 
 const io: CommandIo = { out: (line) => console.log(line), err: (line) => console.error(line) };
@@ -24,6 +26,8 @@ function main(argv: string[]): Promise<number> | number {
     }
     case 'start':
       return startCommand(io);
+    case 'controller':
+      return controllerCommand(rest, io);
     case undefined:
     case 'help':
     case '--help':

@@ -12,11 +12,12 @@ export const OWNER_KEY = 'kovn-owner';
 /** The cache index (a map key of `external_ids`) that finds a table's rows by owner. */
 export const OWNER_INDEX = `external_ids:${OWNER_KEY}`;
 
-const KINDS: Record<string, string> = { vpc: 'Vpc', subnet: 'Subnet', pod: 'Pod' };
+const KINDS: Record<string, string> = { vpc: 'Vpc', subnet: 'Subnet', pod: 'Pod', node: 'Node' };
 
 export const vpcOwner = (name: string): string => `vpc/${name}`;
 export const subnetOwner = (name: string): string => `subnet/${name}`;
 export const podOwner = (namespace: string, name: string): string => `pod/${namespace}/${name}`;
+export const nodeOwner = (name: string): string => `node/${name}`;
 
 /** `external_ids` for a row of `owner`, plus any extra keys (e.g. `subnet`, `ls`, `pod`). */
 export function ownerTags(owner: string, extra: Record<string, string> = {}): Record<string, string> {

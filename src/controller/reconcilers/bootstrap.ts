@@ -18,6 +18,7 @@ import type { DatabaseCache } from '../../ovsdb/cache.ts';
 import type { OvnNbTables } from '../../ovsdb/generated/ovn-nb.ts';
 import { OWNED_TABLES } from '../nb/model.ts';
 import { OWNER_INDEX, ownerKey, ownerRef, subnetOwner } from '../nb/owner.ts';
+import { nodePortName } from '../nb/node.ts';
 import { routerPortName } from '../nb/subnet.ts';
 import { ipamSpec, nicName } from './deps.ts';
 import { ANNOTATION_ALLOCATED } from './pod-annotations.ts';
@@ -33,9 +34,9 @@ export function routerMacOf(cache: DatabaseCache<OvnNbTables>, subnet: Subnet): 
     .find((p) => p.external_ids['kovn-owner'] === owner)?.mac;
 }
 
-/** Allocations recorded on pods (`allocated=true` with an address and switch). */
+/** Allocations recorded on pods and nodes (`allocated=true` with an address and switch). */
 export function recordedAllocations(view: ClusterView): ExistingAllocation[] {
-  return view.list('Pod').flatMap((pod) => {
+  const pods = view.list('Pod').flatMap((pod) => {
     const a = pod.metadata.annotations ?? {};
     const subnet = a[ANNOTATION_LOGICAL_SWITCH];
     const ips = a[ANNOTATION_IP_ADDRESS];
@@ -43,6 +44,14 @@ export function recordedAllocations(view: ClusterView): ExistingAllocation[] {
     const owner = nicName(pod.metadata.name ?? '', pod.metadata.namespace ?? '');
     return [{ subnet, owner, ips, mac: a[ANNOTATION_MAC_ADDRESS] }];
   });
+  const nodes = view.list('Node').flatMap((node) => {
+    const a = node.metadata.annotations ?? {};
+    const subnet = a[ANNOTATION_LOGICAL_SWITCH];
+    const ips = a[ANNOTATION_IP_ADDRESS];
+    if (a[ANNOTATION_ALLOCATED] !== 'true' || !subnet || !ips) return [];
+    return [{ subnet, owner: nodePortName(node.metadata.name ?? ''), ips, mac: a[ANNOTATION_MAC_ADDRESS] }];
+  });
+  return [...pods, ...nodes];
 }
 
 /** Keys of objects that own NB rows but no longer exist. */

@@ -1,5 +1,5 @@
 /**
- * The network reconcilers (Vpc, Subnet, Pod, Namespace) and the NB tables they need replicated. `NB_MONITOR` is
+ * The network reconcilers (Vpc, Subnet, Pod, Namespace, Node) and the NB tables they need replicated. `NB_MONITOR` is
  * what the NB client must monitor before the reconcilers run: the diff reads owned rows, parents and names from it.
  */
 import type { MonitorSpec } from '../../ovsdb/monitor.ts';
@@ -7,6 +7,7 @@ import { OWNED_TABLES } from '../nb/model.ts';
 import type { Reconciler } from '../reconciler.ts';
 import type { NetworkDeps } from './deps.ts';
 import { namespaceReconciler } from './namespace.ts';
+import { nodeReconciler } from './node.ts';
 import { podReconciler } from './pod.ts';
 import { subnetReconciler } from './subnet.ts';
 import { vpcReconciler } from './vpc.ts';
@@ -14,8 +15,14 @@ import { vpcReconciler } from './vpc.ts';
 export const NB_MONITOR: MonitorSpec = Object.fromEntries(OWNED_TABLES.map((t) => [t, {}]));
 
 /** Kinds the informers must cache for these reconcilers. */
-export const NETWORK_KINDS = ['Vpc', 'Subnet', 'Pod', 'Namespace'] as const;
+export const NETWORK_KINDS = ['Vpc', 'Subnet', 'Pod', 'Namespace', 'Node'] as const;
 
 export function networkReconcilers(deps: NetworkDeps): Reconciler[] {
-  return [vpcReconciler(deps), subnetReconciler(deps), podReconciler(deps), namespaceReconciler(deps)];
+  return [
+    vpcReconciler(deps),
+    subnetReconciler(deps),
+    podReconciler(deps),
+    namespaceReconciler(deps),
+    nodeReconciler(deps),
+  ];
 }

@@ -1,0 +1,92 @@
+/**
+ * `kovn controller`: runs the network controller as a long-lived process against the API server a kubeconfig names
+ * (kube-ovn-controller's job): `--kubeconfig`, `--ovn-nb-addr` (comma list of NB remotes), leader election through
+ * a Lease (on by default, `--leader-elect=false` to act alone), and the default-network flags of kube-ovn-controller
+ * (`--default-cidr`, `--node-switch-cidr`, ...). Logs JSON lines to stdout; stops cleanly on SIGTERM/SIGINT.
+ */
+import { parseArgs } from 'node:util';
+import { KubeConfig } from '@kubernetes/client-node';
+import { pino } from 'pino';
+import { networkOptionsFromFlags } from '../../controller/default-vpc.ts';
+import { ControllerProcess } from '../../controller/process.ts';
+import type { CommandIo } from './validate.ts';
+
+const NETWORK_FLAGS = [
+  'cluster-router',
+  'default-ls',
+  'default-cidr',
+  'default-gateway',
+  'default-exclude-ips',
+  'node-switch',
+  'node-switch-cidr',
+  'node-switch-gateway',
+] as const;
+
+export const CONTROLLER_USAGE = `usage: kovn controller --kubeconfig PATH --ovn-nb-addr REMOTE[,REMOTE...] [options]
+  --leader-elect true|false   campaign for the kube-ovn-controller Lease (default true)
+  --lease-namespace NS        namespace of the Lease (default kube-system)
+  --lease-duration S, --renew-deadline S, --retry-period S   (defaults 15, 10, 2; as client-go)
+  --identity ID               leader-election identity (default host_pid)
+  --log-level LEVEL           pino level (default info)
+  --${NETWORK_FLAGS.join(', --')}   as kube-ovn-controller`;
+
+export async function controllerCommand(args: string[], io: CommandIo): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      kubeconfig: { type: 'string' },
+      'ovn-nb-addr': { type: 'string' },
+      'leader-elect': { type: 'string', default: 'true' },
+      'lease-namespace': { type: 'string', default: 'kube-system' },
+      'lease-duration': { type: 'string', default: '15' },
+      'renew-deadline': { type: 'string', default: '10' },
+      'retry-period': { type: 'string', default: '2' },
+      identity: { type: 'string' },
+      'log-level': { type: 'string', default: 'info' },
+      concurrency: { type: 'string' },
+      ...Object.fromEntries(NETWORK_FLAGS.map((f) => [f, { type: 'string' as const }])),
+    },
+  });
+  const kubeconfig = values.kubeconfig ?? process.env['KUBECONFIG'];
+  const nb = values['ovn-nb-addr'];
+  if (!kubeconfig || !nb) {
+    io.err(`kovn controller: --kubeconfig and --ovn-nb-addr are required\n${CONTROLLER_USAGE}`);
+    return 2;
+  }
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromFile(kubeconfig);
+  const flags = values as Record<string, string | undefined>;
+  const network = networkOptionsFromFlags(
+    Object.fromEntries(NETWORK_FLAGS.filter((f) => flags[f] !== undefined).map((f) => [f, flags[f]])),
+  );
+  const logger = pino({ level: values['log-level'], base: { component: 'controller' } });
+  const controller = new ControllerProcess({
+    kubeConfig,
+    nbRemotes: nb.split(',').map((s) => s.trim()),
+    leaderElection:
+      values['leader-elect'] === 'false'
+        ? false
+        : {
+            namespace: values['lease-namespace'],
+            leaseDurationSeconds: Number(values['lease-duration']),
+            renewDeadlineMs: Number(values['renew-deadline']) * 1000,
+            retryPeriodMs: Number(values['retry-period']) * 1000,
+          },
+    network,
+    logger,
+    ...(values.identity ? { identity: values.identity } : {}),
+    ...(values.concurrency ? { concurrency: Number(values.concurrency) } : {}),
+  });
+  const stopped = new Promise<void>((resolve) => {
+    const stop = () => {
+      logger.info('stopping');
+      void controller.stop().then(resolve);
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+  await controller.start();
+  logger.info({ identity: controller.identity }, 'controller started');
+  await stopped;
+  return 0;
+}

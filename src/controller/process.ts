@@ -1,0 +1,175 @@
+/**
+ * The controller as a process, against any Kubernetes API a kubeconfig names (the lab's embedded server or a real
+ * cluster): informers for the network kinds, the Kubernetes object writer, an NB session, and the network
+ * controller, all started only while this instance holds the `kube-ovn-controller` Lease (Kube-OVN's lock name), so
+ * several replicas can run and exactly one acts. Leadership lost: the work stops, the NB session closes, and the
+ * instance campaigns again. Without leader election it acts at once.
+ */
+import { hostname } from 'node:os';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { pino, type Logger } from 'pino';
+import type { OvnNbTables } from '../ovsdb/generated/ovn-nb.ts';
+import { OvsdbClient } from '../ovsdb/index.ts';
+import { systemClock, type Clock } from '../util/clock.ts';
+import { DEFAULT_NETWORK, type DefaultNetworkOptions } from './default-vpc.ts';
+import { KubeInformer } from './informer-kube.ts';
+import { kindInfo } from './kube-resources.ts';
+import { KubeLeaseStore, LeaderElector } from './leader-election.ts';
+import { NetworkController } from './reconcilers/controller.ts';
+import { NETWORK_KINDS } from './reconcilers/registry.ts';
+import { KubeObjectWriter } from './writer-kube.ts';
+
+export interface LeaderElectionSettings {
+  namespace: string;
+  /** Lease name; default `kube-ovn-controller`. */
+  name?: string;
+  leaseDurationSeconds?: number;
+  renewDeadlineMs?: number;
+  retryPeriodMs?: number;
+}
+
+export interface ControllerProcessOptions {
+  kubeConfig: KubeConfig;
+  /** NB remotes (`unix:PATH`, `tcp:IP:PORT`; several for a clustered NB). */
+  nbRemotes: string[];
+  identity?: string;
+  /** `false` acts without a lease (a single controller). */
+  leaderElection: LeaderElectionSettings | false;
+  network?: DefaultNetworkOptions;
+  concurrency?: number;
+  logger?: Logger;
+  clock?: Clock;
+}
+
+interface Running {
+  controller: NetworkController;
+  nb: OvsdbClient<OvnNbTables>;
+  writer: KubeObjectWriter;
+}
+
+export class ControllerProcess {
+  readonly identity: string;
+  readonly #o: ControllerProcessOptions;
+  readonly #log: Logger;
+  #running: Running | undefined;
+  #starting: Promise<void> | undefined;
+  #elector: LeaderElector | undefined;
+  #campaign: Promise<void> | undefined;
+  #stopped = false;
+
+  constructor(options: ControllerProcessOptions) {
+    this.#o = options;
+    this.identity = options.identity ?? `${hostname()}_${process.pid}`;
+    this.#log = options.logger ?? pino({ level: 'silent' });
+  }
+
+  /** Is the network controller running in this instance (i.e. it leads, or needs no lease)? */
+  get acting(): boolean {
+    return this.#running !== undefined;
+  }
+
+  /** Writes sent to the API server by the current term (0 when not acting). */
+  get writes(): number {
+    return this.#running?.writer.writes ?? 0;
+  }
+
+  get controller(): NetworkController | undefined {
+    return this.#running?.controller;
+  }
+
+  /** Without leader election: resolves once the controller runs. With it: resolves at once; the campaign goes on. */
+  async start(): Promise<void> {
+    const election = this.#o.leaderElection;
+    if (election === false) {
+      await this.#act();
+      return;
+    }
+    this.#campaign = this.#campaignLoop(election);
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    await this.#elector?.stop();
+    await this.#campaign;
+    await this.#starting?.catch(() => undefined);
+    await this.#standDown();
+  }
+
+  async #campaignLoop(election: LeaderElectionSettings): Promise<void> {
+    while (!this.#stopped) {
+      const elector = new LeaderElector({
+        identity: this.identity,
+        store: new KubeLeaseStore(
+          this.#o.kubeConfig,
+          election.namespace,
+          election.name ?? 'kube-ovn-controller',
+        ),
+        clock: this.#o.clock ?? systemClock,
+        ...(election.leaseDurationSeconds === undefined
+          ? {}
+          : { leaseDurationSeconds: election.leaseDurationSeconds }),
+        ...(election.renewDeadlineMs === undefined ? {} : { renewDeadlineMs: election.renewDeadlineMs }),
+        ...(election.retryPeriodMs === undefined ? {} : { retryPeriodMs: election.retryPeriodMs }),
+        onStartedLeading: () => {
+          this.#log.info({ identity: this.identity }, 'leading: starting the controller');
+          this.#starting = this.#act().catch((err: unknown) => {
+            this.#log.error({ err }, 'controller failed to start; giving up the lease');
+            void elector.stop();
+          });
+        },
+        onStoppedLeading: async () => {
+          this.#log.info({ identity: this.identity }, 'no longer leading: stopping the controller');
+          await this.#starting?.catch(() => undefined);
+          await this.#standDown();
+        },
+        onNewLeader: (leader) => this.#log.info({ leader }, 'leader observed'),
+        onError: (err) => this.#log.warn({ err }, 'leader election'),
+      });
+      this.#elector = elector;
+      await elector.run();
+    }
+  }
+
+  async #act(): Promise<void> {
+    const clock = this.#o.clock ?? systemClock;
+    const informers = NETWORK_KINDS.map(
+      (kind) =>
+        new KubeInformer({
+          kubeConfig: this.#o.kubeConfig,
+          resource: kindInfo(kind),
+          clock,
+          onError: (err) => this.#log.warn({ err, kind }, 'informer list/watch failed; retrying'),
+        }),
+    );
+    const nb = await OvsdbClient.connect<OvnNbTables>({
+      remotes: this.#o.nbRemotes,
+      database: 'OVN_Northbound',
+    });
+    const writer = new KubeObjectWriter(this.#o.kubeConfig, clock);
+    const controller = new NetworkController({
+      informers,
+      nb,
+      writer,
+      clock,
+      logger: this.#log,
+      network: this.#o.network ?? DEFAULT_NETWORK,
+      ...(this.#o.concurrency === undefined ? {} : { concurrency: this.#o.concurrency }),
+    });
+    try {
+      await controller.start();
+    } catch (err) {
+      await controller.stop().catch(() => undefined);
+      nb.close();
+      throw err;
+    }
+    this.#running = { controller, nb, writer };
+  }
+
+  async #standDown(): Promise<void> {
+    const running = this.#running;
+    this.#running = undefined;
+    if (!running) return;
+    await running.controller.stop();
+    running.nb.close();
+  }
+}
