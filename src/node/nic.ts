@@ -1,0 +1,157 @@
+/**
+ * Pod NIC plumbing, as a CNI plugin does it: a veth from the node's namespace (a port on `br-int` bound to the
+ * Logical_Switch_Port `ifaceId`) into the pod's namespace (`ifname`, with the MAC, addresses, MTU, routes and
+ * transmit checksum offload off, which the userspace datapath needs for TCP). The veth is created directly inside
+ * the two namespaces (`ip link add H netns N type veth peer name P netns Q`), so the root namespace never sees it.
+ *
+ * `plugNic` is idempotent: it observes first and changes nothing when `checkNic` finds no problem; otherwise it
+ * converges (recreating the pair only when the two ends are missing or not one pair). `unplugNic` removes the OVS
+ * port and the veth, and succeeds when they are already gone. `podNetns === nodeNetns` plumbs a node's own port
+ * (`ovn0` on the join subnet): both ends then live in the node namespace.
+ */
+import { vsctl } from '../ovn/vsctl.ts';
+import { check, type ProcessRunner } from '../util/exec.ts';
+import { observeNic, readLink, readRoutes } from './nic-observe.ts';
+import {
+  arePeers,
+  desiredExternalIds,
+  desiredRoutes,
+  INTEGRATION_BRIDGE,
+  isIpv6,
+  nicProblems,
+  routeKey,
+  type LinkState,
+} from './nic-state.ts';
+import type { NicSpec } from './nic-types.ts';
+
+export { INTEGRATION_BRIDGE } from './nic-state.ts';
+export type PlugOutcome = 'created' | 'updated' | 'unchanged';
+
+/** What `unplugNic` needs: where the host end is. */
+export type NicRef = Pick<NicSpec, 'nodeNetns' | 'ovsRundir' | 'hostIf'>;
+
+function ip(runner: ProcessRunner, netns: string, ...args: string[]): Promise<string> {
+  return check(runner, 'ip', ['-n', netns, ...args]);
+}
+
+/** The problems `plugNic` would fix; empty when the NIC matches `spec` exactly (CNI CHECK). */
+export async function checkNic(runner: ProcessRunner, spec: NicSpec): Promise<string[]> {
+  return nicProblems(spec, await observeNic(runner, spec));
+}
+
+async function createPair(runner: ProcessRunner, spec: NicSpec): Promise<void> {
+  if (spec.podNetns === spec.nodeNetns) {
+    await ip(runner, spec.nodeNetns, 'link', 'add', spec.hostIf, 'type', 'veth', 'peer', 'name', spec.ifname);
+  } else {
+    await check(runner, 'ip', [
+      ...['-n', spec.nodeNetns, 'link', 'add', spec.hostIf, 'type', 'veth'],
+      ...['peer', 'name', spec.ifname, 'netns', spec.podNetns],
+    ]);
+  }
+}
+
+async function configureLink(
+  runner: ProcessRunner,
+  netns: string,
+  link: LinkState,
+  want: { mac?: string; mtu?: number },
+): Promise<void> {
+  if (want.mac !== undefined && link.mac.toLowerCase() !== want.mac.toLowerCase()) {
+    await ip(runner, netns, 'link', 'set', link.name, 'down');
+    await ip(runner, netns, 'link', 'set', link.name, 'address', want.mac);
+  }
+  if (want.mtu !== undefined && link.mtu !== want.mtu)
+    await ip(runner, netns, 'link', 'set', link.name, 'mtu', String(want.mtu));
+  await ip(runner, netns, 'link', 'set', link.name, 'up');
+  if (link.txChecksum !== false) await check(runner, 'ethtool', ['-K', link.name, 'tx', 'off'], { netns });
+}
+
+async function configureAddresses(runner: ProcessRunner, spec: NicSpec, link: LinkState): Promise<void> {
+  const want = new Set(spec.ips.map((a) => a.toLowerCase()));
+  for (const have of link.addrs)
+    if (!want.has(have.toLowerCase()))
+      await ip(runner, spec.podNetns, 'addr', 'del', have, 'dev', spec.ifname);
+  const have = new Set(link.addrs.map((a) => a.toLowerCase()));
+  for (const addr of spec.ips) {
+    if (have.has(addr.toLowerCase())) continue;
+    const v6 = isIpv6(addr) ? ['nodad'] : [];
+    await ip(runner, spec.podNetns, 'addr', 'add', addr, 'dev', spec.ifname, ...v6);
+  }
+}
+
+async function configureRoutes(runner: ProcessRunner, spec: NicSpec): Promise<void> {
+  const want = desiredRoutes(spec);
+  const wantKeys = new Set(want.map(routeKey));
+  for (const r of await readRoutes(runner, spec.podNetns, spec.ifname)) {
+    if (wantKeys.has(routeKey(r))) continue;
+    const family = isIpv6(r.dst) ? '-6' : '-4';
+    await ip(
+      runner,
+      spec.podNetns,
+      family,
+      'route',
+      'del',
+      r.dst,
+      ...(r.gw ? ['via', r.gw] : []),
+      'dev',
+      spec.ifname,
+    );
+  }
+  for (const r of want) {
+    const family = isIpv6(r.dst) ? '-6' : '-4';
+    const via = r.gw ? ['via', r.gw] : [];
+    await ip(runner, spec.podNetns, family, 'route', 'replace', r.dst, ...via, 'dev', spec.ifname);
+  }
+}
+
+async function configurePort(runner: ProcessRunner, spec: NicSpec): Promise<void> {
+  const ids = Object.entries(desiredExternalIds(spec)).map(
+    ([k, v]) => `external_ids:${k}=${JSON.stringify(v)}`,
+  );
+  await vsctl(
+    runner,
+    spec.ovsRundir,
+    ...['--may-exist', 'add-port', INTEGRATION_BRIDGE, spec.hostIf],
+    ...['--', 'set', 'Interface', spec.hostIf, ...ids],
+  );
+}
+
+/** Makes the NIC exactly `spec`; returns what it had to do. The pod namespace must exist. */
+export async function plugNic(runner: ProcessRunner, spec: NicSpec): Promise<PlugOutcome> {
+  const observed = await observeNic(runner, spec);
+  const problems = nicProblems(spec, observed);
+  if (problems.length === 0) return 'unchanged';
+  if (!observed.nodeNetnsExists || !observed.podNetnsExists)
+    throw new Error(`plug ${spec.ifaceId}: ${problems[0]}`);
+  let { pod, host } = observed;
+  let outcome: PlugOutcome = 'updated';
+  if (!pod || !host || !arePeers(spec, pod, host)) {
+    if (pod && pod.kind !== 'veth')
+      throw new Error(`plug ${spec.ifaceId}: ${spec.ifname} in ${spec.podNetns} exists and is not a veth`);
+    // The host end's name is ours (derived from the pod); a stale one or a half pair is removed and rebuilt.
+    if (host) await ip(runner, spec.nodeNetns, 'link', 'del', spec.hostIf);
+    if (pod && (await readLink(runner, spec.podNetns, spec.ifname)))
+      await ip(runner, spec.podNetns, 'link', 'del', spec.ifname);
+    await createPair(runner, spec);
+    outcome = 'created';
+    pod = await readLink(runner, spec.podNetns, spec.ifname);
+    host = await readLink(runner, spec.nodeNetns, spec.hostIf);
+    if (!pod || !host) throw new Error(`plug ${spec.ifaceId}: veth ${spec.hostIf}/${spec.ifname} vanished`);
+  }
+  await configureLink(runner, spec.nodeNetns, host, spec.mtu === undefined ? {} : { mtu: spec.mtu });
+  await configureLink(runner, spec.podNetns, pod, {
+    mac: spec.mac,
+    ...(spec.mtu === undefined ? {} : { mtu: spec.mtu }),
+  });
+  await configureAddresses(runner, spec, pod);
+  await configureRoutes(runner, spec);
+  await configurePort(runner, spec);
+  return outcome;
+}
+
+/** Removes the OVS port and the veth pair (its pod end goes with it); a no-op when both are gone. */
+export async function unplugNic(runner: ProcessRunner, ref: NicRef): Promise<void> {
+  await vsctl(runner, ref.ovsRundir, '--if-exists', 'del-port', INTEGRATION_BRIDGE, ref.hostIf);
+  if (await readLink(runner, ref.nodeNetns, ref.hostIf).catch(() => undefined))
+    await ip(runner, ref.nodeNetns, 'link', 'del', ref.hostIf);
+}
