@@ -6,7 +6,7 @@
  * once empty. Work is keyed and de-duplicated, retried with backoff, and rebuilt from the store at start.
  */
 import type { KubeObject } from '../api/types.ts';
-import type { Timer } from './clock.ts';
+import type { TimerId } from '../util/clock.ts';
 import { isObject } from './patch.ts';
 import type { Core } from './rest/core.ts';
 import { deleteObject, type Propagation } from './rest/delete.ts';
@@ -23,8 +23,8 @@ export class GarbageCollector {
   private readonly core: Core;
   private readonly queue = new Set<Task>();
   private readonly failures = new Map<Task, number>();
-  private timer: Timer | undefined;
-  private readonly retries = new Set<Timer>();
+  private timer: TimerId | undefined;
+  private readonly retries = new Set<TimerId>();
   private closed = false;
 
   constructor(core: Core) {
@@ -43,8 +43,8 @@ export class GarbageCollector {
 
   close(): void {
     this.closed = true;
-    this.timer?.cancel();
-    for (const t of this.retries) t.cancel();
+    this.core.clock.clearTimeout(this.timer);
+    for (const t of this.retries) this.core.clock.clearTimeout(t);
     this.retries.clear();
   }
 
@@ -84,7 +84,7 @@ export class GarbageCollector {
   private enqueue(task: Task): void {
     if (this.closed) return;
     this.queue.add(task);
-    this.timer ??= this.core.clock.setTimer(0, () => this.drain());
+    this.timer ??= this.core.clock.setTimeout(() => this.drain(), 0);
   }
 
   private drain(): void {
@@ -101,10 +101,10 @@ export class GarbageCollector {
         this.failures.set(task, n);
         const delay = Math.min(30_000, 250 * 2 ** Math.min(n, 7));
         this.core.log.warn({ err: error, task, retryInMs: delay }, 'garbage collection step failed');
-        const timer = this.core.clock.setTimer(delay, () => {
+        const timer = this.core.clock.setTimeout(() => {
           this.retries.delete(timer);
           this.enqueue(task);
-        });
+        }, delay);
         this.retries.add(timer);
       }
     }
@@ -136,13 +136,19 @@ export class GarbageCollector {
 
   private remove(r: ServedResource, object: KubeObject, policy: Propagation): void {
     if (object.metadata.deletionTimestamp && policy === 'Background') return;
-    deleteObject(this.core, r, object.metadata.namespace ?? '', object.metadata.name ?? '', { propagationPolicy: policy, dryRun: false });
+    deleteObject(this.core, r, object.metadata.namespace ?? '', object.metadata.name ?? '', {
+      propagationPolicy: policy,
+      dryRun: false,
+    });
   }
 
   private rewrite(r: ServedResource, old: KubeObject, change: (next: KubeObject) => void): void {
     const next = structuredClone(old);
     change(next);
-    const done = next.metadata.deletionTimestamp !== undefined && !(next.metadata.finalizers ?? []).length && !nsFinalizers(next).length;
+    const done =
+      next.metadata.deletionTimestamp !== undefined &&
+      !(next.metadata.finalizers ?? []).length &&
+      !nsFinalizers(next).length;
     this.core.commit([{ type: done ? 'DELETED' : 'MODIFIED', resource: r.key, object: next, prev: old }]);
   }
 
@@ -167,8 +173,13 @@ export class GarbageCollector {
     let blocking = 0;
     for (const dep of this.dependents(uid)) {
       if (!dep.object.metadata.deletionTimestamp) this.remove(dep.r, dep.object, 'Foreground');
-      const still = this.core.store.get(dep.r.key, dep.object.metadata.namespace ?? '', dep.object.metadata.name ?? '');
-      if (still?.metadata.ownerReferences?.some((ref) => ref.uid === uid && ref.blockOwnerDeletion === true)) blocking++;
+      const still = this.core.store.get(
+        dep.r.key,
+        dep.object.metadata.namespace ?? '',
+        dep.object.metadata.name ?? '',
+      );
+      if (still?.metadata.ownerReferences?.some((ref) => ref.uid === uid && ref.blockOwnerDeletion === true))
+        blocking++;
     }
     if (blocking) return;
     const current = this.core.store.get(r.key, owner.metadata.namespace ?? '', owner.metadata.name ?? '');
@@ -183,7 +194,9 @@ export class GarbageCollector {
     const uid = owner.metadata.uid ?? '';
     for (const { r: depR, object } of this.dependents(uid)) {
       this.rewrite(depR, object, (next) => {
-        next.metadata.ownerReferences = (object.metadata.ownerReferences ?? []).filter((ref) => ref.uid !== uid);
+        next.metadata.ownerReferences = (object.metadata.ownerReferences ?? []).filter(
+          (ref) => ref.uid !== uid,
+        );
         if (!next.metadata.ownerReferences.length) delete next.metadata.ownerReferences;
       });
     }
@@ -205,7 +218,10 @@ export class GarbageCollector {
     if (this.core.store.namespaceContents(name).length) return;
     if (!nsFinalizers(ns).includes('kubernetes')) return;
     this.rewrite(nsR, ns, (next) => {
-      next['spec'] = { ...(isObject(next['spec']) ? next['spec'] : {}), finalizers: nsFinalizers(next).filter((f) => f !== 'kubernetes') };
+      next['spec'] = {
+        ...(isObject(next['spec']) ? next['spec'] : {}),
+        finalizers: nsFinalizers(next).filter((f) => f !== 'kubernetes'),
+      };
     });
   }
 }

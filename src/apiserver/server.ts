@@ -5,11 +5,11 @@
  */
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
 import type { KindAdmission, ResourceType } from '../api/types.ts';
-import { systemClock, type Clock } from './clock.ts';
+import { systemClock, type Clock } from '../util/clock.ts';
 import { GarbageCollector } from './gc.ts';
 import { createHandler } from './http/handler.ts';
 import { defaultBodyLimit } from './http/body.ts';
@@ -67,7 +67,10 @@ export const serverVersion = {
 };
 
 function catalogFor(extra: ApiServerOptions['extraResources']): Catalog {
-  const custom = [...kubeovnResourceTypes.map((t) => customResource(t, admissionFor(t.kind))), ...(extra ?? []).map((e) => customResource(e.type, e.admission))];
+  const custom = [
+    ...kubeovnResourceTypes.map((t) => customResource(t, admissionFor(t.kind))),
+    ...(extra ?? []).map((e) => customResource(e.type, e.admission)),
+  ];
   const builtins = builtinResources().map((r) => ({ ...r, admission: admissionFor(r.type.kind) }));
   return new Catalog([...builtins, ...custom]);
 }
@@ -76,7 +79,8 @@ function seedNamespaces(core: Core): void {
   const ns = core.catalog.forKind('Namespace');
   if (!ns) return;
   for (const name of defaultNamespaces) {
-    if (!core.get(ns, '', name)) create(core, ns, '', { metadata: { name } }, { fieldValidation: 'Ignore', dryRun: false });
+    if (!core.get(ns, '', name))
+      create(core, ns, '', { metadata: { name } }, { fieldValidation: 'Ignore', dryRun: false });
   }
 }
 
@@ -86,7 +90,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const host = options.host ?? '127.0.0.1';
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const credentials = await ensureCredentials(join(options.dataDir, 'pki'), host, clock.now());
-  const store = new Store(join(options.dataDir, 'store.db'), options.eventWindow === undefined ? {} : { eventWindow: options.eventWindow });
+  const store = new Store(
+    join(options.dataDir, 'store.db'),
+    options.eventWindow === undefined ? {} : { eventWindow: options.eventWindow },
+  );
   const catalog = catalogFor(options.extraResources);
   const core = new Core({ store, catalog, hub: new WatchHub(), clock, log });
   const gc = new GarbageCollector(core);
@@ -107,6 +114,12 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   });
   const server = createServer({ key: credentials.keyPem, cert: credentials.certPem }, handler);
   server.keepAliveTimeout = 65_000;
+  // Every raw socket, including those still in the TLS handshake (closeAllConnections only knows HTTP ones).
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -126,7 +139,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const kubeconfigPath = join(options.dataDir, 'kubeconfig');
   writeKubeconfig(kubeconfigPath, url, credentials.caPem, credentials.token);
   gc.recover();
-  log.info({ url, dataDir: options.dataDir, objects: store.count(), revision: store.revision() }, 'apiserver listening');
+  log.info(
+    { url, dataDir: options.dataDir, objects: store.count(), revision: store.revision() },
+    'apiserver listening',
+  );
   let closed: Promise<void> | undefined;
   return {
     url,
@@ -141,6 +157,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
           resolve();
         });
         server.closeAllConnections();
+        for (const socket of sockets) socket.destroy();
       });
       return closed;
     },

@@ -36,12 +36,18 @@ function runValidate(request: AdmitRequest, object: KubeObject | undefined): Fie
   const admission = request.resource.admission;
   if (!admission) return [];
   try {
-    const req: Parameters<typeof admission.validate>[0] = { operation: request.operation, view: request.view };
+    const req: Parameters<typeof admission.validate>[0] = {
+      operation: request.operation,
+      view: request.view,
+    };
     if (object) req.object = object;
     if (request.oldObject) req.oldObject = request.oldObject;
     return admission.validate(req);
   } catch (error) {
-    throw internal(`validating ${request.resource.type.kind}: ${error instanceof Error ? error.message : String(error)}`, error);
+    throw internal(
+      `validating ${request.resource.type.kind}: ${error instanceof Error ? error.message : String(error)}`,
+      error,
+    );
   }
 }
 
@@ -64,22 +70,36 @@ export function admit(request: AdmitRequest): Admitted {
         400,
         'BadRequest',
         `${resource.type.kind} in version "${resource.type.version}" cannot be handled as a ${resource.type.kind}: strict decoding error: ${unknown.join(', ')}`,
-        { causes: first.unknown.map((f) => ({ reason: 'FieldValueInvalid', message: `unknown field "${f}"`, field: f })) },
+        {
+          causes: first.unknown.map((f) => ({
+            reason: 'FieldValueInvalid',
+            message: `unknown field "${f}"`,
+            field: f,
+          })),
+        },
       );
     }
     if (request.fieldValidation === 'Warn') warnings.push(...unknown);
   }
+  // Type errors first (as admit() in src/api does): defaulting must never see a value of the wrong type.
+  if (first.issues.length) throw rejection(qualified(resource), name, first.issues);
   let object = first.value as KubeObject;
   if (!request.schemaOnly && resource.admission?.default) {
     try {
       object = resource.admission.default(object, request.view);
     } catch (error) {
-      throw internal(`defaulting ${resource.type.kind}: ${error instanceof Error ? error.message : String(error)}`, error);
+      throw internal(
+        `defaulting ${resource.type.kind}: ${error instanceof Error ? error.message : String(error)}`,
+        error,
+      );
     }
   }
   const second = applySchema(resource.type.schema, object);
   object = second.value as KubeObject;
-  const structural = [...second.issues, ...validateMeta(object, nameRuleFor(resource.type.kind, resource.type.group))];
+  const structural = [
+    ...second.issues,
+    ...validateMeta(object, nameRuleFor(resource.type.kind, resource.type.group)),
+  ];
   if (structural.length) throw rejection(qualified(resource), name, structural);
   if (!request.schemaOnly) {
     const issues = runValidate(request, object);

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { ClusterView, KubeObject } from '../../api/types.ts';
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../../util/clock.ts';
 import type { Catalog } from '../resources/catalog.ts';
 import type { ServedResource } from '../resources/served.ts';
 import type { Change, Store, StoredEvent } from '../store/store.ts';

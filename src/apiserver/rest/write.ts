@@ -7,7 +7,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { KubeObject } from '../../api/types.ts';
 import { admit, type FieldValidation } from '../admission/admit.ts';
-import { rfc3339 } from '../clock.ts';
+import { rfc3339 } from '../time.ts';
 import { isObject } from '../patch.ts';
 import { apiVersionOf, type ServedResource } from '../resources/served.ts';
 import { alreadyExists, ApiError, badRequest, forbidden, notFound, rejection, staleResourceVersion } from '../status.ts';

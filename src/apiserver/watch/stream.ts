@@ -7,7 +7,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { KubeObject } from '../../api/types.ts';
-import type { Timer } from '../clock.ts';
+import type { TimerId } from '../../util/clock.ts';
 import type { Core } from '../rest/core.ts';
 import { apiVersionOf, type ServedResource } from '../resources/served.ts';
 import { matches, type Selection } from '../selectors.ts';
@@ -48,21 +48,32 @@ function encode(object: KubeObject): string {
   return json;
 }
 
-export function serveWatch(core: Core, res: ServerResponse, request: WatchRequest, settings: WatchSettings): void {
+export function serveWatch(
+  core: Core,
+  res: ServerResponse,
+  request: WatchRequest,
+  settings: WatchSettings,
+): void {
   const { resource, selection } = request;
   const inScope = (o: KubeObject | undefined): boolean =>
-    o !== undefined && (request.namespace === undefined || o.metadata.namespace === request.namespace) && matches(selection, o);
+    o !== undefined &&
+    (request.namespace === undefined || o.metadata.namespace === request.namespace) &&
+    matches(selection, o);
 
-  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+  res.writeHead(200, {
+    'Content-Type': 'application/json',
+    'Cache-Control': 'no-cache, private',
+    'Transfer-Encoding': 'chunked',
+  });
   res.flushHeaders();
-  const timers = new Set<Timer>();
+  const timers = new Set<TimerId>();
   let unsubscribe = (): void => {};
   let finished = false;
   const finish = (): void => {
     if (finished) return;
     finished = true;
     unsubscribe();
-    for (const t of timers) t.cancel();
+    for (const t of timers) core.clock.clearTimeout(t);
     timers.clear();
     if (!res.writableEnded) res.end();
   };
@@ -75,7 +86,7 @@ export function serveWatch(core: Core, res: ServerResponse, request: WatchReques
       core.log.warn({ resource: resource.key }, 'watch client too slow; closing its stream');
       finished = true;
       unsubscribe();
-      for (const t of timers) t.cancel();
+      for (const t of timers) core.clock.clearTimeout(t);
       res.destroy();
     }
   };
@@ -104,20 +115,34 @@ export function serveWatch(core: Core, res: ServerResponse, request: WatchReques
   };
 
   const rvText = request.resourceVersion;
-  const fromList = rvText === undefined || rvText === '' || rvText === '0' || request.sendInitialEvents === true;
+  const fromList =
+    rvText === undefined || rvText === '' || rvText === '0' || request.sendInitialEvents === true;
   if (fromList) {
     const ns = resource.type.namespaced ? request.namespace : undefined;
-    for (const object of core.store.scan(resource.key, ns, undefined)) if (matches(selection, object)) send('ADDED', object);
-    if (request.sendInitialEvents === true && request.allowBookmarks) bookmark({ 'k8s.io/initial-events-end': 'true' });
+    for (const object of core.store.scan(resource.key, ns, undefined))
+      if (matches(selection, object)) send('ADDED', object);
+    if (request.sendInitialEvents === true && request.allowBookmarks)
+      bookmark({ 'k8s.io/initial-events-end': 'true' });
   } else {
     const rv = Number(rvText);
     if (!Number.isInteger(rv) || rv < 0) {
-      write('ERROR', { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `invalid resource version: ${rvText}`, reason: 'BadRequest', code: 400 });
+      write('ERROR', {
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Failure',
+        message: `invalid resource version: ${rvText}`,
+        reason: 'BadRequest',
+        code: 400,
+      });
       finish();
       return;
     }
     if (rv < core.store.compactedRevision()) {
-      write('ERROR', gone(`too old resource version: ${rv} (${core.store.compactedRevision() + 1})`).toStatus());
+      write(
+        'ERROR',
+        gone(`too old resource version: ${rv} (${core.store.compactedRevision() + 1})`).toStatus(),
+      );
       finish();
       return;
     }
@@ -127,16 +152,16 @@ export function serveWatch(core: Core, res: ServerResponse, request: WatchReques
 
   if (request.allowBookmarks && settings.bookmarkIntervalMs > 0) {
     const schedule = (): void => {
-      const timer = core.clock.setTimer(settings.bookmarkIntervalMs, () => {
+      const timer = core.clock.setTimeout(() => {
         timers.delete(timer);
         if (finished) return;
         bookmark();
         schedule();
-      });
+      }, settings.bookmarkIntervalMs);
       timers.add(timer);
     };
     schedule();
   }
   const timeout = Math.min(request.timeoutSeconds ?? settings.maxTimeoutSeconds, settings.maxTimeoutSeconds);
-  timers.add(core.clock.setTimer(timeout * 1000, finish));
+  timers.add(core.clock.setTimeout(finish, timeout * 1000));
 }
