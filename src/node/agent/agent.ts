@@ -1,0 +1,134 @@
+/**
+ * The node agent (Kube-OVN's kube-ovn-cni daemon, for one node): informers over the kubeconfig for the Pods bound to
+ * this node, this Node object and the Subnets; the CNI socket (server.ts) answering kovn-cni; and the node's own
+ * `ovn0` port (node-port.ts). Works the same against the lab's API server and a real cluster.
+ */
+import type { KubeConfig } from '@kubernetes/client-node';
+import { pino, type Logger } from 'pino';
+import { KubeInformer, type ResourceRef } from '../../controller/informer-kube.ts';
+import { systemClock, type Clock } from '../../util/clock.ts';
+import { processRunner, type ProcessRunner } from '../../util/exec.ts';
+import { checkNic, plugNic, unplugNic } from '../nic.ts';
+import { CniHandler, type NicPlumber } from './handler.ts';
+import { NodePortReconciler } from './node-port.ts';
+import { startCniServer, type CniServer } from './server.ts';
+
+export const PODS: ResourceRef = { group: '', version: 'v1', plural: 'pods', kind: 'Pod' };
+export const NODES: ResourceRef = { group: '', version: 'v1', plural: 'nodes', kind: 'Node' };
+export const SUBNETS: ResourceRef = { group: 'kubeovn.io', version: 'v1', plural: 'subnets', kind: 'Subnet' };
+
+export interface NodeAgentOptions {
+  nodeName: string;
+  /** The node's network namespace (holds br-int). */
+  nodeNetns: string;
+  /** The node's OVS run directory (its db.sock). */
+  ovsRundir: string;
+  /** Where to serve the CNI socket. */
+  socket: string;
+  kubeConfig: KubeConfig;
+  runner?: ProcessRunner;
+  clock?: Clock;
+  logger?: Logger;
+  /** The NIC plumbing; default nic.ts over `runner`. */
+  plumber?: NicPlumber;
+  /** How long ADD waits for the controller's annotations (default 60 s). */
+  waitTimeoutMs?: number;
+  mtu?: number;
+}
+
+/** nic.ts behind the handler's interface. */
+export function nicPlumber(runner: ProcessRunner): NicPlumber {
+  return {
+    plug: (spec) => plugNic(runner, spec),
+    unplug: (ref) => unplugNic(runner, ref),
+    check: (spec) => checkNic(runner, spec),
+  };
+}
+
+export class NodeAgent {
+  readonly socket: string;
+  readonly pods: KubeInformer;
+  readonly node: KubeInformer;
+  readonly subnets: KubeInformer;
+  readonly nodePort: NodePortReconciler;
+  readonly #server: CniServer;
+
+  private constructor(parts: {
+    pods: KubeInformer;
+    node: KubeInformer;
+    subnets: KubeInformer;
+    nodePort: NodePortReconciler;
+    server: CniServer;
+  }) {
+    this.pods = parts.pods;
+    this.node = parts.node;
+    this.subnets = parts.subnets;
+    this.nodePort = parts.nodePort;
+    this.#server = parts.server;
+    this.socket = parts.server.socket;
+  }
+
+  static async start(o: NodeAgentOptions): Promise<NodeAgent> {
+    const runner = o.runner ?? processRunner;
+    const clock = o.clock ?? systemClock;
+    const log = (o.logger ?? pino({ level: 'silent' })).child({ node: o.nodeName });
+    const plumber = o.plumber ?? nicPlumber(runner);
+    const onError = (what: string) => (err: unknown) =>
+      log.warn({ err: (err as Error).message }, `${what} informer`);
+    const informer = (resource: ResourceRef, fieldSelector?: string): KubeInformer =>
+      new KubeInformer({
+        kubeConfig: o.kubeConfig,
+        resource,
+        clock,
+        onError: onError(resource.kind),
+        ...(fieldSelector === undefined ? {} : { fieldSelector }),
+      });
+    const pods = informer(PODS, `spec.nodeName=${o.nodeName}`);
+    const node = informer(NODES, `metadata.name=${o.nodeName}`);
+    const subnets = informer(SUBNETS);
+    const nodePort = new NodePortReconciler({
+      place: {
+        nodeNetns: o.nodeNetns,
+        ovsRundir: o.ovsRundir,
+        ...(o.mtu === undefined ? {} : { mtu: o.mtu }),
+      },
+      node: () => node.get(o.nodeName),
+      subnets: () => subnets.list(),
+      plumber,
+      clock,
+      log,
+    });
+    for (const inf of [node, subnets]) {
+      inf.on('add', () => nodePort.trigger());
+      inf.on('update', () => nodePort.trigger());
+      inf.on('delete', () => nodePort.trigger());
+    }
+    const handler = new CniHandler({
+      nodeNetns: o.nodeNetns,
+      ovsRundir: o.ovsRundir,
+      getPod: (namespace, name) => pods.get(name, namespace),
+      plumber,
+      runner,
+      clock,
+      log,
+      ...(o.waitTimeoutMs === undefined ? {} : { waitTimeoutMs: o.waitTimeoutMs }),
+      ...(o.mtu === undefined ? {} : { mtu: o.mtu }),
+    });
+    for (const inf of [pods, node, subnets]) void inf.start().catch(() => {});
+    nodePort.start();
+    const server = await startCniServer(o.socket, handler, log);
+    log.info({ socket: o.socket }, 'node agent serving CNI');
+    return new NodeAgent({ pods, node, subnets, nodePort, server });
+  }
+
+  /** Resolves once the pod and node caches hold a full list. */
+  async synced(): Promise<void> {
+    await Promise.all([this.pods.start(), this.node.start()]);
+  }
+
+  async stop(): Promise<void> {
+    await this.#server.close();
+    await this.nodePort.stop();
+    await Promise.all([this.pods.stop(), this.node.stop(), this.subnets.stop()]);
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * The node agent's command line: `--node NAME --netns NODE_NETNS --ovs-rundir DIR --socket PATH --kubeconfig PATH`
+ * (all required), plus `--wait-timeout SECONDS` (how long ADD waits for the controller, default 60), `--mtu N` and
+ * `--log-level LEVEL`. Pure.
+ */
+
+export interface AgentFlags {
+  node: string;
+  netns: string;
+  ovsRundir: string;
+  socket: string;
+  kubeconfig: string;
+  waitTimeoutMs?: number;
+  mtu?: number;
+  logLevel: string;
+}
+
+const REQUIRED = ['node', 'netns', 'ovs-rundir', 'socket', 'kubeconfig'] as const;
+const OPTIONAL = ['wait-timeout', 'mtu', 'log-level'] as const;
+export const USAGE =
+  'usage: agent --node NAME --netns NODE_NETNS --ovs-rundir DIR --socket PATH --kubeconfig PATH [--wait-timeout SECONDS] [--mtu N] [--log-level LEVEL]';
+
+function positiveInt(flag: string, value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) <= 0)
+    throw new Error(`--${flag}: ${JSON.stringify(value)} is not a positive integer`);
+  return Number(value);
+}
+
+/** Parses `--flag value` and `--flag=value`; throws with a message naming the flag. */
+export function parseAgentFlags(argv: readonly string[]): AgentFlags {
+  const known = new Set<string>([...REQUIRED, ...OPTIONAL]);
+  const values = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
+    if (!m?.[1]) throw new Error(`unexpected argument ${JSON.stringify(arg)}\n${USAGE}`);
+    const name = m[1];
+    if (!known.has(name)) throw new Error(`unknown flag --${name}\n${USAGE}`);
+    const value = m[2] ?? argv[++i];
+    if (value === undefined || value === '') throw new Error(`--${name} needs a value`);
+    values.set(name, value);
+  }
+  const missing = REQUIRED.filter((f) => !values.has(f));
+  if (missing.length) throw new Error(`missing ${missing.map((f) => `--${f}`).join(', ')}\n${USAGE}`);
+  const get = (f: string): string => values.get(f) ?? '';
+  return {
+    node: get('node'),
+    netns: get('netns'),
+    ovsRundir: get('ovs-rundir'),
+    socket: get('socket'),
+    kubeconfig: get('kubeconfig'),
+    logLevel: values.get('log-level') ?? 'info',
+    ...(values.has('wait-timeout')
+      ? { waitTimeoutMs: positiveInt('wait-timeout', get('wait-timeout')) * 1000 }
+      : {}),
+    ...(values.has('mtu') ? { mtu: positiveInt('mtu', get('mtu')) } : {}),
+  };
+}

@@ -1,0 +1,38 @@
+/**
+ * The node agent process: `node src/node/agent/main.ts --node NAME --netns NODE_NETNS --ovs-rundir DIR --socket
+ * PATH --kubeconfig PATH` (flags.ts). Logs JSON lines (pino) to stdout; SIGTERM/SIGINT stop it cleanly.
+ */
+import { KubeConfig } from '@kubernetes/client-node';
+import { pino } from 'pino';
+import { NodeAgent } from './agent.ts';
+import { parseAgentFlags } from './flags.ts';
+
+let flags;
+try {
+  flags = parseAgentFlags(process.argv.slice(2));
+} catch (err) {
+  process.stderr.write(`${(err as Error).message}\n`);
+  process.exit(2);
+}
+const logger = pino({ level: flags.logLevel, base: { component: 'kovn-node-agent' } });
+const kubeConfig = new KubeConfig();
+kubeConfig.loadFromFile(flags.kubeconfig);
+const agent = await NodeAgent.start({
+  nodeName: flags.node,
+  nodeNetns: flags.netns,
+  ovsRundir: flags.ovsRundir,
+  socket: flags.socket,
+  kubeConfig,
+  logger,
+  ...(flags.waitTimeoutMs === undefined ? {} : { waitTimeoutMs: flags.waitTimeoutMs }),
+  ...(flags.mtu === undefined ? {} : { mtu: flags.mtu }),
+});
+let stopping = false;
+const stop = (signal: string): void => {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'stopping');
+  void agent.stop().then(() => process.exit(0));
+};
+process.on('SIGTERM', () => stop('SIGTERM'));
+process.on('SIGINT', () => stop('SIGINT'));
