@@ -98,6 +98,11 @@ export class Daemon {
     return this.#proc !== undefined;
   }
 
+  /** The running process (for a supervisor that watches it), if any. */
+  get process(): SpawnedProcess | undefined {
+    return this.#proc;
+  }
+
   protected adopt(proc: SpawnedProcess): void {
     this.#proc = proc;
     this.#exitedAt = proc.exited.then((exit) => {
@@ -240,22 +245,32 @@ export interface NorthdOptions extends DaemonDeps {
 /** `ovn-northd` translating NB into SB. */
 export class OvnNorthd extends Daemon {
   readonly ctlSocket: string;
+  readonly #options: NorthdOptions;
 
-  private constructor(dir: string, clock: Clock | undefined) {
-    super('ovn-northd', clock);
-    this.ctlSocket = join(dir, 'ovn-northd.ctl');
+  private constructor(options: NorthdOptions) {
+    super('ovn-northd', options.clock);
+    this.#options = options;
+    this.ctlSocket = join(options.dir, 'ovn-northd.ctl');
   }
 
   static async start(options: NorthdOptions): Promise<OvnNorthd> {
+    const northd = new OvnNorthd(options);
+    await northd.restart();
+    return northd;
+  }
+
+  /** (Re)starts northd with the same options; resolves when its control socket accepts connections. */
+  async restart(): Promise<void> {
+    if (this.running) throw new Error(`${this.name} is already running (pid ${this.pid})`);
+    const options = this.#options;
     const runner = options.runner ?? processRunner;
-    const northd = new OvnNorthd(options.dir, options.clock);
-    northd.adopt(
+    this.adopt(
       await runner.spawn(
         'ovn-northd',
         [
           `--ovnnb-db=${options.nbRemote}`,
           `--ovnsb-db=${options.sbRemote}`,
-          `--unixctl=${northd.ctlSocket}`,
+          `--unixctl=${this.ctlSocket}`,
           `--log-file=${join(options.dir, 'ovn-northd.log')}`,
           `--pidfile=${join(options.dir, 'ovn-northd.pid')}`,
         ],
@@ -267,9 +282,8 @@ export class OvnNorthd extends Daemon {
       ),
     );
     await waitFor(options.clock ?? systemClock, 'ovn-northd control socket', async () => {
-      if (!northd.running) throw new Error('ovn-northd exited; see ovn-northd.log');
-      return (await socketAccepts(northd.ctlSocket)) || undefined;
+      if (!this.running) throw new Error('ovn-northd exited; see ovn-northd.log');
+      return (await socketAccepts(this.ctlSocket)) || undefined;
     });
-    return northd;
   }
 }
