@@ -293,7 +293,8 @@ export class Supervisor extends EventEmitter<SupervisorEvents> {
   /** Supervises a component started by `launch` (or an already running `initial` instance). */
   async supervise(spec: LaunchSpec): Promise<Component> {
     const existing = this.#components.get(spec.name);
-    if (existing && existing.health().state !== 'stopped')
+    // a stopped or failed component may be started again under its name
+    if (existing && !['stopped', 'failed'].includes(existing.health().state))
       throw new Error(`component ${spec.name} is already supervised`);
     const component = new Component(spec, this.#clock, this.#logger, (h) => this.emit('change', h));
     this.#components.set(spec.name, component);
