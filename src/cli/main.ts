@@ -1,13 +1,16 @@
 /** The `kovn` command line: parses the sub-command and hands over to its module. */
 import { parseArgs } from 'node:util';
-import { validateCommand, type CommandIo } from './commands/validate.ts';
-import { startCommand } from './commands/start.ts';
-import { controllerCommand } from './commands/controller.ts';
+import type { CommandIo } from './commands/validate.ts';
 
 const USAGE = `usage: kovn <command> [options]
 
 commands:
   validate -f FILE|DIR [-f ...]   check manifests offline (schema and every rule the files alone decide)
+  apply -f FILE|DIR [-f ...]      create or update objects as \`kubectl apply\` does (interoperates with it)
+  delete -f FILE|DIR [-f ...]     delete the objects (--ignore-not-found, --wait=false)
+  get KIND [NAME ...]             list or show objects (-n NS | -A, -o yaml|json|wide, -l SELECTOR)
+                                  apply/delete/get use --kubeconfig PATH, else KUBECONFIG,
+                                  else the lab's (.kovn/kubeconfig)
   start                           the main job (what \`npm start\` runs)
   controller --kubeconfig F --ovn-nb-addr R   run the network controller (kube-ovn-controller)
   help                            this text`;
@@ -22,12 +25,19 @@ function main(argv: string[]): Promise<number> | number {
         args: rest,
         options: { filename: { type: 'string', short: 'f', multiple: true } },
       });
-      return validateCommand(values.filename ?? [], io);
+      return import('./commands/validate.ts').then((m) => m.validateCommand(values.filename ?? [], io));
     }
+    // Commands are loaded on demand, so each pays only for its own imports (client-node alone costs ~1 s).
     case 'start':
-      return startCommand(io);
+      return import('./commands/start.ts').then((m) => m.startCommand(io));
+    case 'apply':
+      return import('./commands/apply.ts').then((m) => m.applyCommand(rest, io));
+    case 'delete':
+      return import('./commands/delete.ts').then((m) => m.deleteCommand(rest, io));
+    case 'get':
+      return import('./commands/get.ts').then((m) => m.getCommand(rest, io));
     case 'controller':
-      return controllerCommand(rest, io);
+      return import('./commands/controller.ts').then((m) => m.controllerCommand(rest, io));
     case undefined:
     case 'help':
     case '--help':

@@ -1,0 +1,110 @@
+/**
+ * An HTTP client for a Kubernetes API server: one JSON request at a time, authenticated by an `Endpoint` (the
+ * CLI's own kubeconfig reader, or any client-node `KubeConfig` through `endpointOf`). Callers choose the Accept
+ * header (server-side tables) and the patch content type. A non-2xx answer becomes an `ApiStatusError` carrying the
+ * server's `Status`; a connection failure an `UnreachableError`. Why not client-node's `KubernetesObjectApi`:
+ * docs/adr/0009-cli-api-client.md.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { ApiStatusError, UnreachableError, reasonForCode, type KubeStatus } from './errors.ts';
+
+export type Query = Record<string, string | number | boolean | undefined>;
+
+export interface KubeRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  query?: Query;
+  body?: unknown;
+  /** Content type of the body (default application/json; patches name their dialect). */
+  contentType?: string;
+  accept?: string;
+  timeoutMs?: number;
+}
+
+export const PATCH_MERGE = 'application/merge-patch+json';
+export const PATCH_STRATEGIC = 'application/strategic-merge-patch+json';
+
+/** A server and how to authenticate to it. */
+export interface Endpoint {
+  server: string;
+  /** Adds TLS settings and credentials to a request's options. */
+  authenticate(options: https.RequestOptions): Promise<void>;
+}
+
+/** The endpoint a client-node `KubeConfig` names (its current cluster and user). */
+export function endpointOf(kubeConfig: KubeConfig): Endpoint {
+  const cluster = kubeConfig.getCurrentCluster();
+  if (!cluster) throw new Error('the kubeconfig names no current cluster');
+  return { server: cluster.server, authenticate: (options) => kubeConfig.applyToHTTPSOptions(options) };
+}
+
+export class KubeClient {
+  readonly server: string;
+  readonly #endpoint: Endpoint;
+
+  constructor(endpoint: Endpoint) {
+    this.#endpoint = endpoint;
+    this.server = endpoint.server.replace(/\/$/, '');
+  }
+
+  async request<T = unknown>(request: KubeRequest): Promise<T> {
+    const url = new URL(this.server + request.path);
+    for (const [k, v] of Object.entries(request.query ?? {}))
+      if (v !== undefined) url.searchParams.set(k, String(v));
+    const payload = request.body === undefined ? undefined : JSON.stringify(request.body);
+    const headers: Record<string, string> = {
+      Accept: request.accept ?? 'application/json',
+      'User-Agent': 'kovn',
+    };
+    if (payload !== undefined) {
+      headers['Content-Type'] = request.contentType ?? 'application/json';
+      headers['Content-Length'] = String(Buffer.byteLength(payload));
+    }
+    const options: https.RequestOptions = {
+      method: request.method,
+      headers,
+      signal: AbortSignal.timeout(request.timeoutMs ?? 32_000),
+    };
+    await this.#endpoint.authenticate(options);
+    const { status, body } = await send(url, options, payload).catch((cause: unknown) => {
+      throw new UnreachableError(this.server, { cause });
+    });
+    const parsed = parseJson(body);
+    if (status >= 200 && status <= 299) return parsed as T;
+    const kubeStatus: KubeStatus =
+      parsed && typeof parsed === 'object' && (parsed as KubeStatus).kind === 'Status'
+        ? parsed
+        : { code: status, reason: reasonForCode(status), message: body.trim().slice(0, 500) };
+    throw new ApiStatusError(`${request.method} ${request.path}`, status, kubeStatus);
+  }
+}
+
+function parseJson(body: string): unknown {
+  if (body === '') return undefined;
+  try {
+    return JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+}
+
+function send(
+  url: URL,
+  options: https.RequestOptions,
+  payload: string | undefined,
+): Promise<{ status: number; body: string }> {
+  const request = url.protocol === 'http:' ? http.request : https.request;
+  return new Promise((resolve, reject) => {
+    const req = request(url, options, (res) => {
+      res.setEncoding('utf8');
+      let text = '';
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
