@@ -44,6 +44,13 @@ export interface DataplaneHealth {
   nodes: NodeHealth[];
 }
 
+export interface StopOptions {
+  /** Run `teardown(layout)` at the end (default true). */
+  teardown?: boolean;
+  /** Keep `layout.logDir` (default false). */
+  keepLogs?: boolean;
+}
+
 export interface Dataplane {
   layout: LabLayout;
   ledger: Ledger;
@@ -58,8 +65,12 @@ export interface Dataplane {
   addNode(name: string): Promise<LabNode>;
   removeNode(name: string): Promise<void>;
   health(): DataplaneHealth;
-  /** Stops everything in order, then tears down whatever the ledger still lists. */
-  stop(options?: { keepLogs?: boolean }): Promise<TeardownReport>;
+  /**
+   * Stops the nodes, central and the underlay in order; then, unless `teardown: false`, runs `teardown(layout)`,
+   * which removes everything the lab ledger still lists, including other components' processes and pod
+   * namespaces: the lab daemon calls this last, or passes `teardown: false` and runs teardown itself.
+   */
+  stop(options?: StopOptions): Promise<TeardownReport | undefined>;
 }
 
 const CENTRAL = ['nb', 'sb', 'northd'] as const;
@@ -110,13 +121,17 @@ export async function startDataplane(options: DataplaneOptions): Promise<Datapla
 
   ledger.addDir(layout.centralDir);
   ledger.addDir(layout.logDir);
-  const stop = async (stopOptions: { keepLogs?: boolean } = {}): Promise<TeardownReport> => {
+  const stop = async (stopOptions: StopOptions = {}): Promise<TeardownReport | undefined> => {
     for (const node of [...nodes.values()].reverse()) await node.stop().catch(() => undefined);
     nodes.clear();
     for (const name of [...CENTRAL].reverse()) await supervisor.stop(`central/${name}`);
     await central?.stop();
     await underlay?.remove().catch(() => undefined);
-    return teardown(layout, { runner: options.runner ?? processRunner, ...stopOptions });
+    if (stopOptions.teardown === false) return undefined;
+    return teardown(layout, {
+      runner: options.runner ?? processRunner,
+      ...(stopOptions.keepLogs === undefined ? {} : { keepLogs: stopOptions.keepLogs }),
+    });
   };
 
   try {

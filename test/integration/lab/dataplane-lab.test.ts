@@ -127,6 +127,17 @@ void test('a spoofed source address is dropped by port security', async (t) => {
   try {
     assert.equal(await ping(p1, P2.ip, ['-I', '10.0.1.99']), false, 'spoofed source gets no reply');
     assert.ok(await ping(p1, P2.ip, ['-I', P1.ip]), 'the real source still works');
+    // control: without port security the same spoofed ping gets through, so it was port security that dropped it
+    const nbctl = (...args: string[]) => check(runner, 'ovn-nbctl', [`--db=${dp!.nbRemotes[0]}`, ...args]);
+    await nbctl('lsp-set-port-security', P1.name);
+    try {
+      assert.ok(
+        await pingEventually(p1, P2.ip, 10_000, ['-I', '10.0.1.99']),
+        'spoofed ping passes without it',
+      );
+    } finally {
+      await nbctl('lsp-set-port-security', P1.name, `${P1.mac} ${P1.ip}`);
+    }
   } finally {
     await check(runner, 'ip', ['-n', p1, 'addr', 'del', '10.0.1.99/24', 'dev', 'eth0']);
   }
@@ -169,12 +180,39 @@ void test('ovn-controller killed with SIGKILL is restarted by the supervisor, an
   );
 });
 
+void test('central SB killed with SIGKILL comes back on the same socket and port; nodes reconnect', async (t) => {
+  if (skip || !dp || !layout) return t.skip(skip);
+  const c = dp.supervisor.get('central/sb')!;
+  const before = c.health();
+  const tcp = dp.sbRemotes[1];
+  c.kill('SIGKILL');
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline && !(c.health().state === 'running' && c.health().pid !== before.pid))
+    await new Promise((r) => setTimeout(r, 100));
+  assert.equal(c.health().state, 'running');
+  assert.equal(c.health().restarts, 1);
+  assert.equal(dp.central.sb.remotes[1], tcp, 'same TCP port');
+  remember();
+  const chassis = await check(runner, 'ovn-sbctl', [
+    `--db=${tcp}`,
+    '--bare',
+    '--columns=name',
+    'list',
+    'Chassis',
+  ]);
+  assert.deepEqual(chassis.split('\n').filter(Boolean).sort(), [NODE_A, NODE_B], 'SB kept its rows');
+  assert.ok(
+    await pingEventually(layout.podNetns('default', P1.name), P2.ip),
+    'traffic flows after the restart',
+  );
+});
+
 void test('stop() leaves no namespace, process, root link or file of the lab', async (t) => {
   if (skip || !dp || !layout) return t.skip(skip);
   remember();
   const report = await dp.stop();
   dp = undefined;
-  assert.deepEqual(report.errors, []);
+  assert.deepEqual(report?.errors, []);
   const left = await leftovers(layout, seen, ['ul0', underlayPortName(NODE_A), underlayPortName(NODE_B)]);
   assert.deepEqual(left, { namespaces: [], pids: [], links: [], files: [] });
 });

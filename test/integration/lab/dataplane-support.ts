@@ -108,9 +108,14 @@ export async function ping(netns: string, dst: string, extra: string[] = []): Pr
 }
 
 /** Retries `ping` for a while (flows take a moment after a port comes up). */
-export async function pingEventually(netns: string, dst: string, timeoutMs = 20_000): Promise<boolean> {
+export async function pingEventually(
+  netns: string,
+  dst: string,
+  timeoutMs = 20_000,
+  extra: string[] = [],
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) if (await ping(netns, dst)) return true;
+  while (Date.now() < deadline) if (await ping(netns, dst, extra)) return true;
   return false;
 }
 
