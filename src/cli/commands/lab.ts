@@ -1,0 +1,190 @@
+/**
+ * `kovn up | down | status`: the single-machine lab's lifecycle. `up` writes the lab config on first use, cleans up
+ * after a crashed earlier run (from the ledger), starts the lab daemon detached and follows `.kovn/status.json`,
+ * printing each component as it comes up, until the lab is ready (or failed: then the reason and the log's tail).
+ * A second `up` finds the daemon running and only reports. `down` stops the daemon by the pid it recorded, tears
+ * down whatever the ledger still lists and removes the lab directory. `status` prints each component's health and
+ * exits non-zero unless everything runs.
+ */
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { configPath, ensureConfig, readConfig } from '../../lab/config.ts';
+import { labHome, labLayout, type LabLayout } from '../../lab/layout.ts';
+import { processArgv } from '../../lab/procfs.ts';
+import { readStatus, type ComponentStatus, type LabStatus } from '../../lab/status.ts';
+import { teardown } from '../../lab/teardown.ts';
+import { processRunner } from '../../util/exec.ts';
+import type { CommandIo } from './validate.ts';
+
+const DAEMON = fileURLToPath(new URL('../../lab/daemon-main.ts', import.meta.url));
+const UP_TIMEOUT_MS = 180_000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The running lab daemon's pid, if the pid file names a live process that is our daemon for this home. */
+export function daemonPid(layout: LabLayout): number | undefined {
+  if (!existsSync(layout.daemonPid)) return undefined;
+  const pid = Number(readFileSync(layout.daemonPid, 'utf8').trim());
+  if (!Number.isInteger(pid) || pid <= 0) return undefined;
+  const argv = processArgv(pid);
+  return argv.includes(DAEMON) && argv.includes(layout.home) ? pid : undefined;
+}
+
+function age(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s < 120) return `${s}s`;
+  if (s < 7200) return `${Math.floor(s / 60)}m`;
+  return `${Math.floor(s / 3600)}h`;
+}
+
+export function renderComponents(components: readonly ComponentStatus[], now = Date.now()): string {
+  const rows = [
+    ['COMPONENT', 'STATE', 'PID', 'RESTARTS', 'AGE', 'MESSAGE'],
+    ...components.map((c) => [
+      c.name,
+      c.state,
+      c.pid === undefined ? '-' : String(c.pid),
+      String(c.restarts),
+      age(now - c.since),
+      c.message ?? '',
+    ]),
+  ];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('   ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+function tail(path: string, lines: number): string {
+  if (!existsSync(path)) return '';
+  return readFileSync(path, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+}
+
+export interface UpOptions {
+  home?: string;
+  /** Lab id (namespace prefix) for a new lab. */
+  id?: string;
+  nodes?: string[];
+}
+
+export async function upCommand(io: CommandIo, options: UpOptions = {}): Promise<number> {
+  const home = options.home ?? labHome();
+  const started = Date.now();
+  const config = await ensureConfig(home, {
+    ...(options.id ? { id: options.id } : {}),
+    ...(options.nodes ? { nodes: options.nodes } : {}),
+  });
+  const layout = labLayout(home, config.id);
+  const running = daemonPid(layout);
+  if (running !== undefined) {
+    const status = readStatus(layout.statusFile);
+    io.out(`kovn lab is already up (daemon pid ${running}, phase ${status?.phase ?? 'unknown'}) in ${home}`);
+    io.out(`kubeconfig: ${layout.kubeconfig}`);
+    return status?.phase === 'ready' ? 0 : 1;
+  }
+  if (existsSync(layout.ledger)) {
+    const report = await teardown(layout, { keepLogs: true });
+    io.out(
+      `cleaned up after an earlier run: ${report.stopped.length + report.strays.length} processes, ${report.namespaces.length} namespaces`,
+    );
+  }
+  rmSync(layout.statusFile, { force: true });
+  io.out(`starting the kovn lab in ${home} (nodes: ${config.nodes.join(', ')})`);
+  const daemon = await processRunner.spawn(process.execPath, [DAEMON, '--home', home], {
+    detached: true,
+    logFile: join(home, 'daemon.out'),
+  });
+  const seen = new Map<string, string>();
+  let last: LabStatus | undefined;
+  const exited = { done: false };
+  void daemon.exited.then(() => (exited.done = true));
+  while (Date.now() - started < UP_TIMEOUT_MS) {
+    last = readStatus(layout.statusFile);
+    for (const c of last?.components ?? []) {
+      const state = `${c.state}${c.restarts ? ` (restarts ${c.restarts})` : ''}`;
+      if (seen.get(c.name) === state) continue;
+      seen.set(c.name, state);
+      const mark = c.state === 'running' ? '✓' : c.state === 'failed' ? '✗' : '…';
+      io.out(`  ${mark} ${c.name.padEnd(40)} ${state}${c.message ? `  ${c.message}` : ''}`);
+    }
+    if (last?.phase === 'ready') break;
+    if (last?.phase === 'failed' || exited.done) break;
+    await sleep(200);
+  }
+  if (last?.phase !== 'ready') {
+    const why =
+      last?.error ?? (exited.done ? 'the lab daemon exited' : `not ready after ${UP_TIMEOUT_MS / 1000} s`);
+    io.err(`kovn up failed: ${why}`);
+    const log = tail(join(layout.logDir, 'lab.log'), 15) || tail(join(home, 'daemon.out'), 15);
+    if (log) io.err(`--- last lines of ${join(layout.logDir, 'lab.log')} ---\n${log}`);
+    io.err(`logs: ${layout.logDir}; run \`kovn down\` to remove what was started`);
+    return 1;
+  }
+  io.out(`kovn lab is up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  io.out(`  kubeconfig: ${layout.kubeconfig}`);
+  io.out(`  try:        kubectl --kubeconfig ${layout.kubeconfig} get nodes`);
+  return 0;
+}
+
+export async function downCommand(io: CommandIo, options: { home?: string } = {}): Promise<number> {
+  const home = options.home ?? labHome();
+  const config = readConfig(home);
+  if (!config) {
+    io.out(`no kovn lab in ${home}`);
+    return 0;
+  }
+  const layout = labLayout(home, config.id);
+  const pid = daemonPid(layout);
+  if (pid !== undefined) {
+    io.out(`stopping the lab daemon (pid ${pid})`);
+    process.kill(pid, 'SIGTERM');
+    const deadline = Date.now() + 90_000;
+    while (daemonPid(layout) !== undefined && Date.now() < deadline) await sleep(200);
+    if (daemonPid(layout) !== undefined) {
+      io.err(`the lab daemon did not stop within 90 s; killing it (pid ${pid})`);
+      process.kill(pid, 'SIGKILL');
+    }
+  }
+  const report = await teardown(layout);
+  if (report.errors.length) {
+    io.err(`could not remove everything:\n  ${report.errors.join('\n  ')}`);
+    return 1;
+  }
+  rmSync(join(home, 'daemon.out'), { force: true });
+  rmSync(layout.statusFile, { force: true });
+  rmSync(layout.kubeconfig, { force: true });
+  rmSync(layout.logDir, { recursive: true, force: true });
+  rmSync(configPath(home), { force: true });
+  rmSync(home, { recursive: true, force: true });
+  io.out(
+    `kovn lab removed: ${report.stopped.length + report.strays.length} leftover processes stopped, ${report.namespaces.length} leftover namespaces deleted, ${home} removed`,
+  );
+  return 0;
+}
+
+export function statusCommand(io: CommandIo, options: { home?: string } = {}): number {
+  const home = options.home ?? labHome();
+  const config = readConfig(home);
+  if (!config) {
+    io.out(`no kovn lab in ${home} (start one with \`kovn up\`)`);
+    return 3;
+  }
+  const layout = labLayout(home, config.id);
+  const pid = daemonPid(layout);
+  const status = readStatus(layout.statusFile);
+  if (pid === undefined || !status) {
+    io.out(`kovn lab in ${home} is down${status ? ` (last phase: ${status.phase})` : ''}`);
+    return 3;
+  }
+  io.out(`kovn lab ${config.id} in ${home}: ${status.phase} (daemon pid ${pid})`);
+  if (status.apiserver) io.out(`API server: ${status.apiserver}   kubeconfig: ${status.kubeconfig}`);
+  io.out('');
+  io.out(renderComponents(status.components));
+  const healthy = status.phase === 'ready' && status.components.every((c) => c.state === 'running');
+  return healthy ? 0 : 1;
+}

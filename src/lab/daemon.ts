@@ -1,0 +1,237 @@
+/**
+ * The lab daemon: one long-running process per lab that brings up and supervises everything `kovn up` promises, in
+ * order — OVN central (NB, SB, northd), the underlay and the nodes (ovsdb-server, ovs-vswitchd, ovn-controller in
+ * each node's namespace), the embedded API server, the Node objects, the controller (`kovn controller`, through the
+ * kubeconfig and the Lease), a node agent per node, then the lab's scheduler and kubelets — and keeps
+ * `.kovn/status.json` current as components change state. Every process goes through the ledger runner, so
+ * `kovn down` can remove what a crashed daemon left. `stop` undoes it all in reverse.
+ */
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { KubeConfig } from '@kubernetes/client-node';
+import { pino, type Logger } from 'pino';
+import { kubeRequest, isNotFound } from '../controller/kube-request.ts';
+import { objectPath, kindCollectionPath } from '../controller/kube-resources.ts';
+import { waitFor } from '../ovn/daemons.ts';
+import { systemClock } from '../util/clock.ts';
+import { processRunner } from '../util/exec.ts';
+import { Ledger } from './ledger.ts';
+import { LedgerRunner } from './ledger-runner.ts';
+import type { LabConfig } from './config.ts';
+import type { LabLayout } from './layout.ts';
+import { startDataplane, type Dataplane } from './dataplane.ts';
+import type { LabNode } from './node.ts';
+import { nodeObject, nodeStatus } from './node-objects.ts';
+import { writeStatus, type ComponentStatus, type LabPhase, type LabStatus } from './status.ts';
+import { Supervisor, type ComponentHealth } from './supervisor.ts';
+
+const PROJECT = fileURLToPath(new URL('../..', import.meta.url));
+const CLI = join(PROJECT, 'src/cli/main.ts');
+const APISERVER = join(PROJECT, 'src/apiserver/main.ts');
+
+export interface LabDaemonOptions {
+  layout: LabLayout;
+  config: LabConfig;
+  logger?: Logger;
+}
+
+/** An in-process part of the lab (scheduler, kubelets) as it appears in the status file. */
+export interface LabPart {
+  name: string;
+  stop(): Promise<void>;
+}
+
+export class LabDaemon {
+  readonly #layout: LabLayout;
+  readonly #config: LabConfig;
+  readonly #log: Logger;
+  readonly #supervisor: Supervisor;
+  readonly #extra = new Map<string, ComponentStatus>();
+  readonly #parts: LabPart[] = [];
+  #dataplane: Dataplane | undefined;
+  #status: LabStatus;
+  #kubeConfig: KubeConfig | undefined;
+
+  constructor(options: LabDaemonOptions) {
+    this.#layout = options.layout;
+    this.#config = options.config;
+    this.#log = options.logger ?? pino({ level: 'silent' });
+    this.#supervisor = new Supervisor({
+      runner: new LedgerRunner(processRunner, new Ledger(this.#layout.ledger)),
+      logger: this.#log,
+    });
+    this.#supervisor.on('change', (h: ComponentHealth) => {
+      this.#log.info({ component: h.name, state: h.state, pid: h.pid, restarts: h.restarts }, 'component');
+      this.#publish();
+    });
+    this.#status = {
+      phase: 'starting',
+      pid: process.pid,
+      startedAt: Date.now(),
+      kubeconfig: this.#layout.kubeconfig,
+      nodes: this.#config.nodes,
+      components: [],
+    };
+  }
+
+  get kubeConfig(): KubeConfig {
+    if (!this.#kubeConfig) throw new Error('the API server is not up yet');
+    return this.#kubeConfig;
+  }
+
+  /** The nodes, in configuration order. */
+  get nodes(): LabNode[] {
+    const nodes = this.#dataplane?.nodes;
+    return nodes ? this.#config.nodes.flatMap((n) => nodes.get(n) ?? []) : [];
+  }
+
+  /** Marks an in-process part's state in the status file. */
+  mark(name: string, state: ComponentStatus['state'], message?: string): void {
+    this.#extra.set(name, {
+      name,
+      state,
+      pid: process.pid,
+      restarts: 0,
+      since: Date.now(),
+      ...(message ? { message } : {}),
+    });
+    this.#publish();
+  }
+
+  /** Registers an in-process part to stop (in reverse order) when the lab stops. */
+  own(part: LabPart): void {
+    this.#parts.push(part);
+    this.mark(part.name, 'running');
+  }
+
+  #publish(phase?: LabPhase, error?: string): void {
+    const supervised: ComponentStatus[] = this.#supervisor.health().map((h) => ({
+      name: h.name,
+      state: h.state,
+      ...(h.pid === undefined ? {} : { pid: h.pid }),
+      restarts: h.restarts,
+      since: h.since,
+      ...(h.lastError ? { message: h.lastError } : {}),
+    }));
+    this.#status = {
+      ...this.#status,
+      ...(phase ? { phase } : {}),
+      ...(phase === 'ready' ? { readyAt: Date.now() } : {}),
+      ...(error ? { error } : {}),
+      components: [...supervised, ...this.#extra.values()],
+    };
+    try {
+      writeStatus(this.#layout.statusFile, this.#status);
+    } catch (err) {
+      this.#log.warn({ err }, 'cannot write the status file');
+    }
+  }
+
+  setPhase(phase: LabPhase, error?: string): void {
+    this.#publish(phase, error);
+  }
+
+  /** Brings up the dataplane, API server, Node objects and controller. */
+  async startInfrastructure(): Promise<void> {
+    const layout = this.#layout;
+    mkdirSync(layout.logDir, { recursive: true });
+    this.mark('dataplane', 'starting', 'OVN central, underlay and nodes');
+    this.#dataplane = await startDataplane({
+      layout,
+      nodes: this.#config.nodes,
+      supervisor: this.#supervisor,
+    });
+    this.#extra.delete('dataplane');
+    this.#publish();
+
+    mkdirSync(layout.apiserverDir, { recursive: true });
+    const port = this.#config.apiserverPort;
+    await this.#supervisor.start({
+      name: 'apiserver',
+      command: process.execPath,
+      args: [APISERVER, '--data-dir', layout.apiserverDir, '--port', String(port)],
+      logFile: join(layout.logDir, 'apiserver.log'),
+      ready: async () => {
+        const kubeconfig = join(layout.apiserverDir, 'kubeconfig');
+        await waitFor(
+          systemClock,
+          'the API server',
+          async () => {
+            if (!existsSync(kubeconfig)) return undefined;
+            const kc = new KubeConfig();
+            kc.loadFromFile(kubeconfig);
+            return kubeRequest(kc, { method: 'GET', path: '/readyz', timeoutMs: 2_000 }).then(
+              () => true,
+              () => undefined,
+            );
+          },
+          30_000,
+        );
+      },
+    });
+    copyFileSync(join(layout.apiserverDir, 'kubeconfig'), layout.kubeconfig);
+    this.#kubeConfig = new KubeConfig();
+    this.#kubeConfig.loadFromFile(layout.kubeconfig);
+    this.#status.apiserver = `https://127.0.0.1:${port}`;
+    await this.#registerNodes();
+
+    const nbRemote = this.#dataplane.nbRemotes[0]!;
+    await this.#supervisor.start({
+      name: 'controller',
+      command: process.execPath,
+      args: [
+        CLI,
+        'controller',
+        `--kubeconfig=${layout.kubeconfig}`,
+        `--ovn-nb-addr=${nbRemote}`,
+        '--lease-namespace=kube-system',
+      ],
+      logFile: join(layout.logDir, 'controller.log'),
+    });
+  }
+
+  /** Starts a supervised child process (node agents), logging to `<logDir>/<file>`. */
+  async supervise(name: string, args: string[], logName: string): Promise<void> {
+    await this.#supervisor.start({
+      name,
+      command: process.execPath,
+      args,
+      logFile: join(this.#layout.logDir, logName),
+    });
+  }
+
+  /** Creates the Node objects, or refreshes their status (addresses, Ready). */
+  async #registerNodes(): Promise<void> {
+    const kc = this.kubeConfig;
+    for (const [i, node] of this.nodes.entries()) {
+      const info = { name: node.name, internalIp: node.encapIp, controlPlane: i === 0 };
+      try {
+        await kubeRequest(kc, { method: 'GET', path: objectPath('Node', node.name) });
+        await kubeRequest(kc, {
+          method: 'PATCH',
+          path: objectPath('Node', node.name, undefined, 'status'),
+          body: { status: nodeStatus(info, new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')) },
+        });
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+        const obj = nodeObject(info, new Date());
+        await kubeRequest(kc, { method: 'POST', path: kindCollectionPath('Node'), body: obj });
+      }
+    }
+  }
+
+  async stop(): Promise<void> {
+    const failed = this.#status.phase === 'failed';
+    if (!failed) this.setPhase('stopping');
+    for (const part of [...this.#parts].reverse()) {
+      await part.stop().catch((err: unknown) => this.#log.warn({ err, part: part.name }, 'stop failed'));
+      this.mark(part.name, 'stopped');
+    }
+    for (const name of ['controller', 'apiserver']) await this.#supervisor.stop(name);
+    const report = await this.#dataplane?.stop({ keepLogs: true });
+    if (report) this.#log.info({ report }, 'dataplane stopped');
+    await this.#supervisor.stopAll();
+    if (!failed) this.setPhase('stopped');
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * The node side of `kovn up`, after the dataplane, API server and controller (daemon.ts): a node agent per node
+ * (supervised, serving its CNI socket), the lab's scheduler and one kubelet per node (in the daemon's process), then
+ * the readiness gate: the default network programmed (`ovn-default` and `join` Ready), every Node given its join
+ * address, and every node's `ovn0` answering — each node pings the join gateway through OVN.
+ */
+import { fileURLToPath } from 'node:url';
+import type { Subnet } from '../api/kinds/subnet-schema.ts';
+import type { KubeObject } from '../api/types.ts';
+import { kubeRequest } from '../controller/kube-request.ts';
+import { objectPath } from '../controller/kube-resources.ts';
+import { DEFAULT_NETWORK } from '../controller/default-vpc.ts';
+import { waitFor } from '../ovn/daemons.ts';
+import { systemClock } from '../util/clock.ts';
+import { processRunner } from '../util/exec.ts';
+import type { LabDaemon } from './daemon.ts';
+import type { LabLayout } from './layout.ts';
+
+const AGENT = fileURLToPath(new URL('../node/agent/main.ts', import.meta.url));
+const READY_TIMEOUT_MS = 120_000;
+
+const ready = (subnet: KubeObject | undefined): boolean =>
+  ((subnet as Subnet | undefined)?.status?.conditions ?? []).some(
+    (c) => c.type === 'Ready' && c.status === 'True',
+  );
+
+export async function startNodeSide(daemon: LabDaemon, layout: LabLayout): Promise<void> {
+  for (const node of daemon.nodes) {
+    await daemon.supervise(
+      `${node.name}/node-agent`,
+      [
+        AGENT,
+        `--node=${node.name}`,
+        `--netns=${node.netns}`,
+        `--ovs-rundir=${node.ovsRundir}`,
+        `--socket=${layout.cniSocket(node.name)}`,
+        `--kubeconfig=${layout.kubeconfig}`,
+      ],
+      `node-agent-${node.name}.log`,
+    );
+  }
+  await waitForDefaultNetwork(daemon);
+}
+
+async function waitForDefaultNetwork(daemon: LabDaemon): Promise<void> {
+  const kc = daemon.kubeConfig;
+  const get = (kind: string, name: string) =>
+    kubeRequest<KubeObject>(kc, { method: 'GET', path: objectPath(kind, name) }).catch(() => undefined);
+  daemon.mark('default-network', 'starting', 'waiting for ovn-default and join');
+  await waitFor(
+    systemClock,
+    'subnets ovn-default and join to be Ready',
+    async () =>
+      ready(await get('Subnet', DEFAULT_NETWORK.defaultLs)) &&
+      ready(await get('Subnet', DEFAULT_NETWORK.nodeSwitch))
+        ? true
+        : undefined,
+    READY_TIMEOUT_MS,
+  );
+  const join = (await get('Subnet', DEFAULT_NETWORK.nodeSwitch)) as Subnet;
+  const gateway = join.spec?.gateway ?? '';
+  for (const node of daemon.nodes) {
+    daemon.mark('default-network', 'starting', `waiting for ${node.name}'s ovn0 to reach ${gateway}`);
+    await waitFor(
+      systemClock,
+      `node ${node.name}'s ovn0 to reach the join gateway ${gateway}`,
+      async () => {
+        const r = await processRunner.run('ping', ['-c', '1', '-W', '1', gateway], { netns: node.netns });
+        return r.code === 0 ? true : undefined;
+      },
+      READY_TIMEOUT_MS,
+    );
+  }
+  daemon.mark('default-network', 'running', `ovn-cluster, ovn-default, join; nodes reach ${gateway}`);
+}
