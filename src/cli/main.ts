@@ -5,6 +5,9 @@ import type { CommandIo } from './commands/validate.ts';
 const USAGE = `usage: kovn <command> [options]
 
 commands:
+  up                              start the single-machine lab (.kovn/, KOVN_HOME overrides) and wait until ready
+  down                            stop the lab and remove every namespace, process and file it made
+  status                          each lab component's health (exit 0 only when all run)
   validate -f FILE|DIR [-f ...]   check manifests offline (schema and every rule the files alone decide)
   apply -f FILE|DIR [-f ...]      create or update objects as \`kubectl apply\` does (interoperates with it)
   delete -f FILE|DIR [-f ...]     delete the objects (--ignore-not-found, --wait=false)
@@ -38,6 +41,12 @@ function main(argv: string[]): Promise<number> | number {
       return import('./commands/get.ts').then((m) => m.getCommand(rest, io));
     case 'controller':
       return import('./commands/controller.ts').then((m) => m.controllerCommand(rest, io));
+    case 'up':
+      return import('./commands/lab.ts').then((m) => m.upCommand(io));
+    case 'down':
+      return import('./commands/lab.ts').then((m) => m.downCommand(io));
+    case 'status':
+      return import('./commands/lab.ts').then((m) => m.statusCommand(io));
     case undefined:
     case 'help':
     case '--help':
