@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { NodeAgent } from '../../../src/node/agent/agent.ts';
 import type { NicPlumber } from '../../../src/node/agent/handler.ts';
 import type { NicSpec } from '../../../src/node/nic-types.ts';
-import { KOVN_CNI, apiServer, callPlugin, podPath, tempDir } from './helpers.ts';
+import { KOVN_CNI, apiServer, defer, callPlugin, podPath, tempDir } from './helpers.ts';
 
 const EXT = 'ovn-vpc-external-network.kube-system';
 const controllerAnnotations = {
@@ -46,7 +46,7 @@ void test('kovn-cni against a running node agent', async (t) => {
     plumber,
     waitTimeoutMs: 5_000,
   });
-  t.after(() => agent.stop());
+  defer(t, () => agent.stop());
   await agent.synced();
   const pod = { namespace: 'default', name: 'p1' };
   const netns = '/var/run/netns/lab-p-default.p1';

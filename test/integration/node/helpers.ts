@@ -1,6 +1,6 @@
 // Test support for the node side: an embedded API server in a temp dir with a small client over kube-request.ts,
 // running the kovn-cni binary as a runtime does (env + stdin), and a root check. Every helper registers its own
-// cleanup on the test (`t.after`), so nothing outlives the test.
+// cleanup with `defer` (run after the test, last registered first), so nothing outlives the test.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -18,9 +18,24 @@ export interface TestLike {
   skip(message: string): void;
 }
 
+const stacks = new WeakMap<TestLike, (() => Promise<void> | void)[]>();
+
+/** Runs `fn` after the test, in reverse order of registration (what was made last is undone first). */
+export function defer(t: TestLike, fn: () => Promise<void> | void): void {
+  let stack = stacks.get(t);
+  if (!stack) {
+    const fns: (() => Promise<void> | void)[] = [];
+    stacks.set(t, (stack = fns));
+    t.after(async () => {
+      for (const f of fns.splice(0).reverse()) await f();
+    });
+  }
+  stack.push(fn);
+}
+
 export function tempDir(t: TestLike, prefix = 'kovn-node-it-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  defer(t, () => rmSync(dir, { recursive: true, force: true }));
   return dir;
 }
 
@@ -60,7 +75,7 @@ export const nodePath = (name: string): string => `/api/v1/nodes/${name}`;
 export async function apiServer(t: TestLike): Promise<Api> {
   const dataDir = tempDir(t, 'kovn-node-api-');
   const server = await startApiServer({ dataDir });
-  t.after(() => server.close());
+  defer(t, () => server.close());
   const kc = new KubeConfig();
   kc.loadFromFile(server.kubeconfigPath);
   return {
