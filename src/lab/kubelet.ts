@@ -30,7 +30,7 @@ import { WorkerPool } from '../controller/queue/worker-pool.ts';
 import { WorkQueue } from '../controller/queue/workqueue.ts';
 import { CNI_TYPE } from '../node/annotations.ts';
 import { CNI_VERSION } from '../node/cni/spec.ts';
-import { NODES, PODS } from '../node/agent/agent.ts';
+import { NODES, PODS } from '../node/resources.ts';
 import { systemClock, type Clock } from '../util/clock.ts';
 import { processRunner, type ProcessRunner } from '../util/exec.ts';
 import type { LabLayout } from './layout.ts';

@@ -9,13 +9,10 @@ import { KubeInformer, type ResourceRef } from '../../controller/informer-kube.t
 import { systemClock, type Clock } from '../../util/clock.ts';
 import { processRunner, type ProcessRunner } from '../../util/exec.ts';
 import { checkNic, plugNic, unplugNic } from '../nic.ts';
+import { NODES, PODS, SUBNETS } from '../resources.ts';
 import { CniHandler, type NicPlumber } from './handler.ts';
 import { NodePortReconciler } from './node-port.ts';
 import { startCniServer, type CniServer } from './server.ts';
-
-export const PODS: ResourceRef = { group: '', version: 'v1', plural: 'pods', kind: 'Pod' };
-export const NODES: ResourceRef = { group: '', version: 'v1', plural: 'nodes', kind: 'Node' };
-export const SUBNETS: ResourceRef = { group: 'kubeovn.io', version: 'v1', plural: 'subnets', kind: 'Subnet' };
 
 export interface NodeAgentOptions {
   nodeName: string;
