@@ -5,7 +5,8 @@ import type { CommandIo } from './commands/validate.ts';
 const USAGE = `usage: kovn <command> [options]
 
 commands:
-  up                              start the single-machine lab (.kovn/, KOVN_HOME overrides) and wait until ready
+  up [--id ID] [--nodes A,B]      start the single-machine lab (.kovn/, KOVN_HOME overrides) and wait until ready
+                                  (id and nodes apply to a new lab: namespace prefix, node names)
   down                            stop the lab and remove every namespace, process and file it made
   status                          each lab component's health (exit 0 only when all run)
   validate -f FILE|DIR [-f ...]   check manifests offline (schema and every rule the files alone decide)
@@ -41,8 +42,18 @@ function main(argv: string[]): Promise<number> | number {
       return import('./commands/get.ts').then((m) => m.getCommand(rest, io));
     case 'controller':
       return import('./commands/controller.ts').then((m) => m.controllerCommand(rest, io));
-    case 'up':
-      return import('./commands/lab.ts').then((m) => m.upCommand(io));
+    case 'up': {
+      const { values } = parseArgs({
+        args: rest,
+        options: { id: { type: 'string' }, nodes: { type: 'string' } },
+      });
+      return import('./commands/lab.ts').then((m) =>
+        m.upCommand(io, {
+          ...(values.id ? { id: values.id } : {}),
+          ...(values.nodes ? { nodes: values.nodes.split(',').map((n) => n.trim()) } : {}),
+        }),
+      );
+    }
     case 'down':
       return import('./commands/lab.ts').then((m) => m.downCommand(io));
     case 'status':

@@ -30,6 +30,16 @@ export function daemonPid(layout: LabLayout): number | undefined {
   return argv.includes(DAEMON) && argv.includes(layout.home) ? pid : undefined;
 }
 
+/** Is the process there and not a zombie? */
+function running(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
 function age(ms: number): string {
   const s = Math.max(0, Math.floor(ms / 1000));
   if (s < 120) return `${s}s`;
@@ -149,6 +159,8 @@ export async function downCommand(io: CommandIo, options: { home?: string } = {}
       io.err(`the lab daemon did not stop within 90 s; killing it (pid ${pid})`);
       process.kill(pid, 'SIGKILL');
     }
+    // The pid file goes just before the process exits: wait for the exit itself.
+    while (running(pid) && Date.now() < deadline + 10_000) await sleep(50);
   }
   const report = await teardown(layout);
   if (report.errors.length) {
