@@ -119,6 +119,9 @@ export class KubeInformer<T extends KubeObject = KubeObject> implements Informer
     for (const w of this.#syncWaiters.splice(0))
       w.reject(new Error(`informer for ${this.kind} stopped before it synced`));
   }
+  get version(): number {
+    return this.#cache.version;
+  }
   list(namespace?: string): T[] {
     return this.#cache.list(namespace);
   }

@@ -58,6 +58,9 @@ export class InMemoryInformer<T extends KubeObject = KubeObject> implements Info
   stop(): Promise<void> {
     return Promise.resolve();
   }
+  get version(): number {
+    return this.#cache.version;
+  }
   list(namespace?: string): T[] {
     return this.#cache.list(namespace);
   }

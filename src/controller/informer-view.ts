@@ -24,6 +24,11 @@ export class InformerClusterView implements ClusterView {
     return this.informer(kind).list(namespace);
   }
 
+  /** The change count of the kind's informer (see `Informer.version`). */
+  version(kind: string): number {
+    return this.informer(kind).version;
+  }
+
   has(kind: string): boolean {
     return this.#byKind.has(kind);
   }

@@ -16,6 +16,8 @@ export interface Informer<T extends KubeObject = KubeObject> {
   /** Lists and starts watching; resolves once the cache holds a full list (synced). */
   start(): Promise<void>;
   hasSynced(): boolean;
+  /** Counts changes to the cache (every stored or removed object): an unchanged count means unchanged contents. */
+  readonly version: number;
   /** Cached objects, all or those of one namespace. */
   list(namespace?: string): T[];
   get(name: string, namespace?: string): T | undefined;
@@ -39,6 +41,7 @@ export class InformerCache<T extends KubeObject> {
   readonly #objects = new Map<string, Map<string, T>>();
   readonly #handlers: Record<InformerEvent, AnyHandler<T>[]> = { add: [], update: [], delete: [] };
   readonly #onHandlerError: HandlerErrorSink;
+  #version = 0;
 
   constructor(onHandlerError: HandlerErrorSink = rethrow) {
     this.#onHandlerError = onHandlerError;
@@ -57,6 +60,11 @@ export class InformerCache<T extends KubeObject> {
     return [...this.#objects.values()].flatMap((byName) => [...byName.values()]);
   }
 
+  /** Incremented before each change is announced, so handlers and readers already see the new count. */
+  get version(): number {
+    return this.#version;
+  }
+
   get size(): number {
     let n = 0;
     for (const byName of this.#objects.values()) n += byName.size;
@@ -71,6 +79,7 @@ export class InformerCache<T extends KubeObject> {
     if (!byName) this.#objects.set(ns, (byName = new Map<string, T>()));
     const old = byName.get(name);
     byName.set(name, obj);
+    this.#version++;
     if (!old) this.#emit('add', obj, obj);
     else if (!sameVersion(old, obj)) this.#emit('update', obj, old);
   }
@@ -83,6 +92,7 @@ export class InformerCache<T extends KubeObject> {
     if (!byName || !old) return;
     byName.delete(obj.metadata.name ?? '');
     if (byName.size === 0) this.#objects.delete(ns);
+    this.#version++;
     const last = 'kind' in obj ? (obj as T) : old;
     this.#emit('delete', last, old);
   }

@@ -1,8 +1,9 @@
 /**
  * Wires informers to the one shared work queue and the reconcilers (controller-runtime's manager). Informer handlers
  * only enqueue keys: an object's own key for the reconciler of its kind, and mapped keys for reconcilers that watch
- * that kind. Workers start once every cache has synced, so a reconciler never sees a half-filled view. `resyncAll`
- * enqueues every cached object (after an OVSDB reconnect, events may have been lost).
+ * that kind (on update, only when the watch's predicate says the change matters). Workers start once every cache has
+ * synced, so a reconciler never sees a half-filled view. `resyncAll` enqueues every cached object (after an OVSDB
+ * reconnect, events may have been lost).
  */
 import { pino, type Logger } from 'pino';
 import type { KubeObject } from '../api/types.ts';
@@ -72,11 +73,16 @@ export class ControllerManager {
     const enqueueOwn = (obj: KubeObject): void =>
       this.queue.add(keyOf(reconciler.kind, obj.metadata.name ?? '', obj.metadata.namespace));
     own.on('add', enqueueOwn);
-    own.on('update', enqueueOwn);
+    own.on('update', (obj, old) => {
+      if (!reconciler.changed || this.#matters(reconciler.kind, reconciler, obj, old)) enqueueOwn(obj);
+    });
     own.on('delete', enqueueOwn);
     for (const { w, informer } of mappings) {
       informer.on('add', (obj) => this.#enqueueMapped(reconciler.kind, w, [obj]));
-      informer.on('update', (obj, old) => this.#enqueueMapped(reconciler.kind, w, [obj, old]));
+      informer.on('update', (obj, old) => {
+        if (!w.changed || this.#matters(reconciler.kind, w, obj, old))
+          this.#enqueueMapped(reconciler.kind, w, [obj, old]);
+      });
       informer.on('delete', (obj) => this.#enqueueMapped(reconciler.kind, w, [obj]));
     }
   }
@@ -136,6 +142,24 @@ export class ControllerManager {
     for (const key of keys) this.queue.add(key);
   }
 
+  /** An update predicate (own kind or watch); a throwing one counts as "changed" (enqueueing too much is safe). */
+  #matters(
+    kind: string,
+    predicate: Pick<WatchMapping, 'kind' | 'changed'>,
+    obj: KubeObject,
+    old: KubeObject,
+  ): boolean {
+    try {
+      return predicate.changed?.(obj, old) ?? true;
+    } catch (err) {
+      this.#log.error(
+        { err, reconciler: kind, watched: predicate.kind, name: obj.metadata.name },
+        'update predicate failed',
+      );
+      return true;
+    }
+  }
+
   async #reconcile(key: string): Promise<HandlerResult> {
     let ref: ObjectRef;
     try {
@@ -145,11 +169,16 @@ export class ControllerManager {
     }
     const reconciler = this.#reconcilers.get(ref.kind);
     if (!reconciler) throw new TerminalError(`no reconciler for kind ${ref.kind} (key ${key})`);
+    const parent = this.#log;
+    let log: Logger | undefined;
     return reconciler.reconcile(key, {
       key,
       ref,
       view: this.view,
-      log: this.#log.child({ key }),
+      // Made on first use: most reconciles log nothing, and a child logger per reconcile shows at scale.
+      get log(): Logger {
+        return (log ??= parent.child({ key }));
+      },
       clock: this.#clock,
       attempt: this.queue.numRequeues(key),
       signal: this.#abort.signal,

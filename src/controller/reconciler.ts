@@ -3,7 +3,7 @@
  * object from `ctx.view` (absent or with a deletionTimestamp means: clean up), reads actual state, and converges.
  * Return `{ requeueAfterMs }` to look again later; throw to retry with backoff; throw `TerminalError` for a problem
  * only a user edit can fix (not retried). `watches` maps other kinds' objects to keys of this kind (an EIP change
- * enqueues the NAT rules that use it).
+ * enqueues the NAT rules that use it), optionally only for updates that change what this kind reads.
  */
 import type { Logger } from 'pino';
 import type { ClusterView, KubeObject } from '../api/types.ts';
@@ -32,10 +32,20 @@ export interface WatchMapping {
   kind: string;
   /** Keys (of the reconciler's kind) to enqueue for a changed object; on update, called for the old and new object. */
   map(obj: KubeObject, view: ClusterView): readonly string[];
+  /**
+   * On update, whether the change can matter to this reconciler (controller-runtime's update predicate); when it
+   * returns false, `map` is not called. Adds and deletes are always mapped. Absent: every update matters.
+   */
+  changed?(obj: KubeObject, old: KubeObject): boolean;
 }
 
 export interface Reconciler {
   kind: string;
   reconcile(key: string, ctx: ReconcileContext): Promise<ReconcileResult>;
   watches?: readonly WatchMapping[];
+  /**
+   * On an update of an object of this kind, whether it may need a reconcile (e.g. not the echo of this reconciler's
+   * own write); when it returns false, the key is not enqueued. Adds and deletes always are. Absent: every update.
+   */
+  changed?(obj: KubeObject, old: KubeObject): boolean;
 }

@@ -3,7 +3,9 @@
  * (controller-runtime's reconcileHandler): success forgets the key's backoff; `{ requeueAfterMs }` forgets it and
  * re-adds the key after that delay; an error re-adds it with backoff; a `TerminalError` is reported and not retried.
  * Concurrency is bounded by the number of workers, and the queue guarantees one key is never processed twice at once.
+ * Each worker gives the event loop a turn between keys, so I/O completions are not starved by keys that need none.
  */
+import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import { isTerminalError } from './errors.ts';
 import type { WorkQueue } from './workqueue.ts';
 
@@ -62,6 +64,9 @@ export class WorkerPool {
       } finally {
         queue.done(key);
       }
+      // A key that needed no I/O finishes within one microtask run; without this turn, a run of such keys would keep
+      // socket replies and timers waiting until the queue is empty.
+      await nextMacrotask();
     }
   }
 

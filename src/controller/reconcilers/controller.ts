@@ -16,7 +16,10 @@ import { ControllerManager } from '../manager.ts';
 import type { BackoffOptions } from '../queue/backoff.ts';
 import { IpamBootstrap } from './bootstrap.ts';
 import type { NetworkDeps } from './deps.ts';
+import { PendingPods } from './pending-pods.ts';
+import { SubnetCatalog } from './subnet-catalog.ts';
 import { NB_MONITOR, networkReconcilers } from './registry.ts';
+import { WriteExpectations } from './write-expectations.ts';
 import type { ObjectWriter } from './writer.ts';
 
 export interface NetworkControllerOptions {
@@ -56,18 +59,34 @@ export class NetworkController {
       ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
       ...(options.backoff ? { backoff: options.backoff } : {}),
     });
+    const network = options.network ?? DEFAULT_NETWORK;
+    // Both read the informers: the catalog by their change counters, the index by their events (it must subscribe
+    // before the informers start, which `start` does).
+    const catalog = new SubnetCatalog(this.manager.view, network);
+    const pendingPods = new PendingPods(this.manager.view.informer('Pod'));
+    const expectations = new WriteExpectations(this.manager.view);
     const deps: NetworkDeps = {
       nb: options.nb,
       ipam: this.ipam,
-      writer: options.writer,
+      writer: expectations.wrap(options.writer),
       enqueue: (key, afterMs = 0) => this.manager.enqueue(key, afterMs),
       random,
-      network: options.network ?? DEFAULT_NETWORK,
+      network,
+      catalog,
+      pendingPods,
       bootstrap: new IpamBootstrap(this.ipam, options.nb.cache, (keys) => {
         for (const key of keys) this.manager.enqueue(key);
       }),
     };
-    for (const reconciler of networkReconcilers(deps)) this.manager.register(reconciler);
+    // The echo of a reconciler's own write is not reconciled again (write-expectations.ts).
+    for (const reconciler of networkReconcilers(deps)) {
+      this.manager.register({
+        kind: reconciler.kind,
+        ...(reconciler.watches ? { watches: reconciler.watches } : {}),
+        reconcile: (key, ctx) => reconciler.reconcile(key, ctx),
+        changed: (obj, old) => !expectations.isEcho(obj, old) && (reconciler.changed?.(obj, old) ?? true),
+      });
+    }
   }
 
   async start(): Promise<void> {

@@ -1,7 +1,8 @@
 /**
- * What the network reconcilers share: the NB session, the IPAM registry, the Kubernetes writer, a way to enqueue
- * other keys (a pod releasing an address refreshes its subnet's status), injected randomness (router-port MACs) and
- * the default-network names. Also the IPAM view of a Subnet and the NIC (IPAM owner / LSP) name of a pod.
+ * What the network reconcilers share: the NB session, the IPAM registry, the Kubernetes writer, a way to enqueue other
+ * keys (a pod releasing an address refreshes its subnet's status), injected randomness (router-port MACs), the
+ * default-network names, and the memoized subnet catalog and pending-pod index the hot paths read. Also the IPAM view
+ * of a Subnet and the NIC (IPAM owner / LSP) name of a pod.
  */
 import type { Subnet } from '../../api/kinds/subnet-schema.ts';
 import type { Ipam, RandomBytes, SubnetSpec } from '../../ipam/index.ts';
@@ -9,6 +10,8 @@ import type { DefaultNetworkOptions } from '../default-vpc.ts';
 import type { NbSession } from '../nb/send.ts';
 import type { ObjectWriter } from './writer.ts';
 import type { IpamBootstrap } from './bootstrap.ts';
+import type { PendingPods } from './pending-pods.ts';
+import type { SubnetCatalog } from './subnet-catalog.ts';
 
 export interface NetworkDeps {
   nb: NbSession;
@@ -19,6 +22,10 @@ export interface NetworkDeps {
   network: DefaultNetworkOptions;
   /** Rebuilds IPAM from the caches once, before the first reconcile that needs it. */
   bootstrap: IpamBootstrap;
+  /** Defaulted subnets and each namespace's subnets, memoized over the informers. */
+  catalog: SubnetCatalog;
+  /** Pods waiting for their port, by namespace and pinned subnet. */
+  pendingPods: PendingPods;
 }
 
 /** How long a key waits for something another reconcile creates (a router, a switch) before looking again. */

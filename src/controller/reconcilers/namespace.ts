@@ -1,8 +1,9 @@
 /**
  * Namespace reconciler (§3.5): writes `ovn.kubernetes.io/logical_switch` (comma list of the namespace's subnets),
  * `ovn.kubernetes.io/cidr` (`;`-joined) and `ovn.kubernetes.io/exclude_ips` (`;`-joined, each `,`-joined) on every
- * namespace. Any Subnet or Vpc change can move a namespace's subnets (a new default subnet, a VPC claiming it), so
- * both enqueue every namespace; an unchanged namespace costs a comparison and no write.
+ * namespace. Any Subnet or Vpc spec change can move a namespace's subnets (a new default subnet, a VPC claiming it), so
+ * both enqueue every namespace; status-only updates (a Subnet's counters) do not. An unchanged namespace costs a
+ * comparison and no write.
  */
 import { ANNOTATION_CIDR, ANNOTATION_LOGICAL_SWITCH } from '../../api/constants.ts';
 import type { ClusterView } from '../../api/types.ts';
@@ -10,7 +11,7 @@ import { keyOf } from '../queue/keys.ts';
 import type { ReconcileContext, ReconcileResult, Reconciler } from '../reconciler.ts';
 import type { NetworkDeps } from './deps.ts';
 import { ANNOTATION_EXCLUDE_IPS } from './pod-annotations.ts';
-import { namespaceSubnets } from './select-subnet.ts';
+import { specOrDeletionChanged, vpcClaimChanged } from './watch-predicates.ts';
 import { annotationChanges, refOf } from './writer.ts';
 
 const allNamespaces = (_obj: unknown, view: ClusterView): string[] =>
@@ -20,13 +21,13 @@ export function namespaceReconciler(deps: NetworkDeps): Reconciler {
   return {
     kind: 'Namespace',
     watches: [
-      { kind: 'Subnet', map: allNamespaces },
-      { kind: 'Vpc', map: allNamespaces },
+      { kind: 'Subnet', map: allNamespaces, changed: specOrDeletionChanged },
+      { kind: 'Vpc', map: allNamespaces, changed: vpcClaimChanged },
     ],
     async reconcile(_key: string, ctx: ReconcileContext): Promise<ReconcileResult> {
       const ns = ctx.view.get('Namespace', ctx.ref.name);
       if (!ns || ns.metadata.deletionTimestamp) return;
-      const subnets = namespaceSubnets(ctx.ref.name, ctx.view, deps.network);
+      const subnets = deps.catalog.namespaceSubnets(ctx.ref.name);
       const want = subnets.length
         ? {
             [ANNOTATION_LOGICAL_SWITCH]: subnets.map((s) => s.metadata.name ?? '').join(','),

@@ -1,9 +1,10 @@
 /**
  * Pod reconciler (§3.5, §3.6): absent, deleting, finished or host-network -> release its addresses and remove its
- * switch port. Otherwise choose the subnet (annotation, else the namespace's subnets, first one with room), refuse
- * it when the subnet's VPC does not list the pod's namespace (a Warning Event, no address), allocate (idempotent per
- * NIC; the pod's own annotations are the static request), converge its Logical_Switch_Port in one transaction and
- * then write the §3.6 annotations including `routed: "true"`. The subnet is enqueued when its counters change.
+ * switch port. Otherwise choose the subnet (annotation, else the namespace's subnets, first one with room), refuse it
+ * when the subnet's VPC does not list the pod's namespace (a Warning Event, no address), allocate (idempotent per NIC;
+ * the pod's own annotations are the static request), converge its Logical_Switch_Port in one transaction and then write
+ * the §3.6 annotations including `routed: "true"`. The subnet is enqueued when its counters change. Subnet and
+ * Namespace changes enqueue only pending pods (`pending-pods.ts`): a routed pod reads neither.
  */
 import type { Subnet } from '../../api/kinds/subnet-schema.ts';
 import type { Vpc } from '../../api/kinds/vpc.ts';
@@ -16,21 +17,14 @@ import { converge } from '../nb/send.ts';
 import { keyOf } from '../queue/keys.ts';
 import type { ReconcileContext, ReconcileResult, Reconciler } from '../reconciler.ts';
 import { WAIT_FOR_DEPENDENCY_MS, nicName, type NetworkDeps } from './deps.ts';
-import { ANNOTATION_ROUTED, podAnnotations, podRequest, portSecurityOf } from './pod-annotations.ts';
-import { liveSubnets, podSubnetCandidates } from './select-subnet.ts';
+import { podGone } from './pending-pods.ts';
+import { podAnnotations, podRequest, portSecurityOf } from './pod-annotations.ts';
 import { annotationChanges, refOf } from './writer.ts';
 
 type Choice =
   | { kind: 'allocated'; subnet: Subnet; allocation: Allocation; changed: boolean }
   | { kind: 'refused'; reason: string; message: string }
   | { kind: 'wait'; message: string };
-
-const gone = (pod: KubeObject | undefined): boolean => {
-  if (!pod || pod.metadata.deletionTimestamp) return true;
-  const spec = pod['spec'] as { hostNetwork?: boolean } | undefined;
-  const phase = (pod['status'] as { phase?: string } | undefined)?.phase;
-  return spec?.hostNetwork === true || phase === 'Succeeded' || phase === 'Failed';
-};
 
 /** Is the namespace allowed by the subnet's VPC? (a custom VPC with `spec.namespaces` lists its tenants) */
 function vpcAllows(
@@ -53,11 +47,10 @@ export function podReconciler(deps: NetworkDeps): Reconciler {
   function choose(pod: KubeObject, view: ClusterView): Choice {
     const namespace = pod.metadata.namespace ?? '';
     const nic = nicName(pod.metadata.name ?? '', namespace);
-    const candidates = podSubnetCandidates(pod, view, deps.network);
-    const subnets = new Map(liveSubnets(view).map((s) => [s.metadata.name ?? '', s]));
+    const candidates = deps.catalog.podCandidates(pod);
     let failure: Choice = { kind: 'wait', message: `no subnet for namespace ${namespace} exists yet` };
     for (const [i, name] of candidates.entries()) {
-      const subnet = subnets.get(name);
+      const subnet = deps.catalog.get(name);
       if (!subnet) {
         failure = { kind: 'wait', message: `subnet ${name} does not exist` };
         continue;
@@ -74,6 +67,23 @@ export function podReconciler(deps: NetworkDeps): Reconciler {
     return failure;
   }
 
+  /**
+   * The pending pods a change of this subnet may unblock: those pinned to it, those of the namespaces its spec lists
+   * (also called with the old object, so a namespace it stops listing is looked at again), and, for a subnet that can
+   * serve namespaces it does not list (a default subnet), those whose namespace now has it among its subnets.
+   */
+  function podsAwaiting(subnet: Subnet): string[] {
+    const name = subnet.metadata.name ?? '';
+    const keys = deps.pendingPods.pinnedTo(name);
+    const namespaces = new Set(subnet.spec?.namespaces ?? []);
+    if (deps.catalog.servesUnlisted(name)) {
+      for (const namespace of deps.pendingPods.namespaces())
+        if (deps.catalog.namespaceCandidates(namespace).includes(name)) namespaces.add(namespace);
+    }
+    for (const namespace of namespaces) keys.push(...deps.pendingPods.inNamespace(namespace));
+    return keys;
+  }
+
   /** Port first, then the address: a subnet waiting for its last address must not delete its switch under us. */
   async function release(key: string, namespace: string, name: string): Promise<void> {
     await converge(deps.nb, { owner: podOwner(namespace, name), key, desired: [] });
@@ -85,22 +95,14 @@ export function podReconciler(deps: NetworkDeps): Reconciler {
   return {
     kind: 'Pod',
     watches: [
-      { kind: 'Namespace', map: (ns, view) => view.list('Pod', ns.metadata.name).map(podKey) },
-      {
-        kind: 'Subnet',
-        map: (subnet, view) =>
-          view
-            .list('Pod')
-            .filter((p) => p.metadata.annotations?.[ANNOTATION_ROUTED] !== 'true' && !gone(p))
-            .filter((p) => podSubnetCandidates(p, view, deps.network).includes(subnet.metadata.name ?? ''))
-            .map(podKey),
-      },
+      { kind: 'Namespace', map: (ns) => deps.pendingPods.inNamespace(ns.metadata.name ?? '') },
+      { kind: 'Subnet', map: (subnet) => podsAwaiting(subnet) },
     ],
     async reconcile(key: string, ctx: ReconcileContext): Promise<ReconcileResult> {
       deps.bootstrap.ensure(ctx.view, ctx.log);
       const { name, namespace = '' } = ctx.ref;
       const pod = ctx.view.get('Pod', name, namespace);
-      if (gone(pod)) {
+      if (podGone(pod)) {
         refusals.delete(key);
         await release(key, namespace, name);
         return;
@@ -150,5 +152,3 @@ export function podReconciler(deps: NetworkDeps): Reconciler {
     },
   };
 }
-
-const podKey = (pod: KubeObject): string => keyOf('Pod', pod.metadata.name ?? '', pod.metadata.namespace);

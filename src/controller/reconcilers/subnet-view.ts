@@ -23,12 +23,17 @@ function older(a: KubeObject, b: KubeObject): boolean {
   return (a.metadata.name ?? '') < (b.metadata.name ?? '');
 }
 
-export function validationView(view: ClusterView, subnet: Subnet): ClusterView {
-  const counts = (other: KubeObject): boolean => {
+/** Whether another subnet counts when `subnet` is validated (the subnet itself always does). */
+export function countsFor(subnet: Subnet): (other: KubeObject) => boolean {
+  return (other) => {
     if (other.metadata.name === subnet.metadata.name) return true;
     const v = verdict(other);
     return v === 'True' || (v === undefined && older(other, subnet));
   };
+}
+
+export function validationView(view: ClusterView, subnet: Subnet): ClusterView {
+  const counts = countsFor(subnet);
   return {
     get: (kind, name, namespace) => view.get(kind, name, namespace),
     list: (kind, namespace) => {

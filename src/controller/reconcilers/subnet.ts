@@ -1,12 +1,12 @@
 /**
  * Subnet reconciler (§3.4): absent or deleting -> refuse while addresses are in use (requeue with the reason), else
  * remove its NB rows, forget it in IPAM and drop the finalizer. Otherwise: validate with the shared admission rules
- * against the informer view (`subnet-view.ts`: accepted subnets win over newcomers); on failure set
- * `Validated=False` with the message and program nothing. Then wait for the VPC router, keep the router-port MAC (read
- * back from NB, generated once), update IPAM, converge the switch, router port pair, policy and route in one
- * transaction, and write the IPAM counters and `Validated`/`Ready` conditions.
+ * against the informer view (`subnet-view.ts`: accepted subnets win over newcomers; `subnet-admission.ts`: memoized
+ * while nothing it reads changed); on failure set `Validated=False` with the message and program nothing. Then wait for
+ * the VPC router, keep the router-port MAC (read back from NB, generated once), update IPAM, converge the switch,
+ * router port pair, policy and route in one transaction, and write the IPAM counters and `Validated`/`Ready`
+ * conditions.
  */
-import { admit } from '../../api/admission.ts';
 import { FINALIZER, isOvnProvider } from '../../api/constants.ts';
 import type { Subnet } from '../../api/kinds/subnet-schema.ts';
 import { generateMac } from '../../ipam/index.ts';
@@ -25,7 +25,7 @@ import {
   nicName,
   type NetworkDeps,
 } from './deps.ts';
-import { validationView } from './subnet-view.ts';
+import { SubnetAdmission } from './subnet-admission.ts';
 import { ensureFinalizer, refOf, statusChanges } from './writer.ts';
 
 const validated: ConditionInput = {
@@ -37,6 +37,7 @@ const validated: ConditionInput = {
 
 export function subnetReconciler(deps: NetworkDeps): Reconciler {
   const clusterRouter = deps.network.clusterRouter;
+  const admission = new SubnetAdmission(deps.catalog);
   return {
     kind: 'Subnet',
     watches: [
@@ -72,12 +73,13 @@ export function subnetReconciler(deps: NetworkDeps): Reconciler {
         }
         await converge(deps.nb, { owner: subnetOwner(name), key, desired: [] });
         deps.ipam.deleteSubnet(name);
+        admission.forget(name);
         if (raw) await ensureFinalizer(deps.writer, raw, FINALIZER, false);
         return;
       }
 
       await ensureFinalizer(deps.writer, raw, FINALIZER, true);
-      const outcome = admit({ operation: 'CREATE', object: raw, view: validationView(ctx.view, raw) });
+      const outcome = admission.admit(raw);
       if (!outcome.allowed) {
         ctx.log.info({ message: outcome.message }, 'subnet is invalid; not programmed');
         await writeStatus([

@@ -1,8 +1,9 @@
 /**
- * Vpc reconciler (§3.2): read the Vpc from the cache; absent or deleting -> refuse while subnets still use it
- * (requeue with the reason), else delete its router and drop the finalizer; otherwise validate with the shared
- * admission rules, converge its router (and spec routes) in one NB transaction, and write status (`router`,
- * `standby`, `default`, sorted `subnets`, `defaultLogicalSwitch`, conditions). A Subnet change enqueues its VPC.
+ * Vpc reconciler (§3.2): read the Vpc from the cache; absent or deleting -> refuse while subnets still use it (requeue
+ * with the reason), else delete its router and drop the finalizer; otherwise validate with the shared admission rules,
+ * converge its router (and spec routes) in one NB transaction, and write status (`router`, `standby`, `default`, sorted
+ * `subnets`, `defaultLogicalSwitch`, conditions). A Subnet change enqueues its VPC (not a status-only one: the VPC
+ * reads which subnets name it, nothing of their status).
  */
 import { admit } from '../../api/admission.ts';
 import { FINALIZER } from '../../api/constants.ts';
@@ -17,6 +18,7 @@ import { keyOf } from '../queue/keys.ts';
 import type { ReconcileContext, ReconcileResult, Reconciler } from '../reconciler.ts';
 import { setConditions, type Condition, type ConditionInput } from './conditions.ts';
 import { BLOCKED_DELETE_RETRY_MS, type NetworkDeps } from './deps.ts';
+import { specOrDeletionChanged } from './watch-predicates.ts';
 import { ensureFinalizer, refOf, statusChanges } from './writer.ts';
 
 /** Names of the subnets (deleting ones included) whose `spec.vpc` is this VPC. */
@@ -31,7 +33,13 @@ export function vpcReconciler(deps: NetworkDeps): Reconciler {
   const clusterRouter = deps.network.clusterRouter;
   return {
     kind: 'Vpc',
-    watches: [{ kind: 'Subnet', map: (s) => [keyOf('Vpc', (s as Subnet).spec?.vpc || clusterRouter)] }],
+    watches: [
+      {
+        kind: 'Subnet',
+        map: (s) => [keyOf('Vpc', (s as Subnet).spec?.vpc || clusterRouter)],
+        changed: specOrDeletionChanged,
+      },
+    ],
     async reconcile(key: string, ctx: ReconcileContext): Promise<ReconcileResult> {
       const name = ctx.ref.name;
       const vpc = ctx.view.get('Vpc', name) as Vpc | undefined;

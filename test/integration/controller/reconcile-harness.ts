@@ -61,7 +61,12 @@ export interface Running {
   stop(): Promise<void>;
 }
 
-export async function startController(ovn: Ovn, objects: readonly KubeObject[], seed = 1): Promise<Running> {
+export async function startController(
+  ovn: Ovn,
+  objects: readonly KubeObject[],
+  seed = 1,
+  options: { concurrency?: number } = {},
+): Promise<Running> {
   const informers = new Map(
     NETWORK_KINDS.map((kind) => [
       kind as string,
@@ -79,6 +84,7 @@ export async function startController(ovn: Ovn, objects: readonly KubeObject[], 
     writer,
     random: seededRandom(seed),
     backoff: { baseMs: 50, maxMs: 500 },
+    ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
     logger: pino({ level: process.env['KOVN_TEST_LOG'] ?? 'silent' }),
   });
   await controller.start();

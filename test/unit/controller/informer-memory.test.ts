@@ -113,3 +113,32 @@ void test('InformerClusterView reads through the informers by kind and refuses u
     /two informers for kind Vpc/,
   );
 });
+
+void test('version counts every change to the cache, before handlers run; reads do not move it', async () => {
+  const inf = new InMemoryInformer({ kind: 'Subnet' });
+  const view = new InformerClusterView([inf]);
+  const seenByHandlers: number[] = [];
+  inf.on('add', () => seenByHandlers.push(inf.version));
+  inf.on('update', () => seenByHandlers.push(inf.version));
+  inf.on('delete', () => seenByHandlers.push(inf.version));
+  await inf.start();
+  const steps: [string, () => void, moves: boolean][] = [
+    ['add', () => inf.set(obj('Subnet', 'a', undefined, '1')), true],
+    ['list and get', () => void [inf.list(), inf.get('a')], false],
+    ['same resourceVersion: stored again, no event', () => inf.set(obj('Subnet', 'a', undefined, '1')), true],
+    ['update', () => inf.set(obj('Subnet', 'a', undefined, '2')), true],
+    ['delete of an absent object', () => inf.delete('zz'), false],
+    ['delete', () => inf.delete('a'), true],
+    ['replace', () => inf.replace([obj('Subnet', 'b')]), true],
+  ];
+  for (const [why, step, moves] of steps) {
+    const before = view.version('Subnet');
+    step();
+    assert.equal(view.version('Subnet') !== before, moves, why);
+  }
+  assert.deepEqual(
+    seenByHandlers,
+    [1, 3, 4, 5],
+    'each handler already sees the new count (add, update, delete, add of b)',
+  );
+});

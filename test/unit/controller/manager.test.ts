@@ -27,6 +27,7 @@ class Recorder implements Reconciler {
   script: (key: string, ctx: ReconcileContext) => ReconcileResult | Promise<ReconcileResult> = () =>
     undefined;
   watches: NonNullable<Reconciler['watches']> = [];
+  changed: NonNullable<Reconciler['changed']> = () => true;
   constructor(kind: string) {
     this.kind = kind;
   }
@@ -238,4 +239,54 @@ void test('stop without drain aborts the context signal of in-flight reconciles;
   assert.equal(seen?.aborted, true);
   release();
   await stopping;
+});
+
+void test('update predicates: own kind and watches enqueue only updates that matter; adds and deletes always', async () => {
+  const { clock, eips, dnats, manager, eipRec, dnatRec } = setup();
+  const specOf = (o: KubeObject) => JSON.stringify(o['spec'] ?? null);
+  // the EIP reconciler ignores updates that keep the spec; the DNAT watch on EIPs ignores updates that keep labels
+  eipRec.changed = (obj, old) => specOf(obj) !== specOf(old);
+  dnatRec.watches = [
+    {
+      ...dnatRec.watches[0]!,
+      changed: (obj, old) => JSON.stringify(obj.metadata.labels) !== JSON.stringify(old.metadata.labels),
+    },
+  ];
+  manager.register(eipRec);
+  manager.register(dnatRec);
+  await manager.start();
+  await clock.flush();
+  const e1 = (rv: string, extra: Partial<KubeObject>): KubeObject => ({
+    ...eip('e1'),
+    ...extra,
+    metadata: { name: 'e1', resourceVersion: rv, ...extra.metadata },
+  });
+  const cases: [string, KubeObject, eipCalls: number, dnatCalls: number][] = [
+    ['status only: nobody', e1('2', { status: { ready: true } }), 0, 0],
+    ['spec: the EIP itself', e1('3', { spec: { v4ip: '1.1.1.1' }, status: { ready: true } }), 1, 0],
+    [
+      'labels: the DNAT rules on it',
+      e1('4', { spec: { v4ip: '1.1.1.1' }, metadata: { name: 'e1', labels: { a: 'b' } } }),
+      0,
+      1,
+    ],
+  ];
+  for (const [why, object, eipCalls, dnatCalls] of cases) {
+    eipRec.calls.length = 0;
+    dnatRec.calls.length = 0;
+    eips.set(object);
+    await clock.flush();
+    assert.deepEqual([eipRec.calls.length, dnatRec.calls.length], [eipCalls, dnatCalls], why);
+  }
+  eipRec.calls.length = 0;
+  dnatRec.calls.length = 0;
+  eips.delete('e1');
+  dnats.set(dnat('d3', 'e1'));
+  await clock.flush();
+  assert.deepEqual(
+    [eipRec.calls.map((c) => c.key), dnatRec.calls.map((c) => c.key).sort()],
+    [['IptablesEIP/e1'], ['IptablesDnatRule/d1', 'IptablesDnatRule/d3']],
+    'a delete maps and enqueues regardless of the predicates; so does an add',
+  );
+  await manager.stop();
 });

@@ -223,3 +223,24 @@ void test('worker pool rejects a bad concurrency', () => {
     /positive integer/,
   );
 });
+
+void test('workers give the event loop a turn between keys, so keys that need no I/O do not starve it', async () => {
+  const clock = new FakeClock(0);
+  const queue = new WorkQueue({ clock });
+  let done = 0;
+  const pool = new WorkerPool({
+    queue,
+    concurrency: 2,
+    handler: () => {
+      done++;
+      return Promise.resolve(); // finishes within the microtask run, like a reconcile that finds nothing to do
+    },
+  });
+  for (let i = 0; i < 100; i++) queue.add(`k/${i}`);
+  const finished = pool.start();
+  const doneWhenAMacrotaskRan = await new Promise<number>((resolve) => setImmediate(() => resolve(done)));
+  assert.ok(doneWhenAMacrotaskRan < 100, `a macrotask ran after ${doneWhenAMacrotaskRan} of 100 keys`);
+  await queue.shutdown({ drain: true });
+  await finished;
+  assert.equal(done, 100);
+});

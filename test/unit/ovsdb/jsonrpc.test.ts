@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { duplexPair, type Duplex } from 'node:stream';
+import { Duplex, duplexPair } from 'node:stream';
 import { FakeClock } from '../../../src/util/clock.ts';
 import { JsonRpcSession, JsonRpcProtocolError } from '../../../src/ovsdb/jsonrpc.ts';
 import { JsonStreamSplitter, JsonFramingError } from '../../../src/ovsdb/json-stream.ts';
@@ -130,4 +130,34 @@ void test('our keepalive sends an echo after silence and closes the session when
   assert.equal(session.closed, false);
   clock.advance(1);
   assert.ok(((await closed) as [Error])[0] instanceof KeepaliveTimeoutError);
+});
+
+void test('requests sent in the same tick leave in one write, in order; later ones in another', async () => {
+  const writes: string[][] = [];
+  const stream = new Duplex({
+    read() {},
+    write(chunk: Buffer, _encoding, callback) {
+      writes.push([chunk.toString()]);
+      callback();
+    },
+    writev(chunks, callback) {
+      writes.push(chunks.map((c) => String(c.chunk)));
+      callback();
+    },
+  });
+  const session = new JsonRpcSession({ stream, clock: new FakeClock(0), logger: silentLogger });
+  const pending = [
+    session.request('echo', ['a']),
+    session.request('echo', ['b']),
+    session.request('echo', ['c']),
+  ];
+  await new Promise((resolve) => setImmediate(resolve));
+  await new Promise((resolve) => setImmediate(resolve));
+  pending.push(session.request('echo', ['d']));
+  await new Promise((resolve) => setImmediate(resolve));
+  await new Promise((resolve) => setImmediate(resolve));
+  const params = writes.map((batch) => batch.map((m) => (JSON.parse(m) as { params: string[] }).params[0]));
+  assert.deepEqual(params, [['a', 'b', 'c'], ['d']]);
+  session.close();
+  await Promise.allSettled(pending);
 });

@@ -1,0 +1,110 @@
+// Memoized reconcile-time admission of Subnets: always the answer a fresh admit gives, recomputed exactly when
+// something it reads changed.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { admit } from '../../../../src/api/admission.ts';
+import type { Subnet } from '../../../../src/api/kinds/subnet-schema.ts';
+import type { KubeObject } from '../../../../src/api/types.ts';
+import { DEFAULT_NETWORK } from '../../../../src/controller/default-vpc.ts';
+import { InMemoryInformer } from '../../../../src/controller/informer-memory.ts';
+import { InformerClusterView } from '../../../../src/controller/informer-view.ts';
+import { SubnetAdmission } from '../../../../src/controller/reconcilers/subnet-admission.ts';
+import { SubnetCatalog } from '../../../../src/controller/reconcilers/subnet-catalog.ts';
+import { validationView } from '../../../../src/controller/reconcilers/subnet-view.ts';
+import { kubeovn } from '../../../support/objects.ts';
+
+let version = 0;
+const validated = (status: 'True' | 'False') => ({
+  conditions: [{ type: 'Validated', status, reason: 'r', message: '' }],
+});
+function subnet(
+  name: string,
+  cidrBlock: string,
+  extra: { status?: object; created?: string } = {},
+): KubeObject {
+  return kubeovn(
+    'Subnet',
+    name,
+    { vpc: 'tenant', cidrBlock, protocol: 'IPv4' },
+    {
+      metadata: {
+        name,
+        resourceVersion: String(++version),
+        creationTimestamp: extra.created ?? '2026-01-01T00:00:00Z',
+      },
+      ...(extra.status ? { status: extra.status } : {}),
+    },
+  );
+}
+
+type Step = [
+  why: string,
+  edit: (subnets: InMemoryInformer, vpcs: InMemoryInformer) => void,
+  recomputed: boolean,
+];
+
+// `a` is the subnet admitted after each step.
+const steps: Step[] = [
+  ['first admission', () => {}, true],
+  ['nothing changed', () => {}, false],
+  [
+    'its own status changed (counters, its verdict)',
+    (s) => s.set(subnet('a', '10.0.1.0/24', { status: { ...validated('True'), v4usingIPs: 4 } })),
+    false,
+  ],
+  [
+    'a newer subnet was accepted: it now counts',
+    (s) => s.set(subnet('z', '10.0.9.0/24', { status: validated('True'), created: '2026-02-01T00:00:00Z' })),
+    true,
+  ],
+  [
+    'that subnet’s counters changed',
+    (s) =>
+      s.set(
+        subnet('z', '10.0.9.0/24', {
+          status: { ...validated('True'), v4usingIPs: 2 },
+          created: '2026-02-01T00:00:00Z',
+        }),
+      ),
+    false,
+  ],
+  [
+    'an overlapping newer subnet was accepted (a race): the conflict shows',
+    (s) =>
+      s.set(subnet('y', '10.0.1.128/25', { status: validated('True'), created: '2026-02-01T00:00:00Z' })),
+    true,
+  ],
+  ['it went away again', (s) => s.delete('y'), true],
+  ['its own spec changed', (s) => s.set(subnet('a', '10.0.2.0/24', { status: validated('True') })), true],
+  ['the VPC changed', (_s, v) => v.set(kubeovn('Vpc', 'tenant', { namespaces: ['t2'] })), true],
+];
+
+void test('subnet admission memo: the fresh answer every time, recomputed only when its inputs changed', async () => {
+  const subnets = new InMemoryInformer({ kind: 'Subnet', objects: [subnet('a', '10.0.1.0/24')] });
+  const vpcs = new InMemoryInformer({
+    kind: 'Vpc',
+    objects: [kubeovn('Vpc', 'tenant', { namespaces: ['t1'] })],
+  });
+  const view = new InformerClusterView([subnets, vpcs]);
+  await subnets.start();
+  await vpcs.start();
+  const memo = new SubnetAdmission(new SubnetCatalog(view, DEFAULT_NETWORK));
+  let previous: ReturnType<SubnetAdmission['admit']> | undefined;
+  const allowed: boolean[] = [];
+  for (const [why, edit, recomputed] of steps) {
+    edit(subnets, vpcs);
+    const a = view.get('Subnet', 'a') as Subnet;
+    const outcome = memo.admit(a);
+    const fresh = admit({ operation: 'CREATE', object: a, view: validationView(view, a) });
+    assert.equal(outcome.allowed, fresh.allowed, why);
+    if (!outcome.allowed && !fresh.allowed) assert.equal(outcome.message, fresh.message, why);
+    assert.equal(outcome !== previous, recomputed, `${why}: recomputed`);
+    previous = outcome;
+    allowed.push(outcome.allowed);
+  }
+  assert.deepEqual(
+    allowed,
+    [true, true, true, true, true, false, true, true, true],
+    'the race case is refused',
+  );
+});
