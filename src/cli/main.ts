@@ -9,6 +9,7 @@ commands:
                                   (id and nodes apply to a new lab: namespace prefix, node names)
   down                            stop the lab and remove every namespace, process and file it made
   status                          each lab component's health (exit 0 only when all run)
+  exec NS/POD -- CMD [ARGS...]    run a command inside a lab pod's network namespace (exit code passed through)
   validate -f FILE|DIR [-f ...]   check manifests offline (schema and every rule the files alone decide)
   apply -f FILE|DIR [-f ...]      create or update objects as \`kubectl apply\` does (interoperates with it)
   delete -f FILE|DIR [-f ...]     delete the objects (--ignore-not-found, --wait=false)
@@ -56,6 +57,8 @@ function main(argv: string[]): Promise<number> | number {
     }
     case 'down':
       return import('./commands/lab.ts').then((m) => m.downCommand(io));
+    case 'exec':
+      return import('./commands/exec.ts').then((m) => m.execCommand(rest, io));
     case 'status':
       return import('./commands/lab.ts').then((m) => m.statusCommand(io));
     case undefined:

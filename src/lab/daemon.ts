@@ -43,6 +43,8 @@ export interface LabPart {
 }
 
 export class LabDaemon {
+  /** Records every process it spawns in the lab ledger (for in-process parts that start processes). */
+  readonly runner: LedgerRunner;
   readonly #layout: LabLayout;
   readonly #config: LabConfig;
   readonly #log: Logger;
@@ -57,10 +59,8 @@ export class LabDaemon {
     this.#layout = options.layout;
     this.#config = options.config;
     this.#log = options.logger ?? pino({ level: 'silent' });
-    this.#supervisor = new Supervisor({
-      runner: new LedgerRunner(processRunner, new Ledger(this.#layout.ledger)),
-      logger: this.#log,
-    });
+    this.runner = new LedgerRunner(processRunner, new Ledger(this.#layout.ledger));
+    this.#supervisor = new Supervisor({ runner: this.runner, logger: this.#log });
     this.#supervisor.on('change', (h: ComponentHealth) => {
       this.#log.info({ component: h.name, state: h.state, pid: h.pid, restarts: h.restarts }, 'component');
       this.#publish();
@@ -73,6 +73,10 @@ export class LabDaemon {
       nodes: this.#config.nodes,
       components: [],
     };
+  }
+
+  get logger(): Logger {
+    return this.#log;
   }
 
   get kubeConfig(): KubeConfig {

@@ -1,8 +1,8 @@
 /**
  * The node side of `kovn up`, after the dataplane, API server and controller (daemon.ts): a node agent per node
- * (supervised, serving its CNI socket), the lab's scheduler and one kubelet per node (in the daemon's process), then
- * the readiness gate: the default network programmed (`ovn-default` and `join` Ready), every Node given its join
- * address, and every node's `ovn0` answering — each node pings the join gateway through OVN.
+ * (supervised, serving its CNI socket); the readiness gate — the default network programmed (`ovn-default` and
+ * `join` Ready) and every node's `ovn0` answering (each node pings the join gateway through OVN); then the lab's
+ * scheduler and one kubelet per node, in the daemon's process (stopped with the lab, pods torn down).
  */
 import { fileURLToPath } from 'node:url';
 import type { Subnet } from '../api/kinds/subnet-schema.ts';
@@ -14,9 +14,12 @@ import { waitFor } from '../ovn/daemons.ts';
 import { systemClock } from '../util/clock.ts';
 import { processRunner } from '../util/exec.ts';
 import type { LabDaemon } from './daemon.ts';
+import { Kubelet } from './kubelet.ts';
+import { startScheduler } from './scheduler/scheduler.ts';
 import type { LabLayout } from './layout.ts';
 
 const AGENT = fileURLToPath(new URL('../node/agent/main.ts', import.meta.url));
+const CNI_BINARY = fileURLToPath(new URL('../../bin/kovn-cni', import.meta.url));
 const READY_TIMEOUT_MS = 120_000;
 
 const ready = (subnet: KubeObject | undefined): boolean =>
@@ -40,6 +43,25 @@ export async function startNodeSide(daemon: LabDaemon, layout: LabLayout): Promi
     );
   }
   await waitForDefaultNetwork(daemon);
+
+  const scheduler = await startScheduler({
+    kubeConfig: daemon.kubeConfig,
+    logger: daemon.logger.child({ part: 'scheduler' }),
+  });
+  daemon.own({ name: 'scheduler', stop: () => scheduler.stop() });
+  for (const node of daemon.nodes) {
+    const kubelet = new Kubelet({
+      nodeName: node.name,
+      nodeNetns: node.netns,
+      layout,
+      kubeConfig: daemon.kubeConfig,
+      cniBinary: CNI_BINARY,
+      runner: daemon.runner.withComponent(`${node.name}/pods`),
+      logger: daemon.logger.child({ part: 'kubelet', node: node.name }),
+    });
+    await kubelet.start();
+    daemon.own({ name: `${node.name}/kubelet`, stop: () => kubelet.stop({ teardown: true }) });
+  }
 }
 
 async function waitForDefaultNetwork(daemon: LabDaemon): Promise<void> {

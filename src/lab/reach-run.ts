@@ -1,7 +1,8 @@
 /**
  * Runs the reachability table against a running lab: reads the running pods (address, VPC, subnet, gateway from
- * the controller's annotations) through the API, plans the probes (reachability.ts), pings from inside each source
- * pod's network namespace (a few at a time), and returns the results.
+ * the controller's annotations, a declared TCP port) through the API, plans the probes (reachability.ts), pings or
+ * sends an HTTP request (netcat) from inside each source pod's network namespace, a few at a time, and returns the
+ * results; an HTTP answer names the pod that gave it (the responder's `X-Kovn-Pod` header).
  */
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { KubeObject } from '../api/types.ts';
@@ -24,6 +25,12 @@ export async function runningEndpoints(
     const ns = pod.metadata.namespace ?? '';
     if (namespaces.length && !namespaces.includes(ns)) return [];
     const status = pod['status'] as { phase?: string; podIP?: string } | undefined;
+    const containers = (
+      pod['spec'] as { containers?: { ports?: { containerPort?: number; protocol?: string }[] }[] }
+    )?.containers;
+    const port = containers
+      ?.flatMap((c) => c.ports ?? [])
+      .find((p) => (p.protocol ?? 'TCP') === 'TCP' && p.containerPort)?.containerPort;
     const a = pod.metadata.annotations ?? {};
     if (status?.phase !== 'Running' || !status.podIP) return [];
     return [
@@ -34,6 +41,7 @@ export async function runningEndpoints(
         vpc: a['ovn.kubernetes.io/logical_router'] ?? '',
         subnet: a['ovn.kubernetes.io/logical_switch'] ?? '',
         gateway: (a['ovn.kubernetes.io/gateway'] ?? '').split(',')[0] ?? '',
+        ...(port === undefined ? {} : { port }),
       },
     ];
   });
@@ -52,9 +60,22 @@ export async function probeReachability(
     while (next < probes.length) {
       const i = next++;
       const probe = probes[i]!;
-      const r = await runner.run('ping', ['-c', '2', '-i', '0.2', '-W', '1', probe.address], {
-        netns: layout.podNetns(probe.from.namespace, probe.from.name),
-      });
+      const netns = layout.podNetns(probe.from.namespace, probe.from.name);
+      if (probe.method === 'http') {
+        const request = `GET / HTTP/1.0\r\nHost: ${probe.address}\r\n\r\n`;
+        const r = await runner.run('nc', ['-w', '2', probe.address, String(probe.port ?? 80)], {
+          netns,
+          input: request,
+        });
+        const answeredBy = /^X-Kovn-Pod: (\S+)/im.exec(r.stdout)?.[1];
+        results[i] = {
+          ...probe,
+          reached: answeredBy === probe.to,
+          ...(answeredBy ? { answeredBy } : {}),
+        };
+        continue;
+      }
+      const r = await runner.run('ping', ['-c', '2', '-i', '0.2', '-W', '1', probe.address], { netns });
       results[i] = { ...probe, reached: r.code === 0 };
     }
   };

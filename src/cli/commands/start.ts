@@ -59,7 +59,7 @@ export async function startCommand(io: CommandIo): Promise<number> {
   }
   io.out(`  ${EXPECTED_PODS}/${EXPECTED_PODS} running (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 
-  io.out(`\nreachability (ping from inside each pod's network namespace):\n`);
+  io.out(`\nreachability (ping, or HTTP to a declared port, from inside each pod's network namespace):\n`);
   const results = await probeReachability(layout, endpoints);
   io.out(renderTable(results));
   const summary = summarize(results);

@@ -50,6 +50,21 @@ void test('planProbes: expectations per pair', () => {
   ]);
 });
 
+void test('planProbes: a target with a port is probed over http, which decides a shared address', () => {
+  const b1web = { ...b1, port: 80 };
+  const probes = planProbes([a1, a2, b1web]);
+  const toB1 = probes.filter((p) => p.to === 'ns2/b1');
+  assert.deepEqual(
+    toB1.map((p) => [p.from.name, p.method, p.port, p.expect, p.shadowedBy]),
+    [
+      ['a1', 'http', 80, 'unreachable', undefined],
+      ['a2', 'http', 80, 'unreachable', undefined],
+    ],
+  );
+  assert.ok(probes.filter((p) => p.to === 'gateway').every((p) => p.method === 'ping'));
+  assert.ok(probes.filter((p) => p.to === 'ns1/a1').every((p) => p.method === 'ping'));
+});
+
 void test('verdict: each expectation against each outcome', () => {
   const base = planProbes([a1, b3])[0]!;
   const cases: [ProbeResult['expect'], boolean, string][] = [
@@ -69,10 +84,20 @@ void test('renderTable and summarize', () => {
   const results = planProbes([a1, b3]).map((p) => ({ ...p, reached: p.expect === 'reachable' }));
   const text = renderTable(results);
   const lines = text.split('\n');
-  assert.match(lines[0]!, /^FROM\s+VPC\s+TO\s+ADDRESS\s+SAME VPC\s+RESULT\s+EXPECTED\s+VERDICT$/);
+  assert.match(lines[0]!, /^FROM\s+VPC\s+TO\s+ADDRESS\s+PROBE\s+SAME VPC\s+RESULT\s+EXPECTED\s+VERDICT$/);
   assert.equal(lines.length, 1 + results.length);
-  assert.match(lines[1]!, /^ns1\/a1\s+vpc-a\s+gateway\s+10\.0\.1\.1\s+yes\s+reached\s+reachable\s+ok$/);
-  assert.match(lines[2]!, /^ns1\/a1\s+vpc-a\s+ns2\/b3\s+10\.0\.1\.4\s+no\s+no answer\s+unreachable\s+ok$/);
+  assert.match(
+    lines[1]!,
+    /^ns1\/a1\s+vpc-a\s+gateway\s+10\.0\.1\.1\s+ping\s+yes\s+reached\s+reachable\s+ok$/,
+  );
+  assert.match(
+    lines[2]!,
+    /^ns1\/a1\s+vpc-a\s+ns2\/b3\s+10\.0\.1\.4\s+ping\s+no\s+no answer\s+unreachable\s+ok$/,
+  );
+  const shadowed = renderTable([
+    { ...results[1]!, method: 'http', port: 80, reached: false, answeredBy: 'ns1/a2' },
+  ]).split('\n')[1]!;
+  assert.match(shadowed, /http:80\s+no\s+answered by ns1\/a2\s+unreachable\s+ok$/);
   assert.deepEqual(summarize(results), { ok: 4, failed: 0, skipped: 0 });
   assert.deepEqual(summarize([{ ...results[1]!, reached: true }]), { ok: 0, failed: 1, skipped: 0 });
 });
