@@ -1,5 +1,5 @@
 /**
- * `kovn get KIND [NAME ...] [-n NS | -A] [-o yaml|json|wide] [-l SELECTOR]`: KIND is resolved through discovery
+ * `kovn get KIND [NAME ...] [-n NS | -A] [-o yaml|json|wide|name] [-l SELECTOR]`: KIND is resolved through discovery
  * (plural, singular, short name or kind; `KIND/NAME` also works). Default output is the server's Table printed
  * as kubectl prints it; `-o yaml|json` prints the object, or a `List` when no single name was given. A missing
  * object is `Error from server (NotFound): ...` and exit 1; an empty list says `No resources found`.
@@ -10,13 +10,13 @@ import { systemClock, type Clock } from '../../util/clock.ts';
 import { connect, type Connection } from '../kube/connect.ts';
 import { collectionPath, objectPath } from '../kube/paths.ts';
 import { errorLines, type CommandError } from '../kube/report.ts';
-import { apiVersionOf, type ApiResource } from '../kube/resources.ts';
+import { apiVersionOf, kindLabel, type ApiResource } from '../kube/resources.ts';
 import { asList, formatObjects } from '../print/objects.ts';
 import { fallbackTable, formatTable, isTable, type Table } from '../print/table.ts';
 import type { CommandIo } from './validate.ts';
 
 export const GET_USAGE =
-  'usage: kovn get KIND [NAME ...] [-n NAMESPACE | -A] [-o yaml|json|wide] [-l SELECTOR] [--kubeconfig PATH]';
+  'usage: kovn get KIND [NAME ...] [-n NAMESPACE | -A] [-o yaml|json|wide|name] [-l SELECTOR] [--kubeconfig PATH]';
 
 const TABLE_ACCEPT =
   'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json';
@@ -26,7 +26,7 @@ interface GetOptions {
   names: string[];
   /** undefined: all namespaces. */
   namespace: string | undefined;
-  output: 'table' | 'wide' | 'yaml' | 'json';
+  output: 'table' | 'wide' | 'yaml' | 'json' | 'name';
   selector: string | undefined;
   noHeaders: boolean;
 }
@@ -50,9 +50,15 @@ export async function getCommand(
     },
   });
   const output = values.output ?? 'table';
-  if (output !== 'table' && output !== 'wide' && output !== 'yaml' && output !== 'json') {
+  if (
+    output !== 'table' &&
+    output !== 'wide' &&
+    output !== 'yaml' &&
+    output !== 'json' &&
+    output !== 'name'
+  ) {
     io.err(
-      `error: unable to match a printer suitable for the output format "${output}", allowed formats are: json,wide,yaml`,
+      `error: unable to match a printer suitable for the output format "${output}", allowed formats are: json,name,wide,yaml`,
     );
     return 1;
   }
@@ -82,7 +88,7 @@ export async function getCommand(
     selector: values.selector,
     noHeaders: values['no-headers'],
   };
-  return output === 'yaml' || output === 'json'
+  return output === 'yaml' || output === 'json' || output === 'name'
     ? printObjects(conn, options, output, io)
     : printTable(conn, options, io, clock, resource.namespaced && namespace === undefined);
 }
@@ -114,30 +120,30 @@ function withTypeMeta(resource: ApiResource, object: KubeObject): KubeObject {
 async function printObjects(
   conn: Connection,
   o: GetOptions,
-  format: 'yaml' | 'json',
+  format: 'yaml' | 'json' | 'name',
   io: CommandIo,
 ): Promise<number> {
   const errors: CommandError[] = [];
   const get = (name: string): Promise<KubeObject> =>
     conn.client.request<KubeObject>({ method: 'GET', path: objectPath(o.resource, o.namespace, name) });
-  let value: unknown;
-  if (o.names.length) {
-    const objects = (await fetchEach(o.names, get, errors)).map((obj) => withTypeMeta(o.resource, obj));
-    value =
-      objects.length === 1 && o.names.length === 1
-        ? objects[0]
-        : objects.length
-          ? asList(objects)
-          : undefined;
-  } else {
+  let objects: KubeObject[];
+  if (o.names.length) objects = await fetchEach(o.names, get, errors);
+  else {
     const list = await conn.client.request<{ items?: KubeObject[] }>({
       method: 'GET',
       path: collectionPath(o.resource, o.namespace),
       query: { labelSelector: o.selector },
     });
-    value = asList((list.items ?? []).map((obj) => withTypeMeta(o.resource, obj)));
+    objects = list.items ?? [];
   }
-  if (value !== undefined) io.out(formatObjects(value, format).replace(/\n$/, ''));
+  objects = objects.map((obj) => withTypeMeta(o.resource, obj));
+  if (format === 'name') {
+    for (const obj of objects) io.out(`${kindLabel(o.resource)}/${obj.metadata.name ?? ''}`);
+  } else if (o.names.length === 1 && objects[0]) {
+    io.out(formatObjects(objects[0], format).replace(/\n$/, ''));
+  } else if (objects.length || !o.names.length) {
+    io.out(formatObjects(asList(objects), format).replace(/\n$/, ''));
+  }
   for (const line of errorLines(errors)) io.err(line);
   return errors.length ? 1 : 0;
 }

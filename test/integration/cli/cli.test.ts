@@ -138,6 +138,8 @@ describe('kovn apply, get and delete against the embedded API server', () => {
         ['get', 'pod', '-n', 'ns2', '-o', 'json'],
         ['get', 'vpc', 'test-vpc-1', 'test-vpc-2', '-o', 'yaml'],
         ['get', 'po', '-n', 'default', '-o', 'yaml'],
+        ['get', 'eip', '-o', 'name'],
+        ['get', 'po', '-A', '-o', 'name'],
       ]) {
         const [mine, theirs] = await Promise.all([lab.kovn(...args), lab.kubectl(...args)]);
         assert.equal(mine.code, 0, mine.stderr);
