@@ -51,7 +51,8 @@ export class Index<R extends Row> {
   }
 
   getAll(key: string | number | boolean): R[] {
-    return [...(this.#entries.get(String(key))?.values() ?? [])];
+    const bucket = this.#entries.get(String(key));
+    return bucket ? [...bucket.values()] : [];
   }
 
   keys(): string[] {

@@ -104,6 +104,10 @@ export function planOwner(input: PlanInput): Operation[] {
     const where = PARENT_OF[row.table];
     if (!where || !row.parent) continue;
     const ref: Atom = slot.current ? uuid(slot.current._uuid) : namedUuid(slot.name!);
+    // the parents whose set holds the existing row (a cache index over the set's elements)
+    const currentParents = slot.current
+      ? parentsOf(input.cache, where.table, where.column, slot.current._uuid)
+      : [];
     const own = slots.find(
       (s) => s.row.table === row.parent!.table && s.row.columns['name'] === row.parent!.name,
     );
@@ -115,7 +119,7 @@ export function planOwner(input: PlanInput): Operation[] {
     } else {
       const parent = own?.current ?? resolveParent(input, row);
       parentUuid = parent._uuid;
-      const linked = slot.current && includesRef(parent[where.column], slot.current._uuid);
+      const linked = currentParents.some((p) => p._uuid === parent._uuid);
       if (!linked) links.link(where.table, parent._uuid, where.column, ref);
       if (!own && !slot.current && !waits.has(parent._uuid)) {
         waits.set(
@@ -129,8 +133,7 @@ export function planOwner(input: PlanInput): Operation[] {
         );
       }
     }
-    if (!slot.current) continue;
-    for (const p of parentsOf(input.cache, where.table, where.column, slot.current._uuid)) {
+    for (const p of currentParents) {
       if (p._uuid !== parentUuid) links.unlink(where.table, p._uuid, where.column, ref);
     }
   }
@@ -172,10 +175,6 @@ function resolveParent(input: PlanInput, row: DesiredRow): CachedRow {
   const found = byName(input.cache, parent.table, parent.name);
   if (found.length !== 1) throw new MissingParentError(parent.table, parent.name, row.table, found.length);
   return found[0]!;
-}
-
-function includesRef(value: unknown, id: string): boolean {
-  return Array.isArray(value) ? value.includes(id) : value === id;
 }
 
 /** Rows of `table` whose set column `column` references `id` (a cache index over the set's elements). */

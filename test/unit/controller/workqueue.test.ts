@@ -160,3 +160,29 @@ void test('shutdown wakes idle getters and resolves at once when idle', async ()
   assert.equal(await waiting, undefined);
   assert.equal(q.shuttingDown, true);
 });
+
+void test('FIFO order holds over many keys taken and re-added (past the internal compaction)', async () => {
+  const q = new WorkQueue({ clock: new FakeClock() });
+  const expected: string[] = [];
+  for (let i = 0; i < 3000; i++) {
+    q.add(`k/${i}`);
+    expected.push(`k/${i}`);
+  }
+  const taken: string[] = [];
+  for (let round = 0; round < 2500; round++) {
+    const key = (await q.get())!;
+    taken.push(key);
+    q.done(key);
+    if (round % 2 === 0) {
+      q.add(key); // back of the line
+      expected.push(key);
+    }
+  }
+  while (q.length > 0) {
+    const key = (await q.get())!;
+    taken.push(key);
+    q.done(key);
+  }
+  assert.equal(taken.length, expected.length);
+  assert.deepEqual(taken, expected);
+});
