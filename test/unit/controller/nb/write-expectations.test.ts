@@ -10,6 +10,18 @@ import type { ObjectWriter } from '../../../../src/controller/reconcilers/writer
 import { FakeClock } from '../../../../src/util/clock.ts';
 
 const ref = { kind: 'Pod', name: 'p', namespace: 'n' };
+
+/** `writer` with its annotation patch replaced. */
+const patching = (
+  writer: ObjectWriter,
+  patchAnnotations: ObjectWriter['patchAnnotations'],
+): ObjectWriter => ({
+  create: (o) => writer.create(o),
+  event: (r, e) => writer.event(r, e),
+  setFinalizers: (r, f) => writer.setFinalizers(r, f),
+  patchStatus: (r, st) => writer.patchStatus(r, st),
+  patchAnnotations,
+});
 const base = (): KubeObject => ({
   apiVersion: 'v1',
   kind: 'Pod',
@@ -71,13 +83,12 @@ const scenarios: Scenario[] = [
   [
     'a foreign change landing between our write and its echo: neither is taken for an echo',
     async (s) => {
-      const racing = s.expectations.wrap({
-        ...s.memory,
-        patchAnnotations: (r, a) => {
+      const racing = s.expectations.wrap(
+        patching(s.memory, (r, a) => {
           s.foreign((p) => ({ ...p, spec: { nodeName: 'b' } }));
           return s.memory.patchAnnotations(r, a);
-        },
-      });
+        }),
+      );
       await racing.patchAnnotations(ref, { routed: 'true' });
     },
     [false, false],
@@ -86,7 +97,7 @@ const scenarios: Scenario[] = [
     'a note from before the object was re-created does not match its updates',
     async (s) => {
       // the write is noted but never stored (the object went away first)
-      const lost = s.expectations.wrap({ ...s.memory, patchAnnotations: () => Promise.resolve() });
+      const lost = s.expectations.wrap(patching(s.memory, () => Promise.resolve()));
       await lost.patchAnnotations(ref, { routed: 'true' });
       s.pods.delete('p', 'n');
       s.pods.set({ ...base(), metadata: { ...base().metadata, resourceVersion: '50' } });
@@ -118,19 +129,15 @@ for (const [why, run, want] of scenarios) {
 void test('write expectations: a note made against another version, or with other content, is dropped', async () => {
   const s = await setup();
   // a note whose write never reaches the store (the inner writer fails): dropped with the failure
-  const failing: ObjectWriter = {
-    ...s.memory,
-    patchAnnotations: () => Promise.reject(new Error('conflict')),
-  };
+  const failing = patching(s.memory, () => Promise.reject(new Error('conflict')));
   await assert.rejects(s.expectations.wrap(failing).patchAnnotations(ref, { routed: 'true' }), /conflict/);
   assert.equal(s.expectations.pending, 0);
   // a foreign update that happens to set the same annotations, with no note: reconciled
   s.foreign((p) => ({ ...p, metadata: { ...p.metadata, annotations: { keep: 'me', routed: 'true' } } }));
   // our write plus an extra field changed in the same update is not an echo
-  const wrapped = s.expectations.wrap({
-    ...s.memory,
-    patchAnnotations: (r, a) => s.memory.patchAnnotations(r, { ...a, sneaky: 'extra' }),
-  });
+  const wrapped = s.expectations.wrap(
+    patching(s.memory, (r, a) => s.memory.patchAnnotations(r, { ...a, sneaky: 'extra' })),
+  );
   await wrapped.patchAnnotations(ref, { x: '1' });
   assert.deepEqual(s.verdicts, [false, false]);
   assert.equal(s.expectations.pending, 0);
