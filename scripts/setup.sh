@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   openvswitch-switch ovn-central ovn-host          # the real OVN/OVS dataplane
   iproute2 iptables nftables ethtool conntrack     # namespaces, NAT rule sets
-  iputils-ping netcat-openbsd tcpdump              # traffic checks in tests
+  iputils-ping iputils-arping netcat-openbsd tcpdump  # traffic checks; gratuitous ARP after a NIC is plugged
   containernetworking-plugins                      # real CNI plugins (macvlan, ...)
 )
 # A real kubectl for the end-to-end tests: Debian's, unless the machine already has one (some images ship kubectl 1.3x).

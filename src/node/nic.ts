@@ -149,6 +149,34 @@ export async function plugNic(runner: ProcessRunner, spec: NicSpec): Promise<Plu
   return outcome;
 }
 
+/**
+ * After a NIC is (re)plugged: wait (bounded) until its IPv4 gateway answers — the port is bound and the router
+ * knows the pod — then announce each IPv4 address with unsolicited ARP, so neighbours that cached an earlier owner
+ * of the address (a re-created pod with a new MAC) update at once instead of after their cache times out.
+ * Returns whether the gateway answered. Best effort: failures are reported, not thrown.
+ */
+export async function announceNic(
+  runner: ProcessRunner,
+  spec: NicSpec,
+  options: { attempts?: number } = {},
+): Promise<boolean> {
+  const v4 = spec.ips.filter((ip) => !ip.includes(':')).map((ip) => ip.split('/')[0]!);
+  const gateway = spec.gateways.find((g) => !g.includes(':'));
+  let reached = false;
+  if (gateway) {
+    for (let i = 0; i < (options.attempts ?? 20) && !reached; i++) {
+      const r = await runner.run('ping', ['-c', '1', '-W', '1', '-I', spec.ifname, gateway], {
+        netns: spec.podNetns,
+      });
+      reached = r.code === 0;
+    }
+  }
+  for (const ip of v4) {
+    await runner.run('arping', ['-U', '-c', '1', '-w', '1', '-I', spec.ifname, ip], { netns: spec.podNetns });
+  }
+  return reached;
+}
+
 /** Removes the OVS port and the veth pair (its pod end goes with it); a no-op when both are gone. */
 export async function unplugNic(runner: ProcessRunner, ref: NicRef): Promise<void> {
   await vsctl(runner, ref.ovsRundir, '--if-exists', 'del-port', INTEGRATION_BRIDGE, ref.hostIf);

@@ -8,7 +8,7 @@ import { pino, type Logger } from 'pino';
 import { KubeInformer, type ResourceRef } from '../../controller/informer-kube.ts';
 import { systemClock, type Clock } from '../../util/clock.ts';
 import { processRunner, type ProcessRunner } from '../../util/exec.ts';
-import { checkNic, plugNic, unplugNic } from '../nic.ts';
+import { announceNic, checkNic, plugNic, unplugNic } from '../nic.ts';
 import { NODES, PODS, SUBNETS } from '../resources.ts';
 import { CniHandler, type NicPlumber } from './handler.ts';
 import { NodePortReconciler } from './node-port.ts';
@@ -37,6 +37,7 @@ export interface NodeAgentOptions {
 export function nicPlumber(runner: ProcessRunner): NicPlumber {
   return {
     plug: (spec) => plugNic(runner, spec),
+    announce: (spec) => announceNic(runner, spec),
     unplug: (ref) => unplugNic(runner, ref),
     check: (spec) => checkNic(runner, spec),
   };

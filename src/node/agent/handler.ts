@@ -21,6 +21,8 @@ import { netnsNameOf } from './netns-path.ts';
 /** The plumbing the handler drives (nic.ts, or a fake in tests). */
 export interface NicPlumber {
   plug(spec: NicSpec): Promise<unknown>;
+  /** After a change: wait for the gateway, announce the addresses (gratuitous ARP); true if the gateway answered. */
+  announce?(spec: NicSpec): Promise<boolean>;
   unplug(ref: Pick<NicSpec, 'nodeNetns' | 'ovsRundir' | 'hostIf'>): Promise<void>;
   /** Problems found; empty when the NIC is as specified. */
   check(spec: NicSpec): Promise<string[]>;
@@ -84,6 +86,9 @@ export class CniHandler {
       const spec = podNicSpec(network, this.#place(req, ifname));
       const outcome = await this.#o.plumber.plug(spec);
       log.info({ ip: network.ipAddress, mac: network.mac, outcome }, 'NIC plugged');
+      if (outcome !== 'unchanged' && this.#o.plumber.announce && !(await this.#o.plumber.announce(spec))) {
+        log.warn({ gateways: spec.gateways }, 'the gateway did not answer yet; addresses announced anyway');
+      }
     } else {
       await this.#makeRoomForDefaults(req, network);
       log.info({ ip: network.ipAddress }, 'address answered (IPAM)');

@@ -1,0 +1,225 @@
+// End to end in one lab, with real traffic (ping and TCP/HTTP between pod network namespaces): the seed scenario's
+// reachability; several subnets in one VPC and pods on both nodes; a static IP by annotation; delete and re-create
+// leaving nothing stale; a namespace the VPC does not list refused with a reason; spoofed source IP or MAC dropped.
+// The lab (temp KOVN_HOME, random id) is removed at the end.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeObject } from '../../../src/api/types.ts';
+import { kubeRequest } from '../../../src/controller/kube-request.ts';
+import { kindCollectionPath, objectPath } from '../../../src/controller/kube-resources.ts';
+import { labLayout, type LabLayout } from '../../../src/lab/layout.ts';
+import { probeReachability, runningEndpoints } from '../../../src/lab/reach-run.ts';
+import { summarize } from '../../../src/lab/reachability.ts';
+
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+const CLI = join(ROOT, 'src/cli/main.ts');
+const skip = process.getuid?.() !== 0 ? 'needs root (network namespaces, OVS)' : false;
+
+let home: string;
+let layout: LabLayout;
+let kc: KubeConfig;
+
+function kovn(...args: string[]): { code: number; out: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    env: { ...process.env, KOVN_HOME: home },
+    encoding: 'utf8',
+    timeout: 240_000,
+  });
+  return { code: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
+}
+const inPod = (ns: string, pod: string, ...cmd: string[]) =>
+  spawnSync('ip', ['netns', 'exec', layout.podNetns(ns, pod), ...cmd], { encoding: 'utf8', timeout: 20_000 });
+const ping = (ns: string, pod: string, ip: string, ...extra: string[]) =>
+  inPod(ns, pod, 'ping', '-c', '2', '-i', '0.2', '-W', '1', ...extra, ip).status === 0;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function eventually<T>(
+  what: string,
+  fn: () => Promise<T | undefined> | T | undefined,
+  ms = 60_000,
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(250);
+  }
+}
+const get = (kind: string, name: string, namespace?: string) =>
+  kubeRequest<KubeObject>(kc, { method: 'GET', path: objectPath(kind, name, namespace) }).catch(
+    () => undefined,
+  );
+const create = (obj: KubeObject) =>
+  kubeRequest(kc, { method: 'POST', path: kindCollectionPath(obj.kind, obj.metadata.namespace), body: obj });
+const podIp = async (ns: string, name: string): Promise<string> =>
+  eventually(`${ns}/${name} running`, async () => {
+    const p = await get('Pod', name, ns);
+    const s = p?.['status'] as { phase?: string; podIP?: string } | undefined;
+    return s?.phase === 'Running' ? s.podIP : undefined;
+  });
+const pod = (
+  ns: string,
+  name: string,
+  extra: { annotations?: Record<string, string>; nodeName?: string } = {},
+) => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name, namespace: ns, ...(extra.annotations ? { annotations: extra.annotations } : {}) },
+  spec: {
+    ...(extra.nodeName ? { nodeName: extra.nodeName } : {}),
+    containers: [{ name: 'web', image: 'nginx', ports: [{ containerPort: 80 }] }],
+  },
+});
+
+void describe('the lab end to end, with real traffic', { skip, timeout: 900_000 }, () => {
+  before(() => {
+    home = mkdtempSync(join(tmpdir(), 'kovn-e2e-'));
+    const id = `e${randomBytes(4).toString('hex')}`;
+    layout = labLayout(home, id);
+    const up = kovn('up', '--id', id);
+    assert.equal(up.code, 0, up.out);
+    kc = new KubeConfig();
+    kc.loadFromFile(layout.kubeconfig);
+  });
+  after(() => {
+    const down = kovn('down');
+    assert.equal(down.code, 0, down.out);
+    const left = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout;
+    assert.doesNotMatch(left, new RegExp(`^${layout.id}-`, 'm'), 'no namespace of the lab is left');
+  });
+
+  it('seed scenario: same VPC reaches, other VPC does not, though both use 10.0.1.0/24', async () => {
+    const applied = kovn('apply', '-f', join(ROOT, 'examples/seed'), '-f', join(ROOT, 'examples/lab'));
+    assert.equal(applied.code, 0, applied.out);
+    const pods = await eventually('5 pods running', async () => {
+      const e = await runningEndpoints(kc, ['ns1', 'ns2']);
+      return e.length === 5 ? e : undefined;
+    });
+    assert.deepEqual([...new Set(pods.map((p) => p.vpc))].sort(), ['test-vpc-1', 'test-vpc-2']);
+    const results = await probeReachability(layout, pods);
+    const summary = summarize(results);
+    assert.equal(
+      summary.failed,
+      0,
+      JSON.stringify(
+        results.filter((r) => r.reached !== (r.expect === 'reachable') && r.expect !== 'ambiguous'),
+      ),
+    );
+    assert.ok(summary.ok >= 20, `decided probes: ${summary.ok}`);
+    // an address used in both VPCs: the request from test-vpc-1 is answered inside test-vpc-1
+    const shadow = results.find((r) => r.method === 'http' && !r.sameVpc && r.answeredBy);
+    assert.ok(shadow, 'some cross-VPC request to a shared address was answered by a pod of the own VPC');
+    assert.equal(pods.find((p) => `${p.namespace}/${p.name}` === shadow.answeredBy)?.vpc, shadow.from.vpc);
+  });
+
+  it('several subnets in one VPC, pods on both nodes: routed inside the VPC', async () => {
+    await create({
+      apiVersion: 'kubeovn.io/v1',
+      kind: 'Subnet',
+      metadata: { name: 'net1b' },
+      spec: { vpc: 'test-vpc-1', cidrBlock: '10.0.2.0/24', protocol: 'IPv4' },
+    });
+    const ls = { 'ovn.kubernetes.io/logical_switch': 'net1b' };
+    await create(pod('ns1', 'b-cp', { annotations: ls, nodeName: 'kube-ovn-control-plane' }));
+    await create(pod('ns1', 'b-worker', { annotations: ls, nodeName: 'kube-ovn-worker' }));
+    await create(pod('ns1', 'a-worker', { nodeName: 'kube-ovn-worker' }));
+    const bcp = await podIp('ns1', 'b-cp');
+    const bw = await podIp('ns1', 'b-worker');
+    const aw = await podIp('ns1', 'a-worker');
+    assert.match(bcp, /^10\.0\.2\./);
+    assert.match(aw, /^10\.0\.1\./);
+    assert.ok(ping('ns1', 'b-cp', bw), 'same subnet across nodes (geneve)');
+    assert.ok(ping('ns1', 'b-cp', aw), 'other subnet of the VPC across nodes');
+    assert.ok(ping('ns1', 'a-worker', bcp), 'and back');
+    assert.ok(ping('ns1', 'b-worker', '10.0.2.1'), 'its own gateway');
+    const http = inPod(
+      'ns1',
+      'a-worker',
+      'sh',
+      '-c',
+      `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 2 ${bw} 80`,
+    );
+    assert.match(http.stdout, /X-Kovn-Pod: ns1\/b-worker/, 'TCP across subnets and nodes');
+    assert.equal(ping('ns2', 'vpc2-pod', bcp), false, 'test-vpc-2 does not reach test-vpc-1 subnets');
+  });
+
+  it('a static IP by annotation', async () => {
+    await create(pod('ns1', 'fixed', { annotations: { 'ovn.kubernetes.io/ip_address': '10.0.1.50' } }));
+    assert.equal(await podIp('ns1', 'fixed'), '10.0.1.50');
+    const addr = inPod('ns1', 'fixed', 'ip', '-4', '-o', 'addr', 'show', 'eth0');
+    assert.match(addr.stdout, /inet 10\.0\.1\.50\/24/);
+    assert.ok(ping('ns1', 'vpc1-pod', '10.0.1.50'));
+  });
+
+  it('delete and re-create: nothing stale, the pod works again', async () => {
+    await kubeRequest(kc, { method: 'DELETE', path: objectPath('Pod', 'fixed', 'ns1') });
+    await eventually('pod gone', async () => ((await get('Pod', 'fixed', 'ns1')) ? undefined : true));
+    await eventually('netns gone', () =>
+      spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout.includes(
+        layout.podNetns('ns1', 'fixed'),
+      )
+        ? undefined
+        : true,
+    );
+    const lsp = spawnSync(
+      'ovn-nbctl',
+      [
+        `--db=unix:${join(layout.centralDir, 'nb.sock')}`,
+        '--if-exists',
+        'get',
+        'Logical_Switch_Port',
+        'fixed.ns1',
+        'name',
+      ],
+      { encoding: 'utf8', env: { ...process.env, OVS_RUNDIR: layout.centralDir } },
+    );
+    assert.equal(lsp.stdout.trim(), '', `no switch port left: ${lsp.stderr}`);
+    assert.equal(ping('ns1', 'vpc1-pod', '10.0.1.50'), false, 'the old address answers no more');
+    await create(pod('ns1', 'fixed', { annotations: { 'ovn.kubernetes.io/ip_address': '10.0.1.50' } }));
+    assert.equal(await podIp('ns1', 'fixed'), '10.0.1.50');
+    assert.ok(ping('ns1', 'vpc1-pod', '10.0.1.50'));
+  });
+
+  it("a namespace the VPC does not list cannot join the VPC's subnet, and says why", async () => {
+    await create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'intruder' } });
+    await create(pod('intruder', 'sneaky', { annotations: { 'ovn.kubernetes.io/logical_switch': 'net1' } }));
+    const event = await eventually('a Warning event', async () => {
+      const list = await kubeRequest<{ items: KubeObject[] }>(kc, {
+        method: 'GET',
+        path: kindCollectionPath('Event', 'intruder'),
+      });
+      return list.items.find((e) => (e as { reason?: string }).reason === 'NamespaceNotAllowed');
+    });
+    assert.match(
+      (event as { message?: string }).message ?? '',
+      /namespace intruder is not in the namespaces of vpc test-vpc-1/,
+    );
+    const p = await get('Pod', 'sneaky', 'intruder');
+    assert.notEqual((p?.['status'] as { phase?: string } | undefined)?.phase, 'Running');
+    assert.equal(p?.metadata.annotations?.['ovn.kubernetes.io/ip_address'], undefined);
+  });
+
+  it('a spoofed source IP or MAC is dropped', async () => {
+    const target = await podIp('ns1', 'vpc1-pod-2');
+    assert.ok(ping('ns1', 'vpc1-pod', target), 'the honest packet passes');
+    assert.equal(inPod('ns1', 'vpc1-pod', 'ip', 'addr', 'add', '10.0.1.77/24', 'dev', 'eth0').status, 0);
+    assert.equal(ping('ns1', 'vpc1-pod', target, '-I', '10.0.1.77'), false, 'spoofed source IP dropped');
+    inPod('ns1', 'vpc1-pod', 'ip', 'addr', 'del', '10.0.1.77/24', 'dev', 'eth0');
+    const mac = inPod('ns1', 'vpc1-pod', 'cat', '/sys/class/net/eth0/address').stdout.trim();
+    assert.equal(
+      inPod('ns1', 'vpc1-pod', 'ip', 'link', 'set', 'eth0', 'address', '0a:00:00:00:00:77').status,
+      0,
+    );
+    assert.equal(ping('ns1', 'vpc1-pod', target), false, 'spoofed source MAC dropped');
+    inPod('ns1', 'vpc1-pod', 'ip', 'link', 'set', 'eth0', 'address', mac);
+    assert.ok(ping('ns1', 'vpc1-pod', target), 'honest again, it passes again');
+  });
+});
