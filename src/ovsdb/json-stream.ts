@@ -1,8 +1,9 @@
 /**
  * Splits a byte stream into JSON values, as OVSDB's JSON-RPC framing requires (RFC 7047 §4: messages are JSON
  * objects sent back to back over a stream, with no other delimiter). The splitter tracks nesting depth outside
- * strings, byte by byte (every structural character is ASCII, so multi-byte UTF-8 sequences split across chunks
- * are safe), and hands each complete top-level object to `JSON.parse`. It never swallows bad input: anything that
+ * strings, byte by byte, and skips string contents with a byte search for the next quote or backslash (every
+ * structural character is ASCII, so multi-byte UTF-8 sequences split across chunks are safe), and hands each complete
+ * top-level object to `JSON.parse`. It never swallows bad input: anything that
  * is not whitespace between values, an unparsable value, or a value larger than `maxMessageBytes` throws
  * `JsonFramingError`, and the splitter stays failed so the session that owns it must close.
  */
@@ -75,6 +76,7 @@ export class JsonStreamSplitter {
   #scan(chunk: Buffer): unknown[] {
     const values: unknown[] = [];
     let start = 0; // start of the not-yet-buffered part of the current value within `chunk`
+    let nextBackslash = -2; // index of the next backslash at or after the scan position; -1: none left; -2: unknown
     for (let i = 0; i < chunk.length; i++) {
       const byte = chunk[i] as number;
       if (this.#depth === 0) {
@@ -90,9 +92,21 @@ export class JsonStreamSplitter {
         continue;
       }
       if (this.#inString) {
-        if (this.#escaped) this.#escaped = false;
-        else if (byte === BACKSLASH) this.#escaped = true;
-        else if (byte === QUOTE) this.#inString = false;
+        if (this.#escaped) {
+          this.#escaped = false;
+          continue;
+        }
+        // Jump to the string's next quote or backslash (memchr) instead of stepping through its bytes.
+        if (nextBackslash !== -1 && nextBackslash < i) nextBackslash = chunk.indexOf(BACKSLASH, i);
+        const quote = chunk.indexOf(QUOTE, i);
+        const stop = nextBackslash !== -1 && (quote === -1 || nextBackslash < quote) ? nextBackslash : quote;
+        if (stop === -1) {
+          i = chunk.length - 1; // the string goes on in the next chunk
+          continue;
+        }
+        i = stop;
+        if (chunk[i] === BACKSLASH) this.#escaped = true;
+        else this.#inString = false;
         continue;
       }
       if (byte === QUOTE) this.#inString = true;

@@ -85,7 +85,8 @@ export class MemoryObjectWriter implements ObjectWriter {
     const informer = this.#informer(ref.kind);
     const obj = informer.get(ref.name, ref.namespace);
     if (!obj) return Promise.reject(new Error(`${ref.kind} ${ref.namespace ?? ''}/${ref.name} not found`));
-    const copy = structuredClone(obj);
+    // `change` replaces whole fields of the object or its metadata; the informer deep-copies what it stores.
+    const copy: KubeObject = { ...obj, metadata: { ...obj.metadata } };
     change(copy);
     this.writes++;
     if (copy.metadata.deletionTimestamp && !(copy.metadata.finalizers ?? []).length) {

@@ -73,3 +73,30 @@ void test('a message over maxMessageBytes is rejected, whether it arrives whole 
   parts.push(b('{"a":"1234'));
   assert.throws(() => parts.push(b('56789012345')), /exceeds 16 bytes/);
 });
+
+void test('any split of messages whose strings hold quotes, backslashes, braces and UTF-8 gives the same values', () => {
+  let seed = 7;
+  const random = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed % n;
+  };
+  const pieces = ['a', '"', '\\', '{', '}', '[', ']', 'é', '😀', ' ', ':', ',', 'uuid-1234'];
+  const text = (): string => Array.from({ length: random(12) }, () => pieces[random(pieces.length)]).join('');
+  const messages = Array.from({ length: 200 }, (_, i) => ({
+    id: i,
+    method: text(),
+    params: [text(), { [text()]: [text(), i, null, true] }, text()],
+  }));
+  const bytes = Buffer.from(messages.map((m) => JSON.stringify(m)).join(''), 'utf8');
+  for (const maxChunk of [1, 3, 17, 256, 4096, bytes.length]) {
+    const s = new JsonStreamSplitter();
+    const seen: unknown[] = [];
+    for (let at = 0; at < bytes.length;) {
+      const size = 1 + random(maxChunk);
+      seen.push(...s.push(bytes.subarray(at, at + size)));
+      at += size;
+    }
+    assert.deepEqual(seen, messages, `chunks of up to ${maxChunk} bytes`);
+    s.end();
+  }
+});
