@@ -7,10 +7,11 @@
  * write) keeps the memo: what is memoized depends only on names, specs, deletion marks and the custom VPCs'
  * namespaces and default subnets. The objects returned carry only `metadata.name` and the defaulted `spec`, frozen.
  */
-import { defaultSubnet } from '../../api/kinds/subnet-defaults.ts';
+import { defaultSubnet, parseCidrBlock } from '../../api/kinds/subnet-defaults.ts';
 import type { Subnet } from '../../api/kinds/subnet-schema.ts';
 import type { Vpc } from '../../api/kinds/vpc.ts';
 import type { ClusterView, KubeObject } from '../../api/types.ts';
+import type { Cidr } from '../../net/ip.ts';
 import type { DefaultNetworkOptions } from '../default-vpc.ts';
 import { customVpcs, pinnedSubnet, selectNamespaceSubnets } from './select-subnet.ts';
 import { sameJson } from './writer.ts';
@@ -25,6 +26,8 @@ interface Entry {
   /** name + defaulted spec, frozen */
   spec: Subnet;
   deleting: boolean;
+  /** The CIDRs of the raw spec's block, parsed on first use (undefined: not parsable). */
+  cidrs?: readonly Cidr[] | undefined;
 }
 
 interface NamespaceChoice {
@@ -127,6 +130,15 @@ export class SubnetCatalog {
       ...this.#vpcs.flatMap((v) => [v.spec?.defaultSubnet ?? '', v.status?.defaultLogicalSwitch ?? '']),
     ]);
     return this.#defaults.has(name);
+  }
+
+  /** The CIDRs of the subnet's `spec.cidrBlock` as written (parsed once per spec); [] if absent or unparsable. */
+  cidrsOf(name: string): readonly Cidr[] {
+    this.#refresh();
+    const entry = this.#entries.get(name);
+    if (!entry) return [];
+    if (!('cidrs' in entry)) entry.cidrs = parseCidrBlock(entry.raw.spec?.cidrBlock);
+    return entry.cidrs ?? [];
   }
 
   /** The namespace's subnets in Kube-OVN's order. */

@@ -11,7 +11,7 @@ import { InformerClusterView } from '../../../../src/controller/informer-view.ts
 import { SubnetAdmission } from '../../../../src/controller/reconcilers/subnet-admission.ts';
 import { SubnetCatalog } from '../../../../src/controller/reconcilers/subnet-catalog.ts';
 import { validationView } from '../../../../src/controller/reconcilers/subnet-view.ts';
-import { kubeovn } from '../../../support/objects.ts';
+import { kubeovn, memoryView as memoryViewOf } from '../../../support/objects.ts';
 
 let version = 0;
 const validated = (status: 'True' | 'False') => ({
@@ -112,4 +112,43 @@ void test('subnet admission memo: the fresh answer every time, a new outcome onl
     [true, true, true, true, true, false, true, true, true, true],
     'the race case is refused',
   );
+});
+
+// Guard for the memo's shortcut: admission refuses a subnet because of another one only when their CIDRs overlap. If
+// a shared rule starts to relate non-overlapping subnets (one default subnet per VPC, shared gateways...), this fails.
+void test('admission of a subnet does not depend on other subnets whose CIDRs do not overlap it', () => {
+  const a = kubeovn(
+    'Subnet',
+    'a',
+    { cidrBlock: '10.0.1.0/24', namespaces: ['n1'], default: true, gatewayType: 'centralized' },
+    { metadata: { name: 'a', creationTimestamp: '2026-01-01T00:00:00Z' } },
+  );
+  const others: [string, Record<string, unknown>][] = [
+    ['same VPC and namespaces', { cidrBlock: '10.0.2.0/24', namespaces: ['n1'] }],
+    [
+      'also default, same gateway type and VLAN',
+      { cidrBlock: '10.0.3.0/24', default: true, gatewayType: 'centralized' },
+    ],
+    ['the same gateway address written out', { cidrBlock: '10.0.4.0/24', gateway: '10.0.1.1' }],
+    ['the same exclude ranges', { cidrBlock: '10.0.5.0/24', excludeIps: ['10.0.1.1..10.0.1.10'] }],
+    ['another provider', { cidrBlock: '10.0.6.0/24', provider: 'net1.ns1.ovn' }],
+    ['an unparsable block', { cidrBlock: 'not-a-cidr' }],
+    ['IPv6 only', { cidrBlock: 'fd00::/120', protocol: 'IPv6' }],
+  ];
+  const vpcs = [kubeovn('Vpc', 'ovn-cluster', {})];
+  const outcome = (subnets: KubeObject[]) => {
+    const view = memoryViewOf([a, ...subnets, ...vpcs]);
+    const o = admit({ operation: 'CREATE', object: a, view });
+    return o.allowed ? 'allowed' : o.message;
+  };
+  const alone = outcome([]);
+  for (const [why, spec] of others) {
+    const b = kubeovn('Subnet', 'b', spec, {
+      metadata: { name: 'b', creationTimestamp: '2025-01-01T00:00:00Z' },
+      status: { conditions: [{ type: 'Validated', status: 'True', reason: 'r', message: '' }] },
+    });
+    assert.equal(outcome([b]), alone, why);
+  }
+  const overlapping = kubeovn('Subnet', 'b', { cidrBlock: '10.0.1.128/25' });
+  assert.notEqual(outcome([overlapping]), alone, 'an overlapping subnet does refuse it');
 });
