@@ -1,0 +1,142 @@
+/**
+ * Benchmark of the lab (run: npm run bench:lab). Prints figures next to a baseline measured in the same run; no
+ * assertions.
+ *   (1) `kovn up` from cold (a new lab home, nothing running) to ready, next to the part of it spent bringing up
+ *       the bare OVN/OVS dataplane (read from the status file's component timestamps).
+ *   (2) pod-ready latency for --pods pods (default 100) created at once in the default VPC: create -> Running and
+ *       answering a ping from its node's namespace (through ovn0, join and ovn-cluster), p50/p90/p99/max, next to
+ *       the same latency of one pod created alone.
+ * Anchors: kind creates a cluster in 12-17 s; ovn-kubernetes CI reports 1.2-2.0 s average pod-ready at 400 pods.
+ * The lab (temp home, random id) is removed at the end, also on error.
+ */
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeObject } from '../src/api/types.ts';
+import { kubeRequest } from '../src/controller/kube-request.ts';
+import { kindCollectionPath } from '../src/controller/kube-resources.ts';
+import { labLayout } from '../src/lab/layout.ts';
+import { readStatus } from '../src/lab/status.ts';
+import { processRunner } from '../src/util/exec.ts';
+
+const { values: flags } = parseArgs({ options: { pods: { type: 'string', default: '100' } } });
+const PODS = Number(flags.pods);
+const CLI = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
+const home = mkdtempSync(join(tmpdir(), 'kovn-bench-lab-'));
+const id = `b${randomBytes(4).toString('hex')}`;
+const layout = labLayout(home, id);
+const kovn = (...args: string[]) =>
+  spawnSync(process.execPath, [CLI, ...args], { env: { ...process.env, KOVN_HOME: home }, encoding: 'utf8' });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const pct = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+const line = (label: string, value: string, note = '') =>
+  console.log(`  ${label.padEnd(46)} ${value.padStart(10)}${note ? `   ${note}` : ''}`);
+
+async function podsReady(kc: KubeConfig, names: string[], created: Map<string, number>): Promise<number[]> {
+  const pending = new Set(names);
+  const latency: number[] = [];
+  const deadline = Date.now() + 600_000;
+  while (pending.size && Date.now() < deadline) {
+    const list = await kubeRequest<{ items: KubeObject[] }>(kc, {
+      method: 'GET',
+      path: kindCollectionPath('Pod', 'default'),
+    });
+    await Promise.all(
+      list.items.map(async (p) => {
+        const name = p.metadata.name ?? '';
+        const s = p['status'] as { phase?: string; podIP?: string } | undefined;
+        const node = (p['spec'] as { nodeName?: string }).nodeName;
+        if (!pending.has(name) || s?.phase !== 'Running' || !s.podIP || !node) return;
+        const ping = await processRunner.run('ping', ['-c', '1', '-W', '1', s.podIP], {
+          netns: layout.nodeNetns(node),
+        });
+        if (ping.code !== 0 || !pending.delete(name)) return;
+        latency.push(Date.now() - created.get(name)!);
+      }),
+    );
+    if (pending.size) await sleep(100);
+  }
+  if (pending.size) throw new Error(`${pending.size} pods not ready after 600 s`);
+  return latency.sort((a, b) => a - b);
+}
+
+async function createPods(
+  kc: KubeConfig,
+  prefix: string,
+  n: number,
+): Promise<[string[], Map<string, number>]> {
+  const names = Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
+  const created = new Map<string, number>();
+  await Promise.all(
+    names.map(async (name) => {
+      created.set(name, Date.now());
+      await kubeRequest(kc, {
+        method: 'POST',
+        path: kindCollectionPath('Pod', 'default'),
+        body: {
+          apiVersion: 'v1',
+          kind: 'Pod',
+          metadata: { name, namespace: 'default' },
+          spec: { containers: [{ name: 'c', image: 'pause' }] },
+        },
+      });
+    }),
+  );
+  return [names, created];
+}
+
+try {
+  console.log(`bench:lab — ${new Date().toISOString()}, ${PODS} pods`);
+  const t0 = Date.now();
+  const up = kovn('up', '--id', id);
+  const upMs = Date.now() - t0;
+  if (up.status !== 0) throw new Error(`kovn up failed:\n${up.stdout}${up.stderr}`);
+  const status = readStatus(layout.statusFile)!;
+  const dataplaneDone = Math.max(
+    ...status.components
+      .filter((c) => c.name.startsWith('central/') || c.name.includes('/ovn-controller'))
+      .map((c) => c.since),
+  );
+  console.log('\n(1) kovn up from cold');
+  line('kovn up, cold, to ready', secs(upMs), 'anchor: kind 12-17 s');
+  line(
+    '  of which OVN/OVS dataplane up',
+    secs(dataplaneDone - status.startedAt),
+    `${((100 * (dataplaneDone - status.startedAt)) / upMs).toFixed(0)}% of it`,
+  );
+
+  const kc = new KubeConfig();
+  kc.loadFromFile(layout.kubeconfig);
+  console.log('\n(2) pod-ready latency (create -> Running and answering a ping from its node)');
+  const [one, oneAt] = await createPods(kc, 'solo', 1);
+  const [solo] = await podsReady(kc, one, oneAt);
+  line('one pod alone (baseline)', secs(solo!));
+  const tBurst = Date.now();
+  const [names, created] = await createPods(kc, 'burst', PODS);
+  const lat = await podsReady(kc, names, created);
+  const all = Date.now() - tBurst;
+  const mean = lat.reduce((a, b) => a + b, 0) / lat.length;
+  line(
+    `${PODS} pods at once: p50`,
+    secs(pct(lat, 50)),
+    `${(pct(lat, 50) / solo!).toFixed(1)}x the single pod`,
+  );
+  line(`${PODS} pods at once: p90`, secs(pct(lat, 90)));
+  line(
+    `${PODS} pods at once: p99`,
+    secs(pct(lat, 99)),
+    `${(pct(lat, 99) / solo!).toFixed(1)}x the single pod`,
+  );
+  line(`${PODS} pods at once: mean`, secs(mean), 'anchor: ovn-kubernetes CI 1.2-2.0 s avg at 400 pods');
+  line(`${PODS} pods at once: all ready`, secs(all), `${((PODS * 1000) / all).toFixed(1)} pods/s`);
+} finally {
+  const down = kovn('down');
+  if (down.status !== 0) console.error(`kovn down failed:\n${down.stdout}${down.stderr}`);
+}
