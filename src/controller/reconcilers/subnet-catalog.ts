@@ -124,7 +124,7 @@ export class SubnetCatalog {
    * the namespaces in its `spec.namespaces`.
    */
   servesUnlisted(name: string): boolean {
-    this.#refresh();
+    this.#refresh(false);
     this.#defaults ??= new Set([
       this.#network.defaultLs,
       ...this.#vpcs.flatMap((v) => [v.spec?.defaultSubnet ?? '', v.status?.defaultLogicalSwitch ?? '']),
@@ -168,9 +168,10 @@ export class SubnetCatalog {
     return choice;
   }
 
-  #refresh(): void {
+  /** Brings the memo up to date with the view (`subnets: false`: the Vpcs only, for answers that read no subnet). */
+  #refresh(subnets = true): void {
     let changed = false;
-    const subnetVersion = this.view.version('Subnet');
+    const subnetVersion = subnets ? this.view.version('Subnet') : this.#subnetVersion;
     if (subnetVersion !== this.#subnetVersion) {
       this.#subnetVersion = subnetVersion;
       changed = this.#refreshSubnets();
