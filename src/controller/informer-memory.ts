@@ -73,10 +73,18 @@ export class InMemoryInformer<T extends KubeObject = KubeObject> implements Info
     this.#cache.on(event, handler);
   }
 
-  /** Adds or updates an object (fires add or update). */
+  /** Adds or updates an object (fires add or update); stores a frozen deep copy. */
   set(obj: T): T {
+    return this.adopt(structuredClone(obj));
+  }
+
+  /**
+   * Like `set`, but stores `obj` itself, frozen, without copying: for a caller that built it fresh and keeps no
+   * reference (the in-memory writer, whose new versions share their unchanged, already frozen parts).
+   */
+  adopt(obj: T): T {
     if (obj.kind !== this.kind) throw new Error(`informer for ${this.kind} given a ${obj.kind}`);
-    const stored = deepFreeze(structuredClone(obj));
+    const stored = deepFreeze(obj);
     if (this.#synced) this.#cache.upsert(stored);
     else this.#staged.set(stagingKey(stored.metadata.name, stored.metadata.namespace), stored);
     return stored;

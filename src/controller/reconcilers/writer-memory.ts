@@ -85,7 +85,7 @@ export class MemoryObjectWriter implements ObjectWriter {
     const informer = this.#informer(ref.kind);
     const obj = informer.get(ref.name, ref.namespace);
     if (!obj) return Promise.reject(new Error(`${ref.kind} ${ref.namespace ?? ''}/${ref.name} not found`));
-    // `change` replaces whole fields of the object or its metadata; the informer deep-copies what it stores.
+    // `change` replaces whole fields of the object or its metadata: the new version shares the rest, already frozen.
     const copy: KubeObject = { ...obj, metadata: { ...obj.metadata } };
     change(copy);
     this.writes++;
@@ -94,7 +94,7 @@ export class MemoryObjectWriter implements ObjectWriter {
       return Promise.resolve();
     }
     copy.metadata.resourceVersion = this.#nextVersion();
-    informer.set(copy);
+    informer.adopt(copy);
     return Promise.resolve();
   }
 

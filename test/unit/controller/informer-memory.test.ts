@@ -142,3 +142,18 @@ void test('version counts every change to the cache, before handlers run; reads 
     'each handler already sees the new count (add, update, delete, add of b)',
   );
 });
+
+void test('set stores a frozen copy; adopt stores the object itself, frozen', async () => {
+  const inf = new InMemoryInformer({ kind: 'Subnet' });
+  await inf.start();
+  const cases: [string, 'set' | 'adopt', same: boolean][] = [
+    ['set', 'set', false],
+    ['adopt', 'adopt', true],
+  ];
+  for (const [name, method, same] of cases) {
+    const given = obj('Subnet', name, undefined, '1');
+    const stored = inf[method](given);
+    assert.equal(inf.get(name) === given, same, method);
+    assert.ok(Object.isFrozen(stored) && Object.isFrozen(stored.metadata), method);
+  }
+});
