@@ -11,7 +11,7 @@
  *       limit next to it: the time a bare client takes to replicate the same NB tables.
  * Flags: --pods N --subnets N (scale of b, default 50000/100); --a-pods N --a-subnets N (scale of a, 5000/260);
  * --a-limit S (give up on (a) after S seconds, checked between reconciles, default 300); --skip-a; --skip-b;
- * --concurrency N (controller workers, default: the controller's default).
+ * --concurrency N (controller workers and the contract floor's outstanding transactions; default: the controller's).
  * Every process started is stopped by its pid and every temp dir removed, also on error.
  */
 import { readFileSync } from 'node:fs';
@@ -23,6 +23,7 @@ import type { Subnet } from '../src/api/kinds/subnet-schema.ts';
 import { keyOf } from '../src/controller/queue/keys.ts';
 import { nicName } from '../src/controller/reconcilers/deps.ts';
 import { podAnnotations, podRequest } from '../src/controller/reconcilers/pod-annotations.ts';
+import { NETWORK_WORKERS } from '../src/controller/reconcilers/controller.ts';
 import { NB_MONITOR } from '../src/controller/reconcilers/registry.ts';
 import type { OvnNbTables } from '../src/ovsdb/generated/ovn-nb.ts';
 import {
@@ -530,11 +531,12 @@ async function scenarioA(): Promise<void> {
   line('bulk-write limit: one transaction, wall time', secs(bulk.ms), `${num(bulk.rows)} rows read back`);
   line('bulk-write limit: operations', num(bulk.ops));
   line('bulk-write limit: CPU time of the NB ovsdb-server', secs(bulk.serverCpuMs));
-  const floor = await perOwnerWrite(dump, workers.concurrency ?? 4);
+  const outstanding = workers.concurrency ?? NETWORK_WORKERS;
+  const floor = await perOwnerWrite(dump, outstanding);
   line(
     'contract floor: one transaction per owner',
     secs(floor.ms),
-    `${num(floor.txns)} txns, ${num(floor.ops)} ops, ${workers.concurrency ?? 4} outstanding, ${num(floor.rows)} rows`,
+    `${num(floor.txns)} txns, ${num(floor.ops)} ops, ${outstanding} outstanding, ${num(floor.rows)} rows`,
   );
   line('ratio controller/bulk: wall time', lower + ratio(run.ms, bulk.ms));
   line('ratio controller/contract floor: wall time', lower + ratio(run.ms, floor.ms));

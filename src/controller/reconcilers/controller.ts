@@ -31,11 +31,19 @@ export interface NetworkControllerOptions {
   logger?: Logger;
   random?: RandomBytes;
   network?: DefaultNetworkOptions;
+  /** Workers, and so NB transactions outstanding at once on the one connection (default `NETWORK_WORKERS`). */
   concurrency?: number;
   backoff?: BackoffOptions;
   /** Create Vpc ovn-cluster and Subnets ovn-default/join when missing (default true). */
   createDefaultNetwork?: boolean;
 }
+
+/**
+ * Default workers. A reconcile spends most of its time waiting for its NB transaction; more of them in flight keep the
+ * connection busy and let one write carry several (bench:nb, 260 subnets and 5,000 pods: 4 workers ~2.0-2.5 s,
+ * 8 ~1.8-2.3 s, 16 ~1.7-1.8 s on 2 shared cores).
+ */
+export const NETWORK_WORKERS = 16;
 
 export class NetworkController {
   readonly manager: ControllerManager;
@@ -56,7 +64,7 @@ export class NetworkController {
       informers: options.informers,
       clock: options.clock ?? systemClock,
       logger: this.#log,
-      ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+      concurrency: options.concurrency ?? NETWORK_WORKERS,
       ...(options.backoff ? { backoff: options.backoff } : {}),
     });
     const network = options.network ?? DEFAULT_NETWORK;
