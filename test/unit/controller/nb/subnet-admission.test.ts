@@ -53,7 +53,7 @@ const steps: Step[] = [
     false,
   ],
   [
-    'a newer subnet was accepted: it counts now, and only it is checked (no overlap: same outcome)',
+    'a newer subnet that does not overlap was accepted: same outcome',
     (s) => s.set(subnet('z', '10.0.9.0/24', { status: validated('True'), created: '2026-02-01T00:00:00Z' })),
     false,
   ],
