@@ -1,19 +1,18 @@
 /**
- * One JSON request to a Kubernetes API server named by a `KubeConfig` (its TLS and credentials applied): the write
- * side next to informer-http.ts's GET and watch. A non-2xx answer becomes a `KubeApiError` carrying the server's
- * `Status`, so callers can tell NotFound (404) and AlreadyExists/Conflict (409) from real failures.
+ * One JSON request to the Kubernetes API server a client-node `KubeConfig` names, through the shared client
+ * (src/kube/client.ts), for the controller's writes and the lab: the patch dialect by name, and the checks callers
+ * need on its `ApiStatusError` (NotFound, AlreadyExists).
  */
-import http from 'node:http';
-import https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { KubeApiError, type KubeStatus } from './informer-http.ts';
+import { KubeClient, PATCH_MERGE, PATCH_STRATEGIC, endpointOf } from '../kube/client.ts';
+import { ApiStatusError } from '../kube/errors.ts';
 
 export type PatchType = 'merge' | 'json' | 'strategic';
 
 const CONTENT_TYPES: Record<PatchType, string> = {
-  merge: 'application/merge-patch+json',
+  merge: PATCH_MERGE,
   json: 'application/json-patch+json',
-  strategic: 'application/strategic-merge-patch+json',
+  strategic: PATCH_STRATEGIC,
 };
 
 export interface KubeRequest {
@@ -25,49 +24,23 @@ export interface KubeRequest {
   timeoutMs?: number;
 }
 
-export async function kubeRequest<T = unknown>(kc: KubeConfig, request: KubeRequest): Promise<T> {
-  const cluster = kc.getCurrentCluster();
-  if (!cluster) throw new Error('kubeconfig has no current cluster');
-  const url = new URL(cluster.server.replace(/\/$/, '') + request.path);
-  const payload = request.body === undefined ? undefined : JSON.stringify(request.body);
-  const headers: Record<string, string> = { Accept: 'application/json' };
-  if (payload !== undefined) {
-    headers['Content-Type'] =
-      request.method === 'PATCH' ? CONTENT_TYPES[request.patch ?? 'merge'] : 'application/json';
-    headers['Content-Length'] = String(Buffer.byteLength(payload));
+const clients = new WeakMap<KubeConfig, KubeClient>();
+
+export function kubeRequest<T = unknown>(kc: KubeConfig, request: KubeRequest): Promise<T> {
+  let client = clients.get(kc);
+  if (!client) {
+    client = new KubeClient(endpointOf(kc));
+    clients.set(kc, client);
   }
-  const options: https.RequestOptions = {
+  return client.request<T>({
     method: request.method,
-    headers,
-    signal: AbortSignal.timeout(request.timeoutMs ?? 30_000),
-  };
-  await kc.applyToHTTPSOptions(options);
-  const send = url.protocol === 'http:' ? http.request : https.request;
-  const what = `${request.method} ${request.path}`;
-  const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const req = send(url, options, (res) => {
-      res.setEncoding('utf8');
-      let text = '';
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(payload);
+    path: request.path,
+    ...(request.body === undefined ? {} : { body: request.body }),
+    ...(request.method === 'PATCH' ? { contentType: CONTENT_TYPES[request.patch ?? 'merge'] } : {}),
+    timeoutMs: request.timeoutMs ?? 30_000,
   });
-  let parsed: unknown;
-  try {
-    parsed = body === '' ? undefined : JSON.parse(body);
-  } catch {
-    parsed = undefined;
-  }
-  if (status < 200 || status > 299) {
-    const kubeStatus: KubeStatus = (parsed as KubeStatus | undefined) ?? { message: body.slice(0, 200) };
-    throw new KubeApiError(what, status, kubeStatus);
-  }
-  return parsed as T;
 }
 
-export const isNotFound = (err: unknown): boolean => err instanceof KubeApiError && err.statusCode === 404;
+export const isNotFound = (err: unknown): boolean => err instanceof ApiStatusError && err.code === 404;
 export const isAlreadyExists = (err: unknown): boolean =>
-  err instanceof KubeApiError && err.statusCode === 409 && err.status?.reason === 'AlreadyExists';
+  err instanceof ApiStatusError && err.code === 409 && err.reason === 'AlreadyExists';

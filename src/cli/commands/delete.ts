@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import type { KubeObject } from '../../api/types.ts';
 import { systemClock, type Clock } from '../../util/clock.ts';
 import { connect, type Connection } from '../kube/connect.ts';
-import { isNotFound } from '../kube/errors.ts';
+import { isNotFound } from '../../kube/errors.ts';
 import { objectPath } from '../kube/paths.ts';
 import { during, errorLines, manifestError, StepError, type CommandError } from '../kube/report.ts';
 import { groupResource, kindLabel } from '../kube/resources.ts';

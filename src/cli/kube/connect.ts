@@ -2,7 +2,7 @@
  * What a command needs to talk to the API server: the kubeconfig chosen by `--kubeconfig`/`KUBECONFIG`/the lab,
  * a client with its credentials, discovery over that client, and the context's default namespace.
  */
-import { KubeClient } from './client.ts';
+import { KubeClient } from '../../kube/client.ts';
 import { Discovery } from './discovery.ts';
 import { kubeconfigSource, loadEndpoint } from './kubeconfig.ts';
 

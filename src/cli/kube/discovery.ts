@@ -3,8 +3,8 @@
  * offers (`/api`, `/api/v1`, `/apis`, `/apis/GROUP/VERSION`), each fetched at most once per process. Manifests
  * need only their own group-version; resolving a name typed on the command line needs all of them.
  */
-import type { KubeClient } from './client.ts';
-import { isNotFound } from './errors.ts';
+import type { KubeClient } from '../../kube/client.ts';
+import { isNotFound } from '../../kube/errors.ts';
 import { resourceForKind, resourceForName, splitApiVersion, type ApiResource } from './resources.ts';
 
 interface ApiResourceList {

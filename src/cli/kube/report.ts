@@ -4,7 +4,7 @@
  * for everything else; and, when an `Invalid` answer with field causes is the command's only error, kubectl's
  * `The Kind "name" is invalid: field: reason` form. Pure.
  */
-import { ApiStatusError, UnreachableError } from './errors.ts';
+import { ApiStatusError, UnreachableError } from '../../kube/errors.ts';
 
 export interface CommandError {
   error: unknown;

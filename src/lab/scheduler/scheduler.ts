@@ -12,7 +12,7 @@
  */
 import type { KubeConfig } from '@kubernetes/client-node';
 import { pino, type Logger } from 'pino';
-import { KubeClient, endpointOf } from '../../cli/kube/client.ts';
+import { KubeClient, endpointOf } from '../../kube/client.ts';
 import { KubeInformer } from '../../controller/informer-kube.ts';
 import { WorkerPool } from '../../controller/queue/worker-pool.ts';
 import { WorkQueue } from '../../controller/queue/workqueue.ts';

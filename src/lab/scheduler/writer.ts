@@ -6,8 +6,8 @@
  * change the pod's condition are skipped, so re-evaluating a pending pod costs nothing.
  */
 import type { KubeObject } from '../../api/types.ts';
-import { PATCH_MERGE, PATCH_STRATEGIC, type KubeClient } from '../../cli/kube/client.ts';
-import { ApiStatusError } from '../../cli/kube/errors.ts';
+import { PATCH_MERGE, PATCH_STRATEGIC, type KubeClient } from '../../kube/client.ts';
+import { ApiStatusError } from '../../kube/errors.ts';
 import type { Clock } from '../../util/clock.ts';
 import type { Pod, PodCondition } from './types.ts';
 

@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KubeConfig } from '@kubernetes/client-node';
 import { startApiServer, type ApiServer } from '../../../src/apiserver/server.ts';
-import { KubeClient, PATCH_MERGE, endpointOf } from '../../../src/cli/kube/client.ts';
+import { KubeClient, PATCH_MERGE, endpointOf } from '../../../src/kube/client.ts';
 import { labNode } from '../../../src/lab/scheduler/nodes.ts';
 import { startScheduler, type Scheduler } from '../../../src/lab/scheduler/scheduler.ts';
 import type { Pod } from '../../../src/lab/scheduler/types.ts';

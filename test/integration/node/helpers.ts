@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { KubeObject, ObjectMeta } from '../../../src/api/types.ts';
 import { startApiServer } from '../../../src/apiserver/server.ts';
-import { kubeRequest } from '../../../src/controller/kube-request.ts';
+import { isNotFound, kubeRequest } from '../../../src/controller/kube-request.ts';
 import { processRunner, type RunResult } from '../../../src/util/exec.ts';
 
 export const PROJECT = resolve(import.meta.dirname, '../../..');
@@ -97,7 +97,7 @@ export async function apiServer(t: TestLike): Promise<Api> {
       try {
         return await kubeRequest<KubeObject>(kc, { method: 'GET', path });
       } catch (err) {
-        if ((err as { statusCode?: number }).statusCode === 404) return undefined;
+        if (isNotFound(err)) return undefined;
         throw err;
       }
     },

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseSeconds } from '../../../src/cli/commands/delete.ts';
-import { ApiStatusError } from '../../../src/cli/kube/errors.ts';
+import { ApiStatusError } from '../../../src/kube/errors.ts';
 import { kubeconfigSource } from '../../../src/cli/kube/kubeconfig.ts';
 import { errorLines, StepError, manifestError } from '../../../src/cli/kube/report.ts';
 

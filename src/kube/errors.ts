@@ -1,5 +1,5 @@
 /**
- * Errors of the CLI's API client. `ApiStatusError` carries the server's `Status` (reason, message, details with
+ * Errors of the Kubernetes API client (client.ts). `ApiStatusError` carries the server's `Status` (reason, message, details with
  * field causes) so commands can print it as kubectl does; `UnreachableError` says which server could not be reached.
  */
 
