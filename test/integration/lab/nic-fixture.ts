@@ -4,10 +4,8 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ovsEnv, socketAccepts, waitFor } from '../../../src/ovn/daemons.ts';
-import { ovsDbSocket, vsctl } from '../../../src/ovn/vsctl.ts';
-import { systemClock } from '../../../src/util/clock.ts';
-import { check, processRunner, type SpawnedProcess } from '../../../src/util/exec.ts';
+import { check, processRunner } from '../../../src/util/exec.ts';
+import { startOvsSwitch, type OvsSwitch } from '../../support/ovs-switch.ts';
 
 export const runner = processRunner;
 
@@ -27,54 +25,20 @@ export interface OvsNode {
   cleanup(): Promise<void>;
 }
 
-async function stopProc(p: SpawnedProcess): Promise<void> {
-  p.kill('SIGTERM');
-  const t = setTimeout(() => p.kill('SIGKILL'), 3000);
-  await p.exited;
-  clearTimeout(t);
-}
-
 export async function startOvsNode(tag: string): Promise<OvsNode> {
   const rundir = mkdtempSync(join(tmpdir(), 'kovn-nic-'));
   const netns = `knic${tag}-n`;
   const namespaces = [netns];
-  const procs: SpawnedProcess[] = [];
-  const env = ovsEnv(rundir);
+  let ovs: OvsSwitch | undefined;
   const cleanup = async (): Promise<void> => {
-    for (const p of procs.reverse()) await stopProc(p);
+    await ovs?.stop();
     for (const ns of namespaces) await runner.run('ip', ['netns', 'delete', ns]);
     rmSync(rundir, { recursive: true, force: true });
   };
   try {
     await check(runner, 'ip', ['netns', 'add', netns]);
     await check(runner, 'ip', ['-n', netns, 'link', 'set', 'lo', 'up']);
-    await check(runner, 'ovsdb-tool', [
-      'create',
-      join(rundir, 'conf.db'),
-      '/usr/share/openvswitch/vswitch.ovsschema',
-    ]);
-    const sock = ovsDbSocket(rundir);
-    procs.push(
-      await runner.spawn(
-        'ovsdb-server',
-        [`--remote=punix:${sock}`, `--unixctl=${join(rundir, 'ovsdb-server.ctl')}`, join(rundir, 'conf.db')],
-        { env, netns, logFile: join(rundir, 'ovsdb-server.log') },
-      ),
-    );
-    await waitFor(systemClock, 'conf.db socket', async () => (await socketAccepts(sock)) || undefined);
-    await vsctl(runner, rundir, '--no-wait', 'init');
-    procs.push(
-      await runner.spawn('ovs-vswitchd', [`unix:${sock}`, `--unixctl=${join(rundir, 'ovs-vswitchd.ctl')}`], {
-        env,
-        netns,
-        logFile: join(rundir, 'ovs-vswitchd.log'),
-      }),
-    );
-    await vsctl(
-      runner,
-      rundir,
-      ...['add-br', 'br-int', '--', 'set', 'Bridge', 'br-int', 'datapath_type=netdev', 'fail-mode=secure'],
-    );
+    ovs = await startOvsSwitch(netns, rundir);
   } catch (error) {
     await cleanup();
     throw error;

@@ -6,10 +6,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { labLayout, type LabLayout } from '../../../src/lab/layout.ts';
 import { listNetns } from '../../../src/lab/kubelet-netns.ts';
-import { ovsEnv, socketAccepts, waitFor } from '../../../src/ovn/daemons.ts';
-import { ovsDbSocket, vsctl } from '../../../src/ovn/vsctl.ts';
-import { systemClock } from '../../../src/util/clock.ts';
-import { check, processRunner as runner, type SpawnedProcess } from '../../../src/util/exec.ts';
+import { check, processRunner as runner } from '../../../src/util/exec.ts';
+import { startOvsSwitch, type OvsSwitch } from '../../support/ovs-switch.ts';
 import { defer, randomLabId, tempDir, type TestLike } from './helpers.ts';
 
 /** Why this machine cannot run the root tests (undefined: it can). */
@@ -38,21 +36,14 @@ export interface OvsNode {
   addPodNetns(namespace: string, pod: string): Promise<string>;
 }
 
-async function stop(p: SpawnedProcess): Promise<void> {
-  p.kill('SIGTERM');
-  const timer = setTimeout(() => p.kill('SIGKILL'), 3000);
-  await p.exited;
-  clearTimeout(timer);
-}
-
 export async function startOvsNode(t: TestLike, name = 'kube-ovn-worker'): Promise<OvsNode> {
   const layout = labLayout(tempDir(t, 'kovn-node-home-'), randomLabId());
   const netns = layout.nodeNetns(name);
   const rundir = join(layout.nodeDir(name), 'ovs');
   mkdirSync(rundir, { recursive: true });
-  const procs: SpawnedProcess[] = [];
+  const switches: OvsSwitch[] = [];
   defer(t, async () => {
-    for (const p of procs.reverse()) await stop(p);
+    for (const ovs of switches) await ovs.stop();
     for (const ns of (await listNetns(runner)).filter((n) => layout.owns(n))) {
       // A process a failed test left inside one of our namespaces (e.g. a responder) is ours too.
       const pids = (await runner.run('ip', ['netns', 'pids', ns])).stdout
@@ -62,7 +53,6 @@ export async function startOvsNode(t: TestLike, name = 'kube-ovn-worker'): Promi
       await runner.run('ip', ['netns', 'delete', ns]);
     }
   });
-  const env = ovsEnv(rundir);
   await check(runner, 'ip', ['netns', 'add', netns]);
   await check(runner, 'ip', ['-n', netns, 'link', 'set', 'lo', 'up']);
   // The machine may lack the dummy driver: a veth whose peer stays in the node namespace serves as `eth1`.
@@ -79,33 +69,7 @@ export async function startOvsNode(t: TestLike, name = 'kube-ovn-worker'): Promi
     'eth1-peer',
   ]);
   for (const l of ['eth1', 'eth1-peer']) await check(runner, 'ip', ['-n', netns, 'link', 'set', l, 'up']);
-  await check(runner, 'ovsdb-tool', [
-    'create',
-    join(rundir, 'conf.db'),
-    '/usr/share/openvswitch/vswitch.ovsschema',
-  ]);
-  const sock = ovsDbSocket(rundir);
-  procs.push(
-    await runner.spawn(
-      'ovsdb-server',
-      [`--remote=punix:${sock}`, `--unixctl=${join(rundir, 'ovsdb-server.ctl')}`, join(rundir, 'conf.db')],
-      { env, netns, logFile: join(rundir, 'ovsdb-server.log') },
-    ),
-  );
-  await waitFor(systemClock, 'conf.db socket', async () => (await socketAccepts(sock)) || undefined);
-  await vsctl(runner, rundir, '--no-wait', 'init');
-  procs.push(
-    await runner.spawn('ovs-vswitchd', [`unix:${sock}`, `--unixctl=${join(rundir, 'ovs-vswitchd.ctl')}`], {
-      env,
-      netns,
-      logFile: join(rundir, 'ovs-vswitchd.log'),
-    }),
-  );
-  await vsctl(
-    runner,
-    rundir,
-    ...['add-br', 'br-int', '--', 'set', 'Bridge', 'br-int', 'datapath_type=netdev', 'fail-mode=secure'],
-  );
+  switches.push(await startOvsSwitch(netns, rundir));
   return {
     layout,
     name,
