@@ -16,6 +16,7 @@ import { processRunner } from '../util/exec.ts';
 import type { LabDaemon } from './daemon.ts';
 import { Kubelet } from './kubelet.ts';
 import { startScheduler } from './scheduler/scheduler.ts';
+import { startStatefulSetController } from './control-plane/statefulset.ts';
 import type { LabLayout } from './layout.ts';
 
 const AGENT = fileURLToPath(new URL('../node/agent/main.ts', import.meta.url));
@@ -49,6 +50,11 @@ export async function startNodeSide(daemon: LabDaemon, layout: LabLayout): Promi
     logger: daemon.logger.child({ part: 'scheduler' }),
   });
   daemon.own({ name: 'scheduler', stop: () => scheduler.stop() });
+  const statefulSets = await startStatefulSetController({
+    kubeConfig: daemon.kubeConfig,
+    logger: daemon.logger.child({ part: 'statefulset-controller' }),
+  });
+  daemon.own({ name: 'statefulset-controller', stop: () => statefulSets.stop() });
   for (const node of daemon.nodes) {
     const kubelet = new Kubelet({
       nodeName: node.name,
