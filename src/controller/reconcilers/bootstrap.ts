@@ -12,7 +12,8 @@ import {
 } from '../../api/constants.ts';
 import { defaultSubnet } from '../../api/kinds/subnet-defaults.ts';
 import type { Subnet } from '../../api/kinds/subnet-schema.ts';
-import type { ClusterView } from '../../api/types.ts';
+import type { ClusterView, KubeObject } from '../../api/types.ts';
+import { annotationKey } from '../../node/annotations.ts';
 import type { ExistingAllocation, Ipam } from '../../ipam/index.ts';
 import type { DatabaseCache } from '../../ovsdb/cache.ts';
 import type { OvnNbTables } from '../../ovsdb/generated/ovn-nb.ts';
@@ -22,6 +23,19 @@ import { nodePortName } from '../nb/node.ts';
 import { routerPortName } from '../nb/subnet.ts';
 import { ipamSpec, nicName } from './deps.ts';
 import { ANNOTATION_ALLOCATED } from './pod-annotations.ts';
+import { attachmentOwner, attachmentProviders } from './pod-attachments.ts';
+
+/** A pod's secondary-network allocations recorded as `<provider>.kubernetes.io/*` (pod-attachments.ts). */
+function recordedAttachments(pod: KubeObject): ExistingAllocation[] {
+  const a = pod.metadata.annotations ?? {};
+  return attachmentProviders(pod).flatMap((provider) => {
+    const subnet = a[annotationKey(provider, 'logical_switch')];
+    const ips = a[annotationKey(provider, 'ip_address')];
+    if (a[annotationKey(provider, 'allocated')] !== 'true' || !subnet || !ips) return [];
+    const owner = attachmentOwner(pod.metadata.name ?? '', pod.metadata.namespace ?? '', provider);
+    return [{ subnet, owner, ips, mac: a[annotationKey(provider, 'mac_address')] }];
+  });
+}
 
 /** The MAC of the subnet's router port, if we created one. */
 export function routerMacOf(cache: DatabaseCache<OvnNbTables>, subnet: Subnet): string | undefined {
@@ -42,7 +56,7 @@ export function recordedAllocations(view: ClusterView): ExistingAllocation[] {
     const ips = a[ANNOTATION_IP_ADDRESS];
     if (a[ANNOTATION_ALLOCATED] !== 'true' || !subnet || !ips) return [];
     const owner = nicName(pod.metadata.name ?? '', pod.metadata.namespace ?? '');
-    return [{ subnet, owner, ips, mac: a[ANNOTATION_MAC_ADDRESS] }];
+    return [{ subnet, owner, ips, mac: a[ANNOTATION_MAC_ADDRESS] }, ...recordedAttachments(pod)];
   });
   const nodes = view.list('Node').flatMap((node) => {
     const a = node.metadata.annotations ?? {};

@@ -18,6 +18,7 @@ import { keyOf } from '../queue/keys.ts';
 import type { ReconcileContext, ReconcileResult, Reconciler } from '../reconciler.ts';
 import { WAIT_FOR_DEPENDENCY_MS, nicName, type NetworkDeps } from './deps.ts';
 import { podGone } from './pending-pods.ts';
+import { allocateAttachments, releaseAttachments } from './pod-attachments.ts';
 import { podAnnotations, podRequest, portSecurityOf } from './pod-annotations.ts';
 import { annotationChanges, refOf } from './writer.ts';
 
@@ -43,6 +44,7 @@ function vpcAllows(
 
 export function podReconciler(deps: NetworkDeps): Reconciler {
   const refusals = new Map<string, string>();
+  const attachmentRefusals = new Map<string, string>();
 
   function choose(pod: KubeObject, view: ClusterView): Choice {
     const namespace = pod.metadata.namespace ?? '';
@@ -90,6 +92,9 @@ export function podReconciler(deps: NetworkDeps): Reconciler {
     for (const subnet of deps.ipam.releaseOwnerEverywhere(nicName(name, namespace))) {
       deps.enqueue(keyOf('Subnet', subnet));
     }
+    for (const subnet of releaseAttachments(name, namespace, deps.catalog.live(), deps.ipam)) {
+      deps.enqueue(keyOf('Subnet', subnet));
+    }
   }
 
   return {
@@ -104,6 +109,7 @@ export function podReconciler(deps: NetworkDeps): Reconciler {
       const pod = ctx.view.get('Pod', name, namespace);
       if (podGone(pod)) {
         refusals.delete(key);
+        attachmentRefusals.delete(key);
         await release(key, namespace, name);
         return;
       }
@@ -146,7 +152,28 @@ export function podReconciler(deps: NetworkDeps): Reconciler {
         ctx.log.debug({ reason: err.message }, 'pod waits for its logical switch');
         return { requeueAfterMs: WAIT_FOR_DEPENDENCY_MS };
       }
-      const changes = annotationChanges(pod!, podAnnotations(pod!, subnet, allocation));
+      const attached = allocateAttachments(pod!, deps.catalog.live(), deps.ipam);
+      if (attached.kind === 'refused') {
+        if (attachmentRefusals.get(key) !== attached.message) {
+          attachmentRefusals.set(key, attached.message);
+          ctx.log.info(
+            { reason: attached.reason, message: attached.message },
+            'attachment refused an address',
+          );
+          await deps.writer.event(refOf(pod!), {
+            type: 'Warning',
+            reason: attached.reason,
+            message: attached.message,
+          });
+        }
+        return { requeueAfterMs: WAIT_FOR_DEPENDENCY_MS };
+      }
+      attachmentRefusals.delete(key);
+      for (const name of attached.changedSubnets) deps.enqueue(keyOf('Subnet', name));
+      const changes = annotationChanges(pod!, {
+        ...podAnnotations(pod!, subnet, allocation),
+        ...attached.annotations,
+      });
       if (Object.keys(changes).length) await deps.writer.patchAnnotations(refOf(pod!), changes);
       return;
     },
