@@ -1,5 +1,6 @@
 /**
- * CLI entry: `node src/apiserver/main.ts --data-dir DIR [--port N] [--host H] [--log-level L]`. Prints one JSON
+ * CLI entry: `node src/apiserver/main.ts --data-dir DIR [--port N] [--host H] [--log-level L]
+ * [--service-cluster-ip-range CIDR]`. Prints one JSON
  * line `{"url","kubeconfig"}` on stdout once listening, logs to stderr, and shuts down cleanly on SIGINT/SIGTERM.
  */
 import { parseArgs } from 'node:util';
@@ -12,6 +13,7 @@ const { values } = parseArgs({
     port: { type: 'string', default: '0' },
     host: { type: 'string', default: '127.0.0.1' },
     'log-level': { type: 'string', default: 'info' },
+    'service-cluster-ip-range': { type: 'string' },
   },
 });
 
@@ -22,7 +24,14 @@ if (!dataDir) {
 }
 
 const logger = pino({ level: values['log-level'] ?? 'info' }, pino.destination(2));
-const server = await startApiServer({ dataDir, host: values.host ?? '127.0.0.1', port: Number(values.port ?? 0), logger });
+const serviceCidr = values['service-cluster-ip-range'];
+const server = await startApiServer({
+  dataDir,
+  host: values.host ?? '127.0.0.1',
+  port: Number(values.port ?? 0),
+  logger,
+  ...(serviceCidr ? { serviceCidr } : {}),
+});
 process.stdout.write(`${JSON.stringify({ url: server.url, kubeconfig: server.kubeconfigPath })}\n`);
 
 let stopping = false;

@@ -42,6 +42,8 @@ export interface ApiServerOptions {
   maxWatchSeconds?: number;
   /** Largest accepted request body (default 3 MiB). */
   bodyLimit?: number;
+  /** Service cluster IP range (default 10.96.0.0/12). */
+  serviceCidr?: string;
 }
 
 export interface ApiServer {
@@ -66,12 +68,12 @@ export const serverVersion = {
   platform: `${process.platform}/${process.arch}`,
 };
 
-function catalogFor(extra: ApiServerOptions['extraResources']): Catalog {
+function catalogFor(extra: ApiServerOptions['extraResources'], serviceCidr?: string): Catalog {
   const custom = [
     ...kubeovnResourceTypes.map((t) => customResource(t, admissionFor(t.kind))),
     ...(extra ?? []).map((e) => customResource(e.type, e.admission)),
   ];
-  const builtins = builtinResources().map((r) => ({ ...r, admission: admissionFor(r.type.kind) }));
+  const builtins = builtinResources(serviceCidr === undefined ? {} : { serviceCidr }).map((r) => ({ ...r, admission: admissionFor(r.type.kind) }));
   return new Catalog([...builtins, ...custom]);
 }
 
@@ -94,7 +96,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     join(options.dataDir, 'store.db'),
     options.eventWindow === undefined ? {} : { eventWindow: options.eventWindow },
   );
-  const catalog = catalogFor(options.extraResources);
+  const catalog = catalogFor(options.extraResources, options.serviceCidr);
   const core = new Core({ store, catalog, hub: new WatchHub(), clock, log });
   const gc = new GarbageCollector(core);
   seedNamespaces(core);

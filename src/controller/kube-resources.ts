@@ -32,6 +32,9 @@ const KINDS: ReadonlyMap<string, KindInfo> = new Map(
     core('Event', 'events', true),
     core('Service', 'services', true),
     core('ConfigMap', 'configmaps', true),
+    { group: 'apps', version: 'v1', kind: 'StatefulSet', plural: 'statefulsets', namespaced: true },
+    core('Endpoints', 'endpoints', true),
+    { group: 'apps', version: 'v1', kind: 'Deployment', plural: 'deployments', namespaced: true },
     {
       group: 'k8s.cni.cncf.io',
       version: 'v1',

@@ -17,6 +17,8 @@ import { kindInfo } from './kube-resources.ts';
 import { KubeLeaseStore, LeaderElector } from './leader-election.ts';
 import { NetworkController } from './reconcilers/controller.ts';
 import { NETWORK_KINDS } from './reconcilers/registry.ts';
+import { KubeApplier } from './services/applier.ts';
+import { SERVICE_KINDS } from './services/index.ts';
 import { KubeObjectWriter } from './writer-kube.ts';
 
 export interface LeaderElectionSettings {
@@ -132,7 +134,7 @@ export class ControllerProcess {
 
   async #act(): Promise<void> {
     const clock = this.#o.clock ?? systemClock;
-    const informers = NETWORK_KINDS.map(
+    const informers = [...new Set<string>([...NETWORK_KINDS, ...SERVICE_KINDS])].map(
       (kind) =>
         new KubeInformer({
           kubeConfig: this.#o.kubeConfig,
@@ -153,6 +155,10 @@ export class ControllerProcess {
       clock,
       logger: this.#log,
       network: this.#o.network ?? DEFAULT_NETWORK,
+      services: {
+        applier: new KubeApplier(this.#o.kubeConfig),
+        ...(process.env['KUBERNETES_SERVICE_HOST'] ? { apiServerHost: process.env['KUBERNETES_SERVICE_HOST'] } : {}),
+      },
       ...(this.#o.concurrency === undefined ? {} : { concurrency: this.#o.concurrency }),
     });
     try {

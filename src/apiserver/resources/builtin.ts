@@ -8,6 +8,7 @@ import type { ResourceType } from '../../api/types.ts';
 import { humanAge } from '../duration.ts';
 import { prepareNamespace, preparePod, prepareService, prepareWorkload } from './defaults.ts';
 import { nadType } from './nad.ts';
+import { DEFAULT_SERVICE_CIDR, parseServiceCidr } from './cluster-ip.ts';
 import * as p from './printers.ts';
 import { ageColumn, customResource, nameColumn, type ServedColumn, type ServedResource } from './served.ts';
 
@@ -128,7 +129,7 @@ const specs: BuiltinSpec[] = [
       col('Selector', (o) => p.selectorText((o['spec'] as { selector?: unknown } | undefined)?.selector), 1),
     ],
     fieldSelectors: ['spec.clusterIP', 'spec.type'],
-    mergeKeys: { 'spec.ports': 'port', ...conditionKeys }, prepareCreate: prepareService,
+    mergeKeys: { 'spec.ports': 'port', ...conditionKeys },
   },
   {
     group: '', version: 'v1', kind: 'Endpoints', plural: 'endpoints', shortNames: ['ep'], namespaced: true,
@@ -217,6 +218,16 @@ const specs: BuiltinSpec[] = [
   },
 ];
 
-export function builtinResources(): ServedResource[] {
-  return [...specs.map(toServed), customResource(nadType, undefined)];
+export interface BuiltinOptions {
+  /** Where Service cluster IPs come from (default 10.96.0.0/12). */
+  serviceCidr?: string;
+}
+
+export function builtinResources(options: BuiltinOptions = {}): ServedResource[] {
+  const serviceCidr = parseServiceCidr(options.serviceCidr ?? DEFAULT_SERVICE_CIDR);
+  const served = specs.map(toServed);
+  for (const r of served) {
+    if (r.type.kind === 'Service') r.prepareCreate = (o, context) => prepareService(o, context, serviceCidr);
+  }
+  return [...served, customResource(nadType, undefined)];
 }

@@ -1,9 +1,12 @@
 /**
  * Create-time defaults of built-in kinds, as kube-apiserver's defaulting and registry strategies set them: Pod
- * phase Pending and QoS class, Service type and cluster IP (from 10.96.0.0/12), Namespace finalizer and name label,
+ * phase Pending and QoS class, Service type and cluster IP (cluster-ip.ts), Namespace finalizer and name label,
  * workload replicas.
  */
 import type { KubeObject } from '../../api/types.ts';
+import type { Cidr } from '../../net/ip.ts';
+import { rejection } from '../status.ts';
+import { allocateClusterIp } from './cluster-ip.ts';
 
 function objectAt(o: KubeObject, field: string): Record<string, unknown> {
   const v = o[field];
@@ -24,8 +27,8 @@ export function preparePod(pod: KubeObject): void {
   pod['status'] = { phase: 'Pending', qosClass: hasResources ? 'Burstable' : 'BestEffort' };
 }
 
-/** Cluster IPs from 10.96.0.0/12 (kube-apiserver's default service CIDR), first free from 10.96.0.100. */
-export function prepareService(svc: KubeObject, context: { list(): KubeObject[] }): void {
+/** Service type, port and affinity defaults, and the cluster IP (cluster-ip.ts); a bad or taken IP throws 422. */
+export function prepareService(svc: KubeObject, context: { list(): KubeObject[] }, serviceCidr: Cidr): void {
   const spec = objectAt(svc, 'spec');
   spec.type ??= 'ClusterIP';
   spec.sessionAffinity ??= 'None';
@@ -35,15 +38,19 @@ export function prepareService(svc: KubeObject, context: { list(): KubeObject[] 
     port.targetPort ??= port.port;
   }
   if (spec.type === 'ExternalName') return;
-  if (spec.clusterIP === undefined || spec.clusterIP === '') {
-    const used = new Set(context.list().map((s) => (s['spec'] as Record<string, unknown> | undefined)?.clusterIP));
-    for (let n = 100; n < 1 << 20; n++) {
-      const ip = `10.${96 + (n >> 16)}.${(n >> 8) & 255}.${n & 255}`;
-      if (!used.has(ip)) {
-        spec.clusterIP = ip;
-        break;
-      }
+  if (spec.clusterIP !== 'None') {
+    const used = new Set(
+      context.list().map((s) => {
+        const ip = (s['spec'] as { clusterIP?: unknown } | undefined)?.clusterIP;
+        return typeof ip === 'string' ? ip : '';
+      }),
+    );
+    const requested = typeof spec.clusterIP === 'string' && spec.clusterIP !== '' ? spec.clusterIP : undefined;
+    const outcome = allocateClusterIp(serviceCidr, used, requested);
+    if (!outcome.ok) {
+      throw rejection({ group: '', resource: 'services', kind: 'Service' }, svc.metadata.name ?? '', [outcome.issue]);
     }
+    spec.clusterIP = outcome.ip;
   }
   spec.clusterIPs ??= [spec.clusterIP];
   if (spec.clusterIP !== 'None') {

@@ -12,7 +12,14 @@ export const OWNER_KEY = 'kovn-owner';
 /** The cache index (a map key of `external_ids`) that finds a table's rows by owner. */
 export const OWNER_INDEX = `external_ids:${OWNER_KEY}`;
 
-const KINDS: Record<string, string> = { vpc: 'Vpc', subnet: 'Subnet', pod: 'Pod', node: 'Node' };
+const KINDS: Record<string, string> = {
+  vpc: 'Vpc',
+  subnet: 'Subnet',
+  pod: 'Pod',
+  node: 'Node',
+  service: 'Service',
+};
+const NAMESPACED = new Set(['Pod', 'Service']);
 
 export const vpcOwner = (name: string): string => `vpc/${name}`;
 export const subnetOwner = (name: string): string => `subnet/${name}`;
@@ -34,7 +41,7 @@ export function ownerRef(owner: string): ObjectRef | undefined {
   const [prefix, ...rest] = owner.split('/');
   const kind = KINDS[prefix ?? ''];
   if (!kind || rest.some((p) => p === '')) return undefined;
-  if (kind === 'Pod') return rest.length === 2 ? { kind, namespace: rest[0]!, name: rest[1]! } : undefined;
+  if (NAMESPACED.has(kind)) return rest.length === 2 ? { kind, namespace: rest[0]!, name: rest[1]! } : undefined;
   return rest.length === 1 ? { kind, name: rest[0]! } : undefined;
 }
 

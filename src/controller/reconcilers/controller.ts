@@ -15,7 +15,7 @@ import type { Informer } from '../informer.ts';
 import { ControllerManager } from '../manager.ts';
 import type { BackoffOptions } from '../queue/backoff.ts';
 import { IpamBootstrap } from './bootstrap.ts';
-import type { NetworkDeps } from './deps.ts';
+import type { NetworkDeps, ServiceOptions } from './deps.ts';
 import { PendingPods } from './pending-pods.ts';
 import { SubnetCatalog } from './subnet-catalog.ts';
 import { NB_MONITOR, networkReconcilers } from './registry.ts';
@@ -36,6 +36,8 @@ export interface NetworkControllerOptions {
   backoff?: BackoffOptions;
   /** Create Vpc ovn-cluster and Subnets ovn-default/join when missing (default true). */
   createDefaultNetwork?: boolean;
+  /** Run the Service/SwitchLBRule/VpcDns reconcilers (their kinds, `SERVICE_KINDS`, must be among the informers). */
+  services?: ServiceOptions;
 }
 
 /**
@@ -82,6 +84,7 @@ export class NetworkController {
       network,
       catalog,
       pendingPods,
+      ...(options.services ? { services: options.services } : {}),
       bootstrap: new IpamBootstrap(this.ipam, options.nb.cache, (keys) => {
         for (const key of keys) this.manager.enqueue(key);
       }),

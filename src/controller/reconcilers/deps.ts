@@ -12,6 +12,7 @@ import type { ObjectWriter } from './writer.ts';
 import type { IpamBootstrap } from './bootstrap.ts';
 import type { PendingPods } from './pending-pods.ts';
 import type { SubnetCatalog } from './subnet-catalog.ts';
+import type { ObjectApplier } from '../services/applier.ts';
 
 export interface NetworkDeps {
   nb: NbSession;
@@ -26,6 +27,14 @@ export interface NetworkDeps {
   catalog: SubnetCatalog;
   /** Pods waiting for their port, by namespace and pinned subnet. */
   pendingPods: PendingPods;
+  /** With it, the Service, SwitchLBRule and VpcDns reconcilers run too (src/controller/services). */
+  services?: ServiceOptions;
+}
+
+export interface ServiceOptions {
+  applier: ObjectApplier;
+  /** The API server address a VpcDns pod's second NIC routes to, when the ConfigMap names none. */
+  apiServerHost?: string;
 }
 
 /** How long a key waits for something another reconcile creates (a router, a switch) before looking again. */

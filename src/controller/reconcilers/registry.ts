@@ -11,11 +11,13 @@ import { nodeReconciler } from './node.ts';
 import { podReconciler } from './pod.ts';
 import { subnetReconciler } from './subnet.ts';
 import { vpcReconciler } from './vpc.ts';
+import { NAT_KINDS, natReconcilers } from './natgw/index.ts';
+import { serviceReconcilers } from '../services/index.ts';
 
 export const NB_MONITOR: MonitorSpec = Object.fromEntries(OWNED_TABLES.map((t) => [t, {}]));
 
 /** Kinds the informers must cache for these reconcilers. */
-export const NETWORK_KINDS = ['Vpc', 'Subnet', 'Pod', 'Namespace', 'Node'] as const;
+export const NETWORK_KINDS = ['Vpc', 'Subnet', 'Pod', 'Namespace', 'Node', ...NAT_KINDS] as const;
 
 export function networkReconcilers(deps: NetworkDeps): Reconciler[] {
   return [
@@ -24,5 +26,7 @@ export function networkReconcilers(deps: NetworkDeps): Reconciler[] {
     podReconciler(deps),
     namespaceReconciler(deps),
     nodeReconciler(deps),
+    ...natReconcilers(deps),
+    ...(deps.services ? serviceReconcilers(deps, deps.services.applier, deps.services) : []),
   ];
 }

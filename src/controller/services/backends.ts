@@ -1,0 +1,144 @@
+/**
+ * Which load balancers a Service wants (pure): its VIPs (`ovn.kubernetes.io/switch_lb_vip` for a SwitchLBRule's
+ * headless Service, else its cluster IPs), and for each port the ready endpoints of its Endpoints object, grouped by
+ * the VPC of the pod behind each address (pod annotation `ovn.kubernetes.io/logical_switch` -> Subnet -> `spec.vpc`).
+ * An address with no pod behind it (a SwitchLBRule's explicit endpoints) counts in the VPC the Service names in
+ * `ovn.kubernetes.io/vpc`; without one it is not load-balanced anywhere. Backends of a VIP keep its address family.
+ */
+import type { Subnet } from '../../api/kinds/subnet-schema.ts';
+import type { ClusterView, KubeObject } from '../../api/types.ts';
+import type { LbPort, LbProtocol, ServiceLbInput } from '../nb/load-balancer.ts';
+import { hostPort } from '../nb/load-balancer.ts';
+
+export const SWITCH_LB_VIP = 'ovn.kubernetes.io/switch_lb_vip';
+export const SERVICE_VPC = 'ovn.kubernetes.io/vpc';
+const LOGICAL_SWITCH = 'ovn.kubernetes.io/logical_switch';
+const DEFAULT_AFFINITY_TIMEOUT = 10_800;
+
+interface ServicePort {
+  name?: string;
+  port?: number;
+  protocol?: string;
+}
+interface ServiceSpec {
+  type?: string;
+  clusterIP?: string;
+  clusterIPs?: string[];
+  ports?: ServicePort[];
+  sessionAffinity?: string;
+  sessionAffinityConfig?: { clientIP?: { timeoutSeconds?: number } };
+}
+interface EndpointAddress {
+  ip?: string;
+  targetRef?: { kind?: string; name?: string; namespace?: string };
+}
+interface EndpointSubset {
+  addresses?: EndpointAddress[];
+  ports?: { name?: string; port?: number; protocol?: string }[];
+}
+
+const isV6 = (ip: string): boolean => ip.includes(':');
+
+/** The Service's VIPs: the SwitchLBRule VIP annotation, else its cluster IPs (none for headless or ExternalName). */
+export function serviceVips(svc: KubeObject): string[] {
+  const annotated = svc.metadata.annotations?.[SWITCH_LB_VIP];
+  if (annotated)
+    return annotated
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean);
+  const spec = (svc['spec'] ?? {}) as ServiceSpec;
+  if (spec.type === 'ExternalName') return [];
+  const ips = spec.clusterIPs?.length ? spec.clusterIPs : spec.clusterIP ? [spec.clusterIP] : [];
+  return ips.filter((ip) => ip && ip !== 'None');
+}
+
+/** The VPC of the pod behind an endpoint address, or of the Service for an address with no pod. */
+function vpcOfAddress(
+  address: EndpointAddress,
+  svc: KubeObject,
+  view: ClusterView,
+  clusterRouter: string,
+): string | undefined {
+  const ref = address.targetRef;
+  if (ref?.kind === 'Pod' && ref.name) {
+    const pod = view.get('Pod', ref.name, ref.namespace ?? svc.metadata.namespace);
+    const ls = pod?.metadata.annotations?.[LOGICAL_SWITCH];
+    if (!ls) return undefined;
+    const subnet = view.get('Subnet', ls) as Subnet | undefined;
+    return subnet ? subnet.spec?.vpc || clusterRouter : undefined;
+  }
+  return svc.metadata.annotations?.[SERVICE_VPC] || undefined;
+}
+
+const protocolOf = (p: string | undefined): LbProtocol => (p ?? 'TCP').toLowerCase() as LbProtocol;
+
+export function desiredServiceInputs(
+  svc: KubeObject,
+  endpoints: KubeObject | undefined,
+  view: ClusterView,
+  clusterRouter: string,
+): ServiceLbInput[] {
+  const vips = serviceVips(svc);
+  const spec = (svc['spec'] ?? {}) as ServiceSpec;
+  if (!vips.length || !endpoints || svc.metadata.deletionTimestamp) return [];
+  const subsets = (endpoints['subsets'] ?? []) as EndpointSubset[];
+  // vpc -> "vip|port|proto" -> backends
+  const byVpc = new Map<string, Map<string, Set<string>>>();
+  for (const subset of subsets) {
+    for (const address of subset.addresses ?? []) {
+      if (!address.ip) continue;
+      const vpc = vpcOfAddress(address, svc, view, clusterRouter);
+      if (!vpc) continue;
+      let ports = byVpc.get(vpc);
+      if (!ports) byVpc.set(vpc, (ports = new Map<string, Set<string>>()));
+      for (const sp of spec.ports ?? []) {
+        const target = (subset.ports ?? []).find((p) => (p.name ?? '') === (sp.name ?? ''));
+        if (!target?.port || !sp.port) continue;
+        for (const vip of vips) {
+          if (isV6(vip) !== isV6(address.ip)) continue;
+          const key = `${vip}|${sp.port}|${protocolOf(sp.protocol)}`;
+          let set = ports.get(key);
+          if (!set) ports.set(key, (set = new Set()));
+          set.add(hostPort(address.ip, target.port));
+        }
+      }
+    }
+  }
+  const affinity =
+    spec.sessionAffinity === 'ClientIP'
+      ? {
+          affinityTimeoutSeconds:
+            spec.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? DEFAULT_AFFINITY_TIMEOUT,
+        }
+      : {};
+  const out: ServiceLbInput[] = [];
+  for (const [vpc, ports] of [...byVpc].sort(([a], [b]) => a.localeCompare(b))) {
+    const lbPorts: LbPort[] = [...ports].map(([key, backends]) => {
+      const [vip, port, protocol] = key.split('|');
+      return {
+        vip: vip ?? '',
+        port: Number(port),
+        protocol: protocol as LbProtocol,
+        backends: [...backends],
+      };
+    });
+    if (lbPorts.length)
+      out.push({
+        namespace: svc.metadata.namespace ?? 'default',
+        name: svc.metadata.name ?? '',
+        vpc,
+        ports: lbPorts,
+        ...affinity,
+      });
+  }
+  return out;
+}
+
+/** The switches (Subnet names) of a VPC. */
+export function switchesOfVpc(view: ClusterView, vpc: string, clusterRouter: string): string[] {
+  return (view.list('Subnet') as Subnet[])
+    .filter((s) => !s.metadata.deletionTimestamp && (s.spec?.vpc || clusterRouter) === vpc)
+    .map((s) => s.metadata.name ?? '')
+    .sort();
+}

@@ -1,0 +1,32 @@
+/**
+ * The Service, SwitchLBRule and VpcDns reconcilers (issue #8) and the kinds their informers must cache. They write
+ * Kubernetes objects beyond status (a rule's Service, a VpcDns's Deployment), so they run only with an applier.
+ */
+import type { Reconciler } from '../reconciler.ts';
+import type { NetworkDeps } from '../reconcilers/deps.ts';
+import { vpcDnsReconciler, type VpcDnsOptions } from '../vpc-dns/reconciler.ts';
+import type { ObjectApplier } from './applier.ts';
+import { serviceReconciler } from './service-reconciler.ts';
+import { switchLbRuleReconciler } from './slr-reconciler.ts';
+
+export const SERVICE_KINDS = [
+  'Service',
+  'Endpoints',
+  'SwitchLBRule',
+  'VpcDns',
+  'ConfigMap',
+  'Deployment',
+  'NetworkAttachmentDefinition',
+] as const;
+
+export function serviceReconcilers(
+  deps: NetworkDeps,
+  applier: ObjectApplier,
+  options: VpcDnsOptions = {},
+): Reconciler[] {
+  return [
+    serviceReconciler(deps),
+    switchLbRuleReconciler(deps, applier),
+    vpcDnsReconciler(deps, applier, options),
+  ];
+}
