@@ -1,6 +1,7 @@
 /**
  * Vpc (`vpcs`, short name `vpc`): a tenant network, realised as its own OVN logical router.
- * Schema, defaults (static route policy `policyDst`, nextHopIP blanked for non-reroute policies) and validation.
+ * Schema, defaults (static route policy `policyDst`, nextHopIP blanked for non-reroute policies) and validation
+ * (routes and policies in vpc-routes.ts).
  */
 import { Type, type Static } from '@sinclair/typebox';
 import {
@@ -15,14 +16,14 @@ import {
   resourceSchema,
 } from '../schema/common.ts';
 import { ageColumn, clone, column, kubeovnType, type Typed } from '../kind.ts';
-import { forbidden, invalid, notSupported } from '../issues.ts';
+import { forbidden, invalid } from '../issues.ts';
 import { DEFAULT_VPC } from '../constants.ts';
-import { parseCidr, parseCidrOrIp, parseIp } from '../../net/ip.ts';
+import { parseCidr } from '../../net/ip.ts';
 import type { FieldIssue, KindAdmission } from '../types.ts';
 import { immutable } from './immutable.ts';
+import { validatePolicyRoutes, validateStaticRoutes } from './vpc-routes.ts';
 
-export const ROUTE_POLICIES = ['policyDst', 'policySrc'] as const;
-export const POLICY_ACTIONS = ['allow', 'drop', 'reroute'] as const;
+export { POLICY_ACTIONS, ROUTE_POLICIES } from './vpc-routes.ts';
 
 const StaticRoute = Type.Object({
   policy: Opt(Str('policyDst (default) or policySrc')),
@@ -116,43 +117,8 @@ function defaultVpc(vpc: Vpc): Vpc {
 
 export function validateVpcSpec(spec: VpcSpec | undefined): FieldIssue[] {
   const issues: FieldIssue[] = [];
-  (spec?.staticRoutes ?? []).forEach((route, i) => {
-    const at = `spec.staticRoutes[${i}]`;
-    if (route.policy && !(ROUTE_POLICIES as readonly string[]).includes(route.policy)) {
-      issues.push(notSupported(`${at}.policy`, route.policy, ROUTE_POLICIES));
-    }
-    if (!parseCidrOrIp(route.cidr)) {
-      const what = route.cidr.includes('/') ? 'CIDR' : 'IP address';
-      issues.push(invalid(`${at}.cidr`, route.cidr, `not a valid ${what}`));
-    }
-    if (!parseIp(route.nextHopIP))
-      issues.push(invalid(`${at}.nextHopIP`, route.nextHopIP, 'not a valid IP address'));
-    const cidr = parseCidrOrIp(route.cidr);
-    const hop = parseIp(route.nextHopIP);
-    if (cidr && hop && cidr.family !== hop.family) {
-      issues.push(invalid(`${at}.nextHopIP`, route.nextHopIP, `IP family differs from cidr ${route.cidr}`));
-    }
-  });
-  (spec?.policyRoutes ?? []).forEach((policy, i) => {
-    const at = `spec.policyRoutes[${i}]`;
-    if (!policy.action || !(POLICY_ACTIONS as readonly string[]).includes(policy.action)) {
-      issues.push(notSupported(`${at}.action`, policy.action ?? '', POLICY_ACTIONS));
-    }
-    if (!policy.match?.trim())
-      issues.push(invalid(`${at}.match`, policy.match ?? '', 'a match expression is required'));
-    if (policy.action === 'reroute') {
-      const hops = (policy.nextHopIP ?? '').split(',').map((h) => h.trim());
-      if (!policy.nextHopIP || hops.some((h) => !parseIp(h))) {
-        issues.push(
-          invalid(
-            `${at}.nextHopIP`,
-            policy.nextHopIP ?? '',
-            'reroute needs one or more comma-separated next hop IPs',
-          ),
-        );
-      }
-    }
-  });
+  issues.push(...validateStaticRoutes(spec?.staticRoutes ?? []));
+  issues.push(...validatePolicyRoutes(spec?.policyRoutes ?? []));
   (spec?.vpcPeerings ?? []).forEach((peering, i) => {
     const at = `spec.vpcPeerings[${i}]`;
     if (!peering.remoteVpc) issues.push(invalid(`${at}.remoteVpc`, '', 'the peer VPC name is required'));

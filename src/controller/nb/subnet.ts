@@ -1,8 +1,10 @@
 /**
  * A Subnet's NB rows (§3.1, §3.4): the Logical_Switch `<subnet>`, the router port `<vpc>-<subnet>` on the VPC router
  * (networks = gateway/prefix per family, the recorded MAC, `options:route_table` when `spec.routeTable` is set), its
- * peer `<subnet>-<vpc>` on the switch, and for custom VPCs the per-CIDR `allow` policy at priority 31000 and the
- * per-family src-ip static route `cidr -> gateway`. Pure: the input is the defaulted Subnet and the router MAC.
+ * peer `<subnet>-<vpc>` on the switch, and for custom VPCs the per-CIDR `allow` policy at priority 31000. Kube-OVN's
+ * per-subnet src-ip route `cidr -> gateway` (PR #5260) is not written: its /N src route outranks a user's 0.0.0.0/0
+ * route and points at the router's own address (issue #5490, ADR 12). Pure: the input is the defaulted Subnet and
+ * the router MAC.
  */
 import type { Subnet } from '../../api/kinds/subnet-schema.ts';
 import { parseCidrBlock } from '../../api/kinds/subnet-defaults.ts';
@@ -68,7 +70,7 @@ export function desiredSubnet({ subnet, routerMac, defaultVpc }: SubnetNbInput):
     },
   ];
   if (defaultVpc) return rows;
-  for (const { cidr, gateway } of families) {
+  for (const { cidr } of families) {
     const ip = cidr.family === 4 ? 'ip4' : 'ip6';
     rows.push({
       table: 'Logical_Router_Policy',
@@ -78,20 +80,6 @@ export function desiredSubnet({ subnet, routerMac, defaultVpc }: SubnetNbInput):
         match: `${ip}.dst == ${formatCidr(cidr)}`,
         action: 'allow',
         external_ids: ownerTags(subnetOwner(name), { subnet: name }),
-      },
-    });
-    // Kube-OVN's per-subnet src route (PR #5260), in the subnet's route table as its VPC handler adds it (§3.2 step 4).
-    // It is questionable (§3.3, §11.6: it can shadow a user's 0.0.0.0/0 dst route of the same table, issue #5490) and
-    // the 31000 allow policy is what keeps intra-VPC traffic local; it is kept for fidelity with the reference.
-    rows.push({
-      table: 'Logical_Router_Static_Route',
-      parent: router,
-      columns: {
-        ip_prefix: formatCidr(cidr),
-        nexthop: gateway,
-        policy: 'src-ip',
-        route_table: routeTable,
-        external_ids: tags,
       },
     });
   }

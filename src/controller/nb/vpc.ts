@@ -1,10 +1,13 @@
 /**
  * A Vpc's NB rows (§3.1, §3.2): the Logical_Router named like the VPC with Kube-OVN's router options, plus the
- * user's `spec.staticRoutes` and `spec.policyRoutes` on it. Route identity is (route_table, policy, prefix) and policy
- * identity is (priority, match), so as in Kube-OVN a later spec entry with the same identity replaces an earlier one
- * (§11.4). Pure: the input is the defaulted Vpc.
+ * user's `spec.staticRoutes` and `spec.policyRoutes` on it. A static route's identity is (route_table, policy,
+ * prefix, next hop), so entries that differ only in the next hop coexist as an ECMP group (Kube-OVN keeps one, §11.4;
+ * ADR 12). Prefixes are normalised (bare IP -> /32 or /128, host bits cleared) so identities are stable and the diff
+ * does not churn. A policy's identity is (priority, match): a later spec entry with the same pair replaces an earlier
+ * one. Pure: the input is the defaulted Vpc.
  */
 import type { Vpc } from '../../api/kinds/vpc.ts';
+import { formatCidr, formatIp, parseCidrOrIp, parseIp } from '../../net/ip.ts';
 import type { DesiredRow } from './model.ts';
 import { ownerTags, vpcOwner } from './owner.ts';
 
@@ -16,6 +19,25 @@ export function routerOptions(vpc: Vpc): Record<string, string> {
     options['always_learn_from_arp_request'] = 'false';
   }
   return options;
+}
+
+/** `10.0.1.5` -> `10.0.1.5/32`, `10.0.1.5/24` -> `10.0.1.0/24`; unparsable text is kept (admission refuses it). */
+export function normalizePrefix(cidr: string): string {
+  const parsed = parseCidrOrIp(cidr.trim());
+  return parsed ? formatCidr(parsed) : cidr;
+}
+
+/** An address in its canonical text (IPv6 compressed), so `nexthop` compares equal across reconciles. */
+export function normalizeIp(ip: string): string {
+  const parsed = parseIp(ip.trim());
+  return parsed ? formatIp(parsed.family, parsed.value) : ip.trim();
+}
+
+/** The reroute next hops of a policy entry: the comma-separated list, normalised, deduplicated, sorted. */
+export function policyNextHops(action: string | undefined, nextHopIP: string | undefined): string[] {
+  if (action !== 'reroute') return [];
+  const hops = (nextHopIP ?? '').split(',').map(normalizeIp);
+  return [...new Set(hops.filter((h) => h !== ''))].sort();
 }
 
 export function desiredVpc(vpc: Vpc): DesiredRow[] {
@@ -30,8 +52,8 @@ export function desiredVpc(vpc: Vpc): DesiredRow[] {
       table: 'Logical_Router_Static_Route',
       parent,
       columns: {
-        ip_prefix: route.cidr,
-        nexthop: route.nextHopIP,
+        ip_prefix: normalizePrefix(route.cidr),
+        nexthop: normalizeIp(route.nextHopIP),
         policy: route.policy === 'policySrc' ? 'src-ip' : 'dst-ip',
         route_table: route.routeTable ?? '',
         external_ids: tags,
@@ -39,7 +61,6 @@ export function desiredVpc(vpc: Vpc): DesiredRow[] {
     });
   }
   for (const policy of vpc.spec?.policyRoutes ?? []) {
-    const hops = policy.action === 'reroute' ? (policy.nextHopIP ?? '').split(',').map((h) => h.trim()) : [];
     rows.push({
       table: 'Logical_Router_Policy',
       parent,
@@ -47,7 +68,7 @@ export function desiredVpc(vpc: Vpc): DesiredRow[] {
         priority: policy.priority ?? 0,
         match: policy.match ?? '',
         action: policy.action ?? 'allow',
-        nexthops: hops.filter((h) => h !== ''),
+        nexthops: policyNextHops(policy.action, policy.nextHopIP),
         external_ids: tags,
       },
     });

@@ -120,7 +120,7 @@ const subnetCases: {
   want: Record<string, unknown>;
 }[] = [
   {
-    name: 'custom VPC, IPv4 (§10): switch, router port pair, 31000 allow policy, src route',
+    name: 'custom VPC, IPv4 (§10): switch, router port pair, 31000 allow policy, no src route (ADR 12)',
     subnet: subnet('net1', { vpc: 'test-vpc-1', cidrBlock: '10.0.1.0/24', namespaces: ['ns1'] }),
     want: {
       'Logical_Switch net1': { name: 'net1', external_ids: tags('subnet/net1') },
@@ -144,17 +144,10 @@ const subnetCases: {
         action: 'allow',
         external_ids: tags('subnet/net1', { subnet: 'net1' }),
       },
-      'Logical_Router_Static_Route 10.0.1.0/24 @test-vpc-1': {
-        ip_prefix: '10.0.1.0/24',
-        nexthop: '10.0.1.1',
-        policy: 'src-ip',
-        route_table: '',
-        external_ids: tags('subnet/net1'),
-      },
     },
   },
   {
-    name: 'dual stack with a route table: both networks, v4+v6 policies and routes in that table',
+    name: 'dual stack with a route table: both networks, v4+v6 policies, the table on the port',
     subnet: subnet('d', { vpc: 'v', cidrBlock: '10.1.0.0/24,fd00::/120', routeTable: 'rtb1' }),
     want: {
       'Logical_Switch d': { name: 'd', external_ids: tags('subnet/d') },
@@ -178,25 +171,11 @@ const subnetCases: {
         action: 'allow',
         external_ids: tags('subnet/d', { subnet: 'd' }),
       },
-      'Logical_Router_Static_Route 10.1.0.0/24 @v': {
-        ip_prefix: '10.1.0.0/24',
-        nexthop: '10.1.0.1',
-        policy: 'src-ip',
-        route_table: 'rtb1',
-        external_ids: tags('subnet/d'),
-      },
       'Logical_Router_Policy 31000|ip6.dst == fd00::/120 @v': {
         priority: 31000,
         match: 'ip6.dst == fd00::/120',
         action: 'allow',
         external_ids: tags('subnet/d', { subnet: 'd' }),
-      },
-      'Logical_Router_Static_Route fd00::/120 @v': {
-        ip_prefix: 'fd00::/120',
-        nexthop: 'fd00::1',
-        policy: 'src-ip',
-        route_table: 'rtb1',
-        external_ids: tags('subnet/d'),
       },
     },
   },

@@ -54,7 +54,6 @@ void test('empty NB: a subnet inserts its rows, links them into the existing rou
     'insert Logical_Switch_Port',
     'insert Logical_Router_Port',
     'insert Logical_Router_Policy',
-    'insert Logical_Router_Static_Route',
     'insert Logical_Switch',
     'mutate Logical_Router',
   ]);
@@ -66,7 +65,6 @@ void test('empty NB: a subnet inserts its rows, links them into the existing rou
   assert.deepEqual(mutate.mutations, [
     ['ports', 'insert', ['set', [['named-uuid', 'kovn_row2']]]],
     ['policies', 'insert', ['set', [['named-uuid', 'kovn_row3']]]],
-    ['static_routes', 'insert', ['set', [['named-uuid', 'kovn_row4']]]],
   ]);
   // The switch is inserted with its router-type port already in `ports`.
   const ls = ops.find((op) => op.op === 'insert' && op.table === 'Logical_Switch');
@@ -86,26 +84,11 @@ void test('one changed column gives one update of that column only', () => {
     defaultVpc: false,
   });
   const ops = plan('subnet/net1', changed, nb);
-  // The LRP gets options:route_table; the src route moves to table rtb1 (a new identity: insert + unlink the old).
-  assert.deepEqual(summary(ops), [
-    'comment',
-    'wait Logical_Router',
-    'insert Logical_Router_Static_Route',
-    'update Logical_Router_Port',
-    'mutate Logical_Router',
-  ]);
-  const update = ops[3]!;
+  // The LRP gets options:route_table, nothing else changes (the subnet owns no route, ADR 12).
+  assert.deepEqual(summary(ops), ['comment', 'update Logical_Router_Port']);
+  const update = ops[1]!;
   assert.ok(update.op === 'update');
   assert.deepEqual(update.row, { options: ['map', [['route_table', 'rtb1']]] });
-  const mutate = ops[4]!;
-  assert.ok(mutate.op === 'mutate');
-  assert.deepEqual(
-    mutate.mutations.map((m) => [m[0], m[1]]),
-    [
-      ['static_routes', 'insert'],
-      ['static_routes', 'delete'],
-    ],
-  );
 });
 
 void test('deleting an owner: roots deleted, children unlinked from foreign parents only', () => {
@@ -116,7 +99,7 @@ void test('deleting an owner: roots deleted, children unlinked from foreign pare
   assert.ok(mutate.op === 'mutate');
   assert.deepEqual(
     mutate.mutations.map((m) => m[0]),
-    ['ports', 'policies', 'static_routes'],
+    ['ports', 'policies'],
   );
 });
 
@@ -174,9 +157,9 @@ void test('a pod port moved to another switch is relinked, not recreated', () =>
 
 void test('duplicate rows of one identity: the extra one is removed', () => {
   const nb = materialize(subnetRows, materialize(vpcRows));
-  const route = nb.find((r) => r.table === 'Logical_Router_Static_Route')!;
-  const dup: Cached = { table: route.table, row: { ...route.row, _uuid: nextUuid() } };
-  nb[0]!.row['static_routes'] = [...(nb[0]!.row['static_routes'] as string[]), dup.row._uuid];
+  const policy = nb.find((r) => r.table === 'Logical_Router_Policy')!;
+  const dup: Cached = { table: policy.table, row: { ...policy.row, _uuid: nextUuid() } };
+  nb[0]!.row['policies'] = [...(nb[0]!.row['policies'] as string[]), dup.row._uuid];
   const ops = plan('subnet/net1', subnetRows, [...nb, dup]);
   assert.deepEqual(summary(ops), ['comment', 'mutate Logical_Router']);
 });
