@@ -46,6 +46,20 @@ export class KubeObjectWriter implements ObjectWriter {
     return this.#patch(ref, undefined, { metadata: { annotations } });
   }
 
+  patchLabels(ref: ObjectRef, labels: Readonly<Record<string, string | null>>): Promise<void> {
+    return this.#patch(ref, undefined, { metadata: { labels } });
+  }
+
+  async update(obj: KubeObject): Promise<void> {
+    const info = kindInfo(obj.kind);
+    this.writes++;
+    await kubeRequest(this.#kc, {
+      method: 'PUT',
+      path: objectPath(obj.kind, obj.metadata.name ?? '', obj.metadata.namespace),
+      body: { ...obj, apiVersion: info.group ? `${info.group}/${info.version}` : info.version },
+    });
+  }
+
   setFinalizers(ref: ObjectRef, finalizers: readonly string[]): Promise<void> {
     return this.#patch(ref, undefined, { metadata: { finalizers } });
   }

@@ -24,6 +24,7 @@ import { routerPortName } from '../nb/subnet.ts';
 import { ipamSpec, nicName } from './deps.ts';
 import { ANNOTATION_ALLOCATED } from './pod-annotations.ts';
 import { attachmentOwner, attachmentProviders } from './pod-attachments.ts';
+import { recordedEips } from './natgw/names.ts';
 
 /** A pod's secondary-network allocations recorded as `<provider>.kubernetes.io/*` (pod-attachments.ts). */
 function recordedAttachments(pod: KubeObject): ExistingAllocation[] {
@@ -65,7 +66,7 @@ export function recordedAllocations(view: ClusterView): ExistingAllocation[] {
     if (a[ANNOTATION_ALLOCATED] !== 'true' || !subnet || !ips) return [];
     return [{ subnet, owner: nodePortName(node.metadata.name ?? ''), ips, mac: a[ANNOTATION_MAC_ADDRESS] }];
   });
-  return [...pods, ...nodes];
+  return [...pods, ...nodes, ...recordedEips(view)];
 }
 
 /** Keys of objects that own NB rows but no longer exist. */

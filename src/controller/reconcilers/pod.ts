@@ -18,6 +18,7 @@ import { keyOf } from '../queue/keys.ts';
 import type { ReconcileContext, ReconcileResult, Reconciler } from '../reconciler.ts';
 import { WAIT_FOR_DEPENDENCY_MS, nicName, type NetworkDeps } from './deps.ts';
 import { podGone } from './pending-pods.ts';
+import { ANNOTATION_VPC_NAT_GW } from './natgw/names.ts';
 import { allocateAttachments, releaseAttachments } from './pod-attachments.ts';
 import { podAnnotations, podRequest, portSecurityOf } from './pod-annotations.ts';
 import { annotationChanges, refOf } from './writer.ts';
@@ -57,7 +58,9 @@ export function podReconciler(deps: NetworkDeps): Reconciler {
         failure = { kind: 'wait', message: `subnet ${name} does not exist` };
         continue;
       }
-      const denied = vpcAllows(subnet, namespace, view, deps.network.clusterRouter);
+      // A VPC's NAT gateway pod lives in the controller namespace, not among the VPC's tenants.
+      const natGateway = !!pod.metadata.annotations?.[ANNOTATION_VPC_NAT_GW];
+      const denied = natGateway ? undefined : vpcAllows(subnet, namespace, view, deps.network.clusterRouter);
       if (denied) return { kind: 'refused', reason: 'NamespaceNotAllowed', message: denied };
       if (!deps.ipam.subnet(name)) return { kind: 'wait', message: `subnet ${name} is not ready yet` };
       const result = deps.ipam.allocate(name, nic, podRequest(pod));

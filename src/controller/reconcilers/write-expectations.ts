@@ -95,6 +95,8 @@ export class WriteExpectations {
     return {
       create: (obj) => writer.create(obj),
       event: (ref, event) => writer.event(ref, event),
+      patchLabels: (ref, labels) => writer.patchLabels(ref, labels),
+      update: (obj) => writer.update(obj),
       patchAnnotations: (ref, annotations) =>
         noted(ref, { annotations }, () => writer.patchAnnotations(ref, annotations)),
       setFinalizers: (ref, finalizers) =>

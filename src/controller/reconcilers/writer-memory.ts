@@ -8,7 +8,7 @@ import type { KubeObject } from '../../api/types.ts';
 import type { Clock } from '../../util/clock.ts';
 import type { InMemoryInformer } from '../informer-memory.ts';
 import type { ObjectRef } from '../queue/keys.ts';
-import type { EventRecord, ObjectWriter } from './writer.ts';
+import { refOf, type EventRecord, type ObjectWriter } from './writer.ts';
 
 export class MemoryObjectWriter implements ObjectWriter {
   readonly #informers = new Map<string, InMemoryInformer>();
@@ -45,6 +45,29 @@ export class MemoryObjectWriter implements ObjectWriter {
         else next[k] = v;
       }
       obj.metadata.annotations = next;
+    });
+  }
+
+  patchLabels(ref: ObjectRef, labels: Readonly<Record<string, string | null>>): Promise<void> {
+    return this.#update(ref, (obj) => {
+      const next = { ...obj.metadata.labels };
+      for (const [k, v] of Object.entries(labels)) {
+        if (v === null) delete next[k];
+        else next[k] = v;
+      }
+      obj.metadata.labels = next;
+    });
+  }
+
+  update(obj: KubeObject): Promise<void> {
+    return this.#update(refOf(obj), (copy) => {
+      const { metadata, ...rest } = structuredClone(obj);
+      Object.assign(copy, rest);
+      copy.metadata = {
+        ...copy.metadata,
+        labels: metadata.labels ?? {},
+        annotations: metadata.annotations ?? {},
+      };
     });
   }
 

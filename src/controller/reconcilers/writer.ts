@@ -18,6 +18,10 @@ export interface ObjectWriter {
   create(obj: KubeObject): Promise<'created' | 'exists'>;
   /** Merge-patches `metadata.annotations`; a `null` value removes the key. */
   patchAnnotations(ref: ObjectRef, annotations: Readonly<Record<string, string | null>>): Promise<void>;
+  /** Merge-patches `metadata.labels`; a `null` value removes the key. */
+  patchLabels(ref: ObjectRef, labels: Readonly<Record<string, string | null>>): Promise<void>;
+  /** Replaces an object we own (e.g. a workload's spec), against its resourceVersion: a conflict throws. */
+  update(obj: KubeObject): Promise<void>;
   /** Replaces `metadata.finalizers` (removing the last one from a deleting object lets it go). */
   setFinalizers(ref: ObjectRef, finalizers: readonly string[]): Promise<void>;
   /** Merge-patches `status` (status subresource); top-level fields given replace the stored ones. */

@@ -18,6 +18,8 @@ const patching = (
 ): ObjectWriter => ({
   create: (o) => writer.create(o),
   event: (r, e) => writer.event(r, e),
+  patchLabels: (r, l) => writer.patchLabels(r, l),
+  update: (o) => writer.update(o),
   setFinalizers: (r, f) => writer.setFinalizers(r, f),
   patchStatus: (r, st) => writer.patchStatus(r, st),
   patchAnnotations,

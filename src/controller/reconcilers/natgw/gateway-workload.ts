@@ -1,0 +1,146 @@
+/**
+ * The StatefulSet `<prefix>-<gw>` of a VpcNatGateway, as Kube-OVN renders it (§4.2): labels `app` and
+ * `ovn.kubernetes.io/vpc-nat-gw`, an owner reference to the gateway, one replica, and a pod template whose
+ * annotations place `eth0` in the LAN subnet at `lanIp` (port security off, so the gateway can forward), attach the
+ * external network's NAD as `net1` with the default route via the external gateway, route the VPC's other subnets
+ * via the LAN gateway, and name the gateway; container `vpc-nat-gw` with the image of `ovn-vpc-nat-config`,
+ * privileged, `GATEWAY_V4`; `nodeSelector` from `spec.selector`, tolerations and affinity copied. The rendered
+ * object carries a hash of itself, so a change is detected whatever the API server defaults. Pure.
+ */
+import { createHash } from 'node:crypto';
+import { API_VERSION, CONTROLLER_NAMESPACE, DEFAULT_EXTERNAL_NETWORK } from '../../../api/constants.ts';
+import type { Subnet } from '../../../api/kinds/subnet-schema.ts';
+import type { VpcNatGateway } from '../../../api/kinds/vpc-nat-gateway.ts';
+import type { KubeObject } from '../../../api/types.ts';
+import {
+  ANNOTATION_NETWORKS,
+  ANNOTATION_TEMPLATE_HASH,
+  ANNOTATION_VPC_NAT_GW,
+  LABEL_VPC_NAT_GW,
+  NAT_GW_CONTAINER,
+} from './names.ts';
+
+export interface GatewayWorkloadInput {
+  gateway: VpcNatGateway;
+  /** `image` and `natGwNamePrefix` of ovn-vpc-nat-config. */
+  image: string;
+  prefix: string;
+  lanSubnet: Subnet;
+  /** The first external subnet, if it exists. */
+  externalSubnet: Subnet | undefined;
+  /** The other OVN subnets of the gateway's VPC (routed via the LAN gateway). */
+  vpcSubnets: readonly Subnet[];
+}
+
+/** `<provider>.kubernetes.io/<key>`, `ovn.kubernetes.io/<key>` for the default provider. */
+export const providerKey = (provider: string | undefined, key: string): string =>
+  `${provider || 'ovn'}.kubernetes.io/${key}`;
+
+/** The NAD of an external subnet: its provider `name.namespace[.ovn]`, else `kube-system/<subnet>`. */
+export function externalNad(subnetName: string, subnet: Subnet | undefined): string {
+  const parts = (subnet?.spec?.provider ?? '').split('.');
+  if (parts.length >= 2 && parts[0] && parts[1] && parts[0] !== 'ovn') return `${parts[1]}/${parts[0]}`;
+  return `${CONTROLLER_NAMESPACE}/${subnetName}`;
+}
+
+/** `spec.selector` entries `"key: value"` as a nodeSelector (malformed entries ignored, as Kube-OVN does). */
+export function nodeSelectorOf(selector: readonly string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const entry of selector ?? []) {
+    const parts = entry.split(':');
+    if (parts.length !== 2 || !parts[0]!.trim()) continue;
+    out[parts[0]!.trim()] = parts[1]!.trim();
+  }
+  return out;
+}
+
+const v4Of = (list: string | undefined): string | undefined =>
+  (list ?? '').split(',').find((s) => s.includes('.') && !s.includes(':'));
+
+function templateAnnotations(input: GatewayWorkloadInput): Record<string, string> {
+  const { gateway, lanSubnet, externalSubnet } = input;
+  const spec = gateway.spec;
+  const lanProvider = lanSubnet.spec?.provider;
+  const extName = spec?.externalSubnets?.[0] || DEFAULT_EXTERNAL_NETWORK;
+  const extProvider = externalSubnet?.spec?.provider || extName;
+  const lanGateway = v4Of(lanSubnet.spec?.gateway);
+  const routes = [
+    ...input.vpcSubnets.flatMap((s) => {
+      const cidr = v4Of(s.spec?.cidrBlock);
+      return cidr && lanGateway ? [{ dst: cidr, gw: lanGateway }] : [];
+    }),
+    ...(spec?.routes ?? []).flatMap((r) =>
+      r.cidr && r.nextHopIP
+        ? [{ dst: r.cidr, gw: r.nextHopIP === 'gateway' ? (lanGateway ?? '') : r.nextHopIP }]
+        : [],
+    ),
+  ];
+  const out: Record<string, string> = {
+    ...spec?.annotations,
+    [ANNOTATION_NETWORKS]: externalNad(extName, externalSubnet),
+    [ANNOTATION_VPC_NAT_GW]: gateway.metadata.name ?? '',
+    [providerKey(lanProvider, 'logical_switch')]: spec?.subnet ?? '',
+    [providerKey(lanProvider, 'port_security')]: 'false',
+  };
+  if (spec?.lanIp) out[providerKey(lanProvider, 'ip_address')] = spec.lanIp;
+  if (routes.length) out[providerKey(lanProvider, 'routes')] = JSON.stringify(routes);
+  const extGateway = v4Of(externalSubnet?.spec?.gateway);
+  if (spec?.noDefaultEIP) out[providerKey(extProvider, 'allocated')] = 'true';
+  else if (extGateway)
+    out[providerKey(extProvider, 'routes')] = JSON.stringify([{ dst: '0.0.0.0/0', gw: extGateway }]);
+  return out;
+}
+
+export function renderGatewayWorkload(input: GatewayWorkloadInput): KubeObject {
+  const { gateway } = input;
+  const name = `${input.prefix}-${gateway.metadata.name ?? ''}`;
+  const labels = { app: name, [LABEL_VPC_NAT_GW]: 'true' };
+  const spec = gateway.spec;
+  const nodeSelector = nodeSelectorOf(spec?.selector);
+  const extGateway = v4Of(input.externalSubnet?.spec?.gateway);
+  const podSpec: Record<string, unknown> = {
+    containers: [
+      {
+        name: NAT_GW_CONTAINER,
+        image: input.image,
+        command: ['sleep', 'infinity'],
+        imagePullPolicy: 'IfNotPresent',
+        env: extGateway ? [{ name: 'GATEWAY_V4', value: extGateway }] : [],
+        securityContext: { privileged: true, allowPrivilegeEscalation: true },
+        lifecycle: { postStart: { exec: { command: ['sysctl', '-w', 'net.ipv4.ip_forward=1'] } } },
+      },
+    ],
+    terminationGracePeriodSeconds: 0,
+    ...(Object.keys(nodeSelector).length ? { nodeSelector } : {}),
+    ...(spec?.tolerations?.length ? { tolerations: spec.tolerations } : {}),
+    ...(spec?.affinity ? { affinity: spec.affinity } : {}),
+  };
+  const body = {
+    replicas: 1,
+    selector: { matchLabels: labels },
+    updateStrategy: { type: 'RollingUpdate' },
+    template: { metadata: { labels, annotations: templateAnnotations(input) }, spec: podSpec },
+  };
+  const hash = createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 16);
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    metadata: {
+      name,
+      namespace: spec?.namespace || CONTROLLER_NAMESPACE,
+      labels,
+      annotations: { [ANNOTATION_TEMPLATE_HASH]: hash },
+      ownerReferences: [
+        {
+          apiVersion: API_VERSION,
+          kind: 'VpcNatGateway',
+          name: gateway.metadata.name ?? '',
+          uid: gateway.metadata.uid ?? '',
+          controller: true,
+          blockOwnerDeletion: true,
+        },
+      ],
+    },
+    spec: body,
+  };
+}

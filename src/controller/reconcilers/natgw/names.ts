@@ -1,0 +1,92 @@
+/**
+ * The names the NAT-gateway reconcilers share with Kube-OVN (labels, annotations, the workload name) and with the
+ * gateway agent (the `kovn.io/nat-applied` report on the gateway pod), and small lookups over the informer view:
+ * a gateway's workload name and namespace, its pod, an EIP's external subnet, the rules that name an EIP.
+ */
+import {
+  CONTROLLER_NAMESPACE,
+  DEFAULT_EXTERNAL_NETWORK,
+  DEFAULT_NAT_GW_PREFIX,
+  NAT_GW_CONFIG,
+} from '../../../api/constants.ts';
+import type { IptablesEip } from '../../../api/kinds/iptables-eip.ts';
+import type { VpcNatGateway } from '../../../api/kinds/vpc-nat-gateway.ts';
+import type { ClusterView, KubeObject } from '../../../api/types.ts';
+
+export const LABEL_VPC_NAT_GW = 'ovn.kubernetes.io/vpc-nat-gw';
+export const LABEL_SUBNET = 'ovn.kubernetes.io/subnet';
+export const LABEL_VPC = 'ovn.kubernetes.io/vpc';
+export const LABEL_DNAT_EPORT = 'ovn.kubernetes.io/vpc_dnat_eport';
+export const ANNOTATION_VPC_EIP = 'ovn.kubernetes.io/vpc_eip';
+/** Pod-template annotation naming the gateway: how a NAT gateway pod is recognised. */
+export const ANNOTATION_VPC_NAT_GW = 'ovn.kubernetes.io/vpc_nat_gw';
+export const ANNOTATION_NETWORKS = 'k8s.v1.cni.cncf.io/networks';
+/** Written by the gateway agent on the gateway pod: what it applied (see applied.ts). */
+export const ANNOTATION_NAT_APPLIED = 'kovn.io/nat-applied';
+/** On the StatefulSet: a hash of what we rendered, so a change is seen whatever the API server defaulted. */
+export const ANNOTATION_TEMPLATE_HASH = 'kovn.io/template-hash';
+export const NAT_GW_CONTAINER = 'vpc-nat-gw';
+
+export const RULE_KINDS = ['IptablesDnatRule', 'IptablesSnatRule', 'IptablesFIPRule'] as const;
+export type RuleKind = (typeof RULE_KINDS)[number];
+/** The short kind the agent's report uses. */
+export const SHORT_KIND: Record<RuleKind | 'IptablesEIP', 'dnat' | 'snat' | 'fip' | 'eip'> = {
+  IptablesDnatRule: 'dnat',
+  IptablesSnatRule: 'snat',
+  IptablesFIPRule: 'fip',
+  IptablesEIP: 'eip',
+};
+
+const configData = (view: ClusterView): Record<string, string> =>
+  (view.get('ConfigMap', NAT_GW_CONFIG, CONTROLLER_NAMESPACE)?.['data'] as
+    Record<string, string> | undefined) ?? {};
+
+export const workloadName = (view: ClusterView, gateway: string): string =>
+  `${configData(view)['natGwNamePrefix'] || DEFAULT_NAT_GW_PREFIX}-${gateway}`;
+
+export const workloadNamespace = (gw: VpcNatGateway | undefined): string =>
+  gw?.spec?.namespace || CONTROLLER_NAMESPACE;
+
+/** The gateway's (only, non-HA) pod: `<workload>-0`. */
+export function gatewayPod(view: ClusterView, gateway: string): KubeObject | undefined {
+  const gw = view.get('VpcNatGateway', gateway) as VpcNatGateway | undefined;
+  return view.get('Pod', `${workloadName(view, gateway)}-0`, workloadNamespace(gw));
+}
+
+export const externalSubnetOf = (eip: IptablesEip): string =>
+  eip.spec?.externalSubnet || DEFAULT_EXTERNAL_NETWORK;
+
+export const eipNameOf = (rule: KubeObject): string => (rule.spec as { eip?: string } | undefined)?.eip ?? '';
+
+/** Live (not deleting) rules of every kind naming the EIP, kinds in Kube-OVN's `dnat,fip,snat` order. */
+export function rulesOfEip(view: ClusterView, eip: string): KubeObject[] {
+  return (['IptablesDnatRule', 'IptablesFIPRule', 'IptablesSnatRule'] as const).flatMap((kind) =>
+    view
+      .list(kind)
+      .filter((r) => eipNameOf(r) === eip && !r.metadata.deletionTimestamp)
+      .map((r) => ({ ...r, kind }))
+      .sort((a, b) => ((a.metadata.name ?? '') < (b.metadata.name ?? '') ? -1 : 1)),
+  );
+}
+
+/** The gateway a pod belongs to (its `vpc_nat_gw` annotation), if it is a NAT gateway pod. */
+export const gatewayOfPod = (pod: KubeObject): string | undefined =>
+  pod.metadata.annotations?.[ANNOTATION_VPC_NAT_GW] || undefined;
+
+/** EIP addresses recorded in their status, for the IPAM rebuild at start (owner = the EIP name). */
+export function recordedEips(
+  view: ClusterView,
+): { subnet: string; owner: string; ips: string; mac?: string }[] {
+  return (view.list('IptablesEIP') as IptablesEip[]).flatMap((eip) =>
+    eip.status?.ip
+      ? [
+          {
+            subnet: externalSubnetOf(eip),
+            owner: eip.metadata.name ?? '',
+            ips: eip.status.ip,
+            ...(eip.spec?.macAddress ? { mac: eip.spec.macAddress } : {}),
+          },
+        ]
+      : [],
+  );
+}
