@@ -10,6 +10,7 @@ commands:
   down                            stop the lab and remove every namespace, process and file it made
   status                          each lab component's health (exit 0 only when all run)
   exec NS/POD -- CMD [ARGS...]    run a command inside a lab pod's network namespace (exit code passed through)
+  exec --upstream SUBNET -- CMD   run a command in the upstream namespace of an external Subnet
   validate -f FILE|DIR [-f ...]   check manifests offline (schema and every rule the files alone decide)
   apply -f FILE|DIR [-f ...]      create or update objects as \`kubectl apply\` does (interoperates with it)
   delete -f FILE|DIR [-f ...]     delete the objects (--ignore-not-found, --wait=false)

@@ -17,6 +17,7 @@ import type { LabDaemon } from './daemon.ts';
 import { Kubelet } from './kubelet.ts';
 import { startScheduler } from './scheduler/scheduler.ts';
 import { startStatefulSetController } from './control-plane/statefulset.ts';
+import { startNatGatewaySide } from './natgw-side.ts';
 import type { LabLayout } from './layout.ts';
 
 const AGENT = fileURLToPath(new URL('../node/agent/main.ts', import.meta.url));
@@ -68,6 +69,7 @@ export async function startNodeSide(daemon: LabDaemon, layout: LabLayout): Promi
     await kubelet.start();
     daemon.own({ name: `${node.name}/kubelet`, stop: () => kubelet.stop({ teardown: true }) });
   }
+  await startNatGatewaySide(daemon, layout);
 }
 
 async function waitForDefaultNetwork(daemon: LabDaemon): Promise<void> {

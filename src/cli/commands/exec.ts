@@ -1,21 +1,30 @@
 /**
  * `kovn exec NAMESPACE/POD -- CMD [ARGS...]`: runs a command inside the pod's network namespace in the running lab
  * (found through the API: the pod must exist and be on this lab) and passes its exit code through, printing its
- * output. A pod without namespace part is looked up in `default`.
+ * output. A pod without namespace part is looked up in `default`. `kovn exec --upstream SUBNET -- CMD` runs in the
+ * upstream namespace of an external Subnet (the emulated physical router and the hosts beyond it).
  */
 import { KubeConfig } from '@kubernetes/client-node';
 import { readConfig } from '../../lab/config.ts';
 import { execInPod, PodExecError } from '../../lab/exec.ts';
-import { labHome, labLayout } from '../../lab/layout.ts';
+import { netnsExists } from '../../lab/kubelet-netns.ts';
+import { labHome, labLayout, type LabLayout } from '../../lab/layout.ts';
+import { processRunner } from '../../util/exec.ts';
 import type { CommandIo } from './validate.ts';
 
-export const EXEC_USAGE = 'usage: kovn exec NAMESPACE/POD -- CMD [ARGS...]';
+export const EXEC_USAGE =
+  'usage: kovn exec NAMESPACE/POD -- CMD [ARGS...]\n       kovn exec --upstream SUBNET -- CMD [ARGS...]';
 
 export async function execCommand(args: string[], io: CommandIo): Promise<number> {
   const dash = args.indexOf('--');
   const target = dash > 0 ? args[0] : undefined;
   const command = dash >= 0 ? args.slice(dash + 1) : [];
   if (!target || !command.length) {
+    io.err(EXEC_USAGE);
+    return 2;
+  }
+  const upstream = target === '--upstream' ? args[1] : undefined;
+  if (target === '--upstream' && (!upstream || dash !== 2)) {
     io.err(EXEC_USAGE);
     return 2;
   }
@@ -29,6 +38,7 @@ export async function execCommand(args: string[], io: CommandIo): Promise<number
   const layout = labLayout(home, config.id);
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromFile(layout.kubeconfig);
+  if (upstream) return execUpstream(layout, upstream, command, io);
   try {
     const r = await execInPod({ layout, kubeConfig, namespace: namespace!, pod: pod!, command });
     if (r.stdout) process.stdout.write(r.stdout);
@@ -41,4 +51,25 @@ export async function execCommand(args: string[], io: CommandIo): Promise<number
     }
     throw err;
   }
+}
+
+/** `--upstream SUBNET`: the upstream namespace of an external Subnet (lab/upstream.ts). */
+async function execUpstream(
+  layout: LabLayout,
+  subnet: string,
+  command: string[],
+  io: CommandIo,
+): Promise<number> {
+  const netns = layout.upstreamNetns(subnet);
+  if (!netnsExists(netns)) {
+    io.err(
+      `kovn exec: subnet ${subnet} has no upstream network in this lab (it needs a non-OVN provider and a NetworkAttachmentDefinition with a master and kube-ovn IPAM)`,
+    );
+    return 1;
+  }
+  const [cmd, ...rest] = command as [string, ...string[]];
+  const r = await processRunner.run(cmd, rest, { netns });
+  if (r.stdout) process.stdout.write(r.stdout);
+  if (r.stderr) process.stderr.write(r.stderr);
+  return r.code;
 }
