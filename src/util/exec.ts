@@ -160,3 +160,43 @@ export class ChildProcessRunner implements ProcessRunner {
 }
 
 export const processRunner: ProcessRunner = new ChildProcessRunner();
+
+/** A child whose stdin, stdout and stderr are pipes (for relaying bytes, e.g. a probe connection). */
+export interface PipedProcess {
+  pid: number;
+  stdin: NodeJS.WritableStream & { destroy(): void };
+  stdout: NodeJS.ReadableStream & { destroy(): void };
+  stderr: NodeJS.ReadableStream;
+  exited: Promise<ProcessExit>;
+  kill(signal?: NodeJS.Signals): void;
+}
+
+/** Starts `cmd` (in `netns`) with piped stdio; rejects if it cannot be started. */
+export function spawnPiped(
+  cmd: string,
+  args: readonly string[],
+  options: { netns?: string } = {},
+): Promise<PipedProcess> {
+  const [file, fileArgs] = argv(cmd, args, options.netns);
+  const what = describe(cmd, args, options.netns);
+  return new Promise((resolve, reject) => {
+    const child = spawnChild(file, fileArgs, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const exited = new Promise<ProcessExit>((done) =>
+      child.on('exit', (code, signal) => done({ code, signal })),
+    );
+    child.stdin.on('error', () => {
+      /* the child may exit without reading; its exit tells the story */
+    });
+    child.once('error', (cause) => reject(new Error(`${what}: ${cause.message}`, { cause })));
+    child.once('spawn', () =>
+      resolve({
+        pid: child.pid ?? -1,
+        stdin: child.stdin,
+        stdout: child.stdout,
+        stderr: child.stderr,
+        exited,
+        kill: (signal) => void child.kill(signal ?? 'SIGTERM'),
+      }),
+    );
+  });
+}

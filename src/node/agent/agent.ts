@@ -3,6 +3,7 @@
  * this node, this Node object and the Subnets; the CNI socket (server.ts) answering kovn-cni; and the node's own
  * `ovn0` port (node-port.ts). Works the same against the lab's API server and a real cluster.
  */
+import { dirname, join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { pino, type Logger } from 'pino';
 import { KubeInformer, type ResourceRef } from '../../controller/informer-kube.ts';
@@ -13,6 +14,7 @@ import { NODES, PODS, SUBNETS } from '../resources.ts';
 import { CniHandler, type NicPlumber } from './handler.ts';
 import { NodePortReconciler } from './node-port.ts';
 import { startCniServer, type CniServer } from './server.ts';
+import { TproxyReconciler } from '../tproxy/reconciler.ts';
 
 export interface NodeAgentOptions {
   nodeName: string;
@@ -31,6 +33,12 @@ export interface NodeAgentOptions {
   /** How long ADD waits for the controller's annotations (default 60 s). */
   waitTimeoutMs?: number;
   mtu?: number;
+  /** Kubelet probes into custom VPCs (TProxy); off removes our rules. Default false. */
+  enableTproxy?: boolean;
+  /** The TProxy listener's control socket; default `<socket dir>/tproxy.sock`. */
+  tproxySocket?: string;
+  /** The TProxy listener's log file. */
+  tproxyLogFile?: string;
 }
 
 /** nic.ts behind the handler's interface. */
@@ -49,6 +57,7 @@ export class NodeAgent {
   readonly node: KubeInformer;
   readonly subnets: KubeInformer;
   readonly nodePort: NodePortReconciler;
+  readonly tproxy: TproxyReconciler;
   readonly #server: CniServer;
 
   private constructor(parts: {
@@ -56,12 +65,14 @@ export class NodeAgent {
     node: KubeInformer;
     subnets: KubeInformer;
     nodePort: NodePortReconciler;
+    tproxy: TproxyReconciler;
     server: CniServer;
   }) {
     this.pods = parts.pods;
     this.node = parts.node;
     this.subnets = parts.subnets;
     this.nodePort = parts.nodePort;
+    this.tproxy = parts.tproxy;
     this.#server = parts.server;
     this.socket = parts.server.socket;
   }
@@ -112,11 +123,31 @@ export class NodeAgent {
       ...(o.waitTimeoutMs === undefined ? {} : { waitTimeoutMs: o.waitTimeoutMs }),
       ...(o.mtu === undefined ? {} : { mtu: o.mtu }),
     });
+    const tproxy = new TproxyReconciler({
+      enabled: o.enableTproxy ?? false,
+      place: {
+        nodeNetns: o.nodeNetns,
+        control: o.tproxySocket ?? join(dirname(o.socket), 'tproxy.sock'),
+        ...(o.tproxyLogFile ? { logFile: o.tproxyLogFile } : {}),
+      },
+      ovsRundir: o.ovsRundir,
+      pods: () => pods.list(),
+      subnets: () => subnets.list(),
+      runner,
+      clock,
+      log: log.child({ part: 'tproxy' }),
+    });
+    for (const inf of [pods, subnets]) {
+      inf.on('add', () => tproxy.trigger());
+      inf.on('update', () => tproxy.trigger());
+      inf.on('delete', () => tproxy.trigger());
+    }
     for (const inf of [pods, node, subnets]) void inf.start().catch(() => {});
     nodePort.start();
+    await tproxy.start();
     const server = await startCniServer(o.socket, handler, log);
-    log.info({ socket: o.socket }, 'node agent serving CNI');
-    return new NodeAgent({ pods, node, subnets, nodePort, server });
+    log.info({ socket: o.socket, tproxy: o.enableTproxy ?? false }, 'node agent serving CNI');
+    return new NodeAgent({ pods, node, subnets, nodePort, tproxy, server });
   }
 
   /** Resolves once the pod and node caches hold a full list. */
@@ -127,6 +158,7 @@ export class NodeAgent {
   async stop(): Promise<void> {
     await this.#server.close();
     await this.nodePort.stop();
+    await this.tproxy.stop();
     await Promise.all([this.pods.stop(), this.node.stop(), this.subnets.stop()]);
   }
 }

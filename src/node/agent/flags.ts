@@ -1,7 +1,8 @@
 /**
  * The node agent's command line: `--node NAME --netns NODE_NETNS --ovs-rundir DIR --socket PATH --kubeconfig PATH`
- * (all required), plus `--wait-timeout SECONDS` (how long ADD waits for the controller, default 60), `--mtu N` and
- * `--log-level LEVEL`. Pure.
+ * (all required), plus `--wait-timeout SECONDS` (how long ADD waits for the controller, default 60), `--mtu N`,
+ * `--log-level LEVEL`, `--enable-tproxy[=true|false]` (kubelet probes into custom VPCs, off by default as in
+ * Kube-OVN) and `--tproxy-socket PATH` (the TProxy listener's control socket, default next to `--socket`). Pure.
  */
 
 export interface AgentFlags {
@@ -13,17 +14,27 @@ export interface AgentFlags {
   waitTimeoutMs?: number;
   mtu?: number;
   logLevel: string;
+  enableTproxy: boolean;
+  tproxySocket?: string;
 }
 
 const REQUIRED = ['node', 'netns', 'ovs-rundir', 'socket', 'kubeconfig'] as const;
-const OPTIONAL = ['wait-timeout', 'mtu', 'log-level'] as const;
+const OPTIONAL = ['wait-timeout', 'mtu', 'log-level', 'enable-tproxy', 'tproxy-socket'] as const;
+/** Flags that may stand alone (`--enable-tproxy` = `--enable-tproxy=true`). */
+const BOOLEAN = new Set(['enable-tproxy']);
 export const USAGE =
-  'usage: agent --node NAME --netns NODE_NETNS --ovs-rundir DIR --socket PATH --kubeconfig PATH [--wait-timeout SECONDS] [--mtu N] [--log-level LEVEL]';
+  'usage: agent --node NAME --netns NODE_NETNS --ovs-rundir DIR --socket PATH --kubeconfig PATH [--wait-timeout SECONDS] [--mtu N] [--log-level LEVEL] [--enable-tproxy[=BOOL]] [--tproxy-socket PATH]';
 
 function positiveInt(flag: string, value: string): number {
   if (!/^\d+$/.test(value) || Number(value) <= 0)
     throw new Error(`--${flag}: ${JSON.stringify(value)} is not a positive integer`);
   return Number(value);
+}
+
+function bool(flag: string, value: string): boolean {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  throw new Error(`--${flag}: ${JSON.stringify(value)} is not true or false`);
 }
 
 /** Parses `--flag value` and `--flag=value`; throws with a message naming the flag. */
@@ -36,7 +47,10 @@ export function parseAgentFlags(argv: readonly string[]): AgentFlags {
     if (!m?.[1]) throw new Error(`unexpected argument ${JSON.stringify(arg)}\n${USAGE}`);
     const name = m[1];
     if (!known.has(name)) throw new Error(`unknown flag --${name}\n${USAGE}`);
-    const value = m[2] ?? argv[++i];
+    const next = argv[i + 1];
+    const standalone =
+      BOOLEAN.has(name) && m[2] === undefined && (next === undefined || next.startsWith('--'));
+    const value = standalone ? 'true' : (m[2] ?? argv[++i]);
     if (value === undefined || value === '') throw new Error(`--${name} needs a value`);
     values.set(name, value);
   }
@@ -50,6 +64,8 @@ export function parseAgentFlags(argv: readonly string[]): AgentFlags {
     socket: get('socket'),
     kubeconfig: get('kubeconfig'),
     logLevel: values.get('log-level') ?? 'info',
+    enableTproxy: bool('enable-tproxy', values.get('enable-tproxy') ?? 'false'),
+    ...(values.has('tproxy-socket') ? { tproxySocket: get('tproxy-socket') } : {}),
     ...(values.has('wait-timeout')
       ? { waitTimeoutMs: positiveInt('wait-timeout', get('wait-timeout')) * 1000 }
       : {}),

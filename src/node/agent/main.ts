@@ -26,6 +26,8 @@ const agent = await NodeAgent.start({
   logger,
   ...(flags.waitTimeoutMs === undefined ? {} : { waitTimeoutMs: flags.waitTimeoutMs }),
   ...(flags.mtu === undefined ? {} : { mtu: flags.mtu }),
+  enableTproxy: flags.enableTproxy,
+  ...(flags.tproxySocket === undefined ? {} : { tproxySocket: flags.tproxySocket }),
 });
 let stopping = false;
 const stop = (signal: string): void => {

@@ -1,0 +1,156 @@
+/**
+ * The node agent's TProxy part (`--enable-tproxy`). Enabled: keeps the transparent listener running (restarted
+ * with backoff if it exits), and converges — on every pod or subnet change and every 3 s, as the reference does —
+ * the node namespace's rules (apply.ts) and the listener's target table to what the caches and the node's OVS
+ * interfaces say (targets.ts). Disabled: removes every rule, route and chain of ours and ends a listener an
+ * earlier run left, once at start (the reference's clean-up when the flag is off).
+ */
+import { request } from 'node:http';
+import type { Logger } from 'pino';
+import type { KubeObject } from '../../api/types.ts';
+import { DEFAULT_VPC } from '../../api/constants.ts';
+import { WorkerPool } from '../../controller/queue/worker-pool.ts';
+import { WorkQueue } from '../../controller/queue/workqueue.ts';
+import { vsctlRows } from '../../ovn/vsctl.ts';
+import type { Clock } from '../../util/clock.ts';
+import type { ProcessRunner, SpawnedProcess } from '../../util/exec.ts';
+import { applyTproxy, removeTproxy } from './apply.ts';
+import { LISTEN_IP, startListener, stopListener, type ListenerPlace } from './process.ts';
+import { netnsByPod, probeTargets, type ProbeTarget } from './targets.ts';
+
+const KEY = 'tproxy';
+const RESYNC_MS = 3_000;
+
+export interface TproxyOptions {
+  enabled: boolean;
+  place: ListenerPlace;
+  ovsRundir: string;
+  pods(): KubeObject[];
+  subnets(): KubeObject[];
+  runner: ProcessRunner;
+  clock: Clock;
+  log: Logger;
+}
+
+/** PUT the table to the listener's control socket. */
+function pushTargets(control: string, targets: ProbeTarget[]): Promise<void> {
+  const body = JSON.stringify({ targets });
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        socketPath: control,
+        method: 'PUT',
+        path: '/targets',
+        headers: { 'Content-Length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () =>
+          res.statusCode === 204 ? resolve() : reject(new Error(`listener: ${res.statusCode}`)),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+export class TproxyReconciler {
+  readonly #o: TproxyOptions;
+  readonly #queue: WorkQueue;
+  readonly #pool: WorkerPool;
+  #listener: SpawnedProcess | undefined;
+  #pushed = '';
+  #stopped = false;
+
+  constructor(o: TproxyOptions) {
+    this.#o = o;
+    this.#queue = new WorkQueue({ clock: o.clock, backoff: { baseMs: 500, maxMs: 10_000 } });
+    this.#pool = new WorkerPool({
+      queue: this.#queue,
+      concurrency: 1,
+      handler: () => this.#reconcile(),
+      onError: (_k, err, retryInMs) =>
+        o.log.warn({ err: (err as Error).message, retryInMs }, 'tproxy failed'),
+    });
+  }
+
+  async start(): Promise<void> {
+    const { runner, place, log, clock } = this.#o;
+    if (!this.#o.enabled) {
+      const left = await stopListener(clock, place.control);
+      const removed = await removeTproxy(runner, place.nodeNetns);
+      log.info({ listenerStopped: left, removed }, 'tproxy disabled: rules, routes and listener removed');
+      return;
+    }
+    void this.#pool.start();
+    this.trigger();
+  }
+
+  trigger(): void {
+    if (this.#o.enabled && !this.#stopped) this.#queue.add(KEY);
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (!this.#o.enabled) return;
+    await this.#queue.shutdown({ drain: false });
+    await this.#pool.finished;
+    await stopListener(this.#o.clock, this.#o.place.control);
+  }
+
+  async #reconcile(): Promise<{ requeueAfterMs: number }> {
+    const { runner, place, log } = this.#o;
+    if (!this.#listener) {
+      await stopListener(this.#o.clock, place.control); // one an earlier agent left
+      const proc = await startListener(runner, place);
+      this.#listener = proc;
+      this.#pushed = '';
+      void proc.exited.then((exit) => {
+        if (this.#listener !== proc) return;
+        this.#listener = undefined;
+        if (!this.#stopped) log.warn({ exit }, 'tproxy listener exited; restarting');
+        this.trigger();
+      });
+      log.info({ pid: proc.pid, control: place.control }, 'tproxy listener started');
+    }
+    const interfaces = await vsctlRows(
+      runner,
+      this.#o.ovsRundir,
+      '--columns=external_ids',
+      'find',
+      'Interface',
+      'external_ids:vendor=kube-ovn',
+    );
+    const netnsOf = netnsByPod(interfaces.map((r) => (r['external_ids'] ?? {}) as Record<string, string>));
+    const targets = probeTargets({
+      pods: this.#o.pods(),
+      subnets: this.#o.subnets(),
+      netnsOf,
+      defaultVpc: DEFAULT_VPC,
+    });
+    const changes = await applyTproxy(runner, place.nodeNetns, targets, LISTEN_IP);
+    if (changes.chains || changes.jumps || changes.rules || changes.routes)
+      log.info({ targets: targets.length, changes }, 'tproxy rules converged');
+    const table = JSON.stringify(targets);
+    if (table !== this.#pushed) {
+      await this.#push(targets);
+      this.#pushed = table;
+    }
+    return { requeueAfterMs: RESYNC_MS };
+  }
+
+  /** The listener may still be starting: retry briefly before giving up (the queue retries after that). */
+  async #push(targets: ProbeTarget[]): Promise<void> {
+    const deadline = this.#o.clock.now() + 10_000;
+    for (;;) {
+      try {
+        return await pushTargets(this.#o.place.control, targets);
+      } catch (err) {
+        if (this.#o.clock.now() > deadline)
+          throw new Error('the tproxy listener does not answer', { cause: err });
+        await this.#o.clock.sleep(100);
+      }
+    }
+  }
+}
