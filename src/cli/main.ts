@@ -11,6 +11,9 @@ commands:
   status                          each lab component's health (exit 0 only when all run)
   exec NS/POD -- CMD [ARGS...]    run a command inside a lab pod's network namespace (exit code passed through)
   exec --upstream SUBNET -- CMD   run a command in the upstream namespace of an external Subnet
+  trace NS/POD DEST [--tcp P|--udp P] [--raw]
+                                  explain a lab packet's path with ovn-trace: routers, the route and policy
+                                  that matched (Vpc spec entry), next hop, verdict (--raw: full ovn-trace)
   validate -f FILE|DIR [-f ...]   check manifests offline (schema and every rule the files alone decide)
   apply -f FILE|DIR [-f ...]      create or update objects as \`kubectl apply\` does (interoperates with it)
   delete -f FILE|DIR [-f ...]     delete the objects (--ignore-not-found, --wait=false)
@@ -62,6 +65,8 @@ function main(argv: string[]): Promise<number> | number {
       return import('./commands/exec.ts').then((m) => m.execCommand(rest, io));
     case 'status':
       return import('./commands/lab.ts').then((m) => m.statusCommand(io));
+    case 'trace':
+      return import('./commands/trace.ts').then((m) => m.traceCommand(rest, io));
     case undefined:
     case 'help':
     case '--help':

@@ -1,0 +1,68 @@
+/**
+ * The few lines `kovn trace` prints for a summarised trace: the path, per router the route and policy that decided
+ * (with the Vpc spec entries they came from, or "kovn: subnet allow" for the reserved per-subnet policies), the next
+ * hop, and the verdict. Pure.
+ */
+import type { VpcSpec } from '../../api/kinds/vpc.ts';
+import { RESERVED_POLICY_PRIORITIES } from '../../api/kinds/vpc-routes.ts';
+import { specPolicy, specRoutes, type RouterHop, type TraceSummary } from './summary.ts';
+
+function routeLine(hop: RouterHop, spec: VpcSpec | undefined): string {
+  const r = hop.route;
+  if (!r) return 'not reached';
+  if (r.kind === 'none')
+    return `no route matched: dropped (${hop.table ? `table ${hop.table}` : 'main table'})`;
+  if (r.kind === 'connected') return `directly connected ${r.prefix} out ${r.outport ?? '?'}`;
+  const table = hop.table ? `table ${hop.table}` : 'main table';
+  const ecmp = r.ecmp > 1 ? `, ECMP group of ${r.ecmp} (ovn-trace picks one member at random)` : '';
+  const from = specRoutes(r, hop.table, spec);
+  const origin = from.length ? ` <- ${from.join(', ')}` : ' (not from the Vpc spec)';
+  return `${r.policy} ${r.prefix} via ${r.nexthop ?? '?'} (${table}${ecmp})${origin}`;
+}
+
+function policyLine(hop: RouterHop, spec: VpcSpec | undefined): string {
+  const p = hop.policy;
+  if (!p) return hop.policyReached ? 'none matched (allow)' : 'not reached';
+  const via = p.action === 'reroute' ? ` via ${p.nexthop ?? '?'}` : '';
+  const entry = specPolicy(p, spec);
+  const { min, max } = RESERVED_POLICY_PRIORITIES;
+  const origin = entry
+    ? ` <- ${entry}`
+    : p.priority >= min && p.priority <= max
+      ? ' (kovn: per-subnet allow)'
+      : ' (not from the Vpc spec)';
+  return `priority ${p.priority} ${p.action}${via}: ${p.match}${origin}`;
+}
+
+function nextHopLine(hop: RouterHop): string {
+  if (hop.policy?.action === 'drop') return 'none (dropped by policy)';
+  if (hop.policy?.action === 'reroute') return `${hop.policy.nexthop ?? '?'} (policy reroute)`;
+  if (!hop.route || hop.route.kind === 'none') return 'none';
+  if (hop.route.kind === 'connected') return `the destination itself, out ${hop.route.outport ?? '?'}`;
+  return `${hop.route.nexthop ?? '?'} out ${hop.route.outport ?? '?'}`;
+}
+
+export function renderSummary(
+  summary: TraceSummary,
+  specOf: (router: string) => VpcSpec | undefined,
+): string[] {
+  const lines = [`path:      ${summary.path.join(' -> ')}`];
+  for (const hop of summary.routers) {
+    const spec = specOf(hop.router);
+    lines.push(
+      `router ${hop.router} (in from ${hop.inport}${hop.table ? `, route table ${hop.table}` : ''}):`,
+    );
+    lines.push(`  route:    ${routeLine(hop, spec)}`);
+    lines.push(`  policy:   ${policyLine(hop, spec)}`);
+    lines.push(`  next hop: ${nextHopLine(hop)}`);
+  }
+  const v = summary.verdict;
+  lines.push(
+    v.kind === 'output'
+      ? `verdict:   delivered to ${v.port}`
+      : v.kind === 'drop'
+        ? `verdict:   dropped in ${v.stage} (${v.match})`
+        : 'verdict:   unknown (see --raw)',
+  );
+  return lines;
+}
