@@ -63,6 +63,9 @@ export function apiResourceList(catalog: Catalog, group: string, version: string
     if (type.subresources.status) {
       resources.push({ name: `${type.plural}/status`, singularName: '', namespaced: type.namespaced, kind: type.kind, verbs: ['get', 'patch', 'update'] });
     }
+    if (!group && type.kind === 'Pod') {
+      resources.push({ name: 'pods/binding', singularName: '', namespaced: true, kind: 'Binding', verbs: ['create'] });
+    }
   }
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/${version}` : version, resources };
 }

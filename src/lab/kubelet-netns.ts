@@ -3,15 +3,10 @@
  * them, delete one (a no-op when it is gone). A namespace lives at `/var/run/netns/<name>`, which is the path CNI
  * plugins get as CNI_NETNS.
  */
-import { existsSync } from 'node:fs';
-import { netnsPathOf } from '../node/agent/netns-path.ts';
+import { netnsExists, netnsPathOf } from '../node/agent/netns-path.ts';
 import { check, type ProcessRunner } from '../util/exec.ts';
 
-export { netnsPathOf };
-
-export function netnsExists(name: string): boolean {
-  return existsSync(netnsPathOf(name));
-}
+export { netnsExists, netnsPathOf };
 
 /** Creates the namespace (unless it exists) and brings `lo` up. */
 export async function ensureNetns(runner: ProcessRunner, name: string): Promise<'created' | 'exists'> {

@@ -1,9 +1,10 @@
 /**
- * Reads a pod NIC's actual state: both veth ends (`ip -j -d link`, `ip -j addr`), the pod interface's routes
+ * Reads a pod NIC's actual state: both veth ends with their addresses (`ip -j -d addr`), the pod interface's routes
  * (`ip -j route`), transmit checksum offload (`ethtool -k`) and the OVS interface row (bridge, external_ids,
  * ofport, error). Everything absent is reported as absent, never thrown; nic-state.ts compares it with the spec.
  */
 import { vsctlRows, vsctlRun } from '../ovn/vsctl.ts';
+import { netnsExists } from './agent/netns-path.ts';
 import type { ProcessRunner } from '../util/exec.ts';
 import { normaliseDst, type LinkState, type ObservedNic, type RouteState } from './nic-state.ts';
 import type { NicSpec } from './nic-types.ts';
@@ -24,11 +25,6 @@ interface IpRoute {
   dst: string;
   gateway?: string;
   protocol?: string;
-}
-
-export async function netnsExists(runner: ProcessRunner, netns: string): Promise<boolean> {
-  const r = await runner.run('ip', ['netns', 'exec', netns, 'true']);
-  return r.code === 0;
 }
 
 /** `ip -j` output of `args` in `netns`, or undefined when the command fails (no such device). */
@@ -54,10 +50,10 @@ export async function readLink(
   netns: string,
   ifname: string,
 ): Promise<LinkState | undefined> {
-  const [link] = (await ipJson<IpLink[]>(runner, netns, ['-d', 'link', 'show', 'dev', ifname])) ?? [];
+  // `-d addr show` carries the link's details (kind, peer) and its addresses in one answer.
+  const [link] = (await ipJson<IpLink[]>(runner, netns, ['-d', 'addr', 'show', 'dev', ifname])) ?? [];
   if (!link) return undefined;
-  const [withAddrs] = (await ipJson<IpLink[]>(runner, netns, ['addr', 'show', 'dev', ifname])) ?? [];
-  const addrs = (withAddrs?.addr_info ?? [])
+  const addrs = (link.addr_info ?? [])
     .filter((a) => a.scope === 'global')
     .map((a) => `${a.local}/${a.prefixlen}`);
   return {
@@ -115,9 +111,8 @@ async function readOvs(runner: ProcessRunner, spec: NicSpec): Promise<ObservedNi
 
 /** Observes everything `nicProblems` compares. */
 export async function observeNic(runner: ProcessRunner, spec: NicSpec): Promise<ObservedNic> {
-  const nodeNetnsExists = await netnsExists(runner, spec.nodeNetns);
-  const podNetnsExists =
-    spec.podNetns === spec.nodeNetns ? nodeNetnsExists : await netnsExists(runner, spec.podNetns);
+  const nodeNetnsExists = netnsExists(spec.nodeNetns);
+  const podNetnsExists = spec.podNetns === spec.nodeNetns ? nodeNetnsExists : netnsExists(spec.podNetns);
   const pod = podNetnsExists ? await readLink(runner, spec.podNetns, spec.ifname) : undefined;
   return {
     nodeNetnsExists,

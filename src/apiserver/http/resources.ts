@@ -6,6 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FieldValidation } from '../admission/admit.ts';
 import type { Core } from '../rest/core.ts';
+import { bindPod } from '../rest/binding.ts';
 import { deleteObject, deleteOptionsFrom } from '../rest/delete.ts';
 import { acceptedPatchTypes, patchObject } from '../rest/patch.ts';
 import { getObject, listObjects, selectionFrom } from '../rest/read.ts';
@@ -48,6 +49,11 @@ export async function handleResource(ctx: ResourceContext, req: IncomingMessage,
   const { core } = ctx;
   const r: ServedResource | undefined = core.catalog.lookup(rt.group, rt.version, rt.plural);
   if (!r || (rt.namespace !== undefined && !r.type.namespaced)) throw pathNotFound(url.pathname);
+  if (rt.subresource === 'binding' && r.builtin && r.type.kind === 'Pod' && rt.name !== undefined && rt.namespace !== undefined) {
+    if (req.method !== 'POST') throw methodNotAllowed('the server does not allow this method on the requested resource');
+    const result = bindPod(core, r, rt.namespace, rt.name, await body(ctx, req), { dryRun: dryRunFrom(url.searchParams) });
+    return sendJson(res, result.status, result.object, [], false);
+  }
   if (rt.subresource !== undefined && (rt.subresource !== 'status' || !r.type.subresources.status || rt.name === undefined)) {
     throw pathNotFound(url.pathname);
   }

@@ -1,10 +1,11 @@
 /**
  * The lab's scheduler loop: informers on Pods, Nodes and Namespaces; a work queue keyed `namespace/name` of pods
  * that are unbound, not being deleted and ask for this scheduler (`spec.schedulerName`, default
- * `default-scheduler`); one worker that places each with `schedule()` and binds it, or records why it fits nowhere.
+ * `default-scheduler`); a few workers (8) that place each with `schedule()` and bind it (the `pods/binding`
+ * subresource: one write), or record why it fits nowhere.
  * Pending pods are looked at again whenever a node changes, a bound pod changes or goes (spreading and affinity
  * depend on them), and every `retryUnschedulableMs` as a backstop. Bindings made but not yet seen by the informer
- * are remembered ("assumed", as in kube-scheduler), so a burst of pods still spreads.
+ * are remembered ("assumed", as in kube-scheduler, from before the write), so a burst of pods still spreads.
  *
  * Start it from the lab daemon with the lab's kubeconfig:
  *   const kc = new KubeConfig(); kc.loadFromFile(layout.kubeconfig);
@@ -32,6 +33,8 @@ export interface SchedulerOptions {
   schedulerName?: string;
   /** Look again at unschedulable pods after this long even without a cluster change (default 60 s). */
   retryUnschedulableMs?: number;
+  /** Pods placed and bound at the same time (default 8; kube-scheduler binds asynchronously too). */
+  concurrency?: number;
   /** How bindings and conditions are written (default: to the API server the kubeconfig names). */
   writer?: SchedulerWriter;
 }
@@ -105,12 +108,21 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
       return { requeueAfterMs: retryMs };
     }
     if (placement.alreadyBound) return;
-    const outcome = await writer.bind(pod, placement.node);
-    if (outcome === 'bound') {
-      assumed.set(key, placement.node);
-      bound++;
-      log.info({ pod: key, node: placement.node }, 'pod bound');
+    // Assumed before the write, so the pods placed concurrently by the other workers see this one.
+    assumed.set(key, placement.node);
+    let outcome: Awaited<ReturnType<SchedulerWriter['bind']>>;
+    try {
+      outcome = await writer.bind(pod, placement.node);
+    } catch (err) {
+      assumed.delete(key);
+      throw err;
     }
+    if (outcome !== 'bound') {
+      assumed.delete(key);
+      return;
+    }
+    bound++;
+    log.info({ pod: key, node: placement.node }, 'pod bound');
   }
 
   pods.on('add', (pod) => {
@@ -132,7 +144,7 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
   await Promise.all([pods.start(), nodes.start(), namespaces.start()]);
   const pool = new WorkerPool({
     queue,
-    concurrency: 1,
+    concurrency: options.concurrency ?? 8,
     handler: handle,
     onError: (key, err, retryInMs) => log.warn({ err, pod: key, retryInMs }, 'scheduling failed, retrying'),
   });
