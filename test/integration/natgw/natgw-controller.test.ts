@@ -310,5 +310,44 @@ void test(
       'external subnet back to 1 in use',
       20_000,
     );
+
+    // A selector change needs a new pod: the StatefulSet is re-rendered and the pod replaced.
+    const before = (await get(kc, 'Pod', 'vpc-nat-gw-gw1-0', 'kube-system'))!;
+    await kubeRequest(kc, {
+      method: 'PATCH',
+      path: objectPath('VpcNatGateway', 'gw1'),
+      body: { spec: { selector: ['kubernetes.io/hostname: kube-ovn-control-plane'] } },
+      patch: 'merge',
+    });
+    await eventually(
+      async () => {
+        const p = await get(kc, 'Pod', 'vpc-nat-gw-gw1-0', 'kube-system');
+        const selector = (p?.['spec'] as { nodeSelector?: Record<string, string> } | undefined)?.nodeSelector;
+        return (
+          p?.metadata.uid !== before.metadata.uid &&
+          selector?.['kubernetes.io/hostname'] === 'kube-ovn-control-plane'
+        );
+      },
+      'gateway pod re-created with the new selector',
+      30_000,
+    );
+    await eventually(
+      async () =>
+        JSON.stringify(status(await get(kc, 'VpcNatGateway', 'gw1'))['selector']) ===
+        '["kubernetes.io/hostname: kube-ovn-control-plane"]',
+      'gateway status copies the selector',
+      20_000,
+    );
+
+    // The gateway deleted (no EIP left): its StatefulSet and pod go with it.
+    await kubeRequest(kc, { method: 'DELETE', path: objectPath('VpcNatGateway', 'gw1') });
+    await eventually(
+      async () =>
+        !(await get(kc, 'VpcNatGateway', 'gw1')) &&
+        !(await get(kc, 'StatefulSet', 'vpc-nat-gw-gw1', 'kube-system')) &&
+        !(await get(kc, 'Pod', 'vpc-nat-gw-gw1-0', 'kube-system')),
+      'gateway, StatefulSet and pod gone',
+      30_000,
+    );
   },
 );
