@@ -1,0 +1,332 @@
+// Custom routing in the lab with real traffic (issue #6). One VPC, three subnets: rt-a (client-a 10.20.1.10),
+// rt-b (client-b 10.20.2.10, bound to route table rtb) and rt-r holding two router pods r1 10.20.3.11 and
+// r2 10.20.3.12 (port security off, ip_forward on) that also hold 198.51.100.9 and 198.51.100.100 on their loopback
+// (RFC 5737 TEST-NET-2, inside the pod namespaces only). HTTP to those addresses is answered by whichever router the
+// VPC routed the packet to (the lab responder names the pod), so each answer shows the routing decision; forwarding
+// through a hop is seen in its kernel's Ip ForwDatagrams counter. kovn trace runs against the same lab. The lab
+// (temp KOVN_HOME, random id) is removed at the end.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeObject } from '../../../src/api/types.ts';
+import { kubeRequest } from '../../../src/controller/kube-request.ts';
+import { kindCollectionPath, objectPath } from '../../../src/controller/kube-resources.ts';
+import { labLayout, type LabLayout } from '../../../src/lab/layout.ts';
+
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+const CLI = join(ROOT, 'src/cli/main.ts');
+const skip = process.getuid?.() !== 0 ? 'needs root (network namespaces, OVS)' : false;
+const R1 = '10.20.3.11';
+const R2 = '10.20.3.12';
+const NEAR = '198.51.100.9';
+const FAR = '198.51.100.100';
+
+let home: string;
+let layout: LabLayout;
+let kc: KubeConfig;
+
+function kovn(...args: string[]): { code: number; out: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    env: { ...process.env, KOVN_HOME: home },
+    encoding: 'utf8',
+    timeout: 240_000,
+  });
+  return { code: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
+}
+const inPod = (pod: string, ...cmd: string[]) =>
+  spawnSync('ip', ['netns', 'exec', layout.podNetns('rt', pod), ...cmd], {
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
+const ping = (pod: string, ip: string, count = 2) =>
+  inPod(pod, 'ping', '-c', String(count), '-i', '0.2', '-W', '1', ip).status === 0;
+/** The pod that answered HTTP on ip:80 from `pod`, or '' if nobody did. */
+const answeredBy = (pod: string, ip: string): string =>
+  /X-Kovn-Pod: (\S+)/.exec(
+    inPod(pod, 'sh', '-c', `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 2 ${ip} 80`).stdout,
+  )?.[1] ?? '';
+/** The kernel's forwarded-datagram counter in a router pod. */
+const forwarded = (pod: string): number => {
+  const snmp = inPod(pod, 'cat', '/proc/net/snmp')
+    .stdout.split('\n')
+    .filter((l) => l.startsWith('Ip:'));
+  const [names, values] = snmp.map((l) => l.trim().split(/\s+/));
+  return Number(values![names!.indexOf('ForwDatagrams')]);
+};
+const nbctl = (...args: string[]) =>
+  spawnSync('ovn-nbctl', [`--db=unix:${join(layout.centralDir, 'nb.sock')}`, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, OVS_RUNDIR: layout.centralDir },
+  });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function eventually<T>(what: string, fn: () => T | undefined | false, ms = 60_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  let last: T | undefined | false;
+  for (;;) {
+    last = fn();
+    if (last !== undefined && last !== false) return last;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(300);
+  }
+}
+const create = (obj: KubeObject) =>
+  kubeRequest(kc, { method: 'POST', path: kindCollectionPath(obj.kind, obj.metadata.namespace), body: obj });
+const setRoutes = (spec: { staticRoutes?: unknown[]; policyRoutes?: unknown[] }) =>
+  kubeRequest(kc, {
+    method: 'PATCH',
+    path: objectPath('Vpc', 'rt-vpc'),
+    body: { spec: { staticRoutes: spec.staticRoutes ?? [], policyRoutes: spec.policyRoutes ?? [] } },
+  });
+/** Waits until HTTP from `pod` to `ip` is answered by `want` ('' = by nobody). */
+const expectAnswer = (pod: string, ip: string, want: string) =>
+  eventually(`${pod} -> ${ip} answered by ${want || 'nobody'}`, () => answeredBy(pod, ip) === want);
+const route = (cidr: string, nextHopIP: string, extra: Record<string, string> = {}) => ({
+  cidr,
+  nextHopIP,
+  ...extra,
+});
+const pod = (name: string, subnet: string, ip: string, router = false): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: {
+    name,
+    namespace: 'rt',
+    annotations: {
+      'ovn.kubernetes.io/logical_switch': subnet,
+      'ovn.kubernetes.io/ip_address': ip,
+      ...(router ? { 'ovn.kubernetes.io/port_security': 'false' } : {}),
+    },
+  },
+  spec: { containers: [{ name: 'web', image: 'nginx', ports: [{ containerPort: 80 }] }] },
+});
+const subnet = (name: string, cidrBlock: string, extra: Record<string, string> = {}): KubeObject => ({
+  apiVersion: 'kubeovn.io/v1',
+  kind: 'Subnet',
+  metadata: { name },
+  spec: { vpc: 'rt-vpc', cidrBlock, protocol: 'IPv4', ...extra },
+});
+
+void describe('custom routing in the lab, with real traffic', { skip, timeout: 900_000 }, () => {
+  before(async () => {
+    home = mkdtempSync(join(tmpdir(), 'kovn-routing-'));
+    const id = `r${randomBytes(4).toString('hex')}`;
+    layout = labLayout(home, id);
+    const up = kovn('up', '--id', id);
+    assert.equal(up.code, 0, up.out);
+    kc = new KubeConfig();
+    kc.loadFromFile(layout.kubeconfig);
+    await create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'rt' } });
+    await create({
+      apiVersion: 'kubeovn.io/v1',
+      kind: 'Vpc',
+      metadata: { name: 'rt-vpc' },
+      spec: { namespaces: ['rt'] },
+    });
+    await create(subnet('rt-a', '10.20.1.0/24'));
+    await create(subnet('rt-b', '10.20.2.0/24', { routeTable: 'rtb' }));
+    await create(subnet('rt-r', '10.20.3.0/24'));
+    await create(pod('client-a', 'rt-a', '10.20.1.10'));
+    await create(pod('client-b', 'rt-b', '10.20.2.10'));
+    await create(pod('r1', 'rt-r', R1, true));
+    await create(pod('r2', 'rt-r', R2, true));
+    for (const p of ['client-a', 'client-b', 'r1', 'r2']) {
+      await eventually(`${p} running`, () => inPod(p, 'true').status === 0, 120_000);
+    }
+    await eventually(
+      'pods reach their router pods',
+      () => ping('client-a', R1, 1) && ping('client-b', R2, 1),
+    );
+    for (const r of ['r1', 'r2']) {
+      assert.equal(inPod(r, 'sysctl', '-qw', 'net.ipv4.ip_forward=1').status, 0);
+      for (const ip of [NEAR, FAR])
+        assert.equal(inPod(r, 'ip', 'addr', 'add', `${ip}/32`, 'dev', 'lo').status, 0);
+    }
+  });
+  after(() => {
+    const down = kovn('down');
+    assert.equal(down.code, 0, down.out);
+    const left = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout;
+    assert.doesNotMatch(left, new RegExp(`^${layout.id}-`, 'm'), 'no namespace of the lab is left');
+  });
+
+  it('a match OVN would refuse and a reserved priority are rejected by kubectl with the reasons', () => {
+    const file = join(home, 'bad-vpc.yaml');
+    writeFileSync(
+      file,
+      [
+        'apiVersion: kubeovn.io/v1',
+        'kind: Vpc',
+        'metadata: {name: rt-bad}',
+        'spec:',
+        '  policyRoutes:',
+        "  - {priority: 31000, match: 'ip4.src == 10.0.0.0/8', action: allow}",
+        "  - {priority: 100, match: 'ip4.src == 10.0.0.0/8 || ip4.dst == 1.1.1.1 && tcp', action: drop}",
+        '',
+      ].join('\n'),
+    );
+    const r = spawnSync('kubectl', ['--kubeconfig', layout.kubeconfig, 'apply', '-f', file], {
+      encoding: 'utf8',
+    });
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /spec\.policyRoutes\[0\]\.priority.*reserved for kovn/);
+    assert.match(r.stderr, /spec\.policyRoutes\[1\]\.match.*&& and \|\| must be parenthesized/);
+    const got = spawnSync('kubectl', ['--kubeconfig', layout.kubeconfig, 'get', 'vpc', 'rt-bad'], {
+      encoding: 'utf8',
+    });
+    assert.notEqual(got.status, 0, 'nothing was created');
+  });
+
+  it('a default route to a next-hop pod', async () => {
+    await setRoutes({ staticRoutes: [route('0.0.0.0/0', R1)] });
+    await expectAnswer('client-a', NEAR, 'rt/r1');
+    await expectAnswer('client-a', FAR, 'rt/r1');
+  });
+
+  it('a more specific route overrides it', async () => {
+    await setRoutes({ staticRoutes: [route('0.0.0.0/0', R1), route('198.51.100.0/28', R2)] });
+    await expectAnswer('client-a', NEAR, 'rt/r2');
+    assert.equal(answeredBy('client-a', FAR), 'rt/r1', 'outside the /28 the default route still holds');
+  });
+
+  it('a source route beats a shorter destination route; on a tie the destination route wins', async () => {
+    const src = route('10.20.1.10', R2, { policy: 'policySrc' });
+    await setRoutes({ staticRoutes: [route('0.0.0.0/0', R1), src] });
+    await expectAnswer('client-a', FAR, 'rt/r2');
+    await setRoutes({ staticRoutes: [route('0.0.0.0/0', R1), src, route(`${FAR}/32`, R1)] });
+    await expectAnswer('client-a', FAR, 'rt/r1');
+  });
+
+  it('a route table bound to one subnet and not the other', async () => {
+    await setRoutes({
+      staticRoutes: [route('0.0.0.0/0', R1), route('0.0.0.0/0', R2, { routeTable: 'rtb' })],
+    });
+    await expectAnswer('client-b', NEAR, 'rt/r2');
+    assert.equal(answeredBy('client-a', NEAR), 'rt/r1');
+    const trace = kovn('trace', 'rt/client-b', NEAR, '--tcp', '80');
+    assert.equal(trace.code, 0, trace.out);
+    assert.match(
+      trace.out,
+      /route: +dst-ip 0\.0\.0\.0\/0 via 10\.20\.3\.12 \(table rtb\) <- spec\.staticRoutes\[1\]/,
+    );
+    assert.match(trace.out, /verdict: +delivered to r2\.rt/);
+  });
+
+  it('a drop policy cuts exactly the matched flow', async () => {
+    const drop = { priority: 1000, match: `ip4.dst == ${FAR} && tcp.dst == 80`, action: 'drop' };
+    await setRoutes({ staticRoutes: [route('0.0.0.0/0', R1)], policyRoutes: [drop] });
+    await expectAnswer('client-a', FAR, '');
+    assert.equal(answeredBy('client-a', NEAR), 'rt/r1', 'other destinations still pass');
+    assert.ok(ping('client-a', FAR), 'ICMP to the same address still passes');
+    const trace = kovn('trace', 'rt/client-a', FAR, '--tcp', '80');
+    assert.match(trace.out, /policy: +priority 1000 drop: .* <- spec\.policyRoutes\[0\]/);
+    assert.match(trace.out, /verdict: +dropped in lr_in_policy/);
+  });
+
+  it('a reroute policy sends traffic through another hop', async () => {
+    const reroute = {
+      priority: 31500,
+      match: 'inport == "rt-vpc-rt-a" && ip4.dst == 10.20.2.0/24',
+      action: 'reroute',
+      nextHopIP: R2,
+    };
+    assert.ok(ping('client-a', '10.20.2.10'), 'direct before the policy');
+    const before = [forwarded('r1'), forwarded('r2')];
+    assert.ok(ping('client-a', '10.20.2.10'), 'still direct');
+    assert.equal(forwarded('r2'), before[1], 'no hop in the way yet');
+    await setRoutes({ policyRoutes: [reroute] });
+    await eventually('the trace shows the reroute', () =>
+      /reroute via 10\.20\.3\.12/.test(kovn('trace', 'rt/client-a', '10.20.2.10').out),
+    );
+    const start = forwarded('r2');
+    assert.ok(ping('client-a', '10.20.2.10', 5), 'client-b answers through r2');
+    assert.ok(forwarded('r2') - start >= 5, `r2 forwarded ${forwarded('r2') - start} packets`);
+    assert.equal(forwarded('r1'), before[0], 'r1 forwarded nothing');
+    assert.equal(answeredBy('client-a', '10.20.2.10'), 'rt/client-b', 'TCP through the hop');
+    const trace = kovn('trace', 'rt/client-a', '10.20.2.10');
+    assert.match(
+      trace.out,
+      /policy: +priority 31500 reroute via 10\.20\.3\.12: .* <- spec\.policyRoutes\[0\]/,
+    );
+  });
+
+  it('ECMP across two next hops', async () => {
+    await setRoutes({ staticRoutes: [route(NEAR, R1), route(`${NEAR}/32`, R2)] });
+    await eventually(
+      'both hops in NB',
+      () => nbctl('lr-route-list', 'rt-vpc').stdout.match(/ecmp/g)?.length === 2,
+    );
+    const seen = new Map<string, number>();
+    for (let i = 0; i < 24; i++) {
+      const who = answeredBy('client-a', NEAR);
+      seen.set(who, (seen.get(who) ?? 0) + 1);
+    }
+    assert.deepEqual([...seen.keys()].sort(), ['rt/r1', 'rt/r2'], JSON.stringify([...seen]));
+  });
+
+  it('updates touch only what changed; routes and policies we do not own stay', async () => {
+    const spec = {
+      staticRoutes: [
+        route('0.0.0.0/0', R1),
+        route('198.51.100.0/28', R2),
+        route('10.20.1.10', R2, { policy: 'policySrc' }),
+      ],
+      policyRoutes: [{ priority: 1000, match: `ip4.dst == ${FAR} && tcp.dst == 80`, action: 'drop' }],
+    };
+    await setRoutes(spec);
+    assert.equal(nbctl('lr-route-add', 'rt-vpc', '203.0.113.0/24', R1).status, 0);
+    assert.equal(nbctl('lr-policy-add', 'rt-vpc', '2000', 'ip4.dst == 203.0.113.9', 'drop').status, 0);
+    const uuids = () =>
+      new Map(
+        nbctl(
+          '--format=csv',
+          '--data=bare',
+          '--no-headings',
+          '--columns=_uuid,ip_prefix,nexthop',
+          'list',
+          'Logical_Router_Static_Route',
+        )
+          .stdout.trim()
+          .split('\n')
+          .map((l) => l.split(','))
+          .map(([u, p, h]) => [`${p}>${h}`, u!]),
+      );
+    const first = await eventually('three spec routes and the foreign one', () =>
+      uuids().size === 4 ? uuids() : undefined,
+    );
+    // reorder, change one next hop
+    await setRoutes({
+      ...spec,
+      staticRoutes: [spec.staticRoutes[2]!, route('0.0.0.0/0', R2), spec.staticRoutes[1]!],
+    });
+    const second = await eventually('the changed route', () =>
+      uuids().has(`0.0.0.0/0>${R2}`) && uuids().size === 4 ? uuids() : undefined,
+    );
+    assert.equal(
+      second.get(`198.51.100.0/28>${R2}`),
+      first.get(`198.51.100.0/28>${R2}`),
+      'unchanged route kept its row',
+    );
+    assert.equal(
+      second.get(`10.20.1.10/32>${R2}`),
+      first.get(`10.20.1.10/32>${R2}`),
+      'reordered route kept its row',
+    );
+    assert.equal(
+      second.get(`203.0.113.0/24>${R1}`),
+      first.get(`203.0.113.0/24>${R1}`),
+      'foreign route untouched',
+    );
+    await setRoutes({});
+    await eventually('spec routes gone', () => uuids().size === 1);
+    assert.ok(uuids().has(`203.0.113.0/24>${R1}`), 'the foreign route stays');
+    assert.match(nbctl('lr-policy-list', 'rt-vpc').stdout, /2000 +ip4\.dst == 203\.0\.113\.9 +drop/);
+    assert.doesNotMatch(nbctl('lr-policy-list', 'rt-vpc').stdout, /^ +1000 /m, 'our policy is gone');
+  });
+});
