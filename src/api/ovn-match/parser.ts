@@ -125,9 +125,12 @@ class Parser {
     this.checkValue(operand, flip(op.text), value, undefined, negated, fieldToken);
     const second = this.peek();
     if (second.type === 'op' && RELOPS.has(second.text)) {
-      if (!['<', '<='].includes(op.text) || !['<', '<='].includes(second.text)) {
-        this.fail(second, 'a range is written low < field < high, with < or <=');
+      const down = (o: string) => o === '>' || o === '>=';
+      if (op.text === '==' || op.text === '!=' || second.text === '==' || second.text === '!=') {
+        this.fail(second, 'a range is written low < field < high (or high > field > low)');
       }
+      if (down(op.text) !== down(second.text))
+        this.fail(second, 'a range must point one way: < with <, > with >');
       this.next();
       const high = this.next();
       if (high.type !== 'int') this.fail(high, 'expected a constant for the upper end of the range');
@@ -141,11 +144,23 @@ class Parser {
     const symbol = lookupSymbol(t.text);
     if (!symbol) this.fail(t, `unknown field ${t.text}`);
     if (symbol.kind === 'predicate') {
-      if (this.isOp('[')) this.fail(this.peek(), `${t.text} is a predicate and has no bits to select`);
+      // OVN treats a predicate as a one-bit value: `ip4[0]` is `ip4`
+      if (this.isOp('[')) {
+        const open = this.next();
+        const bit = this.next();
+        if (bit.type !== 'int' || bit.value !== 0n)
+          this.fail(open, `${t.text} is a predicate: only bit [0] exists`);
+        if (this.isOp('..')) {
+          this.next();
+          const hi = this.next();
+          if (hi.type !== 'int' || hi.value !== 0n)
+            this.fail(open, `${t.text} is a predicate: only bit [0] exists`);
+        }
+        this.expect(']');
+      }
       return { kind: 'predicate' };
     }
-    if (!this.isOp('['))
-      return { kind: 'field', name: t.text, symbol, width: symbol.width, whole: true };
+    if (!this.isOp('[')) return { kind: 'field', name: t.text, symbol, width: symbol.width, whole: true };
     const open = this.next();
     if (symbol.level !== 'ordinal') this.fail(open, `cannot select bits of nominal field ${t.text}`);
     const lo = this.next();
@@ -157,7 +172,7 @@ class Parser {
       if (hi.type !== 'int' || hi.form !== 'decimal') this.fail(hi, 'expected a bit index');
     }
     this.expect(']');
-    const [l, h] = [Number(lo.value), Number((hi).value)];
+    const [l, h] = [Number(lo.value), Number(hi.value)];
     if (l > h || h >= symbol.width)
       this.fail(lo, `bits ${l}..${h} are outside ${t.text} (${symbol.width} bits)`);
     return { kind: 'field', name: `${t.text}[${l}..${h}]`, symbol, width: h - l + 1, whole: false };
