@@ -60,6 +60,15 @@ export class KubeObjectWriter implements ObjectWriter {
     });
   }
 
+  async remove(ref: ObjectRef): Promise<void> {
+    this.writes++;
+    try {
+      await kubeRequest(this.#kc, { method: 'DELETE', path: objectPath(ref.kind, ref.name, ref.namespace) });
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+  }
+
   setFinalizers(ref: ObjectRef, finalizers: readonly string[]): Promise<void> {
     return this.#patch(ref, undefined, { metadata: { finalizers } });
   }

@@ -97,6 +97,7 @@ export class WriteExpectations {
       event: (ref, event) => writer.event(ref, event),
       patchLabels: (ref, labels) => writer.patchLabels(ref, labels),
       update: (obj) => writer.update(obj),
+      remove: (ref) => writer.remove(ref),
       patchAnnotations: (ref, annotations) =>
         noted(ref, { annotations }, () => writer.patchAnnotations(ref, annotations)),
       setFinalizers: (ref, finalizers) =>

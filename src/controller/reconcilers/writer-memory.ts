@@ -71,6 +71,12 @@ export class MemoryObjectWriter implements ObjectWriter {
     });
   }
 
+  remove(ref: ObjectRef): Promise<void> {
+    if (this.#informer(ref.kind).get(ref.name, ref.namespace)) this.writes++;
+    this.delete(ref);
+    return Promise.resolve();
+  }
+
   setFinalizers(ref: ObjectRef, finalizers: readonly string[]): Promise<void> {
     return this.#update(ref, (obj) => {
       obj.metadata.finalizers = [...finalizers];

@@ -22,6 +22,8 @@ export interface ObjectWriter {
   patchLabels(ref: ObjectRef, labels: Readonly<Record<string, string | null>>): Promise<void>;
   /** Replaces an object we own (e.g. a workload's spec), against its resourceVersion: a conflict throws. */
   update(obj: KubeObject): Promise<void>;
+  /** Deletes an object we own (already gone is not an error). */
+  remove(ref: ObjectRef): Promise<void>;
   /** Replaces `metadata.finalizers` (removing the last one from a deleting object lets it go). */
   setFinalizers(ref: ObjectRef, finalizers: readonly string[]): Promise<void>;
   /** Merge-patches `status` (status subresource); top-level fields given replace the stored ones. */

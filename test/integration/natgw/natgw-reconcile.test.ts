@@ -2,7 +2,7 @@
 // admission keeps kubectl users away from: an EIP deleted while a rule uses it keeps its finalizer and says which
 // rule until the rule goes; two FIPs / two identical DNATs on one EIP (created past admission, as Kube-OVN's e2e
 // does without its webhook): the older keeps it, the newer is not ready with the reason; and a restarted controller
-// converges with zero writes.
+// converges with zero writes; enable-vpc-nat-gw switched off removes the workload and keeps the CR.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../../../src/api/types.ts';
@@ -141,6 +141,21 @@ void test(
     ] as const)
       running.delete(kind, name);
     await eventually(() => assert.equal(running.get('IptablesEIP', 'e2'), undefined), 30_000);
+
+    // The feature switched off: the StatefulSet goes, the CR stays, not ready with the reason; on again: back.
+    const enable = (value: string): KubeObject => ({
+      ...configMaps()[1]!,
+      data: { 'enable-vpc-nat-gw': value },
+    });
+    running.set(enable('false'));
+    await eventually(() =>
+      assert.equal(running.get('StatefulSet', 'vpc-nat-gw-gw1', 'kube-system'), undefined),
+    );
+    await eventually(() =>
+      assert.equal(ready(running.get('VpcNatGateway', 'gw1'))?.reason, 'NatGwNotEnabled'),
+    );
+    running.set(enable('true'));
+    await eventually(() => assert.ok(running.get('StatefulSet', 'vpc-nat-gw-gw1', 'kube-system')));
     await eventually(() =>
       assert.equal(status(running.get('Subnet', 'ovn-vpc-external-network'))['v4usingIPs'], 1),
     );

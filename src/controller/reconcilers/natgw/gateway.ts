@@ -4,7 +4,8 @@
  * LAN subnet must exist (else `Ready=False` with the reason, looked at again later); render the StatefulSet and
  * create it, or replace it when what we render changed (a selector, toleration, affinity, external subnet or image
  * change: the StatefulSet controller re-creates the pod); then write the status: `ready` = the StatefulSet has a
- * ready replica, `lanIp`, the spec copies Kube-OVN keeps, `workload` with the pod's node.
+ * ready replica, `lanIp`, the spec copies Kube-OVN keeps, `workload` with the pod's node. With
+ * `enable-vpc-nat-gw` not `"true"` the StatefulSet is deleted and the CR kept, not ready, as Kube-OVN does.
  */
 import {
   CONTROLLER_NAMESPACE,
@@ -22,7 +23,7 @@ import type { ReconcileContext, ReconcileResult, Reconciler, WatchMapping } from
 import { WAIT_FOR_DEPENDENCY_MS, type NetworkDeps } from '../deps.ts';
 import { ensureFinalizer } from '../writer.ts';
 import { renderGatewayWorkload } from './gateway-workload.ts';
-import { ANNOTATION_TEMPLATE_HASH, gatewayOfPod } from './names.ts';
+import { ANNOTATION_TEMPLATE_HASH, gatewayOfPod, workloadName, workloadNamespace } from './names.ts';
 import { readyCondition, writeStatus } from './status.ts';
 
 const allGateways = (view: ClusterView): string[] =>
@@ -96,12 +97,20 @@ export function gatewayReconciler(deps: NetworkDeps): Reconciler {
           `ConfigMap ${CONTROLLER_NAMESPACE}/${NAT_GW_CONFIG} has no image`,
           false,
         );
-      if (!natGatewayEnabled(view.get('ConfigMap', NAT_GW_ENABLE_CONFIG, CONTROLLER_NAMESPACE)))
+      if (!natGatewayEnabled(view.get('ConfigMap', NAT_GW_ENABLE_CONFIG, CONTROLLER_NAMESPACE))) {
+        // As Kube-OVN: the feature switched off removes the gateway workloads and keeps the CRs.
+        const name = workloadName(view, ctx.ref.name);
+        const namespace = workloadNamespace(gw);
+        if (view.get('StatefulSet', name, namespace)) {
+          await deps.writer.remove({ kind: 'StatefulSet', name, namespace });
+          ctx.log.info({ statefulset: `${namespace}/${name}` }, 'NAT gateways disabled: workload deleted');
+        }
         return notReady(
           'NatGwNotEnabled',
           `iptables nat gw not enabled: set enable-vpc-nat-gw: "true" in ConfigMap ${CONTROLLER_NAMESPACE}/${NAT_GW_ENABLE_CONFIG}`,
           false,
         );
+      }
       const spec = gw.spec;
       if (!spec?.vpc || !view.get('Vpc', spec.vpc))
         return notReady('VpcNotFound', `vpc ${spec?.vpc ?? ''} does not exist`);

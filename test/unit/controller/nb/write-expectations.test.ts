@@ -20,6 +20,7 @@ const patching = (
   event: (r, e) => writer.event(r, e),
   patchLabels: (r, l) => writer.patchLabels(r, l),
   update: (o) => writer.update(o),
+  remove: (r) => writer.remove(r),
   setFinalizers: (r, f) => writer.setFinalizers(r, f),
   patchStatus: (r, st) => writer.patchStatus(r, st),
   patchAnnotations,
