@@ -35,6 +35,7 @@ const KINDS: ReadonlyMap<string, KindInfo> = new Map(
     { group: 'apps', version: 'v1', kind: 'StatefulSet', plural: 'statefulsets', namespaced: true },
     core('Endpoints', 'endpoints', true),
     { group: 'apps', version: 'v1', kind: 'Deployment', plural: 'deployments', namespaced: true },
+    { group: 'discovery.k8s.io', version: 'v1', kind: 'EndpointSlice', plural: 'endpointslices', namespaced: true },
     {
       group: 'k8s.cni.cncf.io',
       version: 'v1',

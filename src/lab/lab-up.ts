@@ -19,6 +19,8 @@ import { startScheduler } from './scheduler/scheduler.ts';
 import { startStatefulSetController } from './control-plane/statefulset.ts';
 import { startNatGatewaySide } from './natgw-side.ts';
 import type { LabLayout } from './layout.ts';
+import { startEndpointsController } from './control-plane/endpoints.ts';
+import { startVpcDnsRunner } from './vpc-dns/runner.ts';
 
 const AGENT = fileURLToPath(new URL('../node/agent/main.ts', import.meta.url));
 const CNI_BINARY = fileURLToPath(new URL('../../bin/kovn-cni', import.meta.url));
@@ -70,6 +72,7 @@ export async function startNodeSide(daemon: LabDaemon, layout: LabLayout): Promi
     daemon.own({ name: `${node.name}/kubelet`, stop: () => kubelet.stop({ teardown: true }) });
   }
   await startNatGatewaySide(daemon, layout);
+  await startServiceSide(daemon, layout);
 }
 
 async function waitForDefaultNetwork(daemon: LabDaemon): Promise<void> {
@@ -102,4 +105,20 @@ async function waitForDefaultNetwork(daemon: LabDaemon): Promise<void> {
     );
   }
   daemon.mark('default-network', 'running', `ovn-cluster, ovn-default, join; nodes reach ${gateway}`);
+}
+
+/** Endpoints for selector-based Services, and VPC DNS servers in their pods (stopped before the kubelets). */
+async function startServiceSide(daemon: LabDaemon, layout: LabLayout): Promise<void> {
+  const endpoints = await startEndpointsController({
+    kubeConfig: daemon.kubeConfig,
+    logger: daemon.logger.child({ part: 'endpoints-controller' }),
+  });
+  daemon.own({ name: 'endpoints-controller', stop: () => endpoints.stop() });
+  const vpcDns = await startVpcDnsRunner({
+    kubeConfig: daemon.kubeConfig,
+    layout,
+    runner: daemon.runner.withComponent('vpc-dns'),
+    logger: daemon.logger.child({ part: 'vpc-dns' }),
+  });
+  daemon.own({ name: 'vpc-dns', stop: () => vpcDns.stop() });
 }

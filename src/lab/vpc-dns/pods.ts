@@ -1,0 +1,79 @@
+/**
+ * How the lab realises a VpcDns Deployment (`ovn.kubernetes.io/vpc-dns=true`, rendered by the controller as for a
+ * real cluster) without container images (pure): `replicas` pods `<deployment>-<template hash>-<i>` with the
+ * template's labels, its `ovn.kubernetes.io/*` annotations (so the primary NIC lands in the VPC subnet) and an owner
+ * reference to the Deployment, but without the second NIC (`k8s.v1.cni.cncf.io/networks` and the provider's
+ * annotations: the lab's DNS server gets Services and Endpoints from the lab daemon, not from the API over a NIC) and
+ * without container ports (the lab's DNS server, not a responder, answers port 53). ADR 13 has the why.
+ */
+import { createHash } from 'node:crypto';
+import type { KubeObject } from '../../api/types.ts';
+
+export const VPC_DNS_LABEL = 'ovn.kubernetes.io/vpc-dns';
+/** On the lab's DNS pods: the Deployment they stand for. */
+export const LAB_DNS_LABEL = 'kovn.io/lab-dns';
+export const TEMPLATE_HASH_LABEL = 'pod-template-hash';
+
+interface DeploymentLike {
+  metadata: KubeObject['metadata'];
+  spec?: {
+    replicas?: number;
+    template?: {
+      metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+      spec?: { containers?: Record<string, unknown>[] } & Record<string, unknown>;
+    };
+  };
+}
+
+export const isVpcDnsDeployment = (d: KubeObject): boolean => d.metadata.labels?.[VPC_DNS_LABEL] === 'true';
+
+export function templateHash(deploy: KubeObject): string {
+  const template = (deploy as unknown as DeploymentLike).spec?.template ?? {};
+  return createHash('sha256').update(JSON.stringify(template)).digest('hex').slice(0, 10);
+}
+
+/** The Corefile ConfigMap the template mounts (volume `config-volume`, else the first ConfigMap volume). */
+export function corefileConfigMap(deploy: KubeObject): string | undefined {
+  const volumes = ((deploy as unknown as DeploymentLike).spec?.template?.spec?.['volumes'] ?? []) as {
+    name?: string;
+    configMap?: { name?: string };
+  }[];
+  return (volumes.find((v) => v.name === 'config-volume') ?? volumes.find((v) => v.configMap))?.configMap
+    ?.name;
+}
+
+export function labDnsPods(deploy: KubeObject): KubeObject[] {
+  const d = deploy as unknown as DeploymentLike;
+  const name = d.metadata.name ?? '';
+  const hash = templateHash(deploy);
+  const template = d.spec?.template ?? {};
+  const annotations = Object.fromEntries(
+    Object.entries(template.metadata?.annotations ?? {}).filter(([k]) => k.startsWith('ovn.kubernetes.io/')),
+  );
+  const containers = (template.spec?.containers ?? []).map((c) => {
+    const { ports: _ports, ...rest } = c;
+    return rest;
+  });
+  const replicas = d.spec?.replicas ?? 1;
+  return Array.from({ length: replicas }, (_, i) => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name: `${name}-${hash}-${i}`,
+      namespace: d.metadata.namespace ?? 'default',
+      labels: { ...template.metadata?.labels, [LAB_DNS_LABEL]: name, [TEMPLATE_HASH_LABEL]: hash },
+      annotations,
+      ownerReferences: [
+        {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          name,
+          uid: d.metadata.uid ?? '',
+          controller: true,
+          blockOwnerDeletion: true,
+        } as never,
+      ],
+    },
+    spec: { ...template.spec, containers },
+  }));
+}

@@ -1,0 +1,222 @@
+/**
+ * The lab's side of VPC DNS, in the daemon process: for every VpcDns Deployment (pods.ts) it keeps the lab's DNS
+ * pods, and for every such pod that runs (the kubelet made its namespace, its NIC is in the VPC subnet) one DNS
+ * server process (server.ts) inside the pod's namespace, fed through a zone file that this runner rewrites from its
+ * watch on Services, Endpoints and the Corefile ConfigMap (corefile.ts, zone.ts). Level-triggered: a work queue
+ * keyed by Deployment; any Service, Endpoints or ConfigMap change enqueues every VpcDns Deployment, a pod change its
+ * own. Servers are stopped by their pid when their pod goes and when the lab stops.
+ *
+ *   const dns = await startVpcDnsRunner({ kubeConfig, layout, runner, logger });  ...  await dns.stop();
+ */
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { pino, type Logger } from 'pino';
+import type { KubeObject } from '../../api/types.ts';
+import { KubeInformer } from '../../controller/informer-kube.ts';
+import { WorkerPool } from '../../controller/queue/worker-pool.ts';
+import { WorkQueue } from '../../controller/queue/workqueue.ts';
+import { KubeApplier } from '../../controller/services/applier.ts';
+import { systemClock, type Clock } from '../../util/clock.ts';
+import type { ProcessRunner, SpawnedProcess } from '../../util/exec.ts';
+import type { LabLayout } from '../layout.ts';
+import { netnsExists } from '../../node/agent/netns-path.ts';
+import { parseCorefile, resolvConfNameservers, type CorefileIntent } from './corefile.ts';
+import { corefileConfigMap, isVpcDnsDeployment, LAB_DNS_LABEL, labDnsPods } from './pods.ts';
+import type { ZoneFile } from './server.ts';
+import { buildZone } from './zone.ts';
+
+export const SERVER_SCRIPT = fileURLToPath(new URL('./server.ts', import.meta.url));
+const DEFAULT_COREFILE: CorefileIntent = { port: 53, zones: ['cluster.local'], forward: [], ignored: [] };
+
+export interface VpcDnsRunnerOptions {
+  kubeConfig: KubeConfig;
+  layout: LabLayout;
+  runner: ProcessRunner;
+  clock?: Clock;
+  logger?: Logger;
+  /** The node binary that runs the servers (default this process's). */
+  nodeBinary?: string;
+  /** Where `forward . /etc/resolv.conf` looks (default /etc/resolv.conf). */
+  resolvConf?: string;
+}
+
+export interface VpcDnsRunner {
+  stop(): Promise<void>;
+}
+
+interface Server {
+  proc: SpawnedProcess;
+  zoneFile: string;
+}
+
+const keyOf = (o: KubeObject): string => `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
+const isRunning = (pod: KubeObject): boolean => {
+  const status = pod['status'] as { phase?: string; podIP?: string } | undefined;
+  return status?.phase === 'Running' && !!status.podIP && !pod.metadata.deletionTimestamp;
+};
+
+export async function startVpcDnsRunner(o: VpcDnsRunnerOptions): Promise<VpcDnsRunner> {
+  const clock = o.clock ?? systemClock;
+  const log = o.logger ?? pino({ level: 'silent' });
+  const applier = new KubeApplier(o.kubeConfig);
+  const dir = join(o.layout.home, 'vpc-dns');
+  mkdirSync(dir, { recursive: true });
+  const informer = (group: string, plural: string, kind: string, labelSelector?: string): KubeInformer =>
+    new KubeInformer({
+      kubeConfig: o.kubeConfig,
+      resource: { group, version: 'v1', plural, kind },
+      clock,
+      ...(labelSelector ? { labelSelector } : {}),
+      onError: (err) => log.warn({ err, kind }, 'vpc-dns runner informer: list/watch failed, retrying'),
+    });
+  const deployments = informer('apps', 'deployments', 'Deployment', 'ovn.kubernetes.io/vpc-dns=true');
+  const pods = informer('', 'pods', 'Pod', LAB_DNS_LABEL);
+  const services = informer('', 'services', 'Service');
+  const endpoints = informer('', 'endpoints', 'Endpoints');
+  const configMaps = informer('', 'configmaps', 'ConfigMap');
+  const queue = new WorkQueue({ clock, backoff: { baseMs: 500, maxMs: 10_000 } });
+  const servers = new Map<string, Server>();
+
+  const everyDeployment = (): void => {
+    for (const d of deployments.list()) queue.add(keyOf(d));
+  };
+  const podOwner = (pod: KubeObject): void => {
+    const owner = pod.metadata.labels?.[LAB_DNS_LABEL];
+    if (owner) queue.add(`${pod.metadata.namespace ?? ''}/${owner}`);
+  };
+  deployments.on('add', (d) => queue.add(keyOf(d)));
+  deployments.on('update', (d) => queue.add(keyOf(d)));
+  deployments.on('delete', (d) => queue.add(keyOf(d)));
+  for (const source of [services, endpoints, configMaps]) {
+    source.on('add', everyDeployment);
+    source.on('update', everyDeployment);
+    source.on('delete', everyDeployment);
+  }
+  pods.on('add', podOwner);
+  pods.on('update', (p) => podOwner(p));
+  pods.on('delete', podOwner);
+
+  const stopServer = async (podKey: string): Promise<void> => {
+    const server = servers.get(podKey);
+    if (!server) return;
+    servers.delete(podKey);
+    server.proc.kill('SIGTERM');
+    await server.proc.exited;
+    rmSync(server.zoneFile, { force: true });
+    log.info({ pod: podKey }, 'vpc dns server stopped');
+  };
+
+  function zoneFor(deploy: KubeObject): ZoneFile {
+    const cmName = corefileConfigMap(deploy);
+    const cm = cmName ? configMaps.get(cmName, deploy.metadata.namespace) : undefined;
+    const text = (cm?.['data'] as Record<string, string> | undefined)?.['Corefile'];
+    let intent = DEFAULT_COREFILE;
+    try {
+      if (text) intent = parseCorefile(text);
+    } catch (err) {
+      log.warn(
+        { deployment: keyOf(deploy), err: (err as Error).message },
+        'Corefile not understood; defaults used',
+      );
+    }
+    const upstreams = intent.forward.flatMap((to) => {
+      if (!to.startsWith('/')) return [to.replace(/^dns:\/\//, '')];
+      try {
+        return resolvConfNameservers(
+          readFileSync(to === '/etc/resolv.conf' ? (o.resolvConf ?? to) : to, 'utf8'),
+        );
+      } catch {
+        return [];
+      }
+    });
+    return { port: intent.port, upstreams, zone: buildZone(intent.zones, services.list(), endpoints.list()) };
+  }
+
+  async function ensureServer(pod: KubeObject, zone: ZoneFile): Promise<void> {
+    const podKey = keyOf(pod);
+    const zoneFile = join(dir, `${pod.metadata.namespace}.${pod.metadata.name}.json`);
+    const text = `${JSON.stringify(zone)}\n`;
+    let old = '';
+    try {
+      old = readFileSync(zoneFile, 'utf8');
+    } catch {
+      // first time
+    }
+    if (old !== text) {
+      writeFileSync(`${zoneFile}.tmp`, text);
+      renameSync(`${zoneFile}.tmp`, zoneFile);
+    }
+    if (servers.has(podKey)) return;
+    const netns = o.layout.podNetns(pod.metadata.namespace ?? '', pod.metadata.name ?? '');
+    if (!netnsExists(netns)) return;
+    const proc = await o.runner.spawn(
+      o.nodeBinary ?? process.execPath,
+      [SERVER_SCRIPT, '--zone-file', zoneFile, '--pod', podKey],
+      {
+        netns,
+        logFile: join(o.layout.logDir, `vpc-dns-${pod.metadata.namespace}.${pod.metadata.name}.log`),
+      },
+    );
+    servers.set(podKey, { proc, zoneFile });
+    void proc.exited.then((exit) => {
+      if (servers.get(podKey)?.proc !== proc) return;
+      servers.delete(podKey);
+      log.warn({ pod: podKey, exit }, 'vpc dns server exited; starting it again');
+      queue.addAfter(`${pod.metadata.namespace ?? ''}/${pod.metadata.labels?.[LAB_DNS_LABEL] ?? ''}`, 1_000);
+    });
+    log.info({ pod: podKey, pid: proc.pid, netns }, 'vpc dns server started');
+  }
+
+  async function handle(key: string): Promise<{ requeueAfterMs?: number } | void> {
+    const slash = key.indexOf('/');
+    const namespace = key.slice(0, slash);
+    const name = key.slice(slash + 1);
+    const deploy = deployments.get(name, namespace);
+    const live =
+      deploy && !deploy.metadata.deletionTimestamp && isVpcDnsDeployment(deploy) ? deploy : undefined;
+    const want = live ? labDnsPods(live) : [];
+    const mine = pods.list(namespace).filter((p) => p.metadata.labels?.[LAB_DNS_LABEL] === name);
+    for (const pod of mine) {
+      if (want.some((w) => w.metadata.name === pod.metadata.name)) continue;
+      await stopServer(keyOf(pod));
+      await applier.remove({ kind: 'Pod', name: pod.metadata.name ?? '', namespace });
+    }
+    for (const pod of want) {
+      const current = pods.get(pod.metadata.name ?? '', namespace);
+      if (!current) await applier.apply(pod, undefined);
+    }
+    const zone = live ? zoneFor(live) : undefined;
+    let waiting = false;
+    for (const pod of want) {
+      const current = pods.get(pod.metadata.name ?? '', namespace);
+      if (current && isRunning(current) && zone) await ensureServer(current, zone);
+      else {
+        waiting = true;
+        if (current) await stopServer(keyOf(current));
+      }
+    }
+    return waiting ? { requeueAfterMs: 1_000 } : undefined;
+  }
+
+  await Promise.all([deployments, pods, services, endpoints, configMaps].map((i) => i.start()));
+  const pool = new WorkerPool({
+    queue,
+    concurrency: 1,
+    handler: handle,
+    onError: (key, err, retryInMs) =>
+      log.warn({ deployment: key, err: (err as Error).message, retryInMs }, 'vpc dns sync failed'),
+  });
+  everyDeployment();
+  void pool.start();
+  log.info('vpc dns runner started');
+  return {
+    async stop() {
+      await queue.shutdown({ drain: false });
+      await pool.finished;
+      await Promise.all([deployments, pods, services, endpoints, configMaps].map((i) => i.stop()));
+      for (const podKey of [...servers.keys()]) await stopServer(podKey);
+    },
+  };
+}
