@@ -5,7 +5,8 @@
  * (apply.ts: one atomic rule set) and reports per rule in the pod's `kovn.io/nat-applied` annotation, the only thing
  * it writes to the API. Level-triggered: a work queue keyed by pod, fed by every change of those kinds, and a cheap
  * periodic look at each gateway namespace's identity (inode), so a namespace destroyed and re-created gets
- * everything back without anyone touching the CRs. In the lab one agent runs per node in the lab daemon (lab-up);
+ * everything back without anyone touching the CRs; every `verifyMs` the kernel state is compared again (apply.ts
+ * writes only on a difference), so rules flushed by hand come back too. In the lab one agent runs per node in the lab daemon (lab-up);
  * in a cluster the same loop would be the gateway image's entrypoint, scoped to its own pod (ADR 12).
  */
 import { statSync } from 'node:fs';
@@ -43,6 +44,8 @@ export interface GatewayAgentOptions {
   logger?: Logger;
   /** How often each gateway namespace's identity is looked at (default 2 s). */
   resyncMs?: number;
+  /** How often the kernel state is compared with the desired state even when nothing changed (default 30 s). */
+  verifyMs?: number;
 }
 
 const kube = (plural: string, kind: string): ResourceRef => ({
@@ -112,7 +115,7 @@ export async function startGatewayAgent(o: GatewayAgentOptions): Promise<Gateway
     i.on('delete', enqueueAll);
   }
   /** What was last applied per pod: the namespace identity and the desired state, to skip unchanged resyncs. */
-  const applied = new Map<string, string>();
+  const applied = new Map<string, { fingerprint: string; at: number }>();
 
   async function handle(key: string): Promise<{ requeueAfterMs?: number } | void> {
     const [namespace = '', name = ''] = key.split('/');
@@ -138,7 +141,8 @@ export async function startGatewayAgent(o: GatewayAgentOptions): Promise<Gateway
       fips: inf.fips.list(),
     });
     const fingerprint = `${identity} ${pod.metadata.uid ?? ''} ${JSON.stringify({ ...desired, refused: [...desired.refused] })}`;
-    if (applied.get(key) === fingerprint) return;
+    const last = applied.get(key);
+    if (last?.fingerprint === fingerprint && clock.now() - last.at < (o.verifyMs ?? 30_000)) return;
     const ext = subnets.find(
       (s) => s.metadata.name === (gateway.spec?.externalSubnets?.[0] || DEFAULT_EXTERNAL_SUBNET),
     );
@@ -149,7 +153,8 @@ export async function startGatewayAgent(o: GatewayAgentOptions): Promise<Gateway
       ...(ownAddress ? { keepAddresses: ownAddress.split(',') } : {}),
       ...(ext?.spec?.cidrBlock ? { externalCidr: ext.spec.cidrBlock } : {}),
     });
-    log.info(
+    const changed = outcome.rulesWritten || outcome.addressesAdded.length || outcome.addressesRemoved.length;
+    log[changed ? 'info' : 'debug'](
       {
         pod: key,
         gateway: gwName,
@@ -158,7 +163,7 @@ export async function startGatewayAgent(o: GatewayAgentOptions): Promise<Gateway
         added: outcome.addressesAdded,
         removed: outcome.addressesRemoved,
       },
-      'gateway state applied',
+      changed ? 'gateway state applied' : 'gateway state verified: nothing to change',
     );
     const value = nextReport(readReport(pod.metadata.annotations), outcomeRules(outcome.results));
     if (value !== undefined) {
@@ -171,7 +176,7 @@ export async function startGatewayAgent(o: GatewayAgentOptions): Promise<Gateway
         if (!isNotFound(err)) throw err;
       });
     }
-    applied.set(key, fingerprint);
+    applied.set(key, { fingerprint, at: clock.now() });
   }
 
   await Promise.all(Object.values(inf).map((i) => (i as KubeInformer).start()));
