@@ -3,7 +3,8 @@
  * wants (the columns it manages, as plain values) plus, for rows of non-root tables, the parent row and set column
  * that must reference it (an LRP lives in its router's `ports`). Rows are matched to existing rows by an identity
  * that is stable across reconciles: the name for named tables, `priority|match` for policies (Kube-OVN keeps one
- * policy per priority and match) and `route_table|policy|ip_prefix` for static routes (one next hop per identity, §11.4).
+ * policy per priority and match) and `route_table|policy|ip_prefix|nexthop` for static routes (routes differing only in
+ * the next hop coexist as an ECMP group; Kube-OVN keeps one, §11.4; ADR 12).
  */
 import type { OvnNbTables } from '../../ovsdb/generated/ovn-nb.ts';
 
@@ -54,7 +55,7 @@ export function identityOf(table: OwnedTable, row: Readonly<Record<string, unkno
     case 'Logical_Router_Policy':
       return `${str(row['priority'])}|${str(row['match'])}`;
     case 'Logical_Router_Static_Route':
-      return `${str(row['route_table'])}|${str(row['policy']) || 'dst-ip'}|${str(row['ip_prefix'])}`;
+      return `${str(row['route_table'])}|${str(row['policy']) || 'dst-ip'}|${str(row['ip_prefix'])}|${str(row['nexthop'])}`;
     default:
       return str(row['name']);
   }
