@@ -7,6 +7,7 @@ const USAGE = `usage: kovn <command> [options]
 commands:
   up [--id ID] [--nodes A,B]      start the single-machine lab (.kovn/, KOVN_HOME overrides) and wait until ready
                                   (id and nodes apply to a new lab: namespace prefix, node names)
+     [--enable-tproxy=BOOL]       kubelet probes into custom VPCs through the node agents' TProxy (default true)
   down                            stop the lab and remove every namespace, process and file it made
   status                          each lab component's health (exit 0 only when all run)
   exec NS/POD -- CMD [ARGS...]    run a command inside a lab pod's network namespace (exit code passed through)
@@ -49,13 +50,19 @@ function main(argv: string[]): Promise<number> | number {
       return import('./commands/controller.ts').then((m) => m.controllerCommand(rest, io));
     case 'up': {
       const { values } = parseArgs({
-        args: rest,
-        options: { id: { type: 'string' }, nodes: { type: 'string' } },
+        args: rest.map((a) => (a === '--enable-tproxy' ? '--enable-tproxy=true' : a)),
+        options: { id: { type: 'string' }, nodes: { type: 'string' }, 'enable-tproxy': { type: 'string' } },
       });
+      const tproxy = values['enable-tproxy'];
+      if (tproxy !== undefined && tproxy !== 'true' && tproxy !== 'false') {
+        io.err(`kovn up: --enable-tproxy=${JSON.stringify(tproxy)}: want true or false`);
+        return 2;
+      }
       return import('./commands/lab.ts').then((m) =>
         m.upCommand(io, {
           ...(values.id ? { id: values.id } : {}),
           ...(values.nodes ? { nodes: values.nodes.split(',').map((n) => n.trim()) } : {}),
+          ...(tproxy === undefined ? {} : { enableTproxy: tproxy === 'true' }),
         }),
       );
     }

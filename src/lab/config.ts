@@ -1,6 +1,8 @@
 /**
  * The lab's settings (`.kovn/lab.json`), fixed at the first `kovn up` and reused by every later start, so the API
- * server keeps its port (and the kubeconfig stays valid) across restarts: lab id, node names, API server port.
+ * server keeps its port (and the kubeconfig stays valid) across restarts: lab id, node names, API server port; and
+ * whether the node agents run with `--enable-tproxy` (on unless `kovn up --enable-tproxy=false` said otherwise; a
+ * later `kovn up` that names the flag changes it).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +13,8 @@ export interface LabConfig {
   id: string;
   nodes: string[];
   apiserverPort: number;
+  /** Kubelet probes into custom VPCs through the node agents' TProxy (absent: true). */
+  enableTproxy?: boolean;
 }
 
 export const configPath = (home: string): string => join(home, 'lab.json');
@@ -24,11 +28,21 @@ export function readConfig(home: string): LabConfig | undefined {
 /** The existing config, or a new one written now. */
 export async function ensureConfig(home: string, wanted: Partial<LabConfig> = {}): Promise<LabConfig> {
   const existing = readConfig(home);
+  if (
+    existing &&
+    wanted.enableTproxy !== undefined &&
+    (existing.enableTproxy ?? true) !== wanted.enableTproxy
+  ) {
+    const changed = { ...existing, enableTproxy: wanted.enableTproxy };
+    writeFileSync(configPath(home), `${JSON.stringify(changed, null, 2)}\n`);
+    return changed;
+  }
   if (existing) return existing;
   const config: LabConfig = {
     id: wanted.id ?? DEFAULT_LAB_ID,
     nodes: wanted.nodes ?? [...DEFAULT_NODES],
     apiserverPort: wanted.apiserverPort ?? (await freeLoopbackPort()),
+    enableTproxy: wanted.enableTproxy ?? true,
   };
   mkdirSync(home, { recursive: true });
   writeFileSync(configPath(home), `${JSON.stringify(config, null, 2)}\n`);

@@ -47,7 +47,7 @@ process.on('SIGINT', () => void stop(0));
 
 try {
   await daemon.startInfrastructure();
-  await startNodeSide(daemon, layout);
+  await startNodeSide(daemon, layout, { enableTproxy: config.enableTproxy ?? true });
   daemon.setPhase('ready');
   logger.info('lab ready');
 } catch (err) {

@@ -21,6 +21,7 @@ import type { KubeletApi } from './kubelet-api.ts';
 import { addNetwork, delNetwork, type Attachment, type CniRuntime } from './kubelet-cni.ts';
 import { deleteNetns, ensureNetns, netnsExists, netnsPathOf } from './kubelet-netns.ts';
 import { confListOf, parseNetworks, type ConfList } from './kubelet-networks.ts';
+import type { ProbeManager } from './kubelet-probes.ts';
 import { isResponder, startResponder, stopResponder } from './kubelet-responders.ts';
 import type { SandboxRecord, SandboxStore } from './kubelet-sandbox.ts';
 import {
@@ -46,6 +47,8 @@ export interface PodSyncDeps {
   node(): KubeObject | undefined;
   /** The Node binary that runs responders. */
   nodeBinary: string;
+  /** Runs the pods' probes (kubelet-probes.ts); without it every container is ready once running. */
+  probes?: ProbeManager;
 }
 
 type Phase = { phase?: string; podIP?: string };
@@ -99,12 +102,24 @@ export class PodSync {
     try {
       if (!record?.ready) record = await this.#setup(pod, record);
       record = await this.#ensureResponder(pod, record);
+      const ip = this.#podIPs(record)[0];
+      if (ip) this.#d.probes?.ensure(pod, ip);
       await this.#writeStatus(pod, record);
       if (this.#reported.delete(key)) this.#d.log.info({ pod: key }, 'pod sandbox ready');
     } catch (err) {
       await this.#reportFailure(pod, (err as Error).message);
       throw err;
     }
+  }
+
+  /** A liveness or startup probe failed: stop the pod's container stand-in; the next sync starts it again. */
+  async restartContainer(namespace: string, name: string): Promise<void> {
+    const record = this.#d.store.read(namespace, name);
+    if (!record?.responder) return;
+    await stopResponder(this.#d.clock, record.responder.pid, `${namespace}/${name}`);
+    const next: SandboxRecord = { ...record };
+    delete next.responder;
+    this.#d.store.write(next);
   }
 
   /** Every sandbox of this node: stop responders, CNI DEL, delete namespaces (lab shutdown). */
@@ -203,6 +218,7 @@ export class PodSync {
 
   async #teardown(record: SandboxRecord): Promise<void> {
     const key = `${record.namespace}/${record.name}`;
+    this.#d.probes?.forget(key);
     if (record.responder) await stopResponder(this.#d.clock, record.responder.pid, key);
     if (!record.hostNetwork) {
       const a = (ifname: string): Attachment => ({
@@ -248,9 +264,16 @@ export class PodSync {
     return next;
   }
 
+  #podIPs(record: SandboxRecord): string[] {
+    const hostIP = nodeInternalIP(this.#d.node());
+    return record.hostNetwork ? (hostIP ? [hostIP] : []) : ipsOfResult(record.attachments[0]?.result);
+  }
+
   async #writeStatus(pod: KubeObject, record: SandboxRecord, failure?: string): Promise<void> {
     const hostIP = nodeInternalIP(this.#d.node());
-    const podIPs = record.hostNetwork ? (hostIP ? [hostIP] : []) : ipsOfResult(record.attachments[0]?.result);
+    const podIPs = this.#podIPs(record);
+    const probes =
+      failure === undefined ? this.#d.probes?.status(`${record.namespace}/${record.name}`) : undefined;
     const want = desiredStatus({
       pod,
       now: new Date(this.#d.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
@@ -258,6 +281,7 @@ export class PodSync {
       containerId: record.containerId,
       ...(hostIP ? { hostIP } : {}),
       ...(failure === undefined ? {} : { failure }),
+      ...(probes ? { probes } : {}),
     });
     if (statusDiffers(pod, want))
       await this.#d.api.patchStatus(pod, { podIP: null, podIPs: null, message: null, reason: null, ...want });

@@ -32,6 +32,19 @@ export interface StatusInput {
   containerId: string;
   /** Set while the sandbox is not ready: why. */
   failure?: string;
+  /** Per container, what its probes say (kubelet-probes.ts); a container not listed is ready once running. */
+  probes?: ReadonlyMap<string, ContainerProbeStatus>;
+}
+
+/** A container's state as its probes decide it. */
+export interface ContainerProbeStatus {
+  /** Startup probe passed (or there is none). */
+  started: boolean;
+  /** Started, and the readiness probe passes (or there is none). */
+  ready: boolean;
+  restartCount: number;
+  /** When the container stand-in was last (re)started by a liveness or startup failure. */
+  startedAt?: string;
 }
 
 const CONDITIONS = [
@@ -68,8 +81,16 @@ export function desiredStatus(input: StatusInput): Record<string, unknown> {
     containerStatuses?: { name?: string; state?: { running?: { startedAt?: string } } }[];
   };
   const ready = failure === undefined;
+  const probed = (name: string): ContainerProbeStatus | undefined => input.probes?.get(name);
+  const unready = containersOf(pod)
+    .map((c) => c.name ?? '')
+    .filter((name) => !ready || probed(name)?.ready === false);
   const condition = (type: (typeof CONDITIONS)[number]): Condition => {
-    const ok = ready || type === 'PodScheduled' || type === 'Initialized';
+    const containersGate = type === 'Ready' || type === 'ContainersReady';
+    const ok =
+      (ready && (!containersGate || unready.length === 0)) ||
+      type === 'PodScheduled' ||
+      type === 'Initialized';
     const status = ok ? 'True' : 'False';
     const old = current.conditions?.find((c) => c.type === type);
     const detail =
@@ -77,9 +98,7 @@ export function desiredStatus(input: StatusInput): Record<string, unknown> {
         ? {}
         : {
             reason: 'ContainersNotReady',
-            message: `containers with unready status: [${containersOf(pod)
-              .map((c) => c.name)
-              .join(' ')}]`,
+            message: `containers with unready status: [${unready.join(' ')}]`,
           };
     return {
       type,
@@ -91,18 +110,21 @@ export function desiredStatus(input: StatusInput): Record<string, unknown> {
   };
   const started = (name: string): string =>
     current.containerStatuses?.find((c) => c.name === name)?.state?.running?.startedAt ?? now;
-  const containerStatuses = containersOf(pod).map((c) => ({
-    name: c.name,
-    image: c.image ?? '',
-    imageID: '',
-    containerID: `kovn://${input.containerId}`,
-    ready,
-    started: ready,
-    restartCount: 0,
-    state: ready
-      ? { running: { startedAt: started(c.name ?? '') } }
-      : { waiting: { reason: 'ContainerCreating', ...(failure ? { message: failure } : {}) } },
-  }));
+  const containerStatuses = containersOf(pod).map((c) => {
+    const p = probed(c.name ?? '');
+    return {
+      name: c.name,
+      image: c.image ?? '',
+      imageID: '',
+      containerID: `kovn://${input.containerId}`,
+      ready: ready && (p?.ready ?? true),
+      started: ready && (p?.started ?? true),
+      restartCount: p?.restartCount ?? 0,
+      state: ready
+        ? { running: { startedAt: p?.startedAt ?? started(c.name ?? '') } }
+        : { waiting: { reason: 'ContainerCreating', ...(failure ? { message: failure } : {}) } },
+    };
+  });
   return {
     phase: ready ? 'Running' : 'Pending',
     conditions: CONDITIONS.map(condition),

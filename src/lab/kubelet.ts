@@ -14,6 +14,7 @@
  *                                await kubelet.stop({ teardown: true });  // `kovn down`: remove them all
  */
 import {
+  existsSync,
   mkdirSync,
   readdirSync,
   readFileSync,
@@ -24,6 +25,7 @@ import {
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeObject } from '../api/types.ts';
 import { pino, type Logger } from 'pino';
 import { KubeInformer } from '../controller/informer-kube.ts';
 import { WorkerPool } from '../controller/queue/worker-pool.ts';
@@ -34,7 +36,11 @@ import { NODES, PODS } from '../node/resources.ts';
 import { systemClock, type Clock } from '../util/clock.ts';
 import { processRunner, type ProcessRunner } from '../util/exec.ts';
 import type { LabLayout } from './layout.ts';
+import { DEFAULT_VPC } from '../api/constants.ts';
+import { annotationKey, OVN_PROVIDER } from '../node/annotations.ts';
 import { KubeletApi } from './kubelet-api.ts';
+import { ProbeManager } from './kubelet-probes.ts';
+import { NodeProber } from './prober-process.ts';
 import type { CniRuntime } from './kubelet-cni.ts';
 import { confListOf, type ConfList } from './kubelet-networks.ts';
 import { PodSync } from './kubelet-pod.ts';
@@ -66,6 +72,15 @@ export interface KubeletOptions {
   concurrency?: number;
   /** Every pod is looked at again after this long (default 60 s). */
   resyncMs?: number;
+  /** The node agent's TProxy control socket (custom-VPC probes are announced there when it exists); default
+   * `tproxy.sock` next to the agent's CNI socket. */
+  tproxySocket?: string;
+}
+
+/** Is the pod's primary network in a custom VPC (so the node reaches it only through TProxy)? */
+export function inCustomVpc(pod: KubeObject): boolean {
+  const router = pod.metadata.annotations?.[annotationKey(OVN_PROVIDER, 'logical_router')];
+  return router !== undefined && router !== '' && router !== DEFAULT_VPC;
 }
 
 /** The node's primary network: our plugin, asking this node's agent. */
@@ -112,6 +127,8 @@ export class Kubelet {
   readonly #queue: WorkQueue;
   readonly #pool: WorkerPool;
   readonly #sync: PodSync;
+  readonly #prober: NodeProber;
+  readonly #probes: ProbeManager;
 
   constructor(o: KubeletOptions) {
     this.#o = o;
@@ -141,6 +158,26 @@ export class Kubelet {
     this.#pods = informer(PODS, `spec.nodeName=${o.nodeName}`);
     this.#node = informer(NODES, `metadata.name=${o.nodeName}`);
     this.#queue = new WorkQueue({ clock: this.#clock, backoff: { baseMs: 1_000, maxMs: 30_000 } });
+    const api = new KubeletApi(o.kubeConfig, o.nodeName, this.#clock);
+    this.#prober = new NodeProber({
+      runner,
+      clock: this.#clock,
+      nodeBinary: o.nodeBinary ?? process.execPath,
+      nodeNetns: o.nodeNetns,
+      socket: join(nodeDir, 'prober.sock'),
+      logFile: join(nodeDir, 'prober.log'),
+    });
+    const tproxySocket = o.tproxySocket ?? join(dirname(agentSocket), 'tproxy.sock');
+    this.#probes = new ProbeManager({
+      clock: this.#clock,
+      log: this.#log,
+      api,
+      probe: (req) =>
+        this.#prober.probe(req).catch((err: unknown) => ({ ok: false, message: (err as Error).message })),
+      announceVia: (pod) => (inCustomVpc(pod) && existsSync(tproxySocket) ? tproxySocket : undefined),
+      restart: (namespace, name) => this.#sync.restartContainer(namespace, name),
+      onChange: (namespace, name) => this.#queue.add(`${namespace}/${name}`),
+    });
     this.#sync = new PodSync({
       nodeName: o.nodeName,
       nodeNetns: o.nodeNetns,
@@ -148,16 +185,17 @@ export class Kubelet {
       runner,
       clock: this.#clock,
       log: this.#log,
-      api: new KubeletApi(o.kubeConfig, o.nodeName, this.#clock),
+      api,
       store: this.store,
       cni,
       primary: () => readPrimaryConfList(this.confDir),
       node: () => this.#node.get(o.nodeName),
       nodeBinary: o.nodeBinary ?? process.execPath,
+      probes: this.#probes,
     });
     this.#pool = new WorkerPool({
       queue: this.#queue,
-      concurrency: o.concurrency ?? 4,
+      concurrency: o.concurrency ?? 16,
       handler: (key) => this.#reconcile(key),
       onError: (key, err, retryInMs) =>
         this.#log.warn({ pod: key, err: (err as Error).message, retryInMs }, 'pod sync failed'),
@@ -183,6 +221,7 @@ export class Kubelet {
       `${JSON.stringify(primaryConfList(socket), null, 2)}\n`,
     );
     linkPlugin(this.binDir, this.#o.cniBinary);
+    await this.#prober.start();
     await Promise.all([this.#pods.start(), this.#node.start()]);
     for (const r of this.store.list()) this.#queue.add(`${r.namespace}/${r.name}`);
     void this.#pool.start();
@@ -194,6 +233,8 @@ export class Kubelet {
     await this.#queue.shutdown({ drain: false });
     await this.#pool.finished;
     await Promise.all([this.#pods.stop(), this.#node.stop()]);
+    this.#probes.stopAll();
+    await this.#prober.stop();
     if (options.teardown) await this.#sync.teardownAll();
   }
 

@@ -31,7 +31,11 @@ const ready = (subnet: KubeObject | undefined): boolean =>
     (c) => c.type === 'Ready' && c.status === 'True',
   );
 
-export async function startNodeSide(daemon: LabDaemon, layout: LabLayout): Promise<void> {
+export async function startNodeSide(
+  daemon: LabDaemon,
+  layout: LabLayout,
+  options: { enableTproxy?: boolean } = {},
+): Promise<void> {
   for (const node of daemon.nodes) {
     await daemon.supervise(
       `${node.name}/node-agent`,
@@ -42,6 +46,7 @@ export async function startNodeSide(daemon: LabDaemon, layout: LabLayout): Promi
         `--ovs-rundir=${node.ovsRundir}`,
         `--socket=${layout.cniSocket(node.name)}`,
         `--kubeconfig=${layout.kubeconfig}`,
+        `--enable-tproxy=${options.enableTproxy ?? true}`,
       ],
       `node-agent-${node.name}.log`,
     );

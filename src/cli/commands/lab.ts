@@ -80,6 +80,8 @@ export interface UpOptions {
   /** Lab id (namespace prefix) for a new lab. */
   id?: string;
   nodes?: string[];
+  /** Node agents with `--enable-tproxy` (default: on in the lab). */
+  enableTproxy?: boolean;
 }
 
 export async function upCommand(io: CommandIo, options: UpOptions = {}): Promise<number> {
@@ -88,6 +90,7 @@ export async function upCommand(io: CommandIo, options: UpOptions = {}): Promise
   const config = await ensureConfig(home, {
     ...(options.id ? { id: options.id } : {}),
     ...(options.nodes ? { nodes: options.nodes } : {}),
+    ...(options.enableTproxy === undefined ? {} : { enableTproxy: options.enableTproxy }),
   });
   const layout = labLayout(home, config.id);
   const running = daemonPid(layout);

@@ -128,7 +128,7 @@ export class NodeAgent {
       place: {
         nodeNetns: o.nodeNetns,
         control: o.tproxySocket ?? join(dirname(o.socket), 'tproxy.sock'),
-        ...(o.tproxyLogFile ? { logFile: o.tproxyLogFile } : {}),
+        logFile: o.tproxyLogFile ?? join(dirname(o.socket), 'tproxy.log'),
       },
       ovsRundir: o.ovsRundir,
       pods: () => pods.list(),

@@ -129,14 +129,15 @@ export class TproxyReconciler {
       netnsOf,
       defaultVpc: DEFAULT_VPC,
     });
-    const changes = await applyTproxy(runner, place.nodeNetns, targets, LISTEN_IP);
-    if (changes.chains || changes.jumps || changes.rules || changes.routes)
-      log.info({ targets: targets.length, changes }, 'tproxy rules converged');
+    // The listener learns a target before the rules send it connections for that target.
     const table = JSON.stringify(targets);
     if (table !== this.#pushed) {
       await this.#push(targets);
       this.#pushed = table;
     }
+    const changes = await applyTproxy(runner, place.nodeNetns, targets, LISTEN_IP);
+    if (changes.chains || changes.jumps || changes.rules || changes.routes)
+      log.info({ targets: targets.length, changes }, 'tproxy rules converged');
     return { requeueAfterMs: RESYNC_MS };
   }
 
