@@ -34,11 +34,19 @@ export function parseApplied(text: string | undefined): AppliedReport | undefine
   }
 }
 
+/** Parsed reports by cached pod object (immutable in the informer): every rule of a gateway reads the same one. */
+const parsed = new WeakMap<KubeObject, AppliedReport | undefined>();
+
+function reportOf(pod: KubeObject): AppliedReport | undefined {
+  if (!parsed.has(pod)) parsed.set(pod, parseApplied(pod.metadata.annotations?.[ANNOTATION_NAT_APPLIED]));
+  return parsed.get(pod);
+}
+
 /** The verdict for `<short>/<name>` on the gateway pod (undefined pod: the gateway has no pod yet). */
 export function appliedVerdict(pod: KubeObject | undefined, entry: string, podName: string): AppliedVerdict {
   if (!pod || pod.metadata.deletionTimestamp)
     return { state: 'pending', reason: `the gateway pod ${podName} is not running` };
-  const report = parseApplied(pod.metadata.annotations?.[ANNOTATION_NAT_APPLIED]);
+  const report = reportOf(pod);
   if (!report)
     return { state: 'pending', reason: `the gateway pod ${podName} has not applied its rules yet` };
   const result = report.rules[entry];

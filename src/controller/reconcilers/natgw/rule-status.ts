@@ -64,6 +64,20 @@ const older = (a: KubeObject, b: KubeObject): boolean => {
   return (a.metadata.name ?? '') < (b.metadata.name ?? '');
 };
 
+/** Same identity: a FIP's EIP; a DNAT's (EIP, external port, protocol); a SNAT's (EIP, CIDR). */
+export function sameIdentity(kind: RuleKind, a: KubeObject, b: KubeObject): boolean {
+  if (eipNameOf(a) !== eipNameOf(b)) return false;
+  const x = specOf(a);
+  const y = specOf(b);
+  if (kind === 'IptablesDnatRule')
+    return (
+      x['externalPort'] === y['externalPort'] &&
+      (x['protocol'] ?? '').toLowerCase() === (y['protocol'] ?? '').toLowerCase()
+    );
+  if (kind === 'IptablesSnatRule') return normalCidr(x['internalCIDR']) === normalCidr(y['internalCIDR']);
+  return true;
+}
+
 /** Why this rule cannot have its EIP (an older rule holds what it asks for), or undefined. */
 export function ruleConflict(kind: RuleKind, rule: KubeObject, view: ClusterView): string | undefined {
   const eip = eipNameOf(rule);
@@ -71,24 +85,18 @@ export function ruleConflict(kind: RuleKind, rule: KubeObject, view: ClusterView
   const rivals = view
     .list(kind)
     .filter(
-      (o) => o.metadata.name !== rule.metadata.name && !o.metadata.deletionTimestamp && eipNameOf(o) === eip,
-    )
-    .filter((o) => older(o, rule));
+      (o) =>
+        o.metadata.name !== rule.metadata.name &&
+        !o.metadata.deletionTimestamp &&
+        sameIdentity(kind, o, rule) &&
+        older(o, rule),
+    );
   for (const other of rivals) {
-    const theirs = specOf(other);
     const name = other.metadata.name ?? '';
     if (kind === 'IptablesFIPRule') return `eip ${eip} is used by the other fip ${name}`;
-    if (kind === 'IptablesDnatRule') {
-      const same =
-        theirs['externalPort'] === spec['externalPort'] &&
-        (theirs['protocol'] ?? '').toLowerCase() === (spec['protocol'] ?? '').toLowerCase();
-      if (same && !(theirs['type'] === 'share' && spec['type'] === 'share'))
-        return `duplicate: eip ${eip}, external port ${spec['externalPort'] ?? ''}, protocol ${(spec['protocol'] ?? '').toLowerCase()} is used by dnat ${name}`;
-    }
-    if (
-      kind === 'IptablesSnatRule' &&
-      normalCidr(theirs['internalCIDR']) === normalCidr(spec['internalCIDR'])
-    )
+    if (kind === 'IptablesDnatRule' && !(specOf(other)['type'] === 'share' && spec['type'] === 'share'))
+      return `duplicate: eip ${eip}, external port ${spec['externalPort'] ?? ''}, protocol ${(spec['protocol'] ?? '').toLowerCase()} is used by dnat ${name}`;
+    if (kind === 'IptablesSnatRule')
       return `duplicate: snat ${name} already translates ${normalCidr(spec['internalCIDR'])} to eip ${eip}`;
   }
   return undefined;

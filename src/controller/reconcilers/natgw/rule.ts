@@ -26,7 +26,13 @@ import {
   workloadName,
   type RuleKind,
 } from './names.ts';
-import { labelChanges, ruleConflict, ruleStatusFields, verdictCondition } from './rule-status.ts';
+import {
+  labelChanges,
+  ruleConflict,
+  ruleStatusFields,
+  sameIdentity,
+  verdictCondition,
+} from './rule-status.ts';
 import { readyCondition, writeStatus } from './status.ts';
 import type { NetworkDeps } from '../deps.ts';
 
@@ -66,7 +72,7 @@ export function ruleReconciler(deps: NetworkDeps, kind: RuleKind): Reconciler {
           pod.metadata.annotations?.[ANNOTATION_NAT_APPLIED] !==
           old.metadata.annotations?.[ANNOTATION_NAT_APPLIED],
       },
-      // Rules of the same kind on the same EIP decide conflicts between them.
+      // A rule's rivals (same identity) decide its conflict: they are looked at again when it changes or goes.
       {
         kind,
         map: (rule, view) =>
@@ -74,7 +80,7 @@ export function ruleReconciler(deps: NetworkDeps, kind: RuleKind): Reconciler {
             kind,
             view
               .list(kind)
-              .filter((r) => r.metadata.name !== rule.metadata.name && eipNameOf(r) === eipNameOf(rule)),
+              .filter((r) => r.metadata.name !== rule.metadata.name && sameIdentity(kind, r, rule)),
           ),
       },
     ],
