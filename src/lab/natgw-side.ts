@@ -2,7 +2,7 @@
  * The NAT gateway parts of the lab's node side, started by lab-up after the kubelets: the external networks
  * (upstream.ts: an upstream namespace per external Subnet, joined to each node's `master`) and one gateway agent
  * per node (src/natgw/agent.ts), which applies the rules of the gateway pods its kubelet realised inside their
- * namespaces. Both run in the lab daemon's process and stop with the lab (ADR 12).
+ * namespaces. Both run in the lab daemon's process and stop with the lab (ADR 14).
  */
 import { startGatewayAgent } from '../natgw/agent.ts';
 import type { LabDaemon } from './daemon.ts';

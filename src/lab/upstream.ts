@@ -5,7 +5,7 @@
  * `<id>-x-<subnet>` stands for the physical router: a bridge `br0` holding the Subnet's `gateway`, and per node a
  * veth whose node end is the NAD's `master` (e.g. `eth1`, in the node's namespace, where the macvlan plugin looks
  * for it) and whose other end is a port of `br0`. Level-triggered over informers; namespaces go through the ledger,
- * so `kovn down` removes them even without this process. Checksum offload is off on every link (TCP that crosses
+ * so `kovn down` removes them even without this process, and a complete one left by an earlier daemon is adopted. Checksum offload is off on every link (TCP that crosses
  * into OVS's userspace datapath needs full checksums, lab-notes).
  */
 import type { KubeConfig } from '@kubernetes/client-node';
@@ -103,11 +103,27 @@ export async function startUpstreamNetworks(o: UpstreamOptions): Promise<{ stop(
       const netns = o.layout.upstreamNetns(n.subnet);
       const fingerprint = JSON.stringify(n);
       if (made.get(netns) === fingerprint && netnsExists(netns)) continue;
+      if (!made.has(netns) && netnsExists(netns) && (await intact(n, netns))) {
+        made.set(netns, fingerprint); // left by an earlier daemon and complete: adopted, running gateways keep net1
+        log.info({ netns, ...n }, 'upstream network adopted');
+        continue;
+      }
       if (made.has(netns)) await deleteNetns(o.runner, o.ledger, netns);
       await realise(n, netns);
       made.set(netns, fingerprint);
       log.info({ netns, ...n }, 'upstream network ready');
     }
+  }
+
+  /** Does an existing upstream namespace hold the gateway address, and every node its master? */
+  async function intact(n: ExternalNetwork, up: string): Promise<boolean> {
+    const br = await o.runner.run('ip', ['-n', up, '-4', '-o', 'addr', 'show', 'dev', 'br0']);
+    if (br.code !== 0 || !br.stdout.includes(` ${n.gatewayAddress} `)) return false;
+    for (const node of o.nodes) {
+      const link = await o.runner.run('ip', ['-n', node.netns, 'link', 'show', n.master]);
+      if (link.code !== 0) return false;
+    }
+    return true;
   }
 
   async function realise(n: ExternalNetwork, up: string): Promise<void> {
@@ -116,7 +132,7 @@ export async function startUpstreamNetworks(o: UpstreamOptions): Promise<{ stop(
       if (r.code !== 0)
         throw new Error(`${args.join(' ')}${netns ? ` (in ${netns})` : ''}: ${r.stderr.trim()}`);
     };
-    if (netnsExists(up)) await deleteNetns(o.runner, o.ledger, up); // left by an earlier daemon: start clean
+    if (netnsExists(up)) await deleteNetns(o.runner, o.ledger, up); // incomplete or changed: start clean
     await createNetns(o.runner, o.ledger, up);
     await must(['ip', '-n', up, 'link', 'add', 'br0', 'type', 'bridge']);
     await must(['ip', '-n', up, 'addr', 'add', n.gatewayAddress, 'dev', 'br0']);

@@ -7,7 +7,7 @@
  * periodic look at each gateway namespace's identity (inode), so a namespace destroyed and re-created gets
  * everything back without anyone touching the CRs; every `verifyMs` the kernel state is compared again (apply.ts
  * writes only on a difference), so rules flushed by hand come back too. In the lab one agent runs per node in the lab daemon (lab-up);
- * in a cluster the same loop would be the gateway image's entrypoint, scoped to its own pod (ADR 12).
+ * in a cluster the same loop would be the gateway image's entrypoint, scoped to its own pod (ADR 14).
  */
 import { statSync } from 'node:fs';
 import type { KubeConfig } from '@kubernetes/client-node';
