@@ -160,6 +160,10 @@ void test(
     assert.equal(eipd.metadata.labels?.['ovn.kubernetes.io/eip_v4_ip'], status(eipd)['ip']);
     assert.equal(eipd.metadata.labels?.['ovn.kubernetes.io/vpc-nat-gw-name'], 'gw1');
     assert.ok(eipd.metadata.finalizers?.includes('kubeovn.io/kube-ovn-controller'));
+    const eipSpec = eipd['spec'] as { v4ip?: string; externalSubnet?: string; macAddress?: string };
+    assert.equal(eipSpec.v4ip, status(eipd)['ip'], 'the allocation is written back into the spec');
+    assert.equal(eipSpec.externalSubnet, 'ovn-vpc-external-network');
+    assert.match(eipSpec.macAddress ?? '', /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/);
     await eventually(
       async () => status(await get(kc, 'IptablesEIP', 'eipd01'))['nat'] === 'dnat',
       'eipd01 nat=dnat',

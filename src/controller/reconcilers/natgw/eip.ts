@@ -3,7 +3,7 @@
  * rules (`Ready=False`, reason `InUse`, an Event), looked at again when they go; then release the address and drop the
  * finalizer. Otherwise: add the finalizer, allocate the address from the external subnet's IPAM (the fixed `v4ip`,
  * else the lowest free one; owner = the EIP name; never changed once allocated), label it (`subnet`, `eip_v4_ip`,
- * `vpc-nat-gw-name`), fill `spec.v4ip`/`macAddress` as Kube-OVN does, and write the status: `ip`, `nat` (the kinds
+ * `vpc-nat-gw-name`), fill `spec.v4ip`/`macAddress`/`externalSubnet` as Kube-OVN does, and write the status: `ip`, `nat` (the kinds
  * of the rules using it, `dnat,fip,snat` order) and `ready` from the gateway agent's report. The external subnet is
  * enqueued whenever its counters change.
  */
@@ -152,13 +152,18 @@ export function eipReconciler(deps: NetworkDeps): Reconciler {
       const gateway = eip.spec?.natGwDp ?? '';
       const wantLabels = { [LABEL_SUBNET]: subnetName!, [LABEL_EIP_V4_IP]: ip, [LABEL_NAT_GW_NAME]: gateway };
       const labels = labelChanges(eip, wantLabels);
-      if (eip.spec?.v4ip !== ip || (!eip.spec.macAddress && result.allocation.mac)) {
-        // Kube-OVN writes the allocation back into the spec; the labels go in the same write.
+      if (
+        eip.spec?.v4ip !== ip ||
+        (!eip.spec.macAddress && result.allocation.mac) ||
+        eip.spec.externalSubnet !== subnetName
+      ) {
+        // Kube-OVN writes the allocation (and the defaulted subnet) back into the spec, labels in the same write.
         const spec = {
           ...eip.spec,
           natGwDp: gateway,
           v4ip: ip,
           macAddress: eip.spec?.macAddress || result.allocation.mac,
+          externalSubnet: subnetName!,
         };
         const metadata = { ...eip.metadata, labels: { ...eip.metadata.labels, ...wantLabels } };
         await deps.writer.update({ ...eip, metadata, spec });
