@@ -204,6 +204,10 @@ void describe('custom routing in the lab, with real traffic', { skip, timeout: 9
   });
 
   it('a route table bound to one subnet and not the other', async () => {
+    await setRoutes({ staticRoutes: [route('0.0.0.0/0', R1)] });
+    await expectAnswer('client-a', NEAR, 'rt/r1');
+    // OVN does not give a port bound to a table the main table's default route (ADR 12)
+    assert.equal(answeredBy('client-b', NEAR), '', 'rt-b (table rtb) has no default route yet');
     await setRoutes({
       staticRoutes: [route('0.0.0.0/0', R1), route('0.0.0.0/0', R2, { routeTable: 'rtb' })],
     });
@@ -253,6 +257,17 @@ void describe('custom routing in the lab, with real traffic', { skip, timeout: 9
     assert.match(
       trace.out,
       /policy: +priority 31500 reroute via 10\.20\.3\.12: .* <- spec\.policyRoutes\[0\]/,
+    );
+    // two next hops: connections (each its own source port) spread over both hops
+    await setRoutes({ policyRoutes: [{ ...reroute, nextHopIP: `${R1},${R2}` }] });
+    await eventually('both hops in the policy', () =>
+      /10\.20\.3\.11, ?10\.20\.3\.12/.test(nbctl('lr-policy-list', 'rt-vpc').stdout),
+    );
+    const counts = [forwarded('r1'), forwarded('r2')];
+    for (let i = 0; i < 16; i++) assert.equal(answeredBy('client-a', '10.20.2.10'), 'rt/client-b');
+    assert.ok(
+      forwarded('r1') > counts[0]! && forwarded('r2') > counts[1]!,
+      `both hops forwarded: r1 +${forwarded('r1') - counts[0]!}, r2 +${forwarded('r2') - counts[1]!}`,
     );
   });
 
