@@ -11,60 +11,15 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { pino, type Logger } from 'pino';
 import type { Subnet } from '../api/kinds/subnet-schema.ts';
-import type { KubeObject } from '../api/types.ts';
 import { KubeInformer } from '../controller/informer-kube.ts';
-import { isOvnProvider } from '../node/annotations.ts';
 import { SUBNETS } from '../node/resources.ts';
 import { systemClock, type Clock } from '../util/clock.ts';
 import type { ProcessRunner } from '../util/exec.ts';
-import { confListOf } from './kubelet-networks.ts';
 import { netnsExists } from './kubelet-netns.ts';
 import type { LabLayout } from './layout.ts';
 import type { Ledger } from './ledger.ts';
 import { createNetns, deleteNetns } from './netns.ts';
-
-export interface ExternalNetwork {
-  subnet: string;
-  /** `gateway/prefix` on the upstream bridge. */
-  gatewayAddress: string;
-  master: string;
-}
-
-const NADS = {
-  group: 'k8s.cni.cncf.io',
-  version: 'v1',
-  plural: 'network-attachment-definitions',
-  kind: 'NetworkAttachmentDefinition',
-};
-
-/** The external networks the objects describe (pure); a `master` claimed twice goes to the first subnet by name. */
-export function externalNetworks(subnets: readonly Subnet[], nads: readonly KubeObject[]): ExternalNetwork[] {
-  const out: ExternalNetwork[] = [];
-  for (const s of [...subnets].sort((a, b) => (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''))) {
-    const provider = s.spec?.provider ?? '';
-    const prefix = (s.spec?.cidrBlock ?? '').split(',')[0]?.split('/')[1];
-    if (!provider || isOvnProvider(provider) || !s.spec?.gateway || !prefix || s.metadata.deletionTimestamp)
-      continue;
-    const nad = nads.find((n) => `${n.metadata.name}.${n.metadata.namespace}` === provider);
-    let master: string | undefined;
-    try {
-      const config = (nad?.['spec'] as { config?: string } | undefined)?.config ?? '';
-      master = confListOf(config, nad?.metadata.name ?? '')
-        .plugins.filter((p) => (p['ipam'] as { type?: string } | undefined)?.type === 'kube-ovn')
-        .map((p) => p['master'])
-        .find((m): m is string => typeof m === 'string' && /^[^\s/:]{1,15}$/.test(m));
-    } catch {
-      master = undefined;
-    }
-    if (!master || out.some((n) => n.master === master)) continue;
-    out.push({
-      subnet: s.metadata.name ?? '',
-      gatewayAddress: `${s.spec.gateway.split(',')[0]}/${prefix}`,
-      master,
-    });
-  }
-  return out;
-}
+import { NADS, externalNetworks, type ExternalNetwork } from './upstream-plan.ts';
 
 export interface UpstreamOptions {
   kubeConfig: KubeConfig;

@@ -6,18 +6,15 @@
  * it writes to the API. Level-triggered: a work queue keyed by pod, fed by every change of those kinds, and a cheap
  * periodic look at each gateway namespace's identity (inode), so a namespace destroyed and re-created gets
  * everything back without anyone touching the CRs; every `verifyMs` the kernel state is compared again (apply.ts
- * writes only on a difference), so rules flushed by hand come back too. In the lab one agent runs per node in the lab daemon (lab-up);
- * in a cluster the same loop would be the gateway image's entrypoint, scoped to its own pod (ADR 14).
+ * writes only on a difference), so rules flushed by hand come back too. In the lab one agent runs per node in the
+ * lab daemon (natgw-side.ts); in a cluster the same loop would be the gateway image's entrypoint, scoped to its own
+ * pod (ADR 14).
  */
 import { statSync } from 'node:fs';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { pino, type Logger } from 'pino';
-import type { IptablesEip } from '../api/kinds/iptables-eip.ts';
-import type { Dnat, Fip, Snat } from '../api/kinds/nat-rules.ts';
-import type { Subnet } from '../api/kinds/subnet-schema.ts';
-import type { VpcNatGateway } from '../api/kinds/vpc-nat-gateway.ts';
 import type { KubeObject } from '../api/types.ts';
-import { KubeInformer, type ResourceRef } from '../controller/informer-kube.ts';
+import type { KubeInformer } from '../controller/informer-kube.ts';
 import { isNotFound, kubeRequest } from '../controller/kube-request.ts';
 import { WorkerPool } from '../controller/queue/worker-pool.ts';
 import { WorkQueue } from '../controller/queue/workqueue.ts';
@@ -26,6 +23,7 @@ import { systemClock, type Clock } from '../util/clock.ts';
 import type { ProcessRunner } from '../util/exec.ts';
 import { applyGateway } from './apply.ts';
 import { DEFAULT_EXTERNAL_SUBNET, desiredGateway } from './desired.ts';
+import { gatewaySources, startSources, stopSources } from './sources.ts';
 import {
   NAT_APPLIED_ANNOTATION,
   VPC_NAT_GW_ANNOTATION,
@@ -48,22 +46,6 @@ export interface GatewayAgentOptions {
   verifyMs?: number;
 }
 
-const kube = (plural: string, kind: string): ResourceRef => ({
-  group: 'kubeovn.io',
-  version: 'v1',
-  plural,
-  kind,
-});
-const KINDS = {
-  gateways: kube('vpc-nat-gateways', 'VpcNatGateway'),
-  eips: kube('iptables-eips', 'IptablesEIP'),
-  dnats: kube('iptables-dnat-rules', 'IptablesDnatRule'),
-  snats: kube('iptables-snat-rules', 'IptablesSnatRule'),
-  fips: kube('iptables-fip-rules', 'IptablesFIPRule'),
-  subnets: kube('subnets', 'Subnet'),
-  pods: { group: '', version: 'v1', plural: 'pods', kind: 'Pod' },
-} as const;
-
 const podKey = (p: KubeObject): string => `${p.metadata.namespace ?? ''}/${p.metadata.name ?? ''}`;
 const netnsIdentity = (netns: string): string | undefined => {
   try {
@@ -81,22 +63,7 @@ export interface GatewayAgent {
 export async function startGatewayAgent(o: GatewayAgentOptions): Promise<GatewayAgent> {
   const clock = o.clock ?? systemClock;
   const log = o.logger ?? pino({ level: 'silent' });
-  const informer = <T extends KubeObject>(resource: ResourceRef) =>
-    new KubeInformer<T>({
-      kubeConfig: o.kubeConfig,
-      resource,
-      clock,
-      onError: (err) => log.warn({ err, kind: resource.kind }, 'gateway agent: list/watch failed, retrying'),
-    });
-  const inf = {
-    gateways: informer<VpcNatGateway>(KINDS.gateways),
-    eips: informer<IptablesEip>(KINDS.eips),
-    dnats: informer<Dnat>(KINDS.dnats),
-    snats: informer<Snat>(KINDS.snats),
-    fips: informer<Fip>(KINDS.fips),
-    subnets: informer<Subnet>(KINDS.subnets),
-    pods: informer<KubeObject>(KINDS.pods),
-  };
+  const inf = gatewaySources(o.kubeConfig, clock, log);
   const queue = new WorkQueue({ clock, backoff: { baseMs: 500, maxMs: 10_000 } });
   const isGatewayPod = (p: KubeObject): boolean =>
     !!p.metadata.annotations?.[VPC_NAT_GW_ANNOTATION] &&
@@ -179,7 +146,7 @@ export async function startGatewayAgent(o: GatewayAgentOptions): Promise<Gateway
     applied.set(key, { fingerprint, at: clock.now() });
   }
 
-  await Promise.all(Object.values(inf).map((i) => (i as KubeInformer).start()));
+  await startSources(inf);
   const pool = new WorkerPool({
     queue,
     concurrency: 2,
@@ -202,7 +169,7 @@ export async function startGatewayAgent(o: GatewayAgentOptions): Promise<Gateway
       await queue.shutdown({ drain: false });
       await running;
       await resyncing;
-      await Promise.all(Object.values(inf).map((i) => (i as KubeInformer).stop()));
+      await stopSources(inf);
     },
   };
 }

@@ -5,7 +5,9 @@
  * external gateway and the VPC's subnets via the LAN gateway; then ONE `iptables-restore` of the whole rule set.
  * Before that, the candidate set is checked with `iptables-restore --test`; when it fails, the failing rules are
  * found by bisection (a half that passes is kept whole) and left out, each reported with the kernel's message. When
- * the kernel already holds exactly the wanted set nothing is written. Returns per rule: applied, or why not.
+ * the kernel already holds exactly the wanted set nothing is written; when a DNAT or FIP went away or moved, the
+ * conntrack entries to its EIP are flushed, so the next connection takes the new path. Returns per rule: applied, or
+ * why not.
  */
 import type { ProcessRunner } from '../util/exec.ts';
 import type { GatewayDesired } from './desired.ts';
@@ -60,7 +62,11 @@ export async function applyGateway(d: GatewayDesired, o: ApplyOptions): Promise<
   const saved = await run('iptables-save', ['-t', 'nat']);
   const savedMangle = await run('iptables-save', ['-t', 'mangle']);
   const same = canonicalRuleSet(saved.stdout + savedMangle.stdout) === canonicalRuleSet(wanted);
-  if (!same) await must('iptables-restore', ['-w', '5'], wanted);
+  if (!same) {
+    await must('iptables-restore', ['-w', '5'], wanted);
+    // Connections set up by a DNAT/FIP that is gone or moved keep their old translation; forget them (best effort).
+    for (const eip of removedDnatTargets(saved.stdout, wanted)) await run('conntrack', ['-D', '-d', eip]);
+  }
   for (const id of include) results.set(id, { ok: true });
 
   for (const ip of added) {
@@ -106,6 +112,23 @@ function inCidr(addr: string, cidr: string | undefined): boolean {
   const n = (ip: string) => ip.split('.').reduce((v, x) => v * 256 + Number(x), 0);
   const size = 2 ** (32 - Number(bits));
   return Math.floor(n(addr.split('/')[0] ?? '') / size) === Math.floor(n(net ?? '') / size);
+}
+
+/** EIPs of DNAT/FIP rules in the kernel that the wanted set no longer has (exactly). */
+export function removedDnatTargets(saved: string, wanted: string): string[] {
+  const dnat = (text: string) =>
+    new Set(
+      text
+        .split('\n')
+        .filter((l) => /^-A (EXCLUSIVE|SHARED)_DNAT /.test(l.trim()))
+        .map((l) => l.trim()),
+    );
+  const keep = dnat(wanted);
+  const eips = [...dnat(saved)]
+    .filter((l) => !keep.has(l))
+    .map((l) => /-d (\S+)\/32/.exec(l)?.[1])
+    .filter((ip): ip is string => ip !== undefined);
+  return [...new Set(eips)].sort();
 }
 
 async function testSet(d: GatewayDesired, ids: Set<RuleId>, run: Run): Promise<string | undefined> {

@@ -4,7 +4,7 @@ import type { IptablesEip } from '../../../src/api/kinds/iptables-eip.ts';
 import type { Dnat, Fip, Snat } from '../../../src/api/kinds/nat-rules.ts';
 import type { Subnet } from '../../../src/api/kinds/subnet-schema.ts';
 import type { VpcNatGateway } from '../../../src/api/kinds/vpc-nat-gateway.ts';
-import { findFailing } from '../../../src/natgw/apply.ts';
+import { findFailing, removedDnatTargets } from '../../../src/natgw/apply.ts';
 import { desiredGateway, type GatewayInputs } from '../../../src/natgw/desired.ts';
 import { nextReport, readReport } from '../../../src/natgw/report.ts';
 import { canonicalRuleSet, renderRuleSet, ruleId, type RuleId } from '../../../src/natgw/rules.ts';
@@ -199,5 +199,22 @@ describe('bisection and report', () => {
     assert.equal(nextReport(current, { 'eip/e1': { ok: true } }), undefined);
     const changed = nextReport(current, { 'eip/e1': { ok: false, reason: 'x' } }) ?? '';
     assert.equal((JSON.parse(changed) as { generation: number }).generation, 2);
+  });
+});
+
+describe('conntrack flush targets', () => {
+  it('names the EIPs whose DNAT or FIP lines went away or changed, nothing else', () => {
+    const saved = [
+      '-A SHARED_DNAT -d 192.168.0.11/32 -p tcp -m tcp --dport 8888 -j DNAT --to-destination 10.0.1.10:80',
+      '-A SHARED_DNAT -d 192.168.0.12/32 -p tcp -m tcp --dport 80 -j DNAT --to-destination 10.0.1.10:80',
+      '-A EXCLUSIVE_DNAT -d 192.168.0.13/32 -j DNAT --to-destination 10.0.1.5',
+      '-A SHARED_SNAT -s 10.0.1.0/24 -o net1 -j SNAT --to-source 192.168.0.14 --random-fully',
+    ].join('\n');
+    const wanted = [
+      '-A SHARED_DNAT -d 192.168.0.11/32 -p tcp -m tcp --dport 8888 -j DNAT --to-destination 10.0.1.11:80',
+      '-A SHARED_DNAT -d 192.168.0.12/32 -p tcp -m tcp --dport 80 -j DNAT --to-destination 10.0.1.10:80',
+    ].join('\n');
+    assert.deepEqual(removedDnatTargets(saved, wanted), ['192.168.0.11', '192.168.0.13']);
+    assert.deepEqual(removedDnatTargets(wanted, wanted), []);
   });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Subnet } from '../../../src/api/kinds/subnet-schema.ts';
 import type { KubeObject } from '../../../src/api/types.ts';
-import { externalNetworks } from '../../../src/lab/upstream.ts';
+import { externalNetworks } from '../../../src/lab/upstream-plan.ts';
 
 const subnet = (name: string, provider: string, extra: Record<string, unknown> = {}): Subnet =>
   ({
