@@ -15,54 +15,15 @@ import type { ReconcileContext, ReconcileResult, Reconciler } from '../../reconc
 import { BLOCKED_DELETE_RETRY_MS, WAIT_FOR_DEPENDENCY_MS, type NetworkDeps } from '../deps.ts';
 import { ensureFinalizer, refOf } from '../writer.ts';
 import { appliedVerdict } from './applied.ts';
-import {
-  LABEL_SUBNET,
-  RULE_KINDS,
-  SHORT_KIND,
-  eipNameOf,
-  externalSubnetOf,
-  gatewayOfPod,
-  gatewayPod,
-  rulesOfEip,
-  workloadName,
-} from './names.ts';
+import { LABEL_SUBNET, SHORT_KIND, externalSubnetOf, gatewayPod, rulesOfEip, workloadName } from './names.ts';
 import { labelChanges, natKinds, verdictCondition } from './rule-status.ts';
 import { readyCondition, writeStatus } from './status.ts';
+import { eipWatches } from './watches.ts';
 
 export function eipReconciler(deps: NetworkDeps): Reconciler {
-  const eipKey = (name: string) => (name ? [keyOf('IptablesEIP', name)] : []);
   return {
     kind: 'IptablesEIP',
-    watches: [
-      ...RULE_KINDS.map((kind) => ({
-        kind,
-        map: (rule: Parameters<typeof eipNameOf>[0]) => eipKey(eipNameOf(rule)),
-      })),
-      {
-        kind: 'Pod',
-        map: (pod, view) => {
-          const gw = gatewayOfPod(pod);
-          return gw
-            ? view
-                .list('IptablesEIP')
-                .filter((e) => (e as IptablesEip).spec?.natGwDp === gw)
-                .map((e) => keyOf('IptablesEIP', e.metadata.name ?? ''))
-            : [];
-        },
-      },
-      {
-        kind: 'Subnet',
-        // An EIP waiting for its subnet (or for room in it).
-        map: (subnet, view) =>
-          view
-            .list('IptablesEIP')
-            .filter(
-              (e) =>
-                !(e as IptablesEip).status?.ip && externalSubnetOf(e as IptablesEip) === subnet.metadata.name,
-            )
-            .map((e) => keyOf('IptablesEIP', e.metadata.name ?? '')),
-      },
-    ],
+    watches: eipWatches,
     async reconcile(_key: string, ctx: ReconcileContext): Promise<ReconcileResult> {
       const view = ctx.view;
       const name = ctx.ref.name;

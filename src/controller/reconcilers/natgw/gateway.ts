@@ -17,66 +17,18 @@ import {
 import { natGatewayEnabled, parseNatGwConfig } from '../../../api/kinds/configmaps.ts';
 import type { Subnet } from '../../../api/kinds/subnet-schema.ts';
 import type { VpcNatGateway } from '../../../api/kinds/vpc-nat-gateway.ts';
-import type { ClusterView, KubeObject } from '../../../api/types.ts';
-import { keyOf } from '../../queue/keys.ts';
-import type { ReconcileContext, ReconcileResult, Reconciler, WatchMapping } from '../../reconciler.ts';
+import type { ReconcileContext, ReconcileResult, Reconciler } from '../../reconciler.ts';
 import { WAIT_FOR_DEPENDENCY_MS, type NetworkDeps } from '../deps.ts';
 import { ensureFinalizer } from '../writer.ts';
 import { renderGatewayWorkload } from './gateway-workload.ts';
-import { ANNOTATION_TEMPLATE_HASH, gatewayOfPod, workloadName, workloadNamespace } from './names.ts';
+import { ANNOTATION_TEMPLATE_HASH, workloadName, workloadNamespace } from './names.ts';
 import { readyCondition, writeStatus } from './status.ts';
-
-const allGateways = (view: ClusterView): string[] =>
-  view.list('VpcNatGateway').map((g) => keyOf('VpcNatGateway', g.metadata.name ?? ''));
-
-const ownerGateway = (obj: KubeObject): string[] =>
-  (obj.metadata.ownerReferences ?? [])
-    .filter((o) => o.kind === 'VpcNatGateway')
-    .map((o) => keyOf('VpcNatGateway', o.name));
-
-const GATEWAY_WATCHES: readonly WatchMapping[] = [
-  { kind: 'StatefulSet', map: ownerGateway },
-  {
-    kind: 'Pod',
-    map: (pod) => {
-      const gw = gatewayOfPod(pod);
-      return gw ? [keyOf('VpcNatGateway', gw)] : [];
-    },
-    changed: (pod, old) =>
-      gatewayOfPod(pod) !== undefined &&
-      (pod['spec'] as { nodeName?: string } | undefined)?.nodeName !==
-        (old['spec'] as { nodeName?: string } | undefined)?.nodeName,
-  },
-  {
-    kind: 'ConfigMap',
-    map: (cm, view) =>
-      cm.metadata.namespace === CONTROLLER_NAMESPACE &&
-      (cm.metadata.name === NAT_GW_CONFIG || cm.metadata.name === NAT_GW_ENABLE_CONFIG)
-        ? allGateways(view)
-        : [],
-  },
-  {
-    kind: 'Subnet',
-    // The LAN subnet, the external subnet and the VPC's other subnets all shape the pod template.
-    map: (subnet, view) =>
-      (view.list('VpcNatGateway') as VpcNatGateway[])
-        .filter((g) => {
-          const s = subnet as Subnet;
-          const name = s.metadata.name ?? '';
-          return (
-            g.spec?.subnet === name ||
-            (g.spec?.externalSubnets?.[0] || DEFAULT_EXTERNAL_NETWORK) === name ||
-            (s.spec?.vpc !== undefined && s.spec.vpc === g.spec?.vpc)
-          );
-        })
-        .map((g) => keyOf('VpcNatGateway', g.metadata.name ?? '')),
-  },
-];
+import { gatewayWatches } from './watches.ts';
 
 export function gatewayReconciler(deps: NetworkDeps): Reconciler {
   return {
     kind: 'VpcNatGateway',
-    watches: GATEWAY_WATCHES,
+    watches: gatewayWatches,
     async reconcile(_key: string, ctx: ReconcileContext): Promise<ReconcileResult> {
       const view = ctx.view;
       const gw = view.get('VpcNatGateway', ctx.ref.name) as VpcNatGateway | undefined;

@@ -10,80 +10,28 @@
  */
 import { FINALIZER, LABEL_EIP_V4_IP, LABEL_NAT_GW_NAME } from '../../../api/constants.ts';
 import type { IptablesEip } from '../../../api/kinds/iptables-eip.ts';
-import type { KubeObject } from '../../../api/types.ts';
-import { keyOf } from '../../queue/keys.ts';
 import type { ReconcileContext, ReconcileResult, Reconciler } from '../../reconciler.ts';
 import { ensureFinalizer, refOf } from '../writer.ts';
 import { appliedVerdict } from './applied.ts';
 import {
-  ANNOTATION_NAT_APPLIED,
   ANNOTATION_VPC_EIP,
   LABEL_DNAT_EPORT,
   SHORT_KIND,
   eipNameOf,
-  gatewayOfPod,
   gatewayPod,
   workloadName,
   type RuleKind,
 } from './names.ts';
-import {
-  labelChanges,
-  ruleConflict,
-  ruleStatusFields,
-  sameIdentity,
-  verdictCondition,
-} from './rule-status.ts';
+import { labelChanges, ruleConflict, ruleStatusFields, verdictCondition } from './rule-status.ts';
 import { readyCondition, writeStatus } from './status.ts';
+import { ruleWatches } from './watches.ts';
 import type { NetworkDeps } from '../deps.ts';
-
-const keysOf = (kind: RuleKind, rules: readonly KubeObject[]): string[] =>
-  rules.map((r) => keyOf(kind, r.metadata.name ?? ''));
 
 export function ruleReconciler(deps: NetworkDeps, kind: RuleKind): Reconciler {
   const short = SHORT_KIND[kind];
   return {
     kind,
-    watches: [
-      {
-        kind: 'IptablesEIP',
-        map: (eip, view) =>
-          keysOf(
-            kind,
-            view.list(kind).filter((r) => eipNameOf(r) === eip.metadata.name),
-          ),
-      },
-      {
-        kind: 'Pod',
-        map: (pod, view) => {
-          const gw = gatewayOfPod(pod);
-          if (!gw) return [];
-          const eips = new Set(
-            view
-              .list('IptablesEIP')
-              .filter((e) => (e as IptablesEip).spec?.natGwDp === gw)
-              .map((e) => e.metadata.name ?? ''),
-          );
-          return keysOf(
-            kind,
-            view.list(kind).filter((r) => eips.has(eipNameOf(r))),
-          );
-        },
-        changed: (pod, old) =>
-          pod.metadata.annotations?.[ANNOTATION_NAT_APPLIED] !==
-          old.metadata.annotations?.[ANNOTATION_NAT_APPLIED],
-      },
-      // A rule's rivals (same identity) decide its conflict: they are looked at again when it changes or goes.
-      {
-        kind,
-        map: (rule, view) =>
-          keysOf(
-            kind,
-            view
-              .list(kind)
-              .filter((r) => r.metadata.name !== rule.metadata.name && sameIdentity(kind, r, rule)),
-          ),
-      },
-    ],
+    watches: ruleWatches(kind),
     async reconcile(_key: string, ctx: ReconcileContext): Promise<ReconcileResult> {
       const view = ctx.view;
       const rule = view.get(kind, ctx.ref.name);
