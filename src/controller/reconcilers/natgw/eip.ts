@@ -3,9 +3,9 @@
  * rules (`Ready=False`, reason `InUse`, an Event), looked at again when they go; then release the address and drop the
  * finalizer. Otherwise: add the finalizer, allocate the address from the external subnet's IPAM (the fixed `v4ip`,
  * else the lowest free one; owner = the EIP name; never changed once allocated), label it (`subnet`, `eip_v4_ip`,
- * `vpc-nat-gw-name`), fill `spec.v4ip`/`macAddress`/`externalSubnet` as Kube-OVN does, and write the status: `ip`, `nat` (the kinds
- * of the rules using it, `dnat,fip,snat` order) and `ready` from the gateway agent's report. The external subnet is
- * enqueued whenever its counters change.
+ * `vpc-nat-gw-name`), fill `spec.v4ip`/`macAddress`/`externalSubnet` as Kube-OVN does, and write the status:
+ * `ip`, `nat` (the kinds of the rules using it, `dnat,fip,snat` order) and `ready` from the gateway agent's report.
+ * The external subnet is enqueued whenever its counters change.
  */
 import { FINALIZER, LABEL_EIP_V4_IP, LABEL_NAT_GW_NAME } from '../../../api/constants.ts';
 import type { IptablesEip } from '../../../api/kinds/iptables-eip.ts';
