@@ -82,7 +82,7 @@ export const REJECTED: [string, string][] = [
   ['tcp.dst == 70000', '70000 does not fit tcp.dst (16 bits)'],
   ['ip4.src == 1.2.3.4 || ip4.dst == 1.2.3.4 && tcp', '&& and || must be parenthesized'],
   ['!ip4.src == 10.0.0.0/8', 'missing parentheses around the comparison after "!"'],
-  ['inport != "rt-vpc-rt-a"', 'nominal field inport may only be tested for equality'],
+  ['inport != "rt-vpc-rt-a"', 'nominal field inport can only be tested for equality, also under "!"'],
   ['inport == 5', 'inport compares with a quoted port name'],
   ['eth.type != 0x800', 'nominal field eth.type'],
   ['ip.proto != 6', 'nominal field ip.proto'],

@@ -4,16 +4,14 @@
  * (which need parentheses when mixed), `!` (which needs parentheses around a comparison), parentheses, comparisons
  * in either order and ranges (`1024 <= tcp.src <= 49151`), value sets `{...}`, masked constants and prefixes,
  * bit ranges `reg0[0..15]`, `$address_set`/`@port_group` references, `is_chassis_resident("p")`, the literals 0 and
- * 1, and checks each comparison against the symbol's type, width and level (see symbols.ts). Pure.
+ * 1; each comparison is checked against its symbol in checks.ts. Pure.
  */
+import { checkValue, describe, type Operand } from './checks.ts';
 import { MatchSyntaxError, tokenize, type Token } from './lexer.ts';
-import { lookupSymbol, type FieldSymbol } from './symbols.ts';
+import { lookupSymbol } from './symbols.ts';
 
 const RELOPS = new Set(['==', '!=', '<', '<=', '>', '>=']);
 const FUNCTIONS = new Set(['is_chassis_resident']);
-
-type FieldOperand = { kind: 'field'; name: string; symbol: FieldSymbol; width: number; whole: boolean };
-type Operand = FieldOperand | { kind: 'predicate' };
 
 class Parser {
   private i = 0;
@@ -122,7 +120,7 @@ class Parser {
     const fieldToken = this.peek();
     if (fieldToken.type !== 'id') this.fail(fieldToken, `expected a field name after "${op.text}"`);
     const operand = this.operand();
-    this.checkValue(operand, flip(op.text), value, undefined, negated, fieldToken);
+    checkValue(operand, flip(op.text), value, undefined, negated, fieldToken);
     const second = this.peek();
     if (second.type === 'op' && RELOPS.has(second.text)) {
       const down = (o: string) => o === '>' || o === '>=';
@@ -134,7 +132,7 @@ class Parser {
       this.next();
       const high = this.next();
       if (high.type !== 'int') this.fail(high, 'expected a constant for the upper end of the range');
-      this.checkValue(operand, second.text, high, undefined, negated, fieldToken);
+      checkValue(operand, second.text, high, undefined, negated, fieldToken);
     }
   }
 
@@ -186,7 +184,7 @@ class Parser {
       let count = 0;
       while (!this.isOp('}')) {
         const v = this.next();
-        this.checkValue(operand, relop.text, v, this.mask(v), negated, start);
+        checkValue(operand, relop.text, v, this.mask(v), negated, start);
         count++;
         if (this.isOp(',')) this.next();
       }
@@ -195,7 +193,7 @@ class Parser {
       return;
     }
     const v = this.next();
-    this.checkValue(operand, relop.text, v, this.mask(v), negated, start);
+    checkValue(operand, relop.text, v, this.mask(v), negated, start);
   }
 
   /** `/mask` after a constant: a constant of the same form, or a prefix length. */
@@ -206,62 +204,9 @@ class Parser {
     if (m.type !== 'int') this.fail(m, 'expected a mask or prefix length after "/"');
     return m;
   }
-
-  private checkValue(
-    operand: Operand,
-    relop: string,
-    v: Token,
-    mask: Token | undefined,
-    negated: boolean,
-    at: Token,
-  ): void {
-    if (operand.kind === 'predicate') {
-      if (v.type !== 'int' || v.value > 1n || mask) this.fail(v, 'a predicate compares only with 0 or 1');
-      if (relop !== '==' && relop !== '!=') this.fail(at, 'a predicate takes only == or !=');
-      return;
-    }
-    const { symbol, name } = operand;
-    if (symbol.string) {
-      const portGroup = v.type === 'ref' && v.sigil === '@';
-      if (v.type !== 'string' && !portGroup) this.fail(v, `${name} compares with a quoted port name`);
-    } else {
-      if (v.type === 'string') this.fail(v, `${name} is an integer field; ${v.text} is a string`);
-      if (v.type === 'ref' && v.sigil === '@')
-        this.fail(v, `${name} cannot compare with port group ${v.text}`);
-      if (v.type !== 'int' && v.type !== 'ref') this.fail(v, `expected a constant but found ${describe(v)}`);
-      if (v.type === 'int') this.checkConstant(operand, v, mask);
-    }
-    if (relop !== '==' && relop !== '!=') {
-      if (symbol.level === 'nominal') this.fail(at, `nominal field ${name} takes only == and !=`);
-      if (mask || v.type !== 'int') this.fail(at, `${relop} takes a single unmasked constant`);
-    }
-    const inequality = (relop === '!=') !== negated;
-    if (symbol.level === 'nominal' && inequality && (relop === '==' || relop === '!=')) {
-      this.fail(at, `nominal field ${name} may only be tested for equality (counting enclosing "!")`);
-    }
-  }
-
-  /** Width (whole fields only: OVN does not check constants against a bit range) and mask form. */
-  private checkConstant(operand: FieldOperand, v: Extract<Token, { type: 'int' }>, mask?: Token): void {
-    const { name, width, whole } = operand;
-    if (whole && v.value >= 1n << BigInt(width))
-      this.fail(v, `${v.text} does not fit ${name} (${width} bits)`);
-    if (!mask || mask.type !== 'int') return;
-    const isPrefix = mask.form === 'decimal' && (v.form === 'ipv4' || v.form === 'ipv6');
-    if (isPrefix) {
-      const max = v.form === 'ipv4' ? 32 : 128;
-      if (mask.value > BigInt(max)) this.fail(mask, `prefix /${mask.text} is longer than ${max}`);
-      return;
-    }
-    if (mask.form !== v.form) this.fail(mask, `mask ${mask.text} is not written like the value ${v.text}`);
-    if (whole && mask.value >= 1n << BigInt(width)) {
-      this.fail(mask, `mask ${mask.text} does not fit ${name} (${width} bits)`);
-    }
-  }
 }
 
 const flip = (op: string): string => ({ '<': '>', '<=': '>=', '>': '<', '>=': '<=' })[op] ?? op;
-const describe = (t: Token): string => (t.type === 'eof' ? 'the end' : `"${t.text}"`);
 
 /** Undefined if OVN would accept the match, else why not (with the column). */
 export function matchError(source: string): string | undefined {
