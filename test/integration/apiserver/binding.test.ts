@@ -1,7 +1,7 @@
 // The pods/binding subresource, as a scheduler uses it: one POST sets spec.nodeName and PodScheduled=True in one
 // write (one watch event); refusals as kube-apiserver words them (already bound, uid precondition, deleting,
 // unknown pod, missing target); discovery lists it.
-/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return -- raw JSON responses are asserted structurally */
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-explicit-any -- raw JSON responses are asserted structurally */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestServer, type TestServer } from './helpers.ts';
@@ -41,13 +41,13 @@ describe('pods/binding', () => {
     assert.equal(res.body.status, 'Success');
     const event = await w.next();
     assert.equal(event.type, 'MODIFIED');
-    assert.equal(event.object.spec.nodeName, 'node-a');
-    const scheduled = event.object.status.conditions.find((c: { type: string }) => c.type === 'PodScheduled');
+    const pod = event.object as any;
+    assert.equal(pod.spec.nodeName, 'node-a');
+    const scheduled = pod.status.conditions.find((c: { type: string }) => c.type === 'PodScheduled');
     assert.equal(scheduled.status, 'True');
     assert.ok(scheduled.lastTransitionTime);
     w.close();
-    const pod = await t.request('GET', `${pods}/one`);
-    assert.equal(pod.body.spec.nodeName, 'node-a');
+    assert.equal((await t.request('GET', `${pods}/one`)).body.spec.nodeName, 'node-a');
   });
 
   it('refuses a pod already bound, naming its node', async () => {
