@@ -6,6 +6,7 @@
  * the §3.6 annotations including `routed: "true"`. The subnet is enqueued when its counters change. Subnet and
  * Namespace changes enqueue only pending pods (`pending-pods.ts`): a routed pod reads neither.
  */
+import { CONTROLLER_NAMESPACE } from '../../api/constants.ts';
 import type { Subnet } from '../../api/kinds/subnet-schema.ts';
 import type { Vpc } from '../../api/kinds/vpc.ts';
 import type { ClusterView, KubeObject } from '../../api/types.ts';
@@ -18,6 +19,7 @@ import { keyOf } from '../queue/keys.ts';
 import type { ReconcileContext, ReconcileResult, Reconciler } from '../reconciler.ts';
 import { WAIT_FOR_DEPENDENCY_MS, nicName, type NetworkDeps } from './deps.ts';
 import { podGone } from './pending-pods.ts';
+import { keptForStatefulSet, statefulSetPodsWatch } from './statefulset-ips.ts';
 import { ANNOTATION_VPC_NAT_GW } from './natgw/names.ts';
 import { allocateAttachments, releaseAttachments } from './pod-attachments.ts';
 import { podAnnotations, podRequest, portSecurityOf } from './pod-annotations.ts';
@@ -60,7 +62,10 @@ export function podReconciler(deps: NetworkDeps): Reconciler {
       }
       // A VPC's NAT gateway pod lives in the controller namespace, not among the VPC's tenants.
       const natGateway = !!pod.metadata.annotations?.[ANNOTATION_VPC_NAT_GW];
-      const denied = natGateway ? undefined : vpcAllows(subnet, namespace, view, deps.network.clusterRouter);
+      // So do its DNS pods (the Deployment `vpc-dns-<name>` labels them `k8s-app: vpc-dns-<name>`, §5).
+      const vpcDns = namespace === CONTROLLER_NAMESPACE && !!pod.metadata.labels?.['k8s-app']?.startsWith('vpc-dns-');
+      const denied =
+        natGateway || vpcDns ? undefined : vpcAllows(subnet, namespace, view, deps.network.clusterRouter);
       if (denied) return { kind: 'refused', reason: 'NamespaceNotAllowed', message: denied };
       if (!deps.ipam.subnet(name)) return { kind: 'wait', message: `subnet ${name} is not ready yet` };
       const result = deps.ipam.allocate(name, nic, podRequest(pod));
@@ -90,8 +95,9 @@ export function podReconciler(deps: NetworkDeps): Reconciler {
   }
 
   /** Port first, then the address: a subnet waiting for its last address must not delete its switch under us. */
-  async function release(key: string, namespace: string, name: string): Promise<void> {
+  async function release(key: string, namespace: string, name: string, keepAddresses = false): Promise<void> {
     await converge(deps.nb, { owner: podOwner(namespace, name), key, desired: [] });
+    if (keepAddresses) return;
     for (const subnet of deps.ipam.releaseOwnerEverywhere(nicName(name, namespace))) {
       deps.enqueue(keyOf('Subnet', subnet));
     }
@@ -105,6 +111,7 @@ export function podReconciler(deps: NetworkDeps): Reconciler {
     watches: [
       { kind: 'Namespace', map: (ns) => deps.pendingPods.inNamespace(ns.metadata.name ?? '') },
       { kind: 'Subnet', map: (subnet) => podsAwaiting(subnet) },
+      statefulSetPodsWatch,
     ],
     async reconcile(key: string, ctx: ReconcileContext): Promise<ReconcileResult> {
       deps.bootstrap.ensure(ctx.view, ctx.log);
@@ -113,7 +120,7 @@ export function podReconciler(deps: NetworkDeps): Reconciler {
       if (podGone(pod)) {
         refusals.delete(key);
         attachmentRefusals.delete(key);
-        await release(key, namespace, name);
+        await release(key, namespace, name, keptForStatefulSet(ctx.view, namespace, name));
         return;
       }
       const choice = choose(pod!, ctx.view);

@@ -2,7 +2,7 @@
  * SwitchLBRule reconciler (§1.9): the rule -> its headless Service `slr-<name>` (and, for explicit endpoints, its
  * Endpoints) through the applier, then status `ports`/`service`. The Service reconciler turns that Service into load
  * balancers once it has endpoints. Objects labelled for this rule elsewhere (the rule moved to another namespace, or
- * was deleted) are removed; owner references let the API server's garbage collector do the same. Keyed by rule; a
+ * was deleted) and owned by it are removed; owner references let the API server's garbage collector do the same. Keyed by rule; a
  * change to a Service or Endpoints labelled for a rule enqueues the rule (someone deleted or edited it).
  */
 import type { SwitchLbRule } from '../../api/kinds/switch-lb-rule.ts';
@@ -43,6 +43,8 @@ export function switchLbRuleReconciler(deps: NetworkDeps, applier: ObjectApplier
       for (const kind of ['Service', 'Endpoints']) {
         for (const obj of ctx.view.list(kind)) {
           if (obj.metadata.labels?.[SLR_LABEL] !== name) continue;
+          // Endpoints of a selector-based rule are the endpoints controller's (they copy the Service's labels).
+          if (!obj.metadata.ownerReferences?.some((o) => o.kind === 'SwitchLBRule')) continue;
           if (want.some((w) => w.kind === kind && w.metadata.namespace === obj.metadata.namespace)) continue;
           await applier.remove(refOf({ ...obj, kind }));
         }

@@ -1,7 +1,7 @@
 /**
  * What the lab's DNS server takes from a CoreDNS Corefile (pure): the first server block's port (`.:53`), the zones
  * of its `kubernetes` plugin (the names it answers from Services and Endpoints; `cluster.local` when the plugin names
- * none) and the destinations of `forward . <to...>` (other names go there; `/etc/resolv.conf` means the nameservers
+ * none) with its `namespaces` option, and the destinations of `forward . <to...>` (other names go there; `/etc/resolv.conf` means the nameservers
  * that file lists). Plugins we do not run (cache, health, prometheus, ...) are listed as ignored so the lab can say
  * so. A Corefile without a server block or with unbalanced braces is an error that names the line.
  */
@@ -10,6 +10,8 @@ export interface CorefileIntent {
   port: number;
   /** Zones answered from the cluster, lower case without a trailing dot. */
   zones: string[];
+  /** The `namespaces` option of the `kubernetes` plugin: only these namespaces' Services (empty: all). */
+  namespaces: string[];
   /** `forward` destinations as written (`/etc/resolv.conf`, `8.8.8.8`, `10.0.0.1:5353`). */
   forward: string[];
   /** Plugins of the block that the lab's server does not implement. */
@@ -73,12 +75,14 @@ export function parseCorefile(text: string): CorefileIntent {
   const intent: CorefileIntent = {
     port: portText ? Number(portText) : 53,
     zones: [],
+    namespaces: [],
     forward: [],
     ignored: [],
   };
   for (const plugin of server.body) {
     if (plugin.name === 'kubernetes') {
       intent.zones = plugin.args.length ? plugin.args.map(normalizeZone) : ['cluster.local'];
+      intent.namespaces = plugin.body.find((d) => d.name === 'namespaces')?.args ?? [];
     } else if (plugin.name === 'forward') {
       intent.forward = plugin.args.slice(1);
     } else {

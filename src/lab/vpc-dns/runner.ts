@@ -4,7 +4,9 @@
  * server process (server.ts) inside the pod's namespace, fed through a zone file that this runner rewrites from its
  * watch on Services, Endpoints and the Corefile ConfigMap (corefile.ts, zone.ts). Level-triggered: a work queue
  * keyed by Deployment; any Service, Endpoints or ConfigMap change enqueues every VpcDns Deployment, a pod change its
- * own. Servers are stopped by their pid when their pod goes and when the lab stops.
+ * own. It also keeps the Deployment's replica counts. Servers are stopped by their pid when their pod goes and when
+ * the lab stops. The zone holds the Services of the namespaces the VPC claims (`spec.namespaces`), unless the
+ * Corefile's `kubernetes` plugin names its own `namespaces`.
  *
  *   const dns = await startVpcDnsRunner({ kubeConfig, layout, runner, logger });  ...  await dns.stop();
  */
@@ -15,6 +17,8 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { pino, type Logger } from 'pino';
 import type { KubeObject } from '../../api/types.ts';
 import { KubeInformer } from '../../controller/informer-kube.ts';
+import { isNotFound, kubeRequest } from '../../controller/kube-request.ts';
+import { objectPath } from '../../controller/kube-resources.ts';
 import { WorkerPool } from '../../controller/queue/worker-pool.ts';
 import { WorkQueue } from '../../controller/queue/workqueue.ts';
 import { KubeApplier } from '../../controller/services/applier.ts';
@@ -28,7 +32,13 @@ import type { ZoneFile } from './server.ts';
 import { buildZone } from './zone.ts';
 
 export const SERVER_SCRIPT = fileURLToPath(new URL('./server.ts', import.meta.url));
-const DEFAULT_COREFILE: CorefileIntent = { port: 53, zones: ['cluster.local'], forward: [], ignored: [] };
+const DEFAULT_COREFILE: CorefileIntent = {
+  port: 53,
+  zones: ['cluster.local'],
+  namespaces: [],
+  forward: [],
+  ignored: [],
+};
 
 export interface VpcDnsRunnerOptions {
   kubeConfig: KubeConfig;
@@ -76,6 +86,8 @@ export async function startVpcDnsRunner(o: VpcDnsRunnerOptions): Promise<VpcDnsR
   const services = informer('', 'services', 'Service');
   const endpoints = informer('', 'endpoints', 'Endpoints');
   const configMaps = informer('', 'configmaps', 'ConfigMap');
+  const subnets = informer('kubeovn.io', 'subnets', 'Subnet');
+  const vpcs = informer('kubeovn.io', 'vpcs', 'Vpc');
   const queue = new WorkQueue({ clock, backoff: { baseMs: 500, maxMs: 10_000 } });
   const servers = new Map<string, Server>();
 
@@ -89,7 +101,7 @@ export async function startVpcDnsRunner(o: VpcDnsRunnerOptions): Promise<VpcDnsR
   deployments.on('add', (d) => queue.add(keyOf(d)));
   deployments.on('update', (d) => queue.add(keyOf(d)));
   deployments.on('delete', (d) => queue.add(keyOf(d)));
-  for (const source of [services, endpoints, configMaps]) {
+  for (const source of [services, endpoints, configMaps, subnets, vpcs]) {
     source.on('add', everyDeployment);
     source.on('update', everyDeployment);
     source.on('delete', everyDeployment);
@@ -107,6 +119,15 @@ export async function startVpcDnsRunner(o: VpcDnsRunnerOptions): Promise<VpcDnsR
     rmSync(server.zoneFile, { force: true });
     log.info({ pod: podKey }, 'vpc dns server stopped');
   };
+
+  /** The namespaces the DNS pods' VPC claims (`spec.namespaces`; none listed: every namespace). */
+  function vpcNamespaces(deploy: KubeObject): string[] {
+    const template = (deploy['spec'] as { template?: { metadata?: KubeObject['metadata'] } } | undefined)
+      ?.template;
+    const subnet = subnets.get(template?.metadata?.annotations?.['ovn.kubernetes.io/logical_switch'] ?? '');
+    const vpc = vpcs.get((subnet?.['spec'] as { vpc?: string } | undefined)?.vpc ?? '');
+    return (vpc?.['spec'] as { namespaces?: string[] } | undefined)?.namespaces ?? [];
+  }
 
   function zoneFor(deploy: KubeObject): ZoneFile {
     const cmName = corefileConfigMap(deploy);
@@ -131,7 +152,12 @@ export async function startVpcDnsRunner(o: VpcDnsRunnerOptions): Promise<VpcDnsR
         return [];
       }
     });
-    return { port: intent.port, upstreams, zone: buildZone(intent.zones, services.list(), endpoints.list()) };
+    const namespaces = intent.namespaces.length ? intent.namespaces : vpcNamespaces(deploy);
+    return {
+      port: intent.port,
+      upstreams,
+      zone: buildZone(intent.zones, services.list(), endpoints.list(), namespaces),
+    };
   }
 
   async function ensureServer(pod: KubeObject, zone: ZoneFile): Promise<void> {
@@ -169,6 +195,26 @@ export async function startVpcDnsRunner(o: VpcDnsRunnerOptions): Promise<VpcDnsR
     log.info({ pod: podKey, pid: proc.pid, netns }, 'vpc dns server started');
   }
 
+  /** The Deployment's replica counts, as kube-controller-manager keeps them (`kubectl get deploy` READY). */
+  async function writeStatus(deploy: KubeObject, replicas: number, ready: number): Promise<void> {
+    const want = {
+      observedGeneration: deploy.metadata.generation ?? 1,
+      replicas,
+      updatedReplicas: replicas,
+      readyReplicas: ready,
+      availableReplicas: ready,
+    };
+    const current = (deploy['status'] ?? {}) as Record<string, unknown>;
+    if (Object.entries(want).every(([k, v]) => current[k] === v)) return;
+    await kubeRequest(o.kubeConfig, {
+      method: 'PATCH',
+      path: `${objectPath('Deployment', deploy.metadata.name ?? '', deploy.metadata.namespace)}/status`,
+      body: { status: want },
+    }).catch((err: unknown) => {
+      if (!isNotFound(err)) throw err;
+    });
+  }
+
   async function handle(key: string): Promise<{ requeueAfterMs?: number } | void> {
     const slash = key.indexOf('/');
     const namespace = key.slice(0, slash);
@@ -188,19 +234,21 @@ export async function startVpcDnsRunner(o: VpcDnsRunnerOptions): Promise<VpcDnsR
       if (!current) await applier.apply(pod, undefined);
     }
     const zone = live ? zoneFor(live) : undefined;
-    let waiting = false;
+    let ready = 0;
     for (const pod of want) {
       const current = pods.get(pod.metadata.name ?? '', namespace);
-      if (current && isRunning(current) && zone) await ensureServer(current, zone);
-      else {
-        waiting = true;
-        if (current) await stopServer(keyOf(current));
-      }
+      if (current && isRunning(current) && zone) {
+        await ensureServer(current, zone);
+        ready++;
+      } else if (current) await stopServer(keyOf(current));
     }
-    return waiting ? { requeueAfterMs: 1_000 } : undefined;
+    if (live) await writeStatus(live, want.length, ready);
+    return ready < want.length ? { requeueAfterMs: 1_000 } : undefined;
   }
 
-  await Promise.all([deployments, pods, services, endpoints, configMaps].map((i) => i.start()));
+  await Promise.all(
+    [deployments, pods, services, endpoints, configMaps, subnets, vpcs].map((i) => i.start()),
+  );
   const pool = new WorkerPool({
     queue,
     concurrency: 1,
@@ -215,7 +263,9 @@ export async function startVpcDnsRunner(o: VpcDnsRunnerOptions): Promise<VpcDnsR
     async stop() {
       await queue.shutdown({ drain: false });
       await pool.finished;
-      await Promise.all([deployments, pods, services, endpoints, configMaps].map((i) => i.stop()));
+      await Promise.all(
+        [deployments, pods, services, endpoints, configMaps, subnets, vpcs].map((i) => i.stop()),
+      );
       for (const podKey of [...servers.keys()]) await stopServer(podKey);
     },
   };

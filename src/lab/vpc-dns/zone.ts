@@ -3,7 +3,7 @@
  * `kubernetes` plugin names them (pure): `<svc>.<ns>.svc.<zone>` A -> the cluster IP, or for a headless Service the
  * ready endpoint addresses, each also named `<hostname or a-b-c-d>.<svc>.<ns>.svc.<zone>`; SRV
  * `_<port>._<proto>.<svc>.<ns>.svc.<zone>` for every named port (-> the Service name, or each endpoint name when
- * headless); PTR for cluster IPs in the reverse zones. Every name between a record and the zone exists (NODATA, not
+ * headless); PTR for cluster IPs in the reverse zones. Optionally only the Services of some namespaces (a VPC's). Every name between a record and the zone exists (NODATA, not
  * NXDOMAIN, for `<ns>.svc.<zone>`).
  */
 import type { KubeObject } from '../../api/types.ts';
@@ -51,6 +51,8 @@ export function buildZone(
   zones: readonly string[],
   services: readonly KubeObject[],
   endpoints: readonly KubeObject[],
+  /** Only these namespaces' Services (empty: all), like the `kubernetes` plugin's `namespaces` option. */
+  namespaces: readonly string[] = [],
 ): ZoneData {
   const records: Record<string, RecordSet> = {};
   const add = <K extends keyof RecordSet>(
@@ -71,6 +73,7 @@ export function buildZone(
     const spec = (svc['spec'] ?? {}) as ServiceSpec;
     if (spec.type === 'ExternalName') continue;
     const ns = svc.metadata.namespace ?? 'default';
+    if (namespaces.length && !namespaces.includes(ns)) continue;
     const svcName = svc.metadata.name ?? '';
     const headless = !spec.clusterIP || spec.clusterIP === 'None';
     const ep = epOf.get(`${ns}/${svcName}`);
