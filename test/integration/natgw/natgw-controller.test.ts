@@ -4,7 +4,8 @@
 // subnet (excludeIps honoured, counters following), labels, finalizers, rule statuses; a second FIP on one EIP and
 // deleting an EIP in use are refused with the reason; a `kovn.io/nat-applied` report on the gateway pod (written by the
 // test, standing for the gateway agent) turns into each CR's `ready` and `Ready` condition, a failure only on its own
-// CR; a spec change moves a rule; a deleted gateway pod comes back; deleting rules and EIPs gives the addresses back.
+// CR; a spec change moves a rule; a deleted gateway pod comes back with its addresses; deleting rules and EIPs gives
+// the addresses back.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -290,6 +291,15 @@ void test(
     await eventually(
       async () => status(await get(kc, 'IptablesFIPRule', 'fip01'))['ready'] === false,
       'fip01 pending again',
+      20_000,
+    );
+    // A StatefulSet pod keeps its addresses: the same net1 address (the default EIP) comes back.
+    await eventually(
+      async () =>
+        (await get(kc, 'Pod', 'vpc-nat-gw-gw1-0', 'kube-system'))?.metadata.annotations?.[
+          'ovn-vpc-external-network.kube-system.kubernetes.io/ip_address'
+        ] === '192.168.0.11',
+      're-created gateway pod keeps 192.168.0.11 on net1',
       20_000,
     );
 

@@ -1,0 +1,31 @@
+/**
+ * A StatefulSet pod keeps its addresses when it goes (§3.7: Kube-OVN releases them only when the StatefulSet is
+ * deleted or scaled below the pod's ordinal), so a re-created `<sts>-<i>` — a NAT gateway pod, for one — comes back
+ * with the same addresses on every network. The pod is gone when this is asked, so the StatefulSet is found by the
+ * name `<sts>-<ordinal>` in the pod's namespace. The watch re-examines the pods a StatefulSet may hold when it is
+ * deleted or its replicas change, so kept addresses are released then.
+ */
+import type { ClusterView, KubeObject } from '../../api/types.ts';
+import { keyOf } from '../queue/keys.ts';
+import type { WatchMapping } from '../reconciler.ts';
+
+const replicasOf = (sts: KubeObject): number =>
+  (sts.spec as { replicas?: number } | undefined)?.replicas ?? 1;
+
+/** Whether a gone pod's addresses stay with its StatefulSet. */
+export function keptForStatefulSet(view: ClusterView, namespace: string, name: string): boolean {
+  const m = /^(.+)-(\d+)$/.exec(name);
+  if (!m) return false;
+  const sts = view.get('StatefulSet', m[1]!, namespace);
+  return !!sts && !sts.metadata.deletionTimestamp && Number(m[2]) < replicasOf(sts);
+}
+
+/** Pod keys of a StatefulSet's ordinals (called with the old and the new object on an update). */
+export const statefulSetPodsWatch: WatchMapping = {
+  kind: 'StatefulSet',
+  map: (sts) =>
+    Array.from({ length: replicasOf(sts) }, (_, i) =>
+      keyOf('Pod', `${sts.metadata.name ?? ''}-${i}`, sts.metadata.namespace),
+    ),
+  changed: (sts, old) => replicasOf(sts) !== replicasOf(old) || !!sts.metadata.deletionTimestamp,
+};
