@@ -6,6 +6,7 @@
  * the §3.6 annotations including `routed: "true"`. The subnet is enqueued when its counters change. Subnet and
  * Namespace changes enqueue only pending pods (`pending-pods.ts`): a routed pod reads neither.
  */
+import { CONTROLLER_NAMESPACE } from '../../api/constants.ts';
 import type { Subnet } from '../../api/kinds/subnet-schema.ts';
 import type { Vpc } from '../../api/kinds/vpc.ts';
 import type { ClusterView, KubeObject } from '../../api/types.ts';
@@ -61,7 +62,10 @@ export function podReconciler(deps: NetworkDeps): Reconciler {
       }
       // A VPC's NAT gateway pod lives in the controller namespace, not among the VPC's tenants.
       const natGateway = !!pod.metadata.annotations?.[ANNOTATION_VPC_NAT_GW];
-      const denied = natGateway ? undefined : vpcAllows(subnet, namespace, view, deps.network.clusterRouter);
+      // So do its DNS pods (the Deployment `vpc-dns-<name>` labels them `k8s-app: vpc-dns-<name>`, §5).
+      const vpcDns = namespace === CONTROLLER_NAMESPACE && !!pod.metadata.labels?.['k8s-app']?.startsWith('vpc-dns-');
+      const denied =
+        natGateway || vpcDns ? undefined : vpcAllows(subnet, namespace, view, deps.network.clusterRouter);
       if (denied) return { kind: 'refused', reason: 'NamespaceNotAllowed', message: denied };
       if (!deps.ipam.subnet(name)) return { kind: 'wait', message: `subnet ${name} is not ready yet` };
       const result = deps.ipam.allocate(name, nic, podRequest(pod));
