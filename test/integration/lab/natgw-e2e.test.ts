@@ -2,7 +2,7 @@
 // the external network (issue #7 point 5): the seed's NAT manifests applied unchanged (configmaps, external network
 // and its macvlan NAD, gateway gw1 on kube-ovn-worker, EIPs, DNAT, SNAT, FIP), then DNAT in, SNAT out, FIP both
 // ways, DNAT and SNAT sharing one EIP, SNAT longest prefix first, a second FIP on one EIP refused, EIP deletion
-// blocked while in use, hairpin, the gateway pod (and its namespace) destroyed and re-created with traffic restored,
+// blocked while in use, hairpin, a DNAT moved by a spec change, the gateway pod (and its namespace) destroyed and re-created with traffic restored,
 // and a second VPC with the same CIDR and its own gateway and EIPs on the other node at the same time.
 // The lab (temp KOVN_HOME, random id) and the listener process are removed at the end.
 import { after, before, describe, it } from 'node:test';
@@ -332,6 +332,20 @@ void describe(
         }).stdout;
         return rules.includes(ip16) || addrs.includes(`${ip16}/`) ? undefined : true;
       });
+    });
+
+    it('a spec change moves the rule: the DNAT follows its new internal IP, and back', async () => {
+      const move = (internalIp: string) =>
+        kubeRequest(kc, {
+          method: 'PATCH',
+          path: objectPath('IptablesDnatRule', 'dnat01'),
+          body: { spec: { internalIp } },
+          patch: 'merge',
+        });
+      await move('10.0.1.5');
+      await until('upstream -> dnat01 moved', () => curl(upstream(), `http://${eipd}:8888/`), 'ns1/web5');
+      await move('10.0.1.10');
+      await until('upstream -> dnat01 back', () => curl(upstream(), `http://${eipd}:8888/`), 'ns1/web10');
     });
 
     it('the gateway pod and its namespace destroyed and re-created: every rule comes back untouched', async () => {
