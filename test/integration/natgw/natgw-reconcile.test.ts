@@ -65,6 +65,7 @@ void test(
       }),
       kubeovn('IptablesEIP', 'e1', { natGwDp: 'gw1' }),
       kubeovn('IptablesEIP', 'e2', { natGwDp: 'gw1', v4ip: '192.168.0.50' }),
+      at(kubeovn('IptablesEIP', 'e3', { natGwDp: 'gw1', v4ip: '192.168.0.50' }), '2026-01-03T00:00:00Z'),
       at(
         kubeovn('IptablesFIPRule', 'fip-old', { eip: 'e1', internalIp: '10.0.1.5' }),
         '2026-01-01T00:00:00Z',
@@ -107,6 +108,10 @@ void test(
     await eventually(() =>
       assert.equal(status(running.get('Subnet', 'ovn-vpc-external-network'))['v4usingIPs'], 2),
     );
+    // A fixed address another EIP holds: refused with the holder, no address.
+    await eventually(() => assert.equal(ready(running.get('IptablesEIP', 'e3'))?.reason, 'AddressConflict'));
+    assert.match(ready(running.get('IptablesEIP', 'e3'))!.message, /192\.168\.0\.50/);
+    assert.equal(status(running.get('IptablesEIP', 'e3'))['ip'], undefined);
     // The older FIP keeps e1; the newer says why it is not ready.
     await eventually(() =>
       assert.equal(ready(running.get('IptablesFIPRule', 'fip-new'))?.reason, 'Conflict'),
@@ -156,8 +161,10 @@ void test(
     );
     running.set(enable('true'));
     await eventually(() => assert.ok(running.get('StatefulSet', 'vpc-nat-gw-gw1', 'kube-system')));
+    // e2's address released: e3, which asked for it, gets it now; the subnet counts e1 and e3.
+    await eventually(() => assert.equal(status(running.get('IptablesEIP', 'e3'))['ip'], '192.168.0.50'));
     await eventually(() =>
-      assert.equal(status(running.get('Subnet', 'ovn-vpc-external-network'))['v4usingIPs'], 1),
+      assert.equal(status(running.get('Subnet', 'ovn-vpc-external-network'))['v4usingIPs'], 2),
     );
   },
 );
