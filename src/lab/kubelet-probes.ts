@@ -28,6 +28,8 @@ export interface ProbeManagerDeps {
   /** Restarts the pod's container stand-in (its responder). */
   restart(namespace: string, name: string): Promise<void>;
   onChange(namespace: string, name: string): void;
+  /** The pod as the kubelet's cache has it now (annotations may arrive after probing began). */
+  latest?(namespace: string, name: string): KubeObject | undefined;
 }
 
 interface ContainerRun {
@@ -155,7 +157,8 @@ export class ProbeManager {
   }
 
   #announce(pod: KubeObject, key: string): Pick<ProbeRequest, 'announce'> {
-    const control = this.#d.announceVia(pod);
+    const [namespace = '', name = ''] = key.split('/');
+    const control = this.#d.announceVia(this.#d.latest?.(namespace, name) ?? pod);
     return control ? { announce: { control, pod: key } } : {};
   }
 

@@ -177,6 +177,7 @@ export class Kubelet {
       announceVia: (pod) => (inCustomVpc(pod) && existsSync(tproxySocket) ? tproxySocket : undefined),
       restart: (namespace, name) => this.#sync.restartContainer(namespace, name),
       onChange: (namespace, name) => this.#queue.add(`${namespace}/${name}`),
+      latest: (namespace, name) => this.#pods.get(name, namespace),
     });
     this.#sync = new PodSync({
       nodeName: o.nodeName,

@@ -24,6 +24,7 @@ void test('required flags, both spellings, optional ones converted', () => {
     socket: '/s.sock',
     kubeconfig: '/k',
     logLevel: 'info',
+    enableTproxy: false,
   });
   const f = parseAgentFlags([
     ...required.slice(2),
@@ -38,6 +39,24 @@ void test('required flags, both spellings, optional ones converted', () => {
   assert.equal(f.waitTimeoutMs, 5000);
   assert.equal(f.mtu, 1400);
   assert.equal(f.logLevel, 'debug');
+});
+
+void test('--enable-tproxy: off by default; alone, =true or =false; --tproxy-socket', () => {
+  const cases: [string[], boolean][] = [
+    [[], false],
+    [['--enable-tproxy'], true],
+    [['--enable-tproxy', '--mtu', '1400'], true],
+    [['--enable-tproxy=true'], true],
+    [['--enable-tproxy=false'], false],
+    [['--enable-tproxy', 'false'], false],
+  ];
+  for (const [extra, want] of cases)
+    assert.equal(parseAgentFlags([...required, ...extra]).enableTproxy, want, extra.join(' '));
+  assert.equal(parseAgentFlags([...required, '--tproxy-socket=/t.sock']).tproxySocket, '/t.sock');
+  assert.throws(
+    () => parseAgentFlags([...required, '--enable-tproxy=yes']),
+    /--enable-tproxy: "yes" is not true or false/,
+  );
 });
 
 void test('refusals name the flag', () => {

@@ -148,3 +148,40 @@ void test('IPs from a CNI result, the node InternalIP, container ids, CNI_ARGS a
     prevResult: { cniVersion: '0.4.0' },
   });
 });
+
+void test('probes decide readiness: an unready container makes Ready and ContainersReady False, restarts count', () => {
+  const s = desiredStatus({
+    pod: pod(),
+    now: T1,
+    podIPs: ['10.0.1.2'],
+    containerId: 'abc',
+    probes: new Map([['side', { started: true, ready: false, restartCount: 2, startedAt: T1 }]]),
+  });
+  assert.equal(s['phase'], 'Running');
+  const conditions = s['conditions'] as { type: string; status: string; message?: string }[];
+  assert.deepEqual(
+    conditions.map((c) => `${c.type}=${c.status}`),
+    [
+      'PodReadyToStartContainers=True',
+      'Initialized=True',
+      'Ready=False',
+      'ContainersReady=False',
+      'PodScheduled=True',
+    ],
+  );
+  assert.equal(conditions.find((c) => c.type === 'Ready')?.message, 'containers with unready status: [side]');
+  const containers = s['containerStatuses'] as {
+    name: string;
+    ready: boolean;
+    restartCount: number;
+    state: unknown;
+  }[];
+  assert.deepEqual(
+    containers.map((c) => [c.name, c.ready, c.restartCount]),
+    [
+      ['web', true, 0],
+      ['side', false, 2],
+    ],
+  );
+  assert.deepEqual(containers[1]?.state, { running: { startedAt: T1 } });
+});
