@@ -2,7 +2,7 @@
  * The one thing Node.js cannot do here: set IP_TRANSPARENT on a listening socket. A few lines of Python (in every
  * Debian install) create the socket — SO_REUSEADDR, IP_TRANSPARENT, bind, listen — put it on fd 3 and exec the
  * real program, which inherits it and serves it (`net.createServer().listen({ fd: 3 })`). Accepted sockets then
- * carry the original destination as their local address. ADR 12 has the alternatives. Pure (builds argv).
+ * carry the original destination as their local address. ADR 15 has the alternatives. Pure (builds argv).
  */
 
 export const TRANSPARENT_SOCKET_PY = [
