@@ -118,7 +118,7 @@ function owned<K extends 'Logical_Router_Static_Route' | 'Logical_Router_Policy'
   return client.cache
     .table(table)
     .rows()
-    .filter((r) => (r.external_ids)['kovn-owner'] === 'vpc/bench-vpc');
+    .filter((r) => r.external_ids['kovn-owner'] === 'vpc/bench-vpc');
 }
 const countOwned = (c: OvsdbClient<OvnNbTables>) =>
   owned(c, 'Logical_Router_Static_Route').length + owned(c, 'Logical_Router_Policy').length;
