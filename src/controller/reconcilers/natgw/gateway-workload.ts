@@ -54,6 +54,13 @@ export function nodeSelectorOf(selector: readonly string[] | undefined): Record<
   return out;
 }
 
+const byName = (a: Subnet, b: Subnet): number =>
+  (a.metadata.name ?? '') < (b.metadata.name ?? '')
+    ? -1
+    : (a.metadata.name ?? '') > (b.metadata.name ?? '')
+      ? 1
+      : 0;
+
 const v4Of = (list: string | undefined): string | undefined =>
   (list ?? '').split(',').find((s) => s.includes('.') && !s.includes(':'));
 
@@ -65,7 +72,8 @@ function templateAnnotations(input: GatewayWorkloadInput): Record<string, string
   const extProvider = externalSubnet?.spec?.provider || extName;
   const lanGateway = v4Of(lanSubnet.spec?.gateway);
   const routes = [
-    ...input.vpcSubnets.flatMap((s) => {
+    // By name: the informer's order is not stable across restarts, and the template hash must be.
+    ...[...input.vpcSubnets].sort(byName).flatMap((s) => {
       const cidr = v4Of(s.spec?.cidrBlock);
       return cidr && lanGateway ? [{ dst: cidr, gw: lanGateway }] : [];
     }),

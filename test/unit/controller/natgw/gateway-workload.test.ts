@@ -184,6 +184,12 @@ void test('the change hash follows what needs a new pod, and only that', () => {
     hash({ gateway: { ...seedGateway(), metadata: { name: 'gw1', uid: 'u-1', resourceVersion: '99' } } }),
     base,
   );
+  const net = (name: string, cidr: string) => subnet(name, { vpc: 'test-vpc-1', cidrBlock: cidr });
+  assert.equal(
+    hash({ vpcSubnets: [net('a', '10.0.2.0/24'), net('b', '10.0.3.0/24')] }),
+    hash({ vpcSubnets: [net('b', '10.0.3.0/24'), net('a', '10.0.2.0/24')] }),
+    'the order the informer lists subnets in does not matter',
+  );
 });
 
 void test('external NAD and selectors', () => {
