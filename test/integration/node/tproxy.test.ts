@@ -1,4 +1,4 @@
-// TProxy in real network namespaces, without a lab: a "node" namespace with the rules (apply.ts) and the
+// TProxy in real network namespaces, without a lab (the agent's part at the end, with a real OVS database): a "node" namespace with the rules (apply.ts) and the
 // transparent listener (Python socket helper + listener-main.ts), two "pod" namespaces holding the same address
 // 10.0.1.2 (two VPCs on one node): one answers port 80 (the lab's responder), the other does not. Probes are made
 // from the node namespace with curl, as kubelet would; the listener's control socket is asked from here (a unix
@@ -7,12 +7,17 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
+import type { KubeObject } from '../../../src/api/types.ts';
+import { vsctl } from '../../../src/ovn/vsctl.ts';
 import { applyTproxy, removeTproxy } from '../../../src/node/tproxy/apply.ts';
+import { TproxyReconciler } from '../../../src/node/tproxy/reconciler.ts';
+import { startOvsSwitch, type OvsSwitch } from '../../support/ovs-switch.ts';
 import { LISTEN_IP, startListener, stopListener } from '../../../src/node/tproxy/process.ts';
 import type { ProbeTarget } from '../../../src/node/tproxy/targets.ts';
 import { systemClock } from '../../../src/util/clock.ts';
@@ -171,3 +176,123 @@ void describe('TProxy in a node namespace', { skip, timeout: 120_000 }, () => {
     });
   });
 });
+
+void describe(
+  "the node agent's TProxy part: on converges from the caches and OVS, a restart with it off removes all",
+  { skip, timeout: 180_000 },
+  () => {
+    const n = `tpr${id}-n`;
+    const p = `tpr${id}-p`;
+    let rundir: string;
+    let ovs: OvsSwitch | undefined;
+    let web: SpawnedProcess | undefined;
+    const place = () => ({
+      nodeNetns: n,
+      control: join(rundir, 'tproxy.sock'),
+      logFile: join(rundir, 'tproxy.log'),
+    });
+    const pods = (): KubeObject[] => [
+      {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: {
+          name: 'web',
+          namespace: 'a',
+          uid: 'u-web',
+          annotations: {
+            'ovn.kubernetes.io/logical_switch': 'net1',
+            'ovn.kubernetes.io/ip_address': '10.0.1.2',
+          },
+        },
+        spec: { containers: [{ name: 'c', readinessProbe: { httpGet: { port: 80 } } }] },
+      },
+    ];
+    const subnets = (): KubeObject[] => [
+      { apiVersion: 'kubeovn.io/v1', kind: 'Subnet', metadata: { name: 'net1' }, spec: { vpc: 'vpc-a' } },
+    ];
+    const reconciler = (enabled: boolean) =>
+      new TproxyReconciler({
+        enabled,
+        place: place(),
+        ovsRundir: join(rundir, 'ovs'),
+        pods,
+        subnets,
+        runner: processRunner,
+        clock: systemClock,
+        log: pino({ level: 'silent' }),
+      });
+
+    before(async () => {
+      rundir = mkdtempSync(join(tmpdir(), 'kovn-tproxy-agent-'));
+      mkdirSync(join(rundir, 'ovs'));
+      for (const ns of [n, p]) {
+        assert.equal(sh('ip', 'netns', 'add', ns).status, 0);
+        sh('ip', '-n', ns, 'link', 'set', 'lo', 'up');
+      }
+      sh('ip', '-n', p, 'addr', 'add', '10.0.1.2/32', 'dev', 'lo');
+      web = await processRunner.spawn(process.execPath, [RESPONDER, '--pod', 'a/web', '--tcp', '80'], {
+        netns: p,
+      });
+      ovs = await startOvsSwitch(n, join(rundir, 'ovs'));
+      await vsctl(
+        processRunner,
+        join(rundir, 'ovs'),
+        'add-port',
+        'br-int',
+        'web_h',
+        '--',
+        'set',
+        'Interface',
+        'web_h',
+        'external_ids:pod_namespace=a',
+        'external_ids:pod_name=web',
+        `external_ids:pod_netns=${p}`,
+        'external_ids:vendor=kube-ovn',
+      );
+    });
+    after(async () => {
+      await stopListener(systemClock, place().control);
+      await ovs?.stop();
+      web?.kill('SIGKILL');
+      await web?.exited;
+      for (const ns of [n, p]) sh('ip', 'netns', 'delete', ns);
+      rmSync(rundir, { recursive: true, force: true });
+    });
+
+    it('enabled: rules and listener come up and a probe from the node reaches the pod', async () => {
+      const on = reconciler(true);
+      await on.start();
+      let body = '';
+      for (let i = 0; i < 120 && body !== 'a/web\n'; i++) {
+        body = sh('ip', 'netns', 'exec', n, 'curl', '-sS', '-m', '3', 'http://10.0.1.2:80/').stdout;
+        if (body !== 'a/web\n') await systemClock.sleep(500);
+      }
+      assert.equal(body, 'a/web\n');
+      assert.match(
+        sh('ip', 'netns', 'exec', n, 'iptables-save', '-t', 'mangle').stdout,
+        /-d 10\.0\.1\.2\/32 .*TPROXY/,
+      );
+      await on.stop();
+      assert.equal(existsSync(place().control), false, 'stopping the agent ends its listener');
+    });
+
+    it('a restart with the flag off removes every rule, route and chain, and the listener an earlier run left', async () => {
+      // What an agent that died with the flag on leaves behind: its rules and its listener.
+      await applyTproxy(processRunner, n, [target('a/web', p)], LISTEN_IP);
+      const left = await startListener(processRunner, place());
+      for (let i = 0; i < 120 && !existsSync(place().control); i++) await systemClock.sleep(250);
+      const pid = left.pid;
+      const off = reconciler(false);
+      await off.start();
+      const mangle = sh('ip', 'netns', 'exec', n, 'iptables-save', '-t', 'mangle').stdout;
+      assert.doesNotMatch(mangle, /OVN-|TPROXY|0x9000/);
+      assert.doesNotMatch(sh('ip', '-n', n, 'rule').stdout, /1000[123]:/);
+      for (const table of ['10001', '10002'])
+        assert.equal(sh('ip', '-n', n, 'route', 'show', 'table', table).stdout.trim(), '');
+      assert.equal(existsSync(place().control), false);
+      await left.exited;
+      const cmdline = `/proc/${pid}/cmdline`;
+      assert.ok(!existsSync(cmdline) || readFileSync(cmdline, 'utf8') === '', 'the old listener is gone');
+    });
+  },
+);
