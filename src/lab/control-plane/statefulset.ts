@@ -98,7 +98,7 @@ export async function startStatefulSetController(
       );
       log.info({ statefulset: key, pod: pod.metadata.name }, 'pod created');
     }
-    const current = (sts.status ?? {});
+    const current = sts.status ?? {};
     const changed = Object.entries(plan.status).some(([k, v]) => current[k] !== v);
     if (changed) {
       await kubeRequest(kc, {
