@@ -133,8 +133,10 @@ export class ProbeManager {
       for (;;) {
         const c = run.containers.get(spec.container)!;
         if (generation !== c.restartCount) {
-          generation = c.restartCount; // (re)started: the initial delay counts from now
-          due = c.startedAt + spec.initialDelaySeconds * 1000;
+          // (Re)started: the initial delay counts from the start; after a restart, not before the next tick.
+          const first = c.startedAt + spec.initialDelaySeconds * 1000;
+          due = generation === -1 ? first : Math.max(due, first);
+          generation = c.restartCount;
         }
         await clock.sleep(Math.max(0, due - clock.now()), signal);
         due = clock.now() + spec.periodSeconds * 1000;
