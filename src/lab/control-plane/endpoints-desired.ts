@@ -4,7 +4,7 @@
  * IP and are neither terminal nor being deleted; ready ones as `addresses`, the others as `notReadyAddresses`
  * (all ready with `publishNotReadyAddresses`); each service port's `targetPort` resolved per pod (a number as is, a
  * name through the pod's container ports, pods lacking that name skipped for that port), pods grouped into one subset
- * (and one slice, `<service>-<n>`) per resolved port set. Services without a selector are left to their owners. Both
+ * (and one slice, `<service>-<n>`) per resolved port set; a pod none of whose ports resolve is left out. Services without a selector are left to their owners. Both
  * kinds carry an owner reference to the Service, so the API server's garbage collector removes them with it.
  */
 import type { KubeObject } from '../../api/types.ts';
@@ -96,6 +96,8 @@ function groups(svc: KubeObject, pods: readonly KubeObject[]): Group[] {
     .sort((a, b) => (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''));
   for (const pod of candidates) {
     const ports = resolvePorts(spec.ports ?? [], pod);
+    // a pod none of whose ports resolve serves nothing (a Service without ports takes every pod)
+    if (spec.ports?.length && !ports.length) continue;
     const key = JSON.stringify(ports);
     const group = byPorts.get(key) ?? { ports, pods: [] };
     group.pods.push(pod);
