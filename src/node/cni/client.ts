@@ -3,9 +3,13 @@
  * returned parsed (or undefined when empty); anything else, including a socket that refuses connections, becomes a
  * `CniError` (the agent's `code` if it sent one, else "try again later", as Kube-OVN's "RPC failed").
  */
-import http from 'node:http';
+import { createRequire } from 'node:module';
 import { CniCode, CniError } from './spec.ts';
 import type { CniFailure } from './protocol.ts';
+
+// Loaded the CommonJS way: an ES import of node:http builds its namespace, which reads the lazy WebSocket/
+// EventSource getters and loads undici, a third of the plugin's start-up CPU (a runtime starts one per pod).
+const http = createRequire(import.meta.url)('node:http') as typeof import('node:http');
 
 export interface PostOptions {
   socket: string;
