@@ -4,7 +4,7 @@
  * template's labels, its `ovn.kubernetes.io/*` annotations (so the primary NIC lands in the VPC subnet) and an owner
  * reference to the Deployment, but without the second NIC (`k8s.v1.cni.cncf.io/networks` and the provider's
  * annotations: the lab's DNS server gets Services and Endpoints from the lab daemon, not from the API over a NIC) and
- * without container ports (the lab's DNS server, not a responder, answers port 53). ADR 13 has the why.
+ * without container ports (the lab's DNS server, not a responder, answers port 53). ADR 16 has the why.
  */
 import { createHash } from 'node:crypto';
 import type { KubeObject } from '../../api/types.ts';
