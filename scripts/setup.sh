@@ -8,7 +8,7 @@ APT_PACKAGES=(
   openvswitch-switch ovn-central ovn-host          # the real OVN/OVS dataplane
   iproute2 iptables nftables ethtool conntrack     # namespaces, NAT rule sets
   iputils-ping iputils-arping netcat-openbsd tcpdump  # traffic checks; gratuitous ARP after a NIC is plugged
-  dnsutils                                         # dig, for DNS lookups from VPC pods in the tests
+  dnsutils curl                                    # dig and curl: DNS lookups and HTTP by name from VPC pods in the tests
   containernetworking-plugins                      # real CNI plugins (macvlan, ...)
 )
 # A real kubectl for the end-to-end tests: Debian's, unless the machine already has one (some images ship kubectl 1.3x).
