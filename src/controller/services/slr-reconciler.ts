@@ -3,7 +3,8 @@
  * Endpoints) through the applier, then status `ports`/`service`. The Service reconciler turns that Service into load
  * balancers once it has endpoints. Objects labelled for this rule elsewhere (the rule moved to another namespace, or
  * was deleted) and owned by it are removed; owner references let the API server's garbage collector do the same. Keyed by rule; a
- * change to a Service or Endpoints labelled for a rule enqueues the rule (someone deleted or edited it).
+ * change to a Service or Endpoints labelled for a rule enqueues the rule (someone deleted or edited it). A write that
+ * fails (its namespace does not exist...) is a Warning Event on the rule and is retried.
  */
 import type { SwitchLbRule } from '../../api/kinds/switch-lb-rule.ts';
 import type { KubeObject } from '../../api/types.ts';
@@ -20,6 +21,7 @@ const ruleOf = (obj: KubeObject): string[] => {
 };
 
 export function switchLbRuleReconciler(deps: NetworkDeps, applier: ObjectApplier): Reconciler {
+  const reported = new Map<string, string>();
   return {
     kind: 'SwitchLBRule',
     watches: [
@@ -33,7 +35,18 @@ export function switchLbRuleReconciler(deps: NetworkDeps, applier: ObjectApplier
       const want = live ? [slrService(live), slrEndpoints(live)].filter((o) => o !== undefined) : [];
       for (const obj of want) {
         const current = ctx.view.get(obj.kind, obj.metadata.name ?? '', obj.metadata.namespace);
-        const outcome = await applier.apply(obj, current);
+        const outcome = await applier.apply(obj, current).catch(async (err: unknown) => {
+          // e.g. spec.namespace names a namespace that does not exist: say so on the rule, once per message
+          const message = `${obj.kind} ${obj.metadata.namespace}/${obj.metadata.name} not written: ${(err as Error).message}`;
+          if (reported.get(name) !== message) {
+            reported.set(name, message);
+            await deps.writer.event(
+              { kind: 'SwitchLBRule', name },
+              { type: 'Warning', reason: 'ApplyFailed', message },
+            );
+          }
+          throw err;
+        });
         if (outcome !== 'unchanged')
           ctx.log.info(
             { object: `${obj.kind}/${obj.metadata.namespace}/${obj.metadata.name}` },
@@ -49,6 +62,7 @@ export function switchLbRuleReconciler(deps: NetworkDeps, applier: ObjectApplier
           await applier.remove(refOf({ ...obj, kind }));
         }
       }
+      reported.delete(name);
       if (!live) return;
       const changes = statusChanges(live, slrStatus(live));
       if (Object.keys(changes).length) await deps.writer.patchStatus(refOf(live), changes);

@@ -237,6 +237,25 @@ void test(
     );
     assert.equal((events[0] as { type?: string }).type, 'Warning');
 
+    // a rule whose namespace does not exist: a Warning Event on the rule saying which object and why
+    await create(kc, {
+      apiVersion: 'kubeovn.io/v1',
+      kind: 'SwitchLBRule',
+      metadata: { name: 'ghostly' },
+      spec: { vip: '10.96.0.9', namespace: 'ghost', selector: ['app:x'], ports: [{ port: 80 }] },
+    });
+    const failed = await eventually(
+      async () =>
+        (await list(kc, 'Event', 'default')).find((e) => (e as { reason?: string }).reason === 'ApplyFailed'),
+      'an ApplyFailed event',
+      30_000,
+    );
+    assert.match(
+      (failed as { message?: string }).message ?? '',
+      /Service ghost\/slr-ghostly not written: .*404/,
+    );
+    await kubeRequest(kc, { method: 'DELETE', path: objectPath('SwitchLBRule', 'ghostly') });
+
     // a restarted controller finds everything converged and writes nothing
     await new Promise((r) => setTimeout(r, 2_000));
     const before = snapshot(nb);
