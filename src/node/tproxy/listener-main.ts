@@ -9,7 +9,8 @@ import net from 'node:net';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { systemClock } from '../../util/clock.ts';
-import { controlServer, TproxyListener } from './listener.ts';
+import { controlServer } from './control.ts';
+import { TproxyListener } from './listener.ts';
 
 const { values } = parseArgs({ options: { control: { type: 'string' }, 'log-level': { type: 'string' } } });
 if (!values.control) {

@@ -1,15 +1,11 @@
 /**
  * The transparent listener's logic: connections TProxy hands to the listening socket (their local address is the
- * original destination), carried into the right pod's namespace (lookup.ts, backend.ts); and a small control API
- * over a unix socket (which reaches across network namespaces), used by the node agent and by a prober:
- *   PUT  /targets  {targets: ProbeTarget[]}             the agent's current table (replaces the previous one)
- *   POST /expect   {pod, ip, port, srcPort, timeoutMs}  a prober announces a probe: the pod is dialled now; 200
- *                  when it accepted (the prober then connects from srcPort), 502 with kubelet's wording if not
- *   GET  /stats                                          connections accepted, carried (per pod), refused
- * A connection nobody can place (unknown, or ambiguous without an expectation) is reset, never guessed.
+ * original destination), carried into the right pod's namespace (lookup.ts, backend.ts), and what the control API
+ * (control.ts) asks of it: the target table, announced probes (the pod dialled first, the connection held for the
+ * prober), counters. A connection nobody can place (unknown, or ambiguous without an expectation) is reset, never
+ * guessed.
  */
-import http from 'node:http';
-import type { Server, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { Clock } from '../../util/clock.ts';
 import type { PipedProcess } from '../../util/exec.ts';
@@ -116,46 +112,4 @@ export class TproxyListener {
     }
     this.#held.clear();
   }
-}
-
-function readJson(req: http.IncomingMessage): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    req.setEncoding('utf8');
-    req.on('data', (c: string) => (text += c));
-    req.on('end', () => {
-      try {
-        resolve(text ? (JSON.parse(text) as unknown) : {});
-      } catch (err) {
-        reject(new Error(`request body is not JSON: ${(err as Error).message}`));
-      }
-    });
-    req.on('error', reject);
-  });
-}
-
-/** The control API (see the header) as an HTTP server; listen on a unix socket. */
-export function controlServer(listener: TproxyListener, log: Logger): Server {
-  return http.createServer((req, res) => {
-    const send = (status: number, body?: unknown): void => {
-      const text = body === undefined ? '' : JSON.stringify(body);
-      res.writeHead(status, { 'Content-Type': 'application/json' }).end(text);
-    };
-    void (async () => {
-      try {
-        if (req.method === 'PUT' && req.url === '/targets') {
-          const body = (await readJson(req)) as { targets?: ProbeTarget[] };
-          listener.setTargets(Array.isArray(body.targets) ? body.targets : []);
-          send(204);
-        } else if (req.method === 'POST' && req.url === '/expect') {
-          const r = await listener.expect((await readJson(req)) as Expectation & { timeoutMs?: number });
-          send(r.status, r.body);
-        } else if (req.method === 'GET' && req.url === '/stats') send(200, listener.stats);
-        else send(404, { error: `no such endpoint ${req.method ?? ''} ${req.url ?? ''}` });
-      } catch (err) {
-        log.warn({ err: (err as Error).message, url: req.url }, 'control request failed');
-        send(400, { error: (err as Error).message });
-      }
-    })();
-  });
 }
