@@ -15,7 +15,15 @@ import type { Clock } from '../util/clock.ts';
 import type { KubeletApi } from './kubelet-api.ts';
 import type { ContainerProbeStatus } from './kubelet-status.ts';
 import type { ProbeRequest, ProbeResult } from './probe-run.ts';
-import { initialState, observe, type ProbeState } from './probe-state.ts';
+import {
+  containerState,
+  initialState,
+  killingMessage,
+  kills,
+  observe,
+  unhealthyMessage,
+  type ProbeState,
+} from './probe-state.ts';
 
 export interface ProbeManagerDeps {
   clock: Clock;
@@ -49,7 +57,6 @@ interface PodRun {
 }
 
 const EVENT_REPEAT_MS = 30_000;
-const title = (k: ProbeKind): string => k[0]!.toUpperCase() + k.slice(1);
 const keyOf = (pod: KubeObject): string =>
   `${pod.metadata.namespace ?? 'default'}/${pod.metadata.name ?? ''}`;
 
@@ -102,12 +109,8 @@ export class ProbeManager {
     if (!run) return undefined;
     const out = new Map<string, ContainerProbeStatus>();
     for (const [name, c] of run.containers) {
-      const startup = c.states.get('startup');
-      const readiness = c.states.get('readiness');
-      const started = startup?.result ?? true;
       out.set(name, {
-        started,
-        ready: started && (readiness?.result ?? true),
+        ...containerState(c.states),
         restartCount: c.restartCount,
         ...(c.restartCount > 0
           ? { startedAt: new Date(c.startedAt).toISOString().replace(/\.\d{3}Z$/, 'Z') }
@@ -172,24 +175,12 @@ export class ProbeManager {
       const now = this.#d.clock.now();
       if (!last || last.message !== r.message || now - last.at >= EVENT_REPEAT_MS) {
         c.lastEvent.set(spec.kind, { message: r.message, at: now });
-        await this.#d.api.event(
-          run.pod,
-          'Warning',
-          'Unhealthy',
-          `${title(spec.kind)} probe failed: ${r.message}`,
-        );
+        await this.#d.api.event(run.pod, 'Warning', 'Unhealthy', unhealthyMessage(spec.kind, r.message));
       }
     }
-    const killed =
-      (spec.kind === 'liveness' && flipped && !state.result) ||
-      (spec.kind === 'startup' && !state.result && state.failures >= spec.failureThreshold);
+    const killed = kills(spec.kind, state, flipped, spec.failureThreshold);
     if (killed) {
-      await this.#d.api.event(
-        run.pod,
-        'Normal',
-        'Killing',
-        `Container ${spec.container} failed ${spec.kind} probe, will be restarted`,
-      );
+      await this.#d.api.event(run.pod, 'Normal', 'Killing', killingMessage(spec.container, spec.kind));
       await this.#d.restart(ns, name);
       run.containers.set(spec.container, this.#fresh(c.restartCount + 1, run.probes, spec.container));
       this.#d.log.info(

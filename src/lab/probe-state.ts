@@ -37,3 +37,25 @@ export function observe(
   if (!ok && s.result && failures >= t.failureThreshold) result = false;
   return { state: { result, successes, failures, message }, flipped: result !== s.result };
 }
+
+/** Does this outcome kill the container? A liveness probe that just turned to failure, or a startup probe that has
+ * failed failureThreshold times in a row. */
+export function kills(kind: ProbeKind, s: ProbeState, flipped: boolean, failureThreshold: number): boolean {
+  if (kind === 'liveness') return flipped && !s.result;
+  return kind === 'startup' && !s.result && s.failures >= failureThreshold;
+}
+
+/** kubelet's Event messages. */
+export const unhealthyMessage = (kind: ProbeKind, message: string): string =>
+  `${kind[0]!.toUpperCase()}${kind.slice(1)} probe failed: ${message}`;
+export const killingMessage = (container: string, kind: ProbeKind): string =>
+  `Container ${container} failed ${kind} probe, will be restarted`;
+
+/** A container's started/ready from its probes' results (a probe it does not have counts as passing). */
+export function containerState(states: ReadonlyMap<ProbeKind, ProbeState>): {
+  started: boolean;
+  ready: boolean;
+} {
+  const started = states.get('startup')?.result ?? true;
+  return { started, ready: started && (states.get('readiness')?.result ?? true) };
+}

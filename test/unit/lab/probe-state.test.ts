@@ -1,7 +1,14 @@
 // kubelet's probe thresholds: the result flips only after a run of equal outcomes reaches the threshold.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { initialState, observe } from '../../../src/lab/probe-state.ts';
+import {
+  containerState,
+  initialState,
+  killingMessage,
+  kills,
+  observe,
+  unhealthyMessage,
+} from '../../../src/lab/probe-state.ts';
 
 void test('initial results: readiness and startup fail until a probe passes, liveness passes until one fails', () => {
   assert.equal(initialState('readiness').result, false);
@@ -34,4 +41,23 @@ void test('runs of outcomes against the thresholds', () => {
     assert.equal(state.message, c.outcomes.split(' ').at(-1));
     assert.ok(flips <= c.outcomes.split(' ').length);
   }
+});
+
+void test('what kills a container, and what a container is from its probes', () => {
+  const s = (result: boolean, failures: number) => ({ result, successes: 0, failures, message: '' });
+  const cases: [Parameters<typeof kills>, boolean][] = [
+    [['liveness', s(false, 3), true, 3], true],
+    [['liveness', s(false, 4), false, 3], false],
+    [['liveness', s(true, 1), false, 3], false],
+    [['startup', s(false, 2), false, 3], false],
+    [['startup', s(false, 3), false, 3], true],
+    [['startup', s(true, 0), true, 3], false],
+    [['readiness', s(false, 9), true, 3], false],
+  ];
+  for (const [args, want] of cases) assert.equal(kills(...args), want, JSON.stringify(args));
+  assert.deepEqual(containerState(new Map()), { started: true, ready: true });
+  assert.deepEqual(containerState(new Map([['startup', s(false, 0)]])), { started: false, ready: false });
+  assert.deepEqual(containerState(new Map([['readiness', s(false, 0)]])), { started: true, ready: false });
+  assert.equal(unhealthyMessage('readiness', 'x'), 'Readiness probe failed: x');
+  assert.equal(killingMessage('web', 'liveness'), 'Container web failed liveness probe, will be restarted');
 });
