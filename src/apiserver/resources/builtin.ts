@@ -6,7 +6,7 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 import type { ResourceType } from '../../api/types.ts';
 import { humanAge } from '../duration.ts';
-import { prepareNamespace, preparePod, prepareService, prepareWorkload } from './defaults.ts';
+import { prepareNamespace, preparePod, prepareService, prepareServiceUpdate, prepareWorkload } from './defaults.ts';
 import { nadType } from './nad.ts';
 import { DEFAULT_SERVICE_CIDR, parseServiceCidr } from './cluster-ip.ts';
 import * as p from './printers.ts';
@@ -227,7 +227,10 @@ export function builtinResources(options: BuiltinOptions = {}): ServedResource[]
   const serviceCidr = parseServiceCidr(options.serviceCidr ?? DEFAULT_SERVICE_CIDR);
   const served = specs.map(toServed);
   for (const r of served) {
-    if (r.type.kind === 'Service') r.prepareCreate = (o, context) => prepareService(o, context, serviceCidr);
+    if (r.type.kind === 'Service') {
+      r.prepareCreate = (o, context) => prepareService(o, context, serviceCidr);
+      r.prepareUpdate = prepareServiceUpdate;
+    }
   }
   return [...served, customResource(nadType, undefined)];
 }

@@ -7,6 +7,7 @@ import type { KubeObject } from '../../api/types.ts';
 import type { Cidr } from '../../net/ip.ts';
 import { rejection } from '../status.ts';
 import { allocateClusterIp } from './cluster-ip.ts';
+import { invalid } from '../../api/issues.ts';
 
 function objectAt(o: KubeObject, field: string): Record<string, unknown> {
   const v = o[field];
@@ -56,6 +57,30 @@ export function prepareService(svc: KubeObject, context: { list(): KubeObject[] 
   if (spec.clusterIP !== 'None') {
     spec.ipFamilies ??= ['IPv4'];
     spec.ipFamilyPolicy ??= 'SingleStack';
+  }
+}
+
+/**
+ * On update a Service keeps its cluster IP: an update that leaves it out gets the stored one (as kube-apiserver fills
+ * in allocated values), one that changes it is refused (`may not change once set`), except to or from ExternalName.
+ */
+export function prepareServiceUpdate(svc: KubeObject, old: KubeObject): void {
+  const spec = objectAt(svc, 'spec');
+  const before = (old['spec'] ?? {}) as Record<string, unknown>;
+  if (spec.type === 'ExternalName' || before['type'] === 'ExternalName') return;
+  const was = before['clusterIP'];
+  if (typeof was !== 'string' || was === '') return;
+  if (spec.clusterIP === undefined || spec.clusterIP === '') {
+    spec.clusterIP = was;
+    for (const key of ['clusterIPs', 'ipFamilies', 'ipFamilyPolicy']) {
+      if (spec[key] === undefined && before[key] !== undefined) spec[key] = before[key];
+    }
+    return;
+  }
+  if (spec.clusterIP !== was) {
+    throw rejection({ group: '', resource: 'services', kind: 'Service' }, svc.metadata.name ?? '', [
+      invalid('spec.clusterIPs[0]', spec.clusterIP, 'may not change once set'),
+    ]);
   }
 }
 

@@ -33,6 +33,8 @@ export interface ServedResource {
   admission: KindAdmission | undefined;
   /** Server-side defaults on create (kube-apiserver's defaulting and registry strategy for built-in kinds). */
   prepareCreate?: (object: KubeObject, context: CreateContext) => void;
+  /** Server-side handling of an update of the main resource (e.g. a Service keeps its cluster IP); may throw 422. */
+  prepareUpdate?: (object: KubeObject, old: KubeObject) => void;
 }
 
 export function apiVersionOf(type: ResourceType): string {

@@ -136,6 +136,7 @@ export function applyUpdate(core: Core, r: ServedResource, old: KubeObject, cand
     }
     if (r.type.kind === 'Namespace') next['spec'] = old['spec'];
   }
+  if (options.subresource !== 'status') r.prepareUpdate?.(next, old);
   const deleting = old.metadata.deletionTimestamp !== undefined;
   if (deleting) {
     const added = (next.metadata.finalizers ?? []).filter((f) => !(old.metadata.finalizers ?? []).includes(f));

@@ -2,7 +2,10 @@
 // reason, dynamic ones from above the low band, the range's own network and broadcast never handed out, a full range.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { KubeObject } from '../../../src/api/types.ts';
 import { allocateClusterIp, parseServiceCidr } from '../../../src/apiserver/resources/cluster-ip.ts';
+import { prepareServiceUpdate } from '../../../src/apiserver/resources/defaults.ts';
+import { ApiError } from '../../../src/apiserver/status.ts';
 
 const cidr = parseServiceCidr('10.96.0.0/12');
 
@@ -55,4 +58,32 @@ void test('the service CIDR must be an IPv4 network of at least 4 addresses', ()
   assert.throws(() => parseServiceCidr('10.96.0.0/31'), /at least 4 addresses/);
   assert.throws(() => parseServiceCidr('fd00::/64'), /IPv4/);
   assert.throws(() => parseServiceCidr('nonsense'), /service CIDR "nonsense"/);
+});
+
+void test('on update a Service keeps its cluster IP, and may not change it', () => {
+  const old = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 's', namespace: 'n' },
+    spec: { clusterIP: '10.96.1.1', clusterIPs: ['10.96.1.1'], ipFamilies: ['IPv4'], ports: [{ port: 80 }] },
+  };
+  const omitted = { ...old, spec: { ports: [{ port: 81 }] } } as KubeObject;
+  prepareServiceUpdate(omitted, old);
+  assert.deepEqual(omitted['spec'], {
+    ports: [{ port: 81 }],
+    clusterIP: '10.96.1.1',
+    clusterIPs: ['10.96.1.1'],
+    ipFamilies: ['IPv4'],
+  });
+  const changed = { ...old, spec: { clusterIP: '10.96.1.2' } } as KubeObject;
+  assert.throws(
+    () => prepareServiceUpdate(changed, old),
+    (err: unknown) =>
+      err instanceof ApiError &&
+      err.code === 422 &&
+      /spec\.clusterIPs\[0\]: Invalid value: "10\.96\.1\.2": may not change once set/.test(err.message),
+  );
+  const toExternal = { ...old, spec: { type: 'ExternalName', externalName: 'x.example' } } as KubeObject;
+  prepareServiceUpdate(toExternal, old);
+  assert.equal((toExternal['spec'] as { clusterIP?: string }).clusterIP, undefined);
 });
