@@ -1,8 +1,8 @@
 /**
  * The lab's side of VPC DNS, in the daemon process: for every VpcDns Deployment (pods.ts) it keeps the lab's DNS
  * pods, and for every such pod that runs (the kubelet made its namespace, its NIC is in the VPC subnet) one DNS
- * server process (server.ts) inside the pod's namespace, fed through a zone file that this runner rewrites from its
- * watch on Services, Endpoints and the Corefile ConfigMap (corefile.ts, zone.ts). Level-triggered: a work queue
+ * server process inside the pod's namespace (servers.ts), fed through a zone file rewritten from this runner's watch
+ * on Services, Endpoints, the Corefile ConfigMap, Subnets and Vpcs (zone-file.ts). Level-triggered: a work queue
  * keyed by Deployment; any Service, Endpoints or ConfigMap change enqueues every VpcDns Deployment, a pod change its
  * own. It also keeps the Deployment's replica counts. Servers are stopped by their pid when their pod goes and when
  * the lab stops. The zone holds the Services of the namespaces the VPC claims (`spec.namespaces`), unless the
@@ -10,8 +10,7 @@
  *
  *   const dns = await startVpcDnsRunner({ kubeConfig, layout, runner, logger });  ...  await dns.stop();
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { pino, type Logger } from 'pino';
@@ -23,22 +22,12 @@ import { WorkerPool } from '../../controller/queue/worker-pool.ts';
 import { WorkQueue } from '../../controller/queue/workqueue.ts';
 import { KubeApplier } from '../../controller/services/applier.ts';
 import { systemClock, type Clock } from '../../util/clock.ts';
-import type { ProcessRunner, SpawnedProcess } from '../../util/exec.ts';
+import type { ProcessRunner } from '../../util/exec.ts';
 import type { LabLayout } from '../layout.ts';
-import { netnsExists } from '../../node/agent/netns-path.ts';
-import { parseCorefile, resolvConfNameservers, type CorefileIntent } from './corefile.ts';
 import { corefileConfigMap, isVpcDnsDeployment, LAB_DNS_LABEL, labDnsPods } from './pods.ts';
 import type { ZoneFile } from './server.ts';
-import { buildZone } from './zone.ts';
-
-export const SERVER_SCRIPT = fileURLToPath(new URL('./server.ts', import.meta.url));
-const DEFAULT_COREFILE: CorefileIntent = {
-  port: 53,
-  zones: ['cluster.local'],
-  namespaces: [],
-  forward: [],
-  ignored: [],
-};
+import { DnsServers } from './servers.ts';
+import { zoneFileFor } from './zone-file.ts';
 
 export interface VpcDnsRunnerOptions {
   kubeConfig: KubeConfig;
@@ -54,11 +43,6 @@ export interface VpcDnsRunnerOptions {
 
 export interface VpcDnsRunner {
   stop(): Promise<void>;
-}
-
-interface Server {
-  proc: SpawnedProcess;
-  zoneFile: string;
 }
 
 const keyOf = (o: KubeObject): string => `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
@@ -89,7 +73,6 @@ export async function startVpcDnsRunner(o: VpcDnsRunnerOptions): Promise<VpcDnsR
   const subnets = informer('kubeovn.io', 'subnets', 'Subnet');
   const vpcs = informer('kubeovn.io', 'vpcs', 'Vpc');
   const queue = new WorkQueue({ clock, backoff: { baseMs: 500, maxMs: 10_000 } });
-  const servers = new Map<string, Server>();
 
   const everyDeployment = (): void => {
     for (const d of deployments.list()) queue.add(keyOf(d));
@@ -110,15 +93,16 @@ export async function startVpcDnsRunner(o: VpcDnsRunnerOptions): Promise<VpcDnsR
   pods.on('update', (p) => podOwner(p));
   pods.on('delete', podOwner);
 
-  const stopServer = async (podKey: string): Promise<void> => {
-    const server = servers.get(podKey);
-    if (!server) return;
-    servers.delete(podKey);
-    server.proc.kill('SIGTERM');
-    await server.proc.exited;
-    rmSync(server.zoneFile, { force: true });
-    log.info({ pod: podKey }, 'vpc dns server stopped');
-  };
+  const servers = new DnsServers({
+    runner: o.runner,
+    layout: o.layout,
+    dir,
+    nodeBinary: o.nodeBinary ?? process.execPath,
+    log,
+    // started again by the next pass over its Deployment
+    onExit: (pod) =>
+      queue.addAfter(`${pod.metadata.namespace ?? ''}/${pod.metadata.labels?.[LAB_DNS_LABEL] ?? ''}`, 1_000),
+  });
 
   /** The namespaces the DNS pods' VPC claims (`spec.namespaces`; none listed: every namespace). */
   function vpcNamespaces(deploy: KubeObject): string[] {
@@ -132,67 +116,21 @@ export async function startVpcDnsRunner(o: VpcDnsRunnerOptions): Promise<VpcDnsR
   function zoneFor(deploy: KubeObject): ZoneFile {
     const cmName = corefileConfigMap(deploy);
     const cm = cmName ? configMaps.get(cmName, deploy.metadata.namespace) : undefined;
-    const text = (cm?.['data'] as Record<string, string> | undefined)?.['Corefile'];
-    let intent = DEFAULT_COREFILE;
-    try {
-      if (text) intent = parseCorefile(text);
-    } catch (err) {
-      log.warn(
-        { deployment: keyOf(deploy), err: (err as Error).message },
-        'Corefile not understood; defaults used',
-      );
-    }
-    const upstreams = intent.forward.flatMap((to) => {
-      if (!to.startsWith('/')) return [to.replace(/^dns:\/\//, '')];
-      try {
-        return resolvConfNameservers(
-          readFileSync(to === '/etc/resolv.conf' ? (o.resolvConf ?? to) : to, 'utf8'),
-        );
-      } catch {
-        return [];
-      }
-    });
-    const namespaces = intent.namespaces.length ? intent.namespaces : vpcNamespaces(deploy);
-    return {
-      port: intent.port,
-      upstreams,
-      zone: buildZone(intent.zones, services.list(), endpoints.list(), namespaces),
-    };
-  }
-
-  async function ensureServer(pod: KubeObject, zone: ZoneFile): Promise<void> {
-    const podKey = keyOf(pod);
-    const zoneFile = join(dir, `${pod.metadata.namespace}.${pod.metadata.name}.json`);
-    const text = `${JSON.stringify(zone)}\n`;
-    let old = '';
-    try {
-      old = readFileSync(zoneFile, 'utf8');
-    } catch {
-      // first time
-    }
-    if (old !== text) {
-      writeFileSync(`${zoneFile}.tmp`, text);
-      renameSync(`${zoneFile}.tmp`, zoneFile);
-    }
-    if (servers.has(podKey)) return;
-    const netns = o.layout.podNetns(pod.metadata.namespace ?? '', pod.metadata.name ?? '');
-    if (!netnsExists(netns)) return;
-    const proc = await o.runner.spawn(
-      o.nodeBinary ?? process.execPath,
-      [SERVER_SCRIPT, '--zone-file', zoneFile, '--pod', podKey],
-      {
-        netns,
-        logFile: join(o.layout.logDir, `vpc-dns-${pod.metadata.namespace}.${pod.metadata.name}.log`),
+    const { file, warning } = zoneFileFor({
+      corefile: (cm?.['data'] as Record<string, string> | undefined)?.['Corefile'],
+      services: services.list(),
+      endpoints: endpoints.list(),
+      vpcNamespaces: vpcNamespaces(deploy),
+      readFile: (path) => {
+        try {
+          return readFileSync(path === '/etc/resolv.conf' ? (o.resolvConf ?? path) : path, 'utf8');
+        } catch {
+          return undefined;
+        }
       },
-    );
-    servers.set(podKey, { proc, zoneFile });
-    void proc.exited.then((exit) => {
-      if (servers.get(podKey)?.proc !== proc) return;
-      servers.delete(podKey);
-      log.warn({ pod: podKey, exit }, 'vpc dns server exited; starting it again');
-      queue.addAfter(`${pod.metadata.namespace ?? ''}/${pod.metadata.labels?.[LAB_DNS_LABEL] ?? ''}`, 1_000);
     });
-    log.info({ pod: podKey, pid: proc.pid, netns }, 'vpc dns server started');
+    if (warning) log.warn({ deployment: keyOf(deploy) }, warning);
+    return file;
   }
 
   /** The Deployment's replica counts, as kube-controller-manager keeps them (`kubectl get deploy` READY). */
@@ -226,7 +164,7 @@ export async function startVpcDnsRunner(o: VpcDnsRunnerOptions): Promise<VpcDnsR
     const mine = pods.list(namespace).filter((p) => p.metadata.labels?.[LAB_DNS_LABEL] === name);
     for (const pod of mine) {
       if (want.some((w) => w.metadata.name === pod.metadata.name)) continue;
-      await stopServer(keyOf(pod));
+      await servers.stop(keyOf(pod));
       await applier.remove({ kind: 'Pod', name: pod.metadata.name ?? '', namespace });
     }
     for (const pod of want) {
@@ -238,9 +176,9 @@ export async function startVpcDnsRunner(o: VpcDnsRunnerOptions): Promise<VpcDnsR
     for (const pod of want) {
       const current = pods.get(pod.metadata.name ?? '', namespace);
       if (current && isRunning(current) && zone) {
-        await ensureServer(current, zone);
+        await servers.ensure(current, zone);
         ready++;
-      } else if (current) await stopServer(keyOf(current));
+      } else if (current) await servers.stop(keyOf(current));
     }
     if (live) await writeStatus(live, want.length, ready);
     return ready < want.length ? { requeueAfterMs: 1_000 } : undefined;
@@ -266,7 +204,7 @@ export async function startVpcDnsRunner(o: VpcDnsRunnerOptions): Promise<VpcDnsR
       await Promise.all(
         [deployments, pods, services, endpoints, configMaps, subnets, vpcs].map((i) => i.stop()),
       );
-      for (const podKey of [...servers.keys()]) await stopServer(podKey);
+      await servers.stopAll();
     },
   };
 }

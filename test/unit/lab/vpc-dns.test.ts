@@ -9,6 +9,7 @@ import { answerQuestion } from '../../../src/lab/vpc-dns/answer.ts';
 import { parseCorefile, resolvConfNameservers } from '../../../src/lab/vpc-dns/corefile.ts';
 import { corefileConfigMap, labDnsPods, templateHash } from '../../../src/lab/vpc-dns/pods.ts';
 import { buildZone } from '../../../src/lab/vpc-dns/zone.ts';
+import { zoneFileFor } from '../../../src/lab/vpc-dns/zone-file.ts';
 
 const SEED_COREFILE = `.:53 {
     errors
@@ -200,4 +201,38 @@ void test('lab DNS pods: replicas from the template, primary NIC only, no contai
     changed['spec'] as { template: { metadata: { labels: Record<string, string> } } }
   ).template.metadata.labels['x'] = 'y';
   assert.notEqual(templateHash(changed), hash, 'a template change renames the pods');
+});
+
+void test('zone file: upstreams from resolv.conf, the Corefile namespaces over the VPC ones, defaults on a bad Corefile', () => {
+  const services = [svc('ns1', 'web', '10.96.1.1', []), svc('ns2', 'other', '10.96.1.2', [])];
+  const read = (path: string) => (path === '/etc/resolv.conf' ? 'nameserver 10.255.255.53\n' : undefined);
+  const seed = zoneFileFor({
+    corefile: SEED_COREFILE,
+    services,
+    endpoints: [],
+    vpcNamespaces: ['ns1'],
+    readFile: read,
+  });
+  assert.deepEqual([seed.file.port, seed.file.upstreams, seed.warning], [53, ['10.255.255.53'], undefined]);
+  assert.deepEqual(Object.keys(seed.file.zone.records), [
+    'web.ns1.svc.cluster.local',
+    '1.1.96.10.in-addr.arpa',
+  ]);
+  const own = zoneFileFor({
+    corefile: '.:53 {\n kubernetes cluster.local {\n namespaces ns2\n }\n forward . /missing 1.1.1.1\n}',
+    services,
+    endpoints: [],
+    vpcNamespaces: ['ns1'],
+    readFile: read,
+  });
+  assert.deepEqual(
+    [own.file.upstreams, Object.keys(own.file.zone.records)],
+    [['1.1.1.1'], ['other.ns2.svc.cluster.local']],
+  );
+  const bad = zoneFileFor({ corefile: '}', services, endpoints: [], vpcNamespaces: [], readFile: read });
+  assert.match(bad.warning ?? '', /Corefile not understood, defaults used: Corefile line 1: unexpected "}"/);
+  assert.deepEqual(
+    [bad.file.port, bad.file.zone.zones, Object.keys(bad.file.zone.records).length],
+    [53, ['cluster.local'], 2],
+  );
 });
