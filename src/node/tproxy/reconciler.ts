@@ -5,6 +5,7 @@
  * interfaces say (targets.ts). Disabled: removes every rule, route and chain of ours and ends a listener an
  * earlier run left, once at start (the reference's clean-up when the flag is off).
  */
+import { existsSync } from 'node:fs';
 import { request } from 'node:http';
 import type { Logger } from 'pino';
 import type { KubeObject } from '../../api/types.ts';
@@ -14,6 +15,7 @@ import { WorkQueue } from '../../controller/queue/workqueue.ts';
 import { vsctlRows } from '../../ovn/vsctl.ts';
 import type { Clock } from '../../util/clock.ts';
 import type { ProcessRunner, SpawnedProcess } from '../../util/exec.ts';
+import { netnsPathOf } from '../agent/netns-path.ts';
 import { applyTproxy, removeTproxy } from './apply.ts';
 import { LISTEN_IP, startListener, stopListener, type ListenerPlace } from './process.ts';
 import { netnsByPod, probeTargets, type ProbeTarget } from './targets.ts';
@@ -79,8 +81,14 @@ export class TproxyReconciler {
     const { runner, place, log, clock } = this.#o;
     if (!this.#o.enabled) {
       const left = await stopListener(clock, place.control);
-      const removed = await removeTproxy(runner, place.nodeNetns);
-      log.info({ listenerStopped: left, removed }, 'tproxy disabled: rules, routes and listener removed');
+      // No namespace, nothing to remove; a failed removal is reported but does not keep the agent from serving CNI.
+      if (!existsSync(netnsPathOf(place.nodeNetns))) return;
+      await removeTproxy(runner, place.nodeNetns).then(
+        (removed) =>
+          log.info({ listenerStopped: left, removed }, 'tproxy disabled: rules, routes and listener removed'),
+        (err: unknown) =>
+          log.warn({ err: (err as Error).message }, 'tproxy disabled: could not remove its rules'),
+      );
       return;
     }
     void this.#pool.start();
