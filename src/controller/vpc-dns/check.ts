@@ -1,13 +1,15 @@
 /**
  * Whether a VpcDns can be deployed (§5 steps 1-2), as a reason and a message naming the object and field, or
  * undefined: the feature's ConfigMap names a valid `coredns-vip`; the VPC exists; the subnet exists and belongs to
- * that VPC; the NetworkAttachmentDefinition `default/<nad-name>` exists when one is named. Reads the cache only.
+ * that VPC; the Corefile ConfigMap (`spec.corefile` in kube-system) exists with key `Corefile`; the
+ * NetworkAttachmentDefinition `default/<nad-name>` exists when one is named. Reads the cache only.
  */
 import type { VpcDnsConfig } from '../../api/kinds/configmaps.ts';
 import type { Subnet } from '../../api/kinds/subnet-schema.ts';
 import type { VpcDns } from '../../api/kinds/vpc-dns.ts';
 import type { ClusterView } from '../../api/types.ts';
 import { parseIp } from '../../net/ip.ts';
+import { CONTROLLER_NAMESPACE, DEFAULT_VPC_DNS_COREFILE } from '../../api/constants.ts';
 
 export interface Problem {
   reason: string;
@@ -32,6 +34,14 @@ export function objectProblem(dns: VpcDns, view: ClusterView, clusterRouter: str
     return {
       reason: 'SubnetNotInVpc',
       message: `VpcDns ${name} spec.subnet: subnet ${subnetName} belongs to vpc ${subnetVpc}, not ${vpc}`,
+    };
+  }
+  const corefile = dns.spec?.corefile || DEFAULT_VPC_DNS_COREFILE;
+  const cm = view.get('ConfigMap', corefile, CONTROLLER_NAMESPACE);
+  if (!(cm?.['data'] as Record<string, string> | undefined)?.['Corefile']) {
+    return {
+      reason: 'CorefileNotFound',
+      message: `VpcDns ${name} spec.corefile: ConfigMap ${CONTROLLER_NAMESPACE}/${corefile} ${cm ? 'has no key Corefile' : 'not found'}`,
     };
   }
   return undefined;

@@ -4,7 +4,7 @@
  * `vpc-dns-<name>` (render.ts) and `status.active: true`; the others get `active: false`, a condition naming the
  * active one, and none of those objects. A VpcDns that cannot be deployed (check.ts) is inactive with the reason.
  * Feature off or ConfigMap gone: every VpcDns is deleted, as the reference does. Keyed by VpcDns; a VpcDns change
- * enqueues its VPC's others (failover), the ConfigMap, a NAD, Vpc or Subnet change every VpcDns, and a labelled
+ * enqueues its VPC's others (failover), a kube-system ConfigMap, a NAD, Vpc or Subnet change every VpcDns, and a labelled
  * Deployment or SwitchLBRule its VpcDns.
  */
 import { parseVpcDnsConfig } from '../../api/kinds/configmaps.ts';
@@ -70,10 +70,8 @@ export function vpcDnsReconciler(
       },
       {
         kind: 'ConfigMap',
-        map: (cm, view) =>
-          cm.metadata.name === VPC_DNS_CONFIG && cm.metadata.namespace === CONTROLLER_NAMESPACE
-            ? allKeys(cm, view)
-            : [],
+        // vpc-dns-config or a Corefile, both in the controller namespace
+        map: (cm, view) => (cm.metadata.namespace === CONTROLLER_NAMESPACE ? allKeys(cm, view) : []),
       },
       { kind: 'NetworkAttachmentDefinition', map: allKeys },
       { kind: 'Vpc', map: allKeys, changed: specOrDeletionChanged },

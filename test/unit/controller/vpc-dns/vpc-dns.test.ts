@@ -54,6 +54,13 @@ const cluster = view([
   { apiVersion: 'kubeovn.io/v1', kind: 'Subnet', metadata: { name: 'v1-net' }, spec: { vpc: 'v1' } },
   { apiVersion: 'kubeovn.io/v1', kind: 'Subnet', metadata: { name: 'other' }, spec: { vpc: 'v2' } },
   {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'vpc-dns-corefile', namespace: 'kube-system' },
+    data: { Corefile: '.:53 {\n}\n' },
+  },
+  { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'empty', namespace: 'kube-system' }, data: {} },
+  {
     apiVersion: 'k8s.cni.cncf.io/v1',
     kind: 'NetworkAttachmentDefinition',
     metadata: { name: 'ovn-nad', namespace: 'default' },
@@ -81,6 +88,18 @@ void test('checks: VPC, subnet and its VPC, coredns-vip and the NAD, each named 
     objectProblem({ ...dns('a', '', 'v1'), spec: { vpc: 'v1', subnet: 'gone' } }, cluster, 'ovn-cluster')
       ?.message ?? '',
     /spec\.subnet: subnet gone not found/,
+  );
+  const withCorefile = (corefile: string): VpcDns => ({
+    ...dns('a', '', 'v1'),
+    spec: { vpc: 'v1', subnet: 'v1-net', corefile },
+  });
+  assert.match(
+    objectProblem(withCorefile('gone'), cluster, 'ovn-cluster')?.message ?? '',
+    /VpcDns a spec\.corefile: ConfigMap kube-system\/gone not found/,
+  );
+  assert.match(
+    objectProblem(withCorefile('empty'), cluster, 'ovn-cluster')?.message ?? '',
+    /spec\.corefile: ConfigMap kube-system\/empty has no key Corefile/,
   );
   const cases: [Record<string, string>, RegExp | undefined][] = [
     [{ 'coredns-vip': '10.96.0.3', 'nad-name': 'ovn-nad' }, undefined],
