@@ -2,7 +2,7 @@
 // a real OVN NB, as in a real cluster (Endpoints written by hand, as kube-controller-manager would): the same VIP in two
 // VPCs becomes two load balancers, each on its own VPC's switches only; a rule's headless Service and status; a VpcDns
 // that cannot be deployed says why in its status and an Event; a restarted controller writes nothing; deleting a rule
-// takes its Service and load balancer and leaves the other VPC's alone.
+// takes its Service and load balancer and leaves the other VPC's alone; deleting vpc-dns-config deletes every VpcDns.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -290,5 +290,16 @@ void test(
       30_000,
     );
     assert.deepEqual(switchesOf(nb, byName('kovn-svc_nb/slr-dns-vb_vb_udp')), ['vb-net']);
+
+    // deleting vpc-dns-config deletes every VpcDns, as the reference does
+    await kubeRequest(kc, {
+      method: 'DELETE',
+      path: objectPath('ConfigMap', 'vpc-dns-config', 'kube-system'),
+    });
+    await eventually(
+      async () => ((await list(kc, 'VpcDns')).length === 0 ? true : undefined),
+      'no VpcDns',
+      30_000,
+    );
   },
 );
