@@ -176,7 +176,10 @@ void test('switchesOfVpc: the subnets of the VPC, the default VPC for subnets na
   assert.deepEqual(switchesOfVpc(cluster, 'ovn-cluster', 'ovn-cluster'), ['ovn-default']);
 });
 
-const rule = (spec: NonNullable<SwitchLbRule['spec']>, annotations?: Record<string, string>): SwitchLbRule => ({
+const rule = (
+  spec: NonNullable<SwitchLbRule['spec']>,
+  annotations?: Record<string, string>,
+): SwitchLbRule => ({
   apiVersion: 'kubeovn.io/v1',
   kind: 'SwitchLBRule',
   metadata: { name: 'dns', uid: 'u1', ...(annotations ? { annotations } : {}) },
