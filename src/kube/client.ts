@@ -44,6 +44,7 @@ export function endpointOf(kubeConfig: KubeConfig): Endpoint {
 export class KubeClient {
   readonly server: string;
   readonly #endpoint: Endpoint;
+  #agent: https.Agent | undefined;
 
   constructor(endpoint: Endpoint) {
     this.#endpoint = endpoint;
@@ -69,6 +70,7 @@ export class KubeClient {
       signal: AbortSignal.timeout(request.timeoutMs ?? 32_000),
     };
     await this.#endpoint.authenticate(options);
+    if (url.protocol === 'https:') options.agent = this.#keepAliveAgent(options);
     const { status, body } = await send(url, options, payload).catch((cause: unknown) => {
       throw new UnreachableError(this.server, { cause });
     });
@@ -80,6 +82,25 @@ export class KubeClient {
         : { code: status, reason: reasonForCode(status), message: body.trim().slice(0, 500) };
     throw new ApiStatusError(`${request.method} ${request.path}`, status, kubeStatus);
   }
+
+  /**
+   * One keep-alive agent per client, with the TLS material of the first request. client-node's
+   * `applyToHTTPSOptions` hands every call a new Agent without keep-alive, so each request would cost a TCP and TLS
+   * handshake on both ends (most of the lab's API traffic is small writes, where that dominated the CPU).
+   */
+  #keepAliveAgent(options: https.RequestOptions): https.Agent {
+    this.#agent ??= new https.Agent({
+      keepAlive: true,
+      ...pick(options, ['ca', 'cert', 'key', 'pfx', 'passphrase', 'rejectUnauthorized', 'servername']),
+    });
+    return this.#agent;
+  }
+}
+
+function pick<T extends object, K extends keyof T>(from: T, keys: readonly K[]): Partial<Pick<T, K>> {
+  const out: Partial<Pick<T, K>> = {};
+  for (const k of keys) if (from[k] !== undefined) out[k] = from[k];
+  return out;
 }
 
 function parseJson(body: string): unknown {
