@@ -1,6 +1,15 @@
 /** The `kovn` command line: parses the sub-command and hands over to its module. */
+import { enableCompileCache } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { CommandIo } from './commands/validate.ts';
+
+// Every Node process kovn starts (lab daemon, node agents, CNI calls, responders) inherits this and starts faster
+// from compiled code kept under node_modules/.cache (a pod start spawns several of them).
+process.env['NODE_COMPILE_CACHE'] ??= fileURLToPath(
+  new URL('../../node_modules/.cache/kovn-node', import.meta.url),
+);
+enableCompileCache(process.env['NODE_COMPILE_CACHE']);
 
 const USAGE = `usage: kovn <command> [options]
 
