@@ -6,13 +6,15 @@
  *   (2) pod-ready latency for --pods pods (default 100) created at once in the default VPC: create -> Running and
  *       answering a ping from its node's namespace (through ovn0, join and ovn-cluster), p50/p90/p99/max, next to
  *       the same latency of one pod created alone.
+ *   (3) where the burst's CPU went: each lab process's CPU (and that of the children it ran) per pod, and the time
+ *       that CPU alone needs on this machine's cores (the floor for the burst when it is CPU-bound).
  * Anchors: kind creates a cluster in 12-17 s; ovn-kubernetes CI reports 1.2-2.0 s average pod-ready at 400 pods.
  * The lab (temp home, random id) is removed at the end, also on error.
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +25,7 @@ import { kindCollectionPath } from '../src/controller/kube-resources.ts';
 import { labLayout } from '../src/lab/layout.ts';
 import { readStatus } from '../src/lab/status.ts';
 import { processRunner } from '../src/util/exec.ts';
+import { cpuBetween, sampleAll } from './cpu-account.ts';
 
 const { values: flags } = parseArgs({ options: { pods: { type: 'string', default: '100' } } });
 const PODS = Number(flags.pods);
@@ -38,6 +41,17 @@ const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 const line = (label: string, value: string, note = '') =>
   console.log(`  ${label.padEnd(46)} ${value.padStart(10)}${note ? `   ${note}` : ''}`);
+
+/** The lab's processes by name: the daemon (with the parts that run inside it) and each supervised process. */
+function labPids(): Map<string, number> {
+  const status = readStatus(layout.statusFile)!;
+  const inDaemon = status.components.filter((c) => !c.pid || c.pid === status.pid).map((c) => c.name);
+  const pids = new Map<string, number>([
+    [`lab daemon (${inDaemon.length} parts: kubelets, scheduler...)`, status.pid],
+  ]);
+  for (const c of status.components) if (c.pid && c.pid !== status.pid) pids.set(c.name, c.pid);
+  return pids;
+}
 
 async function podsReady(kc: KubeConfig, names: string[], created: Map<string, number>): Promise<number[]> {
   const pending = new Set(names);
@@ -118,10 +132,13 @@ try {
   const [one, oneAt] = await createPods(kc, 'solo', 1);
   const [solo] = await podsReady(kc, one, oneAt);
   line('one pod alone (baseline)', secs(solo!));
+  const pids = labPids();
+  const cpuBefore = sampleAll(pids);
   const tBurst = Date.now();
   const [names, created] = await createPods(kc, 'burst', PODS);
   const lat = await podsReady(kc, names, created);
   const all = Date.now() - tBurst;
+  const cpu = cpuBetween(cpuBefore, sampleAll(pids));
   const mean = lat.reduce((a, b) => a + b, 0) / lat.length;
   line(
     `${PODS} pods at once: p50`,
@@ -136,6 +153,19 @@ try {
   );
   line(`${PODS} pods at once: mean`, secs(mean), 'anchor: ovn-kubernetes CI 1.2-2.0 s avg at 400 pods');
   line(`${PODS} pods at once: all ready`, secs(all), `${((PODS * 1000) / all).toFixed(1)} pods/s`);
+
+  const cores = availableParallelism();
+  const total = cpu.reduce((sum, r) => sum + r.self + r.children, 0);
+  console.log(`\n(3) CPU per pod during the burst, by process (self + the children it ran), ${cores} cores`);
+  for (const r of cpu.filter((r) => r.self + r.children >= 0.005 * total)) {
+    const ms = (x: number) => `${((1000 * x) / PODS).toFixed(0)} ms`;
+    line(`  ${r.name}`, ms(r.self + r.children), `own ${ms(r.self)}, children ${ms(r.children)}`);
+  }
+  line(
+    'all lab processes',
+    `${((1000 * total) / PODS).toFixed(0)} ms`,
+    `CPU-bound floor ${secs((1000 * total) / cores)} for the burst on ${cores} cores`,
+  );
 } finally {
   const down = kovn('down');
   if (down.status !== 0) console.error(`kovn down failed:\n${down.stdout}${down.stderr}`);

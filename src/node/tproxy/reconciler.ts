@@ -2,7 +2,8 @@
  * The node agent's TProxy part (`--enable-tproxy`). Enabled: keeps the transparent listener running (restarted
  * with backoff if it exits), and converges — on every pod or subnet change and every 3 s, as the reference does —
  * the node namespace's rules (apply.ts) and the listener's target table to what the caches and the node's OVS
- * interfaces say (targets.ts). Disabled: removes every rule, route and chain of ours and ends a listener an
+ * interfaces say (targets.ts). Reading the rules and interfaces is skipped while the probed pods and ports in the
+ * caches are those of the last full pass, all placed, and that pass is under 30 s old. Disabled: removes every rule, route and chain of ours and ends a listener an
  * earlier run left, once at start (the reference's clean-up when the flag is off).
  */
 import { existsSync } from 'node:fs';
@@ -22,6 +23,8 @@ import { netnsByPod, probeTargets, type ProbeTarget } from './targets.ts';
 
 const KEY = 'tproxy';
 const RESYNC_MS = 3_000;
+/** How often the node's rules and OVS interfaces are read even when the caches show no change (drift repair). */
+const FULL_RESYNC_MS = 30_000;
 
 export interface TproxyOptions {
   enabled: boolean;
@@ -64,6 +67,8 @@ export class TproxyReconciler {
   #listener: SpawnedProcess | undefined;
   #pushed = '';
   #stopped = false;
+  /** The pods and ports of interest at the last full reconcile, whether all of them had a namespace, and when. */
+  #lastFull = { interest: '', resolved: false, at: -Infinity };
 
   constructor(o: TproxyOptions) {
     this.#o = o;
@@ -109,6 +114,7 @@ export class TproxyReconciler {
 
   async #reconcile(): Promise<{ requeueAfterMs: number }> {
     const { runner, place, log } = this.#o;
+    const listenerStarted = !this.#listener;
     if (!this.#listener) {
       await stopListener(this.#o.clock, place.control); // one an earlier agent left
       const proc = await startListener(runner, place);
@@ -122,6 +128,20 @@ export class TproxyReconciler {
       });
       log.info({ pid: proc.pid, control: place.control }, 'tproxy listener started');
     }
+    // Pods without probes, or outside custom VPCs, change nothing here: a burst of them must not cost a read of
+    // the node's rules and interfaces each (that was most of an agent's CPU while pods start).
+    // (Which pods are of interest does not depend on where their NIC lives: any namespace name will do.)
+    const pods = this.#o.pods();
+    const anyNetns = new Map(
+      pods.map((p) => [`${p.metadata.namespace ?? 'default'}/${p.metadata.name ?? ''}`, '?']),
+    );
+    const interest = JSON.stringify(
+      probeTargets({ pods, subnets: this.#o.subnets(), netnsOf: anyNetns, defaultVpc: DEFAULT_VPC }),
+    );
+    const last = this.#lastFull;
+    const fresh = this.#o.clock.now() - last.at < FULL_RESYNC_MS;
+    if (!listenerStarted && interest === last.interest && last.resolved && fresh)
+      return { requeueAfterMs: RESYNC_MS };
     const interfaces = await vsctlRows(
       runner,
       this.#o.ovsRundir,
@@ -132,7 +152,7 @@ export class TproxyReconciler {
     );
     const netnsOf = netnsByPod(interfaces.map((r) => (r['external_ids'] ?? {}) as Record<string, string>));
     const targets = probeTargets({
-      pods: this.#o.pods(),
+      pods,
       subnets: this.#o.subnets(),
       netnsOf,
       defaultVpc: DEFAULT_VPC,
@@ -144,6 +164,12 @@ export class TproxyReconciler {
       this.#pushed = table;
     }
     const changes = await applyTproxy(runner, place.nodeNetns, targets, LISTEN_IP);
+    const wanted = new Set((JSON.parse(interest) as ProbeTarget[]).map((t) => t.pod));
+    this.#lastFull = {
+      interest,
+      resolved: [...wanted].every((pod) => netnsOf.has(pod)),
+      at: this.#o.clock.now(),
+    };
     if (changes.chains || changes.jumps || changes.rules || changes.routes)
       log.info({ targets: targets.length, changes }, 'tproxy rules converged');
     return { requeueAfterMs: RESYNC_MS };
