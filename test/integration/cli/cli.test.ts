@@ -9,20 +9,13 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { kubectlPath, lines, startCliLab, type CliLab } from './helpers.ts';
+import { NAT_MANIFESTS } from '../../support/lab-e2e.ts';
 
 const nat = 'examples/config-vpc/nat-gateway';
 /** Seed + NAT gateway + VPC DNS manifests, one variant of each object (03-eip-static is invalid on purpose). */
 const manifests = [
   ['-f', 'examples/seed'],
-  ...[
-    '00-nat-configmaps',
-    '01-external-network',
-    '02-gateway',
-    '03-eip-random',
-    '04-dnat',
-    '05-snat',
-    '06-fip',
-  ].map((f) => ['-f', `${nat}/${f}.yaml`]),
+  ...NAT_MANIFESTS.map((f) => ['-f', `${nat}/${f}.yaml`]),
   ['-f', 'examples/config-vpc/vpc-dns'],
 ].flat();
 

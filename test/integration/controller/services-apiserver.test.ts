@@ -6,38 +6,33 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import type { KubeConfig } from '@kubernetes/client-node';
-import type { KubeObject } from '../../../src/api/types.ts';
 import { kubeRequest } from '../../../src/controller/kube-request.ts';
-import { kindCollectionPath, objectPath } from '../../../src/controller/kube-resources.ts';
+import { objectPath } from '../../../src/controller/kube-resources.ts';
 import type { OvnNbTables } from '../../../src/ovsdb/generated/ovn-nb.ts';
 import { OvsdbClient } from '../../../src/ovsdb/index.ts';
 import { embeddedApiServer } from './helpers/embedded-apiserver.ts';
 import { startOvn } from './reconcile-harness.ts';
+import {
+  CLI,
+  createObject as create,
+  getObject as read,
+  listObjects as list,
+  poller,
+} from '../../support/lab-e2e.ts';
 
+const poll = poller({ ms: 0, every: 200 });
 /** Polls `fn` until it returns something other than undefined or false; that value. */
-async function eventually<T>(
+const eventually = <T>(
   fn: () => T | undefined | false | Promise<T | undefined | false>,
   what: string,
   ms: number,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-const main = fileURLToPath(new URL('../../../src/cli/main.ts', import.meta.url));
+): Promise<T> => poll(what, fn, ms);
 
 function startController(kubeconfig: string, nb: string): { child: ChildProcess; lines: string[] } {
   const child = spawn(
     process.execPath,
     [
-      main,
+      CLI,
       'controller',
       `--kubeconfig=${kubeconfig}`,
       `--ovn-nb-addr=${nb}`,
@@ -59,24 +54,6 @@ async function stop(c: { child: ChildProcess }): Promise<void> {
   c.child.kill('SIGTERM');
   await exited;
 }
-
-const create = (kc: KubeConfig, obj: KubeObject) =>
-  kubeRequest<KubeObject>(kc, {
-    method: 'POST',
-    path: kindCollectionPath(obj.kind, obj.metadata.namespace),
-    body: obj,
-  });
-const read = (kc: KubeConfig, kind: string, name: string, namespace?: string) =>
-  kubeRequest<KubeObject>(kc, { method: 'GET', path: objectPath(kind, name, namespace) }).catch(
-    () => undefined,
-  );
-const list = async (kc: KubeConfig, kind: string, namespace?: string) =>
-  (
-    await kubeRequest<{ items: KubeObject[] }>(kc, {
-      method: 'GET',
-      path: kindCollectionPath(kind, namespace),
-    })
-  ).items;
 
 type Lb = OvnNbTables['Load_Balancer'];
 const lbs = (nb: OvsdbClient<OvnNbTables>): Lb[] => nb.cache.table('Load_Balancer').rows();

@@ -6,39 +6,35 @@
 // inside the pod's namespace): pods share the host's /etc/resolv.conf. The lab (temp KOVN_HOME, random id) goes.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { KubeObject } from '../../../src/api/types.ts';
 import { kubeRequest } from '../../../src/controller/kube-request.ts';
-import { kindCollectionPath, objectPath } from '../../../src/controller/kube-resources.ts';
-import { labLayout, type LabLayout } from '../../../src/lab/layout.ts';
+import { kindCollectionPath } from '../../../src/controller/kube-resources.ts';
+import type { LabLayout } from '../../../src/lab/layout.ts';
+import {
+  ROOT,
+  inPodNetns,
+  kubeApi,
+  kubectlRun,
+  labDown,
+  labHome,
+  labUp,
+  poller,
+  runKovn,
+  runningPodIp,
+  skipUnlessRoot as skip,
+} from '../../support/lab-e2e.ts';
 
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const CLI = join(ROOT, 'src/cli/main.ts');
 const VIP = '10.96.0.3';
-const skip = process.getuid?.() !== 0 ? 'needs root (network namespaces, OVS)' : false;
 
 let home: string;
 let layout: LabLayout;
 let kc: KubeConfig;
 
-function kovn(...args: string[]): { code: number; out: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], {
-    env: { ...process.env, KOVN_HOME: home },
-    encoding: 'utf8',
-    timeout: 240_000,
-  });
-  return { code: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
-}
-const kubectl = (...args: string[]) =>
-  spawnSync('kubectl', ['--kubeconfig', layout.kubeconfig, ...args], { encoding: 'utf8', timeout: 60_000 });
-const inPod = (ns: string, pod: string, ...cmd: string[]) =>
-  spawnSync('ip', ['netns', 'exec', layout.podNetns(ns, pod), ...cmd], { encoding: 'utf8', timeout: 30_000 });
+const kovn = (...args: string[]) => runKovn(home, args);
+const kubectl = (...args: string[]) => kubectlRun(layout.kubeconfig, args, 60_000);
+const inPod = (ns: string, pod: string, ...cmd: string[]) => inPodNetns(layout, ns, pod, cmd, 30_000);
 /** `dig @VIP` from a pod: the answer lines (`+short`) and the status of the full reply. */
 function dig(ns: string, pod: string, ...query: string[]): { short: string[]; status: string } {
   const r = inPod(ns, pod, 'dig', '+time=4', '+tries=2', `@${VIP}`, ...query);
@@ -51,36 +47,9 @@ function curl(ns: string, pod: string, url: string, resolve?: string): string | 
   const r = inPod(ns, pod, 'curl', '-s', '-i', '-m', '5', ...(resolve ? ['--resolve', resolve] : []), url);
   return /X-Kovn-Pod: (\S+)/.exec(r.stdout)?.[1];
 }
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function eventually<T>(
-  what: string,
-  fn: () => Promise<T | undefined> | T | undefined,
-  ms = 300_000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(500);
-  }
-}
-const get = (kind: string, name: string, namespace?: string) =>
-  kubeRequest<KubeObject>(kc, { method: 'GET', path: objectPath(kind, name, namespace) }).catch(
-    () => undefined,
-  );
-const create = (obj: KubeObject) =>
-  kubeRequest<KubeObject>(kc, {
-    method: 'POST',
-    path: kindCollectionPath(obj.kind, obj.metadata.namespace),
-    body: obj,
-  });
-const running = async (ns: string, name: string): Promise<string> =>
-  eventually(`${ns}/${name} running`, async () => {
-    const s = (await get('Pod', name, ns))?.['status'] as { phase?: string; podIP?: string } | undefined;
-    return s?.phase === 'Running' ? s.podIP : undefined;
-  });
+const eventually = poller({ ms: 300_000, every: 500 });
+const { get, create } = kubeApi(() => kc);
+const running = (ns: string, name: string): Promise<string> => runningPodIp(kc, eventually, ns, name);
 const clusterIp = async (ns: string, name: string): Promise<string> =>
   ((await get('Service', name, ns))?.['spec'] as { clusterIP: string }).clusterIP;
 const active = async (name: string) =>
@@ -124,13 +93,8 @@ const vpcDns = (name: string, vpc: string, subnetName: string): KubeObject => ({
 
 void describe('DNS and Services inside VPCs, with real traffic', { skip, timeout: 1_800_000 }, () => {
   before(async () => {
-    home = mkdtempSync(join(tmpdir(), 'kovn-dns-'));
-    const id = `d${randomBytes(4).toString('hex')}`;
-    layout = labLayout(home, id);
-    const up = kovn('up', '--id', id);
-    assert.equal(up.code, 0, up.out);
-    kc = new KubeConfig();
-    kc.loadFromFile(layout.kubeconfig);
+    ({ home, layout } = labHome('kovn-dns-', 'd'));
+    kc = labUp(home, layout);
     // The seed's VpcDns names cjh-vpc-1/cjh-subnet-1; a second VPC reuses the same CIDR.
     for (const ns of ['dns1', 'dns2'])
       await create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
@@ -162,12 +126,7 @@ void describe('DNS and Services inside VPCs, with real traffic', { skip, timeout
     ] as const)
       await running(ns, name);
   });
-  after(() => {
-    const down = kovn('down');
-    assert.equal(down.code, 0, down.out);
-    const left = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout;
-    assert.doesNotMatch(left, new RegExp(`^${layout.id}-`, 'm'), 'no namespace of the lab is left');
-  });
+  after(() => labDown(home, layout));
 
   it('a ClusterIP from the service CIDR, its endpoints, reached through the VPC load balancer', async () => {
     const ip = await clusterIp('dns1', 'web');

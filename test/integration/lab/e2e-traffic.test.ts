@@ -4,67 +4,40 @@
 // The lab (temp KOVN_HOME, random id) is removed at the end.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { KubeObject } from '../../../src/api/types.ts';
 import { kubeRequest } from '../../../src/controller/kube-request.ts';
-import { kindCollectionPath, objectPath } from '../../../src/controller/kube-resources.ts';
-import { labLayout, type LabLayout } from '../../../src/lab/layout.ts';
+import { kindCollectionPath } from '../../../src/controller/kube-resources.ts';
+import type { LabLayout } from '../../../src/lab/layout.ts';
 import { probeReachability, runningEndpoints } from '../../../src/lab/reach-run.ts';
 import { summarize } from '../../../src/lab/reachability.ts';
-
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const CLI = join(ROOT, 'src/cli/main.ts');
-const skip = process.getuid?.() !== 0 ? 'needs root (network namespaces, OVS)' : false;
+import {
+  ROOT,
+  inPodNetns,
+  kubeApi,
+  labDown,
+  labHome,
+  labUp,
+  nbctlRun,
+  netnsList,
+  poller,
+  runKovn,
+  runningPodIp,
+  skipUnlessRoot as skip,
+} from '../../support/lab-e2e.ts';
 
 let home: string;
 let layout: LabLayout;
 let kc: KubeConfig;
 
-function kovn(...args: string[]): { code: number; out: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], {
-    env: { ...process.env, KOVN_HOME: home },
-    encoding: 'utf8',
-    timeout: 240_000,
-  });
-  return { code: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
-}
-const inPod = (ns: string, pod: string, ...cmd: string[]) =>
-  spawnSync('ip', ['netns', 'exec', layout.podNetns(ns, pod), ...cmd], { encoding: 'utf8', timeout: 20_000 });
+const kovn = (...args: string[]) => runKovn(home, args);
+const inPod = (ns: string, pod: string, ...cmd: string[]) => inPodNetns(layout, ns, pod, cmd, 20_000);
 const ping = (ns: string, pod: string, ip: string, ...extra: string[]) =>
   inPod(ns, pod, 'ping', '-c', '2', '-i', '0.2', '-W', '1', ...extra, ip).status === 0;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function eventually<T>(
-  what: string,
-  fn: () => Promise<T | undefined> | T | undefined,
-  ms = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(250);
-  }
-}
-const get = (kind: string, name: string, namespace?: string) =>
-  kubeRequest<KubeObject>(kc, { method: 'GET', path: objectPath(kind, name, namespace) }).catch(
-    () => undefined,
-  );
-const create = (obj: KubeObject) =>
-  kubeRequest(kc, { method: 'POST', path: kindCollectionPath(obj.kind, obj.metadata.namespace), body: obj });
-const podIp = async (ns: string, name: string): Promise<string> =>
-  eventually(`${ns}/${name} running`, async () => {
-    const p = await get('Pod', name, ns);
-    const s = p?.['status'] as { phase?: string; podIP?: string } | undefined;
-    return s?.phase === 'Running' ? s.podIP : undefined;
-  });
+const eventually = poller({ ms: 60_000, every: 250 });
+const { get, create, del } = kubeApi(() => kc);
+const podIp = (ns: string, name: string): Promise<string> => runningPodIp(kc, eventually, ns, name);
 const pod = (
   ns: string,
   name: string,
@@ -81,20 +54,10 @@ const pod = (
 
 void describe('the lab end to end, with real traffic', { skip, timeout: 900_000 }, () => {
   before(() => {
-    home = mkdtempSync(join(tmpdir(), 'kovn-e2e-'));
-    const id = `e${randomBytes(4).toString('hex')}`;
-    layout = labLayout(home, id);
-    const up = kovn('up', '--id', id);
-    assert.equal(up.code, 0, up.out);
-    kc = new KubeConfig();
-    kc.loadFromFile(layout.kubeconfig);
+    ({ home, layout } = labHome('kovn-e2e-', 'e'));
+    kc = labUp(home, layout);
   });
-  after(() => {
-    const down = kovn('down');
-    assert.equal(down.code, 0, down.out);
-    const left = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout;
-    assert.doesNotMatch(left, new RegExp(`^${layout.id}-`, 'm'), 'no namespace of the lab is left');
-  });
+  after(() => labDown(home, layout));
 
   it('seed scenario: same VPC reaches, other VPC does not, though both use 10.0.1.0/24', async () => {
     const applied = kovn('apply', '-f', join(ROOT, 'examples/seed'), '-f', join(ROOT, 'examples/lab'));
@@ -165,27 +128,12 @@ void describe('the lab end to end, with real traffic', { skip, timeout: 900_000 
   });
 
   it('delete and re-create: nothing stale, the pod works again', async () => {
-    await kubeRequest(kc, { method: 'DELETE', path: objectPath('Pod', 'fixed', 'ns1') });
+    await del('Pod', 'fixed', 'ns1');
     await eventually('pod gone', async () => ((await get('Pod', 'fixed', 'ns1')) ? undefined : true));
     await eventually('netns gone', () =>
-      spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout.includes(
-        layout.podNetns('ns1', 'fixed'),
-      )
-        ? undefined
-        : true,
+      netnsList().includes(layout.podNetns('ns1', 'fixed')) ? undefined : true,
     );
-    const lsp = spawnSync(
-      'ovn-nbctl',
-      [
-        `--db=unix:${join(layout.centralDir, 'nb.sock')}`,
-        '--if-exists',
-        'get',
-        'Logical_Switch_Port',
-        'fixed.ns1',
-        'name',
-      ],
-      { encoding: 'utf8', env: { ...process.env, OVS_RUNDIR: layout.centralDir } },
-    );
+    const lsp = nbctlRun(layout, ['--if-exists', 'get', 'Logical_Switch_Port', 'fixed.ns1', 'name']);
     assert.equal(lsp.stdout.trim(), '', `no switch port left: ${lsp.stderr}`);
     assert.equal(ping('ns1', 'vpc1-pod', '10.0.1.50'), false, 'the old address answers no more');
     await create(pod('ns1', 'fixed', { annotations: { 'ovn.kubernetes.io/ip_address': '10.0.1.50' } }));

@@ -8,37 +8,37 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { KubeObject } from '../../../src/api/types.ts';
 import { kubeRequest } from '../../../src/controller/kube-request.ts';
-import { kindCollectionPath, objectPath } from '../../../src/controller/kube-resources.ts';
-import { labLayout, type LabLayout } from '../../../src/lab/layout.ts';
+import { objectPath } from '../../../src/controller/kube-resources.ts';
+import type { LabLayout } from '../../../src/lab/layout.ts';
+import {
+  NAT_MANIFESTS,
+  ROOT,
+  inNetns,
+  kubeApi,
+  labDown,
+  labHome,
+  labUp,
+  poller,
+  runKovn,
+  skipUnlessRoot as skip,
+  sleep,
+} from '../../support/lab-e2e.ts';
 
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const CLI = join(ROOT, 'src/cli/main.ts');
 const NAT = join(ROOT, 'examples/config-vpc/nat-gateway');
 const EXT = 'ovn-vpc-external-network';
 const LISTEN = '192.168.0.1:9000';
-const skip = process.getuid?.() !== 0 ? 'needs root (network namespaces, OVS)' : false;
 
 let home: string;
 let layout: LabLayout;
 let kc: KubeConfig;
 let listener: ChildProcess | undefined;
 
-function kovn(...args: string[]): { code: number; out: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], {
-    env: { ...process.env, KOVN_HOME: home },
-    encoding: 'utf8',
-    timeout: 240_000,
-  });
-  return { code: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
-}
+const kovn = (...args: string[]) => runKovn(home, args);
 const applyYaml = (name: string, yaml: string): void => {
   const file = join(home, `${name}.yaml`);
   writeFileSync(file, yaml);
@@ -46,30 +46,12 @@ const applyYaml = (name: string, yaml: string): void => {
   assert.equal(r.code, 0, r.out);
 };
 const curl = (netns: string, url: string): string => {
-  const r = spawnSync('ip', ['netns', 'exec', netns, 'curl', '-s', '-m', '3', url], {
-    encoding: 'utf8',
-    timeout: 20_000,
-  });
+  const r = inNetns(netns, ['curl', '-s', '-m', '3', url], 20_000);
   return r.status === 0 ? r.stdout.trim() : `(failed: curl exit ${r.status})`;
 };
 const upstream = (): string => layout.upstreamNetns(EXT);
 const pod = (ns: string, name: string): string => layout.podNetns(ns, name);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function eventually<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, ms = 120_000) {
-  const deadline = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`, { cause: last });
-    await sleep(500);
-  }
-}
+const eventually = poller({ ms: 120_000, every: 500, retryErrors: true });
 /** Waits until `fn` returns `want`; the assertion message shows the last value seen. */
 async function until(what: string, fn: () => string, want: string, ms = 120_000): Promise<void> {
   let seen = '';
@@ -79,14 +61,7 @@ async function until(what: string, fn: () => string, want: string, ms = 120_000)
     assert.equal(seen, want, what);
   }
 }
-const get = (kind: string, name: string, namespace?: string) =>
-  kubeRequest<KubeObject>(kc, { method: 'GET', path: objectPath(kind, name, namespace) }).catch(
-    () => undefined,
-  );
-const create = (obj: KubeObject) =>
-  kubeRequest(kc, { method: 'POST', path: kindCollectionPath(obj.kind, obj.metadata.namespace), body: obj });
-const del = (kind: string, name: string, namespace?: string) =>
-  kubeRequest(kc, { method: 'DELETE', path: objectPath(kind, name, namespace) });
+const { get, create, del } = kubeApi(() => kc);
 const status = async (kind: string, name: string) =>
   ((await get(kind, name))?.['status'] ?? {}) as { ready?: boolean; ip?: string };
 const ready = (kind: string, name: string) =>
@@ -131,13 +106,8 @@ void describe(
     let eipf: string; // FIP of 10.0.1.5
 
     before(async () => {
-      home = mkdtempSync(join(tmpdir(), 'kovn-natgw-'));
-      const id = `g${randomBytes(4).toString('hex')}`;
-      layout = labLayout(home, id);
-      const up = kovn('up', '--id', id);
-      assert.equal(up.code, 0, up.out);
-      kc = new KubeConfig();
-      kc.loadFromFile(layout.kubeconfig);
+      ({ home, layout } = labHome('kovn-natgw-', 'g'));
+      kc = labUp(home, layout);
       const seed = kovn('apply', '-f', join(ROOT, 'examples/seed'));
       assert.equal(seed.code, 0, seed.out);
       applyYaml('vpc1-route', vpcRoute('test-vpc-1', 'ns1'));
@@ -150,15 +120,7 @@ void describe(
       );
       // The seed's NAT manifests, unchanged (03-eip-static names an address outside the external network, refused by
       // design; 03-eip-external-subnet is 03-eip-random with the subnet spelled out, same name).
-      for (const f of [
-        '00-nat-configmaps',
-        '01-external-network',
-        '02-gateway',
-        '03-eip-random',
-        '04-dnat',
-        '05-snat',
-        '06-fip',
-      ]) {
+      for (const f of NAT_MANIFESTS) {
         const r = kovn('apply', '-f', join(NAT, `${f}.yaml`));
         assert.equal(r.code, 0, r.out);
       }
@@ -195,10 +157,7 @@ void describe(
 
     after(() => {
       if (listener?.pid) process.kill(listener.pid, 'SIGTERM');
-      const down = kovn('down');
-      assert.equal(down.code, 0, down.out);
-      const left = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout;
-      assert.doesNotMatch(left, new RegExp(`^${layout.id}-`, 'm'), 'no namespace of the lab is left');
+      labDown(home, layout);
     });
 
     it('external network: net1 from the external Subnet (excludeIps honoured), EIPs on it, default route upstream', () => {

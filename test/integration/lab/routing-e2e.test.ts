@@ -7,21 +7,26 @@
 // (temp KOVN_HOME, random id) is removed at the end.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { KubeObject } from '../../../src/api/types.ts';
 import { kubeRequest } from '../../../src/controller/kube-request.ts';
-import { kindCollectionPath, objectPath } from '../../../src/controller/kube-resources.ts';
-import { labLayout, type LabLayout } from '../../../src/lab/layout.ts';
+import { objectPath } from '../../../src/controller/kube-resources.ts';
+import type { LabLayout } from '../../../src/lab/layout.ts';
+import {
+  inPodNetns,
+  kubeApi,
+  kubectlRun,
+  labDown,
+  labHome,
+  labUp,
+  nbctlRun,
+  poller,
+  runKovn,
+  skipUnlessRoot as skip,
+} from '../../support/lab-e2e.ts';
 
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const CLI = join(ROOT, 'src/cli/main.ts');
-const skip = process.getuid?.() !== 0 ? 'needs root (network namespaces, OVS)' : false;
 const R1 = '10.20.3.11';
 const R2 = '10.20.3.12';
 const NEAR = '198.51.100.9';
@@ -31,19 +36,8 @@ let home: string;
 let layout: LabLayout;
 let kc: KubeConfig;
 
-function kovn(...args: string[]): { code: number; out: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], {
-    env: { ...process.env, KOVN_HOME: home },
-    encoding: 'utf8',
-    timeout: 240_000,
-  });
-  return { code: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
-}
-const inPod = (pod: string, ...cmd: string[]) =>
-  spawnSync('ip', ['netns', 'exec', layout.podNetns('rt', pod), ...cmd], {
-    encoding: 'utf8',
-    timeout: 20_000,
-  });
+const kovn = (...args: string[]) => runKovn(home, args);
+const inPod = (pod: string, ...cmd: string[]) => inPodNetns(layout, 'rt', pod, cmd, 20_000);
 const ping = (pod: string, ip: string, count = 2) =>
   inPod(pod, 'ping', '-c', String(count), '-i', '0.2', '-W', '1', ip).status === 0;
 /** The pod that answered HTTP on ip:80 from `pod`, or '' if nobody did. */
@@ -59,25 +53,9 @@ const forwarded = (pod: string): number => {
   const [names, values] = snmp.map((l) => l.trim().split(/\s+/));
   return Number(values![names!.indexOf('ForwDatagrams')]);
 };
-const nbctl = (...args: string[]) =>
-  spawnSync('ovn-nbctl', [`--db=unix:${join(layout.centralDir, 'nb.sock')}`, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, OVS_RUNDIR: layout.centralDir },
-  });
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function eventually<T>(what: string, fn: () => T | undefined | false, ms = 60_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: T | undefined | false;
-  for (;;) {
-    last = fn();
-    if (last !== undefined && last !== false) return last;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(300);
-  }
-}
-const create = (obj: KubeObject) =>
-  kubeRequest(kc, { method: 'POST', path: kindCollectionPath(obj.kind, obj.metadata.namespace), body: obj });
+const nbctl = (...args: string[]) => nbctlRun(layout, args);
+const eventually = poller({ ms: 60_000, every: 300 });
+const { create } = kubeApi(() => kc);
 const setRoutes = (spec: { staticRoutes?: unknown[]; policyRoutes?: unknown[] }) =>
   kubeRequest(kc, {
     method: 'PATCH',
@@ -115,13 +93,8 @@ const subnet = (name: string, cidrBlock: string, extra: Record<string, string> =
 
 void describe('custom routing in the lab, with real traffic', { skip, timeout: 900_000 }, () => {
   before(async () => {
-    home = mkdtempSync(join(tmpdir(), 'kovn-routing-'));
-    const id = `r${randomBytes(4).toString('hex')}`;
-    layout = labLayout(home, id);
-    const up = kovn('up', '--id', id);
-    assert.equal(up.code, 0, up.out);
-    kc = new KubeConfig();
-    kc.loadFromFile(layout.kubeconfig);
+    ({ home, layout } = labHome('kovn-routing-', 'r'));
+    kc = labUp(home, layout);
     await create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'rt' } });
     await create({
       apiVersion: 'kubeovn.io/v1',
@@ -149,12 +122,7 @@ void describe('custom routing in the lab, with real traffic', { skip, timeout: 9
         assert.equal(inPod(r, 'ip', 'addr', 'add', `${ip}/32`, 'dev', 'lo').status, 0);
     }
   });
-  after(() => {
-    const down = kovn('down');
-    assert.equal(down.code, 0, down.out);
-    const left = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout;
-    assert.doesNotMatch(left, new RegExp(`^${layout.id}-`, 'm'), 'no namespace of the lab is left');
-  });
+  after(() => labDown(home, layout));
 
   it('a match OVN would refuse and a reserved priority are rejected by kubectl with the reasons', () => {
     const file = join(home, 'bad-vpc.yaml');
@@ -171,15 +139,11 @@ void describe('custom routing in the lab, with real traffic', { skip, timeout: 9
         '',
       ].join('\n'),
     );
-    const r = spawnSync('kubectl', ['--kubeconfig', layout.kubeconfig, 'apply', '-f', file], {
-      encoding: 'utf8',
-    });
+    const r = kubectlRun(layout.kubeconfig, ['apply', '-f', file]);
     assert.notEqual(r.status, 0);
     assert.match(r.stderr, /spec\.policyRoutes\[0\]\.priority.*reserved for kovn/);
     assert.match(r.stderr, /spec\.policyRoutes\[1\]\.match.*&& and \|\| must be parenthesized/);
-    const got = spawnSync('kubectl', ['--kubeconfig', layout.kubeconfig, 'get', 'vpc', 'rt-bad'], {
-      encoding: 'utf8',
-    });
+    const got = kubectlRun(layout.kubeconfig, ['get', 'vpc', 'rt-bad']);
     assert.notEqual(got.status, 0, 'nothing was created');
   });
 
