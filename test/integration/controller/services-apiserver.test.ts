@@ -205,10 +205,12 @@ void test(
       ['SubnetNotFound', 'VpcDns lost spec.subnet: subnet missing not found'],
     );
     const events = await eventually(
-      async () =>
-        (await list(kc, 'Event', 'default')).filter(
+      async () => {
+        const found = (await list(kc, 'Event', 'default')).filter(
           (e) => (e as { reason?: string }).reason === 'SubnetNotFound',
-        ),
+        );
+        return found.length ? found : undefined; // the Event may follow the status write
+      },
       'a Warning event',
       10_000,
     );
