@@ -252,12 +252,17 @@ export class PodSync {
     const next: SandboxRecord = { ...record };
     delete next.responder;
     if (ports.length) {
-      const pid = await startResponder(this.#d.runner, this.#d.nodeBinary, {
-        pod: key,
-        netns: record.hostNetwork ? this.#d.nodeNetns : record.netns,
-        ports,
-        logFile: join(this.#d.store.dir, `${record.namespace}.${record.name}.responder.log`),
-      });
+      const pid = await startResponder(
+        this.#d.runner,
+        this.#d.nodeBinary,
+        {
+          pod: key,
+          netns: record.hostNetwork ? this.#d.nodeNetns : record.netns,
+          ports,
+          logFile: join(this.#d.store.dir, `${record.namespace}.${record.name}.responder.log`),
+        },
+        this.#d.clock,
+      );
       next.responder = { pid, ports };
     }
     this.#d.store.write(next);

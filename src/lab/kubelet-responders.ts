@@ -4,7 +4,7 @@
  * group so that they outlive a kubelet restart and can be adopted by pid: a recorded pid is ours if the process is
  * alive and its command line is the responder for that pod. Stopped by that pid (SIGTERM, then SIGKILL).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Clock } from '../util/clock.ts';
 import type { ProcessRunner } from '../util/exec.ts';
@@ -50,18 +50,45 @@ export function isResponder(pid: number, pod: string): boolean {
   }
 }
 
-/** Starts a responder; returns its pid. */
+/**
+ * Starts a responder; returns its pid once its ports listen (it logs one line then), so a pod reported Running
+ * answers at once. Without a log file there is nothing to wait on. A responder that exits or stays silent for
+ * `readyTimeoutMs` is an error (the pod's setup is retried).
+ */
 export async function startResponder(
   runner: ProcessRunner,
   node: string,
   spec: ResponderSpec,
+  clock: Clock,
+  readyTimeoutMs = 15_000,
 ): Promise<number> {
+  const from = spec.logFile && existsSync(spec.logFile) ? statSync(spec.logFile).size : 0;
   const proc = await runner.spawn(node, responderArgs(spec), {
     netns: spec.netns,
     detached: true,
     ...(spec.logFile ? { logFile: spec.logFile } : {}),
   });
+  if (!spec.logFile) return proc.pid;
+  const ready = `responder for ${spec.pod}:`;
+  const deadline = clock.now() + readyTimeoutMs;
+  while (!logSince(spec.logFile, from).includes(ready)) {
+    if (!alive(proc.pid))
+      throw new Error(`the responder for ${spec.pod} exited: ${logSince(spec.logFile, from).trim()}`);
+    if (clock.now() > deadline) {
+      process.kill(proc.pid, 'SIGKILL');
+      throw new Error(`the responder for ${spec.pod} did not listen within ${readyTimeoutMs / 1000} s`);
+    }
+    await clock.sleep(20);
+  }
   return proc.pid;
+}
+
+function logSince(file: string, offset: number): string {
+  try {
+    return readFileSync(file).subarray(offset).toString('utf8');
+  } catch {
+    return '';
+  }
 }
 
 /** SIGTERM, then SIGKILL after `graceMs`; resolves once it is gone (or was never ours). */

@@ -2,12 +2,14 @@
  * Runs the reachability table against a running lab: reads the running pods (address, VPC, subnet, gateway from
  * the controller's annotations, a declared TCP port) through the API, plans the probes (reachability.ts), pings or
  * sends an HTTP request (netcat) from inside each source pod's network namespace, a few at a time, and returns the
- * results; an HTTP answer names the pod that gave it (the responder's `X-Kovn-Pod` header).
+ * results; an HTTP answer names the pod that gave it (the responder's `X-Kovn-Pod` header). A probe expected to
+ * succeed that fails is tried once more after a second (flows of a just-started pod may still be on their way).
  */
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { KubeObject } from '../api/types.ts';
 import { kubeRequest } from '../controller/kube-request.ts';
 import { kindCollectionPath } from '../controller/kube-resources.ts';
+import { systemClock } from '../util/clock.ts';
 import { processRunner, type ProcessRunner } from '../util/exec.ts';
 import type { LabLayout } from './layout.ts';
 import { planProbes, type PodEndpoint, type ProbeResult } from './reachability.ts';
@@ -56,27 +58,32 @@ export async function probeReachability(
   const probes = planProbes(pods);
   const results: ProbeResult[] = new Array<ProbeResult>(probes.length);
   let next = 0;
+  const attempt = async (probe: ProbeResult | (typeof probes)[number]): Promise<ProbeResult> => {
+    const netns = layout.podNetns(probe.from.namespace, probe.from.name);
+    if (probe.method === 'http') {
+      const request = `GET / HTTP/1.0\r\nHost: ${probe.address}\r\n\r\n`;
+      const r = await runner.run('nc', ['-w', '2', probe.address, String(probe.port ?? 80)], {
+        netns,
+        input: request,
+      });
+      const answeredBy = /^X-Kovn-Pod: (\S+)/im.exec(r.stdout)?.[1];
+      return { ...probe, reached: answeredBy === probe.to, ...(answeredBy ? { answeredBy } : {}) };
+    }
+    const r = await runner.run('ping', ['-c', '2', '-i', '0.2', '-W', '1', probe.address], { netns });
+    return { ...probe, reached: r.code === 0 };
+  };
   const worker = async (): Promise<void> => {
     while (next < probes.length) {
       const i = next++;
       const probe = probes[i]!;
-      const netns = layout.podNetns(probe.from.namespace, probe.from.name);
-      if (probe.method === 'http') {
-        const request = `GET / HTTP/1.0\r\nHost: ${probe.address}\r\n\r\n`;
-        const r = await runner.run('nc', ['-w', '2', probe.address, String(probe.port ?? 80)], {
-          netns,
-          input: request,
-        });
-        const answeredBy = /^X-Kovn-Pod: (\S+)/im.exec(r.stdout)?.[1];
-        results[i] = {
-          ...probe,
-          reached: answeredBy === probe.to,
-          ...(answeredBy ? { answeredBy } : {}),
-        };
-        continue;
+      let result = await attempt(probe);
+      // A pod that has just started may not have its flows on the other node yet: a probe that should succeed
+      // gets one more try a second later (one that should fail is never retried, so nothing is made to pass).
+      if (!result.reached && probe.expect === 'reachable') {
+        await systemClock.sleep(1_000);
+        result = await attempt(probe);
       }
-      const r = await runner.run('ping', ['-c', '2', '-i', '0.2', '-W', '1', probe.address], { netns });
-      results[i] = { ...probe, reached: r.code === 0 };
+      results[i] = result;
     }
   };
   await Promise.all(Array.from({ length: options.parallel ?? 4 }, worker));

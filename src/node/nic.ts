@@ -157,8 +157,9 @@ export async function plugNic(runner: ProcessRunner, spec: NicSpec): Promise<Plu
     if (pod && (await readLink(runner, spec.podNetns, spec.ifname)))
       await ip(runner, spec.podNetns, 'link', 'del', spec.ifname);
     await createPair(runner, spec);
-    await configureNewPair(runner, spec);
+    // The port first (as Kube-OVN's CNI does): ovn-controller binds it while the addresses are being set.
     await configurePort(runner, spec);
+    await configureNewPair(runner, spec);
     return 'created';
   }
   await configureLink(runner, spec.nodeNetns, host, spec.mtu === undefined ? {} : { mtu: spec.mtu });
