@@ -14,6 +14,22 @@ export interface OwnerReference {
   blockOwnerDeletion?: boolean;
 }
 
+/** The reference a controller puts on what it creates: garbage-collected with `owner`, and its one controller. */
+export function controllerReference(
+  apiVersion: string,
+  kind: string,
+  owner: { metadata: { name?: string | undefined; uid?: string | undefined } },
+): OwnerReference {
+  return {
+    apiVersion,
+    kind,
+    name: owner.metadata.name ?? '',
+    uid: owner.metadata.uid ?? '',
+    controller: true,
+    blockOwnerDeletion: true,
+  };
+}
+
 export interface ObjectMeta {
   name?: string;
   generateName?: string;

@@ -7,24 +7,13 @@
  * `<namespace>/slr-<name>`.
  */
 import type { SwitchLbRule } from '../../api/kinds/switch-lb-rule.ts';
-import type { KubeObject } from '../../api/types.ts';
+import { controllerReference, type KubeObject } from '../../api/types.ts';
 import { SERVICE_VPC, SWITCH_LB_VIP } from './backends.ts';
 
 export const SLR_LABEL = 'kovn.io/switch-lb-rule';
 
 export const slrServiceName = (rule: string): string => `slr-${rule}`;
 export const slrNamespace = (slr: SwitchLbRule): string => slr.spec?.namespace || 'default';
-
-function ownerReference(slr: SwitchLbRule): Record<string, unknown> {
-  return {
-    apiVersion: 'kubeovn.io/v1',
-    kind: 'SwitchLBRule',
-    name: slr.metadata.name ?? '',
-    uid: slr.metadata.uid ?? '',
-    controller: true,
-    blockOwnerDeletion: true,
-  };
-}
 
 /** `key:value` entries -> a label selector (the value may itself hold colons). */
 export function parseSelector(entries: readonly string[]): Record<string, string> {
@@ -52,7 +41,7 @@ function meta(slr: SwitchLbRule): KubeObject['metadata'] {
     namespace: slrNamespace(slr),
     labels: { [SLR_LABEL]: name },
     annotations: { [SWITCH_LB_VIP]: slr.spec?.vip ?? '', ...(vpc ? { [SERVICE_VPC]: vpc } : {}) },
-    ownerReferences: [ownerReference(slr) as never],
+    ownerReferences: [controllerReference('kubeovn.io/v1', 'SwitchLBRule', slr)],
   };
 }
 

@@ -7,7 +7,7 @@
  * (and one slice, `<service>-<n>`) per resolved port set; a pod none of whose ports resolve is left out. Services without a selector are left to their owners. Both
  * kinds carry an owner reference to the Service, so the API server's garbage collector removes them with it.
  */
-import type { KubeObject } from '../../api/types.ts';
+import { controllerReference, type KubeObject } from '../../api/types.ts';
 
 interface ServicePort {
   name?: string;
@@ -70,17 +70,6 @@ function resolvePorts(svcPorts: readonly ServicePort[], pod: PodLike): EndpointP
   return out;
 }
 
-function ownerRef(svc: KubeObject): Record<string, unknown> {
-  return {
-    apiVersion: 'v1',
-    kind: 'Service',
-    name: svc.metadata.name ?? '',
-    uid: svc.metadata.uid ?? '',
-    controller: true,
-    blockOwnerDeletion: true,
-  };
-}
-
 interface Group {
   ports: EndpointPort[];
   pods: PodLike[];
@@ -127,7 +116,7 @@ export function desiredEndpoints(svc: KubeObject, pods: readonly KubeObject[]): 
       name: svc.metadata.name ?? '',
       namespace: svc.metadata.namespace ?? 'default',
       labels: { ...svc.metadata.labels },
-      ownerReferences: [ownerRef(svc) as never],
+      ownerReferences: [controllerReference('v1', 'Service', svc)],
     },
     subsets: groups(svc, pods).map((g) => ({
       addresses: g.pods.filter((p) => publish || isReady(p)).map(address),
@@ -147,7 +136,7 @@ export function desiredSlices(svc: KubeObject, pods: readonly KubeObject[]): Kub
       name: `${name}-${i}`,
       namespace: svc.metadata.namespace ?? 'default',
       labels: { ...svc.metadata.labels, [SLICE_SERVICE_LABEL]: name, [SLICE_MANAGED_BY]: SLICE_MANAGER },
-      ownerReferences: [ownerRef(svc) as never],
+      ownerReferences: [controllerReference('v1', 'Service', svc)],
     },
     addressType: 'IPv4',
     endpoints: g.pods.map((pod) => ({

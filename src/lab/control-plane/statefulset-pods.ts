@@ -6,7 +6,7 @@
  * next pass, as `RollingUpdate` with one replica does) and those beyond `replicas`. And the status to write.
  */
 import { createHash } from 'node:crypto';
-import type { KubeObject } from '../../api/types.ts';
+import { controllerReference, type KubeObject } from '../../api/types.ts';
 
 export const REVISION_LABEL = 'controller-revision-hash';
 export const POD_NAME_LABEL = 'statefulset.kubernetes.io/pod-name';
@@ -62,16 +62,7 @@ export function podFor(sts: StatefulSet, ordinal: number): KubeObject {
         [POD_NAME_LABEL]: name,
       },
       annotations: { ...template.metadata?.annotations },
-      ownerReferences: [
-        {
-          apiVersion: 'apps/v1',
-          kind: 'StatefulSet',
-          name: sts.metadata.name ?? '',
-          uid: sts.metadata.uid ?? '',
-          controller: true,
-          blockOwnerDeletion: true,
-        },
-      ],
+      ownerReferences: [controllerReference('apps/v1', 'StatefulSet', sts)],
     },
     spec,
   };

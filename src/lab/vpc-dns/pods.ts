@@ -7,7 +7,7 @@
  * without container ports (the lab's DNS server, not a responder, answers port 53). ADR 16 has the why.
  */
 import { createHash } from 'node:crypto';
-import type { KubeObject } from '../../api/types.ts';
+import { controllerReference, type KubeObject } from '../../api/types.ts';
 
 export const VPC_DNS_LABEL = 'ovn.kubernetes.io/vpc-dns';
 /** On the lab's DNS pods: the Deployment they stand for. */
@@ -63,16 +63,7 @@ export function labDnsPods(deploy: KubeObject): KubeObject[] {
       namespace: d.metadata.namespace ?? 'default',
       labels: { ...template.metadata?.labels, [LAB_DNS_LABEL]: name, [TEMPLATE_HASH_LABEL]: hash },
       annotations,
-      ownerReferences: [
-        {
-          apiVersion: 'apps/v1',
-          kind: 'Deployment',
-          name,
-          uid: d.metadata.uid ?? '',
-          controller: true,
-          blockOwnerDeletion: true,
-        } as never,
-      ],
+      ownerReferences: [controllerReference('apps/v1', 'Deployment', d)],
     },
     spec: { ...template.spec, containers },
   }));

@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { API_VERSION, CONTROLLER_NAMESPACE, DEFAULT_EXTERNAL_NETWORK } from '../../../api/constants.ts';
 import type { Subnet } from '../../../api/kinds/subnet-schema.ts';
 import type { VpcNatGateway } from '../../../api/kinds/vpc-nat-gateway.ts';
-import type { KubeObject } from '../../../api/types.ts';
+import { controllerReference, type KubeObject } from '../../../api/types.ts';
 import {
   ANNOTATION_NETWORKS,
   ANNOTATION_TEMPLATE_HASH,
@@ -138,16 +138,7 @@ export function renderGatewayWorkload(input: GatewayWorkloadInput): KubeObject {
       namespace: spec?.namespace || CONTROLLER_NAMESPACE,
       labels,
       annotations: { [ANNOTATION_TEMPLATE_HASH]: hash },
-      ownerReferences: [
-        {
-          apiVersion: API_VERSION,
-          kind: 'VpcNatGateway',
-          name: gateway.metadata.name ?? '',
-          uid: gateway.metadata.uid ?? '',
-          controller: true,
-          blockOwnerDeletion: true,
-        },
-      ],
+      ownerReferences: [controllerReference(API_VERSION, 'VpcNatGateway', gateway)],
     },
     spec: body,
   };
