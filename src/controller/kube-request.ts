@@ -6,6 +6,8 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { KubeClient, PATCH_MERGE, PATCH_STRATEGIC, endpointOf } from '../kube/client.ts';
 import { ApiStatusError } from '../kube/errors.ts';
+import { objectPath } from './kube-resources.ts';
+import type { ObjectRef } from './queue/keys.ts';
 
 export type PatchType = 'merge' | 'json' | 'strategic';
 
@@ -42,5 +44,14 @@ export function kubeRequest<T = unknown>(kc: KubeConfig, request: KubeRequest): 
 }
 
 export const isNotFound = (err: unknown): boolean => err instanceof ApiStatusError && err.code === 404;
+
+/** Deletes the object; one already gone is not an error. */
+export async function deleteIfPresent(kc: KubeConfig, ref: ObjectRef): Promise<void> {
+  try {
+    await kubeRequest(kc, { method: 'DELETE', path: objectPath(ref.kind, ref.name, ref.namespace) });
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+  }
+}
 export const isAlreadyExists = (err: unknown): boolean =>
   err instanceof ApiStatusError && err.code === 409 && err.reason === 'AlreadyExists';

@@ -35,7 +35,13 @@ const KINDS: ReadonlyMap<string, KindInfo> = new Map(
     { group: 'apps', version: 'v1', kind: 'StatefulSet', plural: 'statefulsets', namespaced: true },
     core('Endpoints', 'endpoints', true),
     { group: 'apps', version: 'v1', kind: 'Deployment', plural: 'deployments', namespaced: true },
-    { group: 'discovery.k8s.io', version: 'v1', kind: 'EndpointSlice', plural: 'endpointslices', namespaced: true },
+    {
+      group: 'discovery.k8s.io',
+      version: 'v1',
+      kind: 'EndpointSlice',
+      plural: 'endpointslices',
+      namespaced: true,
+    },
     {
       group: 'k8s.cni.cncf.io',
       version: 'v1',
@@ -50,6 +56,12 @@ export function kindInfo(kind: string): KindInfo {
   const info = KINDS.get(kind);
   if (!info) throw new Error(`no API resource known for kind ${kind}`);
   return info;
+}
+
+/** The `apiVersion` of a kind (`v1`, `apps/v1`, `kubeovn.io/v1`). */
+export function apiVersionOf(kind: string): string {
+  const info = kindInfo(kind);
+  return info.group ? `${info.group}/${info.version}` : info.version;
 }
 
 /** `/apis/g/v/[namespaces/ns/]plural/name[/sub]`. */

@@ -8,8 +8,8 @@ import { randomBytes } from 'node:crypto';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { KubeObject } from '../api/types.ts';
 import { systemClock, type Clock } from '../util/clock.ts';
-import { isAlreadyExists, isNotFound, kubeRequest } from './kube-request.ts';
-import { kindCollectionPath, kindInfo, objectPath } from './kube-resources.ts';
+import { deleteIfPresent, isAlreadyExists, isNotFound, kubeRequest } from './kube-request.ts';
+import { apiVersionOf, kindCollectionPath, objectPath } from './kube-resources.ts';
 import type { ObjectRef } from './queue/keys.ts';
 import type { EventRecord, ObjectWriter } from './reconcilers/writer.ts';
 
@@ -26,8 +26,7 @@ export class KubeObjectWriter implements ObjectWriter {
   }
 
   async create(obj: KubeObject): Promise<'created' | 'exists'> {
-    const info = kindInfo(obj.kind);
-    const body = { ...obj, apiVersion: info.group ? `${info.group}/${info.version}` : info.version };
+    const body = { ...obj, apiVersion: apiVersionOf(obj.kind) };
     this.writes++;
     try {
       await kubeRequest(this.#kc, {
@@ -51,22 +50,17 @@ export class KubeObjectWriter implements ObjectWriter {
   }
 
   async update(obj: KubeObject): Promise<void> {
-    const info = kindInfo(obj.kind);
     this.writes++;
     await kubeRequest(this.#kc, {
       method: 'PUT',
       path: objectPath(obj.kind, obj.metadata.name ?? '', obj.metadata.namespace),
-      body: { ...obj, apiVersion: info.group ? `${info.group}/${info.version}` : info.version },
+      body: { ...obj, apiVersion: apiVersionOf(obj.kind) },
     });
   }
 
   async remove(ref: ObjectRef): Promise<void> {
     this.writes++;
-    try {
-      await kubeRequest(this.#kc, { method: 'DELETE', path: objectPath(ref.kind, ref.name, ref.namespace) });
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-    }
+    await deleteIfPresent(this.#kc, ref);
   }
 
   setFinalizers(ref: ObjectRef, finalizers: readonly string[]): Promise<void> {
@@ -80,7 +74,6 @@ export class KubeObjectWriter implements ObjectWriter {
   async event(ref: ObjectRef, event: EventRecord): Promise<void> {
     const namespace = ref.namespace ?? 'default';
     const now = new Date(this.#clock.now()).toISOString();
-    const info = kindInfo(ref.kind);
     this.writes++;
     await kubeRequest(this.#kc, {
       method: 'POST',
@@ -90,7 +83,7 @@ export class KubeObjectWriter implements ObjectWriter {
         kind: 'Event',
         metadata: { name: `${ref.name}.${randomBytes(8).toString('hex')}`, namespace },
         involvedObject: {
-          apiVersion: info.group ? `${info.group}/${info.version}` : info.version,
+          apiVersion: apiVersionOf(ref.kind),
           kind: ref.kind,
           name: ref.name,
           ...(ref.namespace ? { namespace: ref.namespace } : {}),

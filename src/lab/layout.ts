@@ -8,7 +8,6 @@
  * Interface names are local to the namespace they live in; the only ones derived from pods are veth host ends in a
  * node's namespace: `<10 hex of sha1(ns/pod)>_h` (13 characters, under IFNAMSIZ).
  */
-import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 
 export const DEFAULT_LAB_ID = 'kovn';
@@ -63,9 +62,4 @@ export function labLayout(home: string, id: string = DEFAULT_LAB_ID): LabLayout 
     upstreamNetns: (subnet) => `${id}-x-${subnet}`,
     owns: (netns) => netns.startsWith(`${id}-`),
   };
-}
-
-/** The pod veth's end in the node namespace (stable per pod, 13 characters). */
-export function hostVethName(namespace: string, pod: string): string {
-  return `${createHash('sha1').update(`${namespace}/${pod}`).digest('hex').slice(0, 10)}_h`;
 }

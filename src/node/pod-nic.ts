@@ -1,14 +1,18 @@
 /**
- * From a pod's network (pod-network.ts) to the `NicSpec` the plumbing realises: the veth's host-end name (the lab's
- * `hostVethName` for `eth0`, a hash that also covers the interface name for further NICs), the switch-port name as
+ * From a pod's network (pod-network.ts) to the `NicSpec` the plumbing realises: the veth's host-end name (a hash of
+ * the pod for `eth0`, one that also covers the interface name for further NICs), the switch-port name as
  * `iface-id`, the OVS `external_ids` Kube-OVN sets on a pod port, and the default route (the NIC's gateways, unless
  * the routes already carry a default for that family). Pure.
  */
 import { createHash } from 'node:crypto';
-import { hostVethName } from '../lab/layout.ts';
 import { portName } from './annotations.ts';
 import type { NicRoute, NicSpec } from './nic-types.ts';
 import { defaultDestination, isDefaultDestination, isV6, type PodNetwork } from './pod-network.ts';
+
+/** The pod's `eth0` veth end in the node namespace (stable per pod, 13 characters). */
+export function hostVethName(namespace: string, pod: string): string {
+  return `${createHash('sha1').update(`${namespace}/${pod}`).digest('hex').slice(0, 10)}_h`;
+}
 
 /** The veth end in the node namespace for a pod NIC (at most 13 characters). */
 export function hostIfName(namespace: string, pod: string, ifname: string): string {

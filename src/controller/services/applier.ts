@@ -7,8 +7,8 @@
  */
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { KubeObject } from '../../api/types.ts';
-import { isAlreadyExists, isNotFound, kubeRequest } from '../kube-request.ts';
-import { kindCollectionPath, kindInfo, objectPath } from '../kube-resources.ts';
+import { deleteIfPresent, isAlreadyExists, kubeRequest } from '../kube-request.ts';
+import { apiVersionOf, kindCollectionPath, objectPath } from '../kube-resources.ts';
 import type { ObjectRef } from '../queue/keys.ts';
 
 export type ApplyOutcome = 'created' | 'updated' | 'unchanged';
@@ -69,8 +69,7 @@ export class KubeApplier implements ObjectApplier {
   }
 
   async apply(desired: KubeObject, current: KubeObject | undefined): Promise<ApplyOutcome> {
-    const info = kindInfo(desired.kind);
-    const apiVersion = info.group ? `${info.group}/${info.version}` : info.version;
+    const apiVersion = apiVersionOf(desired.kind);
     const namespace = desired.metadata.namespace;
     if (!current) {
       this.writes++;
@@ -101,10 +100,6 @@ export class KubeApplier implements ObjectApplier {
 
   async remove(ref: ObjectRef): Promise<void> {
     this.writes++;
-    try {
-      await kubeRequest(this.#kc, { method: 'DELETE', path: objectPath(ref.kind, ref.name, ref.namespace) });
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-    }
+    await deleteIfPresent(this.#kc, ref);
   }
 }

@@ -9,9 +9,9 @@ import type { VpcDnsConfig } from '../../api/kinds/configmaps.ts';
 import type { SwitchLbRule } from '../../api/kinds/switch-lb-rule.ts';
 import type { VpcDns } from '../../api/kinds/vpc-dns.ts';
 import type { KubeObject } from '../../api/types.ts';
+import { NETWORKS_ANNOTATION } from '../../node/annotations.ts';
 
 export const VPC_DNS_LABEL = 'ovn.kubernetes.io/vpc-dns';
-export const NETWORKS_ANNOTATION = 'k8s.v1.cni.cncf.io/networks';
 export const DEFAULT_REPLICAS = 2;
 /** Used when neither `coredns-image` nor the cluster's own CoreDNS Deployment names an image (the lab has neither). */
 export const FALLBACK_COREDNS_IMAGE = 'registry.k8s.io/coredns/coredns:v1.11.3';

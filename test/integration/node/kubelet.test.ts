@@ -13,7 +13,7 @@ import { execInPod, PodExecError } from '../../../src/lab/exec.ts';
 import { Kubelet } from '../../../src/lab/kubelet.ts';
 import { netnsExists } from '../../../src/lab/kubelet-netns.ts';
 import { isResponder } from '../../../src/lab/kubelet-responders.ts';
-import { hostVethName } from '../../../src/lab/layout.ts';
+import { hostVethName } from '../../../src/node/pod-nic.ts';
 import { NodeAgent } from '../../../src/node/agent/agent.ts';
 import { vsctlRun } from '../../../src/ovn/vsctl.ts';
 import { KOVN_CNI, apiServer, defer, eventually, nodePath, podPath } from './helpers.ts';

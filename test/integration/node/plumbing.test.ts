@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { hostVethName } from '../../../src/lab/layout.ts';
+import { hostVethName } from '../../../src/node/pod-nic.ts';
 import { NodeAgent } from '../../../src/node/agent/agent.ts';
 import { vsctlRun } from '../../../src/ovn/vsctl.ts';
 import { KOVN_CNI, apiServer, defer, callPlugin, eventually, nodePath, podPath, tempDir } from './helpers.ts';

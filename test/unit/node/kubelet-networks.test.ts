@@ -1,7 +1,8 @@
 // Multus' networks annotation (both forms) and NAD configs as CNI config lists.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { confListOf, parseNetworks } from '../../../src/lab/kubelet-networks.ts';
+import { confListOf } from '../../../src/lab/kubelet-networks.ts';
+import { parseNetworks } from '../../../src/node/networks-annotation.ts';
 
 void test('comma list: [namespace/]name[@ifname], namespace defaults to the pod, interfaces net1, net2, ...', () => {
   const cases: [string | undefined, { namespace: string; name: string; ifname: string }[]][] = [

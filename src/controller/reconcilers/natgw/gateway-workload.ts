@@ -12,8 +12,8 @@ import { API_VERSION, CONTROLLER_NAMESPACE, DEFAULT_EXTERNAL_NETWORK } from '../
 import type { Subnet } from '../../../api/kinds/subnet-schema.ts';
 import type { VpcNatGateway } from '../../../api/kinds/vpc-nat-gateway.ts';
 import { controllerReference, type KubeObject } from '../../../api/types.ts';
+import { NETWORKS_ANNOTATION } from '../../../node/annotations.ts';
 import {
-  ANNOTATION_NETWORKS,
   ANNOTATION_TEMPLATE_HASH,
   ANNOTATION_VPC_NAT_GW,
   LABEL_VPC_NAT_GW,
@@ -85,7 +85,7 @@ function templateAnnotations(input: GatewayWorkloadInput): Record<string, string
   ];
   const out: Record<string, string> = {
     ...spec?.annotations,
-    [ANNOTATION_NETWORKS]: externalNad(extName, externalSubnet),
+    [NETWORKS_ANNOTATION]: externalNad(extName, externalSubnet),
     [ANNOTATION_VPC_NAT_GW]: gateway.metadata.name ?? '',
     [providerKey(lanProvider, 'logical_switch')]: spec?.subnet ?? '',
     [providerKey(lanProvider, 'port_security')]: 'false',

@@ -20,7 +20,6 @@ export const LABEL_DNAT_EPORT = 'ovn.kubernetes.io/vpc_dnat_eport';
 export const ANNOTATION_VPC_EIP = 'ovn.kubernetes.io/vpc_eip';
 /** Pod-template annotation naming the gateway: how a NAT gateway pod is recognised. */
 export const ANNOTATION_VPC_NAT_GW = 'ovn.kubernetes.io/vpc_nat_gw';
-export const ANNOTATION_NETWORKS = 'k8s.v1.cni.cncf.io/networks';
 /** Written by the gateway agent on the gateway pod: what it applied (see applied.ts). */
 export const ANNOTATION_NAT_APPLIED = 'kovn.io/nat-applied';
 /** On the StatefulSet: a hash of what we rendered, so a change is seen whatever the API server defaulted. */
