@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 import type { KubeObject } from '../src/api/types.ts';
 import { OWNED_TABLES } from '../src/controller/nb/model.ts';
 import type { Subnet } from '../src/api/kinds/subnet-schema.ts';
-import { keyOf } from '../src/controller/queue/keys.ts';
+import { keyOf } from '../src/kube/queue/keys.ts';
 import { nicName } from '../src/controller/reconcilers/deps.ts';
 import { podAnnotations, podRequest } from '../src/controller/reconcilers/pod-annotations.ts';
 import { NETWORK_WORKERS } from '../src/controller/reconcilers/controller.ts';

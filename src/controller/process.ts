@@ -11,15 +11,15 @@ import { pino, type Logger } from 'pino';
 import type { OvnNbTables } from '../ovsdb/generated/ovn-nb.ts';
 import { OvsdbClient } from '../ovsdb/index.ts';
 import { systemClock, type Clock } from '../util/clock.ts';
-import { DEFAULT_NETWORK, type DefaultNetworkOptions } from './default-vpc.ts';
-import { KubeInformer } from './informer-kube.ts';
-import { kindInfo } from './kube-resources.ts';
-import { KubeLeaseStore, LeaderElector } from './leader-election.ts';
+import { DEFAULT_NETWORK, type DefaultNetworkOptions } from '../api/default-network.ts';
+import { KubeInformer } from '../kube/informer-kube.ts';
+import { kindInfo } from '../kube/resources.ts';
+import { KubeLeaseStore, LeaderElector } from '../kube/leader-election.ts';
 import { NetworkController } from './reconcilers/controller.ts';
 import { NETWORK_KINDS } from './reconcilers/registry.ts';
-import { KubeApplier } from './services/applier.ts';
+import { KubeApplier } from '../kube/applier.ts';
 import { SERVICE_KINDS } from './services/index.ts';
-import { KubeObjectWriter } from './writer-kube.ts';
+import { KubeObjectWriter } from '../kube/writer-kube.ts';
 
 export interface LeaderElectionSettings {
   namespace: string;

@@ -1,7 +1,7 @@
 /**
  * The one HTTP client for a Kubernetes API server (CLI, controller writes, lab, scheduler): one JSON request at a
  * time, authenticated by an `Endpoint` (the CLI's own kubeconfig reader, or any client-node `KubeConfig` through
- * `endpointOf`). Informers stream through src/controller/informer-http.ts. Callers choose the Accept
+ * `endpointOf`). Informers stream through src/kube/informer-http.ts. Callers choose the Accept
  * header (server-side tables) and the patch content type. A non-2xx answer becomes an `ApiStatusError` carrying the
  * server's `Status`; a connection failure an `UnreachableError`. Why not client-node's `KubernetesObjectApi`:
  * docs/adr/0009-cli-api-client.md.

@@ -6,10 +6,10 @@
  */
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { KubeObject } from '../api/types.ts';
-import { isNotFound, kubeRequest } from '../controller/kube-request.ts';
+import { isNotFound, kubeRequest } from '../kube/request.ts';
 import { processRunner, type ProcessRunner, type RunResult } from '../util/exec.ts';
 import type { LabLayout } from './layout.ts';
-import { netnsExists } from './kubelet-netns.ts';
+import { netnsExists } from './kubelet/netns.ts';
 
 export interface ExecInPodOptions {
   layout: LabLayout;

@@ -7,8 +7,8 @@
  */
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { KubeObject } from '../api/types.ts';
-import { kubeRequest } from '../controller/kube-request.ts';
-import { kindCollectionPath } from '../controller/kube-resources.ts';
+import { kubeRequest } from '../kube/request.ts';
+import { kindCollectionPath } from '../kube/resources.ts';
 import { systemClock } from '../util/clock.ts';
 import { processRunner, type ProcessRunner } from '../util/exec.ts';
 import type { LabLayout } from './layout.ts';

@@ -10,7 +10,7 @@ import type { Dnat, Fip, Snat } from '../api/kinds/nat-rules.ts';
 import type { Subnet } from '../api/kinds/subnet-schema.ts';
 import type { VpcNatGateway } from '../api/kinds/vpc-nat-gateway.ts';
 import type { KubeObject } from '../api/types.ts';
-import { KubeInformer, type ResourceRef } from '../controller/informer-kube.ts';
+import { KubeInformer, type ResourceRef } from '../kube/informer-kube.ts';
 import type { Clock } from '../util/clock.ts';
 
 const kube = (plural: string, kind: string): ResourceRef => ({

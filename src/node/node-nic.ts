@@ -6,7 +6,7 @@
  */
 import { DEFAULT_VPC, JOIN_SUBNET } from '../api/constants.ts';
 import type { KubeObject } from '../api/types.ts';
-import { PORT_NAME_ANNOTATION, annotationKey, OVN_PROVIDER } from './annotations.ts';
+import { PORT_NAME_ANNOTATION, annotationKey, OVN_PROVIDER } from '../api/annotations.ts';
 import type { NicRoute, NicSpec } from './nic-types.ts';
 import { isV6, withPrefix } from './pod-network.ts';
 

@@ -6,7 +6,7 @@
  * route (`default_route` annotation, else only `eth0`). Pure.
  */
 import type { NicRoute } from './nic-types.ts';
-import { annotationKey, isOvnProvider } from './annotations.ts';
+import { annotationKey, isOvnProvider } from '../api/annotations.ts';
 
 export interface PodNetwork {
   provider: string;

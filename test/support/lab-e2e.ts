@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { KubeObject } from '../../src/api/types.ts';
-import { kubeRequest } from '../../src/controller/kube-request.ts';
-import { kindCollectionPath, objectPath } from '../../src/controller/kube-resources.ts';
+import { kubeRequest } from '../../src/kube/request.ts';
+import { kindCollectionPath, objectPath } from '../../src/kube/resources.ts';
 import { labLayout, type LabLayout } from '../../src/lab/layout.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));

@@ -1,5 +1,5 @@
 // OVN match expressions with the verdict of OVN 23.03's own parser (checked through ovn-trace on a real SB, see
-// test/integration/controller/ovn-match-northd.test.ts): ACCEPTED ones it takes, REJECTED ones it refuses, each with
+// test/integration/api/ovn-match-northd.test.ts): ACCEPTED ones it takes, REJECTED ones it refuses, each with
 // a fragment of the reason our checker (src/api/ovn-match) gives. Shared by the unit and the integration test.
 
 export const ACCEPTED = [

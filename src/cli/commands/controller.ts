@@ -7,7 +7,7 @@
 import { parseArgs } from 'node:util';
 import { KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
-import { networkOptionsFromFlags } from '../../controller/default-vpc.ts';
+import { networkOptionsFromFlags } from '../../api/default-network.ts';
 import { ControllerProcess } from '../../controller/process.ts';
 import type { CommandIo } from './validate.ts';
 

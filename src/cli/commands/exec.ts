@@ -7,7 +7,7 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { readConfig } from '../../lab/config.ts';
 import { execInPod, PodExecError } from '../../lab/exec.ts';
-import { netnsExists } from '../../lab/kubelet-netns.ts';
+import { netnsExists } from '../../lab/kubelet/netns.ts';
 import { labHome, labLayout, type LabLayout } from '../../lab/layout.ts';
 import { processRunner } from '../../util/exec.ts';
 import type { CommandIo } from './validate.ts';

@@ -11,9 +11,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { configPath, ensureConfig, readConfig } from '../../lab/config.ts';
 import { labHome, labLayout, type LabLayout } from '../../lab/layout.ts';
-import { processArgv } from '../../lab/procfs.ts';
+import { processArgv } from '../../lab/process/procfs.ts';
 import { readStatus, type ComponentStatus, type LabStatus } from '../../lab/status.ts';
-import { teardown } from '../../lab/teardown.ts';
+import { teardown } from '../../lab/process/teardown.ts';
 import { processRunner } from '../../util/exec.ts';
 import type { CommandIo } from './validate.ts';
 

@@ -4,7 +4,7 @@
  * the one object whose reconcile owns it. Garbage collection is "rows owned by X that X no longer wants"; a row without
  * our owner key is never touched. Owners map back to work-queue keys, so orphans found in NB can be enqueued.
  */
-import { keyOf, type ObjectRef } from '../queue/keys.ts';
+import { keyOf, type ObjectRef } from '../../kube/queue/keys.ts';
 
 export const VENDOR_KEY = 'vendor';
 export const VENDOR = 'kube-ovn';

@@ -13,7 +13,7 @@ import {
 import { defaultSubnet } from '../../api/kinds/subnet-defaults.ts';
 import type { Subnet } from '../../api/kinds/subnet-schema.ts';
 import type { ClusterView, KubeObject } from '../../api/types.ts';
-import { annotationKey } from '../../node/annotations.ts';
+import { annotationKey } from '../../api/annotations.ts';
 import type { ExistingAllocation, Ipam } from '../../ipam/index.ts';
 import type { DatabaseCache } from '../../ovsdb/cache.ts';
 import type { OvnNbTables } from '../../ovsdb/generated/ovn-nb.ts';

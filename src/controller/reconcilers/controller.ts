@@ -10,17 +10,17 @@ import { Ipam, cryptoRandom, type RandomBytes } from '../../ipam/index.ts';
 import type { OvsdbClient } from '../../ovsdb/client.ts';
 import type { OvnNbTables } from '../../ovsdb/generated/ovn-nb.ts';
 import { systemClock, type Clock } from '../../util/clock.ts';
-import { DEFAULT_NETWORK, ensureDefaultNetwork, type DefaultNetworkOptions } from '../default-vpc.ts';
-import type { Informer } from '../informer.ts';
-import { ControllerManager } from '../manager.ts';
-import type { BackoffOptions } from '../queue/backoff.ts';
+import { DEFAULT_NETWORK, defaultNetworkObjects, type DefaultNetworkOptions } from '../../api/default-network.ts';
+import type { Informer } from '../../kube/informer.ts';
+import { ControllerManager } from '../../kube/manager.ts';
+import type { BackoffOptions } from '../../kube/queue/backoff.ts';
 import { IpamBootstrap } from './bootstrap.ts';
 import type { NetworkDeps, ServiceOptions } from './deps.ts';
 import { PendingPods } from './pending-pods.ts';
 import { SubnetCatalog } from './subnet-catalog.ts';
 import { NB_MONITOR, networkReconcilers } from './registry.ts';
-import { WriteExpectations } from './write-expectations.ts';
-import type { ObjectWriter } from './writer.ts';
+import { WriteExpectations } from '../../kube/write-expectations.ts';
+import type { ObjectWriter } from '../../kube/writer.ts';
 
 export interface NetworkControllerOptions {
   /** Informers for at least Vpc, Subnet, Pod and Namespace. */
@@ -118,4 +118,16 @@ export class NetworkController {
     this.#options.nb.off('resync', this.#onResync);
     await this.manager.stop({ drain: false });
   }
+}
+
+/** Creates the default network objects that do not exist; returns the names created. */
+export async function ensureDefaultNetwork(
+  writer: ObjectWriter,
+  options: DefaultNetworkOptions = DEFAULT_NETWORK,
+): Promise<string[]> {
+  const created: string[] = [];
+  for (const obj of defaultNetworkObjects(options)) {
+    if ((await writer.create(obj)) === 'created') created.push(`${obj.kind}/${obj.metadata.name ?? ''}`);
+  }
+  return created;
 }

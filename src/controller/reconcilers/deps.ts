@@ -6,13 +6,13 @@
  */
 import type { Subnet } from '../../api/kinds/subnet-schema.ts';
 import type { Ipam, RandomBytes, SubnetSpec } from '../../ipam/index.ts';
-import type { DefaultNetworkOptions } from '../default-vpc.ts';
+import type { DefaultNetworkOptions } from '../../api/default-network.ts';
 import type { NbSession } from '../nb/send.ts';
-import type { ObjectWriter } from './writer.ts';
+import type { ObjectWriter } from '../../kube/writer.ts';
 import type { IpamBootstrap } from './bootstrap.ts';
 import type { PendingPods } from './pending-pods.ts';
 import type { SubnetCatalog } from './subnet-catalog.ts';
-import type { ObjectApplier } from '../services/applier.ts';
+import type { ObjectApplier } from '../../kube/applier.ts';
 
 export interface NetworkDeps {
   nb: NbSession;

@@ -2,5 +2,4 @@
 export { NB_MONITOR, NETWORK_KINDS, networkReconcilers } from './registry.ts';
 export { NetworkController, type NetworkControllerOptions } from './controller.ts';
 export type { NetworkDeps } from './deps.ts';
-export type { ObjectWriter, EventRecord } from './writer.ts';
-export { MemoryObjectWriter } from './writer-memory.ts';
+export type { ObjectWriter, EventRecord } from '../../kube/writer.ts';

@@ -7,12 +7,12 @@
  */
 import { ANNOTATION_CIDR, ANNOTATION_LOGICAL_SWITCH } from '../../api/constants.ts';
 import type { ClusterView } from '../../api/types.ts';
-import { keyOf } from '../queue/keys.ts';
-import type { ReconcileContext, ReconcileResult, Reconciler } from '../reconciler.ts';
+import { keyOf } from '../../kube/queue/keys.ts';
+import type { ReconcileContext, ReconcileResult, Reconciler } from '../../kube/reconciler.ts';
 import type { NetworkDeps } from './deps.ts';
 import { ANNOTATION_EXCLUDE_IPS } from './pod-annotations.ts';
 import { specOrDeletionChanged, vpcClaimChanged } from './watch-predicates.ts';
-import { annotationChanges, refOf } from './writer.ts';
+import { annotationChanges, refOf } from '../../kube/writer.ts';
 
 const allNamespaces = (_obj: unknown, view: ClusterView): string[] =>
   view.list('Namespace').map((ns) => keyOf('Namespace', ns.metadata.name ?? ''));

@@ -17,11 +17,11 @@ import { MissingParentError } from '../nb/errors.ts';
 import { desiredNode, nodePortName } from '../nb/node.ts';
 import { nodeOwner } from '../nb/owner.ts';
 import { converge } from '../nb/send.ts';
-import { keyOf } from '../queue/keys.ts';
-import type { ReconcileContext, ReconcileResult, Reconciler } from '../reconciler.ts';
+import { keyOf } from '../../kube/queue/keys.ts';
+import type { ReconcileContext, ReconcileResult, Reconciler } from '../../kube/reconciler.ts';
 import { WAIT_FOR_DEPENDENCY_MS, type NetworkDeps } from './deps.ts';
 import { ANNOTATION_ALLOCATED, ANNOTATION_GATEWAY } from './pod-annotations.ts';
-import { annotationChanges, refOf } from './writer.ts';
+import { annotationChanges, refOf } from '../../kube/writer.ts';
 
 export const ANNOTATION_PORT_NAME = 'ovn.kubernetes.io/port_name';
 

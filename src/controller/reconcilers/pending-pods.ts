@@ -6,8 +6,8 @@
  * or the pods it already holds are read at construction).
  */
 import type { KubeObject } from '../../api/types.ts';
-import type { Informer } from '../informer.ts';
-import { keyForObject } from '../queue/keys.ts';
+import type { Informer } from '../../kube/informer.ts';
+import { keyForObject } from '../../kube/queue/keys.ts';
 import { ANNOTATION_ROUTED } from './pod-annotations.ts';
 import { pinnedSubnet } from './select-subnet.ts';
 

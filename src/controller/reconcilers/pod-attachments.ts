@@ -10,8 +10,8 @@
 import type { Subnet } from '../../api/kinds/subnet-schema.ts';
 import type { KubeObject } from '../../api/types.ts';
 import type { Ipam } from '../../ipam/index.ts';
-import { NETWORKS_ANNOTATION, annotationKey, isOvnProvider } from '../../node/annotations.ts';
-import { parseNetworks } from '../../node/networks-annotation.ts';
+import { NETWORKS_ANNOTATION, annotationKey, isOvnProvider } from '../../api/annotations.ts';
+import { parseNetworks } from '../../api/networks-annotation.ts';
 import { nicName } from './deps.ts';
 
 export type AttachmentOutcome =

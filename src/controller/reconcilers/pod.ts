@@ -15,15 +15,15 @@ import { MissingParentError } from '../nb/errors.ts';
 import { podOwner } from '../nb/owner.ts';
 import { desiredPod } from '../nb/pod.ts';
 import { converge } from '../nb/send.ts';
-import { keyOf } from '../queue/keys.ts';
-import type { ReconcileContext, ReconcileResult, Reconciler } from '../reconciler.ts';
+import { keyOf } from '../../kube/queue/keys.ts';
+import type { ReconcileContext, ReconcileResult, Reconciler } from '../../kube/reconciler.ts';
 import { WAIT_FOR_DEPENDENCY_MS, nicName, type NetworkDeps } from './deps.ts';
 import { podGone } from './pending-pods.ts';
 import { keptForStatefulSet, statefulSetPodsWatch } from './statefulset-ips.ts';
 import { ANNOTATION_VPC_NAT_GW } from './natgw/names.ts';
 import { allocateAttachments, releaseAttachments } from './pod-attachments.ts';
 import { podAnnotations, podRequest, portSecurityOf } from './pod-annotations.ts';
-import { annotationChanges, refOf } from './writer.ts';
+import { annotationChanges, refOf } from '../../kube/writer.ts';
 
 type Choice =
   | { kind: 'allocated'; subnet: Subnet; allocation: Allocation; changed: boolean }

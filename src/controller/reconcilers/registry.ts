@@ -4,7 +4,7 @@
  */
 import type { MonitorSpec } from '../../ovsdb/monitor.ts';
 import { OWNED_TABLES } from '../nb/model.ts';
-import type { Reconciler } from '../reconciler.ts';
+import type { Reconciler } from '../../kube/reconciler.ts';
 import type { NetworkDeps } from './deps.ts';
 import { namespaceReconciler } from './namespace.ts';
 import { nodeReconciler } from './node.ts';

@@ -11,7 +11,7 @@ import { defaultSubnet } from '../../api/kinds/subnet-defaults.ts';
 import type { Subnet } from '../../api/kinds/subnet-schema.ts';
 import type { Vpc } from '../../api/kinds/vpc.ts';
 import type { ClusterView, KubeObject } from '../../api/types.ts';
-import type { DefaultNetworkOptions } from '../default-vpc.ts';
+import type { DefaultNetworkOptions } from '../../api/default-network.ts';
 
 const byName = (a: KubeObject, b: KubeObject): number =>
   (a.metadata.name ?? '').localeCompare(b.metadata.name ?? '');

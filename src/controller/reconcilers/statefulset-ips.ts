@@ -6,8 +6,8 @@
  * deleted or its replicas change, so kept addresses are released then.
  */
 import type { ClusterView, KubeObject } from '../../api/types.ts';
-import { keyOf } from '../queue/keys.ts';
-import type { WatchMapping } from '../reconciler.ts';
+import { keyOf } from '../../kube/queue/keys.ts';
+import type { WatchMapping } from '../../kube/reconciler.ts';
 
 const replicasOf = (sts: KubeObject): number =>
   (sts.spec as { replicas?: number } | undefined)?.replicas ?? 1;

@@ -12,9 +12,9 @@ import type { Subnet } from '../../api/kinds/subnet-schema.ts';
 import type { Vpc } from '../../api/kinds/vpc.ts';
 import type { ClusterView, KubeObject } from '../../api/types.ts';
 import type { Cidr } from '../../net/ip.ts';
-import type { DefaultNetworkOptions } from '../default-vpc.ts';
+import type { DefaultNetworkOptions } from '../../api/default-network.ts';
 import { customVpcs, pinnedSubnet, selectNamespaceSubnets } from './select-subnet.ts';
-import { sameJson } from './writer.ts';
+import { sameJson } from '../../kube/writer.ts';
 
 /** A view that can tell whether a kind changed since it was last read (`InformerClusterView` is one). */
 export interface VersionedView extends ClusterView {

@@ -14,8 +14,8 @@ import { NbConflictError } from '../nb/errors.ts';
 import { subnetOwner, vpcOwner } from '../nb/owner.ts';
 import { converge } from '../nb/send.ts';
 import { desiredSubnet } from '../nb/subnet.ts';
-import { keyOf } from '../queue/keys.ts';
-import type { ReconcileContext, ReconcileResult, Reconciler } from '../reconciler.ts';
+import { keyOf } from '../../kube/queue/keys.ts';
+import type { ReconcileContext, ReconcileResult, Reconciler } from '../../kube/reconciler.ts';
 import { routerMacOf } from './bootstrap.ts';
 import { setConditions, type Condition, type ConditionInput } from './conditions.ts';
 import {
@@ -26,7 +26,7 @@ import {
   type NetworkDeps,
 } from './deps.ts';
 import { SubnetAdmission } from './subnet-admission.ts';
-import { ensureFinalizer, refOf, statusChanges } from './writer.ts';
+import { ensureFinalizer, refOf, statusChanges } from '../../kube/writer.ts';
 
 const validated: ConditionInput = {
   type: 'Validated',

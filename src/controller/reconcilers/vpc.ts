@@ -14,12 +14,12 @@ import { NbConflictError } from '../nb/errors.ts';
 import { desiredVpc } from '../nb/vpc.ts';
 import { vpcOwner } from '../nb/owner.ts';
 import { converge } from '../nb/send.ts';
-import { keyOf } from '../queue/keys.ts';
-import type { ReconcileContext, ReconcileResult, Reconciler } from '../reconciler.ts';
+import { keyOf } from '../../kube/queue/keys.ts';
+import type { ReconcileContext, ReconcileResult, Reconciler } from '../../kube/reconciler.ts';
 import { setConditions, type Condition, type ConditionInput } from './conditions.ts';
 import { BLOCKED_DELETE_RETRY_MS, type NetworkDeps } from './deps.ts';
 import { specOrDeletionChanged } from './watch-predicates.ts';
-import { ensureFinalizer, refOf, statusChanges } from './writer.ts';
+import { ensureFinalizer, refOf, statusChanges } from '../../kube/writer.ts';
 
 /** Names of the subnets (deleting ones included) whose `spec.vpc` is this VPC. */
 export function subnetsOfVpc(name: string, view: ClusterView, clusterRouter: string): string[] {

@@ -4,7 +4,7 @@
  * with every pod), so a status-only update enqueues nothing for them.
  */
 import type { KubeObject } from '../../api/types.ts';
-import { sameJson } from './writer.ts';
+import { sameJson } from '../../kube/writer.ts';
 
 /** The spec or the deletion mark changed. */
 export function specOrDeletionChanged(obj: KubeObject, old: KubeObject): boolean {

@@ -2,10 +2,10 @@
  * The Service, SwitchLBRule and VpcDns reconcilers (issue #8) and the kinds their informers must cache. They write
  * Kubernetes objects beyond status (a rule's Service, a VpcDns's Deployment), so they run only with an applier.
  */
-import type { Reconciler } from '../reconciler.ts';
+import type { Reconciler } from '../../kube/reconciler.ts';
 import type { NetworkDeps } from '../reconcilers/deps.ts';
 import { vpcDnsReconciler, type VpcDnsOptions } from '../vpc-dns/reconciler.ts';
-import type { ObjectApplier } from './applier.ts';
+import type { ObjectApplier } from '../../kube/applier.ts';
 import { serviceReconciler } from './service-reconciler.ts';
 import { switchLbRuleReconciler } from './slr-reconciler.ts';
 

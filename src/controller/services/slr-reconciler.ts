@@ -8,11 +8,11 @@
  */
 import type { SwitchLbRule } from '../../api/kinds/switch-lb-rule.ts';
 import type { KubeObject } from '../../api/types.ts';
-import { keyOf } from '../queue/keys.ts';
-import type { ReconcileContext, ReconcileResult, Reconciler } from '../reconciler.ts';
+import { keyOf } from '../../kube/queue/keys.ts';
+import type { ReconcileContext, ReconcileResult, Reconciler } from '../../kube/reconciler.ts';
 import type { NetworkDeps } from '../reconcilers/deps.ts';
-import { refOf, statusChanges } from '../reconcilers/writer.ts';
-import type { ObjectApplier } from './applier.ts';
+import { refOf, statusChanges } from '../../kube/writer.ts';
+import type { ObjectApplier } from '../../kube/applier.ts';
 import { SLR_LABEL, slrEndpoints, slrService, slrStatus } from './slr-render.ts';
 
 const ruleOf = (obj: KubeObject): string[] => {

@@ -12,13 +12,13 @@ import { CONTROLLER_NAMESPACE, VPC_DNS_CONFIG } from '../../api/constants.ts';
 import type { Subnet } from '../../api/kinds/subnet-schema.ts';
 import type { VpcDns } from '../../api/kinds/vpc-dns.ts';
 import type { ClusterView, KubeObject } from '../../api/types.ts';
-import { keyForObject, keyOf } from '../queue/keys.ts';
-import type { ReconcileContext, ReconcileResult, Reconciler } from '../reconciler.ts';
+import { keyForObject, keyOf } from '../../kube/queue/keys.ts';
+import type { ReconcileContext, ReconcileResult, Reconciler } from '../../kube/reconciler.ts';
 import { setConditions, type Condition, type ConditionInput } from '../reconcilers/conditions.ts';
 import type { NetworkDeps } from '../reconcilers/deps.ts';
 import { specOrDeletionChanged } from '../reconcilers/watch-predicates.ts';
-import { refOf, statusChanges } from '../reconcilers/writer.ts';
-import type { ObjectApplier } from '../services/applier.ts';
+import { refOf, statusChanges } from '../../kube/writer.ts';
+import type { ObjectApplier } from '../../kube/applier.ts';
 import { configProblem, objectProblem, type Problem } from './check.ts';
 import { electActive, peersOf } from './election.ts';
 import {

@@ -9,7 +9,7 @@ import type { VpcDnsConfig } from '../../api/kinds/configmaps.ts';
 import type { SwitchLbRule } from '../../api/kinds/switch-lb-rule.ts';
 import type { VpcDns } from '../../api/kinds/vpc-dns.ts';
 import type { KubeObject } from '../../api/types.ts';
-import { NETWORKS_ANNOTATION } from '../../node/annotations.ts';
+import { NETWORKS_ANNOTATION } from '../../api/annotations.ts';
 
 export const VPC_DNS_LABEL = 'ovn.kubernetes.io/vpc-dns';
 export const DEFAULT_REPLICAS = 2;

@@ -11,10 +11,10 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { pino, type Logger } from 'pino';
 import type { KubeObject } from '../../api/types.ts';
-import { KubeInformer } from '../../controller/informer-kube.ts';
-import { KubeApplier } from '../../controller/services/applier.ts';
-import { WorkerPool } from '../../controller/queue/worker-pool.ts';
-import { WorkQueue } from '../../controller/queue/workqueue.ts';
+import { KubeInformer } from '../../kube/informer-kube.ts';
+import { KubeApplier } from '../../kube/applier.ts';
+import { WorkerPool } from '../../kube/queue/worker-pool.ts';
+import { WorkQueue } from '../../kube/queue/workqueue.ts';
 import { systemClock, type Clock } from '../../util/clock.ts';
 import {
   SLICE_MANAGED_BY,

@@ -11,10 +11,10 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { pino, type Logger } from 'pino';
 import type { KubeObject } from '../../api/types.ts';
-import { KubeInformer } from '../../controller/informer-kube.ts';
-import { isAlreadyExists, isNotFound, kubeRequest } from '../../controller/kube-request.ts';
-import { WorkerPool } from '../../controller/queue/worker-pool.ts';
-import { WorkQueue } from '../../controller/queue/workqueue.ts';
+import { KubeInformer } from '../../kube/informer-kube.ts';
+import { isAlreadyExists, isNotFound, kubeRequest } from '../../kube/request.ts';
+import { WorkerPool } from '../../kube/queue/worker-pool.ts';
+import { WorkQueue } from '../../kube/queue/workqueue.ts';
 import { systemClock, type Clock } from '../../util/clock.ts';
 import { planStatefulSet, type StatefulSet } from './statefulset-pods.ts';
 

@@ -14,9 +14,9 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { pino, type Logger } from 'pino';
 import { KubeClient, endpointOf } from '../../kube/client.ts';
-import { KubeInformer } from '../../controller/informer-kube.ts';
-import { WorkerPool } from '../../controller/queue/worker-pool.ts';
-import { WorkQueue } from '../../controller/queue/workqueue.ts';
+import { KubeInformer } from '../../kube/informer-kube.ts';
+import { WorkerPool } from '../../kube/queue/worker-pool.ts';
+import { WorkQueue } from '../../kube/queue/workqueue.ts';
 import type { KubeObject } from '../../api/types.ts';
 import { systemClock, type Clock } from '../../util/clock.ts';
 import { schedule } from './placement.ts';

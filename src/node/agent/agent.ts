@@ -6,7 +6,7 @@
 import { dirname, join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { pino, type Logger } from 'pino';
-import { KubeInformer, type ResourceRef } from '../../controller/informer-kube.ts';
+import { KubeInformer, type ResourceRef } from '../../kube/informer-kube.ts';
 import { systemClock, type Clock } from '../../util/clock.ts';
 import { processRunner, type ProcessRunner } from '../../util/exec.ts';
 import { announceNic, checkNic, plugNic, unplugNic } from '../nic.ts';

@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import type { KubeObject } from '../../api/types.ts';
 import type { Clock } from '../../util/clock.ts';
 import type { ProcessRunner } from '../../util/exec.ts';
-import { CNI_TYPE, isOvnProvider } from '../annotations.ts';
+import { CNI_TYPE, isOvnProvider } from '../../api/annotations.ts';
 import { CniCode } from '../cni/spec.ts';
 import { protocolOf, type CniRequest, type CniResponse } from '../cni/protocol.ts';
 import type { NicSpec } from '../nic-types.ts';

@@ -6,8 +6,8 @@
  */
 import type { Logger } from 'pino';
 import type { KubeObject } from '../../api/types.ts';
-import { WorkerPool } from '../../controller/queue/worker-pool.ts';
-import { WorkQueue } from '../../controller/queue/workqueue.ts';
+import { WorkerPool } from '../../kube/queue/worker-pool.ts';
+import { WorkQueue } from '../../kube/queue/workqueue.ts';
 import type { Clock } from '../../util/clock.ts';
 import { nodeNicSpec, type NodeNicPlace } from '../node-nic.ts';
 import type { NicPlumber } from './handler.ts';

@@ -2,10 +2,10 @@
 // controller over in-memory informers (the Kubernetes objects) with a MemoryObjectWriter, and helpers to read NB.
 import { pino } from 'pino';
 import type { KubeObject } from '../../../src/api/types.ts';
-import { InMemoryInformer } from '../../../src/controller/informer-memory.ts';
+import { InMemoryInformer } from '../../support/informer-memory.ts';
 import { NetworkController } from '../../../src/controller/reconcilers/controller.ts';
 import { NETWORK_KINDS } from '../../../src/controller/reconcilers/registry.ts';
-import { MemoryObjectWriter } from '../../../src/controller/reconcilers/writer-memory.ts';
+import { MemoryObjectWriter } from '../../support/writer-memory.ts';
 import { seededRandom } from '../../../src/ipam/index.ts';
 import { startCentral, type Central } from '../../../src/ovn/central.ts';
 import { ovsEnv } from '../../../src/ovn/daemons.ts';

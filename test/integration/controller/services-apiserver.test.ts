@@ -6,11 +6,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { kubeRequest } from '../../../src/controller/kube-request.ts';
-import { objectPath } from '../../../src/controller/kube-resources.ts';
+import { kubeRequest } from '../../../src/kube/request.ts';
+import { objectPath } from '../../../src/kube/resources.ts';
 import type { OvnNbTables } from '../../../src/ovsdb/generated/ovn-nb.ts';
 import { OvsdbClient } from '../../../src/ovsdb/index.ts';
-import { embeddedApiServer } from './helpers/embedded-apiserver.ts';
+import { embeddedApiServer } from '../../support/embedded-apiserver.ts';
 import { startOvn } from './reconcile-harness.ts';
 import {
   CLI,

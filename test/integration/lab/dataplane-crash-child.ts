@@ -1,7 +1,7 @@
 // Child process of the teardown test: brings a lab up (central + nodes a and b + one pod), prints "ready", then
 // dies with SIGKILL as a crashed daemon would, leaving only the ledger to say what it made.
 // Usage: node dataplane-crash-child.ts HOME LAB_ID
-import { startDataplane } from '../../../src/lab/dataplane.ts';
+import { startDataplane } from '../../../src/lab/dataplane/dataplane.ts';
 import { labLayout } from '../../../src/lab/layout.ts';
 import { addPod } from './dataplane-support.ts';
 

@@ -8,12 +8,12 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { startDataplane, type Dataplane } from '../../../src/lab/dataplane.ts';
+import { startDataplane, type Dataplane } from '../../../src/lab/dataplane/dataplane.ts';
 import { DEFAULT_NODES, labLayout, type LabLayout } from '../../../src/lab/layout.ts';
-import { Ledger } from '../../../src/lab/ledger.ts';
-import type { ProcessIdentity } from '../../../src/lab/procfs.ts';
-import { teardown } from '../../../src/lab/teardown.ts';
-import { underlayPortName } from '../../../src/lab/underlay.ts';
+import { Ledger } from '../../../src/lab/process/ledger.ts';
+import type { ProcessIdentity } from '../../../src/lab/process/procfs.ts';
+import { teardown } from '../../../src/lab/process/teardown.ts';
+import { underlayPortName } from '../../../src/lab/dataplane/underlay.ts';
 import { check } from '../../../src/util/exec.ts';
 import {
   addPod,

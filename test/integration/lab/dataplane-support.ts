@@ -4,12 +4,12 @@
 import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Dataplane } from '../../../src/lab/dataplane.ts';
+import type { Dataplane } from '../../../src/lab/dataplane/dataplane.ts';
 import { labLayout, type LabLayout } from '../../../src/lab/layout.ts';
 import { hostVethName } from '../../../src/node/pod-nic.ts';
-import { createNetns } from '../../../src/lab/netns.ts';
-import { listNetns } from '../../../src/lab/netns.ts';
-import { isAlive, type ProcessIdentity } from '../../../src/lab/procfs.ts';
+import { createNetns } from '../../../src/lab/dataplane/netns.ts';
+import { listNetns } from '../../../src/lab/dataplane/netns.ts';
+import { isAlive, type ProcessIdentity } from '../../../src/lab/process/procfs.ts';
 import { plugNic } from '../../../src/node/nic.ts';
 import type { NicSpec } from '../../../src/node/nic-types.ts';
 import { insert, namedUuid, OvsdbClient, set } from '../../../src/ovsdb/index.ts';

@@ -7,10 +7,10 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { labLayout } from '../../../src/lab/layout.ts';
-import { Ledger } from '../../../src/lab/ledger.ts';
-import { LedgerRunner } from '../../../src/lab/ledger-runner.ts';
-import { isAlive, processIdentity } from '../../../src/lab/procfs.ts';
-import { teardown } from '../../../src/lab/teardown.ts';
+import { Ledger } from '../../../src/lab/process/ledger.ts';
+import { LedgerRunner } from '../../../src/lab/process/ledger-runner.ts';
+import { isAlive, processIdentity } from '../../../src/lab/process/procfs.ts';
+import { teardown } from '../../../src/lab/process/teardown.ts';
 import { processRunner } from '../../../src/util/exec.ts';
 
 void test('teardown stops recorded processes that are still ours and removes recorded directories', async (t) => {

@@ -9,8 +9,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { KubeObject } from '../../../src/api/types.ts';
-import { kubeRequest } from '../../../src/controller/kube-request.ts';
-import { kindCollectionPath } from '../../../src/controller/kube-resources.ts';
+import { kubeRequest } from '../../../src/kube/request.ts';
+import { kindCollectionPath } from '../../../src/kube/resources.ts';
 import type { LabLayout } from '../../../src/lab/layout.ts';
 import {
   ROOT,

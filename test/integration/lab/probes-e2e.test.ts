@@ -15,10 +15,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { KubeObject } from '../../../src/api/types.ts';
-import { kubeRequest } from '../../../src/controller/kube-request.ts';
-import { kindCollectionPath, objectPath } from '../../../src/controller/kube-resources.ts';
+import { kubeRequest } from '../../../src/kube/request.ts';
+import { kindCollectionPath, objectPath } from '../../../src/kube/resources.ts';
 import { labLayout, type LabLayout } from '../../../src/lab/layout.ts';
-import { unixJson } from '../../../src/lab/unix-json.ts';
+import { unixJson } from '../../../src/util/unix-json.ts';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const CLI = join(ROOT, 'src/cli/main.ts');

@@ -11,8 +11,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { KubeObject } from '../../../src/api/types.ts';
-import { kubeRequest } from '../../../src/controller/kube-request.ts';
-import { objectPath } from '../../../src/controller/kube-resources.ts';
+import { kubeRequest } from '../../../src/kube/request.ts';
+import { objectPath } from '../../../src/kube/resources.ts';
 import type { LabLayout } from '../../../src/lab/layout.ts';
 import {
   inPodNetns,

@@ -1,4 +1,4 @@
-// Test support for the node side: an embedded API server in a temp dir with a small client over kube-request.ts,
+// Test support for the node side: an embedded API server in a temp dir with a small client over src/kube/request.ts,
 // running the kovn-cni binary as a runtime does (env + stdin), and a root check. Every helper registers its own
 // cleanup with `defer` (run after the test, last registered first), so nothing outlives the test.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { KubeObject, ObjectMeta } from '../../../src/api/types.ts';
 import { startApiServer } from '../../../src/apiserver/server.ts';
-import { isNotFound, kubeRequest } from '../../../src/controller/kube-request.ts';
+import { isNotFound, kubeRequest } from '../../../src/kube/request.ts';
 import { processRunner, type RunResult } from '../../../src/util/exec.ts';
 
 export const PROJECT = resolve(import.meta.dirname, '../../..');

@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { labLayout, type LabLayout } from '../../../src/lab/layout.ts';
-import { listNetns } from '../../../src/lab/kubelet-netns.ts';
+import { listNetns } from '../../../src/lab/kubelet/netns.ts';
 import { check, processRunner as runner } from '../../../src/util/exec.ts';
 import { startOvsSwitch, type OvsSwitch } from '../../support/ovs-switch.ts';
 import { defer, randomLabId, tempDir, type TestLike } from './helpers.ts';

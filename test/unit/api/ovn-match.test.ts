@@ -1,5 +1,5 @@
 // The OVN match checker, table by table: expressions ovn-controller accepts (cross-checked against OVN 23.03's own
-// parser through ovn-trace, see test/integration/controller/ovn-match-northd.test.ts) and ones it refuses, with the
+// parser through ovn-trace, see test/integration/api/ovn-match-northd.test.ts) and ones it refuses, with the
 // reason the checker gives.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -10,10 +10,10 @@
 import { FINALIZER, LABEL_EIP_V4_IP, LABEL_NAT_GW_NAME } from '../../../api/constants.ts';
 import type { IptablesEip } from '../../../api/kinds/iptables-eip.ts';
 import type { Subnet } from '../../../api/kinds/subnet-schema.ts';
-import { keyOf } from '../../queue/keys.ts';
-import type { ReconcileContext, ReconcileResult, Reconciler } from '../../reconciler.ts';
+import { keyOf } from '../../../kube/queue/keys.ts';
+import type { ReconcileContext, ReconcileResult, Reconciler } from '../../../kube/reconciler.ts';
 import { BLOCKED_DELETE_RETRY_MS, WAIT_FOR_DEPENDENCY_MS, type NetworkDeps } from '../deps.ts';
-import { ensureFinalizer, refOf } from '../writer.ts';
+import { ensureFinalizer, refOf } from '../../../kube/writer.ts';
 import { appliedVerdict } from './applied.ts';
 import { LABEL_SUBNET, SHORT_KIND, externalSubnetOf, gatewayPod, rulesOfEip, workloadName } from './names.ts';
 import { labelChanges, natKinds, verdictCondition } from './rule-status.ts';

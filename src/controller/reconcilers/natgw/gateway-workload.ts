@@ -12,7 +12,7 @@ import { API_VERSION, CONTROLLER_NAMESPACE, DEFAULT_EXTERNAL_NETWORK } from '../
 import type { Subnet } from '../../../api/kinds/subnet-schema.ts';
 import type { VpcNatGateway } from '../../../api/kinds/vpc-nat-gateway.ts';
 import { controllerReference, type KubeObject } from '../../../api/types.ts';
-import { NETWORKS_ANNOTATION } from '../../../node/annotations.ts';
+import { NETWORKS_ANNOTATION } from '../../../api/annotations.ts';
 import {
   ANNOTATION_TEMPLATE_HASH,
   ANNOTATION_VPC_NAT_GW,

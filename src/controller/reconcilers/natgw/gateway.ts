@@ -17,9 +17,9 @@ import {
 import { natGatewayEnabled, parseNatGwConfig } from '../../../api/kinds/configmaps.ts';
 import type { Subnet } from '../../../api/kinds/subnet-schema.ts';
 import type { VpcNatGateway } from '../../../api/kinds/vpc-nat-gateway.ts';
-import type { ReconcileContext, ReconcileResult, Reconciler } from '../../reconciler.ts';
+import type { ReconcileContext, ReconcileResult, Reconciler } from '../../../kube/reconciler.ts';
 import { WAIT_FOR_DEPENDENCY_MS, type NetworkDeps } from '../deps.ts';
-import { ensureFinalizer } from '../writer.ts';
+import { ensureFinalizer } from '../../../kube/writer.ts';
 import { renderGatewayWorkload } from './gateway-workload.ts';
 import { ANNOTATION_TEMPLATE_HASH, workloadName, workloadNamespace } from './names.ts';
 import { readyCondition, writeStatus } from './status.ts';

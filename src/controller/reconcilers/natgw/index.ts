@@ -3,7 +3,7 @@
  * their informers must cache. The gateway pod's rules are applied by the gateway agent (src/natgw), which reports
  * in `kovn.io/nat-applied`; these reconcilers own every status.
  */
-import type { Reconciler } from '../../reconciler.ts';
+import type { Reconciler } from '../../../kube/reconciler.ts';
 import type { NetworkDeps } from '../deps.ts';
 import { eipReconciler } from './eip.ts';
 import { gatewayReconciler } from './gateway.ts';

@@ -10,8 +10,8 @@
  */
 import { FINALIZER, LABEL_EIP_V4_IP, LABEL_NAT_GW_NAME } from '../../../api/constants.ts';
 import type { IptablesEip } from '../../../api/kinds/iptables-eip.ts';
-import type { ReconcileContext, ReconcileResult, Reconciler } from '../../reconciler.ts';
-import { ensureFinalizer, refOf } from '../writer.ts';
+import type { ReconcileContext, ReconcileResult, Reconciler } from '../../../kube/reconciler.ts';
+import { ensureFinalizer, refOf } from '../../../kube/writer.ts';
 import { appliedVerdict } from './applied.ts';
 import {
   ANNOTATION_VPC_EIP,

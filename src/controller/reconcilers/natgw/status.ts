@@ -4,9 +4,9 @@
  * retried failure is not repeated in `kubectl describe`.
  */
 import type { KubeObject } from '../../../api/types.ts';
-import type { ReconcileContext } from '../../reconciler.ts';
+import type { ReconcileContext } from '../../../kube/reconciler.ts';
 import { setConditions, type Condition, type ConditionInput } from '../conditions.ts';
-import { refOf, statusChanges, type ObjectWriter } from '../writer.ts';
+import { refOf, statusChanges, type ObjectWriter } from '../../../kube/writer.ts';
 
 export const readyCondition = (ready: boolean, reason: string, message: string): ConditionInput => ({
   type: 'Ready',

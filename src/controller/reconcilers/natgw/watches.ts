@@ -15,8 +15,8 @@ import type { IptablesEip } from '../../../api/kinds/iptables-eip.ts';
 import type { Subnet } from '../../../api/kinds/subnet-schema.ts';
 import type { VpcNatGateway } from '../../../api/kinds/vpc-nat-gateway.ts';
 import type { ClusterView, KubeObject } from '../../../api/types.ts';
-import { keyOf } from '../../queue/keys.ts';
-import type { WatchMapping } from '../../reconciler.ts';
+import { keyOf } from '../../../kube/queue/keys.ts';
+import type { WatchMapping } from '../../../kube/reconciler.ts';
 import {
   ANNOTATION_NAT_APPLIED,
   RULE_KINDS,

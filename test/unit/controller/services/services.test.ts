@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import type { SwitchLbRule } from '../../../../src/api/kinds/switch-lb-rule.ts';
 import type { ClusterView, KubeObject } from '../../../../src/api/types.ts';
 import { desiredServiceLbs } from '../../../../src/controller/nb/load-balancer.ts';
-import { contains, mergedForUpdate, needsWrite } from '../../../../src/controller/services/applier.ts';
+import { contains, mergedForUpdate, needsWrite } from '../../../../src/kube/applier.ts';
 import {
   desiredServiceInputs,
   serviceVips,

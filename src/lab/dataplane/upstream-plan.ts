@@ -1,0 +1,52 @@
+/**
+ * Which external networks the lab must emulate (pure): a Subnet with a non-OVN provider `<nad>.<ns>` whose
+ * NetworkAttachmentDefinition `<ns>/<nad>` has a plugin with a `master` and `ipam.type: kube-ovn` (the seed's
+ * macvlan `ovn-vpc-external-network`). upstream.ts makes them.
+ */
+import type { Subnet } from '../../api/kinds/subnet-schema.ts';
+import type { KubeObject } from '../../api/types.ts';
+import { isOvnProvider } from '../../api/annotations.ts';
+import { confListOf } from '../kubelet/networks.ts';
+
+export interface ExternalNetwork {
+  subnet: string;
+  /** `gateway/prefix` on the upstream bridge. */
+  gatewayAddress: string;
+  master: string;
+}
+
+export const NADS = {
+  group: 'k8s.cni.cncf.io',
+  version: 'v1',
+  plural: 'network-attachment-definitions',
+  kind: 'NetworkAttachmentDefinition',
+};
+
+/** The external networks the objects describe (pure); a `master` claimed twice goes to the first subnet by name. */
+export function externalNetworks(subnets: readonly Subnet[], nads: readonly KubeObject[]): ExternalNetwork[] {
+  const out: ExternalNetwork[] = [];
+  for (const s of [...subnets].sort((a, b) => (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''))) {
+    const provider = s.spec?.provider ?? '';
+    const prefix = (s.spec?.cidrBlock ?? '').split(',')[0]?.split('/')[1];
+    if (!provider || isOvnProvider(provider) || !s.spec?.gateway || !prefix || s.metadata.deletionTimestamp)
+      continue;
+    const nad = nads.find((n) => `${n.metadata.name}.${n.metadata.namespace}` === provider);
+    let master: string | undefined;
+    try {
+      const config = (nad?.['spec'] as { config?: string } | undefined)?.config ?? '';
+      master = confListOf(config, nad?.metadata.name ?? '')
+        .plugins.filter((p) => (p['ipam'] as { type?: string } | undefined)?.type === 'kube-ovn')
+        .map((p) => p['master'])
+        .find((m): m is string => typeof m === 'string' && /^[^\s/:]{1,15}$/.test(m));
+    } catch {
+      master = undefined;
+    }
+    if (!master || out.some((n) => n.master === master)) continue;
+    out.push({
+      subnet: s.metadata.name ?? '',
+      gatewayAddress: `${s.spec.gateway.split(',')[0]}/${prefix}`,
+      master,
+    });
+  }
+  return out;
+}

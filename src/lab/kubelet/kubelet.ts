@@ -1,0 +1,250 @@
+/**
+ * Kubelet-lite: one per lab node. It watches the Pods bound to its node (and its Node object, for the hostIP) and
+ * turns each into a sandbox as a kubelet with a CNI-driven runtime would (pod.ts): a network namespace
+ * plumbed by calling the real CNI plugins with the config list it writes under the node directory
+ * (`cni/net.d/00-kube-ovn.conflist`, `type: kube-ovn`, the node agent's `server_socket`) and the pod's
+ * NetworkAttachmentDefinitions, a responder for the declared ports, and the pod's status. Level-triggered: a work
+ * queue keyed `namespace/name`, fed by the informer, by the sandbox records on disk at start (so pods deleted while
+ * it was down are torn down), and by a periodic resync; failures are retried with backoff.
+ *
+ * Usage (the lab daemon, once the node's OVS and agent run):
+ *   const kubelet = new Kubelet({ nodeName, nodeNetns: layout.nodeNetns(nodeName), layout, kubeConfig,
+ *                                 cniBinary: '<project>/bin/kovn-cni' });
+ *   await kubelet.start();  ...  await kubelet.stop();            // sandboxes stay, adopted on the next start
+ *                                await kubelet.stop({ teardown: true });  // `kovn down`: remove them all
+ */
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+  readlinkSync,
+} from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeObject } from '../../api/types.ts';
+import { pino, type Logger } from 'pino';
+import { KubeInformer } from '../../kube/informer-kube.ts';
+import { WorkerPool } from '../../kube/queue/worker-pool.ts';
+import { WorkQueue } from '../../kube/queue/workqueue.ts';
+import { CNI_TYPE } from '../../api/annotations.ts';
+import { CNI_VERSION } from '../../node/cni/spec.ts';
+import { NODES, PODS } from '../../node/resources.ts';
+import { systemClock, type Clock } from '../../util/clock.ts';
+import { processRunner, type ProcessRunner } from '../../util/exec.ts';
+import type { LabLayout } from '../layout.ts';
+import { DEFAULT_VPC } from '../../api/constants.ts';
+import { annotationKey, OVN_PROVIDER } from '../../api/annotations.ts';
+import { KubeletApi } from './api.ts';
+import { ProbeManager } from './probes.ts';
+import { NodeProber } from './prober-process.ts';
+import type { CniRuntime } from './cni.ts';
+import { confListOf, type ConfList } from './networks.ts';
+import { PodSync } from './pod.ts';
+import { SandboxStore } from './sandbox.ts';
+
+export const PRIMARY_CONFLIST = '00-kube-ovn.conflist';
+export const DEFAULT_PLUGIN_DIRS = ['/usr/lib/cni'];
+
+export interface KubeletOptions {
+  nodeName: string;
+  nodeNetns: string;
+  layout: LabLayout;
+  kubeConfig: KubeConfig;
+  /** The kovn-cni binary; linked as `kube-ovn` into the CNI bin directory. */
+  cniBinary: string;
+  /** Default `<node dir>/cni/net.d`. */
+  cniConfDir?: string;
+  /** Default `<node dir>/cni/bin` (first on CNI_PATH). */
+  cniBinDir?: string;
+  /** The other plugins (macvlan, ...); default /usr/lib/cni. */
+  pluginDirs?: string[];
+  /** The node agent's socket; default `layout.cniSocket(nodeName)`. */
+  agentSocket?: string;
+  runner?: ProcessRunner;
+  clock?: Clock;
+  logger?: Logger;
+  /** Runs the responders; default this process's Node. */
+  nodeBinary?: string;
+  concurrency?: number;
+  /** Every pod is looked at again after this long (default 60 s). */
+  resyncMs?: number;
+  /** The node agent's TProxy control socket (custom-VPC probes are announced there when it exists); default
+   * `tproxy.sock` next to the agent's CNI socket. */
+  tproxySocket?: string;
+}
+
+/** Is the pod's primary network in a custom VPC (so the node reaches it only through TProxy)? */
+export function inCustomVpc(pod: KubeObject): boolean {
+  const router = pod.metadata.annotations?.[annotationKey(OVN_PROVIDER, 'logical_router')];
+  return router !== undefined && router !== '' && router !== DEFAULT_VPC;
+}
+
+/** The node's primary network: our plugin, asking this node's agent. */
+export function primaryConfList(agentSocket: string): ConfList {
+  return {
+    cniVersion: CNI_VERSION,
+    name: CNI_TYPE,
+    plugins: [{ type: CNI_TYPE, server_socket: agentSocket }],
+  };
+}
+
+/** The first config (list) in a CNI config directory, in file-name order, as runtimes pick it. */
+export function readPrimaryConfList(confDir: string): ConfList {
+  const files = readdirSync(confDir)
+    .filter((f) => /\.(conflist|conf|json)$/.test(f))
+    .sort();
+  const first = files[0];
+  if (!first) throw new Error(`no CNI configuration in ${confDir}`);
+  return confListOf(readFileSync(join(confDir, first), 'utf8'), first);
+}
+
+function linkPlugin(binDir: string, target: string): void {
+  mkdirSync(binDir, { recursive: true });
+  const link = join(binDir, CNI_TYPE);
+  try {
+    if (readlinkSync(link) === target) return;
+  } catch {
+    // absent or not a link
+  }
+  rmSync(link, { force: true });
+  symlinkSync(target, link);
+}
+
+export class Kubelet {
+  readonly nodeName: string;
+  readonly confDir: string;
+  readonly binDir: string;
+  readonly store: SandboxStore;
+  readonly #o: KubeletOptions;
+  readonly #clock: Clock;
+  readonly #log: Logger;
+  readonly #pods: KubeInformer;
+  readonly #node: KubeInformer;
+  readonly #queue: WorkQueue;
+  readonly #pool: WorkerPool;
+  readonly #sync: PodSync;
+  readonly #prober: NodeProber;
+  readonly #probes: ProbeManager;
+
+  constructor(o: KubeletOptions) {
+    this.#o = o;
+    this.nodeName = o.nodeName;
+    this.#clock = o.clock ?? systemClock;
+    this.#log = (o.logger ?? pino({ level: 'silent' })).child({ component: 'kubelet', node: o.nodeName });
+    const nodeDir = o.layout.nodeDir(o.nodeName);
+    this.confDir = o.cniConfDir ?? join(nodeDir, 'cni', 'net.d');
+    this.binDir = o.cniBinDir ?? join(nodeDir, 'cni', 'bin');
+    this.store = new SandboxStore(join(nodeDir, 'pods'));
+    const runner = o.runner ?? processRunner;
+    const agentSocket = o.agentSocket ?? o.layout.cniSocket(o.nodeName);
+    const cni: CniRuntime = {
+      runner,
+      binDirs: [this.binDir, dirname(o.cniBinary), ...(o.pluginDirs ?? DEFAULT_PLUGIN_DIRS)],
+      runNetns: o.nodeNetns,
+      agentSocket,
+    };
+    const informer = (resource: typeof PODS, fieldSelector: string): KubeInformer =>
+      new KubeInformer({
+        kubeConfig: o.kubeConfig,
+        resource,
+        fieldSelector,
+        clock: this.#clock,
+        onError: (err) => this.#log.warn({ err: (err as Error).message }, `${resource.kind} informer`),
+      });
+    this.#pods = informer(PODS, `spec.nodeName=${o.nodeName}`);
+    this.#node = informer(NODES, `metadata.name=${o.nodeName}`);
+    this.#queue = new WorkQueue({ clock: this.#clock, backoff: { baseMs: 1_000, maxMs: 30_000 } });
+    const api = new KubeletApi(o.kubeConfig, o.nodeName, this.#clock);
+    this.#prober = new NodeProber({
+      runner,
+      clock: this.#clock,
+      nodeBinary: o.nodeBinary ?? process.execPath,
+      nodeNetns: o.nodeNetns,
+      socket: join(nodeDir, 'prober.sock'),
+      logFile: join(nodeDir, 'prober.log'),
+    });
+    const tproxySocket = o.tproxySocket ?? join(dirname(agentSocket), 'tproxy.sock');
+    this.#probes = new ProbeManager({
+      clock: this.#clock,
+      log: this.#log,
+      api,
+      probe: (req) =>
+        this.#prober.probe(req).catch((err: unknown) => ({ ok: false, message: (err as Error).message })),
+      announceVia: (pod) => (inCustomVpc(pod) && existsSync(tproxySocket) ? tproxySocket : undefined),
+      restart: (namespace, name) => this.#sync.restartContainer(namespace, name),
+      onChange: (namespace, name) => this.#queue.add(`${namespace}/${name}`),
+      latest: (namespace, name) => this.#pods.get(name, namespace),
+    });
+    this.#sync = new PodSync({
+      nodeName: o.nodeName,
+      nodeNetns: o.nodeNetns,
+      layout: o.layout,
+      runner,
+      clock: this.#clock,
+      log: this.#log,
+      api,
+      store: this.store,
+      cni,
+      primary: () => readPrimaryConfList(this.confDir),
+      node: () => this.#node.get(o.nodeName),
+      nodeBinary: o.nodeBinary ?? process.execPath,
+      probes: this.#probes,
+    });
+    this.#pool = new WorkerPool({
+      queue: this.#queue,
+      concurrency: o.concurrency ?? 16,
+      handler: (key) => this.#reconcile(key),
+      onError: (key, err, retryInMs) =>
+        this.#log.warn({ pod: key, err: (err as Error).message, retryInMs }, 'pod sync failed'),
+    });
+    const enqueue = (obj: { metadata: { namespace?: string; name?: string } }): void =>
+      this.#queue.add(`${obj.metadata.namespace ?? 'default'}/${obj.metadata.name ?? ''}`);
+    this.#pods.on('add', enqueue);
+    this.#pods.on('update', enqueue);
+    this.#pods.on('delete', enqueue);
+    const everyPod = (): void => {
+      for (const p of this.#pods.list()) enqueue(p);
+    };
+    this.#node.on('add', everyPod);
+    this.#node.on('update', everyPod);
+  }
+
+  /** Writes the CNI config and plugin link, syncs the caches, then starts working (records on disk included). */
+  async start(): Promise<void> {
+    mkdirSync(this.confDir, { recursive: true });
+    const socket = this.#o.agentSocket ?? this.#o.layout.cniSocket(this.#o.nodeName);
+    writeFileSync(
+      join(this.confDir, PRIMARY_CONFLIST),
+      `${JSON.stringify(primaryConfList(socket), null, 2)}\n`,
+    );
+    linkPlugin(this.binDir, this.#o.cniBinary);
+    await this.#prober.start();
+    await Promise.all([this.#pods.start(), this.#node.start()]);
+    for (const r of this.store.list()) this.#queue.add(`${r.namespace}/${r.name}`);
+    void this.#pool.start();
+    this.#log.info({ confDir: this.confDir }, 'kubelet started');
+  }
+
+  /** Stops watching; with `teardown`, also removes every sandbox of this node (responders, CNI DEL, namespaces). */
+  async stop(options: { teardown?: boolean } = {}): Promise<void> {
+    await this.#queue.shutdown({ drain: false });
+    await this.#pool.finished;
+    await Promise.all([this.#pods.stop(), this.#node.stop()]);
+    this.#probes.stopAll();
+    await this.#prober.stop();
+    if (options.teardown) await this.#sync.teardownAll();
+  }
+
+  async #reconcile(key: string): Promise<{ requeueAfterMs?: number }> {
+    const slash = key.indexOf('/');
+    const namespace = key.slice(0, slash);
+    const name = key.slice(slash + 1);
+    const pod = this.#pods.get(name, namespace);
+    await this.#sync.sync(namespace, name, pod);
+    return pod && !pod.metadata.deletionTimestamp ? { requeueAfterMs: this.#o.resyncMs ?? 60_000 } : {};
+  }
+}
