@@ -34,7 +34,9 @@ const children = new Set<ChildProcess>();
 
 async function startServer(dataDir: string): Promise<Server> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [mainTs, '--data-dir', dataDir, '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [mainTs, '--data-dir', dataDir, '--log-level', 'warn'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const lines = createInterface({ input: child.stdout });
   const [line] = (await once(lines, 'line')) as [string];
   const startMs = performance.now() - t0;
@@ -56,18 +58,33 @@ function rssMiB(pid: number): number {
   return kb / 1024;
 }
 
-function call(s: Server, method: string, path: string, body?: unknown): Promise<{ status: number; text: string }> {
+function call(
+  s: Server,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; text: string }> {
   const payload = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
-    const req = request(new URL(path, s.url), {
-      method,
-      agent: s.agent,
-      headers: { Authorization: `Bearer ${s.token}`, Accept: 'application/json', ...(payload ? { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(payload)) } : {}) },
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
-    });
+    const req = request(
+      new URL(path, s.url),
+      {
+        method,
+        agent: s.agent,
+        headers: {
+          Authorization: `Bearer ${s.token}`,
+          Accept: 'application/json',
+          ...(payload
+            ? { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(payload)) }
+            : {}),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
+      },
+    );
     req.on('error', reject);
     req.end(payload);
   });
@@ -80,7 +97,13 @@ function percentile(values: number[], p: number): number {
 
 const fmt = (ms: number): string => `${ms.toFixed(2)} ms`;
 
-async function createMany(s: Server, ns: string, count: number, concurrency: number, onSent?: (name: string) => void): Promise<number[]> {
+async function createMany(
+  s: Server,
+  ns: string,
+  count: number,
+  concurrency: number,
+  onSent?: (name: string) => void,
+): Promise<number[]> {
   const latencies: number[] = [];
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -88,7 +111,10 @@ async function createMany(s: Server, ns: string, count: number, concurrency: num
       const name = `obj-${next++}`;
       onSent?.(name);
       const t0 = performance.now();
-      const res = await call(s, 'POST', `/api/v1/namespaces/${ns}/configmaps`, { metadata: { name, labels: { bench: 'yes' } }, data: { payload: 'x'.repeat(200) } });
+      const res = await call(s, 'POST', `/api/v1/namespaces/${ns}/configmaps`, {
+        metadata: { name, labels: { bench: 'yes' } },
+        data: { payload: 'x'.repeat(200) },
+      });
       if (res.status !== 201) throw new Error(`create ${name}: ${res.status} ${res.text}`);
       latencies.push(performance.now() - t0);
     }
@@ -104,7 +130,9 @@ async function benchCreates(dir: string): Promise<void> {
     const t0 = performance.now();
     const latencies = await createMany(s, 'bench', creates, 16);
     const seconds = (performance.now() - t0) / 1000;
-    console.log(`creates:        ${creates} ConfigMaps, 16 clients: ${(creates / seconds).toFixed(0)} creates/s; write latency p50 ${fmt(percentile(latencies, 50))}, p99 ${fmt(percentile(latencies, 99))}`);
+    console.log(
+      `creates:        ${creates} ConfigMaps, 16 clients: ${(creates / seconds).toFixed(0)} creates/s; write latency p50 ${fmt(percentile(latencies, 50))}, p99 ${fmt(percentile(latencies, 99))}`,
+    );
   } finally {
     await stopServer(s);
   }
@@ -114,13 +142,20 @@ async function benchWatch(dir: string): Promise<void> {
   const s = await startServer(join(dir, 'watch'));
   try {
     await call(s, 'POST', '/api/v1/namespaces', { metadata: { name: 'bench' } });
-    const rv = (JSON.parse((await call(s, 'GET', '/api/v1/namespaces/bench/configmaps')).text) as { metadata: { resourceVersion: string } }).metadata.resourceVersion;
+    const rv = (
+      JSON.parse((await call(s, 'GET', '/api/v1/namespaces/bench/configmaps')).text) as {
+        metadata: { resourceVersion: string };
+      }
+    ).metadata.resourceVersion;
     const sent = new Map<string, number>();
     const delays: number[] = [];
     let received = 0;
     const watchers = await Promise.all(
       Array.from({ length: 10 }, async () => {
-        const req = request(new URL(`/api/v1/namespaces/bench/configmaps?watch=true&resourceVersion=${rv}`, s.url), { headers: { Authorization: `Bearer ${s.token}` }, ca: s.ca });
+        const req = request(
+          new URL(`/api/v1/namespaces/bench/configmaps?watch=true&resourceVersion=${rv}`, s.url),
+          { headers: { Authorization: `Bearer ${s.token}` }, ca: s.ca },
+        );
         req.end();
         const [res] = (await once(req, 'response')) as [import('node:http').IncomingMessage];
         let buffer = '';
@@ -144,10 +179,13 @@ async function benchWatch(dir: string): Promise<void> {
     const t0 = performance.now();
     await createMany(s, 'bench', watchObjects, 16, (name) => sent.set(name, performance.now()));
     const deadline = performance.now() + 30_000;
-    while (received < watchObjects * 10 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    while (received < watchObjects * 10 && performance.now() < deadline)
+      await new Promise((r) => setTimeout(r, 10));
     const seconds = (performance.now() - t0) / 1000;
     for (const w of watchers) w.destroy();
-    console.log(`watch:          10 watchers x ${watchObjects} objects in ${seconds.toFixed(1)} s: ${received} events delivered; delivery latency (request sent -> event received) p50 ${fmt(percentile(delays, 50))}, p99 ${fmt(percentile(delays, 99))}`);
+    console.log(
+      `watch:          10 watchers x ${watchObjects} objects in ${seconds.toFixed(1)} s: ${received} events delivered; delivery latency (request sent -> event received) p50 ${fmt(percentile(delays, 50))}, p99 ${fmt(percentile(delays, 99))}`,
+    );
   } finally {
     await stopServer(s);
   }
@@ -167,13 +205,27 @@ async function benchColdStart(dir: string): Promise<void> {
       batch.push({
         type: 'ADDED' as const,
         resource: '/configmaps',
-        object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `obj-${j}`, namespace: 'bench', uid: `uid-${j}`, creationTimestamp: now, generation: 1, labels: { bench: 'yes' } }, data: { payload: 'x'.repeat(200) } },
+        object: {
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: {
+            name: `obj-${j}`,
+            namespace: 'bench',
+            uid: `uid-${j}`,
+            creationTimestamp: now,
+            generation: 1,
+            labels: { bench: 'yes' },
+          },
+          data: { payload: 'x'.repeat(200) },
+        },
       });
     }
     store.commit(batch);
   }
   store.close();
-  console.log(`seed:           ${stored} objects written straight into the store in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(
+    `seed:           ${stored} objects written straight into the store in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
   const s = await startServer(dataDir);
   try {
     const rssAtStart = rssMiB(s.child.pid ?? 0);
@@ -184,8 +236,12 @@ async function benchColdStart(dir: string): Promise<void> {
     const t2 = performance.now();
     const page = await call(s, 'GET', '/api/v1/namespaces/bench/configmaps?limit=500');
     const pageMs = performance.now() - t2;
-    console.log(`cold start:     ${stored} stored objects: listening after ${fmt(s.startMs)} (process spawn included); RSS ${rssAtStart.toFixed(0)} MiB`);
-    console.log(`list:           all ${items} objects in ${fmt(listMs)} (${(list.text.length / 1048576).toFixed(0)} MiB of JSON); first page of 500 in ${fmt(pageMs)} (${page.status}); RSS after ${rssMiB(s.child.pid ?? 0).toFixed(0)} MiB`);
+    console.log(
+      `cold start:     ${stored} stored objects: listening after ${fmt(s.startMs)} (process spawn included); RSS ${rssAtStart.toFixed(0)} MiB`,
+    );
+    console.log(
+      `list:           all ${items} objects in ${fmt(listMs)} (${(list.text.length / 1048576).toFixed(0)} MiB of JSON); first page of 500 in ${fmt(pageMs)} (${page.status}); RSS after ${rssMiB(s.child.pid ?? 0).toFixed(0)} MiB`,
+    );
   } finally {
     await stopServer(s);
   }

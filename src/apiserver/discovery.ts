@@ -45,7 +45,11 @@ export function apiGroup(catalog: Catalog, group: string): Record<string, unknow
   return { kind: 'APIGroup', apiVersion: 'v1', ...groupEntry(group, versions) };
 }
 
-export function apiResourceList(catalog: Catalog, group: string, version: string): Record<string, unknown> | undefined {
+export function apiResourceList(
+  catalog: Catalog,
+  group: string,
+  version: string,
+): Record<string, unknown> | undefined {
   const served = catalog.inGroupVersion(group, version);
   if (!served.length) return undefined;
   const resources: Record<string, unknown>[] = [];
@@ -61,11 +65,28 @@ export function apiResourceList(catalog: Catalog, group: string, version: string
     if (type.categories.length) entry.categories = [...type.categories];
     resources.push(entry);
     if (type.subresources.status) {
-      resources.push({ name: `${type.plural}/status`, singularName: '', namespaced: type.namespaced, kind: type.kind, verbs: ['get', 'patch', 'update'] });
+      resources.push({
+        name: `${type.plural}/status`,
+        singularName: '',
+        namespaced: type.namespaced,
+        kind: type.kind,
+        verbs: ['get', 'patch', 'update'],
+      });
     }
     if (!group && type.kind === 'Pod') {
-      resources.push({ name: 'pods/binding', singularName: '', namespaced: true, kind: 'Binding', verbs: ['create'] });
+      resources.push({
+        name: 'pods/binding',
+        singularName: '',
+        namespaced: true,
+        kind: 'Binding',
+        verbs: ['create'],
+      });
     }
   }
-  return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/${version}` : version, resources };
+  return {
+    kind: 'APIResourceList',
+    apiVersion: 'v1',
+    groupVersion: group ? `${group}/${version}` : version,
+    resources,
+  };
 }

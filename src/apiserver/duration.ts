@@ -22,7 +22,8 @@ export function humanDuration(ms: number): string {
   const hours = Math.trunc(minutes / 60);
   if (hours < 8) return minutes % 60 === 0 ? `${hours}h` : `${hours}h${minutes % 60}m`;
   if (hours < 48) return `${hours}h`;
-  if (hours < 24 * 8) return hours % 24 === 0 ? `${Math.trunc(hours / 24)}d` : `${Math.trunc(hours / 24)}d${hours % 24}h`;
+  if (hours < 24 * 8)
+    return hours % 24 === 0 ? `${Math.trunc(hours / 24)}d` : `${Math.trunc(hours / 24)}d${hours % 24}h`;
   if (hours < 24 * 365 * 2) return `${Math.trunc(hours / 24)}d`;
   if (hours < 24 * 365 * 8) {
     const days = Math.trunc(hours / 24) % 365;

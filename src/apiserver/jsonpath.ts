@@ -68,7 +68,9 @@ export function parseJsonPath(expression: string): Step[] {
 }
 
 function child(value: unknown, key: string): unknown {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>)[key] : undefined;
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)[key]
+    : undefined;
 }
 
 function at(value: unknown, path: readonly string[]): unknown {
@@ -94,7 +96,8 @@ export function evaluate(steps: readonly Step[], root: unknown): unknown[] {
           break;
         case 'all':
           if (Array.isArray(value)) next.push(...(value as unknown[]));
-          else if (value !== null && typeof value === 'object') next.push(...Object.values(value as Record<string, unknown>));
+          else if (value !== null && typeof value === 'object')
+            next.push(...Object.values(value as Record<string, unknown>));
           break;
         case 'filter':
           if (Array.isArray(value)) {

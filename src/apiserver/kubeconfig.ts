@@ -9,7 +9,12 @@ export function kubeconfigYaml(server: string, caPem: string, token: string): st
   return stringify({
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name: 'kovn', cluster: { server, 'certificate-authority-data': Buffer.from(caPem).toString('base64') } }],
+    clusters: [
+      {
+        name: 'kovn',
+        cluster: { server, 'certificate-authority-data': Buffer.from(caPem).toString('base64') },
+      },
+    ],
     users: [{ name: 'kovn-admin', user: { token } }],
     contexts: [{ name: 'kovn', context: { cluster: 'kovn', user: 'kovn-admin', namespace: 'default' } }],
     'current-context': 'kovn',

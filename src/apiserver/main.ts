@@ -19,7 +19,9 @@ const { values } = parseArgs({
 
 const dataDir = values['data-dir'];
 if (!dataDir) {
-  process.stderr.write('usage: node src/apiserver/main.ts --data-dir DIR [--port N] [--host H] [--log-level L]\n');
+  process.stderr.write(
+    'usage: node src/apiserver/main.ts --data-dir DIR [--port N] [--host H] [--log-level L]\n',
+  );
   process.exit(2);
 }
 

@@ -29,24 +29,40 @@ export function mergePatch(target: Json, patch: Json): Json {
 export function applyJsonPatch(document: Json, operations: Json): Json {
   if (!Array.isArray(operations)) throw badRequest('json patch must be an array of operations');
   try {
-    return jsonPatch.applyPatch(structuredClone(document), operations as jsonPatch.Operation[], true, true).newDocument;
+    return jsonPatch.applyPatch(structuredClone(document), operations as jsonPatch.Operation[], true, true)
+      .newDocument;
   } catch (error) {
-    const message = error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error);
-    if (error instanceof jsonPatch.JsonPatchError && error.name.startsWith('OPERATION_') && error.name !== 'OPERATION_PATH_UNRESOLVABLE') {
+    const message = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
+    if (
+      error instanceof jsonPatch.JsonPatchError &&
+      error.name.startsWith('OPERATION_') &&
+      error.name !== 'OPERATION_PATH_UNRESOLVABLE'
+    ) {
       throw badRequest(`invalid JSON patch: ${message}`, { cause: error });
     }
-    throw new ApiError(422, 'Invalid', `the server rejected our request due to an error in our request: ${message}`, {}, { cause: error });
+    throw new ApiError(
+      422,
+      'Invalid',
+      `the server rejected our request due to an error in our request: ${message}`,
+      {},
+      { cause: error },
+    );
   }
 }
 
 const directiveKeys = new Set(['$patch', '$retainKeys']);
 
 function isDirectiveKey(k: string): boolean {
-  return directiveKeys.has(k) || k.startsWith('$setElementOrder/') || k.startsWith('$deleteFromPrimitiveList/');
+  return (
+    directiveKeys.has(k) || k.startsWith('$setElementOrder/') || k.startsWith('$deleteFromPrimitiveList/')
+  );
 }
 
 function stripDirectives(v: Json): Json {
-  if (Array.isArray(v)) return v.filter((i) => !(isObject(i) && i.$patch !== undefined && Object.keys(i).length === 1)).map(stripDirectives);
+  if (Array.isArray(v))
+    return v
+      .filter((i) => !(isObject(i) && i.$patch !== undefined && Object.keys(i).length === 1))
+      .map(stripDirectives);
   if (!isObject(v)) return v;
   const out: JsonObject = {};
   for (const [k, x] of Object.entries(v)) if (!isDirectiveKey(k) && x !== null) out[k] = stripDirectives(x);
@@ -58,7 +74,9 @@ export type MergeKeys = ReadonlyMap<string, string>;
 function orderBy(list: Json[], order: Json[] | undefined, key: string): Json[] {
   if (!order) return list;
   const rank = (item: Json): number => {
-    const i = order.findIndex((o) => (key === '' ? o === item : isObject(o) && isObject(item) && o[key] === item[key]));
+    const i = order.findIndex((o) =>
+      key === '' ? o === item : isObject(o) && isObject(item) && o[key] === item[key],
+    );
     return i < 0 ? order.length : i;
   };
   return list
@@ -67,13 +85,20 @@ function orderBy(list: Json[], order: Json[] | undefined, key: string): Json[] {
     .map((x) => x.item);
 }
 
-function mergeList(original: Json, patch: Json[], path: string, keys: MergeKeys, order: Json[] | undefined): Json[] {
+function mergeList(
+  original: Json,
+  patch: Json[],
+  path: string,
+  keys: MergeKeys,
+  order: Json[] | undefined,
+): Json[] {
   const key = keys.get(path);
   if (key === undefined) return stripDirectives(patch) as Json[];
   const replace = patch.some((i) => isObject(i) && i.$patch === 'replace');
   const base: Json[] = replace || !Array.isArray(original) ? [] : [...(original as Json[])];
   if (key === '') {
-    for (const item of patch) if (!(isObject(item) && item.$patch !== undefined) && !base.includes(item)) base.push(item);
+    for (const item of patch)
+      if (!(isObject(item) && item.$patch !== undefined) && !base.includes(item)) base.push(item);
     return orderBy(base, order, key);
   }
   for (const item of patch) {

@@ -8,7 +8,11 @@ type Store = Map<string | symbol | undefined, Map<unknown, unknown>>;
 
 const registry = new WeakMap<Target, Store>();
 
-function bucket(target: Target, property: string | symbol | undefined, create: boolean): Map<unknown, unknown> | undefined {
+function bucket(
+  target: Target,
+  property: string | symbol | undefined,
+  create: boolean,
+): Map<unknown, unknown> | undefined {
   let store = registry.get(target);
   if (!store && create) {
     store = new Map();
@@ -29,7 +33,8 @@ interface MetadataReflect {
 const R = Reflect as unknown as Record<string, unknown> & MetadataReflect;
 
 if (typeof R.getMetadata !== 'function') {
-  const getOwnMetadata = (key: unknown, target: Target, property?: string | symbol): unknown => bucket(target, property, false)?.get(key);
+  const getOwnMetadata = (key: unknown, target: Target, property?: string | symbol): unknown =>
+    bucket(target, property, false)?.get(key);
   const getMetadata = (key: unknown, target: Target, property?: string | symbol): unknown => {
     for (let t: Target | null = target; t !== null; t = Object.getPrototypeOf(t) as Target | null) {
       const map = bucket(t, property, false);
@@ -44,9 +49,12 @@ if (typeof R.getMetadata !== 'function') {
     getOwnMetadata,
     getMetadata,
     defineMetadata,
-    hasMetadata: (key: unknown, target: Target, property?: string | symbol) => getMetadata(key, target, property) !== undefined,
-    hasOwnMetadata: (key: unknown, target: Target, property?: string | symbol) => bucket(target, property, false)?.has(key) ?? false,
-    metadata: (key: unknown, value: unknown) => (target: Target, property?: string | symbol) => defineMetadata(key, value, target, property),
+    hasMetadata: (key: unknown, target: Target, property?: string | symbol) =>
+      getMetadata(key, target, property) !== undefined,
+    hasOwnMetadata: (key: unknown, target: Target, property?: string | symbol) =>
+      bucket(target, property, false)?.has(key) ?? false,
+    metadata: (key: unknown, value: unknown) => (target: Target, property?: string | symbol) =>
+      defineMetadata(key, value, target, property),
   });
 }
 

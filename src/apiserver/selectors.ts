@@ -14,7 +14,8 @@ export type LabelRequirement =
 
 export type LabelSelector = readonly LabelRequirement[];
 
-const keyPattern = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const keyPattern =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 
 /** Splits on commas that are not inside parentheses. */
 function splitTop(text: string): string[] {
@@ -34,15 +35,22 @@ function splitTop(text: string): string[] {
 }
 
 function checkKey(key: string, whole: string): string {
-  if (!keyPattern.test(key) || key.length > 316) throw badRequest(`unable to parse requirement: invalid label key "${key}" in "${whole}"`);
+  if (!keyPattern.test(key) || key.length > 316)
+    throw badRequest(`unable to parse requirement: invalid label key "${key}" in "${whole}"`);
   return key;
 }
 
 function parseRequirement(text: string): LabelRequirement {
   const set = /^(\S+)\s+(in|notin)\s*\((.*)\)$/.exec(text);
   if (set) {
-    const values = (set[3] ?? '').split(',').map((v) => v.trim()).filter((v) => v !== '');
-    if (!values.length && set[2] === 'in') throw badRequest(`unable to parse requirement: for 'in' operator, values set can't be empty in "${text}"`);
+    const values = (set[3] ?? '')
+      .split(',')
+      .map((v) => v.trim())
+      .filter((v) => v !== '');
+    if (!values.length && set[2] === 'in')
+      throw badRequest(
+        `unable to parse requirement: for 'in' operator, values set can't be empty in "${text}"`,
+      );
     return { key: checkKey(set[1] ?? '', text), op: set[2] as 'in' | 'notin', values };
   }
   if (text.startsWith('!')) return { key: checkKey(text.slice(1).trim(), text), op: '!' };
@@ -53,7 +61,10 @@ function parseRequirement(text: string): LabelRequirement {
     const value = (cmp[3] ?? '').trim();
     if (op === '>' || op === '<') {
       const n = Number(value);
-      if (!Number.isInteger(n)) throw badRequest(`unable to parse requirement: for '${op}' operator, value must be an integer in "${text}"`);
+      if (!Number.isInteger(n))
+        throw badRequest(
+          `unable to parse requirement: for '${op}' operator, value must be an integer in "${text}"`,
+        );
       return { key, op, value: n };
     }
     return { key, op: op === '!=' ? '!=' : '=', value };
@@ -67,7 +78,10 @@ export function parseLabelSelector(text: string | null | undefined): LabelSelect
   return splitTop(text).map(parseRequirement);
 }
 
-export function matchLabels(selector: LabelSelector, labels: Readonly<Record<string, string>> | undefined): boolean {
+export function matchLabels(
+  selector: LabelSelector,
+  labels: Readonly<Record<string, string>> | undefined,
+): boolean {
   const l = labels ?? {};
   return selector.every((r) => {
     const has = Object.hasOwn(l, r.key);
@@ -108,9 +122,15 @@ function unescape(value: string): string {
   return value.replace(/\\(.)/g, '$1');
 }
 
-export function parseFieldSelector(text: string | null | undefined, supported: readonly string[]): FieldSelector {
+export function parseFieldSelector(
+  text: string | null | undefined,
+  supported: readonly string[],
+): FieldSelector {
   if (!text) return [];
-  const parts = text.split(/(?<!\\),/).map((p) => p.trim()).filter((p) => p !== '');
+  const parts = text
+    .split(/(?<!\\),/)
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
   return parts.map((part) => {
     const m = /^([^=!]+?)\s*(==|!=|=)(.*)$/.exec(part);
     if (!m) throw badRequest(`invalid selector: '${text}'; can't understand '${part}'`);
@@ -128,8 +148,13 @@ export function fieldValue(object: KubeObject, field: string): string {
     cur = (cur as Record<string, unknown>)[part];
   }
   if (cur === undefined || cur === null) return '';
-  if (field === 'source' && typeof cur === 'object') return String((cur as { component?: string }).component ?? '');
-  return typeof cur === 'string' ? cur : typeof cur === 'number' || typeof cur === 'boolean' ? String(cur) : JSON.stringify(cur);
+  if (field === 'source' && typeof cur === 'object')
+    return String((cur as { component?: string }).component ?? '');
+  return typeof cur === 'string'
+    ? cur
+    : typeof cur === 'number' || typeof cur === 'boolean'
+      ? String(cur)
+      : JSON.stringify(cur);
 }
 
 export function matchFields(selector: FieldSelector, object: KubeObject): boolean {

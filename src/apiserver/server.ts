@@ -73,7 +73,10 @@ function catalogFor(extra: ApiServerOptions['extraResources'], serviceCidr?: str
     ...kubeovnResourceTypes.map((t) => customResource(t, admissionFor(t.kind))),
     ...(extra ?? []).map((e) => customResource(e.type, e.admission)),
   ];
-  const builtins = builtinResources(serviceCidr === undefined ? {} : { serviceCidr }).map((r) => ({ ...r, admission: admissionFor(r.type.kind) }));
+  const builtins = builtinResources(serviceCidr === undefined ? {} : { serviceCidr }).map((r) => ({
+    ...r,
+    admission: admissionFor(r.type.kind),
+  }));
   return new Catalog([...builtins, ...custom]);
 }
 

@@ -49,7 +49,13 @@ export class ApiError extends Error {
   readonly reason: string;
   readonly details: StatusDetails | undefined;
 
-  constructor(code: number, reason: string, message: string, details?: StatusDetails, options?: ErrorOptions) {
+  constructor(
+    code: number,
+    reason: string,
+    message: string,
+    details?: StatusDetails,
+    options?: ErrorOptions,
+  ) {
     super(message, options);
     this.name = 'ApiError';
     this.code = code;
@@ -93,15 +99,24 @@ export function alreadyExists(q: Qualified, name: string): ApiError {
 }
 
 export function conflict(q: Qualified, name: string, why: string): ApiError {
-  return new ApiError(409, 'Conflict', `Operation cannot be fulfilled on ${qualify(q.resource, q.group)} "${name}": ${why}`, {
-    name,
-    group: q.group,
-    kind: q.resource,
-  });
+  return new ApiError(
+    409,
+    'Conflict',
+    `Operation cannot be fulfilled on ${qualify(q.resource, q.group)} "${name}": ${why}`,
+    {
+      name,
+      group: q.group,
+      kind: q.resource,
+    },
+  );
 }
 
 export function staleResourceVersion(q: Qualified, name: string): ApiError {
-  return conflict(q, name, 'the object has been modified; please apply your changes to the latest version and try again');
+  return conflict(
+    q,
+    name,
+    'the object has been modified; please apply your changes to the latest version and try again',
+  );
 }
 
 export function forbidden(q: Qualified, name: string, why: string): ApiError {
@@ -130,11 +145,21 @@ export function unsupportedMediaType(contentType: string, accepted: readonly str
 }
 
 export function notAcceptable(accepted: readonly string[]): ApiError {
-  return new ApiError(406, 'NotAcceptable', `only the following media types are accepted: ${accepted.join(', ')}`, {});
+  return new ApiError(
+    406,
+    'NotAcceptable',
+    `only the following media types are accepted: ${accepted.join(', ')}`,
+    {},
+  );
 }
 
 export function tooLarge(limit: number): ApiError {
-  return new ApiError(413, 'RequestEntityTooLarge', `the request body is larger than the limit of ${limit} bytes`, {});
+  return new ApiError(
+    413,
+    'RequestEntityTooLarge',
+    `the request body is larger than the limit of ${limit} bytes`,
+    {},
+  );
 }
 
 export function unauthorized(): ApiError {
@@ -146,7 +171,13 @@ export function gone(message: string): ApiError {
 }
 
 export function internal(message: string, cause?: unknown): ApiError {
-  return new ApiError(500, 'InternalError', `Internal error occurred: ${message}`, { causes: [{ message }] }, { cause });
+  return new ApiError(
+    500,
+    'InternalError',
+    `Internal error occurred: ${message}`,
+    { causes: [{ message }] },
+    { cause },
+  );
 }
 
 const typeWords: Record<FieldIssueType, string> = {
@@ -172,7 +203,9 @@ export function issueBody(issue: FieldIssue): string {
   const withValue =
     'value' in issue &&
     issue.value !== undefined &&
-    (issue.type === 'FieldValueInvalid' || issue.type === 'FieldValueDuplicate' || issue.type === 'FieldValueNotSupported');
+    (issue.type === 'FieldValueInvalid' ||
+      issue.type === 'FieldValueDuplicate' ||
+      issue.type === 'FieldValueNotSupported');
   let body = withValue ? `${words}: ${printValue(issue.value)}` : words;
   if (issue.message) body += `: ${issue.message}`;
   return body;
@@ -193,19 +226,34 @@ export function rejection(q: Qualified, name: string, issues: readonly FieldIssu
   }
   const texts = issues.map(issueText);
   const joined = texts.length === 1 ? (texts[0] ?? '') : `[${texts.join(', ')}]`;
-  const causes: StatusCause[] = issues.map((i) => ({ reason: i.type, message: issueBody(i), field: i.field }));
+  const causes: StatusCause[] = issues.map((i) => ({
+    reason: i.type,
+    message: issueBody(i),
+    field: i.field,
+  }));
   const details: StatusDetails = { name, group: q.group, kind: q.kind, causes };
   const kindName = qualify(q.kind, q.group);
   switch (reason) {
     case 'Forbidden':
       return new ApiError(403, 'Forbidden', `${kindName} "${name}" is forbidden: ${joined}`, details);
     case 'Conflict':
-      return new ApiError(409, 'Conflict', `Operation cannot be fulfilled on ${kindName} "${name}": ${joined}`, details);
+      return new ApiError(
+        409,
+        'Conflict',
+        `Operation cannot be fulfilled on ${kindName} "${name}": ${joined}`,
+        details,
+      );
     default:
       return new ApiError(422, 'Invalid', `${kindName} "${name}" is invalid: ${joined}`, details);
   }
 }
 
 export function successStatus(details?: StatusDetails): Record<string, unknown> {
-  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', ...(details ? { details } : {}) };
+  return {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Success',
+    ...(details ? { details } : {}),
+  };
 }

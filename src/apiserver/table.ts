@@ -22,7 +22,13 @@ export interface Table {
   kind: 'Table';
   apiVersion: string;
   metadata: Record<string, unknown>;
-  columnDefinitions: Array<{ name: string; type: string; format: string; description: string; priority: number }>;
+  columnDefinitions: Array<{
+    name: string;
+    type: string;
+    format: string;
+    description: string;
+    priority: number;
+  }>;
   rows: Array<{ cells: unknown[]; object?: unknown }>;
 }
 
@@ -39,7 +45,11 @@ function jsonPathCell(column: ServedColumn, object: KubeObject, now: number): un
   if (value === undefined || value === null) return null;
   switch (column.type) {
     case 'string':
-      return typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
+      return typeof value === 'string'
+        ? value
+        : typeof value === 'number' || typeof value === 'boolean'
+          ? String(value)
+          : JSON.stringify(value);
     case 'integer':
       return typeof value === 'number' ? Math.trunc(value) : null;
     case 'number':
@@ -64,12 +74,17 @@ function rowObject(object: KubeObject, include: IncludeObject, metaApiVersion: s
   return { kind: 'PartialObjectMetadata', apiVersion: metaApiVersion, metadata: object.metadata };
 }
 
-export function toTable(resource: ServedResource, objects: readonly KubeObject[], options: TableOptions): Table {
+export function toTable(
+  resource: ServedResource,
+  objects: readonly KubeObject[],
+  options: TableOptions,
+): Table {
   const columns = resource.columns;
   const metaApiVersion = options.apiVersion;
   const metadata: Record<string, unknown> = { resourceVersion: options.listMeta.resourceVersion };
   if (options.listMeta.continue) metadata.continue = options.listMeta.continue;
-  if (options.listMeta.remainingItemCount !== undefined) metadata.remainingItemCount = options.listMeta.remainingItemCount;
+  if (options.listMeta.remainingItemCount !== undefined)
+    metadata.remainingItemCount = options.listMeta.remainingItemCount;
   return {
     kind: 'Table',
     apiVersion: metaApiVersion,
@@ -82,7 +97,9 @@ export function toTable(resource: ServedResource, objects: readonly KubeObject[]
       priority: c.priority ?? 0,
     })),
     rows: objects.map((object) => {
-      const row: { cells: unknown[]; object?: unknown } = { cells: columns.map((c) => cell(c, object, options.now)) };
+      const row: { cells: unknown[]; object?: unknown } = {
+        cells: columns.map((c) => cell(c, object, options.now)),
+      };
       const included = rowObject(object, options.includeObject, metaApiVersion);
       if (included !== undefined) row.object = included;
       return row;

@@ -157,7 +157,9 @@ export class ControllerProcess {
       network: this.#o.network ?? DEFAULT_NETWORK,
       services: {
         applier: new KubeApplier(this.#o.kubeConfig),
-        ...(process.env['KUBERNETES_SERVICE_HOST'] ? { apiServerHost: process.env['KUBERNETES_SERVICE_HOST'] } : {}),
+        ...(process.env['KUBERNETES_SERVICE_HOST']
+          ? { apiServerHost: process.env['KUBERNETES_SERVICE_HOST'] }
+          : {}),
       },
       ...(this.#o.concurrency === undefined ? {} : { concurrency: this.#o.concurrency }),
     });

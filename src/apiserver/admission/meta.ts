@@ -23,7 +23,8 @@ export function nameProblem(name: string, rule: NameRule): string | undefined {
   switch (rule) {
     case 'path':
       if (name === '.' || name === '..') return `may not be '${name}'`;
-      if (name.includes('/') || name.includes('%')) return `may not contain '${name.includes('/') ? '/' : '%'}'`;
+      if (name.includes('/') || name.includes('%'))
+        return `may not contain '${name.includes('/') ? '/' : '%'}'`;
       return undefined;
     case 'label':
       if (name.length > 63) return 'must be no more than 63 characters';
@@ -47,7 +48,8 @@ function labelKeyProblem(key: string): string | undefined {
   const slash = key.lastIndexOf('/');
   const prefix = slash >= 0 ? key.slice(0, slash) : '';
   const name = slash >= 0 ? key.slice(slash + 1) : key;
-  if (slash >= 0 && (prefix === '' || prefix.length > 253 || !subdomain.test(prefix))) return 'prefix part must be a lowercase RFC 1123 subdomain';
+  if (slash >= 0 && (prefix === '' || prefix.length > 253 || !subdomain.test(prefix)))
+    return 'prefix part must be a lowercase RFC 1123 subdomain';
   if (name.length === 0 || name.length > 63 || !qualifiedName.test(name)) {
     return "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
   }
@@ -58,38 +60,77 @@ export function validateMeta(object: KubeObject, rule: NameRule): FieldIssue[] {
   const issues: FieldIssue[] = [];
   const meta = object.metadata;
   const name = meta.name ?? '';
-  if (!name) issues.push({ field: 'metadata.name', type: 'FieldValueRequired', message: 'name or generateName is required' });
+  if (!name)
+    issues.push({
+      field: 'metadata.name',
+      type: 'FieldValueRequired',
+      message: 'name or generateName is required',
+    });
   else {
     const problem = nameProblem(name, rule);
-    if (problem) issues.push({ field: 'metadata.name', type: 'FieldValueInvalid', value: name, message: problem });
+    if (problem)
+      issues.push({ field: 'metadata.name', type: 'FieldValueInvalid', value: name, message: problem });
   }
   for (const [key, value] of Object.entries(meta.labels ?? {})) {
     const keyProblem = labelKeyProblem(key);
-    if (keyProblem) issues.push({ field: 'metadata.labels', type: 'FieldValueInvalid', value: key, message: keyProblem });
+    if (keyProblem)
+      issues.push({ field: 'metadata.labels', type: 'FieldValueInvalid', value: key, message: keyProblem });
     if (typeof value !== 'string' || value.length > 63 || !labelValue.test(value)) {
       issues.push({
         field: 'metadata.labels',
         type: 'FieldValueInvalid',
         value,
-        message: "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')",
+        message:
+          "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')",
       });
     }
   }
   let annotationBytes = 0;
   for (const [key, value] of Object.entries(meta.annotations ?? {})) {
     const keyProblem = labelKeyProblem(key.toLowerCase());
-    if (keyProblem) issues.push({ field: 'metadata.annotations', type: 'FieldValueInvalid', value: key, message: keyProblem });
-    if (typeof value !== 'string') issues.push({ field: `metadata.annotations[${key}]`, type: 'FieldValueInvalid', value, message: 'must be a string' });
+    if (keyProblem)
+      issues.push({
+        field: 'metadata.annotations',
+        type: 'FieldValueInvalid',
+        value: key,
+        message: keyProblem,
+      });
+    if (typeof value !== 'string')
+      issues.push({
+        field: `metadata.annotations[${key}]`,
+        type: 'FieldValueInvalid',
+        value,
+        message: 'must be a string',
+      });
     annotationBytes += key.length + (typeof value === 'string' ? Buffer.byteLength(value) : 0);
   }
-  if (annotationBytes > 256 * 1024) issues.push({ field: 'metadata.annotations', type: 'FieldValueInvalid', value: annotationBytes, message: 'must have at most 262144 bytes' });
+  if (annotationBytes > 256 * 1024)
+    issues.push({
+      field: 'metadata.annotations',
+      type: 'FieldValueInvalid',
+      value: annotationBytes,
+      message: 'must have at most 262144 bytes',
+    });
   for (const [i, ref] of (meta.ownerReferences ?? []).entries()) {
     for (const f of ['apiVersion', 'kind', 'name', 'uid'] as const) {
-      if (!ref[f]) issues.push({ field: `metadata.ownerReferences[${i}].${f}`, type: 'FieldValueRequired', message: '' });
+      if (!ref[f])
+        issues.push({
+          field: `metadata.ownerReferences[${i}].${f}`,
+          type: 'FieldValueRequired',
+          message: '',
+        });
     }
   }
-  if (meta.finalizers !== undefined && (!Array.isArray(meta.finalizers) || meta.finalizers.some((f) => typeof f !== 'string' || f === ''))) {
-    issues.push({ field: 'metadata.finalizers', type: 'FieldValueInvalid', value: meta.finalizers, message: 'must be a list of non-empty strings' });
+  if (
+    meta.finalizers !== undefined &&
+    (!Array.isArray(meta.finalizers) || meta.finalizers.some((f) => typeof f !== 'string' || f === ''))
+  ) {
+    issues.push({
+      field: 'metadata.finalizers',
+      type: 'FieldValueInvalid',
+      value: meta.finalizers,
+      message: 'must be a list of non-empty strings',
+    });
   }
   return issues;
 }

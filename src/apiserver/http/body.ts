@@ -44,7 +44,12 @@ export function mediaType(contentType: string | undefined): string {
   return (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
 }
 
-const yamlTypes = new Set(['application/yaml', 'application/x-yaml', 'text/yaml', 'application/apply-patch+yaml']);
+const yamlTypes = new Set([
+  'application/yaml',
+  'application/x-yaml',
+  'text/yaml',
+  'application/apply-patch+yaml',
+]);
 const jsonTypes = new Set([
   '',
   'application/json',
@@ -60,7 +65,10 @@ export function decodeBody(body: Buffer, contentType: string | undefined): unkno
     try {
       return parseYaml(text, { uniqueKeys: true, prettyErrors: false }) as unknown;
     } catch (error) {
-      throw badRequest(`error converting YAML to JSON: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`, { cause: error });
+      throw badRequest(
+        `error converting YAML to JSON: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
+        { cause: error },
+      );
     }
   }
   if (jsonTypes.has(type)) {
@@ -68,7 +76,10 @@ export function decodeBody(body: Buffer, contentType: string | undefined): unkno
     try {
       return JSON.parse(text) as unknown;
     } catch (error) {
-      throw badRequest(`couldn't get version/kind; json parse error: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw badRequest(
+        `couldn't get version/kind; json parse error: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
     }
   }
   if (type === 'application/vnd.kubernetes.protobuf') return decodeKubernetesProtobuf(body);

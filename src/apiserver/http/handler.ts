@@ -31,7 +31,10 @@ function authenticated(req: IncomingMessage, token: string): boolean {
 }
 
 function sendText(res: ServerResponse, status: number, text: string): void {
-  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': String(Buffer.byteLength(text)) });
+  res.writeHead(status, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Length': String(Buffer.byteLength(text)),
+  });
   res.end(text);
 }
 
@@ -46,7 +49,9 @@ export function createHandler(options: HandlerOptions): (req: IncomingMessage, r
       url = new URL(req.url ?? '/', 'https://localhost');
       rt = route(url.pathname);
     } catch (error) {
-      throw badRequest(`malformed request path: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw badRequest(`malformed request path: ${error instanceof Error ? error.message : String(error)}`, {
+        cause: error,
+      });
     }
     if (rt.kind === 'health') return sendText(res, 200, 'ok');
     if (rt.kind === 'version') return sendJson(res, 200, options.version);
@@ -70,11 +75,17 @@ export function createHandler(options: HandlerOptions): (req: IncomingMessage, r
       }
       case 'openapi-v2':
         if (protobufV2.test(req.headers.accept ?? '')) {
-          res.writeHead(200, { 'Content-Type': 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf', 'Content-Length': String(options.openapi.v2.protobuf.length) });
+          res.writeHead(200, {
+            'Content-Type': 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf',
+            'Content-Length': String(options.openapi.v2.protobuf.length),
+          });
           res.end(options.openapi.v2.protobuf);
           return;
         }
-        res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(options.openapi.v2.json)) });
+        res.writeHead(200, {
+          'Content-Type': 'application/json',
+          'Content-Length': String(Buffer.byteLength(options.openapi.v2.json)),
+        });
         res.end(options.openapi.v2.json);
         return;
       case 'openapi-v3-index':
@@ -101,11 +112,18 @@ export function createHandler(options: HandlerOptions): (req: IncomingMessage, r
   return (req, res) => {
     const started = core.clock.now();
     res.on('finish', () => {
-      core.log.debug({ method: req.method, url: req.url, status: res.statusCode, ms: core.clock.now() - started }, 'request');
+      core.log.debug(
+        { method: req.method, url: req.url, status: res.statusCode, ms: core.clock.now() - started },
+        'request',
+      );
     });
     serve(req, res).catch((error: unknown) => {
-      const apiError = error instanceof ApiError ? error : internal(error instanceof Error ? error.message : String(error), error);
-      if (apiError.code >= 500) core.log.error({ err: error, method: req.method, url: req.url }, 'request failed');
+      const apiError =
+        error instanceof ApiError
+          ? error
+          : internal(error instanceof Error ? error.message : String(error), error);
+      if (apiError.code >= 500)
+        core.log.error({ err: error, method: req.method, url: req.url }, 'request failed');
       if (!req.complete) req.resume();
       sendError(res, apiError);
     });

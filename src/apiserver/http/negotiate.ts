@@ -43,7 +43,8 @@ export function negotiate(accept: string | undefined, allowTable: boolean): Repr
       }
       continue;
     }
-    if (m.type === 'application/json' || m.type === '*/*' || m.type === 'application/*') return { as: 'object', yaml: false };
+    if (m.type === 'application/json' || m.type === '*/*' || m.type === 'application/*')
+      return { as: 'object', yaml: false };
     if (m.type === 'application/yaml') return { as: 'object', yaml: true };
   }
   throw notAcceptable(['application/json', 'application/yaml']);

@@ -38,16 +38,22 @@ const messages: Record<string, Spec> = {
     'name 1 s; generateName 2 s; namespace 3 s; uid 5 s; resourceVersion 6 s; generation 7 i; creationTimestamp 8 T; deletionTimestamp 9 T; ' +
       'deletionGracePeriodSeconds 10 i?; labels 11 M<s>; annotations 12 M<s>; ownerReferences 13 []OwnerReference; finalizers 14 []s',
   ),
-  OwnerReference: table('kind 1 s; name 3 s; uid 4 s; apiVersion 5 s; controller 6 b?; blockOwnerDeletion 7 b?'),
+  OwnerReference: table(
+    'kind 1 s; name 3 s; uid 4 s; apiVersion 5 s; controller 6 b?; blockOwnerDeletion 7 b?',
+  ),
   LabelSelector: table('matchLabels 1 M<s>; matchExpressions 2 []LabelSelectorRequirement'),
   LabelSelectorRequirement: table('key 1 s; operator 2 s; values 3 []s'),
-  ObjectReference: table('kind 1 s; namespace 2 s; name 3 s; uid 4 s; apiVersion 5 s; resourceVersion 6 s; fieldPath 7 s'),
+  ObjectReference: table(
+    'kind 1 s; namespace 2 s; name 3 s; uid 4 s; apiVersion 5 s; resourceVersion 6 s; fieldPath 7 s',
+  ),
   LocalObjectReference: table('name 1 s'),
   Namespace: table('metadata 1 ObjectMeta; spec 2 NamespaceSpec; status 3 NamespaceStatus'),
   NamespaceSpec: table('finalizers 1 []s'),
   NamespaceStatus: table('phase 1 s'),
   ConfigMap: table('metadata 1 ObjectMeta; data 2 M<s>; binaryData 3 M<y>; immutable 4 b?'),
-  ServiceAccount: table('metadata 1 ObjectMeta; secrets 2 []ObjectReference; imagePullSecrets 3 []LocalObjectReference; automountServiceAccountToken 4 b?'),
+  ServiceAccount: table(
+    'metadata 1 ObjectMeta; secrets 2 []ObjectReference; imagePullSecrets 3 []LocalObjectReference; automountServiceAccountToken 4 b?',
+  ),
   Service: table('metadata 1 ObjectMeta; spec 2 ServiceSpec'),
   ServiceSpec: table(
     'ports 1 []ServicePort; selector 2 M<s>; clusterIP 3 s; type 4 s; externalIPs 5 []s; sessionAffinity 7 s; loadBalancerIP 8 s; ' +
@@ -57,7 +63,9 @@ const messages: Record<string, Spec> = {
   ServicePort: table('name 1 s; protocol 2 s; port 3 i; targetPort 4 I; nodePort 5 i; appProtocol 6 s?'),
   ClusterRole: table('metadata 1 ObjectMeta; rules 2 []PolicyRule; aggregationRule 3 AggregationRule'),
   AggregationRule: table('clusterRoleSelectors 1 []LabelSelector'),
-  PolicyRule: table('verbs 1 []s; apiGroups 2 []s; resources 3 []s; resourceNames 4 []s; nonResourceURLs 5 []s'),
+  PolicyRule: table(
+    'verbs 1 []s; apiGroups 2 []s; resources 3 []s; resourceNames 4 []s; nonResourceURLs 5 []s',
+  ),
   ClusterRoleBinding: table('metadata 1 ObjectMeta; subjects 2 []Subject; roleRef 3 RoleRef'),
   Subject: table('kind 1 s; apiGroup 2 s; name 3 s; namespace 4 s'),
   RoleRef: table('apiGroup 1 s; kind 2 s; name 3 s'),
@@ -69,7 +77,9 @@ const messages: Record<string, Spec> = {
   DeploymentStrategy: table('type 1 s; rollingUpdate 2 RollingUpdateDeployment'),
   RollingUpdateDeployment: table('maxUnavailable 1 I; maxSurge 2 I'),
   StatefulSet: table('metadata 1 ObjectMeta; spec 2 StatefulSetSpec'),
-  StatefulSetSpec: table('replicas 1 i?; selector 2 LabelSelector; template 3 PodTemplateSpec; serviceName 5 s; podManagementPolicy 6 s'),
+  StatefulSetSpec: table(
+    'replicas 1 i?; selector 2 LabelSelector; template 3 PodTemplateSpec; serviceName 5 s; podManagementPolicy 6 s',
+  ),
   Pod: table('metadata 1 ObjectMeta; spec 2 PodSpec'),
   PodTemplateSpec: table('metadata 1 ObjectMeta; spec 2 PodSpec'),
   PodSpec: table(
@@ -86,10 +96,14 @@ const messages: Record<string, Spec> = {
   ResourceRequirements: table('limits 1 M<Q>; requests 2 M<Q>'),
   VolumeMount: table('name 1 s; readOnly 2 b; mountPath 3 s; subPath 4 s'),
   Volume: table('name 1 s; volumeSource 2 VolumeSource'),
-  VolumeSource: table('hostPath 1 HostPathVolumeSource; emptyDir 2 EmptyDirVolumeSource; configMap 19 ConfigMapVolumeSource'),
+  VolumeSource: table(
+    'hostPath 1 HostPathVolumeSource; emptyDir 2 EmptyDirVolumeSource; configMap 19 ConfigMapVolumeSource',
+  ),
   HostPathVolumeSource: table('path 1 s; type 2 s'),
   EmptyDirVolumeSource: table('medium 1 s; sizeLimit 2 Q?'),
-  ConfigMapVolumeSource: table('localObjectReference 1 LocalObjectReference; defaultMode 3 i?; optional 4 b?'),
+  ConfigMapVolumeSource: table(
+    'localObjectReference 1 LocalObjectReference; defaultMode 3 i?; optional 4 b?',
+  ),
   Toleration: table('key 1 s; operator 2 s; value 3 s; effect 4 s; tolerationSeconds 5 i?'),
   Time: table('seconds 1 i; nanos 2 i'),
   Quantity: table('string 1 s'),
@@ -198,22 +212,34 @@ const magic = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
 
 /** Decodes a `k8s\0`-prefixed protobuf body into the object's JSON form. */
 export function decodeKubernetesProtobuf(body: Buffer): Json {
-  if (body.length < 4 || !body.subarray(0, 4).equals(magic)) throw badRequest('protobuf body without the k8s magic prefix');
+  if (body.length < 4 || !body.subarray(0, 4).equals(magic))
+    throw badRequest('protobuf body without the k8s magic prefix');
   let unknown: Json;
   try {
     unknown = decodeMessage('Unknown', body.subarray(4));
   } catch (error) {
-    throw badRequest(`malformed protobuf body: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw badRequest(`malformed protobuf body: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
   }
   const typeMeta = (unknown.typeMeta ?? {}) as { apiVersion?: string; kind?: string };
   const kind = typeMeta.kind ?? '';
   if (messages[kind]?.[1]?.[1] !== 'ObjectMeta') {
-    throw unsupportedMediaType('application/vnd.kubernetes.protobuf', ['application/json', 'application/yaml']);
+    throw unsupportedMediaType('application/vnd.kubernetes.protobuf', [
+      'application/json',
+      'application/yaml',
+    ]);
   }
   try {
-    const object = decodeMessage(kind, Buffer.from(typeof unknown.raw === 'string' ? unknown.raw : '', 'base64'));
+    const object = decodeMessage(
+      kind,
+      Buffer.from(typeof unknown.raw === 'string' ? unknown.raw : '', 'base64'),
+    );
     return { apiVersion: typeMeta.apiVersion, kind, ...object };
   } catch (error) {
-    throw badRequest(`malformed protobuf ${kind}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw badRequest(
+      `malformed protobuf ${kind}: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
   }
 }

@@ -11,7 +11,13 @@ import type { ApiError } from '../status.ts';
 import { toTable, type IncludeObject } from '../table.ts';
 import type { Representation } from './negotiate.ts';
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, warnings: readonly string[] = [], yaml = false): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  warnings: readonly string[] = [],
+  yaml = false,
+): void {
   const text = yaml ? toYaml(body) : JSON.stringify(body);
   const headers: Record<string, string | string[]> = {
     'Content-Type': yaml ? 'application/yaml' : 'application/json',
@@ -40,20 +46,48 @@ function partial(object: KubeObject, apiVersion: string): Record<string, unknown
   return { kind: 'PartialObjectMetadata', apiVersion, metadata: object.metadata };
 }
 
-export function renderObject(r: ServedResource, object: KubeObject, rep: Representation, now: number, query: URLSearchParams): unknown {
+export function renderObject(
+  r: ServedResource,
+  object: KubeObject,
+  rep: Representation,
+  now: number,
+  query: URLSearchParams,
+): unknown {
   if (rep.as === 'table') {
-    return toTable(r, [object], { now, includeObject: includeObjectFrom(query), apiVersion: rep.apiVersion, listMeta: { resourceVersion: object.metadata.resourceVersion ?? '' } });
+    return toTable(r, [object], {
+      now,
+      includeObject: includeObjectFrom(query),
+      apiVersion: rep.apiVersion,
+      listMeta: { resourceVersion: object.metadata.resourceVersion ?? '' },
+    });
   }
   if (rep.as === 'metadata') return partial(object, rep.apiVersion);
   return object;
 }
 
-export function renderList(r: ServedResource, list: ListResult, rep: Representation, now: number, query: URLSearchParams): unknown {
+export function renderList(
+  r: ServedResource,
+  list: ListResult,
+  rep: Representation,
+  now: number,
+  query: URLSearchParams,
+): unknown {
   const listMeta: { resourceVersion: string; continue?: string } = { resourceVersion: list.resourceVersion };
   if (list.continue) listMeta.continue = list.continue;
-  if (rep.as === 'table') return toTable(r, list.items, { now, includeObject: includeObjectFrom(query), apiVersion: rep.apiVersion, listMeta });
+  if (rep.as === 'table')
+    return toTable(r, list.items, {
+      now,
+      includeObject: includeObjectFrom(query),
+      apiVersion: rep.apiVersion,
+      listMeta,
+    });
   if (rep.as === 'metadata') {
-    return { kind: 'PartialObjectMetadataList', apiVersion: rep.apiVersion, metadata: listMeta, items: list.items.map((o) => partial(o, rep.apiVersion)) };
+    return {
+      kind: 'PartialObjectMetadataList',
+      apiVersion: rep.apiVersion,
+      metadata: listMeta,
+      items: list.items.map((o) => partial(o, rep.apiVersion)),
+    };
   }
   return { kind: r.type.listKind, apiVersion: apiVersionOf(r.type), metadata: listMeta, items: list.items };
 }

@@ -34,7 +34,10 @@ export function route(pathname: string): Route {
   if (path === '/openapi/v2' || path === '/swagger-2.0.0.pb-v1') return { kind: 'openapi-v2' };
   if (path === '/openapi/v3') return { kind: 'openapi-v3-index' };
   if (path.startsWith('/openapi/v3/')) return { kind: 'openapi-v3', path: path.slice('/openapi/v3/'.length) };
-  const segments = path.split('/').filter((s) => s !== '').map((s) => decodeURIComponent(s));
+  const segments = path
+    .split('/')
+    .filter((s) => s !== '')
+    .map((s) => decodeURIComponent(s));
   let group: string;
   let version: string;
   let rest: string[];
@@ -56,7 +59,12 @@ export function route(pathname: string): Route {
     watchPath = true;
     rest = rest.slice(1);
   }
-  const resource = (plural: string | undefined, name: string | undefined, subresource: string | undefined, namespace?: string): Route =>
+  const resource = (
+    plural: string | undefined,
+    name: string | undefined,
+    subresource: string | undefined,
+    namespace?: string,
+  ): Route =>
     plural && rest.length <= (namespace === undefined ? 3 : 5)
       ? { kind: 'resource', group, version, namespace, plural, name, subresource, watchPath }
       : { kind: 'unknown' };

@@ -122,10 +122,11 @@ function schema(w: Writer, s: Json): void {
   }
   w.bool(27, s.readOnly);
   for (const [k, v] of Object.entries(s)) {
-    if (k.startsWith('x-')) w.message(31, (n) => {
-      n.string(1, k);
-      any(n, 2, v);
-    });
+    if (k.startsWith('x-'))
+      w.message(31, (n) => {
+        n.string(1, k);
+        any(n, 2, v);
+      });
   }
 }
 
@@ -135,7 +136,11 @@ function namedSchema(w: Writer, name: string, s: Json): void {
 }
 
 /** Encodes a swagger 2.0 document that has info and definitions (paths are not encoded). */
-export function encodeOpenApiV2(doc: { swagger: string; info: { title: string; version: string }; definitions: Record<string, Json> }): Buffer {
+export function encodeOpenApiV2(doc: {
+  swagger: string;
+  info: { title: string; version: string };
+  definitions: Record<string, Json>;
+}): Buffer {
   const w = new Writer();
   w.string(1, doc.swagger);
   w.message(2, (i) => {

@@ -19,7 +19,10 @@ function downgrade(schema: unknown): unknown {
   const out: Json = {};
   for (const [k, v] of Object.entries(schema as Json)) {
     if (k === 'nullable' || k === 'anyOf' || k === 'oneOf' || k === 'not') continue;
-    out[k] = k === 'properties' && v && typeof v === 'object' ? Object.fromEntries(Object.entries(v as Json).map(([p, s]) => [p, downgrade(s)])) : downgrade(v);
+    out[k] =
+      k === 'properties' && v && typeof v === 'object'
+        ? Object.fromEntries(Object.entries(v as Json).map(([p, s]) => [p, downgrade(s)]))
+        : downgrade(v);
   }
   if (out['x-kubernetes-int-or-string'] === true) delete out.type;
   return out;

@@ -23,8 +23,14 @@ function queryParam(name: string, description: string): Json {
   return { name, in: 'query', description, schema: { type: 'string', uniqueItems: true } };
 }
 
-const dryRun = queryParam('dryRun', 'When present, indicates that modifications should not be persisted. Valid values are: - All: all dry run stages will be processed');
-const fieldManager = queryParam('fieldManager', 'fieldManager is a name associated with the actor or entity that is making these changes.');
+const dryRun = queryParam(
+  'dryRun',
+  'When present, indicates that modifications should not be persisted. Valid values are: - All: all dry run stages will be processed',
+);
+const fieldManager = queryParam(
+  'fieldManager',
+  'fieldManager is a name associated with the actor or entity that is making these changes.',
+);
 const fieldValidation = queryParam(
   'fieldValidation',
   'fieldValidation instructs the server on how to handle objects in the request (POST/PUT/PATCH) containing unknown or duplicate fields. Valid values are: - Ignore - Warn - Strict',
@@ -52,8 +58,23 @@ function operations(r: ServedResource): Record<string, Json> {
     'application/merge-patch+json': patchSchema,
     'application/apply-patch+yaml': patchSchema,
   };
-  const pathParams: Json[] = [{ name: 'name', in: 'path', required: true, description: `name of the ${kind}`, schema: { type: 'string', uniqueItems: true } }];
-  if (namespaced) pathParams.push({ name: 'namespace', in: 'path', required: true, description: 'object name and auth scope', schema: { type: 'string', uniqueItems: true } });
+  const pathParams: Json[] = [
+    {
+      name: 'name',
+      in: 'path',
+      required: true,
+      description: `name of the ${kind}`,
+      schema: { type: 'string', uniqueItems: true },
+    },
+  ];
+  if (namespaced)
+    pathParams.push({
+      name: 'namespace',
+      in: 'path',
+      required: true,
+      description: 'object name and auth scope',
+      schema: { type: 'string', uniqueItems: true },
+    });
   const writeParams = [dryRun, fieldManager, fieldValidation];
   const itemOps = (suffix: string): Json => ({
     get: op('get', `read${suffix}`),
@@ -67,7 +88,9 @@ function operations(r: ServedResource): Record<string, Json> {
   const paths: Record<string, Json> = {
     [item]: { ...itemOps(''), delete: op('delete', 'delete', { parameters: [dryRun] }) },
     [collection]: {
-      get: op('list', 'list', { responses: ok({ 'application/json': { schema: { $ref: ref(`${r.definitionName}List`) } } }) }),
+      get: op('list', 'list', {
+        responses: ok({ 'application/json': { schema: { $ref: ref(`${r.definitionName}List`) } } }),
+      }),
       post: op('post', 'create', { parameters: writeParams, requestBody: body }),
       parameters: namespaced ? [pathParams[1]] : [],
     },
@@ -86,7 +109,12 @@ export function groupVersionDocument(catalog: Catalog, group: string, version: s
     schemas[`${r.definitionName}List`] = listSchema(r, ref);
     paths = { ...paths, ...operations(r) };
   }
-  return { openapi: '3.0.0', info: { title: 'Kubernetes', version: 'v1.32.0' }, paths, components: { schemas } };
+  return {
+    openapi: '3.0.0',
+    info: { title: 'Kubernetes', version: 'v1.32.0' },
+    paths,
+    components: { schemas },
+  };
 }
 
 export interface V3Cache {

@@ -46,10 +46,13 @@ export function prepareService(svc: KubeObject, context: { list(): KubeObject[] 
         return typeof ip === 'string' ? ip : '';
       }),
     );
-    const requested = typeof spec.clusterIP === 'string' && spec.clusterIP !== '' ? spec.clusterIP : undefined;
+    const requested =
+      typeof spec.clusterIP === 'string' && spec.clusterIP !== '' ? spec.clusterIP : undefined;
     const outcome = allocateClusterIp(serviceCidr, used, requested);
     if (!outcome.ok) {
-      throw rejection({ group: '', resource: 'services', kind: 'Service' }, svc.metadata.name ?? '', [outcome.issue]);
+      throw rejection({ group: '', resource: 'services', kind: 'Service' }, svc.metadata.name ?? '', [
+        outcome.issue,
+      ]);
     }
     spec.clusterIP = outcome.ip;
   }

@@ -24,11 +24,22 @@ export const nadType: ResourceType = {
       metadata: Type.Optional(Type.Object({})),
       spec: Type.Optional(
         Type.Object(
-          { config: Type.Optional(Type.String({ description: 'NetworkAttachmentDefinition config is a JSON-formatted CNI configuration' })) },
-          { description: 'NetworkAttachmentDefinition spec defines the desired state of a network attachment' },
+          {
+            config: Type.Optional(
+              Type.String({
+                description: 'NetworkAttachmentDefinition config is a JSON-formatted CNI configuration',
+              }),
+            ),
+          },
+          {
+            description: 'NetworkAttachmentDefinition spec defines the desired state of a network attachment',
+          },
         ),
       ),
     },
-    { description: 'NetworkAttachmentDefinition is a CRD schema specified by the Network Plumbing Working Group to express the intent for attaching pods to one or more logical or physical networks.' },
+    {
+      description:
+        'NetworkAttachmentDefinition is a CRD schema specified by the Network Plumbing Working Group to express the intent for attaching pods to one or more logical or physical networks.',
+    },
   ),
 };

@@ -27,7 +27,10 @@ export function podReady(pod: KubeObject): string {
 }
 
 export function podRestarts(pod: KubeObject): number {
-  return arr(obj(pod['status']).containerStatuses).reduce((n, s) => n + (typeof s.restartCount === 'number' ? s.restartCount : 0), 0);
+  return arr(obj(pod['status']).containerStatuses).reduce(
+    (n, s) => n + (typeof s.restartCount === 'number' ? s.restartCount : 0),
+    0,
+  );
 }
 
 export function podStatus(pod: KubeObject): string {
@@ -65,7 +68,9 @@ export function serviceExternalIp(svc: KubeObject): string {
   const ips = Array.isArray(spec.externalIPs) ? spec.externalIPs.map(str) : [];
   if (str(spec.type) === 'ExternalName') return str(spec.externalName) || '<none>';
   if (str(spec.type) === 'LoadBalancer') {
-    const ingress = arr(obj(obj(svc['status']).loadBalancer).ingress).map((i) => str(i.ip) || str(i.hostname));
+    const ingress = arr(obj(obj(svc['status']).loadBalancer).ingress).map(
+      (i) => str(i.ip) || str(i.hostname),
+    );
     const all = [...ingress, ...ips];
     return all.length ? all.join(',') : '<pending>';
   }
@@ -96,7 +101,14 @@ export function countKeys(...values: unknown[]): number {
 
 export function nodeStatus(node: KubeObject): string {
   const ready = arr(obj(node['status']).conditions).find((c) => c.type === 'Ready');
-  let status = ready === undefined ? 'Unknown' : ready.status === 'True' ? 'Ready' : ready.status === 'False' ? 'NotReady' : 'Unknown';
+  let status =
+    ready === undefined
+      ? 'Unknown'
+      : ready.status === 'True'
+        ? 'Ready'
+        : ready.status === 'False'
+          ? 'NotReady'
+          : 'Unknown';
   if (obj(node['spec']).unschedulable === true) status += ',SchedulingDisabled';
   return status;
 }
@@ -110,7 +122,10 @@ export function nodeRoles(node: KubeObject): string {
 }
 
 export function nodeAddress(node: KubeObject, type: string): string {
-  return arr(obj(node['status']).addresses).find((a) => a.type === type)?.address as string | undefined ?? '<none>';
+  return (
+    (arr(obj(node['status']).addresses).find((a) => a.type === type)?.address as string | undefined) ??
+    '<none>'
+  );
 }
 
 export function workloadContainers(workload: KubeObject, field: 'name' | 'image'): string {
@@ -132,11 +147,18 @@ export function eventObject(event: KubeObject): string {
 
 export function eventLastSeen(event: KubeObject): string | undefined {
   const series = obj(event['series']);
-  return str(series.lastObservedTime) || str(event['lastTimestamp']) || str(event['eventTime']) || event.metadata.creationTimestamp;
+  return (
+    str(series.lastObservedTime) ||
+    str(event['lastTimestamp']) ||
+    str(event['eventTime']) ||
+    event.metadata.creationTimestamp
+  );
 }
 
 export function sliceEndpoints(slice: KubeObject): string {
-  const addrs = arr(slice['endpoints']).flatMap((e) => (Array.isArray(e.addresses) ? e.addresses.map(str) : []));
+  const addrs = arr(slice['endpoints']).flatMap((e) =>
+    Array.isArray(e.addresses) ? e.addresses.map(str) : [],
+  );
   if (!addrs.length) return '<unset>';
   return addrs.length > 3 ? `${addrs.slice(0, 3).join(',')} + ${addrs.length - 3} more...` : addrs.join(',');
 }

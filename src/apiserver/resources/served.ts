@@ -47,7 +47,12 @@ export function crdDefinitionName(type: ResourceType): string {
 }
 
 export function ageColumn(): ServedColumn {
-  return { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp', description: 'CreationTimestamp' };
+  return {
+    name: 'Age',
+    type: 'date',
+    jsonPath: '.metadata.creationTimestamp',
+    description: 'CreationTimestamp',
+  };
 }
 
 export function nameColumn(priority = 0): ServedColumn {

@@ -24,7 +24,14 @@ export class Core {
   private readonly hooks: CommitHook[] = [];
   private readonly byKey = new Map<string, ServedResource>();
 
-  constructor(options: { store: Store; catalog: Catalog; hub: WatchHub; clock: Clock; log: Logger; newUid?: () => string }) {
+  constructor(options: {
+    store: Store;
+    catalog: Catalog;
+    hub: WatchHub;
+    clock: Clock;
+    log: Logger;
+    newUid?: () => string;
+  }) {
     this.store = options.store;
     this.catalog = options.catalog;
     this.hub = options.hub;

@@ -26,38 +26,63 @@ export interface DeleteOptions {
 export function deleteOptionsFrom(body: unknown, query: URLSearchParams, dryRun: boolean): DeleteOptions {
   const b = isObject(body) ? body : {};
   let policy = (b.propagationPolicy ?? query.get('propagationPolicy') ?? undefined) as string | undefined;
-  const orphan = b.orphanDependents ?? (query.has('orphanDependents') ? query.get('orphanDependents') === 'true' : undefined);
+  const orphan =
+    b.orphanDependents ??
+    (query.has('orphanDependents') ? query.get('orphanDependents') === 'true' : undefined);
   if (policy === undefined && orphan !== undefined) policy = orphan === true ? 'Orphan' : 'Background';
   if (policy !== undefined && policy !== 'Background' && policy !== 'Foreground' && policy !== 'Orphan') {
-    throw badRequest(`propagationPolicy: Unsupported value: "${policy}": supported values: "Background", "Foreground", "Orphan"`);
+    throw badRequest(
+      `propagationPolicy: Unsupported value: "${policy}": supported values: "Background", "Foreground", "Orphan"`,
+    );
   }
-  const pre = isObject(b.preconditions) ? (b.preconditions as { uid?: string; resourceVersion?: string }) : undefined;
+  const pre = isObject(b.preconditions)
+    ? (b.preconditions as { uid?: string; resourceVersion?: string })
+    : undefined;
   const dry = dryRun || (Array.isArray(b.dryRun) && b.dryRun.includes('All'));
   return { propagationPolicy: policy, preconditions: pre, dryRun: dry };
 }
 
-export function deleteObject(core: Core, r: ServedResource, namespace: string, name: string, options: DeleteOptions): WriteResult {
+export function deleteObject(
+  core: Core,
+  r: ServedResource,
+  namespace: string,
+  name: string,
+  options: DeleteOptions,
+): WriteResult {
   const old = core.get(r, namespace, name);
   if (!old) throw notFound(qualifiedOf(r), name);
   const pre = options.preconditions;
   if (pre?.uid && pre.uid !== old.metadata.uid) {
-    throw conflict(qualifiedOf(r), name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${old.metadata.uid ?? ''}`);
+    throw conflict(
+      qualifiedOf(r),
+      name,
+      `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${old.metadata.uid ?? ''}`,
+    );
   }
   if (pre?.resourceVersion && pre.resourceVersion !== old.metadata.resourceVersion) {
-    throw conflict(qualifiedOf(r), name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion ?? ''}`);
+    throw conflict(
+      qualifiedOf(r),
+      name,
+      `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion ?? ''}`,
+    );
   }
   const alreadyDeleting = old.metadata.deletionTimestamp !== undefined;
-  if (!alreadyDeleting) admit({ resource: r, operation: 'DELETE', oldObject: old, view: core.view(), fieldValidation: 'Ignore' });
+  if (!alreadyDeleting)
+    admit({ resource: r, operation: 'DELETE', oldObject: old, view: core.view(), fieldValidation: 'Ignore' });
 
   const next: KubeObject = structuredClone(old);
   const finalizers = [...(old.metadata.finalizers ?? [])];
   const policy = options.propagationPolicy;
-  if (policy === 'Foreground' && !finalizers.includes('foregroundDeletion')) finalizers.push('foregroundDeletion');
+  if (policy === 'Foreground' && !finalizers.includes('foregroundDeletion'))
+    finalizers.push('foregroundDeletion');
   if (policy === 'Orphan' && !finalizers.includes('orphan')) finalizers.push('orphan');
   if (r.type.kind === 'Namespace') {
     next['status'] = { ...(isObject(old['status']) ? old['status'] : {}), phase: 'Terminating' };
   }
-  const nsFinalizers = r.type.kind === 'Namespace' && isObject(next['spec']) && Array.isArray(next['spec'].finalizers) ? next['spec'].finalizers : [];
+  const nsFinalizers =
+    r.type.kind === 'Namespace' && isObject(next['spec']) && Array.isArray(next['spec'].finalizers)
+      ? next['spec'].finalizers
+      : [];
   if (!finalizers.length && !nsFinalizers.length) {
     if (options.dryRun) return { object: old, status: 200, warnings: [] };
     const [event] = core.commit([{ type: 'DELETED', resource: r.key, object: next, prev: old }]);

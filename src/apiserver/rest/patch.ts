@@ -17,7 +17,12 @@ export interface PatchOptions extends UpdateOptions {
   force?: boolean;
 }
 
-export const acceptedPatchTypes = [patchTypes.json, patchTypes.merge, patchTypes.strategic, patchTypes.apply] as const;
+export const acceptedPatchTypes = [
+  patchTypes.json,
+  patchTypes.merge,
+  patchTypes.strategic,
+  patchTypes.apply,
+] as const;
 
 function patched(r: ServedResource, current: KubeObject, contentType: string, patch: unknown): unknown {
   switch (contentType) {
@@ -52,7 +57,9 @@ export function patchObject(
       if (options.subresource === 'status') getObject(core, r, namespace, name);
       const object = checkTypeMeta(r, patch);
       if (object.metadata.name !== undefined && object.metadata.name !== name) {
-        throw badRequest(`the name of the object (${object.metadata.name}) does not match the name on the URL (${name})`);
+        throw badRequest(
+          `the name of the object (${object.metadata.name}) does not match the name on the URL (${name})`,
+        );
       }
       object.metadata.name = name;
       return create(core, r, namespace, object, options);
@@ -61,7 +68,10 @@ export function patchObject(
   const old = getObject(core, r, namespace, name);
   const result = patched(r, structuredClone(old), contentType, patch);
   const candidate = checkTypeMeta(r, result);
-  if (candidate.metadata.name !== name) throw badRequest(`the name of the object (${String(candidate.metadata.name)}) does not match the name on the URL (${name})`);
+  if (candidate.metadata.name !== name)
+    throw badRequest(
+      `the name of the object (${String(candidate.metadata.name)}) does not match the name on the URL (${name})`,
+    );
   if (r.type.namespaced && candidate.metadata.namespace !== namespace) {
     throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
   }

@@ -19,7 +19,11 @@ export interface ListResult {
 export function selectionFrom(r: ServedResource, query: URLSearchParams): Selection {
   return {
     labels: parseLabelSelector(query.get('labelSelector')),
-    fields: parseFieldSelector(query.get('fieldSelector'), ['metadata.name', 'metadata.namespace', ...r.fieldSelectors]),
+    fields: parseFieldSelector(query.get('fieldSelector'), [
+      'metadata.name',
+      'metadata.namespace',
+      ...r.fieldSelectors,
+    ]),
   };
 }
 
@@ -35,24 +39,37 @@ interface Position {
 }
 
 function encodeContinue(position: Position, rv: number): string {
-  return Buffer.from(JSON.stringify({ v: 'kovn/1', rv, ns: position.namespace, n: position.name })).toString('base64url');
+  return Buffer.from(JSON.stringify({ v: 'kovn/1', rv, ns: position.namespace, n: position.name })).toString(
+    'base64url',
+  );
 }
 
 function decodeContinue(token: string): Position {
   try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { v?: string; ns?: string; n?: string };
-    if (parsed.v !== 'kovn/1' || typeof parsed.ns !== 'string' || typeof parsed.n !== 'string') throw new Error('bad token');
+    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as {
+      v?: string;
+      ns?: string;
+      n?: string;
+    };
+    if (parsed.v !== 'kovn/1' || typeof parsed.ns !== 'string' || typeof parsed.n !== 'string')
+      throw new Error('bad token');
     return { namespace: parsed.ns, name: parsed.n };
   } catch (error) {
     throw badRequest(`continue key is not valid: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 
-export function listObjects(core: Core, r: ServedResource, namespace: string | undefined, query: URLSearchParams): ListResult {
+export function listObjects(
+  core: Core,
+  r: ServedResource,
+  namespace: string | undefined,
+  query: URLSearchParams,
+): ListResult {
   const selection = selectionFrom(r, query);
   const limitText = query.get('limit');
   const limit = limitText ? Number(limitText) : 0;
-  if (!Number.isInteger(limit) || limit < 0) throw badRequest(`limit: Invalid value: "${limitText ?? ''}": must be a non-negative integer`);
+  if (!Number.isInteger(limit) || limit < 0)
+    throw badRequest(`limit: Invalid value: "${limitText ?? ''}": must be a non-negative integer`);
   const token = query.get('continue');
   const after = token ? decodeContinue(token) : undefined;
   const ns = r.type.namespaced ? namespace : undefined;
@@ -69,6 +86,10 @@ export function listObjects(core: Core, r: ServedResource, namespace: string | u
   }
   const result: ListResult = { items, resourceVersion: String(rv) };
   const last = items[items.length - 1];
-  if (more && last) result.continue = encodeContinue({ namespace: last.metadata.namespace ?? '', name: last.metadata.name ?? '' }, rv);
+  if (more && last)
+    result.continue = encodeContinue(
+      { namespace: last.metadata.namespace ?? '', name: last.metadata.name ?? '' },
+      rv,
+    );
   return result;
 }

@@ -10,7 +10,15 @@ import { admit, type FieldValidation } from '../admission/admit.ts';
 import { rfc3339 } from '../time.ts';
 import { isObject } from '../patch.ts';
 import { apiVersionOf, type ServedResource } from '../resources/served.ts';
-import { alreadyExists, ApiError, badRequest, forbidden, notFound, rejection, staleResourceVersion } from '../status.ts';
+import {
+  alreadyExists,
+  ApiError,
+  badRequest,
+  forbidden,
+  notFound,
+  rejection,
+  staleResourceVersion,
+} from '../status.ts';
 import type { Core } from './core.ts';
 
 export interface WriteOptions {
@@ -42,10 +50,14 @@ export function checkTypeMeta(r: ServedResource, body: unknown): KubeObject {
   const object = structuredClone(body) as KubeObject;
   const apiVersion = apiVersionOf(r.type);
   if (object.kind !== undefined && object.kind !== r.type.kind) {
-    throw badRequest(`the kind of the object (${String(object.kind)}) does not match the kind of the endpoint (${r.type.kind})`);
+    throw badRequest(
+      `the kind of the object (${String(object.kind)}) does not match the kind of the endpoint (${r.type.kind})`,
+    );
   }
   if (object.apiVersion !== undefined && object.apiVersion !== apiVersion) {
-    throw badRequest(`the API version in the data (${String(object.apiVersion)}) does not match the expected API version (${apiVersion})`);
+    throw badRequest(
+      `the API version in the data (${String(object.apiVersion)}) does not match the expected API version (${apiVersion})`,
+    );
   }
   object.apiVersion = apiVersion;
   object.kind = r.type.kind;
@@ -73,11 +85,21 @@ export function ensureNamespace(core: Core, r: ServedResource, namespace: string
   const ns = core.get(nsResource, '', namespace);
   if (!ns) throw notFound(qualifiedOf(nsResource), namespace);
   if (ns.metadata.deletionTimestamp) {
-    throw forbidden(qualifiedOf(r), name, `unable to create new content in namespace ${namespace} because it is being terminated`);
+    throw forbidden(
+      qualifiedOf(r),
+      name,
+      `unable to create new content in namespace ${namespace} because it is being terminated`,
+    );
   }
 }
 
-export function create(core: Core, r: ServedResource, namespace: string, body: unknown, options: WriteOptions): WriteResult {
+export function create(
+  core: Core,
+  r: ServedResource,
+  namespace: string,
+  body: unknown,
+  options: WriteOptions,
+): WriteResult {
   const object = checkTypeMeta(r, body);
   checkNamespace(r, object, namespace);
   const meta = object.metadata;
@@ -94,7 +116,13 @@ export function create(core: Core, r: ServedResource, namespace: string, body: u
   delete (meta as Record<string, unknown>).selfLink;
   if (!r.builtin && r.type.subresources.status) delete object['status'];
   r.prepareCreate?.(object, { list: () => [...core.store.scan(r.key, undefined, undefined)] });
-  const admitted = admit({ resource: r, operation: 'CREATE', object, view: core.view(), fieldValidation: options.fieldValidation });
+  const admitted = admit({
+    resource: r,
+    operation: 'CREATE',
+    object,
+    view: core.view(),
+    fieldValidation: options.fieldValidation,
+  });
   const final = admitted.object ?? object;
   if (core.get(r, namespace, name)) throw alreadyExists(qualifiedOf(r), name);
   if (options.dryRun) return { object: final, status: 201, warnings: admitted.warnings };
@@ -112,10 +140,17 @@ export interface UpdateOptions extends WriteOptions {
 }
 
 /** Replaces `old` by `candidate` (already type-checked), as PUT and PATCH both end. */
-export function applyUpdate(core: Core, r: ServedResource, old: KubeObject, candidate: KubeObject, options: UpdateOptions): WriteResult {
+export function applyUpdate(
+  core: Core,
+  r: ServedResource,
+  old: KubeObject,
+  candidate: KubeObject,
+  options: UpdateOptions,
+): WriteResult {
   const name = old.metadata.name ?? '';
   const rv = candidate.metadata.resourceVersion;
-  if (rv !== undefined && rv !== '' && rv !== old.metadata.resourceVersion) throw staleResourceVersion(qualifiedOf(r), name);
+  if (rv !== undefined && rv !== '' && rv !== old.metadata.resourceVersion)
+    throw staleResourceVersion(qualifiedOf(r), name);
   let next: KubeObject;
   if (options.subresource === 'status') {
     next = structuredClone(old);
@@ -123,9 +158,18 @@ export function applyUpdate(core: Core, r: ServedResource, old: KubeObject, cand
     else delete next['status'];
   } else {
     next = candidate;
-    const { uid, creationTimestamp, generation, deletionTimestamp, deletionGracePeriodSeconds, namespace } = old.metadata;
+    const { uid, creationTimestamp, generation, deletionTimestamp, deletionGracePeriodSeconds, namespace } =
+      old.metadata;
     next.metadata = { ...candidate.metadata, name };
-    const kept = { uid, creationTimestamp, resourceVersion: old.metadata.resourceVersion, generation, deletionTimestamp, deletionGracePeriodSeconds, namespace };
+    const kept = {
+      uid,
+      creationTimestamp,
+      resourceVersion: old.metadata.resourceVersion,
+      generation,
+      deletionTimestamp,
+      deletionGracePeriodSeconds,
+      namespace,
+    };
     for (const [k, v] of Object.entries(kept)) {
       if (v === undefined) delete (next.metadata as Record<string, unknown>)[k];
       else (next.metadata as Record<string, unknown>)[k] = v;
@@ -139,7 +183,9 @@ export function applyUpdate(core: Core, r: ServedResource, old: KubeObject, cand
   if (options.subresource !== 'status') r.prepareUpdate?.(next, old);
   const deleting = old.metadata.deletionTimestamp !== undefined;
   if (deleting) {
-    const added = (next.metadata.finalizers ?? []).filter((f) => !(old.metadata.finalizers ?? []).includes(f));
+    const added = (next.metadata.finalizers ?? []).filter(
+      (f) => !(old.metadata.finalizers ?? []).includes(f),
+    );
     if (added.length) {
       throw rejection(qualifiedOf(r), name, [
         {
@@ -161,13 +207,18 @@ export function applyUpdate(core: Core, r: ServedResource, old: KubeObject, cand
     schemaOnly: options.subresource === 'status' || deleting,
   });
   next = admitted.object ?? next;
-  if (options.subresource !== 'status' && !isDeepStrictEqual(withoutMetaAndStatus(next), withoutMetaAndStatus(old))) {
+  if (
+    options.subresource !== 'status' &&
+    !isDeepStrictEqual(withoutMetaAndStatus(next), withoutMetaAndStatus(old))
+  ) {
     next.metadata.generation = (old.metadata.generation ?? 0) + 1;
   }
   if (isDeepStrictEqual(next, old)) return { object: old, status: 200, warnings: admitted.warnings };
   const done = deleting && !(next.metadata.finalizers ?? []).length && !namespaceFinalizers(next).length;
   if (options.dryRun) return { object: next, status: 200, warnings: admitted.warnings };
-  const [event] = core.commit([{ type: done ? 'DELETED' : 'MODIFIED', resource: r.key, object: next, prev: old }]);
+  const [event] = core.commit([
+    { type: done ? 'DELETED' : 'MODIFIED', resource: r.key, object: next, prev: old },
+  ]);
   return { object: event?.object ?? next, status: 200, warnings: admitted.warnings };
 }
 
@@ -187,7 +238,9 @@ export function update(
 ): WriteResult {
   const candidate = checkTypeMeta(r, body);
   if (candidate.metadata.name !== undefined && candidate.metadata.name !== name) {
-    throw badRequest(`the name of the object (${candidate.metadata.name}) does not match the name on the URL (${name})`);
+    throw badRequest(
+      `the name of the object (${candidate.metadata.name}) does not match the name on the URL (${name})`,
+    );
   }
   checkNamespace(r, candidate, namespace);
   const old = core.get(r, namespace, name);

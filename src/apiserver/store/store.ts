@@ -56,7 +56,9 @@ export class Store {
     this.db = new DatabaseSync(path);
     try {
       // One server per data directory: the exclusive lock is held until close (the OS drops it if the process dies).
-      this.db.exec('PRAGMA busy_timeout = 2000; PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = WAL; BEGIN EXCLUSIVE; COMMIT;');
+      this.db.exec(
+        'PRAGMA busy_timeout = 2000; PRAGMA locking_mode = EXCLUSIVE; PRAGMA journal_mode = WAL; BEGIN EXCLUSIVE; COMMIT;',
+      );
     } catch (error) {
       this.db.close();
       throw new Error(`store ${path} is in use by another process`, { cause: error });
@@ -85,7 +87,9 @@ export class Store {
       upsert: s(`INSERT INTO objects (resource, namespace, name, uid, rv, body) VALUES (?, ?, ?, ?, ?, ?)
                  ON CONFLICT (resource, namespace, name) DO UPDATE SET uid = excluded.uid, rv = excluded.rv, body = excluded.body`),
       remove: s('DELETE FROM objects WHERE resource = ? AND namespace = ? AND name = ?'),
-      event: s('INSERT INTO events (rv, type, resource, namespace, name, body, prev) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      event: s(
+        'INSERT INTO events (rv, type, resource, namespace, name, body, prev) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
       ownersClear: s('DELETE FROM owners WHERE resource = ? AND namespace = ? AND name = ?'),
       ownerAdd: s('INSERT OR IGNORE INTO owners (owner_uid, resource, namespace, name) VALUES (?, ?, ?, ?)'),
       dependents: s('SELECT resource, namespace, name FROM owners WHERE owner_uid = ?'),
@@ -93,14 +97,21 @@ export class Store {
       getMeta: s('SELECT v FROM meta WHERE k = ?'),
       compact: s('DELETE FROM events WHERE rv <= ?'),
       countAll: s('SELECT count(*) AS n FROM objects'),
-      since: s('SELECT rv, type, resource, namespace, name, body, prev FROM events WHERE rv > ? AND resource = ? ORDER BY rv'),
-      sinceAll: s('SELECT rv, type, resource, namespace, name, body, prev FROM events WHERE rv > ? ORDER BY rv'),
+      since: s(
+        'SELECT rv, type, resource, namespace, name, body, prev FROM events WHERE rv > ? AND resource = ? ORDER BY rv',
+      ),
+      sinceAll: s(
+        'SELECT rv, type, resource, namespace, name, body, prev FROM events WHERE rv > ? ORDER BY rv',
+      ),
       scanNs: s('SELECT body FROM objects WHERE resource = ? AND namespace = ? AND name > ? ORDER BY name'),
-      scanAll: s(`SELECT body FROM objects WHERE resource = ? AND (namespace > ? OR (namespace = ? AND name > ?))
+      scanAll:
+        s(`SELECT body FROM objects WHERE resource = ? AND (namespace > ? OR (namespace = ? AND name > ?))
                   ORDER BY namespace, name`),
       namespaceContents: s('SELECT resource, name FROM objects WHERE namespace = ? ORDER BY resource, name'),
       deleting: s(`SELECT resource, namespace, name FROM objects WHERE body LIKE '%"deletionTimestamp"%'`),
-      dangling: s('SELECT DISTINCT owner_uid AS uid FROM owners WHERE owner_uid NOT IN (SELECT uid FROM objects)'),
+      dangling: s(
+        'SELECT DISTINCT owner_uid AS uid FROM owners WHERE owner_uid NOT IN (SELECT uid FROM objects)',
+      ),
     };
     this.rev = this.meta('revision');
     this.compacted = this.meta('compacted');
@@ -133,12 +144,19 @@ export class Store {
 
   /** Objects whose ownerReferences name this uid. */
   dependents(ownerUid: string): ObjectRef[] {
-    return (this.stmts.dependents!.all(ownerUid) as unknown as ObjectRef[]).map((r) => ({ resource: r.resource, namespace: r.namespace, name: r.name }));
+    return (this.stmts.dependents!.all(ownerUid) as unknown as ObjectRef[]).map((r) => ({
+      resource: r.resource,
+      namespace: r.namespace,
+      name: r.name,
+    }));
   }
 
   /** Every object in a namespace, across resources. */
   namespaceContents(namespace: string): Array<{ resource: string; name: string }> {
-    return this.stmts.namespaceContents!.all(namespace) as unknown as Array<{ resource: string; name: string }>;
+    return this.stmts.namespaceContents!.all(namespace) as unknown as Array<{
+      resource: string;
+      name: string;
+    }>;
   }
 
   /** Objects that carry a deletionTimestamp (work left for the garbage collector after a restart). */
@@ -156,7 +174,11 @@ export class Store {
   }
 
   /** Objects of a resource in (namespace, name) order, after a position (for pagination); lazily read. */
-  *scan(resource: string, namespace: string | undefined, after: { namespace: string; name: string } | undefined): Generator<KubeObject> {
+  *scan(
+    resource: string,
+    namespace: string | undefined,
+    after: { namespace: string; name: string } | undefined,
+  ): Generator<KubeObject> {
     const rows =
       namespace !== undefined
         ? this.stmts.scanNs!.iterate(resource, namespace, after?.name ?? '')
@@ -170,7 +192,15 @@ export class Store {
   eventsSince(rv: number, resource?: string): StoredEvent[] {
     const rows = resource === undefined ? this.stmts.sinceAll!.all(rv) : this.stmts.since!.all(rv, resource);
     return rows.map((r) => {
-      const row = r as { rv: number; type: EventType; resource: string; namespace: string; name: string; body: string; prev: string | null };
+      const row = r as {
+        rv: number;
+        type: EventType;
+        resource: string;
+        namespace: string;
+        name: string;
+        body: string;
+        prev: string | null;
+      };
       return {
         rv: Number(row.rv),
         type: row.type,
@@ -194,7 +224,10 @@ export class Store {
     try {
       for (const change of changes) {
         rev += 1;
-        const object: KubeObject = { ...change.object, metadata: { ...change.object.metadata, resourceVersion: String(rev) } };
+        const object: KubeObject = {
+          ...change.object,
+          metadata: { ...change.object.metadata, resourceVersion: String(rev) },
+        };
         const namespace = object.metadata.namespace ?? '';
         const name = object.metadata.name ?? '';
         const body = JSON.stringify(object);
@@ -209,7 +242,16 @@ export class Store {
         }
         const prev = change.type === 'ADDED' || !change.prev ? null : JSON.stringify(change.prev);
         this.stmts.event!.run(rev, change.type, change.resource, namespace, name, body, prev);
-        events.push({ rv: rev, type: change.type, resource: change.resource, namespace, name, object, prev: change.prev, json: body });
+        events.push({
+          rv: rev,
+          type: change.type,
+          resource: change.resource,
+          namespace,
+          name,
+          object,
+          prev: change.prev,
+          json: body,
+        });
       }
       this.stmts.setMeta!.run(rev, 'revision');
       compactedTo = this.maybeCompact(rev, changes.length);

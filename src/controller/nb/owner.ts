@@ -41,7 +41,8 @@ export function ownerRef(owner: string): ObjectRef | undefined {
   const [prefix, ...rest] = owner.split('/');
   const kind = KINDS[prefix ?? ''];
   if (!kind || rest.some((p) => p === '')) return undefined;
-  if (NAMESPACED.has(kind)) return rest.length === 2 ? { kind, namespace: rest[0]!, name: rest[1]! } : undefined;
+  if (NAMESPACED.has(kind))
+    return rest.length === 2 ? { kind, namespace: rest[0]!, name: rest[1]! } : undefined;
   return rest.length === 1 ? { kind, name: rest[0]! } : undefined;
 }
 

@@ -10,7 +10,11 @@ import { Ipam, cryptoRandom, type RandomBytes } from '../../ipam/index.ts';
 import type { OvsdbClient } from '../../ovsdb/client.ts';
 import type { OvnNbTables } from '../../ovsdb/generated/ovn-nb.ts';
 import { systemClock, type Clock } from '../../util/clock.ts';
-import { DEFAULT_NETWORK, defaultNetworkObjects, type DefaultNetworkOptions } from '../../api/default-network.ts';
+import {
+  DEFAULT_NETWORK,
+  defaultNetworkObjects,
+  type DefaultNetworkOptions,
+} from '../../api/default-network.ts';
 import type { Informer } from '../../kube/informer.ts';
 import { ControllerManager } from '../../kube/manager.ts';
 import type { BackoffOptions } from '../../kube/queue/backoff.ts';

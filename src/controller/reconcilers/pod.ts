@@ -63,7 +63,8 @@ export function podReconciler(deps: NetworkDeps): Reconciler {
       // A VPC's NAT gateway pod lives in the controller namespace, not among the VPC's tenants.
       const natGateway = !!pod.metadata.annotations?.[ANNOTATION_VPC_NAT_GW];
       // So do its DNS pods (the Deployment `vpc-dns-<name>` labels them `k8s-app: vpc-dns-<name>`, §5).
-      const vpcDns = namespace === CONTROLLER_NAMESPACE && !!pod.metadata.labels?.['k8s-app']?.startsWith('vpc-dns-');
+      const vpcDns =
+        namespace === CONTROLLER_NAMESPACE && !!pod.metadata.labels?.['k8s-app']?.startsWith('vpc-dns-');
       const denied =
         natGateway || vpcDns ? undefined : vpcAllows(subnet, namespace, view, deps.network.clusterRouter);
       if (denied) return { kind: 'refused', reason: 'NamespaceNotAllowed', message: denied };

@@ -25,13 +25,7 @@ import { confListOf, type ConfList } from './networks.ts';
 import type { ProbeManager } from './probes.ts';
 import { isResponder, startResponder, stopResponder } from './responders.ts';
 import type { SandboxRecord, SandboxStore } from './sandbox.ts';
-import {
-  declaredPorts,
-  desiredStatus,
-  ipsOfResult,
-  nodeInternalIP,
-  statusDiffers,
-} from './status.ts';
+import { declaredPorts, desiredStatus, ipsOfResult, nodeInternalIP, statusDiffers } from './status.ts';
 
 export interface PodSyncDeps {
   nodeName: string;

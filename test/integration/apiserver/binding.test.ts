@@ -23,9 +23,17 @@ after(async () => {
   await t.close();
 });
 
-async function createPod(name: string, finalizers: string[] = []): Promise<{ uid: string; resourceVersion: string }> {
+async function createPod(
+  name: string,
+  finalizers: string[] = [],
+): Promise<{ uid: string; resourceVersion: string }> {
   const res = await t.request('POST', pods, {
-    body: { apiVersion: 'v1', kind: 'Pod', metadata: { name, finalizers }, spec: { containers: [{ name: 'c', image: 'pause' }] } },
+    body: {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name, finalizers },
+      spec: { containers: [{ name: 'c', image: 'pause' }] },
+    },
   });
   assert.equal(res.status, 201, res.text);
   return res.body.metadata;
@@ -34,7 +42,9 @@ async function createPod(name: string, finalizers: string[] = []): Promise<{ uid
 describe('pods/binding', () => {
   it('binds in one write: nodeName and PodScheduled=True, one MODIFIED event', async () => {
     const meta = await createPod('one');
-    const w = await t.watch(`${pods}?watch=true&fieldSelector=metadata.name%3Done&resourceVersion=${meta.resourceVersion}`);
+    const w = await t.watch(
+      `${pods}?watch=true&fieldSelector=metadata.name%3Done&resourceVersion=${meta.resourceVersion}`,
+    );
     const res = await t.request('POST', `${pods}/one/binding`, { body: binding('one', 'node-a', meta.uid) });
     assert.equal(res.status, 201, res.text);
     assert.equal(res.body.kind, 'Status');
@@ -58,9 +68,11 @@ describe('pods/binding', () => {
     assert.equal((await t.request('GET', `${pods}/one`)).body.spec.nodeName, 'node-a');
   });
 
-  it('refuses a uid that is not the pod\'s, a pod being deleted, an unknown pod and a missing target', async () => {
+  it("refuses a uid that is not the pod's, a pod being deleted, an unknown pod and a missing target", async () => {
     await createPod('two');
-    const uid = await t.request('POST', `${pods}/two/binding`, { body: binding('two', 'node-a', 'not-the-uid') });
+    const uid = await t.request('POST', `${pods}/two/binding`, {
+      body: binding('two', 'node-a', 'not-the-uid'),
+    });
     assert.equal(uid.status, 409, uid.text);
     assert.match(uid.body.message, /Precondition failed: UID in precondition: not-the-uid/);
     assert.equal((await t.request('GET', `${pods}/two`)).body.spec.nodeName, undefined);
@@ -70,12 +82,17 @@ describe('pods/binding', () => {
     const deleting = await t.request('POST', `${pods}/held/binding`, { body: binding('held', 'node-a') });
     assert.equal(deleting.status, 409, deleting.text);
     assert.match(deleting.body.message, /being deleted/);
-    await t.request('PATCH', `${pods}/held`, { body: { metadata: { finalizers: [] } }, contentType: 'application/merge-patch+json' });
+    await t.request('PATCH', `${pods}/held`, {
+      body: { metadata: { finalizers: [] } },
+      contentType: 'application/merge-patch+json',
+    });
 
     const missing = await t.request('POST', `${pods}/nobody/binding`, { body: binding('nobody', 'node-a') });
     assert.equal(missing.status, 404, missing.text);
 
-    const noTarget = await t.request('POST', `${pods}/two/binding`, { body: { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'two' }, target: {} } });
+    const noTarget = await t.request('POST', `${pods}/two/binding`, {
+      body: { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'two' }, target: {} },
+    });
     assert.equal(noTarget.status, 422, noTarget.text);
     assert.equal(noTarget.body.details.causes[0].field, 'target.name');
   });
@@ -84,8 +101,17 @@ describe('pods/binding', () => {
     const v1 = await t.request('GET', '/api/v1');
     const entry = v1.body.resources.find((r: { name: string }) => r.name === 'pods/binding');
     assert.deepEqual(entry?.verbs, ['create']);
-    const cm = await t.request('POST', '/api/v1/namespaces/sched/configmaps', { body: { metadata: { name: 'c' } } });
+    const cm = await t.request('POST', '/api/v1/namespaces/sched/configmaps', {
+      body: { metadata: { name: 'c' } },
+    });
     assert.equal(cm.status, 201);
-    assert.equal((await t.request('POST', '/api/v1/namespaces/sched/configmaps/c/binding', { body: binding('c', 'node-a') })).status, 404);
+    assert.equal(
+      (
+        await t.request('POST', '/api/v1/namespaces/sched/configmaps/c/binding', {
+          body: binding('c', 'node-a'),
+        })
+      ).status,
+      404,
+    );
   });
 });

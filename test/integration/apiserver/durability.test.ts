@@ -24,16 +24,24 @@ describe('restart', () => {
     const t = await startTestServer();
     cleanups.push(() => t.close());
     await t.request('POST', '/api/v1/namespaces/default/configmaps', { body: { metadata: { name: 'b' } } });
-    const rv0 = (await t.request('GET', '/api/v1/namespaces/default/configmaps')).body.metadata.resourceVersion as string;
-    const a = await t.request('POST', '/api/v1/namespaces/default/configmaps', { body: { metadata: { name: 'a' }, data: { v: '1' } } });
-    await t.request('PATCH', '/api/v1/namespaces/default/configmaps/a', { body: { data: { v: '2' } }, contentType: 'application/merge-patch+json' });
+    const rv0 = (await t.request('GET', '/api/v1/namespaces/default/configmaps')).body.metadata
+      .resourceVersion as string;
+    const a = await t.request('POST', '/api/v1/namespaces/default/configmaps', {
+      body: { metadata: { name: 'a' }, data: { v: '1' } },
+    });
+    await t.request('PATCH', '/api/v1/namespaces/default/configmaps/a', {
+      body: { data: { v: '2' } },
+      contentType: 'application/merge-patch+json',
+    });
     await t.request('DELETE', '/api/v1/namespaces/default/configmaps/b');
     await t.restart();
     const got = await t.request('GET', '/api/v1/namespaces/default/configmaps/a');
     assert.equal(got.body.metadata.uid, a.body.metadata.uid);
     assert.equal(got.body.data.v, '2');
     const w = await t.watch(`/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=${rv0}`);
-    const events = [await w.next(), await w.next(), await w.next()].map((e) => `${e.type} ${e.object.metadata.name}`);
+    const events = [await w.next(), await w.next(), await w.next()].map(
+      (e) => `${e.type} ${e.object.metadata.name}`,
+    );
     assert.deepEqual(events, ['ADDED a', 'MODIFIED a', 'DELETED b']);
     await t.request('POST', '/api/v1/namespaces/default/configmaps', { body: { metadata: { name: 'c' } } });
     const live = await w.next();
@@ -44,9 +52,13 @@ describe('restart', () => {
 });
 
 async function startChild(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(nodeBin, [mainTs, '--data-dir', dataDir, '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(nodeBin, [mainTs, '--data-dir', dataDir, '--log-level', 'warn'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const lines = createInterface({ input: child.stdout });
-  const [line] = (await Promise.race([once(lines, 'line'), once(child, 'exit').then(() => ['exited'])])) as [string];
+  const [line] = (await Promise.race([once(lines, 'line'), once(child, 'exit').then(() => ['exited'])])) as [
+    string,
+  ];
   if (line === 'exited') throw new Error('apiserver child exited before listening');
   return { child, url: (JSON.parse(line) as { url: string }).url };
 }
@@ -76,7 +88,9 @@ describe('crash safety', () => {
       while (!stop) {
         const name = `cm-${n++}`;
         try {
-          const res = await rawRequest(target, 'POST', '/api/v1/namespaces/default/configmaps', { body: { metadata: { name }, data: { n: name } } });
+          const res = await rawRequest(target, 'POST', '/api/v1/namespaces/default/configmaps', {
+            body: { metadata: { name }, data: { n: name } },
+          });
           if (res.status === 201) acknowledged.push(name);
         } catch {
           return;
@@ -96,10 +110,15 @@ describe('crash safety', () => {
     const restarted = await startApiServer(serverOptions(dataDir));
     try {
       const list = await rawRequest(restarted, 'GET', '/api/v1/namespaces/default/configmaps');
-      const stored = new Set((list.body.items as Array<{ metadata: { name: string } }>).map((i) => i.metadata.name));
+      const stored = new Set(
+        (list.body.items as Array<{ metadata: { name: string } }>).map((i) => i.metadata.name),
+      );
       const lost = acknowledged.filter((name) => !stored.has(name));
       assert.deepEqual(lost, [], `${lost.length} of ${acknowledged.length} acknowledged writes lost`);
-      const w = await rawWatch(restarted, '/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=1');
+      const w = await rawWatch(
+        restarted,
+        '/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=1',
+      );
       const first = await w.next();
       assert.equal(first.type, 'ADDED');
       w.close();

@@ -57,14 +57,25 @@ export const widgetAdmission: KindAdmission = {
     const issues: FieldIssue[] = [];
     if (operation === 'DELETE') {
       if (oldObject?.metadata.labels?.protected === 'true') {
-        issues.push({ field: 'metadata.labels[protected]', type: 'FieldValueForbidden', message: 'protected widgets cannot be deleted', reason: 'Forbidden' });
+        issues.push({
+          field: 'metadata.labels[protected]',
+          type: 'FieldValueForbidden',
+          message: 'protected widgets cannot be deleted',
+          reason: 'Forbidden',
+        });
       }
       return issues;
     }
     const spec = (object?.['spec'] ?? {}) as { size?: number; color?: string };
-    if (spec.size === 13) issues.push({ field: 'spec.size', type: 'FieldValueInvalid', value: 13, message: 'unlucky' });
+    if (spec.size === 13)
+      issues.push({ field: 'spec.size', type: 'FieldValueInvalid', value: 13, message: 'unlucky' });
     if (spec.color === 'blue' && view.get('Widget', 'blocker', object?.metadata.namespace)) {
-      issues.push({ field: 'spec.color', type: 'FieldValueForbidden', message: 'blue is blocked by widget blocker', reason: 'Forbidden' });
+      issues.push({
+        field: 'spec.color',
+        type: 'FieldValueForbidden',
+        message: 'blue is blocked by widget blocker',
+        reason: 'Forbidden',
+      });
     }
     return issues;
   },
@@ -114,7 +125,12 @@ export function serverOptions(dir: string, extra: Partial<ApiServerOptions> = {}
   return { dataDir: dir, extraResources: [{ type: widgetType, admission: widgetAdmission }], ...extra };
 }
 
-export function rawRequest(server: ApiServer, method: string, path: string, options: RequestOptions = {}): Promise<Response> {
+export function rawRequest(
+  server: ApiServer,
+  method: string,
+  path: string,
+  options: RequestOptions = {},
+): Promise<Response> {
   const url = new URL(path, server.url);
   const headers: Record<string, string> = { Accept: options.accept ?? 'application/json' };
   if (options.token !== null) headers.Authorization = `Bearer ${options.token ?? server.token}`;
@@ -147,7 +163,11 @@ export function rawRequest(server: ApiServer, method: string, path: string, opti
 
 export async function rawWatch(server: ApiServer, path: string): Promise<WatchStream> {
   const url = new URL(path, server.url);
-  const req = httpsRequest(url, { method: 'GET', headers: { Authorization: `Bearer ${server.token}`, Accept: 'application/json' }, ca: server.caPem });
+  const req = httpsRequest(url, {
+    method: 'GET',
+    headers: { Authorization: `Bearer ${server.token}`, Accept: 'application/json' },
+    ca: server.caPem,
+  });
   req.end();
   const [res] = (await once(req, 'response')) as [import('node:http').IncomingMessage];
   const queue: WatchEvent[] = [];
@@ -229,7 +249,11 @@ export async function startTestServer(extra: Partial<ApiServerOptions> = {}): Pr
 }
 
 /** Polls until fn returns a truthy value (or throws after timeoutMs). */
-export async function eventually<T>(fn: () => Promise<T> | T, timeoutMs = 5000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  fn: () => Promise<T> | T,
+  timeoutMs = 5000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -244,6 +268,10 @@ export async function eventually<T>(fn: () => Promise<T> | T, timeoutMs = 5000, 
   }
 }
 
-export function widget(name: string, spec: Record<string, unknown> = {}, meta: Record<string, unknown> = {}): Record<string, unknown> {
+export function widget(
+  name: string,
+  spec: Record<string, unknown> = {},
+  meta: Record<string, unknown> = {},
+): Record<string, unknown> {
   return { apiVersion: 'test.kovn.io/v1', kind: 'Widget', metadata: { name, ...meta }, spec };
 }

@@ -12,7 +12,8 @@ import { startTestServer, type TestServer } from './helpers.ts';
 const run = promisify(execFile);
 const kubectlBin = process.env.KOVN_KUBECTL ?? 'kubectl';
 const fixtures = new URL('./fixtures/', import.meta.url).pathname;
-const hasVpc = kubeovnResourceTypes.some((t) => t.kind === 'Vpc') && kubeovnResourceTypes.some((t) => t.kind === 'Subnet');
+const hasVpc =
+  kubeovnResourceTypes.some((t) => t.kind === 'Vpc') && kubeovnResourceTypes.some((t) => t.kind === 'Subnet');
 
 let available = true;
 try {
@@ -31,10 +32,14 @@ interface Result {
 
 async function kubectl(...args: string[]): Promise<Result> {
   try {
-    const { stdout, stderr } = await run(kubectlBin, ['--kubeconfig', t.server.kubeconfigPath, '--cache-dir', join(t.dir, 'kubectl-cache'), ...args], {
-      timeout: 60_000,
-      env: { ...process.env, HOME: t.dir },
-    });
+    const { stdout, stderr } = await run(
+      kubectlBin,
+      ['--kubeconfig', t.server.kubeconfigPath, '--cache-dir', join(t.dir, 'kubectl-cache'), ...args],
+      {
+        timeout: 60_000,
+        env: { ...process.env, HOME: t.dir },
+      },
+    );
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };
@@ -72,26 +77,44 @@ describe('kubectl end to end', { skip: available ? false : `${kubectlBin} not fo
     assert.equal(second.split('\n').filter((l) => l && !l.endsWith(' unchanged')).length, 0, second);
   });
 
-  it('applies kubeovn.io objects and prints their columns', { skip: hasVpc ? false : 'registry has no Vpc/Subnet yet' }, async () => {
-    assert.match(ok(await kubectl('apply', '-f', join(fixtures, 'seed-vpc.yaml'))), /vpc.kubeovn.io\/test-vpc-1 created/);
-    const again = ok(await kubectl('apply', '-f', join(fixtures, 'seed-vpc.yaml')));
-    assert.equal(again.split('\n').filter((l) => l && !l.endsWith(' unchanged')).length, 0, again);
-    const vpcs = ok(await kubectl('get', 'vpc'));
-    assert.equal(header(vpcs)[0], 'NAME');
-    assert.ok(header(vpcs).includes('NAMESPACES'), vpcs);
-    assert.match(vpcs, /test-vpc-1 .*\["ns1"\]/);
-    const subnets = ok(await kubectl('get', 'subnets'));
-    assert.match(subnets, /net1 .*test-vpc-1 .*10\.0\.1\.0\/24/);
-    const patched = ok(await kubectl('patch', 'vpc', 'test-vpc-2', '-p', '{"spec":{"namespaces":["ns2","ns3"]}}'));
-    assert.match(patched, /patched/);
-    const explained = ok(await kubectl('explain', 'vpc.spec.staticRoutes'));
-    assert.match(explained, /nextHopIP/);
-    assert.match(explained, /cidr/);
-  });
+  it(
+    'applies kubeovn.io objects and prints their columns',
+    { skip: hasVpc ? false : 'registry has no Vpc/Subnet yet' },
+    async () => {
+      assert.match(
+        ok(await kubectl('apply', '-f', join(fixtures, 'seed-vpc.yaml'))),
+        /vpc.kubeovn.io\/test-vpc-1 created/,
+      );
+      const again = ok(await kubectl('apply', '-f', join(fixtures, 'seed-vpc.yaml')));
+      assert.equal(again.split('\n').filter((l) => l && !l.endsWith(' unchanged')).length, 0, again);
+      const vpcs = ok(await kubectl('get', 'vpc'));
+      assert.equal(header(vpcs)[0], 'NAME');
+      assert.ok(header(vpcs).includes('NAMESPACES'), vpcs);
+      assert.match(vpcs, /test-vpc-1 .*\["ns1"\]/);
+      const subnets = ok(await kubectl('get', 'subnets'));
+      assert.match(subnets, /net1 .*test-vpc-1 .*10\.0\.1\.0\/24/);
+      const patched = ok(
+        await kubectl('patch', 'vpc', 'test-vpc-2', '-p', '{"spec":{"namespaces":["ns2","ns3"]}}'),
+      );
+      assert.match(patched, /patched/);
+      const explained = ok(await kubectl('explain', 'vpc.spec.staticRoutes'));
+      assert.match(explained, /nextHopIP/);
+      assert.match(explained, /cidr/);
+    },
+  );
 
   it('prints built-in kinds with their server-side columns', async () => {
     const pods = ok(await kubectl('get', 'pods', '-A', '-o', 'wide'));
-    assert.deepEqual(header(pods).slice(0, 8), ['NAMESPACE', 'NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE', 'IP', 'NODE']);
+    assert.deepEqual(header(pods).slice(0, 8), [
+      'NAMESPACE',
+      'NAME',
+      'READY',
+      'STATUS',
+      'RESTARTS',
+      'AGE',
+      'IP',
+      'NODE',
+    ]);
     assert.match(pods, /ns1 +vpc1-pod +0\/1 +Pending +0/);
     const ns = ok(await kubectl('get', 'ns'));
     assert.deepEqual(header(ns), ['NAME', 'STATUS', 'AGE']);
@@ -106,11 +129,20 @@ describe('kubectl end to end', { skip: available ? false : `${kubectlBin} not fo
   it('rejects an invalid object with the field path in kubectl stderr', async () => {
     const file = join(t.dir, 'bad.yaml');
     if (hasVpc) {
-      writeFileSync(file, 'kind: Vpc\napiVersion: kubeovn.io/v1\nmetadata:\n  name: bad-vpc\nspec:\n  staticRoutes:\n    - cidr: not-a-cidr\n      nextHopIP: 10.0.1.254\n');
+      writeFileSync(
+        file,
+        'kind: Vpc\napiVersion: kubeovn.io/v1\nmetadata:\n  name: bad-vpc\nspec:\n  staticRoutes:\n    - cidr: not-a-cidr\n      nextHopIP: 10.0.1.254\n',
+      );
       const bad = await kubectl('apply', '-f', file);
       assert.notEqual(bad.code, 0);
-      assert.match(bad.stderr, /Vpc "bad-vpc" is invalid: spec\.staticRoutes\[0\]\.cidr: Invalid value: "not-a-cidr"/);
-      writeFileSync(file, 'kind: Vpc\napiVersion: kubeovn.io/v1\nmetadata:\n  name: bad-vpc\nspec:\n  bogus: 1\n');
+      assert.match(
+        bad.stderr,
+        /Vpc "bad-vpc" is invalid: spec\.staticRoutes\[0\]\.cidr: Invalid value: "not-a-cidr"/,
+      );
+      writeFileSync(
+        file,
+        'kind: Vpc\napiVersion: kubeovn.io/v1\nmetadata:\n  name: bad-vpc\nspec:\n  bogus: 1\n',
+      );
       const unknown = await kubectl('apply', '-f', file);
       assert.notEqual(unknown.code, 0);
       assert.match(unknown.stderr, /unknown field "(spec\.)?bogus"/);
@@ -126,25 +158,47 @@ describe('kubectl end to end', { skip: available ? false : `${kubectlBin} not fo
     ok(await kubectl('create', 'configmap', 'c1', '--from-literal=a=b', '-n', 'imperative'));
     ok(await kubectl('create', 'serviceaccount', 'sa1', '-n', 'imperative'));
     ok(await kubectl('create', 'clusterrole', 'imperative-role', '--verb=get,list', '--resource=pods'));
-    ok(await kubectl('create', 'clusterrolebinding', 'imperative-binding', '--clusterrole=imperative-role', '--serviceaccount=imperative:sa1'));
+    ok(
+      await kubectl(
+        'create',
+        'clusterrolebinding',
+        'imperative-binding',
+        '--clusterrole=imperative-role',
+        '--serviceaccount=imperative:sa1',
+      ),
+    );
     ok(await kubectl('create', 'deployment', 'web', '--image=nginx', '--port=80', '-n', 'imperative'));
     ok(await kubectl('create', 'service', 'clusterip', 'web', '--tcp=80:8080', '-n', 'imperative'));
-    const deployment = JSON.parse(ok(await kubectl('get', 'deployment', 'web', '-n', 'imperative', '-o', 'json'))) as { spec: { template: { spec: { containers: Array<{ image: string; ports: unknown }> } } } };
-    assert.deepEqual(deployment.spec.template.spec.containers.map((c) => [c.image, c.ports]), [['nginx', [{ containerPort: 80 }]]]);
+    const deployment = JSON.parse(
+      ok(await kubectl('get', 'deployment', 'web', '-n', 'imperative', '-o', 'json')),
+    ) as { spec: { template: { spec: { containers: Array<{ image: string; ports: unknown }> } } } };
+    assert.deepEqual(
+      deployment.spec.template.spec.containers.map((c) => [c.image, c.ports]),
+      [['nginx', [{ containerPort: 80 }]]],
+    );
     assert.equal(ok(await kubectl('get', 'cm', 'c1', '-n', 'imperative', '-o', 'jsonpath={.data.a}')), 'b');
-    assert.match(ok(await kubectl('get', 'svc', 'web', '-n', 'imperative')), /web +ClusterIP +10\.96\.\d+\.\d+ +<none> +80\/TCP/);
+    assert.match(
+      ok(await kubectl('get', 'svc', 'web', '-n', 'imperative')),
+      /web +ClusterIP +10\.96\.\d+\.\d+ +<none> +80\/TCP/,
+    );
     assert.match(ok(await kubectl('delete', 'ns', 'imperative')), /deleted/);
   });
 
   it('deletes objects and namespaces', async () => {
     if (hasVpc) {
       assert.match(ok(await kubectl('delete', 'subnet', 'net1', 'net2')), /subnet.kubeovn.io "net1" deleted/);
-      assert.match(ok(await kubectl('delete', 'vpc', 'test-vpc-1', 'test-vpc-2')), /vpc.kubeovn.io "test-vpc-1" deleted/);
+      assert.match(
+        ok(await kubectl('delete', 'vpc', 'test-vpc-1', 'test-vpc-2')),
+        /vpc.kubeovn.io "test-vpc-1" deleted/,
+      );
     }
     assert.match(ok(await kubectl('delete', 'ns', 'ns1')), /namespace "ns1" deleted/);
     const gone = await kubectl('get', 'pod', 'vpc1-pod', '-n', 'ns1');
     assert.notEqual(gone.code, 0);
     assert.match(gone.stderr, /NotFound|not found/);
-    assert.match(ok(await kubectl('delete', '-f', join(fixtures, 'seed-core.yaml'), '--ignore-not-found')), /configmap "vpc-dns-corefile" deleted/);
+    assert.match(
+      ok(await kubectl('delete', '-f', join(fixtures, 'seed-core.yaml'), '--ignore-not-found')),
+      /configmap "vpc-dns-corefile" deleted/,
+    );
   });
 });

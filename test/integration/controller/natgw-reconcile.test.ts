@@ -6,14 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../../../src/api/types.ts';
-import {
-  eventually,
-  kubeovn,
-  seed,
-  settled,
-  startController,
-  startOvn,
-} from './reconcile-harness.ts';
+import { eventually, kubeovn, seed, settled, startController, startOvn } from './reconcile-harness.ts';
 
 const configMaps = (): KubeObject[] => [
   {

@@ -7,11 +7,56 @@ import { ApiError } from '../../../src/apiserver/status.ts';
 
 describe('router', () => {
   it('maps resource URLs', () => {
-    assert.deepEqual(route('/api/v1/namespaces/ns1/pods/p/status'), { kind: 'resource', group: '', version: 'v1', namespace: 'ns1', plural: 'pods', name: 'p', subresource: 'status', watchPath: false });
-    assert.deepEqual(route('/api/v1/namespaces/ns1'), { kind: 'resource', group: '', version: 'v1', namespace: undefined, plural: 'namespaces', name: 'ns1', subresource: undefined, watchPath: false });
-    assert.deepEqual(route('/api/v1/namespaces/ns1/status'), { kind: 'resource', group: '', version: 'v1', namespace: undefined, plural: 'namespaces', name: 'ns1', subresource: 'status', watchPath: false });
-    assert.deepEqual(route('/apis/kubeovn.io/v1/watch/vpcs'), { kind: 'resource', group: 'kubeovn.io', version: 'v1', namespace: undefined, plural: 'vpcs', name: undefined, subresource: undefined, watchPath: true });
-    assert.deepEqual(route('/apis/apps/v1/namespaces/x/deployments'), { kind: 'resource', group: 'apps', version: 'v1', namespace: 'x', plural: 'deployments', name: undefined, subresource: undefined, watchPath: false });
+    assert.deepEqual(route('/api/v1/namespaces/ns1/pods/p/status'), {
+      kind: 'resource',
+      group: '',
+      version: 'v1',
+      namespace: 'ns1',
+      plural: 'pods',
+      name: 'p',
+      subresource: 'status',
+      watchPath: false,
+    });
+    assert.deepEqual(route('/api/v1/namespaces/ns1'), {
+      kind: 'resource',
+      group: '',
+      version: 'v1',
+      namespace: undefined,
+      plural: 'namespaces',
+      name: 'ns1',
+      subresource: undefined,
+      watchPath: false,
+    });
+    assert.deepEqual(route('/api/v1/namespaces/ns1/status'), {
+      kind: 'resource',
+      group: '',
+      version: 'v1',
+      namespace: undefined,
+      plural: 'namespaces',
+      name: 'ns1',
+      subresource: 'status',
+      watchPath: false,
+    });
+    assert.deepEqual(route('/apis/kubeovn.io/v1/watch/vpcs'), {
+      kind: 'resource',
+      group: 'kubeovn.io',
+      version: 'v1',
+      namespace: undefined,
+      plural: 'vpcs',
+      name: undefined,
+      subresource: undefined,
+      watchPath: true,
+    });
+    assert.deepEqual(route('/apis/apps/v1/namespaces/x/deployments'), {
+      kind: 'resource',
+      group: 'apps',
+      version: 'v1',
+      namespace: 'x',
+      plural: 'deployments',
+      name: undefined,
+      subresource: undefined,
+      watchPath: false,
+    });
     assert.deepEqual(route('/apis/kubeovn.io'), { kind: 'group', group: 'kubeovn.io' });
     assert.deepEqual(route('/apis/kubeovn.io/v1'), { kind: 'resources', group: 'kubeovn.io', version: 'v1' });
     assert.equal(route('/openapi/v3/apis/kubeovn.io/v1').kind, 'openapi-v3');
@@ -22,12 +67,30 @@ describe('router', () => {
 
 describe('negotiation', () => {
   it('prefers tables and metadata when asked, falls back to JSON, refuses protobuf only', () => {
-    assert.deepEqual(negotiate('application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json', true), { as: 'table', apiVersion: 'meta.k8s.io/v1' });
-    assert.deepEqual(negotiate('application/json;as=Table;v=v1;g=meta.k8s.io, application/json', false), { as: 'object', yaml: false });
-    assert.deepEqual(negotiate('application/json;as=PartialObjectMetadataList;v=v1;g=meta.k8s.io', true), { as: 'metadata', apiVersion: 'meta.k8s.io/v1' });
-    assert.deepEqual(negotiate('application/vnd.kubernetes.protobuf, */*', true), { as: 'object', yaml: false });
+    assert.deepEqual(
+      negotiate(
+        'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json',
+        true,
+      ),
+      { as: 'table', apiVersion: 'meta.k8s.io/v1' },
+    );
+    assert.deepEqual(negotiate('application/json;as=Table;v=v1;g=meta.k8s.io, application/json', false), {
+      as: 'object',
+      yaml: false,
+    });
+    assert.deepEqual(negotiate('application/json;as=PartialObjectMetadataList;v=v1;g=meta.k8s.io', true), {
+      as: 'metadata',
+      apiVersion: 'meta.k8s.io/v1',
+    });
+    assert.deepEqual(negotiate('application/vnd.kubernetes.protobuf, */*', true), {
+      as: 'object',
+      yaml: false,
+    });
     assert.deepEqual(negotiate(undefined, true), { as: 'object', yaml: false });
-    assert.throws(() => negotiate('application/vnd.kubernetes.protobuf', true), (e: unknown) => e instanceof ApiError && e.code === 406);
+    assert.throws(
+      () => negotiate('application/vnd.kubernetes.protobuf', true),
+      (e: unknown) => e instanceof ApiError && e.code === 406,
+    );
   });
 });
 
@@ -35,10 +98,25 @@ describe('body decoding', () => {
   it('decodes JSON and YAML and reports malformed input as 400', () => {
     assert.deepEqual(decodeBody(Buffer.from('{"a":1}'), 'application/json; charset=utf-8'), { a: 1 });
     assert.deepEqual(decodeBody(Buffer.from('a: 1\n'), 'application/yaml'), { a: 1 });
-    for (const [text, type] of [['{', 'application/json'], ['', 'application/json'], ['a: [', 'application/yaml'], ['a: 1\na: 2', 'application/yaml']]) {
-      assert.throws(() => decodeBody(Buffer.from(text ?? ''), type), (e: unknown) => e instanceof ApiError && e.code === 400, text);
+    for (const [text, type] of [
+      ['{', 'application/json'],
+      ['', 'application/json'],
+      ['a: [', 'application/yaml'],
+      ['a: 1\na: 2', 'application/yaml'],
+    ]) {
+      assert.throws(
+        () => decodeBody(Buffer.from(text ?? ''), type),
+        (e: unknown) => e instanceof ApiError && e.code === 400,
+        text,
+      );
     }
-    assert.throws(() => decodeBody(Buffer.from('x'), 'text/plain'), (e: unknown) => e instanceof ApiError && e.code === 415);
-    assert.throws(() => decodeBody(Buffer.from('x'), 'application/vnd.kubernetes.protobuf'), (e: unknown) => e instanceof ApiError && e.code === 400);
+    assert.throws(
+      () => decodeBody(Buffer.from('x'), 'text/plain'),
+      (e: unknown) => e instanceof ApiError && e.code === 415,
+    );
+    assert.throws(
+      () => decodeBody(Buffer.from('x'), 'application/vnd.kubernetes.protobuf'),
+      (e: unknown) => e instanceof ApiError && e.code === 400,
+    );
   });
 });

@@ -59,7 +59,14 @@ describe('OpenAPI conversion', () => {
     const buf = encodeOpenApiV2({
       swagger: '2.0',
       info: { title: 'Kubernetes', version: 'v1' },
-      definitions: { 'io.x.v1.K': { type: 'object', required: ['spec'], properties: { spec: { type: 'string', description: 'd' } }, 'x-kubernetes-group-version-kind': [{ group: 'x.io', kind: 'K', version: 'v1' }] } },
+      definitions: {
+        'io.x.v1.K': {
+          type: 'object',
+          required: ['spec'],
+          properties: { spec: { type: 'string', description: 'd' } },
+          'x-kubernetes-group-version-kind': [{ group: 'x.io', kind: 'K', version: 'v1' }],
+        },
+      },
     });
     const doc = fields(buf);
     assert.equal(String(doc.get(1)?.[0]), '2.0');
@@ -71,6 +78,8 @@ describe('OpenAPI conversion', () => {
     assert.equal(String(fields(schema.get(22)?.[0] as Buffer).get(1)?.[0]), 'object');
     const ext = fields(schema.get(31)?.[0] as Buffer);
     assert.equal(String(ext.get(1)?.[0]), 'x-kubernetes-group-version-kind');
-    assert.deepEqual(JSON.parse(String(fields(ext.get(2)?.[0] as Buffer).get(2)?.[0])), [{ group: 'x.io', kind: 'K', version: 'v1' }]);
+    assert.deepEqual(JSON.parse(String(fields(ext.get(2)?.[0] as Buffer).get(2)?.[0])), [
+      { group: 'x.io', kind: 'K', version: 'v1' },
+    ]);
   });
 });

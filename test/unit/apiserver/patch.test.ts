@@ -13,7 +13,11 @@ describe('merge patch (RFC 7386)', () => {
       [{ a: 'c' }, { a: ['b'] }, { a: ['b'] }],
       [{ a: { b: 'c' } }, { a: { b: 'd', c: null } }, { a: { b: 'd' } }],
       [{ a: [{ b: 'c' }] }, { a: [1] }, { a: [1] }],
-      [['a', 'b'], ['c', 'd'], ['c', 'd']],
+      [
+        ['a', 'b'],
+        ['c', 'd'],
+        ['c', 'd'],
+      ],
       [{ a: 'foo' }, 'bar', 'bar'],
       [{ e: null }, { a: 1 }, { e: null, a: 1 }],
       [{}, { a: { bb: { ccc: null } } }, { a: { bb: {} } }],
@@ -25,14 +29,29 @@ describe('merge patch (RFC 7386)', () => {
 describe('JSON patch (RFC 6902)', () => {
   it('applies operations without mutating the input', () => {
     const doc = { a: { b: [1, 2] } };
-    assert.deepEqual(applyJsonPatch(doc, [{ op: 'add', path: '/a/b/-', value: 3 }, { op: 'remove', path: '/a/b/0' }]), { a: { b: [2, 3] } });
+    assert.deepEqual(
+      applyJsonPatch(doc, [
+        { op: 'add', path: '/a/b/-', value: 3 },
+        { op: 'remove', path: '/a/b/0' },
+      ]),
+      { a: { b: [2, 3] } },
+    );
     assert.deepEqual(doc, { a: { b: [1, 2] } });
   });
 
   it('fails a test operation with 422 and a malformed patch with 400', () => {
-    assert.throws(() => applyJsonPatch({ a: 1 }, [{ op: 'test', path: '/a', value: 2 }]), (e: unknown) => e instanceof ApiError && e.code === 422);
-    assert.throws(() => applyJsonPatch({ a: 1 }, { op: 'add' }), (e: unknown) => e instanceof ApiError && e.code === 400);
-    assert.throws(() => applyJsonPatch({ a: 1 }, [{ op: 'bogus', path: '/a' }]), (e: unknown) => e instanceof ApiError && e.code === 400);
+    assert.throws(
+      () => applyJsonPatch({ a: 1 }, [{ op: 'test', path: '/a', value: 2 }]),
+      (e: unknown) => e instanceof ApiError && e.code === 422,
+    );
+    assert.throws(
+      () => applyJsonPatch({ a: 1 }, { op: 'add' }),
+      (e: unknown) => e instanceof ApiError && e.code === 400,
+    );
+    assert.throws(
+      () => applyJsonPatch({ a: 1 }, [{ op: 'bogus', path: '/a' }]),
+      (e: unknown) => e instanceof ApiError && e.code === 400,
+    );
   });
 });
 
@@ -56,8 +75,24 @@ describe('strategic merge patch', () => {
   };
 
   it('merges lists by merge key and replaces lists without one', () => {
-    const out = strategicMerge(pod, { spec: { containers: [{ name: 'app', image: 'v2' }, { name: 'new', image: 'n' }], tolerations: [{ key: 'y' }] } }, '', keys) as typeof pod;
-    assert.deepEqual(out.spec.containers.map((c) => `${c.name}:${c.image}`), ['app:v2', 'side:s', 'new:n']);
+    const out = strategicMerge(
+      pod,
+      {
+        spec: {
+          containers: [
+            { name: 'app', image: 'v2' },
+            { name: 'new', image: 'n' },
+          ],
+          tolerations: [{ key: 'y' }],
+        },
+      },
+      '',
+      keys,
+    ) as typeof pod;
+    assert.deepEqual(
+      out.spec.containers.map((c) => `${c.name}:${c.image}`),
+      ['app:v2', 'side:s', 'new:n'],
+    );
     assert.deepEqual(out.spec.containers[0]?.ports, [{ containerPort: 80 }]);
     assert.deepEqual(out.spec.tolerations, [{ key: 'y' }]);
   });
@@ -66,7 +101,11 @@ describe('strategic merge patch', () => {
     const out = strategicMerge(
       pod,
       {
-        metadata: { $deleteFromPrimitiveList: undefined, '$deleteFromPrimitiveList/finalizers': ['a'], finalizers: ['b'] },
+        metadata: {
+          $deleteFromPrimitiveList: undefined,
+          '$deleteFromPrimitiveList/finalizers': ['a'],
+          finalizers: ['b'],
+        },
         spec: {
           $setElementOrder: undefined,
           '$setElementOrder/containers': [{ name: 'side' }, { name: 'app' }],
@@ -78,12 +117,25 @@ describe('strategic merge patch', () => {
       keys,
     ) as typeof pod;
     assert.deepEqual(out.metadata.finalizers, ['b']);
-    assert.deepEqual(out.spec.containers.map((c) => c.name), ['side', 'app']);
+    assert.deepEqual(
+      out.spec.containers.map((c) => c.name),
+      ['side', 'app'],
+    );
     assert.deepEqual(out.spec.containers[1]?.env, []);
     assert.deepEqual(out.spec.strategy, { type: 'Recreate' });
-    const replaced = strategicMerge(pod, { spec: { containers: [{ $patch: 'replace' }, { name: 'only', image: 'o' }] } }, '', keys) as typeof pod;
+    const replaced = strategicMerge(
+      pod,
+      { spec: { containers: [{ $patch: 'replace' }, { name: 'only', image: 'o' }] } },
+      '',
+      keys,
+    ) as typeof pod;
     assert.deepEqual(replaced.spec.containers, [{ name: 'only', image: 'o' }]);
-    const mapReplaced = strategicMerge(pod, { spec: { strategy: { $patch: 'replace', type: 'Recreate' } } }, '', keys) as typeof pod;
+    const mapReplaced = strategicMerge(
+      pod,
+      { spec: { strategy: { $patch: 'replace', type: 'Recreate' } } },
+      '',
+      keys,
+    ) as typeof pod;
     assert.deepEqual(mapReplaced.spec.strategy, { type: 'Recreate' });
   });
 });

@@ -20,24 +20,108 @@ function varint(n: number): Buffer {
 function encode(fields: Field[]): Buffer {
   return Buffer.concat(
     fields.map(([num, value]) => {
-      if (typeof value === 'number' || typeof value === 'boolean') return Buffer.concat([varint(num << 3), varint(Number(value))]);
-      const bytes = typeof value === 'string' ? Buffer.from(value) : Buffer.isBuffer(value) ? value : encode(value);
+      if (typeof value === 'number' || typeof value === 'boolean')
+        return Buffer.concat([varint(num << 3), varint(Number(value))]);
+      const bytes =
+        typeof value === 'string' ? Buffer.from(value) : Buffer.isBuffer(value) ? value : encode(value);
       return Buffer.concat([varint((num << 3) | 2), varint(bytes.length), bytes]);
     }),
   );
 }
 
 function envelope(apiVersion: string, kind: string, raw: Field[]): Buffer {
-  return Buffer.concat([Buffer.from('k8s\0', 'latin1'), encode([[1, [[1, apiVersion], [2, kind]]], [2, encode(raw)]])]);
+  return Buffer.concat([
+    Buffer.from('k8s\0', 'latin1'),
+    encode([
+      [
+        1,
+        [
+          [1, apiVersion],
+          [2, kind],
+        ],
+      ],
+      [2, encode(raw)],
+    ]),
+  ]);
 }
 
 describe('Kubernetes protobuf bodies', () => {
   it('decodes a Deployment as kubectl create deployment sends it', () => {
-    const meta: Field[] = [[1, 'web'], [2, ''], [7, 0], [8, []], [11, [[1, 'app'], [2, 'web']]]];
-    const container: Field[] = [[1, 'nginx'], [2, 'nginx'], [5, ''], [6, [[1, ''], [2, 0], [3, 80], [4, '']]], [8, []], [16, false]];
+    const meta: Field[] = [
+      [1, 'web'],
+      [2, ''],
+      [7, 0],
+      [8, []],
+      [
+        11,
+        [
+          [1, 'app'],
+          [2, 'web'],
+        ],
+      ],
+    ];
+    const container: Field[] = [
+      [1, 'nginx'],
+      [2, 'nginx'],
+      [5, ''],
+      [
+        6,
+        [
+          [1, ''],
+          [2, 0],
+          [3, 80],
+          [4, ''],
+        ],
+      ],
+      [8, []],
+      [16, false],
+    ];
     const body = envelope('apps/v1', 'Deployment', [
       [1, meta],
-      [2, [[1, 0], [2, [[1, [[1, 'app'], [2, 'web']]]]], [3, [[1, [[11, [[1, 'app'], [2, 'web']]]]], [2, [[2, container], [11, false]]]]], [4, [[1, '']]], [7, false]]],
+      [
+        2,
+        [
+          [1, 0],
+          [
+            2,
+            [
+              [
+                1,
+                [
+                  [1, 'app'],
+                  [2, 'web'],
+                ],
+              ],
+            ],
+          ],
+          [
+            3,
+            [
+              [
+                1,
+                [
+                  [
+                    11,
+                    [
+                      [1, 'app'],
+                      [2, 'web'],
+                    ],
+                  ],
+                ],
+              ],
+              [
+                2,
+                [
+                  [2, container],
+                  [11, false],
+                ],
+              ],
+            ],
+          ],
+          [4, [[1, '']]],
+          [7, false],
+        ],
+      ],
       [3, []],
     ]);
     assert.deepEqual(decodeKubernetesProtobuf(body), {
@@ -47,7 +131,12 @@ describe('Kubernetes protobuf bodies', () => {
       spec: {
         replicas: 0,
         selector: { matchLabels: { app: 'web' } },
-        template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'nginx', image: 'nginx', ports: [{ containerPort: 80 }], resources: {} }] } },
+        template: {
+          metadata: { labels: { app: 'web' } },
+          spec: {
+            containers: [{ name: 'nginx', image: 'nginx', ports: [{ containerPort: 80 }], resources: {} }],
+          },
+        },
         strategy: {},
       },
     });
@@ -55,20 +144,66 @@ describe('Kubernetes protobuf bodies', () => {
 
   it('decodes maps, int-or-string, and timestamps', () => {
     const body = envelope('v1', 'Service', [
-      [1, [[1, 's'], [8, [[1, 1767225600]]]]],
-      [2, [[1, [[1, 'http'], [3, 80], [4, [[1, 1], [3, 'web']]]]], [2, [[1, 'app'], [2, 'x']]], [4, 'ClusterIP']]],
+      [
+        1,
+        [
+          [1, 's'],
+          [8, [[1, 1767225600]]],
+        ],
+      ],
+      [
+        2,
+        [
+          [
+            1,
+            [
+              [1, 'http'],
+              [3, 80],
+              [
+                4,
+                [
+                  [1, 1],
+                  [3, 'web'],
+                ],
+              ],
+            ],
+          ],
+          [
+            2,
+            [
+              [1, 'app'],
+              [2, 'x'],
+            ],
+          ],
+          [4, 'ClusterIP'],
+        ],
+      ],
     ]);
     assert.deepEqual(decodeKubernetesProtobuf(body), {
       apiVersion: 'v1',
       kind: 'Service',
       metadata: { name: 's', creationTimestamp: '2026-01-01T00:00:00Z' },
-      spec: { ports: [{ name: 'http', port: 80, targetPort: 'web' }], selector: { app: 'x' }, type: 'ClusterIP' },
+      spec: {
+        ports: [{ name: 'http', port: 80, targetPort: 'web' }],
+        selector: { app: 'x' },
+        type: 'ClusterIP',
+      },
     });
   });
 
   it('refuses bodies without the magic prefix, truncated ones, and kinds it has no table for', () => {
-    assert.throws(() => decodeKubernetesProtobuf(Buffer.from('{}')), (e: unknown) => e instanceof ApiError && e.code === 400);
-    assert.throws(() => decodeKubernetesProtobuf(Buffer.concat([Buffer.from('k8s\0', 'latin1'), Buffer.from([0x0a, 0x50])])), (e: unknown) => e instanceof ApiError && e.code === 400);
-    assert.throws(() => decodeKubernetesProtobuf(envelope('v1', 'Secret', [[1, [[1, 'x']]]])), (e: unknown) => e instanceof ApiError && e.code === 415);
+    assert.throws(
+      () => decodeKubernetesProtobuf(Buffer.from('{}')),
+      (e: unknown) => e instanceof ApiError && e.code === 400,
+    );
+    assert.throws(
+      () =>
+        decodeKubernetesProtobuf(Buffer.concat([Buffer.from('k8s\0', 'latin1'), Buffer.from([0x0a, 0x50])])),
+      (e: unknown) => e instanceof ApiError && e.code === 400,
+    );
+    assert.throws(
+      () => decodeKubernetesProtobuf(envelope('v1', 'Secret', [[1, [[1, 'x']]]])),
+      (e: unknown) => e instanceof ApiError && e.code === 415,
+    );
   });
 });

@@ -27,7 +27,13 @@ function obj(spec: unknown, metadata: Record<string, unknown> = { name: 'x' }): 
 
 describe('structural schema', () => {
   it('prunes unknown fields (reporting them), keeps preserved ones, fills defaults', () => {
-    const out = applySchema(schema, obj({ cidr: '10.0.0.0/8', bogus: 1, list: [{ name: 'n', extra: true }], free: { any: { thing: 1 } } }, { name: 'x', weird: 1 }));
+    const out = applySchema(
+      schema,
+      obj(
+        { cidr: '10.0.0.0/8', bogus: 1, list: [{ name: 'n', extra: true }], free: { any: { thing: 1 } } },
+        { name: 'x', weird: 1 },
+      ),
+    );
     assert.deepEqual(out.unknown.sort(), ['metadata.weird', 'spec.bogus', 'spec.list[0].extra']);
     assert.deepEqual(out.issues, []);
     const spec = (out.value as { spec: Record<string, unknown> }).spec;
@@ -38,10 +44,20 @@ describe('structural schema', () => {
   });
 
   it('reports type, required, enum, pattern, bounds and item counts with Kubernetes wording', () => {
-    const out = applySchema(schema, obj({ cidr: 'x y', mode: 'c', port: 1.5, count: 9, list: [{}, { name: 'a' }, { name: 'b' }], labels: { a: 1 } }));
+    const out = applySchema(
+      schema,
+      obj({
+        cidr: 'x y',
+        mode: 'c',
+        port: 1.5,
+        count: 9,
+        list: [{}, { name: 'a' }, { name: 'b' }],
+        labels: { a: 1 },
+      }),
+    );
     const text = out.issues.map((i) => `${i.field} ${i.type} ${i.message}`);
     assert.deepEqual(text.sort(), [
-      'spec.cidr FieldValueInvalid spec.cidr in body should match \'^[0-9./]+$\'',
+      "spec.cidr FieldValueInvalid spec.cidr in body should match '^[0-9./]+$'",
       'spec.count FieldValueInvalid spec.count in body should be less than or equal to 3',
       'spec.labels[a] FieldValueInvalid spec.labels[a] in body must be of type string: "integer"',
       'spec.list FieldValueInvalid must have at most 2 items',
@@ -50,7 +66,10 @@ describe('structural schema', () => {
       'spec.port FieldValueInvalid spec.port in body must be of type integer: "number"',
     ]);
     const missing = applySchema(schema, { apiVersion: 'g/v1', kind: 'K', metadata: { name: 'x' } });
-    assert.deepEqual(missing.issues.map((i) => `${i.field} ${i.type}`), ['spec FieldValueRequired']);
+    assert.deepEqual(
+      missing.issues.map((i) => `${i.field} ${i.type}`),
+      ['spec FieldValueRequired'],
+    );
   });
 
   it('accepts int-or-string unions and nullable fields', () => {
@@ -67,8 +86,14 @@ describe('object meta', () => {
     assert.match(nameProblem('1abc', 'dns1035') ?? '', /DNS-1035/);
     assert.equal(nameProblem('system:vpc-dns', 'path'), undefined);
     assert.match(nameProblem('a/b', 'path') ?? '', /may not contain/);
-    const issues = validateMeta({ apiVersion: 'v1', kind: 'X', metadata: { name: 'x', labels: { 'bad key!': 'v', ok: 'not valid!' } } }, 'subdomain');
+    const issues = validateMeta(
+      { apiVersion: 'v1', kind: 'X', metadata: { name: 'x', labels: { 'bad key!': 'v', ok: 'not valid!' } } },
+      'subdomain',
+    );
     assert.equal(issues.length, 2);
-    assert.deepEqual(validateMeta({ apiVersion: 'v1', kind: 'X', metadata: {} }, 'subdomain').map((i) => i.message), ['name or generateName is required']);
+    assert.deepEqual(
+      validateMeta({ apiVersion: 'v1', kind: 'X', metadata: {} }, 'subdomain').map((i) => i.message),
+      ['name or generateName is required'],
+    );
   });
 });

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { KubeObject } from '../../../src/api/types.ts';
-import { matchFields, matchLabels, parseFieldSelector, parseLabelSelector } from '../../../src/apiserver/selectors.ts';
+import {
+  matchFields,
+  matchLabels,
+  parseFieldSelector,
+  parseLabelSelector,
+} from '../../../src/apiserver/selectors.ts';
 import { ApiError } from '../../../src/apiserver/status.ts';
 
 describe('label selectors', () => {
@@ -35,14 +40,30 @@ describe('label selectors', () => {
 
   it('rejects malformed selectors with 400', () => {
     for (const bad of ['env in prod', 'Bad Key=1', 'env in ()', 'n>x']) {
-      assert.throws(() => parseLabelSelector(bad), (e: unknown) => e instanceof ApiError && e.code === 400, bad);
+      assert.throws(
+        () => parseLabelSelector(bad),
+        (e: unknown) => e instanceof ApiError && e.code === 400,
+        bad,
+      );
     }
   });
 });
 
 describe('field selectors', () => {
-  const pod: KubeObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'ns' }, spec: { nodeName: 'n1', hostNetwork: true }, status: { phase: 'Running' } };
-  const supported = ['metadata.name', 'metadata.namespace', 'spec.nodeName', 'spec.hostNetwork', 'status.phase'];
+  const pod: KubeObject = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'p', namespace: 'ns' },
+    spec: { nodeName: 'n1', hostNetwork: true },
+    status: { phase: 'Running' },
+  };
+  const supported = [
+    'metadata.name',
+    'metadata.namespace',
+    'spec.nodeName',
+    'spec.hostNetwork',
+    'status.phase',
+  ];
 
   it('matches =, ==, != against dotted paths, absent as empty', () => {
     const m = (s: string): boolean => matchFields(parseFieldSelector(s, supported), pod);
@@ -53,6 +74,9 @@ describe('field selectors', () => {
   });
 
   it('refuses fields that are not supported for the kind', () => {
-    assert.throws(() => parseFieldSelector('spec.other=1', supported), /field label not supported: spec.other/);
+    assert.throws(
+      () => parseFieldSelector('spec.other=1', supported),
+      /field label not supported: spec.other/,
+    );
   });
 });
