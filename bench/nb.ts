@@ -21,7 +21,7 @@ import type { KubeObject } from '../src/api/types.ts';
 import { OWNED_TABLES } from '../src/controller/nb/model.ts';
 import type { Subnet } from '../src/api/kinds/subnet-schema.ts';
 import { keyOf } from '../src/kube/queue/keys.ts';
-import { nicName } from '../src/controller/reconcilers/deps.ts';
+import { nicName } from '../src/controller/reconcilers/ipam-view.ts';
 import { podAnnotations, podRequest } from '../src/controller/reconcilers/pod-annotations.ts';
 import { NETWORK_WORKERS } from '../src/controller/reconcilers/controller.ts';
 import { NB_MONITOR } from '../src/controller/reconcilers/registry.ts';

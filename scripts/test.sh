@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The whole suite: static checks (types, lint, generated files in sync), then every test file on Node 24.
+# The whole suite: static checks (types, lint, format, generated files in sync, the import rules), then every test
+# file on Node 24.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$PATH"
@@ -7,5 +8,6 @@ echo "== typecheck"; tsc -p tsconfig.json
 echo "== lint"; eslint --max-warnings=0 .
 echo "== format"; prettier --check . >/dev/null || { prettier --list-different . >&2; echo "format: run npm run format" >&2; exit 1; }
 echo "== generated files"; node scripts/gen-crds.ts --check; node scripts/gen-nb-types.ts --check
+echo "== imports"; node scripts/check-imports.ts
 echo "== tests"
 node scripts/run-tests.ts "$@"

@@ -1,56 +1,114 @@
 /**
- * The admission pipeline shared by the API server (on every write), the controller (at reconcile time) and
- * `kovn validate` (offline): defaults, then the structural schema of our kinds, then the kind's rules.
- * It never changes its input, and answers either the object to store or the issues and the ready-made message.
+ * The one admission pipeline: the API server runs it on every write, the controller at reconcile time and
+ * `kovn validate` offline, so an object gets the same verdict and the same message everywhere. In kube-apiserver's
+ * order: the structural schema (a type error stops here: defaulting and rules never see a value of the wrong
+ * type; unknown fields are pruned and reported), the kind's defaults and the schema again over what they wrote,
+ * ObjectMeta (name format, labels, annotations), then the kind's rules against a read-only ClusterView. It never
+ * changes its input and answers the object to store, or the issues with their reason and message (issues.ts).
+ * What becomes of unknown fields (refused, warned about, dropped) is the caller's choice: HTTP's fieldValidation.
  */
 import { admissionFor, kubeovnTypeOf } from './registry.ts';
 import { applySchema } from './schema/structural.ts';
-import { formatRejection, rejectionReason } from './issues.ts';
-import type { AdmissionRequest, FieldIssue, KubeObject, RejectionReason } from './types.ts';
+import { nameRuleFor, validateMeta } from './schema/object-meta.ts';
+import { formatRejection, kindGroup, rejectionReason } from './issues.ts';
+import type {
+  AdmissionRequest,
+  FieldIssue,
+  KindAdmission,
+  KubeObject,
+  RejectionReason,
+  ResourceType,
+} from './types.ts';
 
 export type AdmissionOutcome =
   | { allowed: true; object?: KubeObject; unknownFields: string[] }
-  | { allowed: false; reason: RejectionReason; issues: FieldIssue[]; message: string };
+  | {
+      allowed: false;
+      reason: RejectionReason;
+      issues: FieldIssue[];
+      message: string;
+      unknownFields: string[];
+    };
+
+/** A kind's schema (absent: none, e.g. a core kind offline) and its defaulting and rules. A ServedResource fits. */
+export interface AdmittedKind {
+  type: ResourceType | undefined;
+  admission: KindAdmission | undefined;
+}
 
 export interface AdmitOptions {
-  /** Reject fields the schema does not declare (kubectl's default `--validate=strict`) instead of pruning them. */
-  strictFields?: boolean;
+  /** Default: the registry's (the kubeovn.io types, and core kinds with kovn rules such as ConfigMap). */
+  resource?: AdmittedKind;
+  /** Schema and ObjectMeta only, no defaults and no kind rules (status writes, finalizer removal on delete). */
+  schemaOnly?: boolean;
+}
+
+/** An exception inside a kind's defaulting or rules, named by step and kind (the API server answers 500). */
+export class AdmissionFailure extends Error {
+  constructor(step: 'defaulting' | 'validating', kind: string, cause: unknown) {
+    super(`${step} ${kind}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'AdmissionFailure';
+  }
+}
+
+const registered = (kind: string): AdmittedKind => ({
+  type: kubeovnTypeOf(kind),
+  admission: admissionFor(kind),
+});
+const groupOfApiVersion = (apiVersion: string | undefined): string =>
+  apiVersion?.includes('/') ? (apiVersion.split('/')[0] ?? '') : '';
+
+function guarded<T>(step: 'defaulting' | 'validating', kind: string, run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    throw new AdmissionFailure(step, kind, error);
+  }
 }
 
 export function admit(request: AdmissionRequest, options: AdmitOptions = {}): AdmissionOutcome {
   const subject = request.object ?? request.oldObject;
   if (!subject) throw new Error('admission request without an object');
-  const admission = admissionFor(subject.kind);
-  const type = kubeovnTypeOf(subject.kind);
-  const group = type ? `${subject.kind}.${type.group}` : subject.kind;
+  const { kind } = subject;
+  const { type, admission } = options.resource ?? registered(kind);
+  const group = type ? type.group : groupOfApiVersion(subject.apiVersion);
   const name = subject.metadata.name ?? subject.metadata.generateName ?? '';
-  let object = request.object;
   let unknownFields: string[] = [];
-  const issues: FieldIssue[] = [];
-  const strict: FieldIssue[] = [];
-  if (object && type && object.kind === type.kind) {
-    const structural = applySchema(type.schema, object);
-    issues.push(...structural.issues);
-    unknownFields = structural.unknown;
-    if (options.strictFields) {
-      for (const field of unknownFields)
-        strict.push({ field, type: 'FieldValueNotSupported', message: `unknown field "${field}"` });
+  const reject = (issues: FieldIssue[]): AdmissionOutcome => ({
+    allowed: false,
+    reason: rejectionReason(issues),
+    issues,
+    message: formatRejection(kindGroup(kind, group), name, issues),
+    unknownFields,
+  });
+
+  let object = request.object;
+  if (object) {
+    const first = type ? applySchema(type.schema, object) : undefined;
+    if (first) {
+      unknownFields = first.unknown;
+      if (first.issues.length) return reject(first.issues);
+      object = first.value as KubeObject;
     }
-    object = structural.value as KubeObject;
+    const structural: FieldIssue[] = [];
+    const defaults = options.schemaOnly ? undefined : admission?.default?.bind(admission);
+    if (defaults) {
+      const view = request.view;
+      const input = object;
+      object = guarded('defaulting', kind, () => defaults(input, view));
+      if (type) {
+        const second = applySchema(type.schema, object);
+        structural.push(...second.issues);
+        object = second.value as KubeObject;
+      }
+    }
+    structural.push(...validateMeta(object, nameRuleFor(kind, group)));
+    if (structural.length) return reject(structural);
   }
-  if (object && admission?.default && issues.length === 0) object = admission.default(object, request.view);
-  if (admission && issues.length === 0) {
-    issues.push(...admission.validate({ ...request, ...(object ? { object } : {}) }));
-  }
-  // Type errors stop before the kind's rules (they would read wrong types); unknown fields do not.
-  issues.unshift(...strict);
-  if (issues.length) {
-    return {
-      allowed: false,
-      reason: rejectionReason(issues),
-      issues,
-      message: formatRejection(group, name, issues),
-    };
+  if (!options.schemaOnly && admission) {
+    const checked: AdmissionRequest = { ...request, ...(object ? { object } : {}) };
+    const issues = guarded('validating', kind, () => admission.validate(checked));
+    if (issues.length) return reject(issues);
   }
   return { allowed: true, ...(object ? { object } : {}), unknownFields };
 }

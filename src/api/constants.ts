@@ -1,4 +1,9 @@
-/** Names and keys shared with Kube-OVN, spelled exactly as the reference spells them (§0.1 of the behaviour notes). */
+/**
+ * The names and defaults shared with Kube-OVN, spelled exactly as Kube-OVN spells them (its pkg/util/const.go and
+ * controller flags): the API group, the default network's objects, the providers, the controller's namespace
+ * and finalizer, the ConfigMaps and workload names of the NAT gateway and VPC DNS, and the port names derived from a
+ * pod or node. The annotation and label keys are in annotations.ts. Pure.
+ */
 export const GROUP = 'kubeovn.io';
 export const VERSION = 'v1';
 export const API_VERSION = `${GROUP}/${VERSION}`;
@@ -6,7 +11,6 @@ export const API_VERSION = `${GROUP}/${VERSION}`;
 export const DEFAULT_VPC = 'ovn-cluster';
 export const DEFAULT_SUBNET = 'ovn-default';
 export const JOIN_SUBNET = 'join';
-export const OVN_PROVIDER = 'ovn';
 export const DEFAULT_EXTERNAL_NETWORK = 'ovn-vpc-external-network';
 export const CONTROLLER_NAMESPACE = 'kube-system';
 export const FINALIZER = 'kubeovn.io/kube-ovn-controller';
@@ -19,14 +23,35 @@ export const DEFAULT_NAT_GW_PREFIX = 'vpc-nat-gw';
 export const MAX_NAT_GW_WORKLOAD_NAME = 52;
 export const DEFAULT_VPC_DNS_COREFILE = 'vpc-dns-corefile';
 
-export const LABEL_EIP_V4_IP = 'ovn.kubernetes.io/eip_v4_ip';
-export const LABEL_NAT_GW_NAME = 'ovn.kubernetes.io/vpc-nat-gw-name';
-export const ANNOTATION_LOGICAL_SWITCH = 'ovn.kubernetes.io/logical_switch';
-export const ANNOTATION_IP_ADDRESS = 'ovn.kubernetes.io/ip_address';
-export const ANNOTATION_MAC_ADDRESS = 'ovn.kubernetes.io/mac_address';
-export const ANNOTATION_CIDR = 'ovn.kubernetes.io/cidr';
-export const ANNOTATION_IP_FAMILY = 'ovn.kubernetes.io/ip_family';
+/** The default provider: the pod's primary OVN network. */
+export const OVN_PROVIDER = 'ovn';
+/** The CNI `type` of our plugin (Kube-OVN's `util.CniTypeName`). */
+export const CNI_TYPE = 'kube-ovn';
 
-/** Is this provider one whose subnet lives in OVN (as opposed to, e.g., a macvlan external network)? */
+/**
+ * Is the provider's subnet an OVN logical switch (`ovn`, or an attachment network `<nad>.<ns>.ovn`), as opposed to a
+ * network that only takes our IPAM (e.g. the macvlan external network, `<nad>.<ns>`)? An empty or absent provider is
+ * OVN: Kube-OVN defaults a Subnet's unset `spec.provider` to `ovn`, and the CNI request's to the same.
+ */
 export const isOvnProvider = (provider: string | undefined): boolean =>
-  !provider || provider === OVN_PROVIDER || provider.endsWith('.ovn');
+  !provider || provider === OVN_PROVIDER || provider.endsWith(`.${OVN_PROVIDER}`);
+
+/**
+ * The one mark of a system pod: it lives in the controller namespace (kube-system), where only the cluster's
+ * operators create pods. Such a pod (a NAT gateway's, a VpcDns's) serves a VPC without being one of its tenants, so
+ * it is exempt from the VPC's `spec.namespaces` (ADR 13). A pod elsewhere is a tenant, whatever it carries.
+ */
+export const isSystemPod = (pod: { metadata: { namespace?: string } }): boolean =>
+  pod.metadata.namespace === CONTROLLER_NAMESPACE;
+
+/** The Logical_Switch_Port (and OVS `iface-id`) of a pod's NIC (`ovs.PodNameToPortName`), also its IPAM owner. */
+export function portName(pod: string, namespace: string, provider: string = OVN_PROVIDER): string {
+  return provider === OVN_PROVIDER || provider === ''
+    ? `${pod}.${namespace}`
+    : `${pod}.${namespace}.${provider}`;
+}
+
+/** Kube-OVN's node port name (`util.NodeLspName`). */
+export function nodePortName(node: string): string {
+  return `node-${node}`;
+}

@@ -1,8 +1,10 @@
 /**
- * Constructors for field issues (the unit of every validation answer) and their rendering in the form the
- * Kubernetes API server uses, e.g. `spec.cidrBlock: Invalid value: "10.0.1.0/33": invalid network mask 33`.
+ * Field issues (the unit of every validation answer): their constructors, and the one rendering of an issue and of
+ * a whole rejection, worded as kube-apiserver words them (k8s.io/apimachinery's field.Error and StatusError), e.g.
+ * `Subnet.kubeovn.io "s" is invalid: spec.cidrBlock: Invalid value: "10.0.1.0/33": invalid network mask 33`. The API
+ * server's Status, the controller's conditions and `kovn validate`'s lines all print issues through this module.
  */
-import type { FieldIssue, RejectionReason } from './types.ts';
+import type { FieldIssue, FieldIssueType, RejectionReason } from './types.ts';
 
 export const invalid = (
   field: string,
@@ -52,7 +54,14 @@ export const conflict = (field: string, value: unknown, message: string): FieldI
   reason: 'Conflict',
 });
 
-const typeWords: Record<FieldIssue['type'], string> = {
+/** A field the schema does not declare, as strict decoding names it (`kovn validate`; the API server answers 400). */
+export const unknownField = (field: string): FieldIssue => ({
+  field,
+  type: 'FieldValueNotSupported',
+  message: `unknown field "${field}"`,
+});
+
+const typeWords: Record<FieldIssueType, string> = {
   FieldValueInvalid: 'Invalid value',
   FieldValueRequired: 'Required value',
   FieldValueDuplicate: 'Duplicate value',
@@ -61,17 +70,30 @@ const typeWords: Record<FieldIssue['type'], string> = {
   FieldValueNotFound: 'Not found',
 };
 
-/** One issue as the API server prints it (without the object prefix). */
-export function formatIssue(issue: FieldIssue): string {
-  const words = typeWords[issue.type];
-  if (issue.type === 'FieldValueRequired' && issue.message === 'Required value')
-    return `${issue.field}: ${words}`;
-  if (issue.type === 'FieldValueForbidden' || issue.type === 'FieldValueRequired') {
-    return `${issue.field}: ${words}: ${issue.message}`;
-  }
-  const value = 'value' in issue ? `: ${JSON.stringify(issue.value)}` : '';
-  return `${issue.field}: ${words}${value}: ${issue.message}`;
+/** The value as Go's field.Error prints it: strings quoted, numbers and booleans bare, anything else as JSON. */
+function printValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (value === null) return 'null';
+  return JSON.stringify(value) ?? 'null';
 }
+
+/**
+ * The body of an issue after its path (a Status cause's message), as field.Error.ErrorBody: the type's words, the
+ * value except for Required and Forbidden (and when there is none), then the detail, if any
+ * (`Required value` alone when the detail only repeats it).
+ */
+export function formatIssueBody(issue: FieldIssue): string {
+  const words = typeWords[issue.type] ?? issue.type;
+  const withValue =
+    issue.value !== undefined && issue.type !== 'FieldValueRequired' && issue.type !== 'FieldValueForbidden';
+  const body = withValue ? `${words}: ${printValue(issue.value)}` : words;
+  const detail = issue.type === 'FieldValueRequired' && issue.message === words ? '' : issue.message;
+  return detail ? `${body}: ${detail}` : body;
+}
+
+/** One issue as the API server prints it inside a rejection: `spec.x: Invalid value: "y": why`. */
+export const formatIssue = (issue: FieldIssue): string => `${issue.field}: ${formatIssueBody(issue)}`;
 
 /** The answer class for a set of issues: Forbidden beats Conflict beats Invalid. */
 export function rejectionReason(issues: readonly FieldIssue[]): RejectionReason {
@@ -80,10 +102,23 @@ export function rejectionReason(issues: readonly FieldIssue[]): RejectionReason 
   return 'Invalid';
 }
 
-/** `Vpc.kubeovn.io "test-vpc-1" is invalid: spec.x: Invalid value: ...; spec.y: ...` */
-export function formatRejection(kindGroup: string, name: string, issues: readonly FieldIssue[]): string {
-  const reason = rejectionReason(issues);
-  const verb = reason === 'Invalid' ? 'is invalid' : reason === 'Conflict' ? 'conflicts' : 'is forbidden';
-  const detail = issues.map(formatIssue);
-  return `${kindGroup} "${name}" ${verb}: ${detail.length === 1 ? detail[0] : `[${detail.join(', ')}]`}`;
+/** `Vpc.kubeovn.io` for a kind of a group, `ConfigMap` for a core kind: how rejections name the object's kind. */
+export const kindGroup = (kind: string, group: string): string => (group ? `${kind}.${group}` : kind);
+
+/**
+ * A rejection as kube-apiserver's Status message words it for the reason of the issues:
+ * `<Kind.group> "<name>" is invalid: <issue>` (422), `Operation cannot be fulfilled on <Kind.group> "<name>": ...`
+ * (409), `<Kind.group> "<name>" is forbidden: ...` (403); several issues in brackets, comma-separated.
+ */
+export function formatRejection(qualifiedKind: string, name: string, issues: readonly FieldIssue[]): string {
+  const texts = issues.map(formatIssue);
+  const detail = texts.length === 1 ? (texts[0] ?? '') : `[${texts.join(', ')}]`;
+  switch (rejectionReason(issues)) {
+    case 'Forbidden':
+      return `${qualifiedKind} "${name}" is forbidden: ${detail}`;
+    case 'Conflict':
+      return `Operation cannot be fulfilled on ${qualifiedKind} "${name}": ${detail}`;
+    default:
+      return `${qualifiedKind} "${name}" is invalid: ${detail}`;
+  }
 }

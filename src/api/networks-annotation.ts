@@ -4,6 +4,7 @@
  * pod's, interfaces without a name get `net1`, `net2`, ... by position. Read by the kubelet (which networks to add)
  * and the controller (which attachments get addresses from our IPAM). Pure.
  */
+import { ANNOTATION_NETWORKS } from './annotations.ts';
 
 export interface NetworkSelection {
   namespace: string;
@@ -42,12 +43,12 @@ export function parseNetworks(annotation: string | undefined, podNamespace: stri
     try {
       list = JSON.parse(text);
     } catch (err) {
-      throw new Error(`k8s.v1.cni.cncf.io/networks is not valid JSON: ${(err as Error).message}`);
+      throw new Error(`${ANNOTATION_NETWORKS} is not valid JSON: ${(err as Error).message}`);
     }
-    if (!Array.isArray(list)) throw new Error('k8s.v1.cni.cncf.io/networks must be a JSON list');
+    if (!Array.isArray(list)) throw new Error(`${ANNOTATION_NETWORKS} must be a JSON list`);
     out = (list as unknown[]).map((item, i) => {
       const e = (item ?? {}) as { name?: unknown; namespace?: unknown; interface?: unknown };
-      if (typeof e.name !== 'string') throw new Error(`k8s.v1.cni.cncf.io/networks[${i}]: name is required`);
+      if (typeof e.name !== 'string') throw new Error(`${ANNOTATION_NETWORKS}[${i}]: name is required`);
       return selection(
         {
           name: e.name,
@@ -65,7 +66,7 @@ export function parseNetworks(annotation: string | undefined, podNamespace: stri
       .filter((s) => s !== '')
       .map((element, i) => {
         const m = /^(?:([^/@]+)\/)?([^/@]+)(?:@(.+))?$/.exec(element);
-        if (!m?.[2]) throw new Error(`k8s.v1.cni.cncf.io/networks: cannot read ${JSON.stringify(element)}`);
+        if (!m?.[2]) throw new Error(`${ANNOTATION_NETWORKS}: cannot read ${JSON.stringify(element)}`);
         return selection(
           { name: m[2], ...(m[1] ? { namespace: m[1] } : {}), ...(m[3] ? { ifname: m[3] } : {}) },
           podNamespace,
@@ -76,7 +77,7 @@ export function parseNetworks(annotation: string | undefined, podNamespace: stri
   const seen = new Set<string>();
   for (const s of out) {
     if (s.ifname === 'eth0' || seen.has(s.ifname))
-      throw new Error(`k8s.v1.cni.cncf.io/networks: interface ${s.ifname} is used twice`);
+      throw new Error(`${ANNOTATION_NETWORKS}: interface ${s.ifname} is used twice`);
     seen.add(s.ifname);
   }
   return out;

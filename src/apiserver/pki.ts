@@ -11,6 +11,7 @@ import { isIP } from 'node:net';
 import { join } from 'node:path';
 import './reflect-shim.ts';
 import * as x509 from '@peculiar/x509';
+import { dateAt } from '../util/time.ts';
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
@@ -54,8 +55,8 @@ async function createCa(now: number): Promise<{ certPem: string; keyPem: string 
       .toString('hex')
       .replace(/^[89a-f]/, '1'),
     name: 'CN=kovn-ca',
-    notBefore: new Date(now - 3600_000),
-    notAfter: new Date(now + tenYears),
+    notBefore: dateAt(now - 3600_000),
+    notAfter: dateAt(now + tenYears),
     signingAlgorithm: algorithm,
     keys,
     extensions: [
@@ -89,8 +90,8 @@ async function createServing(
       .replace(/^[89a-f]/, '1'),
     subject: 'CN=kovn-apiserver',
     issuer: caCert.subject,
-    notBefore: new Date(now - 3600_000),
-    notAfter: new Date(now + tenYears),
+    notBefore: dateAt(now - 3600_000),
+    notAfter: dateAt(now + tenYears),
     signingAlgorithm: algorithm,
     publicKey: keys.publicKey,
     signingKey: caKey,

@@ -1,10 +1,11 @@
 /**
  * Errors that render themselves as Kubernetes `Status` objects (metav1.Status): one class, with constructors for
  * the reasons the server answers with (NotFound, AlreadyExists, Conflict, Invalid, Forbidden, Gone, ...), and the
- * mapping of admission FieldIssues onto an Invalid/Conflict/Forbidden Status with causes, worded as
- * k8s.io/apimachinery's field errors are.
+ * mapping of admission FieldIssues onto an Invalid/Conflict/Forbidden Status with causes (the wording of issues and
+ * rejections is src/api/issues.ts's, shared with the controller and `kovn validate`).
  */
-import type { FieldIssue, FieldIssueType } from '../api/types.ts';
+import { formatIssueBody, formatRejection, kindGroup, rejectionReason } from '../api/issues.ts';
+import type { FieldIssue } from '../api/types.ts';
 
 export interface StatusCause {
   reason?: string;
@@ -180,72 +181,21 @@ export function internal(message: string, cause?: unknown): ApiError {
   );
 }
 
-const typeWords: Record<FieldIssueType, string> = {
-  FieldValueInvalid: 'Invalid value',
-  FieldValueRequired: 'Required value',
-  FieldValueDuplicate: 'Duplicate value',
-  FieldValueForbidden: 'Forbidden',
-  FieldValueNotSupported: 'Unsupported value',
-  FieldValueNotFound: 'Not found',
-};
-
-/** The value as Go's field.Error prints it: strings quoted, numbers and booleans bare, anything else as JSON. */
-function printValue(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (value === null) return 'null';
-  return JSON.stringify(value) ?? 'undefined';
-}
-
-/** The body of a field error after its path: `Invalid value: "x": must be a CIDR`. */
-export function issueBody(issue: FieldIssue): string {
-  const words = typeWords[issue.type] ?? issue.type;
-  const withValue =
-    'value' in issue &&
-    issue.value !== undefined &&
-    (issue.type === 'FieldValueInvalid' ||
-      issue.type === 'FieldValueDuplicate' ||
-      issue.type === 'FieldValueNotSupported');
-  let body = withValue ? `${words}: ${printValue(issue.value)}` : words;
-  if (issue.message) body += `: ${issue.message}`;
-  return body;
-}
-
-export function issueText(issue: FieldIssue): string {
-  return `${issue.field}: ${issueBody(issue)}`;
-}
-
-const severity = { Invalid: 0, Conflict: 1, Forbidden: 2 } as const;
-
-/** One Status for a set of admission issues: the most severe reason present wins (Forbidden > Conflict > Invalid). */
+/**
+ * One Status for a set of admission issues: the most severe reason present wins (Forbidden > Conflict > Invalid);
+ * the message is the shared rejection text (src/api/issues.ts), one cause per issue.
+ */
 export function rejection(q: Qualified, name: string, issues: readonly FieldIssue[]): ApiError {
-  let reason: 'Invalid' | 'Conflict' | 'Forbidden' = 'Invalid';
-  for (const issue of issues) {
-    const r = issue.reason ?? 'Invalid';
-    if (severity[r] > severity[reason]) reason = r;
-  }
-  const texts = issues.map(issueText);
-  const joined = texts.length === 1 ? (texts[0] ?? '') : `[${texts.join(', ')}]`;
   const causes: StatusCause[] = issues.map((i) => ({
     reason: i.type,
-    message: issueBody(i),
+    message: formatIssueBody(i),
     field: i.field,
   }));
   const details: StatusDetails = { name, group: q.group, kind: q.kind, causes };
-  const kindName = qualify(q.kind, q.group);
-  switch (reason) {
-    case 'Forbidden':
-      return new ApiError(403, 'Forbidden', `${kindName} "${name}" is forbidden: ${joined}`, details);
-    case 'Conflict':
-      return new ApiError(
-        409,
-        'Conflict',
-        `Operation cannot be fulfilled on ${kindName} "${name}": ${joined}`,
-        details,
-      );
-    default:
-      return new ApiError(422, 'Invalid', `${kindName} "${name}" is invalid: ${joined}`, details);
-  }
+  const message = formatRejection(kindGroup(q.kind, q.group), name, issues);
+  const reason = rejectionReason(issues);
+  const code = { Forbidden: 403, Conflict: 409, Invalid: 422 }[reason];
+  return new ApiError(code, reason, message, details);
 }
 
 export function successStatus(details?: StatusDetails): Record<string, unknown> {

@@ -3,7 +3,9 @@
  * MACs, parsed into one config per family: usable range, gateway, and the reserved set (excludeIps ∪ gateway,
  * clipped to the usable range) that dynamic allocation never hands out.
  */
-import { defaultGateway, parseCidr, parseIp, usableRange, type Cidr, type Family } from '../net/ip.ts';
+import { defaultGateway, parseIp, usableRange, type Cidr, type Family } from '../net/ip.ts';
+import { parseCidrBlock, type CidrBlockError } from '../net/cidr-block.ts';
+
 import { normalizeMac } from './mac.ts';
 import { RangeSet } from './range-set.ts';
 import { parseExcludeIps } from './range-text.ts';
@@ -50,18 +52,24 @@ export interface ParsedSubnetSpec {
 export type SpecResult =
   { ok: true; spec: ParsedSubnetSpec } | { ok: false; reason: 'CIDRInvalid'; message: string };
 
+/** Why a cidrBlock cannot be a pool, by its first error. */
+const BLOCK_ERRORS: Record<CidrBlockError['kind'], string> = {
+  'too-many': 'at most one CIDR per family',
+  empty: 'not a CIDR',
+  unparsable: 'not a CIDR',
+  'same-family': 'two CIDRs of the same family',
+};
+
 export function parseSubnetSpec(spec: SubnetSpec): SpecResult {
-  const blocks = spec.cidrBlock.split(',');
-  const cidrs = blocks.map(parseCidr);
-  const bad = (why: string): SpecResult => ({
-    ok: false,
-    reason: 'CIDRInvalid',
-    message: `subnet ${spec.name} cidr ${spec.cidrBlock} is invalid: ${why}`,
-  });
-  if (blocks.length > 2) return bad('at most one CIDR per family');
-  if (cidrs.some((c) => !c)) return bad('not a CIDR');
-  const valid = cidrs as Cidr[];
-  if (valid.length === 2 && valid[0]!.family === valid[1]!.family) return bad('two CIDRs of the same family');
+  const block = parseCidrBlock(spec.cidrBlock);
+  const error = block.errors[0];
+  if (error)
+    return {
+      ok: false,
+      reason: 'CIDRInvalid',
+      message: `subnet ${spec.name} cidr ${spec.cidrBlock} is invalid: ${BLOCK_ERRORS[error.kind]}`,
+    };
+  const valid = block.cidrs;
 
   const issues: SpecIssue[] = [];
   const gateways = new Map<Family, bigint>();

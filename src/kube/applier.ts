@@ -7,7 +7,8 @@
  */
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { KubeObject } from '../api/types.ts';
-import { deleteIfPresent, isAlreadyExists, kubeRequest } from './request.ts';
+import { isAlreadyExists } from './errors.ts';
+import { deleteIfPresent, kubeRequest } from './request.ts';
 import { apiVersionOf, kindCollectionPath, objectPath } from './resources.ts';
 import type { ObjectRef } from './queue/keys.ts';
 

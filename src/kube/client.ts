@@ -1,10 +1,11 @@
 /**
- * The one HTTP client for a Kubernetes API server (CLI, controller writes, lab, scheduler): one JSON request at a
- * time, authenticated by an `Endpoint` (the CLI's own kubeconfig reader, or any client-node `KubeConfig` through
- * `endpointOf`). Informers stream through src/kube/informer-http.ts. Callers choose the Accept
- * header (server-side tables) and the patch content type. A non-2xx answer becomes an `ApiStatusError` carrying the
- * server's `Status`; a connection failure an `UnreachableError`. Why not client-node's `KubernetesObjectApi`:
- * docs/adr/0009-cli-api-client.md.
+ * The one HTTP client for a Kubernetes API server (CLI, controller writes, lab, scheduler, agents) and the one
+ * request type, `KubeRequest`: one JSON request at a time, authenticated by an `Endpoint` (the CLI's own kubeconfig
+ * reader, or any client-node `KubeConfig` through `endpointOf`; request.ts keeps one client per `KubeConfig`).
+ * Informers stream through src/kube/informer-http.ts; paths come from src/kube/paths.ts. Callers choose the Accept
+ * header (server-side tables) and name the patch dialect. A non-2xx answer becomes an `ApiStatusError` carrying the
+ * server's `Status` (tested with the predicates of errors.ts); a connection failure an `UnreachableError`. Why not
+ * client-node's `KubernetesObjectApi`: docs/adr/0009-cli-api-client.md.
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -13,19 +14,31 @@ import { ApiStatusError, UnreachableError, reasonForCode, type KubeStatus } from
 
 export type Query = Record<string, string | number | boolean | undefined>;
 
+/** How a PATCH body is applied: JSON merge patch (RFC 7386), JSON patch (RFC 6902), strategic merge patch. */
+export type PatchType = 'merge' | 'json' | 'strategic';
+
+const PATCH_CONTENT_TYPES: Record<PatchType, string> = {
+  merge: 'application/merge-patch+json',
+  json: 'application/json-patch+json',
+  strategic: 'application/strategic-merge-patch+json',
+};
+
 export interface KubeRequest {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
   query?: Query;
+  /** Sent as JSON. */
   body?: unknown;
-  /** Content type of the body (default application/json; patches name their dialect). */
-  contentType?: string;
+  /** For PATCH: how the body is to be applied (default merge). */
+  patch?: PatchType;
   accept?: string;
   timeoutMs?: number;
 }
 
-export const PATCH_MERGE = 'application/merge-patch+json';
-export const PATCH_STRATEGIC = 'application/strategic-merge-patch+json';
+/** The Content-Type of a request's body. */
+export function contentTypeOf(request: Pick<KubeRequest, 'method' | 'patch'>): string {
+  return request.method === 'PATCH' ? PATCH_CONTENT_TYPES[request.patch ?? 'merge'] : 'application/json';
+}
 
 /** A server and how to authenticate to it. */
 export interface Endpoint {
@@ -61,7 +74,7 @@ export class KubeClient {
       'User-Agent': 'kovn',
     };
     if (payload !== undefined) {
-      headers['Content-Type'] = request.contentType ?? 'application/json';
+      headers['Content-Type'] = contentTypeOf(request);
       headers['Content-Length'] = String(Buffer.byteLength(payload));
     }
     const options: https.RequestOptions = {

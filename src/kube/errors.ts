@@ -1,6 +1,8 @@
 /**
- * Errors of the Kubernetes API client (client.ts). `ApiStatusError` carries the server's `Status` (reason, message, details with
- * field causes) so commands can print it as kubectl does; `UnreachableError` says which server could not be reached.
+ * Errors of the Kubernetes API clients (client.ts, and the informers' informer-http.ts) and the one set of
+ * predicates over them. `ApiStatusError` carries the server's `Status` (reason, message, details with field causes)
+ * so commands can print it as kubectl does; `UnreachableError` says which server could not be reached. Callers test
+ * an answer with `isNotFound`, `isAlreadyExists`, `isConflict`, `isGone` and `isPathNotServed`, never by code.
  */
 
 export interface StatusCause {
@@ -63,4 +65,21 @@ export function reasonForCode(code: number): string {
   return reasons[code] ?? 'Unknown';
 }
 
-export const isNotFound = (err: unknown): boolean => err instanceof ApiStatusError && err.code === 404;
+const answered = (err: unknown, code: number): err is ApiStatusError =>
+  err instanceof ApiStatusError && err.code === code;
+
+/** 404: the object (or the path) does not exist. */
+export const isNotFound = (err: unknown): boolean => answered(err, 404);
+
+/** A 404 that names no object: the server does not serve the path at all (e.g. no `pods/binding` subresource). */
+export const isPathNotServed = (err: unknown): boolean => answered(err, 404) && !err.status.details?.name;
+
+/** 409 AlreadyExists: a create found an object of that name. */
+export const isAlreadyExists = (err: unknown): boolean =>
+  answered(err, 409) && err.reason === 'AlreadyExists';
+
+/** 409 Conflict: a write against a resourceVersion that is no longer current. */
+export const isConflict = (err: unknown): boolean => answered(err, 409) && err.reason === 'Conflict';
+
+/** 410 Gone: a list or watch from a resourceVersion the server no longer has. */
+export const isGone = (err: unknown): boolean => answered(err, 410);

@@ -1,42 +1,20 @@
 /**
  * The informer's transport: GET a JSON document and stream a watch, against whatever server a `KubeConfig` names,
- * with its TLS and credentials (`applyToHTTPSOptions`). A non-2xx answer becomes a `KubeApiError` carrying the
- * server's `Status` (410 Gone is how a server says a resourceVersion is too old). Watch lines that are not JSON fail
- * the stream instead of being skipped.
+ * with its TLS and credentials (`applyToHTTPSOptions`). A non-2xx answer becomes an `ApiStatusError` (errors.ts)
+ * carrying the server's `Status` (410 Gone is how a server says a resourceVersion is too old). Watch lines that are
+ * not JSON fail the stream instead of being skipped.
  */
 import http from 'node:http';
 import https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Clock, TimerId } from '../util/clock.ts';
-
-export interface KubeStatus {
-  kind?: string;
-  code?: number;
-  reason?: string;
-  message?: string;
-}
-
-export class KubeApiError extends Error {
-  readonly statusCode: number;
-  readonly status: KubeStatus | undefined;
-  constructor(what: string, statusCode: number, status?: KubeStatus, options?: ErrorOptions) {
-    super(`${what}: ${statusCode} ${status?.reason ?? ''} ${status?.message ?? ''}`.trim(), options);
-    this.name = 'KubeApiError';
-    this.statusCode = statusCode;
-    this.status = status;
-  }
-}
-
-export function isGone(err: unknown): boolean {
-  return err instanceof KubeApiError && err.statusCode === 410;
-}
+import type { Query } from './client.ts';
+import { ApiStatusError, type KubeStatus } from './errors.ts';
 
 export interface WatchEvent {
   type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
   object: Record<string, unknown>;
 }
-
-export type Query = Record<string, string | number | boolean | undefined>;
 
 async function open(
   kc: KubeConfig,
@@ -65,15 +43,16 @@ async function readBody(res: http.IncomingMessage): Promise<string> {
   return body;
 }
 
-async function failure(what: string, res: http.IncomingMessage): Promise<KubeApiError> {
+async function failure(what: string, res: http.IncomingMessage): Promise<ApiStatusError> {
   const body = await readBody(res).catch(() => '');
-  let status: KubeStatus | undefined;
+  let parsed: unknown;
   try {
-    status = JSON.parse(body) as KubeStatus;
+    parsed = JSON.parse(body);
   } catch {
-    status = { message: body.slice(0, 200) };
+    parsed = undefined;
   }
-  return new KubeApiError(what, res.statusCode ?? 0, status);
+  const status: KubeStatus = parsed && typeof parsed === 'object' ? parsed : { message: body.slice(0, 200) };
+  return new ApiStatusError(what, res.statusCode ?? 0, status);
 }
 
 /** GETs `path` and parses the JSON answer. */

@@ -18,15 +18,9 @@ import {
   type ObjectHandler,
   type UpdateHandler,
 } from './informer.ts';
-import { KubeApiError, getJson, isGone, watchStream, type WatchEvent } from './informer-http.ts';
-
-/** Where a kind is served. `group: ''` is the core group (`/api/v1`). */
-export interface ResourceRef {
-  group: string;
-  version: string;
-  plural: string;
-  kind: string;
-}
+import { ApiStatusError, isGone, type KubeStatus } from './errors.ts';
+import { getJson, watchStream, type WatchEvent } from './informer-http.ts';
+import { collectionPath, type ResourceRef } from './paths.ts';
 
 export interface KubeInformerOptions {
   kubeConfig: KubeConfig;
@@ -50,13 +44,6 @@ export interface KubeInformerOptions {
 interface ListDocument {
   metadata?: { resourceVersion?: string; continue?: string };
   items?: KubeObject[];
-}
-
-/** Path of a resource collection, e.g. `/apis/kubeovn.io/v1/vpcs` or `/api/v1/namespaces/ns/pods`. */
-export function collectionPath(resource: ResourceRef, namespace?: string): string {
-  const base =
-    resource.group === '' ? `/api/${resource.version}` : `/apis/${resource.group}/${resource.version}`;
-  return `${base}${namespace === undefined ? '' : `/namespaces/${namespace}`}/${resource.plural}`;
 }
 
 /** What the reflector has done so far, for tests, benchmarks and status pages. */
@@ -219,8 +206,8 @@ export class KubeInformer<T extends KubeObject = KubeObject> implements Informer
 
   #apply(event: WatchEvent): void {
     if (event.type === 'ERROR') {
-      const status = event.object as { code?: number; reason?: string; message?: string };
-      throw new KubeApiError(`watch ${this.#path}`, status.code ?? 500, status);
+      const status = event.object as KubeStatus;
+      throw new ApiStatusError(`watch ${this.#path}`, status.code ?? 500, status);
     }
     const obj = event.object as unknown as T;
     if (event.type === 'ADDED' || event.type === 'MODIFIED') this.#cache.upsert(this.#withTypeMeta(obj));

@@ -1,9 +1,14 @@
 /**
  * Where a leader-election Lease lives: the `LeaseStore` contract (read, create, optimistic update by
  * resourceVersion) and its implementation over the Kubernetes API, a coordination.k8s.io/v1 Lease read and written
- * with client-node's CoordinationV1Api. A 409 answer becomes `LeaseConflictError`: someone else wrote first.
+ * as JSON through the shared request (request.ts), its times as MicroTime strings. A 409 answer (AlreadyExists on
+ * create, Conflict on update) becomes `LeaseConflictError`: someone else wrote first.
  */
-import { CoordinationV1Api, V1MicroTime, type KubeConfig, type V1Lease } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeRequest } from './client.ts';
+import { isAlreadyExists, isConflict, isNotFound } from './errors.ts';
+import { kubeRequest } from './request.ts';
+import { kindCollectionPath, objectPath } from './resources.ts';
 
 export interface LeaseRecord {
   /** '' when released. */
@@ -36,55 +41,60 @@ export interface LeaseStore {
   update(record: LeaseRecord, resourceVersion: string): Promise<StoredLease>;
 }
 
-export function microTime(ms: number): string {
-  return new Date(ms).toISOString().replace('Z', '000Z');
-}
-
 /** A LeaseStore over the Kubernetes API (`coordination.k8s.io/v1` Lease `namespace/name`). */
 export class KubeLeaseStore implements LeaseStore {
-  readonly #api: CoordinationV1Api;
+  readonly #kc: KubeConfig;
   readonly #name: string;
   readonly #namespace: string;
 
   constructor(kubeConfig: KubeConfig, namespace: string, name: string) {
-    this.#api = kubeConfig.makeApiClient(CoordinationV1Api);
+    this.#kc = kubeConfig;
     this.#namespace = namespace;
     this.#name = name;
   }
 
   async get(): Promise<StoredLease | undefined> {
     try {
-      return toStored(await this.#api.readNamespacedLease({ name: this.#name, namespace: this.#namespace }));
+      return toStored(await this.#request({ method: 'GET', path: this.#path() }));
     } catch (err) {
-      if (statusOf(err) === 404) return undefined;
+      if (isNotFound(err)) return undefined;
       throw new Error(`get lease ${this.#namespace}/${this.#name}`, { cause: err });
     }
   }
 
   async create(record: LeaseRecord): Promise<StoredLease> {
-    return this.#write('create', () =>
-      this.#api.createNamespacedLease({ namespace: this.#namespace, body: this.#body(record) }),
-    );
+    const path = kindCollectionPath('Lease', this.#namespace);
+    return this.#write('create', { method: 'POST', path, body: this.#body(record) });
   }
 
   async update(record: LeaseRecord, resourceVersion: string): Promise<StoredLease> {
-    const body = this.#body(record, resourceVersion);
-    return this.#write('update', () =>
-      this.#api.replaceNamespacedLease({ name: this.#name, namespace: this.#namespace, body }),
-    );
+    return this.#write('update', {
+      method: 'PUT',
+      path: this.#path(),
+      body: this.#body(record, resourceVersion),
+    });
   }
 
-  async #write(verb: string, call: () => Promise<V1Lease>): Promise<StoredLease> {
+  #path(): string {
+    return objectPath('Lease', this.#name, this.#namespace);
+  }
+
+  #request(request: KubeRequest): Promise<Lease> {
+    return kubeRequest<Lease>(this.#kc, request);
+  }
+
+  async #write(verb: string, request: KubeRequest): Promise<StoredLease> {
     try {
-      return toStored(await call());
+      return toStored(await this.#request(request));
     } catch (err) {
       const what = `${verb} lease ${this.#namespace}/${this.#name}`;
-      if (statusOf(err) === 409) throw new LeaseConflictError(`${what}: conflict`, { cause: err });
+      if (isAlreadyExists(err) || isConflict(err))
+        throw new LeaseConflictError(`${what}: conflict`, { cause: err });
       throw new Error(what, { cause: err });
     }
   }
 
-  #body(r: LeaseRecord, resourceVersion?: string): V1Lease {
+  #body(r: LeaseRecord, resourceVersion?: string): Lease {
     return {
       apiVersion: 'coordination.k8s.io/v1',
       kind: 'Lease',
@@ -96,33 +106,37 @@ export class KubeLeaseStore implements LeaseStore {
       spec: {
         holderIdentity: r.holderIdentity,
         leaseDurationSeconds: r.leaseDurationSeconds,
-        ...(r.acquireTime ? { acquireTime: new V1MicroTime(r.acquireTime) } : {}),
-        ...(r.renewTime ? { renewTime: new V1MicroTime(r.renewTime) } : {}),
+        ...(r.acquireTime ? { acquireTime: r.acquireTime } : {}),
+        ...(r.renewTime ? { renewTime: r.renewTime } : {}),
         leaseTransitions: r.leaseTransitions,
       },
     };
   }
 }
 
-function statusOf(err: unknown): number | undefined {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'number' ? code : undefined;
+/** The parts of a coordination.k8s.io/v1 Lease this store reads and writes. */
+interface Lease {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: { name?: string; namespace?: string; resourceVersion?: string };
+  spec?: {
+    holderIdentity?: string;
+    leaseDurationSeconds?: number;
+    acquireTime?: string;
+    renewTime?: string;
+    leaseTransitions?: number;
+  };
 }
 
-function timeText(value: unknown): string {
-  if (value instanceof Date) return value.toISOString();
-  return typeof value === 'string' ? value : '';
-}
-
-function toStored(lease: V1Lease): StoredLease {
+function toStored(lease: Lease): StoredLease {
   const spec = lease.spec ?? {};
   return {
     resourceVersion: lease.metadata?.resourceVersion ?? '',
     record: {
       holderIdentity: spec.holderIdentity ?? '',
       leaseDurationSeconds: spec.leaseDurationSeconds ?? 0,
-      acquireTime: timeText(spec.acquireTime),
-      renewTime: timeText(spec.renewTime),
+      acquireTime: spec.acquireTime ?? '',
+      renewTime: spec.renewTime ?? '',
       leaseTransitions: spec.leaseTransitions ?? 0,
     },
   };

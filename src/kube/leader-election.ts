@@ -6,15 +6,16 @@
  * first stops its work (`onStoppedLeading`) and then releases the lease, so the next leader never overlaps it.
  */
 import { systemClock, type Clock } from '../util/clock.ts';
+import { systemRandom, type Random } from '../util/random.ts';
+import { microTime } from '../util/time.ts';
 import {
   LeaseConflictError,
-  microTime,
   type LeaseRecord,
   type LeaseStore,
   type StoredLease,
 } from './leader-election-store.ts';
 
-export { KubeLeaseStore, LeaseConflictError, microTime } from './leader-election-store.ts';
+export { KubeLeaseStore, LeaseConflictError } from './leader-election-store.ts';
 export type { LeaseRecord, LeaseStore, StoredLease } from './leader-election-store.ts';
 
 export interface LeaderElectorOptions {
@@ -27,8 +28,8 @@ export interface LeaderElectorOptions {
   renewDeadlineMs?: number;
   /** Time between attempts; default 2 s. */
   retryPeriodMs?: number;
-  /** In [0, 1): spreads acquire attempts over retryPeriod * (1 + 1.2 * random()). Default Math.random. */
-  random?: () => number;
+  /** In [0, 1): spreads acquire attempts over retryPeriod * (1 + 1.2 * random()). Default `systemRandom`. */
+  random?: Random;
   /** Called when this candidate becomes leader; `signal` aborts when leadership ends. */
   onStartedLeading?: (signal: AbortSignal) => void;
   /** Called when leadership ends (lost or stopped), before the lease is released; awaited. Callback errors go to onError. */
@@ -94,7 +95,7 @@ export class LeaderElector {
   async #run(): Promise<void> {
     const stop = this.#stop.signal;
     while (!stop.aborted && !(await this.#within(this.#tryAcquireOrRenew(), this.#renewDeadlineMs))) {
-      await this.#sleep(this.#retryMs * (1 + JITTER * (this.#o.random ?? Math.random)()));
+      await this.#sleep(this.#retryMs * (1 + JITTER * (this.#o.random ?? systemRandom)()));
     }
     if (stop.aborted) return;
     this.#leading = new AbortController();

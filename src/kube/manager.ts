@@ -1,9 +1,10 @@
 /**
- * Wires informers to the one shared work queue and the reconcilers (controller-runtime's manager). Informer handlers
- * only enqueue keys: an object's own key for the reconciler of its kind, and mapped keys for reconcilers that watch
- * that kind (on update, only when the watch's predicate says the change matters). Workers start once every cache has
- * synced, so a reconciler never sees a half-filled view. `resyncAll` enqueues every cached object (after an OVSDB
- * reconnect, events may have been lost).
+ * Wires informers to one work loop (work-loop.ts: a queue and its workers) and the reconcilers (controller-runtime's
+ * manager). Informer handlers only enqueue keys: an object's own key for the reconciler of its kind (only for the
+ * objects it `selects`), and mapped keys for reconcilers that watch that kind (on update, only when the predicate
+ * says the change matters). Workers start once every cache has synced (after `onSynced`), so a reconciler never sees
+ * a half-filled view. `resyncAll` enqueues every cached object (after an OVSDB reconnect, events may have been lost).
+ * Each manager has its own workers and backoff: a process with loops that must not wait on each other runs several.
  */
 import { pino, type Logger } from 'pino';
 import type { KubeObject } from '../api/types.ts';
@@ -13,10 +14,11 @@ import { InformerClusterView } from './informer-view.ts';
 import type { Reconciler, WatchMapping } from './reconciler.ts';
 import type { BackoffOptions } from './queue/backoff.ts';
 import { TerminalError } from './queue/errors.ts';
-import { keyOf, parseKey, type ObjectRef } from './queue/keys.ts';
+import { keyForObject, parseKey, type ObjectRef } from './queue/keys.ts';
 import type { QueueMetricsSnapshot } from './queue/metrics.ts';
-import { WorkerPool, type HandlerResult } from './queue/worker-pool.ts';
-import { WorkQueue } from './queue/workqueue.ts';
+import type { HandlerResult } from './queue/worker-pool.ts';
+import type { WorkQueue } from './queue/workqueue.ts';
+import { WorkLoop } from './work-loop.ts';
 
 export interface ControllerManagerOptions {
   informers: Iterable<Informer>;
@@ -25,8 +27,12 @@ export interface ControllerManagerOptions {
   /** Workers shared by all reconcilers; default 4. */
   concurrency?: number;
   backoff?: BackoffOptions;
+  /** What a reconcile is called in the failure log lines (`<name> failed; will retry`); default `reconcile`. */
+  name?: string;
   /** Told about keys given up on (TerminalError), e.g. to record a condition or an Event. */
   onTerminalError?: (key: string, err: Error) => void;
+  /** Called once every cache has synced, before the workers start (e.g. to enqueue keys known from elsewhere). */
+  onSynced?: () => void;
 }
 
 export class ControllerManager {
@@ -36,7 +42,8 @@ export class ControllerManager {
   readonly #reconcilers = new Map<string, Reconciler>();
   readonly #clock: Clock;
   readonly #log: Logger;
-  readonly #pool: WorkerPool;
+  readonly #loop: WorkLoop;
+  readonly #onSynced: (() => void) | undefined;
   readonly #abort = new AbortController();
   #started = false;
 
@@ -45,21 +52,17 @@ export class ControllerManager {
     this.view = new InformerClusterView(this.#informers);
     this.#clock = options.clock ?? systemClock;
     this.#log = options.logger ?? pino({ level: 'silent' });
-    this.queue = new WorkQueue({
-      clock: this.#clock,
-      ...(options.backoff ? { backoff: options.backoff } : {}),
-    });
-    this.#pool = new WorkerPool({
-      queue: this.queue,
-      concurrency: options.concurrency ?? 4,
+    this.#onSynced = options.onSynced;
+    this.#loop = new WorkLoop({
       handler: (key) => this.#reconcile(key),
-      onError: (key, err, retryInMs) =>
-        this.#log.warn({ key, err, retryInMs }, 'reconcile failed; will retry'),
-      onTerminalError: (key, err) => {
-        this.#log.error({ key, err }, 'reconcile failed; not retrying');
-        options.onTerminalError?.(key, err);
-      },
+      concurrency: options.concurrency ?? 4,
+      clock: this.#clock,
+      logger: this.#log,
+      ...(options.backoff ? { backoff: options.backoff } : {}),
+      ...(options.name ? { name: options.name } : {}),
+      ...(options.onTerminalError ? { onTerminalError: options.onTerminalError } : {}),
     });
+    this.queue = this.#loop.queue;
   }
 
   /** Adds a reconciler; its kind and every watched kind must have an informer. Call before `start`. */
@@ -67,45 +70,44 @@ export class ControllerManager {
     if (this.#started) throw new Error(`register ${reconciler.kind}: the manager has already started`);
     if (this.#reconcilers.has(reconciler.kind))
       throw new Error(`two reconcilers for kind ${reconciler.kind}`);
-    const own = this.view.informer(reconciler.kind);
+    const { kind } = reconciler;
+    const own = this.view.informer(kind);
     const mappings = (reconciler.watches ?? []).map((w) => ({ w, informer: this.view.informer(w.kind) }));
-    this.#reconcilers.set(reconciler.kind, reconciler);
-    const enqueueOwn = (obj: KubeObject): void =>
-      this.queue.add(keyOf(reconciler.kind, obj.metadata.name ?? '', obj.metadata.namespace));
-    own.on('add', enqueueOwn);
-    own.on('update', (obj, old) => {
-      if (!reconciler.changed || this.#matters(reconciler.kind, reconciler, obj, old)) enqueueOwn(obj);
-    });
-    own.on('delete', enqueueOwn);
+    this.#reconcilers.set(kind, reconciler);
+    this.#loop.watch(own, (obj, old) =>
+      this.#selected(reconciler, obj) && (old === undefined || this.#matters(kind, reconciler, obj, old))
+        ? [keyForObject(obj, kind)]
+        : [],
+    );
     for (const { w, informer } of mappings) {
-      informer.on('add', (obj) => this.#enqueueMapped(reconciler.kind, w, [obj]));
-      informer.on('update', (obj, old) => {
-        if (!w.changed || this.#matters(reconciler.kind, w, obj, old))
-          this.#enqueueMapped(reconciler.kind, w, [obj, old]);
+      this.#loop.watch(informer, (obj, old) => {
+        if (old === undefined) return this.#mapped(kind, w, [obj]);
+        return this.#matters(kind, w, obj, old) ? this.#mapped(kind, w, [obj, old]) : [];
       });
-      informer.on('delete', (obj) => this.#enqueueMapped(reconciler.kind, w, [obj]));
     }
   }
 
-  /** Starts every informer, waits until all have synced, then starts the workers. */
+  /** Starts every informer, waits until all have synced, calls `onSynced`, then starts the workers. */
   async start(): Promise<void> {
     if (this.#started) return;
     this.#started = true;
     await Promise.all(this.#informers.map((i) => i.start()));
+    this.#onSynced?.();
     this.#log.info({ kinds: [...this.#reconcilers.keys()] }, 'caches synced; starting workers');
-    void this.#pool.start();
+    this.#loop.start();
   }
 
-  /** Enqueues every cached object of every reconciled kind; returns how many keys were added. */
+  /** Enqueues every cached object each reconciler selects; returns how many keys were added. */
   resyncAll(): number {
     let n = 0;
-    for (const kind of this.#reconcilers.keys()) {
+    for (const [kind, reconciler] of this.#reconcilers) {
       for (const obj of this.view.informer(kind).list()) {
-        this.queue.add(keyOf(kind, obj.metadata.name ?? '', obj.metadata.namespace));
+        if (!this.#selected(reconciler, obj)) continue;
+        this.queue.add(keyForObject(obj, kind));
         n++;
       }
     }
-    this.#log.info({ keys: n }, 'resync: enqueued every cached object');
+    this.#log.debug({ keys: n }, 'resync: enqueued every cached object');
     return n;
   }
 
@@ -118,16 +120,15 @@ export class ControllerManager {
   async stop(options: { drain?: boolean } = {}): Promise<void> {
     const drain = options.drain ?? true;
     if (!drain) this.#abort.abort(new Error('controller manager stopping'));
-    await this.queue.shutdown({ drain });
-    await this.#pool.finished;
+    await this.#loop.stop({ drain });
     await Promise.all(this.#informers.map((i) => i.stop()));
   }
 
   metrics(): QueueMetricsSnapshot {
-    return this.queue.metrics();
+    return this.#loop.metrics();
   }
 
-  #enqueueMapped(kind: string, mapping: WatchMapping, objects: KubeObject[]): void {
+  #mapped(kind: string, mapping: WatchMapping, objects: KubeObject[]): Set<string> {
     const keys = new Set<string>();
     for (const obj of objects) {
       try {
@@ -139,23 +140,35 @@ export class ControllerManager {
         );
       }
     }
-    for (const key of keys) this.queue.add(key);
+    return keys;
   }
 
-  /** An update predicate (own kind or watch); a throwing one counts as "changed" (enqueueing too much is safe). */
+  #selected(reconciler: Reconciler, obj: KubeObject): boolean {
+    if (!reconciler.selects) return true;
+    return this.#predicate(reconciler.kind, reconciler.kind, obj, 'select predicate failed', () =>
+      reconciler.selects!(obj),
+    );
+  }
+
+  /** An update predicate (own kind or watch). */
   #matters(
     kind: string,
     predicate: Pick<WatchMapping, 'kind' | 'changed'>,
     obj: KubeObject,
     old: KubeObject,
   ): boolean {
+    if (!predicate.changed) return true;
+    return this.#predicate(kind, predicate.kind, obj, 'update predicate failed', () =>
+      predicate.changed!(obj, old),
+    );
+  }
+
+  /** Runs a predicate; a throwing one counts as "yes" (enqueueing too much is safe), and is logged. */
+  #predicate(kind: string, watched: string, obj: KubeObject, what: string, run: () => boolean): boolean {
     try {
-      return predicate.changed?.(obj, old) ?? true;
+      return run();
     } catch (err) {
-      this.#log.error(
-        { err, reconciler: kind, watched: predicate.kind, name: obj.metadata.name },
-        'update predicate failed',
-      );
+      this.#log.error({ err, reconciler: kind, watched, name: obj.metadata.name }, what);
       return true;
     }
   }

@@ -44,6 +44,12 @@ export interface Reconciler {
   reconcile(key: string, ctx: ReconcileContext): Promise<ReconcileResult>;
   watches?: readonly WatchMapping[];
   /**
+   * Which objects of this kind this reconciler works on (controller-runtime's event filter): events of an object it
+   * does not select (on update: whose new version it does not select) enqueue nothing, and `resyncAll` skips it.
+   * Absent: every object. Watches are not filtered by it.
+   */
+  selects?(obj: KubeObject): boolean;
+  /**
    * On an update of an object of this kind, whether it may need a reconcile (e.g. not the echo of this reconciler's
    * own write); when it returns false, the key is not enqueued. Adds and deletes always are. Absent: every update.
    */

@@ -1,30 +1,13 @@
 /**
- * One JSON request to the Kubernetes API server a client-node `KubeConfig` names, through the shared client
- * (src/kube/client.ts), for the controller's writes and the lab: the patch dialect by name, and the checks callers
- * need on its `ApiStatusError` (NotFound, AlreadyExists).
+ * Requests over a client-node `KubeConfig` (controller writes, the lab, the agents): one shared `KubeClient`
+ * (client.ts) per `KubeConfig`, the same `KubeRequest` as every other caller, with a 30 s default timeout; and
+ * `deleteIfPresent`, a delete for which an object already gone is not an error.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
-import { KubeClient, PATCH_MERGE, PATCH_STRATEGIC, endpointOf } from './client.ts';
-import { ApiStatusError } from './errors.ts';
+import { KubeClient, endpointOf, type KubeRequest } from './client.ts';
+import { isNotFound } from './errors.ts';
 import { objectPath } from './resources.ts';
 import type { ObjectRef } from './queue/keys.ts';
-
-export type PatchType = 'merge' | 'json' | 'strategic';
-
-const CONTENT_TYPES: Record<PatchType, string> = {
-  merge: PATCH_MERGE,
-  json: 'application/json-patch+json',
-  strategic: PATCH_STRATEGIC,
-};
-
-export interface KubeRequest {
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-  path: string;
-  body?: unknown;
-  /** For PATCH: how the body is to be applied (default merge). */
-  patch?: PatchType;
-  timeoutMs?: number;
-}
 
 const clients = new WeakMap<KubeConfig, KubeClient>();
 
@@ -34,16 +17,8 @@ export function kubeRequest<T = unknown>(kc: KubeConfig, request: KubeRequest): 
     client = new KubeClient(endpointOf(kc));
     clients.set(kc, client);
   }
-  return client.request<T>({
-    method: request.method,
-    path: request.path,
-    ...(request.body === undefined ? {} : { body: request.body }),
-    ...(request.method === 'PATCH' ? { contentType: CONTENT_TYPES[request.patch ?? 'merge'] } : {}),
-    timeoutMs: request.timeoutMs ?? 30_000,
-  });
+  return client.request<T>({ timeoutMs: 30_000, ...request });
 }
-
-export const isNotFound = (err: unknown): boolean => err instanceof ApiStatusError && err.code === 404;
 
 /** Deletes the object; one already gone is not an error. */
 export async function deleteIfPresent(kc: KubeConfig, ref: ObjectRef): Promise<void> {
@@ -53,5 +28,3 @@ export async function deleteIfPresent(kc: KubeConfig, ref: ObjectRef): Promise<v
     if (!isNotFound(err)) throw err;
   }
 }
-export const isAlreadyExists = (err: unknown): boolean =>
-  err instanceof ApiStatusError && err.code === 409 && err.reason === 'AlreadyExists';

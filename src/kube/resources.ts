@@ -1,9 +1,10 @@
 /**
- * Where the controller finds each kind it reads or writes on a Kubernetes API server: the kubeovn.io kinds from the
- * API package's registry, plus the core and coordination kinds it needs. Object paths follow from the ref.
+ * Where kovn finds each kind it reads or writes on a Kubernetes API server, by kind name: the kubeovn.io kinds from
+ * the API package's registry, plus the core, apps, coordination, discovery and Multus kinds it needs. The paths by
+ * kind name are paths.ts's over this table (a namespaced kind without a namespace is in `default`).
  */
 import { kubeovnResourceTypes } from '../api/registry.ts';
-import { collectionPath, type ResourceRef } from './informer-kube.ts';
+import { collectionPath, resourceObjectPath, type ResourceRef } from './paths.ts';
 
 export interface KindInfo extends ResourceRef {
   namespaced: boolean;
@@ -35,6 +36,7 @@ const KINDS: ReadonlyMap<string, KindInfo> = new Map(
     { group: 'apps', version: 'v1', kind: 'StatefulSet', plural: 'statefulsets', namespaced: true },
     core('Endpoints', 'endpoints', true),
     { group: 'apps', version: 'v1', kind: 'Deployment', plural: 'deployments', namespaced: true },
+    { group: 'coordination.k8s.io', version: 'v1', kind: 'Lease', plural: 'leases', namespaced: true },
     {
       group: 'discovery.k8s.io',
       version: 'v1',
@@ -64,14 +66,13 @@ export function apiVersionOf(kind: string): string {
   return info.group ? `${info.group}/${info.version}` : info.version;
 }
 
-/** `/apis/g/v/[namespaces/ns/]plural/name[/sub]`. */
+/** `/apis/g/v/[namespaces/ns/]plural/name[/sub]` of an object of `kind`. */
 export function objectPath(kind: string, name: string, namespace?: string, subresource?: string): string {
   const info = kindInfo(kind);
-  const base = collectionPath(info, info.namespaced ? (namespace ?? 'default') : undefined);
-  return `${base}/${encodeURIComponent(name)}${subresource ? `/${subresource}` : ''}`;
+  return resourceObjectPath(info, name, info.namespaced ? (namespace ?? 'default') : undefined, subresource);
 }
 
+/** The collection of `kind`, in one namespace or (without one) across all. */
 export function kindCollectionPath(kind: string, namespace?: string): string {
-  const info = kindInfo(kind);
-  return collectionPath(info, info.namespaced ? namespace : undefined);
+  return collectionPath(kindInfo(kind), namespace);
 }

@@ -1,14 +1,15 @@
 /**
  * The `ObjectWriter` over a Kubernetes API server (the embedded one or a real cluster): annotations, finalizers and
  * status as JSON merge patches (status through the status subresource), creates that treat AlreadyExists as done,
- * and Events recorded as `kube-ovn-controller` would. A patch on an object that is already gone is not an error:
- * the reconcile that follows its deletion event is the one that matters.
+ * and Events recorded as `kube-ovn-controller` would (events.ts). A patch on an object that is already gone is not
+ * an error: the reconcile that follows its deletion event is the one that matters.
  */
-import { randomBytes } from 'node:crypto';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { KubeObject } from '../api/types.ts';
 import { systemClock, type Clock } from '../util/clock.ts';
-import { deleteIfPresent, isAlreadyExists, isNotFound, kubeRequest } from './request.ts';
+import { isAlreadyExists, isNotFound } from './errors.ts';
+import { EventRecorder } from './events.ts';
+import { deleteIfPresent, kubeRequest } from './request.ts';
 import { apiVersionOf, kindCollectionPath, objectPath } from './resources.ts';
 import type { ObjectRef } from './queue/keys.ts';
 import type { EventRecord, ObjectWriter } from './writer.ts';
@@ -17,12 +18,16 @@ export const EVENT_SOURCE = 'kube-ovn-controller';
 
 export class KubeObjectWriter implements ObjectWriter {
   readonly #kc: KubeConfig;
-  readonly #clock: Clock;
+  readonly #events: EventRecorder;
   writes = 0;
 
   constructor(kubeConfig: KubeConfig, clock: Clock = systemClock) {
     this.#kc = kubeConfig;
-    this.#clock = clock;
+    this.#events = new EventRecorder({
+      source: { component: EVENT_SOURCE },
+      clock,
+      send: (request) => kubeRequest(kubeConfig, request),
+    });
   }
 
   async create(obj: KubeObject): Promise<'created' | 'exists'> {
@@ -72,32 +77,14 @@ export class KubeObjectWriter implements ObjectWriter {
   }
 
   async event(ref: ObjectRef, event: EventRecord): Promise<void> {
-    const namespace = ref.namespace ?? 'default';
-    const now = new Date(this.#clock.now()).toISOString();
     this.writes++;
-    await kubeRequest(this.#kc, {
-      method: 'POST',
-      path: kindCollectionPath('Event', namespace),
-      body: {
-        apiVersion: 'v1',
-        kind: 'Event',
-        metadata: { name: `${ref.name}.${randomBytes(8).toString('hex')}`, namespace },
-        involvedObject: {
-          apiVersion: apiVersionOf(ref.kind),
-          kind: ref.kind,
-          name: ref.name,
-          ...(ref.namespace ? { namespace: ref.namespace } : {}),
-        },
-        type: event.type,
-        reason: event.reason,
-        message: event.message,
-        source: { component: EVENT_SOURCE },
-        reportingComponent: EVENT_SOURCE,
-        firstTimestamp: now,
-        lastTimestamp: now,
-        count: 1,
-      },
-    });
+    const involved = {
+      apiVersion: apiVersionOf(ref.kind),
+      kind: ref.kind,
+      name: ref.name,
+      namespace: ref.namespace,
+    };
+    await this.#events.record(involved, event);
   }
 
   async #patch(ref: ObjectRef, subresource: string | undefined, body: unknown): Promise<void> {

@@ -11,11 +11,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KubeConfig } from '@kubernetes/client-node';
 import { pino, type Logger } from 'pino';
-import { kubeRequest, isNotFound } from '../kube/request.ts';
+import { isNotFound } from '../kube/errors.ts';
+import { kubeRequest } from '../kube/request.ts';
 import { objectPath, kindCollectionPath } from '../kube/resources.ts';
 import { waitFor } from '../ovn/daemons.ts';
-import { systemClock } from '../util/clock.ts';
+import { systemClock, type Clock } from '../util/clock.ts';
 import { processRunner } from '../util/exec.ts';
+import { metaTime } from '../util/time.ts';
 import { Ledger } from './process/ledger.ts';
 import { LedgerRunner } from './process/ledger-runner.ts';
 import type { LabConfig } from './config.ts';
@@ -34,6 +36,7 @@ export interface LabDaemonOptions {
   layout: LabLayout;
   config: LabConfig;
   logger?: Logger;
+  clock?: Clock;
 }
 
 /** An in-process part of the lab (scheduler, kubelets) as it appears in the status file. */
@@ -48,6 +51,7 @@ export class LabDaemon {
   readonly #layout: LabLayout;
   readonly #config: LabConfig;
   readonly #log: Logger;
+  readonly #clock: Clock;
   readonly #supervisor: Supervisor;
   readonly #extra = new Map<string, ComponentStatus>();
   readonly #parts: LabPart[] = [];
@@ -59,8 +63,9 @@ export class LabDaemon {
     this.#layout = options.layout;
     this.#config = options.config;
     this.#log = options.logger ?? pino({ level: 'silent' });
+    this.#clock = options.clock ?? systemClock;
     this.runner = new LedgerRunner(processRunner, new Ledger(this.#layout.ledger));
-    this.#supervisor = new Supervisor({ runner: this.runner, logger: this.#log });
+    this.#supervisor = new Supervisor({ runner: this.runner, logger: this.#log, clock: this.#clock });
     this.#supervisor.on('change', (h: ComponentHealth) => {
       this.#log.info({ component: h.name, state: h.state, pid: h.pid, restarts: h.restarts }, 'component');
       this.#publish();
@@ -68,7 +73,7 @@ export class LabDaemon {
     this.#status = {
       phase: 'starting',
       pid: process.pid,
-      startedAt: Date.now(),
+      startedAt: this.#clock.now(),
       kubeconfig: this.#layout.kubeconfig,
       nodes: this.#config.nodes,
       components: [],
@@ -97,7 +102,7 @@ export class LabDaemon {
       state,
       pid: process.pid,
       restarts: 0,
-      since: Date.now(),
+      since: this.#clock.now(),
       ...(message ? { message } : {}),
     });
     this.#publish();
@@ -121,7 +126,7 @@ export class LabDaemon {
     this.#status = {
       ...this.#status,
       ...(phase ? { phase } : {}),
-      ...(phase === 'ready' ? { readyAt: Date.now() } : {}),
+      ...(phase === 'ready' ? { readyAt: this.#clock.now() } : {}),
       ...(error ? { error } : {}),
       components: [...supervised, ...this.#extra.values()],
     };
@@ -159,7 +164,7 @@ export class LabDaemon {
       ready: async () => {
         const kubeconfig = join(layout.apiserverDir, 'kubeconfig');
         await waitFor(
-          systemClock,
+          this.#clock,
           'the API server',
           async () => {
             if (!existsSync(kubeconfig)) return undefined;
@@ -215,11 +220,13 @@ export class LabDaemon {
         await kubeRequest(kc, {
           method: 'PATCH',
           path: objectPath('Node', node.name, undefined, 'status'),
-          body: { status: nodeStatus(info, new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')) },
+          body: {
+            status: nodeStatus(info, metaTime(this.#clock.now())),
+          },
         });
       } catch (err) {
         if (!isNotFound(err)) throw err;
-        const obj = nodeObject(info, new Date());
+        const obj = nodeObject(info, this.#clock.now());
         await kubeRequest(kc, { method: 'POST', path: kindCollectionPath('Node'), body: obj });
       }
     }

@@ -6,7 +6,9 @@
  */
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { KubeObject } from '../api/types.ts';
-import { isNotFound, kubeRequest } from '../kube/request.ts';
+import { isNotFound } from '../kube/errors.ts';
+import { kubeRequest } from '../kube/request.ts';
+import { objectPath } from '../kube/resources.ts';
 import { processRunner, type ProcessRunner, type RunResult } from '../util/exec.ts';
 import type { LabLayout } from './layout.ts';
 import { netnsExists } from './kubelet/netns.ts';
@@ -39,7 +41,7 @@ export async function podNetnsFor(options: Omit<ExecInPodOptions, 'command'>): P
   try {
     obj = await kubeRequest<KubeObject>(kubeConfig, {
       method: 'GET',
-      path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}`,
+      path: objectPath('Pod', pod, namespace),
     });
   } catch (err) {
     if (isNotFound(err)) throw new PodExecError(`pod ${namespace}/${pod} not found`);

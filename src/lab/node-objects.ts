@@ -1,12 +1,18 @@
 /**
- * The lab's Node objects, as a kind cluster made by Kube-OVN's tooling would show them: labels
- * `kubernetes.io/hostname`, `kubernetes.io/os: linux`, `kubernetes.io/arch`, the control-plane role on the first node,
- * the node's underlay address as `InternalIP`, and a `Ready` condition the lab keeps current. Pure builders; the lab
- * daemon writes them.
+ * The lab's Node objects, as the kind cluster Kube-OVN's docs and tests use shows them, so that manifests written for
+ * it schedule the same way. `make kind-init` builds that cluster from yamls/kind.yaml.j2: one control plane and one
+ * worker, both labelled `type: kind`, with kubelet's `kubernetes.io/{hostname,os,arch}` and
+ * `beta.kubernetes.io/{os,arch}` labels; kind taints the control plane `node-role.kubernetes.io/control-plane:
+ * NoSchedule` and `make kind-install` removes that taint again (`kind-untaint-control-plane`), so pods land on
+ * kube-ovn-control-plane too: the lab's nodes carry no taint, and the control plane keeps its role label for
+ * selectors. The status has the node's underlay address as `InternalIP` and a `Ready` condition the lab keeps
+ * current. Pure builders; the lab daemon writes them.
  */
-import type { KubeObject } from '../api/types.ts';
+import { metaTime } from '../util/time.ts';
+import type { Node } from './scheduler/types.ts';
 
 export const CONTROL_PLANE_ROLE = 'node-role.kubernetes.io/control-plane';
+const ARCH = process.arch === 'arm64' ? 'arm64' : 'amd64';
 
 export interface LabNodeInfo {
   name: string;
@@ -15,8 +21,8 @@ export interface LabNodeInfo {
   controlPlane: boolean;
 }
 
-export function nodeObject(info: LabNodeInfo, now: Date): KubeObject {
-  const at = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+export function nodeObject(info: LabNodeInfo, now: number): Node {
+  const at = metaTime(now);
   return {
     apiVersion: 'v1',
     kind: 'Node',
@@ -25,8 +31,10 @@ export function nodeObject(info: LabNodeInfo, now: Date): KubeObject {
       labels: {
         'kubernetes.io/hostname': info.name,
         'kubernetes.io/os': 'linux',
-        'kubernetes.io/arch': process.arch === 'arm64' ? 'arm64' : 'amd64',
+        'kubernetes.io/arch': ARCH,
         'beta.kubernetes.io/os': 'linux',
+        'beta.kubernetes.io/arch': ARCH,
+        type: 'kind',
         ...(info.controlPlane ? { [CONTROL_PLANE_ROLE]: '' } : {}),
       },
     },
@@ -53,7 +61,7 @@ export function nodeStatus(info: LabNodeInfo, at: string): Record<string, unknow
     ],
     nodeInfo: {
       operatingSystem: 'linux',
-      architecture: process.arch === 'arm64' ? 'arm64' : 'amd64',
+      architecture: ARCH,
       kubeletVersion: 'v1.32.0-kovn',
       containerRuntimeVersion: 'kovn-lab://netns',
     },

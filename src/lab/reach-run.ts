@@ -6,6 +6,11 @@
  * succeed that fails is tried once more after a second (flows of a just-started pod may still be on their way).
  */
 import type { KubeConfig } from '@kubernetes/client-node';
+import {
+  ANNOTATION_GATEWAY,
+  ANNOTATION_LOGICAL_ROUTER,
+  ANNOTATION_LOGICAL_SWITCH,
+} from '../api/annotations.ts';
 import type { KubeObject } from '../api/types.ts';
 import { kubeRequest } from '../kube/request.ts';
 import { kindCollectionPath } from '../kube/resources.ts';
@@ -40,9 +45,9 @@ export async function runningEndpoints(
         namespace: ns,
         name: pod.metadata.name ?? '',
         ip: status.podIP,
-        vpc: a['ovn.kubernetes.io/logical_router'] ?? '',
-        subnet: a['ovn.kubernetes.io/logical_switch'] ?? '',
-        gateway: (a['ovn.kubernetes.io/gateway'] ?? '').split(',')[0] ?? '',
+        vpc: a[ANNOTATION_LOGICAL_ROUTER] ?? '',
+        subnet: a[ANNOTATION_LOGICAL_SWITCH] ?? '',
+        gateway: (a[ANNOTATION_GATEWAY] ?? '').split(',')[0] ?? '',
         ...(port === undefined ? {} : { port }),
       },
     ];

@@ -1,12 +1,14 @@
 /**
  * Offline validation of a set of manifests (`kovn validate`): every document goes through the same admission
- * as the API server, against a partial view made of the other documents, so every rule the given files alone can
- * decide is decided (two subnets of one VPC overlapping, a subnet's namespaces outside its VPC's, a DNAT port
- * clash...), and rules that need objects absent from the files are skipped.
+ * pipeline as the API server (src/api/admission.ts: schema, defaults, ObjectMeta name rules, the kind's rules),
+ * against a partial view made of the other documents, so every rule the given files alone can decide is decided
+ * (a bad name, two subnets of one VPC overlapping, a subnet's namespaces outside its VPC's, a DNAT port clash...),
+ * and rules that need objects absent from the files are skipped. Each problem is one issue, worded as the API
+ * server words it inside its rejection; unknown fields are problems too (kubectl's default is strict).
  */
 import { admit } from '../api/admission.ts';
 import { admissionFor } from '../api/registry.ts';
-import { formatIssue } from '../api/issues.ts';
+import { formatIssue, unknownField } from '../api/issues.ts';
 import type { ClusterView, KubeObject } from '../api/types.ts';
 import type { ManifestDocument, ManifestError } from './load.ts';
 
@@ -69,9 +71,10 @@ export function validateDocuments(
     const request = before
       ? { operation: 'UPDATE' as const, object: doc.object, oldObject: before, view }
       : { operation: 'CREATE' as const, object: doc.object, view };
-    const outcome = admit(request, { strictFields: true });
-    if (outcome.allowed) return;
-    for (const issue of outcome.issues) {
+    const outcome = admit(request);
+    // Unknown fields first, as kubectl's default --validate=strict refuses them before anything else.
+    const issues = [...outcome.unknownFields.map(unknownField), ...(outcome.allowed ? [] : outcome.issues)];
+    for (const issue of issues) {
       problems.push({
         file: doc.file,
         line: doc.lineOf(issue.field),

@@ -1,36 +1,32 @@
 /**
- * The gateway agent: for every NAT gateway pod on its node (annotation `ovn.kubernetes.io/vpc_nat_gw`, phase
- * Running), it reads the VpcNatGateway, its IptablesEIPs (`spec.natGwDp`), the DNAT/SNAT/FIP rules on them and the
- * Subnets from informers, computes the desired state (desired.ts), applies it inside the pod's network namespace
- * (apply.ts: one atomic rule set) and reports per rule in the pod's `kovn.io/nat-applied` annotation, the only thing
- * it writes to the API. Level-triggered: a work queue keyed by pod, fed by every change of those kinds, and a cheap
- * periodic look at each gateway namespace's identity (inode), so a namespace destroyed and re-created gets
- * everything back without anyone touching the CRs; every `verifyMs` the kernel state is compared again (apply.ts
- * writes only on a difference), so rules flushed by hand come back too. In the lab one agent runs per node in the
- * lab daemon (natgw-side.ts); in a cluster the same loop would be the gateway image's entrypoint, scoped to its own
- * pod (ADR 14).
+ * The gateway agent: for every NAT gateway pod on its node (annotation `ovn.kubernetes.io/vpc_nat_gw`, phase Running),
+ * it reads the VpcNatGateway, its IptablesEIPs (`spec.natGwDp`), the DNAT/SNAT/FIP rules on them and the Subnets from
+ * informers, computes the desired state (desired.ts), applies it inside the pod's network namespace (apply.ts: one
+ * atomic rule set) and reports per rule in the pod's `kovn.io/nat-applied` annotation, the only thing it writes to the
+ * API. Level-triggered: a controller manager's workers on the keys of those pods, fed by every change of those kinds,
+ * and a cheap periodic look at each gateway namespace's identity (inode), so a namespace destroyed and re-created gets
+ * everything back without anyone touching the CRs; every `verifyMs` the kernel state is compared again (apply.ts writes
+ * only on a difference), so rules flushed by hand come back too. In the lab one agent runs per node in the lab daemon
+ * (natgw-side.ts); in a cluster the same loop would be the gateway image's entrypoint, scoped to its own pod (ADR 14).
  */
 import { statSync } from 'node:fs';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { pino, type Logger } from 'pino';
 import type { KubeObject } from '../api/types.ts';
-import type { KubeInformer } from '../kube/informer-kube.ts';
-import { isNotFound, kubeRequest } from '../kube/request.ts';
-import { WorkerPool } from '../kube/queue/worker-pool.ts';
-import { WorkQueue } from '../kube/queue/workqueue.ts';
-import { annotationKey } from '../api/annotations.ts';
+import { isNotFound } from '../kube/errors.ts';
+import { kubeRequest } from '../kube/request.ts';
+import { objectPath } from '../kube/resources.ts';
+import { ControllerManager } from '../kube/manager.ts';
+import { keyForObject } from '../kube/queue/keys.ts';
+import type { ReconcileContext, ReconcileResult, Reconciler, WatchMapping } from '../kube/reconciler.ts';
+import { ANNOTATION_NAT_APPLIED, ANNOTATION_VPC_NAT_GW, annotationKey } from '../api/annotations.ts';
+import { parseCidrBlock } from '../net/cidr-block.ts';
 import { systemClock, type Clock } from '../util/clock.ts';
 import type { ProcessRunner } from '../util/exec.ts';
 import { applyGateway } from './apply.ts';
 import { DEFAULT_EXTERNAL_SUBNET, desiredGateway } from './desired.ts';
-import { gatewaySources, startSources, stopSources } from './sources.ts';
-import {
-  NAT_APPLIED_ANNOTATION,
-  VPC_NAT_GW_ANNOTATION,
-  nextReport,
-  outcomeRules,
-  readReport,
-} from './report.ts';
+import { gatewaySources, type GatewaySources } from './sources.ts';
+import { nextReport, outcomeRules, readReport } from './report.ts';
 
 export interface GatewayAgentOptions {
   kubeConfig: KubeConfig;
@@ -46,7 +42,6 @@ export interface GatewayAgentOptions {
   verifyMs?: number;
 }
 
-const podKey = (p: KubeObject): string => `${p.metadata.namespace ?? ''}/${p.metadata.name ?? ''}`;
 const netnsIdentity = (netns: string): string | undefined => {
   try {
     const s = statSync(`/var/run/netns/${netns}`);
@@ -60,39 +55,51 @@ export interface GatewayAgent {
   stop(): Promise<void>;
 }
 
-export async function startGatewayAgent(o: GatewayAgentOptions): Promise<GatewayAgent> {
-  const clock = o.clock ?? systemClock;
-  const log = o.logger ?? pino({ level: 'silent' });
-  const inf = gatewaySources(o.kubeConfig, clock, log);
-  const queue = new WorkQueue({ clock, backoff: { baseMs: 500, maxMs: 10_000 } });
-  const isGatewayPod = (p: KubeObject): boolean =>
-    !!p.metadata.annotations?.[VPC_NAT_GW_ANNOTATION] &&
-    (p['spec'] as { nodeName?: string } | undefined)?.nodeName === o.nodeName;
-  const gatewayPods = (): KubeObject[] => inf.pods.list().filter(isGatewayPod);
-  const enqueueAll = (): void => gatewayPods().forEach((p) => queue.add(podKey(p)));
-  const onPod = (p: KubeObject): void => {
-    if (isGatewayPod(p)) queue.add(podKey(p));
-  };
-  inf.pods.on('add', onPod);
-  inf.pods.on('update', onPod);
-  inf.pods.on('delete', onPod);
-  for (const i of [inf.gateways, inf.eips, inf.dnats, inf.snats, inf.fips, inf.subnets] as KubeInformer[]) {
-    i.on('add', enqueueAll);
-    i.on('update', enqueueAll);
-    i.on('delete', enqueueAll);
-  }
+/** The reconciler of this node's gateway pods: each one's kernel state, and the per-rule report on the pod. */
+class GatewayPods implements Reconciler {
+  readonly kind = 'Pod';
+  readonly watches: readonly WatchMapping[];
+  readonly #d: { o: GatewayAgentOptions; inf: GatewaySources; clock: Clock; log: Logger };
   /** What was last applied per pod: the namespace identity and the desired state, to skip unchanged resyncs. */
-  const applied = new Map<string, { fingerprint: string; at: number }>();
+  readonly #applied = new Map<string, { fingerprint: string; at: number }>();
 
-  async function handle(key: string): Promise<{ requeueAfterMs?: number } | void> {
-    const [namespace = '', name = ''] = key.split('/');
+  constructor(o: GatewayAgentOptions, inf: GatewaySources, clock: Clock, log: Logger) {
+    this.#d = { o, inf, clock, log };
+    // Any NAT object or Subnet may change what a gateway holds.
+    const everyGateway = (kind: string): WatchMapping => ({
+      kind,
+      map: () =>
+        inf.pods
+          .list()
+          .filter((p) => this.selects(p))
+          .map((p) => keyForObject(p, 'Pod')),
+    });
+    this.watches = [inf.gateways, inf.eips, inf.dnats, inf.snats, inf.fips, inf.subnets].map((i) =>
+      everyGateway(i.kind),
+    );
+  }
+
+  /** A NAT gateway pod on this node. */
+  selects(p: KubeObject): boolean {
+    return (
+      !!p.metadata.annotations?.[ANNOTATION_VPC_NAT_GW] &&
+      (p['spec'] as { nodeName?: string } | undefined)?.nodeName === this.#d.o.nodeName
+    );
+  }
+
+  async reconcile(key: string, { ref }: ReconcileContext): Promise<ReconcileResult> {
+    const { o, inf, clock, log } = this.#d;
+    const applied = this.#applied;
+    const isGatewayPod = (p: KubeObject): boolean => this.selects(p);
+    const { name } = ref;
+    const namespace = ref.namespace ?? '';
     const pod = inf.pods.get(name, namespace);
     if (!pod || !isGatewayPod(pod) || pod.metadata.deletionTimestamp) {
       applied.delete(key);
       return;
     }
     if ((pod['status'] as { phase?: string } | undefined)?.phase !== 'Running') return;
-    const gwName = pod.metadata.annotations?.[VPC_NAT_GW_ANNOTATION] ?? '';
+    const gwName = pod.metadata.annotations?.[ANNOTATION_VPC_NAT_GW] ?? '';
     const gateway = inf.gateways.get(gwName);
     if (!gateway) return;
     const netns = o.podNetns(namespace, name);
@@ -114,11 +121,12 @@ export async function startGatewayAgent(o: GatewayAgentOptions): Promise<Gateway
       (s) => s.metadata.name === (gateway.spec?.externalSubnets?.[0] || DEFAULT_EXTERNAL_SUBNET),
     );
     const ownAddress = pod.metadata.annotations?.[annotationKey(ext?.spec?.provider ?? '', 'ip_address')];
+    const externalV4 = parseCidrBlock(ext?.spec?.cidrBlock).v4?.text;
     const outcome = await applyGateway(desired, {
       runner: o.runner,
       netns,
       ...(ownAddress ? { keepAddresses: ownAddress.split(',') } : {}),
-      ...(ext?.spec?.cidrBlock ? { externalCidr: ext.spec.cidrBlock } : {}),
+      ...(externalV4 ? { externalCidr: externalV4 } : {}),
     });
     const changed = outcome.rulesWritten || outcome.addressesAdded.length || outcome.addressesRemoved.length;
     log[changed ? 'info' : 'debug'](
@@ -136,8 +144,8 @@ export async function startGatewayAgent(o: GatewayAgentOptions): Promise<Gateway
     if (value !== undefined) {
       await kubeRequest(o.kubeConfig, {
         method: 'PATCH',
-        path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(name)}`,
-        body: { metadata: { annotations: { [NAT_APPLIED_ANNOTATION]: value } } },
+        path: objectPath('Pod', name, namespace),
+        body: { metadata: { annotations: { [ANNOTATION_NAT_APPLIED]: value } } },
         patch: 'merge',
       }).catch((err: unknown) => {
         if (!isNotFound(err)) throw err;
@@ -145,19 +153,26 @@ export async function startGatewayAgent(o: GatewayAgentOptions): Promise<Gateway
     }
     applied.set(key, { fingerprint, at: clock.now() });
   }
+}
 
-  await startSources(inf);
-  const pool = new WorkerPool({
-    queue,
+export async function startGatewayAgent(o: GatewayAgentOptions): Promise<GatewayAgent> {
+  const clock = o.clock ?? systemClock;
+  const log = o.logger ?? pino({ level: 'silent' });
+  const inf = gatewaySources({ kubeConfig: o.kubeConfig, clock, log });
+  const manager = new ControllerManager({
+    informers: Object.values(inf),
+    clock,
+    logger: log,
+    name: 'gateway apply',
     concurrency: 2,
-    handler: handle,
-    onError: (key, err, retryInMs) => log.warn({ err, pod: key, retryInMs }, 'gateway apply failed'),
+    backoff: { baseMs: 500, maxMs: 10_000 },
   });
-  const running = pool.start();
+  manager.register(new GatewayPods(o, inf, clock, log));
+  await manager.start();
   let stopped = false;
   const resync = async (): Promise<void> => {
     while (!stopped) {
-      enqueueAll();
+      manager.resyncAll();
       await clock.sleep(o.resyncMs ?? 2_000);
     }
   };
@@ -166,10 +181,8 @@ export async function startGatewayAgent(o: GatewayAgentOptions): Promise<Gateway
   return {
     async stop() {
       stopped = true;
-      await queue.shutdown({ drain: false });
-      await running;
+      await manager.stop({ drain: false });
       await resyncing;
-      await stopSources(inf);
     },
   };
 }

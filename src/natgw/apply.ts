@@ -18,7 +18,8 @@ export interface ApplyOptions {
   netns: string;
   /** The external interface's own (IPAM) address, never removed. */
   keepAddresses?: readonly string[];
-  /** CIDR of the external subnet: addresses in it that are not wanted are removed. */
+  /** The IPv4 CIDR of the external subnet: addresses in it that are not wanted are removed. */
+
   externalCidr?: string;
 }
 

@@ -5,11 +5,8 @@
  * not tried yet (its EIP has no address) has no entry. The generation grows by one each time the content changes,
  * so the same outcome twice writes nothing. Pure.
  */
+import { ANNOTATION_NAT_APPLIED } from '../api/annotations.ts';
 import type { ApplyOutcome } from './apply.ts';
-
-export const NAT_APPLIED_ANNOTATION = 'kovn.io/nat-applied';
-/** The annotation that marks a pod as the NAT gateway `<name>` (set by the controller's StatefulSet template). */
-export const VPC_NAT_GW_ANNOTATION = 'ovn.kubernetes.io/vpc_nat_gw';
 
 export type RuleOutcome = { ok: true } | { ok: false; reason: string };
 
@@ -22,7 +19,7 @@ export interface NatAppliedReport {
 export function readReport(
   annotations: Readonly<Record<string, string>> | undefined,
 ): NatAppliedReport | undefined {
-  const text = annotations?.[NAT_APPLIED_ANNOTATION];
+  const text = annotations?.[ANNOTATION_NAT_APPLIED];
   if (!text) return undefined;
   try {
     const v = JSON.parse(text) as Partial<NatAppliedReport>;

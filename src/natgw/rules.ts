@@ -1,12 +1,12 @@
 /**
  * The gateway's NAT rules as values and their rendering into ONE `iptables-restore` document in Kube-OVN's chain
- * layout (§4.5): nat PREROUTING -> DNAT_FILTER -> EXCLUSIVE_DNAT (floating IPs) then SHARED_DNAT (port DNAT);
- * nat POSTROUTING -> SNAT_FILTER -> EXCLUSIVE_SNAT (floating IPs), SHARED_SNAT (longest prefix first),
- * HAIRPIN_SNAT (per EIP: traffic that came in from the VPC and was DNATed back into it leaves with the EIP as
- * source, so replies return through the gateway); mangle PREROUTING -> VPC_MARK marks what enters from the VPC.
- * The document replaces the whole nat and mangle tables of the gateway's namespace (which is the gateway's alone),
- * so applying it is atomic and applying it twice changes nothing. `include` renders only some rules, so a
- * candidate set can be tested rule by rule (apply.ts). Pure.
+ * layout (the `init` of its dist/images/vpcnatgateway/nat-gateway.sh): nat PREROUTING -> DNAT_FILTER ->
+ * EXCLUSIVE_DNAT (floating IPs) then SHARED_DNAT (port DNAT); nat POSTROUTING -> SNAT_FILTER -> EXCLUSIVE_SNAT
+ * (floating IPs), SHARED_SNAT (longest prefix first), HAIRPIN_SNAT (per EIP: traffic that came in from the VPC and
+ * was DNATed back into it leaves with the EIP as source, so replies return through the gateway); mangle PREROUTING
+ * -> VPC_MARK marks what enters from the VPC. The document replaces the whole nat and mangle tables of the gateway's
+ * namespace (which is the gateway's alone), so applying it is atomic and applying it twice changes nothing.
+ * `include` renders only some rules, so a candidate set can be tested rule by rule (apply.ts). Pure.
  */
 
 export type RuleKind = 'eip' | 'dnat' | 'snat' | 'fip';

@@ -4,9 +4,11 @@
  * namespace (pod namespace = node namespace), with a route to every subnet of the default VPC via the join gateway
  * and no default route, so the node reaches default-VPC pods and nothing else. Pure.
  */
-import { DEFAULT_VPC, JOIN_SUBNET } from '../api/constants.ts';
+import { DEFAULT_VPC, isOvnProvider, JOIN_SUBNET, OVN_PROVIDER } from '../api/constants.ts';
 import type { KubeObject } from '../api/types.ts';
-import { PORT_NAME_ANNOTATION, annotationKey, OVN_PROVIDER } from '../api/annotations.ts';
+import { ANNOTATION_PORT_NAME, annotationKey } from '../api/annotations.ts';
+import { parseCidrBlock } from '../net/cidr-block.ts';
+
 import type { NicRoute, NicSpec } from './nic-types.ts';
 import { isV6, withPrefix } from './pod-network.ts';
 
@@ -31,9 +33,8 @@ export function defaultVpcCidrs(subnets: readonly SubnetLike[], joinName: string
   for (const s of subnets) {
     if (s.metadata.deletionTimestamp || s.metadata.name === joinName) continue;
     const vpc = s.spec?.vpc || DEFAULT_VPC;
-    const provider = s.spec?.provider || OVN_PROVIDER;
-    if (vpc !== DEFAULT_VPC || !(provider === OVN_PROVIDER || provider.endsWith('.ovn'))) continue;
-    for (const c of (s.spec?.cidrBlock ?? '').split(',')) if (c.trim()) out.push(c.trim());
+    if (vpc !== DEFAULT_VPC || !isOvnProvider(s.spec?.provider)) continue;
+    for (const part of parseCidrBlock(s.spec?.cidrBlock).parts) if (part.cidr) out.push(part.text);
   }
   return [...new Set(out)].sort();
 }
@@ -48,12 +49,12 @@ export function nodeNicSpec(
   const a = node.metadata.annotations ?? {};
   const get = (key: 'ip_address' | 'mac_address' | 'cidr' | 'gateway'): string =>
     a[annotationKey(OVN_PROVIDER, key)] ?? '';
-  const port = a[PORT_NAME_ANNOTATION] ?? '';
+  const port = a[ANNOTATION_PORT_NAME] ?? '';
   const missing = [
     ...(['ip_address', 'mac_address', 'cidr', 'gateway'] as const)
       .filter((k) => !get(k))
       .map((k) => annotationKey(OVN_PROVIDER, k)),
-    ...(port ? [] : [PORT_NAME_ANNOTATION]),
+    ...(port ? [] : [ANNOTATION_PORT_NAME]),
   ];
   if (missing.length)
     return { kind: 'wait', reason: `node ${node.metadata.name ?? ''} has no ${missing.join(', ')} yet` };

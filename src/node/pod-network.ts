@@ -6,7 +6,9 @@
  * route (`default_route` annotation, else only `eth0`). Pure.
  */
 import type { NicRoute } from './nic-types.ts';
-import { annotationKey, isOvnProvider } from '../api/annotations.ts';
+import { annotationKey } from '../api/annotations.ts';
+import { isOvnProvider } from '../api/constants.ts';
+import { parseCidrBlock } from '../net/cidr-block.ts';
 
 export interface PodNetwork {
   provider: string;
@@ -46,14 +48,12 @@ export const isDefaultDestination = (dst: string): boolean =>
 
 /** Pairs each address with the prefix length of the CIDR of its family (`GetIPAddrWithMask`). */
 export function withPrefix(ipAddress: string, cidr: string): string[] | string {
-  const cidrs = split(cidr);
+  const block = parseCidrBlock(cidr);
   const out: string[] = [];
   for (const ip of split(ipAddress)) {
-    const block = cidrs.find((c) => isV6(c) === isV6(ip));
-    const prefix = block?.split('/')[1];
-    if (!block || prefix === undefined || !/^\d+$/.test(prefix))
-      return `address ${ip} has no ${isV6(ip) ? 'IPv6' : 'IPv4'} CIDR in ${JSON.stringify(cidr)}`;
-    out.push(`${ip}/${prefix}`);
+    const family = isV6(ip) ? block.v6 : block.v4;
+    if (!family) return `address ${ip} has no ${isV6(ip) ? 'IPv6' : 'IPv4'} CIDR in ${JSON.stringify(cidr)}`;
+    out.push(`${ip}/${family.cidr.prefix}`);
   }
   return out.length ? out : `no address in ${JSON.stringify(ipAddress)}`;
 }

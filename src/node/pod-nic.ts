@@ -5,7 +5,7 @@
  * the routes already carry a default for that family). Pure.
  */
 import { createHash } from 'node:crypto';
-import { portName } from '../api/annotations.ts';
+import { portName } from '../api/constants.ts';
 import type { NicRoute, NicSpec } from './nic-types.ts';
 import { defaultDestination, isDefaultDestination, isV6, type PodNetwork } from './pod-network.ts';
 

@@ -3,6 +3,7 @@
  * with optional jitter drawn from an injected random source (so tests get exact sequences). `reset()` after a
  * successful (re)sync starts the sequence over.
  */
+import { systemRandom, type Random } from '../util/random.ts';
 
 export interface BackoffOptions {
   initialMs?: number;
@@ -10,7 +11,7 @@ export interface BackoffOptions {
   factor?: number;
   /** Fraction of each delay to randomise, 0..1 (default 0: exact). The delay becomes d * (1 - jitter * random()). */
   jitter?: number;
-  random?: () => number;
+  random?: Random;
 }
 
 export class Backoff {
@@ -18,7 +19,7 @@ export class Backoff {
   readonly maxMs: number;
   readonly factor: number;
   readonly #jitter: number;
-  readonly #random: () => number;
+  readonly #random: Random;
   #attempt = 0;
 
   constructor(options: BackoffOptions = {}) {
@@ -26,7 +27,7 @@ export class Backoff {
     this.maxMs = options.maxMs ?? 8000;
     this.factor = options.factor ?? 2;
     this.#jitter = options.jitter ?? 0;
-    this.#random = options.random ?? Math.random;
+    this.#random = options.random ?? systemRandom;
     if (!(this.initialMs > 0) || this.maxMs < this.initialMs || this.factor < 1) {
       throw new RangeError('backoff: need 0 < initialMs <= maxMs and factor >= 1');
     }

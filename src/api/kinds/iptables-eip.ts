@@ -9,7 +9,7 @@ import type { ClusterView, FieldIssue, KindAdmission } from '../types.ts';
 import { immutable } from './immutable.ts';
 import { mustExist, natFeatureIssues } from './nat-config.ts';
 import type { Subnet } from './subnet-schema.ts';
-import { parseCidrBlock } from './subnet-defaults.ts';
+import { blockCidrs } from '../../net/cidr-block.ts';
 import { NAT_RULE_KINDS, rulesUsingEip } from './nat-usage.ts';
 
 export const IptablesEipSpec = Type.Object({
@@ -53,7 +53,7 @@ function validateAddresses(eip: IptablesEip, view: ClusterView): FieldIssue[] {
   const subnetName = spec?.externalSubnet || DEFAULT_EXTERNAL_NETWORK;
   const issues = mustExist(view, 'Subnet', subnetName, 'spec.externalSubnet');
   const subnet = view.get('Subnet', subnetName) as Subnet | undefined;
-  const cidrs = parseCidrBlock(subnet?.spec?.cidrBlock) ?? [];
+  const cidrs = blockCidrs(subnet?.spec?.cidrBlock) ?? [];
   for (const [field, family] of [
     ['v4ip', 4],
     ['v6ip', 6],

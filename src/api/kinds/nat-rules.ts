@@ -1,16 +1,27 @@
 /**
- * IptablesDnatRule (`dnat`), IptablesSnatRule (`snat`) and IptablesFIPRule (`fip`): schemas and validation,
- * including the identities (DNAT = eip+externalPort+protocol, SNAT = eip+internalCIDR) and EIP sharing rules:
- * DNAT and SNAT may share an EIP; a floating IP needs its EIP alone.
+ * IptablesDnatRule (`dnat`), IptablesSnatRule (`snat`) and IptablesFIPRule (`fip`): schemas and validation. The
+ * identities and the rules for sharing an EIP are nat-identity.ts's (shared with the controller and the gateway):
+ * DNAT = EIP + protocol + external port (a number), SNAT = EIP + normalised CIDR; DNAT and SNAT may share an EIP; a
+ * floating IP needs its EIP alone.
  */
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TObject, type TProperties } from '@sinclair/typebox';
 import { Bool, FreeForm, Opt, Str, resourceSchema } from '../schema/common.ts';
 import { column, kubeovnType, type Typed } from '../kind.ts';
 import { conflict, invalid, notSupported, required } from '../issues.ts';
-import { formatCidr, parseCidrOrIp, parseIp } from '../../net/ip.ts';
-import type { ClusterView, FieldIssue, KindAdmission, KubeObject } from '../types.ts';
+import { parseIp } from '../../net/ip.ts';
+import type { ClusterView, FieldIssue, KindAdmission, KubeObject, PrinterColumn } from '../types.ts';
 import { immutable } from './immutable.ts';
 import { mustExist, natFeatureIssues } from './nat-config.ts';
+import {
+  dnatClashHint,
+  dnatIdentity,
+  firstDnatClash,
+  mayShareEip,
+  readPort,
+  snatCidr,
+  snatKey,
+  type NatKind,
+} from './nat-identity.ts';
 import { rulesUsingEip, type NatRuleKind } from './nat-usage.ts';
 
 const RuleStatus = {
@@ -45,19 +56,35 @@ export type Fip = Typed<Static<typeof FipSpec>, { ready?: boolean; v4ip?: string
 
 const ready = column('Ready', 'boolean', '.status.ready');
 const natGwDp = column('NatGwDp', 'string', '.status.natGwDp');
+const v4ip = column('V4ip', 'string', '.status.v4ip');
+const v6ip = column('V6ip', 'string', '.status.v6ip', { priority: 1 });
 
-export const dnatType = kubeovnType(
-  {
-    kind: 'IptablesDnatRule',
-    plural: 'iptables-dnat-rules',
-    singular: 'iptables-dnat-rule',
-    shortNames: ['dnat'],
-  },
+/** A NAT rule kind: `iptables-<short>-rules`, short name `<short>`; its status is RuleStatus plus spec copies. */
+function natRuleType(
+  kind: string,
+  short: NatKind,
+  description: string,
+  columns: PrinterColumn[],
+  spec: TObject,
+  statusCopies: TProperties,
+) {
+  const singular = `iptables-${short}-rule`;
+  return kubeovnType(
+    { kind, plural: `${singular}s`, singular, shortNames: [short] },
+    columns,
+    resourceSchema(description, spec, Type.Object({ ...RuleStatus, ...statusCopies })),
+  );
+}
+
+export const dnatType = natRuleType(
+  'IptablesDnatRule',
+  'dnat',
+  'A DNAT rule: EIP:port to an internal IP:port',
   [
     column('Eip', 'string', '.spec.eip'),
     column('Protocol', 'string', '.spec.protocol'),
-    column('V4ip', 'string', '.status.v4ip'),
-    column('V6ip', 'string', '.status.v6ip', { priority: 1 }),
+    v4ip,
+    v6ip,
     column('InternalIp', 'string', '.spec.internalIp'),
     column('ExternalPort', 'string', '.spec.externalPort'),
     column('InternalPort', 'string', '.spec.internalPort'),
@@ -65,71 +92,68 @@ export const dnatType = kubeovnType(
     natGwDp,
     ready,
   ],
-  resourceSchema(
-    'A DNAT rule: EIP:port to an internal IP:port',
-    DnatSpec,
-    Type.Object({
-      ...RuleStatus,
-      protocol: Opt(Str()),
-      internalIp: Opt(Str()),
-      internalPort: Opt(Str()),
-      externalPort: Opt(Str()),
-    }),
-  ),
+  DnatSpec,
+  {
+    protocol: Opt(Str()),
+    internalIp: Opt(Str()),
+    internalPort: Opt(Str()),
+    externalPort: Opt(Str()),
+  },
 );
 
-export const snatType = kubeovnType(
-  {
-    kind: 'IptablesSnatRule',
-    plural: 'iptables-snat-rules',
-    singular: 'iptables-snat-rule',
-    shortNames: ['snat'],
-  },
+export const snatType = natRuleType(
+  'IptablesSnatRule',
+  'snat',
+  'An SNAT rule: an internal CIDR leaves through an EIP',
   [
     column('EIP', 'string', '.spec.eip'),
-    column('V4ip', 'string', '.status.v4ip'),
-    column('V6ip', 'string', '.status.v6ip', { priority: 1 }),
+    v4ip,
+    v6ip,
     column('InternalCIDR', 'string', '.spec.internalCIDR'),
     natGwDp,
     ready,
   ],
-  resourceSchema(
-    'An SNAT rule: an internal CIDR leaves through an EIP',
-    SnatSpec,
-    Type.Object({ ...RuleStatus, internalCIDR: Opt(Str()) }),
-  ),
+  SnatSpec,
+  { internalCIDR: Opt(Str()) },
 );
 
-export const fipType = kubeovnType(
-  {
-    kind: 'IptablesFIPRule',
-    plural: 'iptables-fip-rules',
-    singular: 'iptables-fip-rule',
-    shortNames: ['fip'],
-  },
+export const fipType = natRuleType(
+  'IptablesFIPRule',
+  'fip',
+  'A floating IP: an EIP mapped one to one to an internal IP',
   [
     column('Eip', 'string', '.spec.eip'),
-    column('V4ip', 'string', '.status.v4ip'),
+    v4ip,
     column('InternalIp', 'string', '.spec.internalIp'),
-    column('V6ip', 'string', '.status.v6ip', { priority: 1 }),
+    v6ip,
     ready,
     natGwDp,
   ],
-  resourceSchema(
-    'A floating IP: an EIP mapped one to one to an internal IP',
-    FipSpec,
-    Type.Object({ ...RuleStatus, internalIp: Opt(Str()) }),
-  ),
+  FipSpec,
+  { internalIp: Opt(Str()) },
 );
 
 const PROTOCOLS = ['tcp', 'udp'] as const;
 const DNAT_TYPES = ['exclusive', 'share'] as const;
+/** The kinds of rule on one EIP, in the order messages list them. */
+const EIP_USERS: NatRuleKind[] = ['IptablesDnatRule', 'IptablesSnatRule', 'IptablesFIPRule'];
+const SHORT: Record<NatRuleKind, NatKind> = {
+  IptablesDnatRule: 'dnat',
+  IptablesSnatRule: 'snat',
+  IptablesFIPRule: 'fip',
+};
 
 function port(field: string, value: string | undefined): FieldIssue[] {
-  if (!value) return [required(field)];
-  if (!/^\d+$/.test(value)) return [invalid(field, value, 'must be a number')];
-  const n = Number(value);
-  return n >= 1 && n <= 65535 ? [] : [invalid(field, value, 'must be between 1 and 65535')];
+  const reading = readPort(value);
+  if (reading.ok) return [];
+  if (reading.problem === 'missing') return [required(field)];
+  return [
+    invalid(
+      field,
+      value,
+      reading.problem === 'not a number' ? 'must be a number' : 'must be between 1 and 65535',
+    ),
+  ];
 }
 
 function ipv4(field: string, value: string | undefined): FieldIssue[] {
@@ -144,8 +168,15 @@ function common(view: ClusterView, eip: string | undefined): FieldIssue[] {
 const names = (rules: KubeObject[]): string =>
   rules.map((r) => `${r.kind}/${r.metadata.name ?? ''}`).join(', ');
 
-function fipExclusive(view: ClusterView, eip: string, self: string): FieldIssue[] {
-  const fips = rulesUsingEip(view, 'IptablesFIPRule', eip, self);
+/** The rules already on `eip` that a new rule of `kind` may not stand beside (mayShareEip). */
+const cannotShareWith = (view: ClusterView, kind: NatRuleKind, eip: string, self: string): KubeObject[] =>
+  EIP_USERS.filter((other) => !mayShareEip(SHORT[other], SHORT[kind])).flatMap((other) =>
+    rulesUsingEip(view, other, eip, self),
+  );
+
+/** A DNAT or SNAT on an EIP a floating IP holds. */
+function besideFip(view: ClusterView, kind: NatRuleKind, eip: string, self: string): FieldIssue[] {
+  const fips = cannotShareWith(view, kind, eip, self);
   return fips.length
     ? [
         conflict(
@@ -176,19 +207,19 @@ export const dnatAdmission: KindAdmission<Dnat> = {
     if (operation === 'UPDATE')
       issues.push(...immutable('spec.type', oldObject?.spec?.type || 'exclusive', spec?.type || 'exclusive'));
     if (!spec?.eip) return issues;
-    issues.push(...fipExclusive(view, spec.eip, self));
-    for (const other of rulesUsingEip(view, 'IptablesDnatRule', spec.eip, self) as Dnat[]) {
-      const same =
-        other.spec?.externalPort === spec.externalPort && other.spec?.protocol?.toLowerCase() === protocol;
-      if (same && !(other.spec?.type === 'share' && spec.type === 'share')) {
-        issues.push(
-          conflict(
-            'spec.externalPort',
-            spec.externalPort,
-            `eip ${spec.eip} port ${spec.externalPort}/${protocol ?? ''} is already used by dnat ${other.metadata.name ?? ''}; both must be type=share to coexist`,
-          ),
-        );
-      }
+    issues.push(...besideFip(view, 'IptablesDnatRule', spec.eip, self));
+    const identity = dnatIdentity(spec);
+    const found =
+      identity && firstDnatClash(rulesUsingEip(view, 'IptablesDnatRule', spec.eip, self) as Dnat[], spec);
+    if (identity && found) {
+      const { holder, clash } = found;
+      issues.push(
+        conflict(
+          'spec.externalPort',
+          spec.externalPort,
+          `eip ${spec.eip} port ${identity.externalPort}/${identity.protocol} is already used by dnat ${holder.metadata.name ?? ''}; ${dnatClashHint(clash)}`,
+        ),
+      );
     }
     return issues;
   },
@@ -198,21 +229,22 @@ export const snatAdmission: KindAdmission<Snat> = {
   validate({ operation, object, view }) {
     if (operation === 'DELETE' || !object) return [];
     const spec = object.spec;
+    const self = object.metadata.name ?? '';
     const issues = common(view, spec?.eip);
-    const cidr = spec?.internalCIDR ? parseCidrOrIp(spec.internalCIDR) : undefined;
+    const cidr = snatCidr(spec?.internalCIDR);
     if (!spec?.internalCIDR) issues.push(required('spec.internalCIDR'));
-    else if (!cidr || cidr.family !== 4)
+    else if (!cidr)
       issues.push(invalid('spec.internalCIDR', spec.internalCIDR, 'not a valid IPv4 CIDR or address'));
     if (!spec?.eip || !cidr) return issues;
-    issues.push(...fipExclusive(view, spec.eip, object.metadata.name ?? ''));
-    for (const other of rulesUsingEip(view, 'IptablesSnatRule', spec.eip, object.metadata.name) as Snat[]) {
-      const theirs = parseCidrOrIp(other.spec?.internalCIDR ?? '');
-      if (theirs && formatCidr(theirs) === formatCidr(cidr)) {
+    issues.push(...besideFip(view, 'IptablesSnatRule', spec.eip, self));
+    const key = snatKey(spec);
+    for (const other of rulesUsingEip(view, 'IptablesSnatRule', spec.eip, self) as Snat[]) {
+      if (other.spec && snatKey(other.spec) === key) {
         issues.push(
           conflict(
             'spec.internalCIDR',
             spec.internalCIDR,
-            `snat ${other.metadata.name ?? ''} already translates ${formatCidr(cidr)} to eip ${spec.eip}`,
+            `snat ${other.metadata.name ?? ''} already translates ${cidr} to eip ${spec.eip}`,
           ),
         );
       }
@@ -221,6 +253,9 @@ export const snatAdmission: KindAdmission<Snat> = {
   },
 };
 
+const natGwOf = (view: ClusterView, eip: string): string | undefined =>
+  (view.get('IptablesEIP', eip)?.spec as { natGwDp?: string } | undefined)?.natGwDp;
+
 export const fipAdmission: KindAdmission<Fip> = {
   validate({ operation, object, view }) {
     if (operation === 'DELETE' || !object) return [];
@@ -228,9 +263,7 @@ export const fipAdmission: KindAdmission<Fip> = {
     const self = object.metadata.name ?? '';
     const issues = [...common(view, spec?.eip), ...ipv4('spec.internalIp', spec?.internalIp)];
     if (!spec?.eip) return issues;
-    const others = (['IptablesDnatRule', 'IptablesSnatRule', 'IptablesFIPRule'] as NatRuleKind[]).flatMap(
-      (kind) => rulesUsingEip(view, kind, spec.eip, self),
-    );
+    const others = cannotShareWith(view, 'IptablesFIPRule', spec.eip, self);
     if (others.length) {
       issues.push(
         conflict(
@@ -240,12 +273,10 @@ export const fipAdmission: KindAdmission<Fip> = {
         ),
       );
     }
-    const gateway = (view.get('IptablesEIP', spec.eip)?.spec as { natGwDp?: string } | undefined)?.natGwDp;
+    const gateway = natGwOf(view, spec.eip);
     for (const fip of view.list('IptablesFIPRule') as Fip[]) {
       if (fip.metadata.name === self || fip.spec?.internalIp !== spec.internalIp || !gateway) continue;
-      const theirGateway = (view.get('IptablesEIP', fip.spec.eip)?.spec as { natGwDp?: string } | undefined)
-        ?.natGwDp;
-      if (theirGateway === gateway) {
+      if (natGwOf(view, fip.spec.eip) === gateway) {
         issues.push(
           conflict(
             'spec.internalIp',

@@ -9,9 +9,11 @@ import {
   ANNOTATION_IP_FAMILY,
   ANNOTATION_LOGICAL_SWITCH,
   ANNOTATION_MAC_ADDRESS,
-} from '../constants.ts';
+} from '../annotations.ts';
 import { conflict, invalid, notSupported } from '../issues.ts';
 import { cidrContains, parseCidr, parseIp, type Ip } from '../../net/ip.ts';
+import { parseCidrBlock } from '../../net/cidr-block.ts';
+
 import type { FieldIssue, KindAdmission } from '../types.ts';
 import type { IpObject } from './ip.ts';
 
@@ -36,10 +38,7 @@ export const podAdmission: KindAdmission = {
         issues.push(invalid(field(ANNOTATION_IP_ADDRESS), ipText, 'at most one address per IP family'));
       }
       const cidrText = annotations[ANNOTATION_CIDR];
-      const cidrs = (cidrText ?? '')
-        .split(',')
-        .map((c) => parseCidr(c.trim()))
-        .filter((c) => c !== undefined);
+      const cidrs = parseCidrBlock(cidrText).cidrs;
       for (const ip of ips) {
         const cidr = cidrs.find((c) => c.family === ip.family);
         if (cidr && !cidrContains(cidr, ip))

@@ -4,33 +4,12 @@
  * the gateways merged into excludeIps, provider `ovn`, vpc `ovn-cluster` for OVN subnets, and the
  * default-VPC-only fields (`default`, `gatewayType`).
  */
-import { DEFAULT_SUBNET, DEFAULT_VPC, JOIN_SUBNET, OVN_PROVIDER, isOvnProvider } from '../constants.ts';
+import { DEFAULT_SUBNET, DEFAULT_VPC, isOvnProvider, JOIN_SUBNET, OVN_PROVIDER } from '../constants.ts';
 import { clone } from '../kind.ts';
-import {
-  defaultGateway,
-  formatCidr,
-  formatIp,
-  parseCidr,
-  parseIp,
-  type Cidr,
-  type Family,
-} from '../../net/ip.ts';
+import { defaultGateway, formatCidr, formatIp, parseIp, type Cidr, type Family } from '../../net/ip.ts';
+import { parseCidrBlock } from '../../net/cidr-block.ts';
 import { normalizeExcludeIps, parseExcludeItem } from '../../net/exclude-ips.ts';
 import { PROTOCOLS, type Subnet } from './subnet-schema.ts';
-
-/** Splits a cidrBlock into parsed CIDRs; undefined if any part does not parse (validation reports it). */
-export function parseCidrBlock(block: string | undefined): Cidr[] | undefined {
-  if (!block) return undefined;
-  const parts = block.split(',').map((p) => p.trim());
-  const cidrs = parts.map(parseCidr);
-  return cidrs.every((c): c is Cidr => c !== undefined) ? cidrs : undefined;
-}
-
-export function protocolOf(cidrs: readonly Cidr[]): 'IPv4' | 'IPv6' | 'Dual' {
-  const families = new Set(cidrs.map((c) => c.family));
-  if (families.size > 1) return 'Dual';
-  return families.has(6) ? 'IPv6' : 'IPv4';
-}
 
 /** Gateways per family: the given ones where they parse, the first usable address for the missing families. */
 export function gatewaysFor(
@@ -54,11 +33,12 @@ export function defaultSubnet(subnet: Subnet): Subnet {
   spec.provider ||= OVN_PROVIDER;
   if (!spec.vpc && isOvnProvider(spec.provider)) spec.vpc = DEFAULT_VPC;
 
-  const cidrs = parseCidrBlock(spec.cidrBlock);
-  if (cidrs && new Set(cidrs.map((c) => c.family)).size === cidrs.length) {
+  const block = parseCidrBlock(spec.cidrBlock);
+  if (!block.errors.length) {
+    const cidrs = block.cidrs;
     spec.cidrBlock = cidrs.map(formatCidr).join(',');
     if (!spec.protocol || (PROTOCOLS as readonly string[]).includes(spec.protocol))
-      spec.protocol = protocolOf(cidrs);
+      spec.protocol = block.protocol;
     const gatewayText = spec.gateway ?? '';
     const gatewaysValid = gatewayText.split(',').every((g) => !g.trim() || parseIp(g.trim()));
     // Invalid input is left as written, so validation reports it at the user's own field index.

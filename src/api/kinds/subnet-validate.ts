@@ -2,7 +2,7 @@
  * Subnet validation: Kube-OVN's ValidateSubnet (the object alone) and the rules that look at other objects
  * (CIDR conflicts within one VPC, name clash with a VPC, namespaces within the VPC's, update and delete guards).
  */
-import { DEFAULT_VPC, isOvnProvider } from '../constants.ts';
+import { DEFAULT_VPC, OVN_PROVIDER, isOvnProvider } from '../constants.ts';
 import { conflict, forbidden, invalid, notSupported, required } from '../issues.ts';
 import {
   cidrContains,
@@ -16,8 +16,10 @@ import {
 import { parseExcludeItem } from '../../net/exclude-ips.ts';
 import type { ClusterView, FieldIssue } from '../types.ts';
 import { GATEWAY_TYPES, PROTOCOLS, type Subnet } from './subnet-schema.ts';
-import { parseCidrBlock } from './subnet-defaults.ts';
+import { blockCidrs, parseCidrBlock } from '../../net/cidr-block.ts';
+
 import type { Vpc } from './vpc.ts';
+import { vpcSubnetNameClash } from './vpc-subnet.ts';
 
 const RESERVED: [string, string][] = [
   ['255.255.255.255/32', 'v4 broadcast'],
@@ -40,8 +42,7 @@ function validateCidrBlock(block: string | undefined, issues: FieldIssue[]): Cid
     return [];
   }
   const cidrs: Cidr[] = [];
-  for (const part of block.split(',').map((p) => p.trim())) {
-    const cidr = parseCidr(part);
+  for (const { text: part, cidr } of parseCidrBlock(block).parts) {
     if (part !== part.toLowerCase()) issues.push(invalid(field, block, `${part} must be lower case`));
     else if (!cidr) issues.push(invalid(field, block, `${part} is not a valid CIDR`));
     else if (cidr.prefix === (cidr.family === 4 ? 32 : 128))
@@ -128,7 +129,7 @@ export function validateSubnetSpec(subnet: Subnet): FieldIssue[] {
       invalid('spec.vpc', spec.vpc, `subnet ${name} and vpc ${spec.vpc} cannot have the same name`),
     );
   }
-  if (spec.provider && spec.provider !== 'ovn' && !spec.provider.includes('.')) {
+  if (spec.provider && spec.provider !== OVN_PROVIDER && !spec.provider.includes('.')) {
     issues.push(
       invalid(
         'spec.provider',
@@ -176,7 +177,7 @@ const usingIps = (subnet: Subnet | undefined): number =>
 
 /** Subnets of the same VPC and VLAN whose CIDRs overlap this one's (409 Conflict). */
 function cidrConflicts(subnet: Subnet, view: ClusterView): FieldIssue[] {
-  const cidrs = parseCidrBlock(subnet.spec?.cidrBlock) ?? [];
+  const cidrs = blockCidrs(subnet.spec?.cidrBlock) ?? [];
   const vpc = subnet.spec?.vpc ?? '';
   const vlan = subnet.spec?.vlan ?? '';
   const issues: FieldIssue[] = [];
@@ -186,7 +187,7 @@ function cidrConflicts(subnet: Subnet, view: ClusterView): FieldIssue[] {
     if (!isOvnProvider(other.spec?.provider)) continue;
     if ((other.spec?.vpc || DEFAULT_VPC) !== (vpc || DEFAULT_VPC) || (other.spec?.vlan ?? '') !== vlan)
       continue;
-    const theirs = parseCidrBlock(other.spec?.cidrBlock) ?? [];
+    const theirs = blockCidrs(other.spec?.cidrBlock) ?? [];
     if (cidrs.some((a) => theirs.some((b) => cidrsOverlap(a, b)))) {
       issues.push(
         conflict(
@@ -248,15 +249,7 @@ export function validateSubnetAgainstCluster(
 ): FieldIssue[] {
   const name = subnet.metadata.name ?? '';
   const issues: FieldIssue[] = [];
-  if (operation === 'CREATE' && view.get('Vpc', name)) {
-    issues.push(
-      invalid(
-        'metadata.name',
-        name,
-        `a Vpc named ${name} exists; a vpc and a subnet cannot have the same name`,
-      ),
-    );
-  }
+  if (operation === 'CREATE') issues.push(...vpcSubnetNameClash(view, 'Vpc', name));
   issues.push(...namespaceRules(subnet, view), ...cidrConflicts(subnet, view));
   if (operation === 'UPDATE' && old) {
     const inUse = usingIps(old);

@@ -2,11 +2,12 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Bool, Conditions, Int, Opt, Str, resourceSchema } from '../schema/common.ts';
 import { clone, column, kubeovnType, type Typed } from '../kind.ts';
-import { invalid, required } from '../issues.ts';
+import { required } from '../issues.ts';
 import { DEFAULT_VPC_DNS_COREFILE } from '../constants.ts';
 import type { KindAdmission } from '../types.ts';
 import { immutable } from './immutable.ts';
 import type { Subnet } from './subnet-schema.ts';
+import { subnetOutsideVpc } from './vpc-subnet.ts';
 
 export const VpcDnsSpec = Type.Object({
   vpc: Str('The VPC served (immutable)'),
@@ -45,15 +46,7 @@ export const vpcDnsAdmission: KindAdmission<VpcDns> = {
     if (!spec?.vpc) issues.push(required('spec.vpc'));
     if (!spec?.subnet) issues.push(required('spec.subnet'));
     const subnet = spec?.subnet ? (view.get('Subnet', spec.subnet) as Subnet | undefined) : undefined;
-    if (subnet && spec?.vpc && (subnet.spec?.vpc ?? '') !== spec.vpc) {
-      issues.push(
-        invalid(
-          'spec.subnet',
-          spec.subnet,
-          `subnet ${spec.subnet} belongs to vpc ${subnet.spec?.vpc ?? ''}, not ${spec.vpc}`,
-        ),
-      );
-    }
+    issues.push(...subnetOutsideVpc(spec?.subnet ?? '', subnet, spec?.vpc));
     if (operation === 'UPDATE' && oldObject) {
       issues.push(
         ...immutable('spec.vpc', oldObject.spec?.vpc, spec?.vpc),

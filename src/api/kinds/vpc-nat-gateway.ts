@@ -13,14 +13,16 @@ import {
 } from '../schema/common.ts';
 import { ageColumn, column, kubeovnType, type Typed } from '../kind.ts';
 import { forbidden, invalid, notSupported, required } from '../issues.ts';
-import { LABEL_NAT_GW_NAME, MAX_NAT_GW_WORKLOAD_NAME } from '../constants.ts';
+import { MAX_NAT_GW_WORKLOAD_NAME } from '../constants.ts';
+import { LABEL_NAT_GW_NAME } from '../annotations.ts';
 import { cidrContains, parseIp } from '../../net/ip.ts';
 import type { FieldIssue, KindAdmission } from '../types.ts';
 import { immutable } from './immutable.ts';
 import { mustExist, natFeatureIssues, natGwPrefix } from './nat-config.ts';
 import type { Subnet } from './subnet-schema.ts';
-import { parseCidrBlock } from './subnet-defaults.ts';
+import { blockCidrs } from '../../net/cidr-block.ts';
 import type { Vpc } from './vpc.ts';
+import { subnetOutsideVpc } from './vpc-subnet.ts';
 
 export const VpcNatGatewaySpec = Type.Object({
   vpc: Str('The VPC this gateway serves'),
@@ -120,20 +122,12 @@ function validateGateway(
     ...mustExist(view, 'Subnet', spec?.subnet, 'spec.subnet'),
   );
   const subnet = spec?.subnet ? (view.get('Subnet', spec.subnet) as Subnet | undefined) : undefined;
-  if (subnet && spec?.vpc && (subnet.spec?.vpc ?? '') !== spec.vpc) {
-    issues.push(
-      invalid(
-        'spec.subnet',
-        spec.subnet,
-        `subnet ${spec.subnet} belongs to vpc ${subnet.spec?.vpc ?? ''}, not ${spec.vpc}`,
-      ),
-    );
-  }
+  issues.push(...subnetOutsideVpc(spec?.subnet ?? '', subnet, spec?.vpc));
   if ((spec?.replicas ?? 1) <= 1) {
     if (!spec?.lanIp) issues.push(required('spec.lanIp', 'lanIp must be specified'));
     else {
       const ip = parseIp(spec.lanIp);
-      const cidrs = parseCidrBlock(subnet?.spec?.cidrBlock) ?? [];
+      const cidrs = blockCidrs(subnet?.spec?.cidrBlock) ?? [];
       if (!ip) issues.push(invalid('spec.lanIp', spec.lanIp, 'not a valid IP address'));
       else if (subnet && !cidrs.some((c) => cidrContains(c, ip))) {
         issues.push(

@@ -1,9 +1,9 @@
 /**
- * Validation of a Vpc's `spec.staticRoutes` and `spec.policyRoutes` (§2.2 plus kovn's own rules, ADR 12): route
- * policies and addresses; policy actions and reroute next hops; the match, checked by the OVN match-language parser
- * so ovn-controller never receives one it would refuse; user priorities outside the range kovn reserves for its own
- * policies; no two policies with the same priority and match (OVN would keep both and pick either). Each issue names
- * the entry's field path. Pure.
+ * Validation of a Vpc's `spec.staticRoutes` and `spec.policyRoutes` (Kube-OVN's pkg/webhook/vpc.go plus kovn's own
+ * rules, ADR 12): route policies and addresses; policy actions and reroute next hops; the match, checked by the OVN
+ * match-language parser so ovn-controller never receives one it would refuse; user priorities outside the range kovn
+ * reserves for its own policies; no two policies with the same priority and match (OVN would keep both and pick
+ * either). Each issue names the entry's field path. Pure.
  */
 import { invalid, notSupported } from '../issues.ts';
 import { matchError } from '../ovn-match/parser.ts';

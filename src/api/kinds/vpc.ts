@@ -22,6 +22,7 @@ import { parseCidr } from '../../net/ip.ts';
 import type { FieldIssue, KindAdmission } from '../types.ts';
 import { immutable } from './immutable.ts';
 import { validatePolicyRoutes, validateStaticRoutes } from './vpc-routes.ts';
+import { vpcSubnetNameClash } from './vpc-subnet.ts';
 
 export { POLICY_ACTIONS, ROUTE_POLICIES } from './vpc-routes.ts';
 
@@ -149,15 +150,7 @@ export const vpcAdmission: KindAdmission<Vpc> = {
     }
     const issues = validateVpcSpec(object?.spec);
     const name = object?.metadata.name ?? '';
-    if (operation === 'CREATE' && view.get('Subnet', name)) {
-      issues.push(
-        invalid(
-          'metadata.name',
-          name,
-          `a Subnet named ${name} exists; a vpc and a subnet cannot have the same name`,
-        ),
-      );
-    }
+    if (operation === 'CREATE') issues.push(...vpcSubnetNameClash(view, 'Subnet', name));
     if (operation === 'UPDATE' && name !== DEFAULT_VPC) {
       issues.push(
         ...immutable(

@@ -1,6 +1,6 @@
 /**
- * Structural-schema handling (shared by the API server and `admit()`) of an object against its OpenAPI v3 schema (the TypeBox schema from the API
- * package, read as plain JSON Schema): unknown fields are pruned unless `x-kubernetes-preserve-unknown-fields`
+ * Structural-schema handling (a step of the admission pipeline, ../admission.ts) of an object against its OpenAPI v3
+ * schema (the TypeBox schema from the API package, read as plain JSON Schema): unknown fields are pruned unless `x-kubernetes-preserve-unknown-fields`
  * (and reported, for fieldValidation=Strict/Warn), `default`s are filled in, and values are checked for type,
  * required, enum/const, pattern, bounds, lengths and item counts, worded as kube-apiserver words CRD validation.
  */

@@ -1,14 +1,15 @@
 /**
- * The admission chain for one write, in kube-apiserver's order: structural pruning of unknown fields
- * (reported per fieldValidation: Strict rejects, Warn warns, Ignore drops silently), the kind's defaulting, schema
- * and ObjectMeta validation, then the kind's own validation with a read-only ClusterView. Rejections become
- * Invalid/Conflict/Forbidden Status errors naming the field.
+ * Admission for one write, as the API server runs it: the shared pipeline (src/api/admission.ts: schema, defaults,
+ * ObjectMeta, the kind's rules against a read-only ClusterView), plus only what is HTTP's: unknown fields per
+ * fieldValidation (Strict refuses with 400 as strict decoding does, Warn answers a warning header, Ignore drops
+ * them silently), a rejection as an Invalid/Conflict/Forbidden Status with causes, and an exception inside a kind's
+ * code as a 500.
  */
-import type { ClusterView, FieldIssue, KubeObject, Operation } from '../../api/types.ts';
+import { admit as admitShared, type AdmissionOutcome } from '../../api/admission.ts';
+import { unknownField } from '../../api/issues.ts';
+import type { ClusterView, KubeObject, Operation } from '../../api/types.ts';
 import type { ServedResource } from '../resources/served.ts';
 import { ApiError, badRequest, internal, rejection } from '../status.ts';
-import { nameRuleFor, validateMeta } from './meta.ts';
-import { applySchema } from '../../api/schema/structural.ts';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 
@@ -28,82 +29,41 @@ export interface Admitted {
   warnings: string[];
 }
 
-function qualified(resource: ServedResource): { group: string; resource: string; kind: string } {
-  return { group: resource.type.group, resource: resource.type.plural, kind: resource.type.kind };
+function run(request: AdmitRequest): AdmissionOutcome {
+  const { resource, operation, object, oldObject, view } = request;
+  try {
+    return admitShared(
+      { operation, view, ...(object ? { object } : {}), ...(oldObject ? { oldObject } : {}) },
+      { resource, ...(request.schemaOnly ? { schemaOnly: true } : {}) },
+    );
+  } catch (error) {
+    throw internal(error instanceof Error ? error.message : String(error), error);
+  }
 }
 
-function runValidate(request: AdmitRequest, object: KubeObject | undefined): FieldIssue[] {
-  const admission = request.resource.admission;
-  if (!admission) return [];
-  try {
-    const req: Parameters<typeof admission.validate>[0] = {
-      operation: request.operation,
-      view: request.view,
-    };
-    if (object) req.object = object;
-    if (request.oldObject) req.oldObject = request.oldObject;
-    return admission.validate(req);
-  } catch (error) {
-    throw internal(
-      `validating ${request.resource.type.kind}: ${error instanceof Error ? error.message : String(error)}`,
-      error,
-    );
-  }
+/** Unknown fields per fieldValidation: the warnings to send, or a 400 for Strict. */
+function unknownFieldWarnings(request: AdmitRequest, fields: readonly string[]): string[] {
+  if (!fields.length || request.fieldValidation === 'Ignore') return [];
+  const issues = fields.map(unknownField);
+  if (request.fieldValidation === 'Warn') return issues.map((i) => i.message);
+  const { kind, version } = request.resource.type;
+  throw new ApiError(
+    400,
+    'BadRequest',
+    `${kind} in version "${version}" cannot be handled as a ${kind}: strict decoding error: ${issues.map((i) => i.message).join(', ')}`,
+    { causes: issues.map((i) => ({ reason: 'FieldValueInvalid', message: i.message, field: i.field })) },
+  );
 }
 
 export function admit(request: AdmitRequest): Admitted {
-  const { resource } = request;
-  const name = request.object?.metadata.name ?? request.oldObject?.metadata.name ?? '';
-  if (request.operation === 'DELETE') {
-    const issues = request.schemaOnly ? [] : runValidate(request, undefined);
-    if (issues.length) throw rejection(qualified(resource), name, issues);
-    return { object: undefined, warnings: [] };
+  if (request.operation !== 'DELETE' && !request.object) throw badRequest('no object to admit');
+  const outcome = run(request);
+  const warnings = unknownFieldWarnings(request, outcome.unknownFields);
+  if (!outcome.allowed) {
+    const { group, plural, kind } = request.resource.type;
+    const subject = request.object ?? request.oldObject;
+    const name = subject?.metadata.name ?? subject?.metadata.generateName ?? '';
+    throw rejection({ group, resource: plural, kind }, name, outcome.issues);
   }
-  const input = request.object;
-  if (!input) throw badRequest('no object to admit');
-  const warnings: string[] = [];
-  const first = applySchema(resource.type.schema, input);
-  if (first.unknown.length) {
-    const unknown = first.unknown.map((f) => `unknown field "${f}"`);
-    if (request.fieldValidation === 'Strict') {
-      throw new ApiError(
-        400,
-        'BadRequest',
-        `${resource.type.kind} in version "${resource.type.version}" cannot be handled as a ${resource.type.kind}: strict decoding error: ${unknown.join(', ')}`,
-        {
-          causes: first.unknown.map((f) => ({
-            reason: 'FieldValueInvalid',
-            message: `unknown field "${f}"`,
-            field: f,
-          })),
-        },
-      );
-    }
-    if (request.fieldValidation === 'Warn') warnings.push(...unknown);
-  }
-  // Type errors first (as admit() in src/api does): defaulting must never see a value of the wrong type.
-  if (first.issues.length) throw rejection(qualified(resource), name, first.issues);
-  let object = first.value as KubeObject;
-  if (!request.schemaOnly && resource.admission?.default) {
-    try {
-      object = resource.admission.default(object, request.view);
-    } catch (error) {
-      throw internal(
-        `defaulting ${resource.type.kind}: ${error instanceof Error ? error.message : String(error)}`,
-        error,
-      );
-    }
-  }
-  const second = applySchema(resource.type.schema, object);
-  object = second.value as KubeObject;
-  const structural = [
-    ...second.issues,
-    ...validateMeta(object, nameRuleFor(resource.type.kind, resource.type.group)),
-  ];
-  if (structural.length) throw rejection(qualified(resource), name, structural);
-  if (!request.schemaOnly) {
-    const issues = runValidate(request, object);
-    if (issues.length) throw rejection(qualified(resource), name, issues);
-  }
-  return { object, warnings };
+  return { object: outcome.object, warnings };
 }

@@ -5,6 +5,7 @@
  * {typeMeta, raw}; `raw` is decoded with a field table transcribed from k8s.io/api generated.proto (field numbers
  * never change across releases). Fields outside the table are skipped; the result is the JSON form of the object.
  */
+import { metaTime } from '../../util/time.ts';
 import { badRequest, unsupportedMediaType } from '../status.ts';
 
 type Json = Record<string, unknown>;
@@ -157,7 +158,7 @@ function decodeValue(shortType: string, r: Reader): unknown {
   const decoded = decodeMessage(type, r.bytes());
   if (type === 'Time') {
     const seconds = Number(decoded.seconds ?? 0);
-    return seconds === 0 ? undefined : new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
+    return seconds === 0 ? undefined : metaTime(seconds * 1000);
   }
   if (type === 'Quantity') return decoded.string ?? '0';
   if (type === 'IntOrString') return decoded.type === 1 ? (decoded.strVal ?? '') : (decoded.intVal ?? 0);

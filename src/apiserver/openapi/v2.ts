@@ -6,7 +6,8 @@
  */
 import type { Catalog } from '../resources/catalog.ts';
 import { encodeOpenApiV2 } from './protobuf.ts';
-import { kindSchema, listSchema, metaDefinitions } from './schemas.ts';
+import { metaDefinitions } from './meta-v1.ts';
+import { kindSchema, listSchema } from './schemas.ts';
 
 type Json = Record<string, unknown>;
 

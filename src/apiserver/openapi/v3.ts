@@ -7,16 +7,19 @@
  * patches for CRDs and strategic patches from its compiled-in types for built-in kinds.
  */
 import { createHash } from 'node:crypto';
+import { groupVersionPath } from '../../kube/paths.ts';
 import type { Catalog } from '../resources/catalog.ts';
 import type { ServedResource } from '../resources/served.ts';
-import { gvk, kindSchema, listSchema, metaDefinitions, metaPackage } from './schemas.ts';
+import { metaDefinitions, metaPackage } from './meta-v1.ts';
+import { gvk, kindSchema, listSchema } from './schemas.ts';
 
 type Json = Record<string, unknown>;
 
 const ref = (name: string): string => `#/components/schemas/${name}`;
 
+/** The index key of a group-version: its path without the leading slash (`api/v1`, `apis/kubeovn.io/v1`). */
 export function gvPath(group: string, version: string): string {
-  return group ? `apis/${group}/${version}` : `api/${version}`;
+  return groupVersionPath({ group, version }).slice(1);
 }
 
 function queryParam(name: string, description: string): Json {
@@ -38,7 +41,7 @@ const fieldValidation = queryParam(
 
 function operations(r: ServedResource): Record<string, Json> {
   const { group, version, plural, kind, namespaced } = r.type;
-  const base = group ? `/apis/${group}/${version}` : `/api/${version}`;
+  const base = groupVersionPath({ group, version });
   const collection = namespaced ? `${base}/namespaces/{namespace}/${plural}` : `${base}/${plural}`;
   const item = `${collection}/{name}`;
   const objectContent = { 'application/json': { schema: { $ref: ref(r.definitionName) } } };

@@ -1,8 +1,8 @@
 /**
  * What the server knows about one resource it serves: the shared ResourceType descriptor plus server-only
  * knowledge (computed printer cells for built-in kinds, extra field selectors, strategic-merge keys, create
- * defaults, OpenAPI definition name). Built-in kinds are described in builtin.ts; kubeovn.io kinds come from
- * the API package's registry unchanged.
+ * defaults, OpenAPI definition name). Built-in kinds are described in builtin/ (listed by builtin.ts); kubeovn.io
+ * kinds come from the API package's registry unchanged.
  */
 import type { KindAdmission, KubeObject, PrinterColumn, ResourceType } from '../../api/types.ts';
 

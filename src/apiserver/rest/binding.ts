@@ -6,7 +6,7 @@
  * `metadata.uid` in the Binding must be the pod's (409). Answers a `Success` Status with code 201.
  */
 import type { KubeObject } from '../../api/types.ts';
-import { rfc3339 } from '../time.ts';
+import { metaTime } from '../../util/time.ts';
 import type { ServedResource } from '../resources/served.ts';
 import { badRequest, conflict, notFound, rejection } from '../status.ts';
 import type { Core } from './core.ts';
@@ -69,7 +69,7 @@ export function bindPod(
     type: 'PodScheduled',
     status: 'True',
     lastProbeTime: null,
-    lastTransitionTime: rfc3339(core.clock.now()),
+    lastTransitionTime: metaTime(core.clock.now()),
   };
   next['status'] = {
     ...status,

@@ -1,12 +1,14 @@
 /**
- * The server's shared state for request handling: the store, the catalog, the watch hub, the clock and the
- * logger; `commit` is the one way to write (store transaction, then watchers, then commit hooks such as the
- * garbage collector). Also the ClusterView that admission reads, backed by the store.
+ * The server's shared state for request handling: the store, the catalog, the watch hub, the clock, the random
+ * source (generateName suffixes) and the logger; `commit` is the one way to write (store transaction, then
+ * watchers, then commit hooks such as the garbage collector). Also the ClusterView that admission reads, backed by
+ * the store.
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { ClusterView, KubeObject } from '../../api/types.ts';
 import type { Clock } from '../../util/clock.ts';
+import { systemRandom, type Random } from '../../util/random.ts';
 import type { Catalog } from '../resources/catalog.ts';
 import type { ServedResource } from '../resources/served.ts';
 import type { Change, Store, StoredEvent } from '../store/store.ts';
@@ -21,6 +23,7 @@ export class Core {
   readonly clock: Clock;
   readonly log: Logger;
   readonly newUid: () => string;
+  readonly random: Random;
   private readonly hooks: CommitHook[] = [];
   private readonly byKey = new Map<string, ServedResource>();
 
@@ -31,6 +34,7 @@ export class Core {
     clock: Clock;
     log: Logger;
     newUid?: () => string;
+    random?: Random;
   }) {
     this.store = options.store;
     this.catalog = options.catalog;
@@ -38,6 +42,7 @@ export class Core {
     this.clock = options.clock;
     this.log = options.log;
     this.newUid = options.newUid ?? randomUUID;
+    this.random = options.random ?? systemRandom;
     for (const r of this.catalog.resources) this.byKey.set(r.key, r);
   }
 

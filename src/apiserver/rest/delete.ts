@@ -7,7 +7,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { KubeObject } from '../../api/types.ts';
 import { admit } from '../admission/admit.ts';
-import { rfc3339 } from '../time.ts';
+import { metaTime } from '../../util/time.ts';
 import { isObject } from '../patch.ts';
 import type { ServedResource } from '../resources/served.ts';
 import { badRequest, conflict, notFound } from '../status.ts';
@@ -89,7 +89,7 @@ export function deleteObject(
     return { object: event?.object ?? next, status: 200, warnings: [] };
   }
   if (!alreadyDeleting) {
-    next.metadata.deletionTimestamp = rfc3339(core.clock.now());
+    next.metadata.deletionTimestamp = metaTime(core.clock.now());
     next.metadata.deletionGracePeriodSeconds = 0;
   }
   if (finalizers.length) next.metadata.finalizers = finalizers;

@@ -5,9 +5,10 @@
  * not bump the revision, then admission and one commit.
  */
 import { isDeepStrictEqual } from 'node:util';
+import { randomBelow, type Random } from '../../util/random.ts';
 import type { KubeObject } from '../../api/types.ts';
 import { admit, type FieldValidation } from '../admission/admit.ts';
-import { rfc3339 } from '../time.ts';
+import { metaTime } from '../../util/time.ts';
 import { isObject } from '../patch.ts';
 import { apiVersionOf, type ServedResource } from '../resources/served.ts';
 import {
@@ -38,9 +39,9 @@ export function qualifiedOf(r: ServedResource): { group: string; resource: strin
 
 const suffixAlphabet = 'bcdfghjklmnpqrstvwxz2456789';
 
-function randomSuffix(): string {
+function randomSuffix(random: Random): string {
   let s = '';
-  for (let i = 0; i < 5; i++) s += suffixAlphabet[Math.floor(Math.random() * suffixAlphabet.length)];
+  for (let i = 0; i < 5; i++) s += suffixAlphabet[randomBelow(random, suffixAlphabet.length)];
   return s;
 }
 
@@ -103,11 +104,11 @@ export function create(
   const object = checkTypeMeta(r, body);
   checkNamespace(r, object, namespace);
   const meta = object.metadata;
-  if (!meta.name && meta.generateName) meta.name = `${meta.generateName}${randomSuffix()}`;
+  if (!meta.name && meta.generateName) meta.name = `${meta.generateName}${randomSuffix(core.random)}`;
   const name = meta.name ?? '';
   if (name) ensureNamespace(core, r, namespace, name);
   meta.uid = core.newUid();
-  meta.creationTimestamp = rfc3339(core.clock.now());
+  meta.creationTimestamp = metaTime(core.clock.now());
   meta.generation = 1;
   delete meta.resourceVersion;
   delete meta.deletionTimestamp;
@@ -139,6 +140,48 @@ export interface UpdateOptions extends WriteOptions {
   subresource?: 'status' | undefined;
 }
 
+/**
+ * The object an update writes: for the status subresource, `old` with the candidate's status; otherwise the
+ * candidate with the server-set metadata (and, where the status subresource exists, the status) kept from `old`.
+ */
+function nextForUpdate(
+  r: ServedResource,
+  old: KubeObject,
+  candidate: KubeObject,
+  subresource: UpdateOptions['subresource'],
+): KubeObject {
+  if (subresource === 'status') {
+    const next = structuredClone(old);
+    if (candidate['status'] !== undefined) next['status'] = candidate['status'];
+    else delete next['status'];
+    return next;
+  }
+  const next = candidate;
+  const { uid, creationTimestamp, generation, deletionTimestamp, deletionGracePeriodSeconds, namespace } =
+    old.metadata;
+  next.metadata = { ...candidate.metadata, name: old.metadata.name ?? '' };
+  const kept = {
+    uid,
+    creationTimestamp,
+    resourceVersion: old.metadata.resourceVersion,
+    generation,
+    deletionTimestamp,
+    deletionGracePeriodSeconds,
+    namespace,
+  };
+  for (const [k, v] of Object.entries(kept)) {
+    if (v === undefined) delete (next.metadata as Record<string, unknown>)[k];
+    else (next.metadata as Record<string, unknown>)[k] = v;
+  }
+  if (r.type.subresources.status) {
+    if (old['status'] !== undefined) next['status'] = old['status'];
+    else delete next['status'];
+  }
+  if (r.type.kind === 'Namespace') next['spec'] = old['spec'];
+  r.prepareUpdate?.(next, old);
+  return next;
+}
+
 /** Replaces `old` by `candidate` (already type-checked), as PUT and PATCH both end. */
 export function applyUpdate(
   core: Core,
@@ -151,36 +194,7 @@ export function applyUpdate(
   const rv = candidate.metadata.resourceVersion;
   if (rv !== undefined && rv !== '' && rv !== old.metadata.resourceVersion)
     throw staleResourceVersion(qualifiedOf(r), name);
-  let next: KubeObject;
-  if (options.subresource === 'status') {
-    next = structuredClone(old);
-    if (candidate['status'] !== undefined) next['status'] = candidate['status'];
-    else delete next['status'];
-  } else {
-    next = candidate;
-    const { uid, creationTimestamp, generation, deletionTimestamp, deletionGracePeriodSeconds, namespace } =
-      old.metadata;
-    next.metadata = { ...candidate.metadata, name };
-    const kept = {
-      uid,
-      creationTimestamp,
-      resourceVersion: old.metadata.resourceVersion,
-      generation,
-      deletionTimestamp,
-      deletionGracePeriodSeconds,
-      namespace,
-    };
-    for (const [k, v] of Object.entries(kept)) {
-      if (v === undefined) delete (next.metadata as Record<string, unknown>)[k];
-      else (next.metadata as Record<string, unknown>)[k] = v;
-    }
-    if (r.type.subresources.status) {
-      if (old['status'] !== undefined) next['status'] = old['status'];
-      else delete next['status'];
-    }
-    if (r.type.kind === 'Namespace') next['spec'] = old['spec'];
-  }
-  if (options.subresource !== 'status') r.prepareUpdate?.(next, old);
+  let next = nextForUpdate(r, old, candidate, options.subresource);
   const deleting = old.metadata.deletionTimestamp !== undefined;
   if (deleting) {
     const added = (next.metadata.finalizers ?? []).filter(

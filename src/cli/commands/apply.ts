@@ -10,13 +10,12 @@ import type { KubeObject } from '../../api/types.ts';
 import { lastApplied, LAST_APPLIED, modifiedConfiguration } from '../apply/last-applied.ts';
 import { isBuiltinGroup, mergeKeysFor } from '../apply/merge-keys.ts';
 import { threeWayPatch } from '../apply/three-way.ts';
-import { PATCH_MERGE, PATCH_STRATEGIC } from '../../kube/client.ts';
-import { connect, type Connection } from '../kube/connect.ts';
+import type { Connection } from '../kube/connect.ts';
 import { isNotFound } from '../../kube/errors.ts';
-import { collectionPath, objectPath } from '../kube/paths.ts';
-import { during, errorLines, manifestError, type CommandError } from '../kube/report.ts';
+import { collectionPath, resourceObjectPath } from '../../kube/paths.ts';
+import { during, reportErrors } from '../kube/report.ts';
 import { groupResource, kindLabel } from '../kube/resources.ts';
-import { readManifests, resolveTarget, type Target } from './manifest-targets.ts';
+import { eachManifestTarget, MANIFEST_OPTIONS, type Target } from './manifest-targets.ts';
 import type { CommandIo } from './validate.ts';
 
 export const APPLY_USAGE = 'usage: kovn apply -f FILE|DIR [-f ...] [-n NAMESPACE] [--kubeconfig PATH]';
@@ -26,38 +25,12 @@ const FIELD_MANAGER = 'kubectl-client-side-apply';
 type Outcome = 'created' | 'configured' | 'unchanged';
 
 export async function applyCommand(args: string[], io: CommandIo, env = process.env): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      filename: { type: 'string', short: 'f', multiple: true },
-      namespace: { type: 'string', short: 'n' },
-      kubeconfig: { type: 'string' },
-    },
+  const { values } = parseArgs({ args, options: MANIFEST_OPTIONS });
+  const run = await eachManifestTarget(io, values, env, async (conn, target) => {
+    const outcome = await applyTarget(conn, target, io);
+    io.out(`${kindLabel(target.resource)}/${target.name} ${outcome}`);
   });
-  const loaded = readManifests(values.filename ?? []);
-  if (!loaded.ok) {
-    for (const line of loaded.lines) io.err(line);
-    return 1;
-  }
-  const conn = await connect(values.kubeconfig, env);
-  const errors: CommandError[] = [];
-  for (const doc of loaded.documents) {
-    let target: Target;
-    try {
-      target = await resolveTarget(conn, doc, values.namespace);
-    } catch (error) {
-      errors.push({ error });
-      continue;
-    }
-    try {
-      const outcome = await applyTarget(conn, target, io);
-      io.out(`${kindLabel(target.resource)}/${target.name} ${outcome}`);
-    } catch (error) {
-      errors.push(manifestError(error, doc.file));
-    }
-  }
-  for (const line of errorLines(errors)) io.err(line);
-  return errors.length ? 1 : 0;
+  return run ? reportErrors(io, run.errors) : 1;
 }
 
 async function applyTarget(conn: Connection, target: Target, io: CommandIo): Promise<Outcome> {
@@ -66,7 +39,7 @@ async function applyTarget(conn: Connection, target: Target, io: CommandIo): Pro
   const live = await during(
     'retrieving current configuration of',
     conn.client
-      .request<KubeObject>({ method: 'GET', path: objectPath(resource, namespace, name) })
+      .request<KubeObject>({ method: 'GET', path: resourceObjectPath(resource, name, namespace) })
       .catch((error: unknown) => {
         if (isNotFound(error)) return undefined;
         throw error;
@@ -96,10 +69,10 @@ async function applyTarget(conn: Connection, target: Target, io: CommandIo): Pro
     'patching',
     conn.client.request({
       method: 'PATCH',
-      path: objectPath(resource, namespace, name),
+      path: resourceObjectPath(resource, name, namespace),
       query: { fieldManager: FIELD_MANAGER },
       body: patch,
-      contentType: strategic ? PATCH_STRATEGIC : PATCH_MERGE,
+      patch: strategic ? 'strategic' : 'merge',
     }),
   );
   return 'configured';

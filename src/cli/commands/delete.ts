@@ -6,12 +6,12 @@
 import { parseArgs } from 'node:util';
 import type { KubeObject } from '../../api/types.ts';
 import { systemClock, type Clock } from '../../util/clock.ts';
-import { connect, type Connection } from '../kube/connect.ts';
+import type { Connection } from '../kube/connect.ts';
 import { isNotFound } from '../../kube/errors.ts';
-import { objectPath } from '../kube/paths.ts';
-import { during, errorLines, manifestError, StepError, type CommandError } from '../kube/report.ts';
+import { resourceObjectPath } from '../../kube/paths.ts';
+import { during, reportErrors, StepError } from '../kube/report.ts';
 import { groupResource, kindLabel } from '../kube/resources.ts';
-import { readManifests, resolveTarget, type Target } from './manifest-targets.ts';
+import { eachManifestTarget, MANIFEST_OPTIONS, type Target } from './manifest-targets.ts';
 import type { CommandIo } from './validate.ts';
 
 export const DELETE_USAGE =
@@ -28,9 +28,7 @@ export async function deleteCommand(
   const { values } = parseArgs({
     args,
     options: {
-      filename: { type: 'string', short: 'f', multiple: true },
-      namespace: { type: 'string', short: 'n' },
-      kubeconfig: { type: 'string' },
+      ...MANIFEST_OPTIONS,
       'ignore-not-found': { type: 'boolean', default: false },
       wait: { type: 'string', default: 'true' },
       timeout: { type: 'string', default: '60s' },
@@ -41,25 +39,15 @@ export async function deleteCommand(
     io.err(`error: invalid --timeout ${JSON.stringify(values.timeout)} (e.g. 30s, 2m)`);
     return 1;
   }
-  const loaded = readManifests(values.filename ?? []);
-  if (!loaded.ok) {
-    for (const line of loaded.lines) io.err(line);
-    return 1;
-  }
-  const conn = await connect(values.kubeconfig, env);
-  const errors: CommandError[] = [];
   const deleted: Array<{ target: Target; uid: string | undefined }> = [];
-  for (const doc of loaded.documents) {
-    try {
-      const target = await resolveTarget(conn, doc, values.namespace);
-      const uid = await deleteOne(conn, target, values['ignore-not-found']);
-      if (uid === null) continue;
-      io.out(`${kindLabel(target.resource)} "${target.name}" deleted`);
-      deleted.push({ target, uid });
-    } catch (error) {
-      errors.push(manifestError(error, doc.file));
-    }
-  }
+  const run = await eachManifestTarget(io, values, env, async (conn, target) => {
+    const uid = await deleteOne(conn, target, values['ignore-not-found']);
+    if (uid === null) return;
+    io.out(`${kindLabel(target.resource)} "${target.name}" deleted`);
+    deleted.push({ target, uid });
+  });
+  if (!run) return 1;
+  const { conn, errors } = run;
   if (values.wait !== 'false') {
     const deadline = clock.now() + timeoutMs;
     for (const { target, uid } of deleted) {
@@ -73,8 +61,7 @@ export async function deleteCommand(
       }
     }
   }
-  for (const line of errorLines(errors)) io.err(line);
-  return errors.length ? 1 : 0;
+  return reportErrors(io, errors);
 }
 
 /** Deletes the target; returns the uid it had (for the wait), or null when it was absent and that is fine. */
@@ -88,7 +75,7 @@ async function deleteOne(
       'deleting',
       conn.client.request<KubeObject | undefined>({
         method: 'DELETE',
-        path: objectPath(target.resource, target.namespace, target.name),
+        path: resourceObjectPath(target.resource, target.name, target.namespace),
         body: { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Background' },
       }),
     );
@@ -107,7 +94,7 @@ async function waitGone(
   deadline: number,
   clock: Clock,
 ): Promise<boolean> {
-  const path = objectPath(target.resource, target.namespace, target.name);
+  const path = resourceObjectPath(target.resource, target.name, target.namespace);
   for (;;) {
     try {
       const live = await conn.client.request<KubeObject>({ method: 'GET', path });

@@ -4,12 +4,11 @@
  * output. A pod without namespace part is looked up in `default`. `kovn exec --upstream SUBNET -- CMD` runs in the
  * upstream namespace of an external Subnet (the emulated physical router and the hosts beyond it).
  */
-import { KubeConfig } from '@kubernetes/client-node';
-import { readConfig } from '../../lab/config.ts';
 import { execInPod, PodExecError } from '../../lab/exec.ts';
 import { netnsExists } from '../../lab/kubelet/netns.ts';
-import { labHome, labLayout, type LabLayout } from '../../lab/layout.ts';
+import type { LabLayout } from '../../lab/layout.ts';
 import { processRunner } from '../../util/exec.ts';
+import { openLab, parsePodRef } from './lab-pod.ts';
 import type { CommandIo } from './validate.ts';
 
 export const EXEC_USAGE =
@@ -28,19 +27,13 @@ export async function execCommand(args: string[], io: CommandIo): Promise<number
     io.err(EXEC_USAGE);
     return 2;
   }
-  const [namespace, pod] = target.includes('/') ? target.split('/', 2) : ['default', target];
-  const home = labHome();
-  const config = readConfig(home);
-  if (!config) {
-    io.err(`kovn exec: no kovn lab in ${home} (start one with \`kovn up\`)`);
-    return 1;
-  }
-  const layout = labLayout(home, config.id);
-  const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromFile(layout.kubeconfig);
+  const { namespace, pod } = parsePodRef(target);
+  const lab = openLab('exec', io);
+  if (!lab) return 1;
+  const { layout, kubeConfig } = lab;
   if (upstream) return execUpstream(layout, upstream, command, io);
   try {
-    const r = await execInPod({ layout, kubeConfig, namespace: namespace!, pod: pod!, command });
+    const r = await execInPod({ layout, kubeConfig, namespace, pod, command });
     if (r.stdout) process.stdout.write(r.stdout);
     if (r.stderr) process.stderr.write(r.stderr);
     return r.code;

@@ -8,8 +8,8 @@ import { parseArgs } from 'node:util';
 import type { KubeObject } from '../../api/types.ts';
 import { systemClock, type Clock } from '../../util/clock.ts';
 import { connect, type Connection } from '../kube/connect.ts';
-import { collectionPath, objectPath } from '../kube/paths.ts';
-import { errorLines, type CommandError } from '../kube/report.ts';
+import { collectionPath, resourceObjectPath } from '../../kube/paths.ts';
+import { reportErrors, type CommandError } from '../kube/report.ts';
 import { apiVersionOf, kindLabel, type ApiResource } from '../kube/resources.ts';
 import { asList, formatObjects } from '../print/objects.ts';
 import { fallbackTable, formatTable, isTable, type Table } from '../print/table.ts';
@@ -125,7 +125,10 @@ async function printObjects(
 ): Promise<number> {
   const errors: CommandError[] = [];
   const get = (name: string): Promise<KubeObject> =>
-    conn.client.request<KubeObject>({ method: 'GET', path: objectPath(o.resource, o.namespace, name) });
+    conn.client.request<KubeObject>({
+      method: 'GET',
+      path: resourceObjectPath(o.resource, name, o.namespace),
+    });
   let objects: KubeObject[];
   if (o.names.length) objects = await fetchEach(o.names, get, errors);
   else {
@@ -144,8 +147,7 @@ async function printObjects(
   } else if (objects.length || !o.names.length) {
     io.out(formatObjects(asList(objects), format).replace(/\n$/, ''));
   }
-  for (const line of errorLines(errors)) io.err(line);
-  return errors.length ? 1 : 0;
+  return reportErrors(io, errors);
 }
 
 async function printTable(
@@ -163,7 +165,11 @@ async function printTable(
   };
   const get = (name: string): Promise<Table> =>
     conn.client
-      .request({ method: 'GET', path: objectPath(o.resource, o.namespace, name), accept: TABLE_ACCEPT })
+      .request({
+        method: 'GET',
+        path: resourceObjectPath(o.resource, name, o.namespace),
+        accept: TABLE_ACCEPT,
+      })
       .then(asTable);
   const tables = o.names.length
     ? await fetchEach(o.names, get, errors)
@@ -186,6 +192,5 @@ async function printTable(
       o.namespace === undefined ? 'No resources found' : `No resources found in ${o.namespace} namespace.`,
     );
   }
-  for (const line of errorLines(errors)) io.err(line);
-  return errors.length ? 1 : 0;
+  return reportErrors(io, errors);
 }

@@ -14,12 +14,12 @@ import { labHome, labLayout, type LabLayout } from '../../lab/layout.ts';
 import { processArgv } from '../../lab/process/procfs.ts';
 import { readStatus, type ComponentStatus, type LabStatus } from '../../lab/status.ts';
 import { teardown } from '../../lab/process/teardown.ts';
+import { systemClock, type Clock } from '../../util/clock.ts';
 import { processRunner } from '../../util/exec.ts';
 import type { CommandIo } from './validate.ts';
 
 const DAEMON = fileURLToPath(new URL('../../lab/daemon-main.ts', import.meta.url));
 const UP_TIMEOUT_MS = 180_000;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The running lab daemon's pid, if the pid file names a live process that is our daemon for this home. */
 export function daemonPid(layout: LabLayout): number | undefined {
@@ -47,7 +47,7 @@ function age(ms: number): string {
   return `${Math.floor(s / 3600)}h`;
 }
 
-export function renderComponents(components: readonly ComponentStatus[], now = Date.now()): string {
+export function renderComponents(components: readonly ComponentStatus[], now = systemClock.now()): string {
   const rows = [
     ['COMPONENT', 'STATE', 'PID', 'RESTARTS', 'AGE', 'MESSAGE'],
     ...components.map((c) => [
@@ -82,11 +82,13 @@ export interface UpOptions {
   nodes?: string[];
   /** Node agents with `--enable-tproxy` (default: on in the lab). */
   enableTproxy?: boolean;
+  clock?: Clock;
 }
 
 export async function upCommand(io: CommandIo, options: UpOptions = {}): Promise<number> {
   const home = options.home ?? labHome();
-  const started = Date.now();
+  const clock = options.clock ?? systemClock;
+  const started = clock.now();
   const config = await ensureConfig(home, {
     ...(options.id ? { id: options.id } : {}),
     ...(options.nodes ? { nodes: options.nodes } : {}),
@@ -116,7 +118,7 @@ export async function upCommand(io: CommandIo, options: UpOptions = {}): Promise
   let last: LabStatus | undefined;
   const exited = { done: false };
   void daemon.exited.then(() => (exited.done = true));
-  while (Date.now() - started < UP_TIMEOUT_MS) {
+  while (clock.now() - started < UP_TIMEOUT_MS) {
     last = readStatus(layout.statusFile);
     for (const c of last?.components ?? []) {
       const state = `${c.state}${c.restarts ? ` (restarts ${c.restarts})` : ''}`;
@@ -127,7 +129,7 @@ export async function upCommand(io: CommandIo, options: UpOptions = {}): Promise
     }
     if (last?.phase === 'ready') break;
     if (last?.phase === 'failed' || exited.done) break;
-    await sleep(200);
+    await clock.sleep(200);
   }
   if (last?.phase !== 'ready') {
     const why =
@@ -138,14 +140,18 @@ export async function upCommand(io: CommandIo, options: UpOptions = {}): Promise
     io.err(`logs: ${layout.logDir}; run \`kovn down\` to remove what was started`);
     return 1;
   }
-  io.out(`kovn lab is up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  io.out(`kovn lab is up in ${((clock.now() - started) / 1000).toFixed(1)} s`);
   io.out(`  kubeconfig: ${layout.kubeconfig}`);
   io.out(`  try:        kubectl --kubeconfig ${layout.kubeconfig} get nodes`);
   return 0;
 }
 
-export async function downCommand(io: CommandIo, options: { home?: string } = {}): Promise<number> {
+export async function downCommand(
+  io: CommandIo,
+  options: { home?: string; clock?: Clock } = {},
+): Promise<number> {
   const home = options.home ?? labHome();
+  const clock = options.clock ?? systemClock;
   const config = readConfig(home);
   if (!config) {
     io.out(`no kovn lab in ${home}`);
@@ -156,14 +162,14 @@ export async function downCommand(io: CommandIo, options: { home?: string } = {}
   if (pid !== undefined) {
     io.out(`stopping the lab daemon (pid ${pid})`);
     process.kill(pid, 'SIGTERM');
-    const deadline = Date.now() + 90_000;
-    while (daemonPid(layout) !== undefined && Date.now() < deadline) await sleep(200);
+    const deadline = clock.now() + 90_000;
+    while (daemonPid(layout) !== undefined && clock.now() < deadline) await clock.sleep(200);
     if (daemonPid(layout) !== undefined) {
       io.err(`the lab daemon did not stop within 90 s; killing it (pid ${pid})`);
       process.kill(pid, 'SIGKILL');
     }
     // The pid file goes just before the process exits: wait for the exit itself.
-    while (running(pid) && Date.now() < deadline + 10_000) await sleep(50);
+    while (running(pid) && clock.now() < deadline + 10_000) await clock.sleep(50);
   }
   const report = await teardown(layout);
   if (report.errors.length) {

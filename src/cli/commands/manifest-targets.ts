@@ -2,13 +2,16 @@
  * The part `apply -f` and `delete -f` share: read the files (every path must exist; a document that does not
  * parse stops the command before anything is sent, as kubectl does), then map each document to the resource
  * serving its apiVersion/kind and to its namespace (the manifest's, else `-n`, else the context's; a manifest
- * naming another namespace than `-n` is an error, as in kubectl).
+ * naming another namespace than `-n` is an error, as in kubectl); and the loop around each command's own step,
+ * which goes on past a failing document and collects the failures for the report.
  */
 import { existsSync } from 'node:fs';
 import type { KubeObject } from '../../api/types.ts';
 import { loadManifests, type ManifestDocument } from '../../manifest/load.ts';
-import type { Connection } from '../kube/connect.ts';
+import { connect, type Connection } from '../kube/connect.ts';
+import { manifestError, type CommandError } from '../kube/report.ts';
 import type { ApiResource } from '../kube/resources.ts';
+import type { CommandIo } from './validate.ts';
 
 export interface Target {
   doc: ManifestDocument;
@@ -63,4 +66,52 @@ export async function resolveTarget(
     object.metadata.namespace = namespace;
   }
   return { doc, resource, object, namespace, name };
+}
+
+/** The `parseArgs` options of `apply -f` and `delete -f` that name the manifests and where they go. */
+export const MANIFEST_OPTIONS = {
+  filename: { type: 'string', short: 'f', multiple: true },
+  namespace: { type: 'string', short: 'n' },
+  kubeconfig: { type: 'string' },
+} as const;
+
+/** The values of MANIFEST_OPTIONS. */
+export interface ManifestFlags {
+  filename?: string[] | undefined;
+  namespace?: string | undefined;
+  kubeconfig?: string | undefined;
+}
+
+export interface ManifestRun {
+  conn: Connection;
+  /** The documents' failures, in file order, each with its manifest. */
+  errors: CommandError[];
+}
+
+/**
+ * Reads the `-f` files (undefined, their error lines printed, when they do not load: nothing is sent), connects,
+ * then runs `step` on each document's target in file order; a document that cannot be mapped or whose step fails
+ * is recorded and the next one tried.
+ */
+export async function eachManifestTarget(
+  io: CommandIo,
+  flags: ManifestFlags,
+  env: NodeJS.ProcessEnv,
+  step: (conn: Connection, target: Target) => Promise<void>,
+): Promise<ManifestRun | undefined> {
+  const loaded = readManifests(flags.filename ?? []);
+  if (!loaded.ok) {
+    for (const line of loaded.lines) io.err(line);
+    return undefined;
+  }
+  const conn = await connect(flags.kubeconfig, env);
+  const errors: CommandError[] = [];
+  for (const doc of loaded.documents) {
+    try {
+      await step(conn, await resolveTarget(conn, doc, flags.namespace));
+    } catch (error) {
+      errors.push(manifestError(error, doc.file));
+    }
+  }
+  return { conn, errors };
 }

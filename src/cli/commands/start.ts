@@ -11,6 +11,7 @@ import { readConfig } from '../../lab/config.ts';
 import { labHome, labLayout } from '../../lab/layout.ts';
 import { probeReachability, runningEndpoints } from '../../lab/reach-run.ts';
 import { renderTable, summarize } from '../../lab/reachability.ts';
+import { systemClock, type Clock } from '../../util/clock.ts';
 import { applyCommand } from './apply.ts';
 import { upCommand } from './lab.ts';
 import type { CommandIo } from './validate.ts';
@@ -19,11 +20,11 @@ const EXAMPLES = join(import.meta.dirname, '..', '..', '..', 'examples');
 const SCENARIO_NAMESPACES = ['ns1', 'ns2'];
 const EXPECTED_PODS = 5;
 const PODS_TIMEOUT_MS = 120_000;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export async function startCommand(io: CommandIo): Promise<number> {
+export async function startCommand(io: CommandIo, options: { clock?: Clock } = {}): Promise<number> {
+  const clock = options.clock ?? systemClock;
   const home = labHome();
-  const up = await upCommand(io);
+  const up = await upCommand(io, { clock });
   if (up !== 0) return up;
   const config = readConfig(home);
   if (!config) throw new Error(`no lab config in ${home} after kovn up`);
@@ -40,15 +41,15 @@ export async function startCommand(io: CommandIo): Promise<number> {
   const kc = new KubeConfig();
   kc.loadFromFile(kubeconfig);
   io.out(`\nwaiting for the scenario's pods to run:`);
-  const started = Date.now();
+  const started = clock.now();
   let endpoints = await runningEndpoints(kc, SCENARIO_NAMESPACES);
   let shown = -1;
-  while (endpoints.length < EXPECTED_PODS && Date.now() - started < PODS_TIMEOUT_MS) {
+  while (endpoints.length < EXPECTED_PODS && clock.now() - started < PODS_TIMEOUT_MS) {
     if (endpoints.length !== shown) {
       shown = endpoints.length;
       io.out(`  ${shown}/${EXPECTED_PODS} running`);
     }
-    await sleep(500);
+    await clock.sleep(500);
     endpoints = await runningEndpoints(kc, SCENARIO_NAMESPACES);
   }
   if (endpoints.length < EXPECTED_PODS) {
@@ -57,7 +58,7 @@ export async function startCommand(io: CommandIo): Promise<number> {
     );
     return 1;
   }
-  io.out(`  ${EXPECTED_PODS}/${EXPECTED_PODS} running (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  io.out(`  ${EXPECTED_PODS}/${EXPECTED_PODS} running (${((clock.now() - started) / 1000).toFixed(1)} s)`);
 
   io.out(`\nreachability (ping, or HTTP to a declared port, from inside each pod's network namespace):\n`);
   const results = await probeReachability(layout, endpoints);

@@ -6,20 +6,25 @@
  */
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
+import {
+  ANNOTATION_IP_ADDRESS,
+  ANNOTATION_LOGICAL_SWITCH,
+  ANNOTATION_MAC_ADDRESS,
+} from '../../api/annotations.ts';
+import { portName } from '../../api/constants.ts';
 import type { Subnet } from '../../api/kinds/subnet-schema.ts';
 import type { Vpc } from '../../api/kinds/vpc.ts';
 import type { KubeObject } from '../../api/types.ts';
 import { kubeRequest } from '../../kube/request.ts';
 import { objectPath } from '../../kube/resources.ts';
 import { routerPortName } from '../../controller/nb/subnet.ts';
-import { readConfig } from '../../lab/config.ts';
-import { labHome, labLayout } from '../../lab/layout.ts';
 import { processRunner } from '../../util/exec.ts';
 import { buildMicroflow, macHolding, MicroflowError } from '../trace/microflow.ts';
 import { parseTrace } from '../trace/parse.ts';
 import { renderSummary } from '../trace/render.ts';
 import { summarizeTrace } from '../trace/summary.ts';
+import type { LabLayout } from '../../lab/layout.ts';
+import { openLab, parsePodRef } from './lab-pod.ts';
 import type { CommandIo } from './validate.ts';
 
 export const TRACE_USAGE = 'usage: kovn trace NAMESPACE/POD DEST [--tcp PORT | --udp PORT] [--raw]';
@@ -35,35 +40,18 @@ export async function traceCommand(args: string[], io: CommandIo): Promise<numbe
     io.err(TRACE_USAGE);
     return 2;
   }
-  const home = labHome();
-  const config = readConfig(home);
-  if (!config) {
-    io.err(`kovn trace: no kovn lab in ${home} (start one with \`kovn up\`)`);
-    return 1;
-  }
-  const layout = labLayout(home, config.id);
-  const kc = new KubeConfig();
-  kc.loadFromFile(layout.kubeconfig);
+  const lab = openLab('trace', io);
+  if (!lab) return 1;
+  const { layout, kubeConfig: kc } = lab;
   const get = <T>(kind: string, name: string, ns?: string) =>
     kubeRequest<T>(kc, { method: 'GET', path: objectPath(kind, name, ns) }).catch(() => undefined);
-  const nbctl = async (...a: string[]) => {
-    const r = await processRunner.run(
-      'ovn-nbctl',
-      [`--db=unix:${join(layout.centralDir, 'nb.sock')}`, ...a],
-      {
-        env: { OVS_RUNDIR: layout.centralDir },
-      },
-    );
-    if (r.code !== 0) throw new Error(`ovn-nbctl ${a.join(' ')}: ${r.stderr.trim()}`);
-    return r.stdout.trim();
-  };
-
-  const [namespace, name] = target.includes('/') ? target.split('/', 2) : ['default', target];
-  const pod = await get<KubeObject>('Pod', name!, namespace);
+  const nbctl = labNbctl(layout);
+  const { namespace, pod: name } = parsePodRef(target);
+  const pod = await get<KubeObject>('Pod', name, namespace);
   const notes = pod?.metadata.annotations ?? {};
-  const subnetName = notes['ovn.kubernetes.io/logical_switch'];
-  const mac = notes['ovn.kubernetes.io/mac_address'];
-  const ips = (notes['ovn.kubernetes.io/ip_address'] ?? '').split(',').filter(Boolean);
+  const subnetName = notes[ANNOTATION_LOGICAL_SWITCH];
+  const mac = notes[ANNOTATION_MAC_ADDRESS];
+  const ips = (notes[ANNOTATION_IP_ADDRESS] ?? '').split(',').filter(Boolean);
   if (!pod || !subnetName || !mac || !ips.length) {
     io.err(`kovn trace: pod ${namespace}/${name} ${pod ? 'has no address yet' : 'not found'}`);
     return 1;
@@ -82,13 +70,9 @@ export async function traceCommand(args: string[], io: CommandIo): Promise<numbe
       )
     ).split('\n');
     const routerMac = await nbctl('get', 'Logical_Router_Port', routerPortName(vpcName, subnetName), 'mac');
-    const l4 = values.tcp
-      ? ({ proto: 'tcp', port: Number(values.tcp) } as const)
-      : values.udp
-        ? ({ proto: 'udp', port: Number(values.udp) } as const)
-        : undefined;
+    const l4 = l4Of(values);
     const flow = buildMicroflow({
-      lsp: `${name}.${namespace}`,
+      lsp: portName(name, namespace),
       mac,
       ips,
       dest,
@@ -126,8 +110,32 @@ export async function traceCommand(args: string[], io: CommandIo): Promise<numbe
   }
 }
 
+type Nbctl = (...args: string[]) => Promise<string>;
+
+/** `ovn-nbctl` against the lab's northbound database: its trimmed output, or an error with its stderr. */
+function labNbctl(layout: LabLayout): Nbctl {
+  return async (...args) => {
+    const r = await processRunner.run(
+      'ovn-nbctl',
+      [`--db=unix:${join(layout.centralDir, 'nb.sock')}`, ...args],
+      {
+        env: { OVS_RUNDIR: layout.centralDir },
+      },
+    );
+    if (r.code !== 0) throw new Error(`ovn-nbctl ${args.join(' ')}: ${r.stderr.trim()}`);
+    return r.stdout.trim();
+  };
+}
+
+/** The L4 part of the microflow: `--tcp PORT` or `--udp PORT`, else none (an ICMP echo). */
+function l4Of(flags: { tcp?: string | undefined; udp?: string | undefined }) {
+  if (flags.tcp) return { proto: 'tcp', port: Number(flags.tcp) } as const;
+  if (flags.udp) return { proto: 'udp', port: Number(flags.udp) } as const;
+  return undefined;
+}
+
 /** Router port -> its `options:route_table`. */
-async function routeTables(nbctl: (...a: string[]) => Promise<string>): Promise<Map<string, string>> {
+async function routeTables(nbctl: Nbctl): Promise<Map<string, string>> {
   const out = await nbctl(
     '--format=csv',
     '--data=bare',

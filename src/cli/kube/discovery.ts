@@ -5,6 +5,7 @@
  */
 import type { KubeClient } from '../../kube/client.ts';
 import { isNotFound } from '../../kube/errors.ts';
+import { groupVersionPath } from '../../kube/paths.ts';
 import { resourceForKind, resourceForName, splitApiVersion, type ApiResource } from './resources.ts';
 
 interface ApiResourceList {
@@ -62,7 +63,7 @@ export class Discovery {
 
   async #fetchGroupVersion(apiVersion: string): Promise<ApiResource[]> {
     const { group, version } = splitApiVersion(apiVersion);
-    const path = group ? `/apis/${group}/${version}` : `/api/${version}`;
+    const path = groupVersionPath({ group, version });
     let list: ApiResourceList;
     try {
       list = await this.#client.request<ApiResourceList>({ method: 'GET', path });

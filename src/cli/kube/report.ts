@@ -2,7 +2,8 @@
  * Error lines as kubectl prints them at the end of a command: `Error from server (Reason): message` for answers of
  * the API server (with `error when creating "FILE": ` before the message when a manifest is involved), `error: ...`
  * for everything else; and, when an `Invalid` answer with field causes is the command's only error, kubectl's
- * `The Kind "name" is invalid: field: reason` form. Pure.
+ * `The Kind "name" is invalid: field: reason` form. Pure, but for `reportErrors`, which writes them to the command's
+ * io and answers its exit code.
  */
 import { ApiStatusError, UnreachableError } from '../../kube/errors.ts';
 
@@ -39,6 +40,12 @@ export function errorLines(errors: readonly CommandError[]): string[] {
     if (error instanceof UnreachableError) return [`error: ${error.message}`];
     return [`error: ${error instanceof Error ? error.message : String(error)}`];
   });
+}
+
+/** Prints the command's error lines; answers its exit code (1 when there was any error, else 0). */
+export function reportErrors(io: { err(line: string): void }, errors: readonly CommandError[]): number {
+  for (const line of errorLines(errors)) io.err(line);
+  return errors.length ? 1 : 0;
 }
 
 /** An error met while `verb`ing a manifest's object (`creating`, `patching`...), kept with that verb for the report. */

@@ -56,13 +56,19 @@ function ownedRows(cache: DatabaseCache<OvnNbTables>, table: OwnedTable, owner: 
   return cache.table(table).index(OWNER_INDEX).getAll(owner) as unknown as CachedRow[];
 }
 
+/** A row tagged with this owner that no desired row matches. */
+interface StaleRow {
+  table: OwnedTable;
+  row: CachedRow;
+}
+
 /** Matches desired rows to the owner's cached rows; returns the slots and the owner's rows nobody wants. */
-function match(input: PlanInput): { slots: Slot[]; stale: { table: OwnedTable; row: CachedRow }[] } {
+function match(input: PlanInput): { slots: Slot[]; stale: StaleRow[] } {
   const wanted = new Map<string, DesiredRow>();
   for (const row of input.desired) wanted.set(slotKey(row.table, identityOf(row.table, row.columns)), row);
   const slots = new Map<string, Slot>();
   for (const [k, row] of wanted) slots.set(k, { row, current: undefined, name: undefined });
-  const stale: { table: OwnedTable; row: CachedRow }[] = [];
+  const stale: StaleRow[] = [];
   for (const table of OWNED_TABLES) {
     for (const row of ownedRows(input.cache, table, input.owner)) {
       const slot = slots.get(slotKey(table, identityOf(table, row)));
@@ -82,62 +88,92 @@ function match(input: PlanInput): { slots: Slot[]; stale: { table: OwnedTable; r
   return { slots: [...slots.values()], stale };
 }
 
+/** Unlink the stale rows, link the desired ones, then inserts, updates, set mutations and deletes, in that order. */
 export function planOwner(input: PlanInput): Operation[] {
   const { slots, stale } = match(input);
-  const links = new LinkBook();
-  const waits = new Map<string, Operation>();
-  const encode = (table: string, columns: Readonly<Record<string, unknown>>): WireRow =>
-    encodeRow(input.types(table), columns);
+  const plan: LinkPlan = { links: new LinkBook(), childRefs: new Map(), waits: new Map() };
+  unlinkStale(input.cache, stale, plan.links);
+  for (const slot of slots) linkSlot(input, slots, slot, plan);
+  const body = [
+    ...rowOperations(input, slots, plan.childRefs),
+    ...plan.links.operations(),
+    ...stale.filter((s) => isRootTable(s.table)).map((s) => del(s.table, [eq('_uuid', uuid(s.row._uuid))])),
+  ];
+  if (body.length === 0) return [];
+  return [comment(`kovn reconcile ${input.key}`), ...plan.waits.values(), ...body];
+}
 
+/** What linking the slots into their parents collects, in the order the plan sends it. */
+interface LinkPlan {
+  links: LinkBook;
+  /** Children of a parent this plan inserts: they go into the parent's insert, not a `mutate`. */
+  childRefs: Map<Slot, Map<string, Atom[]>>;
+  /** One `wait` per existing parent a new row is linked into, by the parent's uuid. */
+  waits: Map<string, Operation>;
+}
+
+/** A stale non-root row leaves the sets that hold it (unless that parent is deleted by this plan anyway). */
+function unlinkStale(cache: DatabaseCache<OvnNbTables>, stale: readonly StaleRow[], links: LinkBook): void {
   const deletedRoots = new Set(stale.filter((s) => isRootTable(s.table)).map((s) => s.row._uuid));
   for (const { table, row } of stale) {
     const parent = PARENT_OF[table];
     if (!parent) continue;
-    for (const p of parentsOf(input.cache, parent.table, parent.column, row._uuid)) {
+    for (const p of parentsOf(cache, parent.table, parent.column, row._uuid)) {
       if (!deletedRoots.has(p._uuid)) links.unlink(parent.table, p._uuid, parent.column, uuid(row._uuid));
     }
   }
+}
 
-  const childRefs = new Map<Slot, Map<string, Atom[]>>();
-  for (const slot of slots) {
-    const { row } = slot;
-    const where = PARENT_OF[row.table];
-    if (!where || !row.parent) continue;
-    const ref: Atom = slot.current ? uuid(slot.current._uuid) : namedUuid(slot.name!);
-    // the parents whose set holds the existing row (a cache index over the set's elements)
-    const currentParents = slot.current
-      ? parentsOf(input.cache, where.table, where.column, slot.current._uuid)
-      : [];
-    const own = slots.find(
-      (s) => s.row.table === row.parent!.table && s.row.columns['name'] === row.parent!.name,
-    );
-    let parentUuid: string | undefined;
-    if (own && !own.current) {
-      let refs = childRefs.get(own);
-      if (!refs) childRefs.set(own, (refs = new Map<string, Atom[]>()));
-      refs.set(where.column, [...(refs.get(where.column) ?? []), ref]);
-    } else {
-      const parent = own?.current ?? resolveParent(input, row);
-      parentUuid = parent._uuid;
-      const linked = currentParents.some((p) => p._uuid === parent._uuid);
-      if (!linked) links.link(where.table, parent._uuid, where.column, ref);
-      if (!own && !slot.current && !waits.has(parent._uuid)) {
-        waits.set(
-          parent._uuid,
-          wait(where.table, [eq('_uuid', uuid(parent._uuid))], {
-            until: '==',
-            columns: ['name'],
-            rows: [{ name: row.parent.name }],
-            timeout: 0,
-          }),
-        );
-      }
-    }
-    for (const p of currentParents) {
-      if (p._uuid !== parentUuid) links.unlink(where.table, p._uuid, where.column, ref);
+/** Puts a child row in its desired parent's set and takes it out of any other parent's. */
+function linkSlot(input: PlanInput, slots: readonly Slot[], slot: Slot, plan: LinkPlan): void {
+  const { row } = slot;
+  const where = PARENT_OF[row.table];
+  if (!where || !row.parent) return;
+  const ref: Atom = slot.current ? uuid(slot.current._uuid) : namedUuid(slot.name!);
+  // the parents whose set holds the existing row (a cache index over the set's elements)
+  const currentParents = slot.current
+    ? parentsOf(input.cache, where.table, where.column, slot.current._uuid)
+    : [];
+  const own = slots.find(
+    (s) => s.row.table === row.parent!.table && s.row.columns['name'] === row.parent!.name,
+  );
+  let parentUuid: string | undefined;
+  if (own && !own.current) {
+    let refs = plan.childRefs.get(own);
+    if (!refs) plan.childRefs.set(own, (refs = new Map<string, Atom[]>()));
+    refs.set(where.column, [...(refs.get(where.column) ?? []), ref]);
+  } else {
+    const parent = own?.current ?? resolveParent(input, row);
+    parentUuid = parent._uuid;
+    const linked = currentParents.some((p) => p._uuid === parent._uuid);
+    if (!linked) plan.links.link(where.table, parent._uuid, where.column, ref);
+    if (!own && !slot.current && !plan.waits.has(parent._uuid)) {
+      plan.waits.set(parent._uuid, parentStillThere(where.table, parent._uuid, row.parent.name));
     }
   }
+  for (const p of currentParents) {
+    if (p._uuid !== parentUuid) plan.links.unlink(where.table, p._uuid, where.column, ref);
+  }
+}
 
+/** Fails the transaction unless the parent row a new child is linked into still exists with its name. */
+function parentStillThere(table: string, parentUuid: string, name: string): Operation {
+  return wait(table, [eq('_uuid', uuid(parentUuid))], {
+    until: '==',
+    columns: ['name'],
+    rows: [{ name }],
+    timeout: 0,
+  });
+}
+
+/** Inserts (children before root rows, each with the children this plan links into it), then updates. */
+function rowOperations(
+  input: PlanInput,
+  slots: readonly Slot[],
+  childRefs: ReadonlyMap<Slot, Map<string, Atom[]>>,
+): Operation[] {
+  const encode = (table: string, columns: Readonly<Record<string, unknown>>): WireRow =>
+    encodeRow(input.types(table), columns);
   const inserts: Operation[] = [];
   const updates: Operation[] = [];
   const ordered = [...slots].sort(
@@ -162,12 +198,7 @@ export function planOwner(input: PlanInput): Operation[] {
       });
     }
   }
-  const deletes = stale
-    .filter((s) => isRootTable(s.table))
-    .map((s) => del(s.table, [eq('_uuid', uuid(s.row._uuid))]));
-  const body = [...inserts, ...updates, ...links.operations(), ...deletes];
-  if (body.length === 0) return [];
-  return [comment(`kovn reconcile ${input.key}`), ...waits.values(), ...body];
+  return [...inserts, ...updates];
 }
 
 function resolveParent(input: PlanInput, row: DesiredRow): CachedRow {

@@ -1,9 +1,10 @@
 /**
- * A Service's OVN load balancers (§1.9, §5): one Load_Balancer row per (VPC, protocol) holding the Service's VIP
- * ports, `vip:port -> backend:port,...`, named `kovn-svc_<ns>/<name>_<vpc>_<proto>` and tagged with the Service as
- * owner. Backends are grouped by the VPC their pods live in, so each VPC gets only its own backends and the same VIP
- * can live in two VPCs independently (the rows are attached to one VPC's switches only: lb-links.ts). A VIP port
- * without backends gets no entry (OVN would drop its traffic anyway; no row is clearer). Pure.
+ * A Service's OVN load balancers (SwitchLBRule and VPC DNS VIPs included): one Load_Balancer row per (VPC, protocol)
+ * holding the Service's VIP ports, `vip:port -> backend:port,...`, named `kovn-svc_<ns>/<name>_<vpc>_<proto>` and
+ * tagged with the Service as owner. Backends are grouped by the VPC their pods live in, so each VPC gets only its
+ * own backends and the same VIP can live in two VPCs independently (the rows are attached to one VPC's switches
+ * only: lb-links.ts). A VIP port without backends gets no entry (OVN would drop its traffic anyway; no row is
+ * clearer). Pure.
  */
 import type { DesiredRow } from './model.ts';
 import { ownerTags } from './owner.ts';

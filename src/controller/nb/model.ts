@@ -4,7 +4,8 @@
  * that must reference it (an LRP lives in its router's `ports`). Rows are matched to existing rows by an identity
  * that is stable across reconciles: the name for named tables, `priority|match` for policies (Kube-OVN keeps one
  * policy per priority and match) and `route_table|policy|ip_prefix|nexthop` for static routes (routes differing only in
- * the next hop coexist as an ECMP group; Kube-OVN keeps one, §11.4; ADR 12).
+ * the next hop coexist as an ECMP group; Kube-OVN keeps one: its `AddLogicalRouterStaticRoute` replaces the other
+ * next hops; ADR 12).
  */
 import type { OvnNbTables } from '../../ovsdb/generated/ovn-nb.ts';
 

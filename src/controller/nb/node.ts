@@ -3,6 +3,7 @@
  * node's `ovn0` interface reaches the default VPC's router, with `addresses = ["<mac> <ip>[ <ip6>]"]` and no port
  * security (the node routes traffic for the pods it hosts). Pure.
  */
+import { nodePortName } from '../../api/constants.ts';
 import type { DesiredRow } from './model.ts';
 import { nodeOwner, ownerTags } from './owner.ts';
 
@@ -13,8 +14,6 @@ export interface NodeNbInput {
   mac: string;
   ips: readonly string[];
 }
-
-export const nodePortName = (node: string): string => `node-${node}`;
 
 export function desiredNode(input: NodeNbInput): DesiredRow[] {
   return [

@@ -1,7 +1,8 @@
 /**
- * A pod NIC's NB row (§3.1): the Logical_Switch_Port `<pod>.<namespace>` on the chosen subnet's switch, with
- * `addresses = ["<mac> <ip>[ <ip6>]"]`, port security on by default (the same string; annotation
- * `ovn.kubernetes.io/port_security: "false"` turns it off), and Kube-OVN's `ls`/`pod` external_ids. Pure.
+ * A pod NIC's NB row (Kube-OVN's pkg/controller/pod.go; port name as its `ovs.PodNameToPortName`): the
+ * Logical_Switch_Port `<pod>.<namespace>` on the chosen subnet's switch, with `addresses = ["<mac> <ip>[ <ip6>]"]`,
+ * port security on by default (the same string; annotation `ovn.kubernetes.io/port_security: "false"` turns it off),
+ * and Kube-OVN's `ls`/`pod` external_ids. Pure.
  */
 import type { DesiredRow } from './model.ts';
 import { ownerTags, podOwner } from './owner.ts';

@@ -1,13 +1,13 @@
 /**
- * A Subnet's NB rows (§3.1, §3.4): the Logical_Switch `<subnet>`, the router port `<vpc>-<subnet>` on the VPC router
- * (networks = gateway/prefix per family, the recorded MAC, `options:route_table` when `spec.routeTable` is set), its
- * peer `<subnet>-<vpc>` on the switch, and for custom VPCs the per-CIDR `allow` policy at priority 31000. Kube-OVN's
- * per-subnet src-ip route `cidr -> gateway` (PR #5260) is not written: its /N src route outranks a user's 0.0.0.0/0
- * route and points at the router's own address (issue #5490, ADR 12). Pure: the input is the defaulted Subnet and
- * the router MAC.
+ * A Subnet's NB rows (Kube-OVN's pkg/controller/subnet.go): the Logical_Switch `<subnet>`, the router port
+ * `<vpc>-<subnet>` on the VPC router (networks = gateway/prefix per family, the recorded MAC, `options:route_table`
+ * when `spec.routeTable` is set), its peer `<subnet>-<vpc>` on the switch, and for custom VPCs the per-CIDR `allow`
+ * policy at priority 31000. Kube-OVN's per-subnet src-ip route `cidr -> gateway` (PR #5260) is not written: its /N
+ * src route outranks a user's 0.0.0.0/0 route and points at the router's own address (issue #5490, ADR 12). Pure:
+ * the input is the defaulted Subnet and the router MAC.
  */
 import type { Subnet } from '../../api/kinds/subnet-schema.ts';
-import { parseCidrBlock } from '../../api/kinds/subnet-defaults.ts';
+import { blockCidrs } from '../../net/cidr-block.ts';
 import { formatCidr, parseIp, type Cidr } from '../../net/ip.ts';
 import type { DesiredRow } from './model.ts';
 import { ownerTags, subnetOwner } from './owner.ts';
@@ -29,7 +29,7 @@ export const switchPortName = (vpc: string, subnet: string): string => `${subnet
 
 /** Each CIDR of the block with its gateway (from `spec.gateway`, one per family). */
 export function cidrGateways(subnet: Subnet): { cidr: Cidr; gateway: string }[] {
-  const cidrs = parseCidrBlock(subnet.spec?.cidrBlock) ?? [];
+  const cidrs = blockCidrs(subnet.spec?.cidrBlock) ?? [];
   const gateways = (subnet.spec?.gateway ?? '').split(',').map((g) => g.trim());
   return cidrs.flatMap((cidr) => {
     const gateway = gateways.find((g) => parseIp(g)?.family === cidr.family);

@@ -1,10 +1,11 @@
 /**
- * A Vpc's NB rows (§3.1, §3.2): the Logical_Router named like the VPC with Kube-OVN's router options, plus the
- * user's `spec.staticRoutes` and `spec.policyRoutes` on it. A static route's identity is (route_table, policy,
- * prefix, next hop), so entries that differ only in the next hop coexist as an ECMP group (Kube-OVN keeps one, §11.4;
- * ADR 12). Prefixes are normalised (bare IP -> /32 or /128, host bits cleared) so identities are stable and the diff
- * does not churn. A policy's identity is (priority, match): a later spec entry with the same pair replaces an earlier
- * one. Pure: the input is the defaulted Vpc.
+ * A Vpc's NB rows (Kube-OVN's pkg/controller/vpc.go): the Logical_Router named like the VPC with Kube-OVN's router
+ * options, plus the user's `spec.staticRoutes` and `spec.policyRoutes` on it. A static route's identity is
+ * (route_table, policy, prefix, next hop), so entries that differ only in the next hop coexist as an ECMP group
+ * (Kube-OVN keeps one, its `AddLogicalRouterStaticRoute` replacing the others; ADR 12). Prefixes are normalised
+ * (bare IP -> /32 or /128, host bits cleared) so identities are stable and the diff does not churn. A policy's
+ * identity is (priority, match): a later spec entry with the same pair replaces an earlier one. Pure: the input is
+ * the defaulted Vpc.
  */
 import type { Vpc } from '../../api/kinds/vpc.ts';
 import { formatCidr, formatIp, parseCidrOrIp, parseIp } from '../../net/ip.ts';

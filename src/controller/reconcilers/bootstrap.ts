@@ -6,24 +6,24 @@
  */
 import type { Logger } from 'pino';
 import {
+  ANNOTATION_ALLOCATED,
   ANNOTATION_IP_ADDRESS,
   ANNOTATION_LOGICAL_SWITCH,
   ANNOTATION_MAC_ADDRESS,
-} from '../../api/constants.ts';
+  annotationKey,
+} from '../../api/annotations.ts';
+import { nodePortName } from '../../api/constants.ts';
 import { defaultSubnet } from '../../api/kinds/subnet-defaults.ts';
 import type { Subnet } from '../../api/kinds/subnet-schema.ts';
 import type { ClusterView, KubeObject } from '../../api/types.ts';
-import { annotationKey } from '../../api/annotations.ts';
 import type { ExistingAllocation, Ipam } from '../../ipam/index.ts';
 import type { DatabaseCache } from '../../ovsdb/cache.ts';
 import type { OvnNbTables } from '../../ovsdb/generated/ovn-nb.ts';
 import { OWNED_TABLES } from '../nb/model.ts';
 import { OWNER_INDEX, ownerKey, ownerRef, subnetOwner } from '../nb/owner.ts';
-import { nodePortName } from '../nb/node.ts';
 import { routerPortName } from '../nb/subnet.ts';
-import { ipamSpec, nicName } from './deps.ts';
-import { ANNOTATION_ALLOCATED } from './pod-annotations.ts';
-import { attachmentOwner, attachmentProviders } from './pod-attachments.ts';
+import { attachmentOwner, ipamSpec, nicName } from './ipam-view.ts';
+import { attachmentProviders } from './pod-attachments.ts';
 import { recordedEips } from './natgw/names.ts';
 
 /** A pod's secondary-network allocations recorded as `<provider>.kubernetes.io/*` (pod-attachments.ts). */

@@ -3,6 +3,7 @@
  * `lastUpdateTime`, `lastTransitionTime`). Setting a condition that already reads the same keeps the stored one
  * untouched (so an unchanged reconcile writes nothing); a status flip moves `lastTransitionTime`.
  */
+import { milliTime } from '../../util/time.ts';
 
 export interface Condition {
   type: string;
@@ -20,7 +21,7 @@ export function setConditions(
   wanted: readonly ConditionInput[],
   now: number,
 ): Condition[] {
-  const stamp = new Date(now).toISOString();
+  const stamp = milliTime(now);
   const out = [...(current ?? [])];
   for (const want of wanted) {
     const at = out.findIndex((c) => c.type === want.type);

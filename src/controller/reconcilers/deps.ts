@@ -1,11 +1,9 @@
 /**
  * What the network reconcilers share: the NB session, the IPAM registry, the Kubernetes writer, a way to enqueue other
  * keys (a pod releasing an address refreshes its subnet's status), injected randomness (router-port MACs), the
- * default-network names, and the memoized subnet catalog and pending-pod index the hot paths read. Also the IPAM view
- * of a Subnet and the NIC (IPAM owner / LSP) name of a pod.
+ * default-network names, and the memoized subnet catalog and pending-pod index the hot paths read.
  */
-import type { Subnet } from '../../api/kinds/subnet-schema.ts';
-import type { Ipam, RandomBytes, SubnetSpec } from '../../ipam/index.ts';
+import type { Ipam, RandomBytes } from '../../ipam/index.ts';
 import type { DefaultNetworkOptions } from '../../api/default-network.ts';
 import type { NbSession } from '../nb/send.ts';
 import type { ObjectWriter } from '../../kube/writer.ts';
@@ -41,17 +39,3 @@ export interface ServiceOptions {
 export const WAIT_FOR_DEPENDENCY_MS = 1_000;
 /** How often a blocked deletion (VPC with subnets, subnet with addresses) is looked at again. */
 export const BLOCKED_DELETE_RETRY_MS = 5_000;
-
-/** The IPAM view of a defaulted Subnet. */
-export function ipamSpec(subnet: Subnet, reservedMacs: readonly string[] = []): SubnetSpec {
-  return {
-    name: subnet.metadata.name ?? '',
-    cidrBlock: subnet.spec?.cidrBlock ?? '',
-    gateway: subnet.spec?.gateway,
-    excludeIps: subnet.spec?.excludeIps ?? [],
-    reservedMacs,
-  };
-}
-
-/** The pod's NIC name: its IPAM owner and its Logical_Switch_Port name (default provider). */
-export const nicName = (name: string, namespace: string): string => `${name}.${namespace}`;

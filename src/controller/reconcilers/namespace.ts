@@ -1,16 +1,16 @@
 /**
- * Namespace reconciler (§3.5): writes `ovn.kubernetes.io/logical_switch` (comma list of the namespace's subnets),
- * `ovn.kubernetes.io/cidr` (`;`-joined) and `ovn.kubernetes.io/exclude_ips` (`;`-joined, each `,`-joined) on every
- * namespace. Any Subnet or Vpc spec change can move a namespace's subnets (a new default subnet, a VPC claiming it), so
- * both enqueue every namespace; status-only updates (a Subnet's counters) do not. An unchanged namespace costs a
- * comparison and no write.
+ * Namespace reconciler (Kube-OVN's pkg/controller/namespace.go): writes `ovn.kubernetes.io/logical_switch` (comma
+ * list of the namespace's subnets), `ovn.kubernetes.io/cidr` (`;`-joined) and `ovn.kubernetes.io/exclude_ips`
+ * (`;`-joined, each `,`-joined) on every namespace. Any Subnet or Vpc spec change can move a namespace's subnets (a
+ * new default subnet, a VPC claiming it), so both enqueue every namespace; status-only updates (a Subnet's counters)
+ * do not. An unchanged namespace costs a comparison and no write.
  */
-import { ANNOTATION_CIDR, ANNOTATION_LOGICAL_SWITCH } from '../../api/constants.ts';
+import { ANNOTATION_CIDR, ANNOTATION_EXCLUDE_IPS, ANNOTATION_LOGICAL_SWITCH } from '../../api/annotations.ts';
 import type { ClusterView } from '../../api/types.ts';
 import { keyOf } from '../../kube/queue/keys.ts';
 import type { ReconcileContext, ReconcileResult, Reconciler } from '../../kube/reconciler.ts';
 import type { NetworkDeps } from './deps.ts';
-import { ANNOTATION_EXCLUDE_IPS } from './pod-annotations.ts';
+
 import { specOrDeletionChanged, vpcClaimChanged } from './watch-predicates.ts';
 import { annotationChanges, refOf } from '../../kube/writer.ts';
 

@@ -6,24 +6,25 @@
  * its address and port.
  */
 import {
+  ANNOTATION_ALLOCATED,
   ANNOTATION_CIDR,
+  ANNOTATION_GATEWAY,
   ANNOTATION_IP_ADDRESS,
   ANNOTATION_LOGICAL_SWITCH,
   ANNOTATION_MAC_ADDRESS,
-} from '../../api/constants.ts';
+  ANNOTATION_PORT_NAME,
+} from '../../api/annotations.ts';
+import { nodePortName } from '../../api/constants.ts';
 import { defaultSubnet } from '../../api/kinds/subnet-defaults.ts';
 import type { Subnet } from '../../api/kinds/subnet-schema.ts';
 import { MissingParentError } from '../nb/errors.ts';
-import { desiredNode, nodePortName } from '../nb/node.ts';
+import { desiredNode } from '../nb/node.ts';
 import { nodeOwner } from '../nb/owner.ts';
 import { converge } from '../nb/send.ts';
 import { keyOf } from '../../kube/queue/keys.ts';
 import type { ReconcileContext, ReconcileResult, Reconciler } from '../../kube/reconciler.ts';
 import { WAIT_FOR_DEPENDENCY_MS, type NetworkDeps } from './deps.ts';
-import { ANNOTATION_ALLOCATED, ANNOTATION_GATEWAY } from './pod-annotations.ts';
 import { annotationChanges, refOf } from '../../kube/writer.ts';
-
-export const ANNOTATION_PORT_NAME = 'ovn.kubernetes.io/port_name';
 
 export function nodeReconciler(deps: NetworkDeps): Reconciler {
   const join = deps.network.nodeSwitch;

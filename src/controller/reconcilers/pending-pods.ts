@@ -8,7 +8,8 @@
 import type { KubeObject } from '../../api/types.ts';
 import type { Informer } from '../../kube/informer.ts';
 import { keyForObject } from '../../kube/queue/keys.ts';
-import { ANNOTATION_ROUTED } from './pod-annotations.ts';
+import { ANNOTATION_ROUTED } from '../../api/annotations.ts';
+
 import { pinnedSubnet } from './select-subnet.ts';
 
 /** A pod that needs no port: absent, deleting, finished, or on the host network. */

@@ -1,24 +1,23 @@
 /**
- * The annotations the controller writes on a pod (§3.6, default provider): the allocation the CNI configures the
- * NIC from, and `routed: "true"` once its switch port exists in NB. Pure.
+ * The annotations the controller writes on a pod (default provider; Kube-OVN's pkg/controller/pod.go): the
+ * allocation the CNI configures the NIC from, and `routed: "true"` once its switch port exists in NB. Pure.
  */
 import {
+  ANNOTATION_ALLOCATED,
   ANNOTATION_CIDR,
+  ANNOTATION_GATEWAY,
   ANNOTATION_IP_ADDRESS,
+  ANNOTATION_LOGICAL_ROUTER,
   ANNOTATION_LOGICAL_SWITCH,
   ANNOTATION_MAC_ADDRESS,
-} from '../../api/constants.ts';
+  ANNOTATION_POD_NIC_TYPE,
+  ANNOTATION_PORT_SECURITY,
+  ANNOTATION_ROUTED,
+} from '../../api/annotations.ts';
 import type { Subnet } from '../../api/kinds/subnet-schema.ts';
 import type { KubeObject } from '../../api/types.ts';
 import type { Allocation } from '../../ipam/index.ts';
 
-export const ANNOTATION_ALLOCATED = 'ovn.kubernetes.io/allocated';
-export const ANNOTATION_GATEWAY = 'ovn.kubernetes.io/gateway';
-export const ANNOTATION_LOGICAL_ROUTER = 'ovn.kubernetes.io/logical_router';
-export const ANNOTATION_POD_NIC_TYPE = 'ovn.kubernetes.io/pod_nic_type';
-export const ANNOTATION_ROUTED = 'ovn.kubernetes.io/routed';
-export const ANNOTATION_PORT_SECURITY = 'ovn.kubernetes.io/port_security';
-export const ANNOTATION_EXCLUDE_IPS = 'ovn.kubernetes.io/exclude_ips';
 /** `--pod-nic-type` default. */
 export const DEFAULT_POD_NIC_TYPE = 'veth-pair';
 

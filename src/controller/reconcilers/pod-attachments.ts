@@ -10,23 +10,20 @@
 import type { Subnet } from '../../api/kinds/subnet-schema.ts';
 import type { KubeObject } from '../../api/types.ts';
 import type { Ipam } from '../../ipam/index.ts';
-import { NETWORKS_ANNOTATION, annotationKey, isOvnProvider } from '../../api/annotations.ts';
+import { isOvnProvider } from '../../api/constants.ts';
+import { ANNOTATION_NETWORKS, annotationKey } from '../../api/annotations.ts';
 import { parseNetworks } from '../../api/networks-annotation.ts';
-import { nicName } from './deps.ts';
+import { attachmentOwner } from './ipam-view.ts';
 
 export type AttachmentOutcome =
   | { kind: 'allocated'; annotations: Record<string, string>; changedSubnets: string[] }
   | { kind: 'refused'; reason: string; message: string };
 
-/** The IPAM owner of a pod's NIC on a non-default provider. */
-export const attachmentOwner = (name: string, namespace: string, provider: string): string =>
-  `${nicName(name, namespace)}.${provider}`;
-
 /** The providers of the pod's attachments (`<name>.<namespace>`); [] when the annotation cannot be read. */
 export function attachmentProviders(pod: KubeObject): string[] {
   try {
     const list = parseNetworks(
-      pod.metadata.annotations?.[NETWORKS_ANNOTATION],
+      pod.metadata.annotations?.[ANNOTATION_NETWORKS],
       pod.metadata.namespace ?? 'default',
     );
     return list.map((s) => `${s.name}.${s.namespace}`);
@@ -82,7 +79,7 @@ export function releaseAttachments(
   const released: string[] = [];
   for (const subnet of subnets) {
     const provider = subnet.spec?.provider ?? '';
-    if (!provider || isOvnProvider(provider)) continue;
+    if (isOvnProvider(provider)) continue;
     const subnetName = subnet.metadata.name ?? '';
     if (ipam.release(subnetName, attachmentOwner(name, namespace, provider))) released.push(subnetName);
   }

@@ -1,12 +1,12 @@
 /**
- * Which subnet a namespace's pods use (§3.5), as pure functions: a custom VPC's `defaultSubnet` first when the VPC
- * lists the namespace (never for kube-system), then subnets listing the namespace in `spec.namespaces`; with none, the
- * default subnet of the VPC that lists the namespace, else the default subnet (`ovn-default`). A pod's
- * `ovn.kubernetes.io/logical_switch` annotation wins over all of that. `namespaceSelectors` are not evaluated yet.
- * `selectNamespaceSubnets` is the rule over prepared inputs (what `SubnetCatalog` memoizes); the `view` variants
- * prepare them from a `ClusterView` on every call.
+ * Which subnet a namespace's pods use (Kube-OVN's pkg/controller/namespace.go and pod.go), as pure functions: a
+ * custom VPC's `defaultSubnet` first when the VPC lists the namespace (never for kube-system), then subnets listing
+ * the namespace in `spec.namespaces`; with none, the default subnet of the VPC that lists the namespace, else the
+ * default subnet (`ovn-default`). A pod's `ovn.kubernetes.io/logical_switch` annotation wins over all of that.
+ * `namespaceSelectors` are not evaluated yet. `selectNamespaceSubnets` is the rule over prepared inputs (what
+ * `SubnetCatalog` memoizes); the `view` variants prepare them from a `ClusterView` on every call.
  */
-import { ANNOTATION_LOGICAL_SWITCH } from '../../api/constants.ts';
+import { ANNOTATION_LOGICAL_SWITCH } from '../../api/annotations.ts';
 import { defaultSubnet } from '../../api/kinds/subnet-defaults.ts';
 import type { Subnet } from '../../api/kinds/subnet-schema.ts';
 import type { Vpc } from '../../api/kinds/vpc.ts';

@@ -1,9 +1,9 @@
 /**
- * A StatefulSet pod keeps its addresses when it goes (§3.7: Kube-OVN releases them only when the StatefulSet is
- * deleted or scaled below the pod's ordinal), so a re-created `<sts>-<i>` — a NAT gateway pod, for one — comes back
- * with the same addresses on every network. The pod is gone when this is asked, so the StatefulSet is found by the
- * name `<sts>-<ordinal>` in the pod's namespace. The watch re-examines the pods a StatefulSet may hold when it is
- * deleted or its replicas change, so kept addresses are released then.
+ * A StatefulSet pod keeps its addresses when it goes (Kube-OVN's `isStatefulSetPodToDel`, pkg/controller/pod.go,
+ * releases them only when the StatefulSet is deleted or scaled below the pod's ordinal), so a re-created `<sts>-<i>`
+ * — a NAT gateway pod, for one — comes back with the same addresses on every network. The pod is gone when this is
+ * asked, so the StatefulSet is found by the name `<sts>-<ordinal>` in the pod's namespace. The watch re-examines the
+ * pods a StatefulSet may hold when it is deleted or its replicas change, so kept addresses are released then.
  */
 import type { ClusterView, KubeObject } from '../../api/types.ts';
 import { keyOf } from '../../kube/queue/keys.ts';

@@ -7,7 +7,8 @@
  * write) keeps the memo: what is memoized depends only on names, specs, deletion marks and the custom VPCs'
  * namespaces and default subnets. The objects returned carry only `metadata.name` and the defaulted `spec`, frozen.
  */
-import { defaultSubnet, parseCidrBlock } from '../../api/kinds/subnet-defaults.ts';
+import { defaultSubnet } from '../../api/kinds/subnet-defaults.ts';
+import { blockCidrs } from '../../net/cidr-block.ts';
 import type { Subnet } from '../../api/kinds/subnet-schema.ts';
 import type { Vpc } from '../../api/kinds/vpc.ts';
 import type { ClusterView, KubeObject } from '../../api/types.ts';
@@ -137,7 +138,7 @@ export class SubnetCatalog {
     this.#refresh();
     const entry = this.#entries.get(name);
     if (!entry) return [];
-    if (!('cidrs' in entry)) entry.cidrs = parseCidrBlock(entry.raw.spec?.cidrBlock);
+    if (!('cidrs' in entry)) entry.cidrs = blockCidrs(entry.raw.spec?.cidrBlock);
     return entry.cidrs ?? [];
   }
 

@@ -1,9 +1,10 @@
 /**
- * Vpc reconciler (§3.2): read the Vpc from the cache; absent or deleting -> refuse while subnets still use it (requeue
- * with the reason), else delete its router and drop the finalizer; otherwise validate with the shared admission rules,
- * converge its router (and spec routes) in one NB transaction, and write status (`router`, `standby`, `default`, sorted
- * `subnets`, `defaultLogicalSwitch`, conditions). A Subnet change enqueues its VPC (not a status-only one: the VPC
- * reads which subnets name it, nothing of their status).
+ * Vpc reconciler (Kube-OVN's `handleAddOrUpdateVpc`, pkg/controller/vpc.go): read the Vpc from the cache; absent or
+ * deleting -> refuse while subnets still use it (requeue with the reason), else delete its router and drop the
+ * finalizer; otherwise validate with the shared admission rules, converge its router (and spec routes) in one NB
+ * transaction, and write status (`router`, `standby`, `default`, sorted `subnets`, `defaultLogicalSwitch`,
+ * conditions). A Subnet change enqueues its VPC (not a status-only one: the VPC reads which subnets name it, nothing
+ * of their status).
  */
 import { admit } from '../../api/admission.ts';
 import { FINALIZER } from '../../api/constants.ts';

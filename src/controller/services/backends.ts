@@ -5,14 +5,15 @@
  * An address with no pod behind it (a SwitchLBRule's explicit endpoints) counts in the VPC the Service names in
  * `ovn.kubernetes.io/vpc`; without one it is not load-balanced anywhere. Backends of a VIP keep its address family.
  */
+import {
+  ANNOTATION_LOGICAL_SWITCH,
+  ANNOTATION_SWITCH_LB_VIP,
+  ANNOTATION_VPC,
+} from '../../api/annotations.ts';
 import type { Subnet } from '../../api/kinds/subnet-schema.ts';
 import type { ClusterView, KubeObject } from '../../api/types.ts';
 import type { LbPort, LbProtocol, ServiceLbInput } from '../nb/load-balancer.ts';
 import { hostPort } from '../nb/load-balancer.ts';
-
-export const SWITCH_LB_VIP = 'ovn.kubernetes.io/switch_lb_vip';
-export const SERVICE_VPC = 'ovn.kubernetes.io/vpc';
-const LOGICAL_SWITCH = 'ovn.kubernetes.io/logical_switch';
 const DEFAULT_AFFINITY_TIMEOUT = 10_800;
 
 interface ServicePort {
@@ -41,7 +42,7 @@ const isV6 = (ip: string): boolean => ip.includes(':');
 
 /** The Service's VIPs: the SwitchLBRule VIP annotation, else its cluster IPs (none for headless or ExternalName). */
 export function serviceVips(svc: KubeObject): string[] {
-  const annotated = svc.metadata.annotations?.[SWITCH_LB_VIP];
+  const annotated = svc.metadata.annotations?.[ANNOTATION_SWITCH_LB_VIP];
   if (annotated)
     return annotated
       .split(',')
@@ -63,12 +64,12 @@ function vpcOfAddress(
   const ref = address.targetRef;
   if (ref?.kind === 'Pod' && ref.name) {
     const pod = view.get('Pod', ref.name, ref.namespace ?? svc.metadata.namespace);
-    const ls = pod?.metadata.annotations?.[LOGICAL_SWITCH];
+    const ls = pod?.metadata.annotations?.[ANNOTATION_LOGICAL_SWITCH];
     if (!ls) return undefined;
     const subnet = view.get('Subnet', ls) as Subnet | undefined;
     return subnet ? subnet.spec?.vpc || clusterRouter : undefined;
   }
-  return svc.metadata.annotations?.[SERVICE_VPC] || undefined;
+  return svc.metadata.annotations?.[ANNOTATION_VPC] || undefined;
 }
 
 const protocolOf = (p: string | undefined): LbProtocol => (p ?? 'TCP').toLowerCase() as LbProtocol;

@@ -6,6 +6,7 @@
  * change every Service (a new switch in a VPC needs the VPC's load balancers), a pod's logical switch the Services
  * of its namespace. A name clash with a foreign row becomes a Warning Event on the Service.
  */
+import { ANNOTATION_LOGICAL_SWITCH } from '../../api/annotations.ts';
 import type { KubeObject } from '../../api/types.ts';
 import { NbConflictError } from '../nb/errors.ts';
 import { desiredServiceLbs, serviceOwner } from '../nb/load-balancer.ts';
@@ -20,7 +21,7 @@ import { desiredServiceInputs, switchesOfVpc } from './backends.ts';
 export const LINK_RETRY_MS = 100;
 
 const logicalSwitchOf = (pod: KubeObject): string =>
-  pod.metadata.annotations?.['ovn.kubernetes.io/logical_switch'] ?? '';
+  pod.metadata.annotations?.[ANNOTATION_LOGICAL_SWITCH] ?? '';
 
 export function serviceReconciler(deps: NetworkDeps): Reconciler {
   const clusterRouter = deps.network.clusterRouter;

@@ -1,10 +1,11 @@
 /**
- * SwitchLBRule reconciler (§1.9): the rule -> its headless Service `slr-<name>` (and, for explicit endpoints, its
- * Endpoints) through the applier, then status `ports`/`service`. The Service reconciler turns that Service into load
- * balancers once it has endpoints. Objects labelled for this rule elsewhere (the rule moved to another namespace, or
- * was deleted) and owned by it are removed; owner references let the API server's garbage collector do the same. Keyed by rule; a
- * change to a Service or Endpoints labelled for a rule enqueues the rule (someone deleted or edited it). A write that
- * fails (its namespace does not exist...) is a Warning Event on the rule and is retried.
+ * SwitchLBRule reconciler (Kube-OVN's pkg/controller/switch_lb_rule.go): the rule -> its headless Service
+ * `slr-<name>` (and, for explicit endpoints, its Endpoints) through the applier, then status `ports`/`service`. The
+ * Service reconciler turns that Service into load balancers once it has endpoints. Objects labelled for this rule
+ * elsewhere (the rule moved to another namespace, or was deleted) and owned by it are removed; owner references let
+ * the API server's garbage collector do the same. Keyed by rule; a change to a Service or Endpoints labelled for a
+ * rule enqueues the rule (someone deleted or edited it). A write that fails (its namespace does not exist...) is a
+ * Warning Event on the rule and is retried.
  */
 import type { SwitchLbRule } from '../../api/kinds/switch-lb-rule.ts';
 import type { KubeObject } from '../../api/types.ts';

@@ -1,14 +1,15 @@
 /**
- * What a SwitchLBRule becomes (§1.9), pure: the headless Service `slr-<name>` in `spec.namespace` (default
- * `default`) annotated `ovn.kubernetes.io/switch_lb_vip=<vip>`, selecting `spec.selector`'s `key:value` pairs, with
- * the rule's ports (targetPort defaults to port) and session affinity; for a rule with explicit `endpoints` instead
- * of a selector, also the Endpoints object of that Service. Both carry an owner reference to the rule (so they go with
- * it) and the label `kovn.io/switch-lb-rule=<name>`. The status: `ports` as `53/UDP,53/TCP` and `service` as
- * `<namespace>/slr-<name>`.
+ * What a SwitchLBRule becomes (as in Kube-OVN's pkg/controller/switch_lb_rule.go), pure: the headless Service
+ * `slr-<name>` in `spec.namespace` (default `default`) annotated `ovn.kubernetes.io/switch_lb_vip=<vip>`, selecting
+ * `spec.selector`'s `key:value` pairs, with the rule's ports (targetPort defaults to port) and session affinity; for
+ * a rule with explicit `endpoints` instead of a selector, also the Endpoints object of that Service. Both carry an
+ * owner reference to the rule (so they go with it) and the label `kovn.io/switch-lb-rule=<name>`. The status:
+ * `ports` as `53/UDP,53/TCP` and `service` as `<namespace>/slr-<name>`.
  */
 import type { SwitchLbRule } from '../../api/kinds/switch-lb-rule.ts';
 import { controllerReference, type KubeObject } from '../../api/types.ts';
-import { SERVICE_VPC, SWITCH_LB_VIP } from './backends.ts';
+import { ANNOTATION_SWITCH_LB_VIP, ANNOTATION_VPC } from '../../api/annotations.ts';
+import { API_VERSION } from '../../api/constants.ts';
 
 export const SLR_LABEL = 'kovn.io/switch-lb-rule';
 
@@ -35,13 +36,16 @@ const portsOf = (slr: SwitchLbRule) =>
 
 function meta(slr: SwitchLbRule): KubeObject['metadata'] {
   const name = slr.metadata.name ?? '';
-  const vpc = slr.metadata.annotations?.[SERVICE_VPC];
+  const vpc = slr.metadata.annotations?.[ANNOTATION_VPC];
   return {
     name: slrServiceName(name),
     namespace: slrNamespace(slr),
     labels: { [SLR_LABEL]: name },
-    annotations: { [SWITCH_LB_VIP]: slr.spec?.vip ?? '', ...(vpc ? { [SERVICE_VPC]: vpc } : {}) },
-    ownerReferences: [controllerReference('kubeovn.io/v1', 'SwitchLBRule', slr)],
+    annotations: {
+      [ANNOTATION_SWITCH_LB_VIP]: slr.spec?.vip ?? '',
+      ...(vpc ? { [ANNOTATION_VPC]: vpc } : {}),
+    },
+    ownerReferences: [controllerReference(API_VERSION, 'SwitchLBRule', slr)],
   };
 }
 

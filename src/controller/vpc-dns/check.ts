@@ -1,8 +1,9 @@
 /**
- * Whether a VpcDns can be deployed (§5 steps 1-2), as a reason and a message naming the object and field, or
- * undefined: the feature's ConfigMap names a valid `coredns-vip`; the VPC exists; the subnet exists and belongs to
- * that VPC; the Corefile ConfigMap (`spec.corefile` in kube-system) exists with key `Corefile`; the
- * NetworkAttachmentDefinition `default/<nad-name>` exists when one is named. Reads the cache only.
+ * Whether a VpcDns can be deployed (the first checks of Kube-OVN's `handleAddOrUpdateVPCDNS`), as a reason and a
+ * message naming the object and field, or undefined: the feature's ConfigMap names a valid `coredns-vip`; the VPC
+ * exists; the subnet exists and belongs to that VPC; the Corefile ConfigMap (`spec.corefile` in kube-system) exists
+ * with key `Corefile`; the NetworkAttachmentDefinition `default/<nad-name>` exists when one is named. Reads the
+ * cache only.
  */
 import type { VpcDnsConfig } from '../../api/kinds/configmaps.ts';
 import type { Subnet } from '../../api/kinds/subnet-schema.ts';

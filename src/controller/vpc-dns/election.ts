@@ -1,8 +1,9 @@
 /**
- * "Exactly one active VpcDns per VPC" (§5, §11.7), decided the same way by every reconcile from the same cache, so
- * concurrent reconciles of two VpcDns of one VPC agree: among the eligible VpcDns of the VPC (not being deleted, their
- * subnet in that VPC), one already marked active keeps the role (the oldest of them if several claim it); otherwise
- * the oldest by creation time, then by name. Deleting the active one makes the next oldest win. Pure.
+ * "Exactly one active VpcDns per VPC" (the intent of Kube-OVN's pkg/controller/vpc_dns.go, whose code ends up
+ * marking every one active; ADR 16), decided the same way by every reconcile from the same cache, so concurrent
+ * reconciles of two VpcDns of one VPC agree: among the eligible VpcDns of the VPC (not being deleted, their subnet
+ * in that VPC), one already marked active keeps the role (the oldest of them if several claim it); otherwise the
+ * oldest by creation time, then by name. Deleting the active one makes the next oldest win. Pure.
  */
 import type { VpcDns } from '../../api/kinds/vpc-dns.ts';
 

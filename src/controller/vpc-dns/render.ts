@@ -1,22 +1,31 @@
 /**
- * What an active VpcDns becomes in a cluster (§5), pure: the CoreDNS Deployment `vpc-dns-<name>` in the controller
- * namespace, as Kube-OVN's compiled-in template renders it (two replicas unless `spec.replicas`, the Corefile
- * ConfigMap mounted at /etc/coredns, ports dns 53/UDP, dns-tcp 53/TCP, metrics 9153/TCP), with the pod annotations
- * that put the primary NIC in the VPC subnet and a second NIC through the NAD on `ovn-default` with a route to the
- * API server; and the SwitchLBRule `vpc-dns-<name>` that puts `coredns-vip` in front of it.
+ * What an active VpcDns becomes in a cluster (Kube-OVN's pkg/controller/vpc_dns.go), pure: the CoreDNS Deployment
+ * `vpc-dns-<name>` in the controller namespace, as Kube-OVN's compiled-in template renders it (two replicas unless
+ * `spec.replicas`, the Corefile ConfigMap mounted at /etc/coredns, ports dns 53/UDP, dns-tcp 53/TCP, metrics
+ * 9153/TCP), with the pod annotations that put the primary NIC in the VPC subnet and a second NIC through the NAD on
+ * `ovn-default` with a route to the API server; and the SwitchLBRule `vpc-dns-<name>` that puts `coredns-vip` in
+ * front of it.
  */
 import type { VpcDnsConfig } from '../../api/kinds/configmaps.ts';
 import type { SwitchLbRule } from '../../api/kinds/switch-lb-rule.ts';
 import type { VpcDns } from '../../api/kinds/vpc-dns.ts';
 import type { KubeObject } from '../../api/types.ts';
-import { NETWORKS_ANNOTATION } from '../../api/annotations.ts';
-
-export const VPC_DNS_LABEL = 'ovn.kubernetes.io/vpc-dns';
+import { API_VERSION, DEFAULT_VPC_DNS_COREFILE } from '../../api/constants.ts';
+import {
+  ANNOTATION_LOGICAL_SWITCH,
+  ANNOTATION_NETWORKS,
+  LABEL_VPC_DNS,
+  annotationKey,
+} from '../../api/annotations.ts';
 export const DEFAULT_REPLICAS = 2;
 /** Used when neither `coredns-image` nor the cluster's own CoreDNS Deployment names an image (the lab has neither). */
 export const FALLBACK_COREDNS_IMAGE = 'registry.k8s.io/coredns/coredns:v1.11.3';
 
-export const vpcDnsWorkloadName = (name: string): string => `vpc-dns-${name}`;
+const WORKLOAD_PREFIX = 'vpc-dns-';
+export const vpcDnsWorkloadName = (name: string): string => `${WORKLOAD_PREFIX}${name}`;
+/** The VpcDns whose workload (Deployment, SwitchLBRule) this is, when the name is `vpc-dns-<name>`. */
+export const vpcDnsOfWorkload = (workload: string | undefined): string | undefined =>
+  workload?.startsWith(WORKLOAD_PREFIX) ? workload.slice(WORKLOAD_PREFIX.length) : undefined;
 
 export interface VpcDnsRenderInput {
   dns: VpcDns;
@@ -33,7 +42,7 @@ export interface VpcDnsRenderInput {
 
 function ownerReference(dns: VpcDns): Record<string, unknown> {
   return {
-    apiVersion: 'kubeovn.io/v1',
+    apiVersion: API_VERSION,
     kind: 'VpcDns',
     name: dns.metadata.name ?? '',
     uid: dns.metadata.uid ?? '',
@@ -42,12 +51,12 @@ function ownerReference(dns: VpcDns): Record<string, unknown> {
 
 function podAnnotations(input: VpcDnsRenderInput): Record<string, string> {
   const { config, dns } = input;
-  const out: Record<string, string> = { 'ovn.kubernetes.io/logical_switch': dns.spec?.subnet ?? '' };
-  if (config.nadName) out[NETWORKS_ANNOTATION] = `default/${config.nadName}`;
+  const out: Record<string, string> = { [ANNOTATION_LOGICAL_SWITCH]: dns.spec?.subnet ?? '' };
+  if (config.nadName) out[ANNOTATION_NETWORKS] = `default/${config.nadName}`;
   if (config.nadProvider) {
-    out[`${config.nadProvider}.kubernetes.io/logical_switch`] = input.defaultSubnet;
+    out[annotationKey(config.nadProvider, 'logical_switch')] = input.defaultSubnet;
     if (input.apiServerHost && input.defaultGateway) {
-      out[`${config.nadProvider}.kubernetes.io/routes`] = JSON.stringify([
+      out[annotationKey(config.nadProvider, 'routes')] = JSON.stringify([
         { dst: `${input.apiServerHost}/32`, gw: input.defaultGateway },
       ]);
     }
@@ -68,7 +77,7 @@ export function vpcDnsDeployment(input: VpcDnsRenderInput): KubeObject {
     metadata: {
       name,
       namespace: input.namespace,
-      labels: { 'k8s-app': name, [VPC_DNS_LABEL]: 'true' },
+      labels: { 'k8s-app': name, [LABEL_VPC_DNS]: 'true' },
       ownerReferences: [ownerReference(dns) as never],
     },
     spec: {
@@ -123,7 +132,7 @@ export function vpcDnsDeployment(input: VpcDnsRenderInput): KubeObject {
             {
               name: 'config-volume',
               configMap: {
-                name: dns.spec?.corefile || 'vpc-dns-corefile',
+                name: dns.spec?.corefile || DEFAULT_VPC_DNS_COREFILE,
                 items: [{ key: 'Corefile', path: 'Corefile' }],
               },
             },
@@ -137,11 +146,11 @@ export function vpcDnsDeployment(input: VpcDnsRenderInput): KubeObject {
 export function vpcDnsSwitchLbRule(input: VpcDnsRenderInput): SwitchLbRule {
   const name = vpcDnsWorkloadName(input.dns.metadata.name ?? '');
   return {
-    apiVersion: 'kubeovn.io/v1',
+    apiVersion: API_VERSION,
     kind: 'SwitchLBRule',
     metadata: {
       name,
-      labels: { [VPC_DNS_LABEL]: 'true' },
+      labels: { [LABEL_VPC_DNS]: 'true' },
       ownerReferences: [ownerReference(input.dns) as never],
     },
     spec: {

@@ -100,95 +100,147 @@ async function superviseCentral(supervisor: Supervisor, central: Central): Promi
   }
 }
 
+/** What the lab has started so far: what `stop` takes down, nodes first. */
+interface Started {
+  nodes: Map<string, LabNode>;
+  central?: Central;
+  underlay?: Underlay;
+}
+
+/** The supervisor the dataplane makes when it is given none, logging to `<logDir>/dataplane.log` by default. */
+function ownSupervisor(options: DataplaneOptions, runner: LedgerRunner, clock: Clock): Supervisor {
+  return new Supervisor({
+    runner,
+    clock,
+    logger: options.logger ?? fileLogger(join(options.layout.logDir, 'dataplane.log')),
+    detached: options.detached ?? false,
+  });
+}
+
+/** Nodes, then central's supervised daemons and central, then the underlay; then (unless told not to) teardown. */
+async function stopStarted(
+  started: Started,
+  supervisor: Supervisor,
+  options: DataplaneOptions,
+  stopOptions: StopOptions,
+): Promise<TeardownReport | undefined> {
+  const { nodes } = started;
+  for (const node of [...nodes.values()].reverse()) await node.stop().catch(() => undefined);
+  nodes.clear();
+  for (const name of [...CENTRAL].reverse()) await supervisor.stop(`central/${name}`);
+  await started.central?.stop();
+  await started.underlay?.remove().catch(() => undefined);
+  if (stopOptions.teardown === false) return undefined;
+  return teardown(options.layout, {
+    runner: options.runner ?? processRunner,
+    ...(stopOptions.keepLogs === undefined ? {} : { keepLogs: stopOptions.keepLogs }),
+  });
+}
+
+interface NodeStarterOptions {
+  layout: LabLayout;
+  ledger: Ledger;
+  runner: LedgerRunner;
+  supervisor: Supervisor;
+  clock: Clock;
+  sbRemote: string;
+  underlay: Underlay;
+  nodes: Map<string, LabNode>;
+}
+
+/** Starts nodes one after another, each on the next encap address, into `nodes`. */
+function nodeStarter(o: NodeStarterOptions): (name: string) => Promise<LabNode> {
+  let nextIndex = 0;
+  return async (name) => {
+    if (o.nodes.has(name)) throw new Error(`node ${name} already exists`);
+    const node = await LabNode.start({
+      layout: o.layout,
+      name,
+      encapIp: encapIp(nextIndex++),
+      sbRemote: o.sbRemote,
+      underlay: o.underlay,
+      supervisor: o.supervisor,
+      runner: o.runner.withComponent(name),
+      ledger: o.ledger,
+      clock: o.clock,
+    });
+    o.nodes.set(name, node);
+    return node;
+  };
+}
+
+/** Central's daemons as the supervisor sees them, and every node's own report. */
+function healthOf(supervisor: Supervisor, nodes: ReadonlyMap<string, LabNode>): DataplaneHealth {
+  const central = CENTRAL.map((n) => supervisor.get(`central/${n}`)?.health()).filter(
+    (h): h is ComponentHealth => h !== undefined,
+  );
+  const nodeHealth = [...nodes.values()].map((n) => n.health());
+  return {
+    ok: central.every((h) => h.state === 'running') && nodeHealth.every((n) => n.ok),
+    central,
+    nodes: nodeHealth,
+  };
+}
+
+/**
+ * Start-up in phases, each recorded in the ledger as it goes: the log and central directories, OVN central (then
+ * supervised), the underlay, the nodes. A failed phase stops what the earlier ones started, and tears down.
+ */
 export async function startDataplane(options: DataplaneOptions): Promise<Dataplane> {
   const { layout } = options;
   const clock = options.clock ?? systemClock;
   const ledger = new Ledger(layout.ledger);
   const base = new LedgerRunner(options.runner ?? processRunner, ledger);
   mkdirSync(layout.logDir, { recursive: true });
-  const supervisor =
-    options.supervisor ??
-    new Supervisor({
-      runner: base,
-      clock,
-      logger: options.logger ?? fileLogger(join(layout.logDir, 'dataplane.log')),
-      detached: options.detached ?? false,
-    });
-  const nodes = new Map<string, LabNode>();
-  let central: Central | undefined;
-  let underlay: Underlay | undefined;
-  let nextIndex = 0;
-
+  const supervisor = options.supervisor ?? ownSupervisor(options, base, clock);
+  const started: Started = { nodes: new Map() };
   ledger.addDir(layout.centralDir);
   ledger.addDir(layout.logDir);
-  const stop = async (stopOptions: StopOptions = {}): Promise<TeardownReport | undefined> => {
-    for (const node of [...nodes.values()].reverse()) await node.stop().catch(() => undefined);
-    nodes.clear();
-    for (const name of [...CENTRAL].reverse()) await supervisor.stop(`central/${name}`);
-    await central?.stop();
-    await underlay?.remove().catch(() => undefined);
-    if (stopOptions.teardown === false) return undefined;
-    return teardown(layout, {
-      runner: options.runner ?? processRunner,
-      ...(stopOptions.keepLogs === undefined ? {} : { keepLogs: stopOptions.keepLogs }),
-    });
-  };
+  const stop = (stopOptions: StopOptions = {}): Promise<TeardownReport | undefined> =>
+    stopStarted(started, supervisor, options, stopOptions);
 
   try {
     mkdirSync(layout.centralDir, { recursive: true });
-    central = await startCentral({
+    const central = (started.central = await startCentral({
       dir: layout.centralDir,
       runner: base.withComponent('central'),
       clock,
       detached: options.detached ?? false,
-    });
+    }));
     await superviseCentral(supervisor, central);
-    underlay = await Underlay.create({ runner: base, ledger, netns: layout.underlayNetns });
+    const underlay = (started.underlay = await Underlay.create({
+      runner: base,
+      ledger,
+      netns: layout.underlayNetns,
+    }));
+    const { nodes } = started;
     const sbRemote = central.sbRemotes[0]!;
-    const u = underlay;
-    const addNode = async (name: string): Promise<LabNode> => {
-      if (nodes.has(name)) throw new Error(`node ${name} already exists`);
-      const node = await LabNode.start({
-        layout,
-        name,
-        encapIp: encapIp(nextIndex++),
-        sbRemote,
-        underlay: u,
-        supervisor,
-        runner: base.withComponent(name),
-        ledger,
-        clock,
-      });
-      nodes.set(name, node);
-      return node;
-    };
+    const addNode = nodeStarter({
+      layout,
+      ledger,
+      runner: base,
+      supervisor,
+      clock,
+      sbRemote,
+      underlay,
+      nodes,
+    });
     for (const name of options.nodes ?? DEFAULT_NODES) await addNode(name);
-    const c = central;
     return {
       layout,
       ledger,
       supervisor,
-      central: c,
-      nbRemotes: c.nbRemotes,
-      sbRemotes: c.sbRemotes,
-      underlay: u,
+      central,
+      nbRemotes: central.nbRemotes,
+      sbRemotes: central.sbRemotes,
+      underlay,
       nodes,
       addNode,
       removeNode: async (name) => {
         await nodes.get(name)?.stop();
         nodes.delete(name);
       },
-      health: () => {
-        const centralHealth = CENTRAL.map((n) => supervisor.get(`central/${n}`)?.health()).filter(
-          (h): h is ComponentHealth => h !== undefined,
-        );
-        const nodeHealth = [...nodes.values()].map((n) => n.health());
-        return {
-          ok: centralHealth.every((h) => h.state === 'running') && nodeHealth.every((n) => n.ok),
-          central: centralHealth,
-          nodes: nodeHealth,
-        };
-      },
+      health: () => healthOf(supervisor, nodes),
       stop,
     };
   } catch (error) {

@@ -1,11 +1,14 @@
 /**
  * Which external networks the lab must emulate (pure): a Subnet with a non-OVN provider `<nad>.<ns>` whose
  * NetworkAttachmentDefinition `<ns>/<nad>` has a plugin with a `master` and `ipam.type: kube-ovn` (the seed's
- * macvlan `ovn-vpc-external-network`). upstream.ts makes them.
+ * macvlan `ovn-vpc-external-network`), and which namespaces made for earlier ones are no longer wanted. upstream.ts
+ * makes and removes them.
  */
 import type { Subnet } from '../../api/kinds/subnet-schema.ts';
 import type { KubeObject } from '../../api/types.ts';
-import { isOvnProvider } from '../../api/annotations.ts';
+import { isOvnProvider } from '../../api/constants.ts';
+import { parseCidrBlock } from '../../net/cidr-block.ts';
+
 import { confListOf } from '../kubelet/networks.ts';
 
 export interface ExternalNetwork {
@@ -27,8 +30,8 @@ export function externalNetworks(subnets: readonly Subnet[], nads: readonly Kube
   const out: ExternalNetwork[] = [];
   for (const s of [...subnets].sort((a, b) => (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''))) {
     const provider = s.spec?.provider ?? '';
-    const prefix = (s.spec?.cidrBlock ?? '').split(',')[0]?.split('/')[1];
-    if (!provider || isOvnProvider(provider) || !s.spec?.gateway || !prefix || s.metadata.deletionTimestamp)
+    const prefix = parseCidrBlock(s.spec?.cidrBlock).parts[0]?.cidr?.prefix;
+    if (isOvnProvider(provider) || !s.spec?.gateway || prefix === undefined || s.metadata.deletionTimestamp)
       continue;
     const nad = nads.find((n) => `${n.metadata.name}.${n.metadata.namespace}` === provider);
     let master: string | undefined;
@@ -49,4 +52,14 @@ export function externalNetworks(subnets: readonly Subnet[], nads: readonly Kube
     });
   }
   return out;
+}
+
+/** The upstream namespaces made (or adopted) so far, that are no longer wanted. Pure. */
+export function unwantedNetns(
+  made: Iterable<string>,
+  want: readonly ExternalNetwork[],
+  upstreamNetns: (subnet: string) => string,
+): string[] {
+  const wanted = new Set(want.map((n) => upstreamNetns(n.subnet)));
+  return [...made].filter((netns) => !wanted.has(netns));
 }

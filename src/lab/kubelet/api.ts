@@ -1,27 +1,31 @@
 /**
  * The few API calls kubelet-lite makes besides its informers, over any kubeconfig (src/kube/request.ts): read a
  * NetworkAttachmentDefinition, write a pod's status through the status subresource, record an Event as the kubelet
- * (`source.component: kubelet`, `host: <node>`), and delete a terminating pod with grace period 0 once its sandbox
- * is gone. Writes to a pod that no longer exists are not errors.
+ * (src/kube/events.ts: `source.component: kubelet`, `host: <node>`), and delete a terminating pod with grace period
+ * 0 once its sandbox is gone. Writes to a pod that no longer exists are not errors.
  */
-import { randomBytes } from 'node:crypto';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { KubeObject } from '../../api/types.ts';
-import { isNotFound, kubeRequest } from '../../kube/request.ts';
+import { isNotFound } from '../../kube/errors.ts';
+import { EventRecorder, podInvolved } from '../../kube/events.ts';
+import { kubeRequest } from '../../kube/request.ts';
+import { objectPath } from '../../kube/resources.ts';
 import type { Clock } from '../../util/clock.ts';
 
-const podPath = (ns: string, name: string): string =>
-  `/api/v1/namespaces/${encodeURIComponent(ns)}/pods/${encodeURIComponent(name)}`;
+const podPath = (pod: KubeObject, subresource?: string): string =>
+  objectPath('Pod', pod.metadata.name ?? '', pod.metadata.namespace, subresource);
 
 export class KubeletApi {
   readonly #kc: KubeConfig;
-  readonly #node: string;
-  readonly #clock: Clock;
+  readonly #events: EventRecorder;
 
   constructor(kubeConfig: KubeConfig, node: string, clock: Clock) {
     this.#kc = kubeConfig;
-    this.#node = node;
-    this.#clock = clock;
+    this.#events = new EventRecorder({
+      source: { component: 'kubelet', host: node, instance: node },
+      clock,
+      send: (request) => kubeRequest(kubeConfig, request),
+    });
   }
 
   /** The NAD, or undefined when it does not exist. */
@@ -29,7 +33,7 @@ export class KubeletApi {
     try {
       return await kubeRequest<KubeObject>(this.#kc, {
         method: 'GET',
-        path: `/apis/k8s.cni.cncf.io/v1/namespaces/${encodeURIComponent(namespace)}/network-attachment-definitions/${encodeURIComponent(name)}`,
+        path: objectPath('NetworkAttachmentDefinition', name, namespace),
       });
     } catch (err) {
       if (isNotFound(err)) return undefined;
@@ -41,7 +45,7 @@ export class KubeletApi {
     await this.#ignoreGone(
       kubeRequest(this.#kc, {
         method: 'PATCH',
-        path: `${podPath(pod.metadata.namespace ?? 'default', pod.metadata.name ?? '')}/status`,
+        path: podPath(pod, 'status'),
         body: { status },
         patch: 'merge',
       }),
@@ -49,35 +53,7 @@ export class KubeletApi {
   }
 
   async event(pod: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void> {
-    const namespace = pod.metadata.namespace ?? 'default';
-    const now = new Date(this.#clock.now()).toISOString();
-    await this.#ignoreGone(
-      kubeRequest(this.#kc, {
-        method: 'POST',
-        path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/events`,
-        body: {
-          apiVersion: 'v1',
-          kind: 'Event',
-          metadata: { name: `${pod.metadata.name ?? ''}.${randomBytes(8).toString('hex')}`, namespace },
-          involvedObject: {
-            apiVersion: 'v1',
-            kind: 'Pod',
-            name: pod.metadata.name,
-            namespace,
-            ...(pod.metadata.uid ? { uid: pod.metadata.uid } : {}),
-          },
-          type,
-          reason,
-          message,
-          source: { component: 'kubelet', host: this.#node },
-          reportingComponent: 'kubelet',
-          reportingInstance: this.#node,
-          firstTimestamp: now,
-          lastTimestamp: now,
-          count: 1,
-        },
-      }),
-    );
+    await this.#ignoreGone(this.#events.record(podInvolved(pod), { type, reason, message }));
   }
 
   /** Deletes the pod now (grace period 0), only if it is still the same object (uid). */
@@ -85,7 +61,7 @@ export class KubeletApi {
     await this.#ignoreGone(
       kubeRequest(this.#kc, {
         method: 'DELETE',
-        path: podPath(pod.metadata.namespace ?? 'default', pod.metadata.name ?? ''),
+        path: podPath(pod),
         body: {
           apiVersion: 'v1',
           kind: 'DeleteOptions',

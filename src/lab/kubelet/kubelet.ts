@@ -1,11 +1,11 @@
 /**
- * Kubelet-lite: one per lab node. It watches the Pods bound to its node (and its Node object, for the hostIP) and
- * turns each into a sandbox as a kubelet with a CNI-driven runtime would (pod.ts): a network namespace
- * plumbed by calling the real CNI plugins with the config list it writes under the node directory
- * (`cni/net.d/00-kube-ovn.conflist`, `type: kube-ovn`, the node agent's `server_socket`) and the pod's
- * NetworkAttachmentDefinitions, a responder for the declared ports, and the pod's status. Level-triggered: a work
- * queue keyed `namespace/name`, fed by the informer, by the sandbox records on disk at start (so pods deleted while
- * it was down are torn down), and by a periodic resync; failures are retried with backoff.
+ * Kubelet-lite: one per lab node. It watches the Pods bound to its node (and its Node object, for the hostIP) and turns
+ * each into a sandbox as a kubelet with a CNI-driven runtime would (pod.ts): a network namespace plumbed by calling the
+ * real CNI plugins with the config list it writes under the node directory (`cni/net.d/00-kube-ovn.conflist`,
+ * `type: kube-ovn`, the node agent's `server_socket`) and the pod's NetworkAttachmentDefinitions, a responder for the
+ * declared ports, and the pod's status. Level-triggered: a controller manager's workers (16 by default) on the keys
+ * of Pods, fed by the informers, by the sandbox records on disk at start (so pods deleted while it was down are torn
+ * down), by probe results, and by a periodic resync; failures are retried with backoff.
  *
  * Usage (the lab daemon, once the node's OVS and agent run):
  *   const kubelet = new Kubelet({ nodeName, nodeNetns: layout.nodeNetns(nodeName), layout, kubeConfig,
@@ -27,17 +27,16 @@ import { dirname, join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { KubeObject } from '../../api/types.ts';
 import { pino, type Logger } from 'pino';
-import { KubeInformer } from '../../kube/informer-kube.ts';
-import { WorkerPool } from '../../kube/queue/worker-pool.ts';
-import { WorkQueue } from '../../kube/queue/workqueue.ts';
-import { CNI_TYPE } from '../../api/annotations.ts';
+import { kindInformer } from '../../kube/informer-kind.ts';
+import type { KubeInformer } from '../../kube/informer-kube.ts';
+import { ControllerManager } from '../../kube/manager.ts';
+import { keyForObject, keyOf, type ObjectRef } from '../../kube/queue/keys.ts';
+import { CNI_TYPE, DEFAULT_VPC, OVN_PROVIDER } from '../../api/constants.ts';
+import { annotationKey } from '../../api/annotations.ts';
 import { CNI_VERSION } from '../../node/cni/spec.ts';
-import { NODES, PODS } from '../../node/resources.ts';
 import { systemClock, type Clock } from '../../util/clock.ts';
 import { processRunner, type ProcessRunner } from '../../util/exec.ts';
 import type { LabLayout } from '../layout.ts';
-import { DEFAULT_VPC } from '../../api/constants.ts';
-import { annotationKey, OVN_PROVIDER } from '../../api/annotations.ts';
 import { KubeletApi } from './api.ts';
 import { ProbeManager } from './probes.ts';
 import { NodeProber } from './prober-process.ts';
@@ -124,8 +123,7 @@ export class Kubelet {
   readonly #log: Logger;
   readonly #pods: KubeInformer;
   readonly #node: KubeInformer;
-  readonly #queue: WorkQueue;
-  readonly #pool: WorkerPool;
+  readonly #manager: ControllerManager;
   readonly #sync: PodSync;
   readonly #prober: NodeProber;
   readonly #probes: ProbeManager;
@@ -147,17 +145,22 @@ export class Kubelet {
       runNetns: o.nodeNetns,
       agentSocket,
     };
-    const informer = (resource: typeof PODS, fieldSelector: string): KubeInformer =>
-      new KubeInformer({
-        kubeConfig: o.kubeConfig,
-        resource,
-        fieldSelector,
-        clock: this.#clock,
-        onError: (err) => this.#log.warn({ err: (err as Error).message }, `${resource.kind} informer`),
-      });
-    this.#pods = informer(PODS, `spec.nodeName=${o.nodeName}`);
-    this.#node = informer(NODES, `metadata.name=${o.nodeName}`);
-    this.#queue = new WorkQueue({ clock: this.#clock, backoff: { baseMs: 1_000, maxMs: 30_000 } });
+    const informer = (kind: string, fieldSelector: string): KubeInformer =>
+      kindInformer(kind, { kubeConfig: o.kubeConfig, clock: this.#clock, log: this.#log, fieldSelector });
+    this.#pods = informer('Pod', `spec.nodeName=${o.nodeName}`);
+    this.#node = informer('Node', `metadata.name=${o.nodeName}`);
+    this.#manager = new ControllerManager({
+      informers: [this.#pods, this.#node],
+      clock: this.#clock,
+      logger: this.#log,
+      name: 'pod sync',
+      concurrency: o.concurrency ?? 16,
+      backoff: { baseMs: 1_000, maxMs: 30_000 },
+      // Pods whose sandbox is on disk, so one deleted while the kubelet was down is torn down.
+      onSynced: () => {
+        for (const r of this.store.list()) this.#manager.enqueue(keyOf('Pod', r.name, r.namespace));
+      },
+    });
     const api = new KubeletApi(o.kubeConfig, o.nodeName, this.#clock);
     this.#prober = new NodeProber({
       runner,
@@ -176,7 +179,7 @@ export class Kubelet {
         this.#prober.probe(req).catch((err: unknown) => ({ ok: false, message: (err as Error).message })),
       announceVia: (pod) => (inCustomVpc(pod) && existsSync(tproxySocket) ? tproxySocket : undefined),
       restart: (namespace, name) => this.#sync.restartContainer(namespace, name),
-      onChange: (namespace, name) => this.#queue.add(`${namespace}/${name}`),
+      onChange: (namespace, name) => this.#manager.enqueue(keyOf('Pod', name, namespace)),
       latest: (namespace, name) => this.#pods.get(name, namespace),
     });
     this.#sync = new PodSync({
@@ -194,23 +197,12 @@ export class Kubelet {
       nodeBinary: o.nodeBinary ?? process.execPath,
       probes: this.#probes,
     });
-    this.#pool = new WorkerPool({
-      queue: this.#queue,
-      concurrency: o.concurrency ?? 16,
-      handler: (key) => this.#reconcile(key),
-      onError: (key, err, retryInMs) =>
-        this.#log.warn({ pod: key, err: (err as Error).message, retryInMs }, 'pod sync failed'),
+    this.#manager.register({
+      kind: 'Pod',
+      // The node's addresses go into every pod's status.
+      watches: [{ kind: 'Node', map: () => this.#pods.list().map((p) => keyForObject(p, 'Pod')) }],
+      reconcile: (_key, ctx) => this.#reconcile(ctx.ref),
     });
-    const enqueue = (obj: { metadata: { namespace?: string; name?: string } }): void =>
-      this.#queue.add(`${obj.metadata.namespace ?? 'default'}/${obj.metadata.name ?? ''}`);
-    this.#pods.on('add', enqueue);
-    this.#pods.on('update', enqueue);
-    this.#pods.on('delete', enqueue);
-    const everyPod = (): void => {
-      for (const p of this.#pods.list()) enqueue(p);
-    };
-    this.#node.on('add', everyPod);
-    this.#node.on('update', everyPod);
   }
 
   /** Writes the CNI config and plugin link, syncs the caches, then starts working (records on disk included). */
@@ -223,26 +215,19 @@ export class Kubelet {
     );
     linkPlugin(this.binDir, this.#o.cniBinary);
     await this.#prober.start();
-    await Promise.all([this.#pods.start(), this.#node.start()]);
-    for (const r of this.store.list()) this.#queue.add(`${r.namespace}/${r.name}`);
-    void this.#pool.start();
+    await this.#manager.start();
     this.#log.info({ confDir: this.confDir }, 'kubelet started');
   }
 
   /** Stops watching; with `teardown`, also removes every sandbox of this node (responders, CNI DEL, namespaces). */
   async stop(options: { teardown?: boolean } = {}): Promise<void> {
-    await this.#queue.shutdown({ drain: false });
-    await this.#pool.finished;
-    await Promise.all([this.#pods.stop(), this.#node.stop()]);
+    await this.#manager.stop({ drain: false });
     this.#probes.stopAll();
     await this.#prober.stop();
     if (options.teardown) await this.#sync.teardownAll();
   }
 
-  async #reconcile(key: string): Promise<{ requeueAfterMs?: number }> {
-    const slash = key.indexOf('/');
-    const namespace = key.slice(0, slash);
-    const name = key.slice(slash + 1);
+  async #reconcile({ name, namespace = 'default' }: ObjectRef): Promise<{ requeueAfterMs?: number }> {
     const pod = this.#pods.get(name, namespace);
     await this.#sync.sync(namespace, name, pod);
     return pod && !pod.metadata.deletionTimestamp ? { requeueAfterMs: this.#o.resyncMs ?? 60_000 } : {};

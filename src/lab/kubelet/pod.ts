@@ -12,10 +12,12 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { KubeObject } from '../../api/types.ts';
-import { CNI_TYPE, NETWORKS_ANNOTATION } from '../../api/annotations.ts';
+import { CNI_TYPE } from '../../api/constants.ts';
+import { ANNOTATION_NETWORKS } from '../../api/annotations.ts';
 import type { CniResult } from '../../node/cni/spec.ts';
 import type { Clock } from '../../util/clock.ts';
 import type { ProcessRunner } from '../../util/exec.ts';
+import { metaTime } from '../../util/time.ts';
 import type { LabLayout } from '../layout.ts';
 import type { KubeletApi } from './api.ts';
 import { addNetwork, delNetwork, type Attachment, type CniRuntime } from './cni.ts';
@@ -190,7 +192,7 @@ export class PodSync {
 
   async #secondaryNetworks(pod: KubeObject): Promise<{ network: string; ifname: string; conf: ConfList }[]> {
     const namespace = pod.metadata.namespace ?? 'default';
-    const selections = parseNetworks(pod.metadata.annotations?.[NETWORKS_ANNOTATION], namespace);
+    const selections = parseNetworks(pod.metadata.annotations?.[ANNOTATION_NETWORKS], namespace);
     const out: { network: string; ifname: string; conf: ConfList }[] = [];
     for (const s of selections) {
       const nad = await this.#d.api.networkAttachment(s.namespace, s.name);
@@ -276,7 +278,7 @@ export class PodSync {
       failure === undefined ? this.#d.probes?.status(`${record.namespace}/${record.name}`) : undefined;
     const want = desiredStatus({
       pod,
-      now: new Date(this.#d.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      now: metaTime(this.#d.clock.now()),
       podIPs,
       containerId: record.containerId,
       ...(hostIP ? { hostIP } : {}),

@@ -10,6 +10,7 @@
 import http from 'node:http';
 import net from 'node:net';
 import type { ProbeAction } from '../../node/probe-spec.ts';
+import { randomBelow, systemRandom, type Random } from '../../util/random.ts';
 import { unixJson } from '../../util/unix-json.ts';
 
 export const PROBE_USER_AGENT = 'kube-probe/1.33';
@@ -38,7 +39,7 @@ const dialError = (host: string, port: number, err: NodeJS.ErrnoException): stri
   `dial tcp ${host}:${port}: ${errno[err.code ?? ''] ?? err.message}`;
 
 /** A source port for an announced probe (an ephemeral-range port; a clash is retried by the caller). */
-const sourcePort = (): number => 32768 + Math.floor(Math.random() * 28000);
+const sourcePort = (random: Random): number => 32768 + randomBelow(random, 28000);
 
 function connect(host: string, port: number, timeoutMs: number, localPort?: number): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
@@ -93,7 +94,8 @@ function httpGet(
   });
 }
 
-export async function runProbe(p: ProbeRequest): Promise<ProbeResult> {
+/** Makes the probe; `random` picks the announced source port. */
+export async function runProbe(p: ProbeRequest, random: Random = systemRandom): Promise<ProbeResult> {
   const a = p.action;
   if (a.type === 'invalid') return { ok: false, message: a.reason };
   if (a.type === 'exec')
@@ -103,7 +105,7 @@ export async function runProbe(p: ProbeRequest): Promise<ProbeResult> {
   let socket: net.Socket | undefined;
   let lastError: NodeJS.ErrnoException | undefined;
   for (let attempt = 0; attempt < 5 && !socket; attempt++) {
-    const localPort = p.announce ? sourcePort() : undefined;
+    const localPort = p.announce ? sourcePort(random) : undefined;
     if (p.announce && localPort) {
       const r = await unixJson(p.announce.control, 'POST', '/expect', {
         pod: p.announce.pod,

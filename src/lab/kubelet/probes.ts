@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import type { KubeObject } from '../../api/types.ts';
 import { podProbes, type ProbeKind, type ProbeSpec } from '../../node/probe-spec.ts';
 import type { Clock } from '../../util/clock.ts';
+import { metaTime } from '../../util/time.ts';
 import type { KubeletApi } from './api.ts';
 import type { ContainerProbeStatus } from './status.ts';
 import type { ProbeRequest, ProbeResult } from './probe-run.ts';
@@ -112,9 +113,7 @@ export class ProbeManager {
       out.set(name, {
         ...containerState(c.states),
         restartCount: c.restartCount,
-        ...(c.restartCount > 0
-          ? { startedAt: new Date(c.startedAt).toISOString().replace(/\.\d{3}Z$/, 'Z') }
-          : {}),
+        ...(c.restartCount > 0 ? { startedAt: metaTime(c.startedAt) } : {}),
       });
     }
     return out;

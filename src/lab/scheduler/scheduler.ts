@@ -1,11 +1,11 @@
 /**
- * The lab's scheduler loop: informers on Pods, Nodes and Namespaces; a work queue keyed `namespace/name` of pods
- * that are unbound, not being deleted and ask for this scheduler (`spec.schedulerName`, default
- * `default-scheduler`); a few workers (8) that place each with `schedule()` and bind it (the `pods/binding`
- * subresource: one write), or record why it fits nowhere.
- * Pending pods are looked at again whenever a node changes, a bound pod changes or goes (spreading and affinity
- * depend on them), and every `retryUnschedulableMs` as a backstop. Bindings made but not yet seen by the informer
- * are remembered ("assumed", as in kube-scheduler, from before the write), so a burst of pods still spreads.
+ * The lab's scheduler loop: a controller manager with informers on Pods, Nodes and Namespaces, whose reconciler selects
+ * the pods that are unbound, not being deleted and ask for this scheduler (`spec.schedulerName`, default
+ * `default-scheduler`); a few workers (8) place each with `schedule()` and bind it (the `pods/binding` subresource: one
+ * write), or record why it fits nowhere. Pending pods are looked at again whenever a node changes, a bound pod changes
+ * or goes (spreading and affinity depend on them), and every `retryUnschedulableMs` as a backstop. Bindings made but
+ * not yet seen by the informer are remembered ("assumed", as in kube-scheduler, from before the write), so a burst of
+ * pods still spreads.
  *
  * Start it from the lab daemon with the lab's kubeconfig:
  *   const kc = new KubeConfig(); kc.loadFromFile(layout.kubeconfig);
@@ -14,10 +14,12 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { pino, type Logger } from 'pino';
 import { KubeClient, endpointOf } from '../../kube/client.ts';
-import { KubeInformer } from '../../kube/informer-kube.ts';
-import { WorkerPool } from '../../kube/queue/worker-pool.ts';
-import { WorkQueue } from '../../kube/queue/workqueue.ts';
 import type { KubeObject } from '../../api/types.ts';
+import { kindInformer } from '../../kube/informer-kind.ts';
+import type { Informer } from '../../kube/informer.ts';
+import { ControllerManager } from '../../kube/manager.ts';
+import { keyForObject } from '../../kube/queue/keys.ts';
+import type { ReconcileContext, ReconcileResult, Reconciler, WatchMapping } from '../../kube/reconciler.ts';
 import { systemClock, type Clock } from '../../util/clock.ts';
 import { schedule } from './placement.ts';
 import type { Node, Pod } from './types.ts';
@@ -46,119 +48,138 @@ export interface Scheduler {
   readonly bound: number;
 }
 
-const keyOf = (obj: KubeObject): string => `${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}`;
+const podKey = (pod: KubeObject): string => keyForObject(pod, 'Pod');
 const terminal = (pod: Pod): boolean => pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
 
-export async function startScheduler(options: SchedulerOptions): Promise<Scheduler> {
-  const clock = options.clock ?? systemClock;
-  const log = options.logger ?? pino({ level: 'silent' });
-  const schedulerName = options.schedulerName ?? DEFAULT_SCHEDULER_NAME;
-  const retryMs = options.retryUnschedulableMs ?? 60_000;
-  const writer =
-    options.writer ??
-    new ApiSchedulerWriter({ client: new KubeClient(endpointOf(options.kubeConfig)), clock, schedulerName });
-  const informer = <T extends KubeObject>(plural: string, kind: string): KubeInformer<T> =>
-    new KubeInformer<T>({
-      kubeConfig: options.kubeConfig,
-      resource: { group: '', version: 'v1', plural, kind },
-      clock,
-      onError: (err) => log.warn({ err, kind }, 'scheduler informer: list/watch failed, retrying'),
-    });
-  const pods = informer<Pod>('pods', 'Pod');
-  const nodes = informer<Node>('nodes', 'Node');
-  const namespaces = informer<KubeObject>('namespaces', 'Namespace');
+interface PodSchedulingOptions {
+  pods: Informer<Pod>;
+  nodes: Informer<Node>;
+  namespaces: Informer;
+  writer: SchedulerWriter;
+  schedulerName: string;
+  retryUnschedulableMs: number;
+  log: Logger;
+}
+
+/**
+ * The reconciler of pending pods. It keeps the bindings it made that the pod informer has not shown yet ("assumed",
+ * from before the write, so pods placed by the other workers at the same time see them), and forgets a pod's binding
+ * when the pod goes: that cache follows the informer directly, as kube-scheduler's does.
+ */
+class PodScheduling implements Reconciler {
+  readonly kind = 'Pod';
+  readonly watches: readonly WatchMapping[];
+  /** Pods bound so far. */
+  bound = 0;
+  readonly #o: PodSchedulingOptions;
   /** Pod key -> node, for bindings the pod informer has not shown yet. */
-  const assumed = new Map<string, string>();
-  const queue = new WorkQueue({ clock, backoff: { baseMs: 1_000, maxMs: 30_000 } });
-  let bound = 0;
+  readonly #assumed = new Map<string, string>();
 
-  const pending = (pod: Pod): boolean =>
-    !pod.spec?.nodeName &&
-    !pod.metadata.deletionTimestamp &&
-    (pod.spec?.schedulerName ?? DEFAULT_SCHEDULER_NAME) === schedulerName &&
-    !assumed.has(keyOf(pod));
-  const enqueuePending = (): void => {
-    for (const pod of pods.list()) if (pending(pod)) queue.add(keyOf(pod));
-  };
-
-  function podsByNode(): Map<string, Pod[]> {
-    const byNode = new Map<string, Pod[]>();
-    const add = (node: string, pod: Pod): void => void byNode.set(node, [...(byNode.get(node) ?? []), pod]);
-    for (const pod of pods.list()) {
-      const key = keyOf(pod);
-      const assumedNode = assumed.get(key);
-      if (pod.spec?.nodeName) {
-        assumed.delete(key);
-        if (!terminal(pod)) add(pod.spec.nodeName, pod);
-      } else if (assumedNode) add(assumedNode, { ...pod, spec: { ...pod.spec, nodeName: assumedNode } });
-    }
-    return byNode;
+  constructor(options: PodSchedulingOptions) {
+    this.#o = options;
+    const pendingKeys = (): string[] =>
+      options.pods
+        .list()
+        .filter((pod) => this.selects(pod))
+        .map(podKey);
+    // Spreading and affinity depend on the bound pods and the nodes: a change to either may make room.
+    this.watches = [
+      { kind: 'Pod', map: (pod: Pod) => (pod.spec?.nodeName ? pendingKeys() : []) },
+      { kind: 'Node', map: pendingKeys },
+    ];
+    options.pods.on('delete', (pod) => this.#assumed.delete(podKey(pod)));
   }
 
-  async function handle(key: string): Promise<{ requeueAfterMs?: number } | void> {
-    const slash = key.indexOf('/');
-    const pod = pods.get(key.slice(slash + 1), key.slice(0, slash));
-    if (!pod || !pending(pod)) return;
-    const placement = schedule(pod, nodes.list(), podsByNode(), {
+  /** Unbound, not being deleted, asking for this scheduler, and not bound by us already. */
+  selects(pod: Pod): boolean {
+    return (
+      !pod.spec?.nodeName &&
+      !pod.metadata.deletionTimestamp &&
+      (pod.spec?.schedulerName ?? DEFAULT_SCHEDULER_NAME) === this.#o.schedulerName &&
+      !this.#assumed.has(podKey(pod))
+    );
+  }
+
+  async reconcile(key: string, ctx: ReconcileContext): Promise<ReconcileResult> {
+    const { pods, nodes, namespaces, writer, log } = this.#o;
+    const pod = pods.get(ctx.ref.name, ctx.ref.namespace);
+    if (!pod || !this.selects(pod)) return;
+    const placement = schedule(pod, nodes.list(), this.#podsByNode(), {
       namespaceLabels: (ns) => namespaces.get(ns)?.metadata.labels,
     });
     if ('unschedulable' in placement) {
       log.info({ pod: key, reason: placement.unschedulable }, 'pod is unschedulable');
       await writer.unschedulable(pod, placement.unschedulable);
-      return { requeueAfterMs: retryMs };
+      return { requeueAfterMs: this.#o.retryUnschedulableMs };
     }
     if (placement.alreadyBound) return;
     // Assumed before the write, so the pods placed concurrently by the other workers see this one.
-    assumed.set(key, placement.node);
+    this.#assumed.set(key, placement.node);
     let outcome: Awaited<ReturnType<SchedulerWriter['bind']>>;
     try {
       outcome = await writer.bind(pod, placement.node);
     } catch (err) {
-      assumed.delete(key);
+      this.#assumed.delete(key);
       throw err;
     }
     if (outcome !== 'bound') {
-      assumed.delete(key);
+      this.#assumed.delete(key);
       return;
     }
-    bound++;
+    this.bound++;
     log.info({ pod: key, node: placement.node }, 'pod bound');
   }
 
-  pods.on('add', (pod) => {
-    if (pending(pod)) queue.add(keyOf(pod));
-    else if (pod.spec?.nodeName) enqueuePending();
-  });
-  pods.on('update', (pod) => {
-    if (pending(pod)) queue.add(keyOf(pod));
-    else if (pod.spec?.nodeName) enqueuePending();
-  });
-  pods.on('delete', (pod) => {
-    assumed.delete(keyOf(pod));
-    if (pod.spec?.nodeName) enqueuePending();
-  });
-  nodes.on('add', enqueuePending);
-  nodes.on('update', enqueuePending);
-  nodes.on('delete', enqueuePending);
+  #podsByNode(): Map<string, Pod[]> {
+    const byNode = new Map<string, Pod[]>();
+    const add = (node: string, pod: Pod): void => void byNode.set(node, [...(byNode.get(node) ?? []), pod]);
+    for (const pod of this.#o.pods.list()) {
+      const key = podKey(pod);
+      const assumedNode = this.#assumed.get(key);
+      if (pod.spec?.nodeName) {
+        this.#assumed.delete(key);
+        if (!terminal(pod)) add(pod.spec.nodeName, pod);
+      } else if (assumedNode) add(assumedNode, { ...pod, spec: { ...pod.spec, nodeName: assumedNode } });
+    }
+    return byNode;
+  }
+}
 
-  await Promise.all([pods.start(), nodes.start(), namespaces.start()]);
-  const pool = new WorkerPool({
-    queue,
+export async function startScheduler(options: SchedulerOptions): Promise<Scheduler> {
+  const clock = options.clock ?? systemClock;
+  const log = options.logger ?? pino({ level: 'silent' });
+  const schedulerName = options.schedulerName ?? DEFAULT_SCHEDULER_NAME;
+  const writer =
+    options.writer ??
+    new ApiSchedulerWriter({ client: new KubeClient(endpointOf(options.kubeConfig)), clock, schedulerName });
+  const informer = { kubeConfig: options.kubeConfig, clock, log };
+  const pods = kindInformer<Pod>('Pod', informer);
+  const nodes = kindInformer<Node>('Node', informer);
+  const namespaces = kindInformer('Namespace', informer);
+  const manager = new ControllerManager({
+    informers: [pods, nodes, namespaces],
+    clock,
+    logger: log,
+    name: 'scheduling',
     concurrency: options.concurrency ?? 8,
-    handler: handle,
-    onError: (key, err, retryInMs) => log.warn({ err, pod: key, retryInMs }, 'scheduling failed, retrying'),
+    backoff: { baseMs: 1_000, maxMs: 30_000 },
   });
-  const running = pool.start();
-  enqueuePending();
+  const scheduling = new PodScheduling({
+    pods,
+    nodes,
+    namespaces,
+    writer,
+    schedulerName,
+    retryUnschedulableMs: options.retryUnschedulableMs ?? 60_000,
+    log,
+  });
+  manager.register(scheduling);
+  await manager.start();
   log.info({ schedulerName }, 'scheduler started');
   return {
     get bound() {
-      return bound;
+      return scheduling.bound;
     },
-    async stop() {
-      await queue.shutdown({ drain: false });
-      await running;
-      await Promise.all([pods.stop(), nodes.stop(), namespaces.stop()]);
-    },
+    stop: () => manager.stop({ drain: false }),
   };
 }

@@ -2,13 +2,15 @@
  * What the scheduler writes to the API server, as kube-scheduler does: the binding (the `pods/binding`
  * subresource; servers without it, such as kovn's embedded one, get a merge patch of spec.nodeName conditioned on
  * the pod's resourceVersion, then the PodScheduled=True condition on status), the PodScheduled=False/Unschedulable
- * condition with the FitError message, and core/v1 Events (`Scheduled`, `FailedScheduling`). Writes that would not
- * change the pod's condition are skipped, so re-evaluating a pending pod costs nothing.
+ * condition with the FitError message, and core/v1 Events (`Scheduled`, `FailedScheduling`, src/kube/events.ts).
+ * Writes that would not change the pod's condition are skipped, so re-evaluating a pending pod costs nothing.
  */
-import type { KubeObject } from '../../api/types.ts';
-import { PATCH_MERGE, PATCH_STRATEGIC, type KubeClient } from '../../kube/client.ts';
-import { ApiStatusError } from '../../kube/errors.ts';
+import type { KubeClient } from '../../kube/client.ts';
+import { isNotFound, isPathNotServed } from '../../kube/errors.ts';
+import { EventRecorder, podInvolved } from '../../kube/events.ts';
+import { objectPath } from '../../kube/resources.ts';
 import type { Clock } from '../../util/clock.ts';
+import { metaTime } from '../../util/time.ts';
 import type { Pod, PodCondition } from './types.ts';
 
 export type BindOutcome = 'bound' | 'gone';
@@ -20,13 +22,8 @@ export interface SchedulerWriter {
   unschedulable(pod: Pod, message: string): Promise<void>;
 }
 
-const podPath = (pod: Pod): string =>
-  `/api/v1/namespaces/${encodeURIComponent(pod.metadata.namespace ?? '')}/pods/${encodeURIComponent(pod.metadata.name ?? '')}`;
-
-/** A 404 that names no object: the server does not serve the path at all (here: no pods/binding subresource). */
-const unservedPath = (err: unknown): boolean =>
-  err instanceof ApiStatusError && err.code === 404 && !err.status.details?.name;
-const isNotFound = (err: unknown): boolean => err instanceof ApiStatusError && err.code === 404;
+const podPath = (pod: Pod, subresource?: string): string =>
+  objectPath('Pod', pod.metadata.name ?? '', pod.metadata.namespace, subresource);
 
 export function podScheduledCondition(pod: Pod): PodCondition | undefined {
   return pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
@@ -35,16 +32,19 @@ export function podScheduledCondition(pod: Pod): PodCondition | undefined {
 export class ApiSchedulerWriter implements SchedulerWriter {
   readonly #client: KubeClient;
   readonly #clock: Clock;
-  readonly #component: string;
+  readonly #events: EventRecorder;
   /** Whether the server serves pods/binding (undefined until the first bind). */
   #bindingServed: boolean | undefined;
-  /** Keeps Event names unique within a millisecond (client-go uses nanoseconds). */
-  #sequence = 0;
 
   constructor(options: { client: KubeClient; clock: Clock; schedulerName: string }) {
     this.#client = options.client;
     this.#clock = options.clock;
-    this.#component = options.schedulerName;
+    const component = options.schedulerName;
+    this.#events = new EventRecorder({
+      source: { component, instance: `${component}-kovn`, precision: 's' },
+      clock: options.clock,
+      send: (request) => options.client.request(request),
+    });
   }
 
   async bind(pod: Pod, node: string): Promise<BindOutcome> {
@@ -88,11 +88,11 @@ export class ApiSchedulerWriter implements SchedulerWriter {
       target: { apiVersion: 'v1', kind: 'Node', name: node },
     };
     try {
-      await this.#client.request({ method: 'POST', path: `${podPath(pod)}/binding`, body: binding });
+      await this.#client.request({ method: 'POST', path: podPath(pod, 'binding'), body: binding });
       this.#bindingServed = true;
       return 'bound';
     } catch (err) {
-      if (this.#bindingServed === undefined && unservedPath(err)) {
+      if (this.#bindingServed === undefined && isPathNotServed(err)) {
         this.#bindingServed = false;
         return undefined;
       }
@@ -108,7 +108,7 @@ export class ApiSchedulerWriter implements SchedulerWriter {
         method: 'PATCH',
         path: podPath(pod),
         body: patch,
-        contentType: PATCH_MERGE,
+        patch: 'merge',
       });
       const scheduled: PodCondition = {
         type: 'PodScheduled',
@@ -127,52 +127,21 @@ export class ApiSchedulerWriter implements SchedulerWriter {
   #patchStatus(pod: Pod, condition: PodCondition): Promise<unknown> {
     return this.#client.request({
       method: 'PATCH',
-      path: `${podPath(pod)}/status`,
+      path: podPath(pod, 'status'),
       body: { status: { conditions: [condition] } },
-      contentType: PATCH_STRATEGIC,
+      patch: 'strategic',
     });
   }
 
   async #event(pod: Pod, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void> {
-    const now = this.#now();
-    const namespace = pod.metadata.namespace ?? 'default';
-    const event: KubeObject = {
-      apiVersion: 'v1',
-      kind: 'Event',
-      metadata: {
-        name: `${pod.metadata.name ?? ''}.${(this.#clock.now() * 1e6 + (this.#sequence++ % 1e6)).toString(16)}`,
-        namespace,
-      },
-      involvedObject: {
-        apiVersion: 'v1',
-        kind: 'Pod',
-        name: pod.metadata.name,
-        namespace,
-        uid: pod.metadata.uid,
-        resourceVersion: pod.metadata.resourceVersion,
-      },
-      type,
-      reason,
-      message,
-      source: { component: this.#component },
-      reportingComponent: this.#component,
-      reportingInstance: `${this.#component}-kovn`,
-      firstTimestamp: now,
-      lastTimestamp: now,
-      count: 1,
-    };
-    await this.#client
-      .request({
-        method: 'POST',
-        path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/events`,
-        body: event,
-      })
+    await this.#events
+      .record(podInvolved(pod, { resourceVersion: true }), { type, reason, message })
       .catch(() => {
         // Events are best effort, as in client-go's recorder.
       });
   }
 
   #now(): string {
-    return new Date(this.#clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    return metaTime(this.#clock.now());
   }
 }

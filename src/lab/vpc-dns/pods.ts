@@ -7,9 +7,9 @@
  * without container ports (the lab's DNS server, not a responder, answers port 53). ADR 16 has the why.
  */
 import { createHash } from 'node:crypto';
+import { LABEL_VPC_DNS } from '../../api/annotations.ts';
+import { OVN_PROVIDER } from '../../api/constants.ts';
 import { controllerReference, type KubeObject } from '../../api/types.ts';
-
-export const VPC_DNS_LABEL = 'ovn.kubernetes.io/vpc-dns';
 /** On the lab's DNS pods: the Deployment they stand for. */
 export const LAB_DNS_LABEL = 'kovn.io/lab-dns';
 export const TEMPLATE_HASH_LABEL = 'pod-template-hash';
@@ -25,7 +25,7 @@ interface DeploymentLike {
   };
 }
 
-export const isVpcDnsDeployment = (d: KubeObject): boolean => d.metadata.labels?.[VPC_DNS_LABEL] === 'true';
+export const isVpcDnsDeployment = (d: KubeObject): boolean => d.metadata.labels?.[LABEL_VPC_DNS] === 'true';
 
 export function templateHash(deploy: KubeObject): string {
   const template = (deploy as unknown as DeploymentLike).spec?.template ?? {};
@@ -48,7 +48,9 @@ export function labDnsPods(deploy: KubeObject): KubeObject[] {
   const hash = templateHash(deploy);
   const template = d.spec?.template ?? {};
   const annotations = Object.fromEntries(
-    Object.entries(template.metadata?.annotations ?? {}).filter(([k]) => k.startsWith('ovn.kubernetes.io/')),
+    Object.entries(template.metadata?.annotations ?? {}).filter(([k]) =>
+      k.startsWith(`${OVN_PROVIDER}.kubernetes.io/`),
+    ),
   );
   const containers = (template.spec?.containers ?? []).map((c) => {
     const { ports: _ports, ...rest } = c;

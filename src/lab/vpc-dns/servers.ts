@@ -2,7 +2,7 @@
  * The lab's DNS server processes, one per running DNS pod: each runs `server.ts` inside the pod's network namespace
  * (through the lab's ledger runner, so `kovn down` finds it) and reads its zone file, which `ensure` rewrites
  * atomically (write, rename) only when its content changes. A server that exits is forgotten and reported, so the
- * caller can start it again; `stop` ends one by its pid and removes its zone file.
+ * caller can start it again; `stop` ends a pod's server by its pid and removes its zone file.
  */
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -73,7 +73,15 @@ export class DnsServers {
     this.#o.log.info({ pod: podKey, pid: proc.pid, netns }, 'vpc dns server started');
   }
 
-  async stop(podKey: string): Promise<void> {
+  async stop(pod: KubeObject): Promise<void> {
+    await this.#stop(keyOf(pod));
+  }
+
+  async stopAll(): Promise<void> {
+    for (const podKey of [...this.#running.keys()]) await this.#stop(podKey);
+  }
+
+  async #stop(podKey: string): Promise<void> {
     const server = this.#running.get(podKey);
     if (!server) return;
     this.#running.delete(podKey);
@@ -81,9 +89,5 @@ export class DnsServers {
     await server.proc.exited;
     rmSync(server.zoneFile, { force: true });
     this.#o.log.info({ pod: podKey }, 'vpc dns server stopped');
-  }
-
-  async stopAll(): Promise<void> {
-    for (const podKey of [...this.#running.keys()]) await this.stop(podKey);
   }
 }

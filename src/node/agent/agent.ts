@@ -6,7 +6,8 @@
 import { dirname, join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { pino, type Logger } from 'pino';
-import { KubeInformer, type ResourceRef } from '../../kube/informer-kube.ts';
+import { KubeInformer } from '../../kube/informer-kube.ts';
+import type { ResourceRef } from '../../kube/paths.ts';
 import { systemClock, type Clock } from '../../util/clock.ts';
 import { processRunner, type ProcessRunner } from '../../util/exec.ts';
 import { announceNic, checkNic, plugNic, unplugNic } from '../nic.ts';
@@ -104,14 +105,10 @@ export class NodeAgent {
       node: () => node.get(o.nodeName),
       subnets: () => subnets.list(),
       plumber,
+      watch: [node, subnets],
       clock,
       log,
     });
-    for (const inf of [node, subnets]) {
-      inf.on('add', () => nodePort.trigger());
-      inf.on('update', () => nodePort.trigger());
-      inf.on('delete', () => nodePort.trigger());
-    }
     const handler = new CniHandler({
       nodeNetns: o.nodeNetns,
       ovsRundir: o.ovsRundir,
@@ -133,15 +130,11 @@ export class NodeAgent {
       ovsRundir: o.ovsRundir,
       pods: () => pods.list(),
       subnets: () => subnets.list(),
+      watch: [pods, subnets],
       runner,
       clock,
       log: log.child({ part: 'tproxy' }),
     });
-    for (const inf of [pods, subnets]) {
-      inf.on('add', () => tproxy.trigger());
-      inf.on('update', () => tproxy.trigger());
-      inf.on('delete', () => tproxy.trigger());
-    }
     for (const inf of [pods, node, subnets]) void inf.start().catch(() => {});
     nodePort.start();
     await tproxy.start();

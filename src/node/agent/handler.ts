@@ -10,9 +10,10 @@ import type { Logger } from 'pino';
 import type { KubeObject } from '../../api/types.ts';
 import type { Clock } from '../../util/clock.ts';
 import type { ProcessRunner } from '../../util/exec.ts';
-import { CNI_TYPE, isOvnProvider } from '../../api/annotations.ts';
+import { CNI_TYPE, isOvnProvider } from '../../api/constants.ts';
 import { CniCode } from '../cni/spec.ts';
-import { protocolOf, type CniRequest, type CniResponse } from '../cni/protocol.ts';
+import type { CniRequest, CniResponse } from '../cni/protocol.ts';
+import { parseCidrBlock } from '../../net/cidr-block.ts';
 import type { NicSpec } from '../nic-types.ts';
 import { hostIfName, podNicSpec } from '../pod-nic.ts';
 import { isDefaultDestination, isV6, podNetwork, type PodNetwork } from '../pod-network.ts';
@@ -94,7 +95,8 @@ export class CniHandler {
       log.info({ ip: network.ipAddress }, 'address answered (IPAM)');
     }
     return {
-      protocol: protocolOf(network.cidr),
+      protocol: parseCidrBlock(network.cidr).protocol,
+
       address: network.ipAddress,
       mac_address: network.mac,
       cidr: network.cidr,

@@ -1,54 +1,48 @@
 /**
- * Keeps the node's `ovn0` (node-nic.ts) as the Node object and the default VPC's subnets say: every change to
- * either enqueues one key, and the reconcile plugs the NIC when its spec differs from the last one applied.
- * `plugNic` observes before it changes anything, so an agent restarted over a working `ovn0` changes nothing.
- * Failures are retried with the work queue's backoff.
+ * Keeps the node's `ovn0` (node-nic.ts) as the Node object and the default VPC's subnets say: a one-key work loop
+ * (src/kube/work-loop.ts), run again by every change the watched informers see, whose pass plugs the NIC when its
+ * spec differs from the last one applied. `plugNic` observes before it changes anything, so an agent restarted over a
+ * working `ovn0` changes nothing. Failures are retried with the work queue's backoff.
  */
 import type { Logger } from 'pino';
 import type { KubeObject } from '../../api/types.ts';
-import { WorkerPool } from '../../kube/queue/worker-pool.ts';
-import { WorkQueue } from '../../kube/queue/workqueue.ts';
+import type { Informer } from '../../kube/informer.ts';
+import { OneKeyLoop } from '../../kube/work-loop.ts';
 import type { Clock } from '../../util/clock.ts';
 import { nodeNicSpec, type NodeNicPlace } from '../node-nic.ts';
 import type { NicPlumber } from './handler.ts';
 
-const KEY = 'ovn0';
+const BACKOFF = { baseMs: 1_000, maxMs: 30_000 };
 
 export interface NodePortOptions {
   place: NodeNicPlace;
   node(): KubeObject | undefined;
   subnets(): KubeObject[];
   plumber: NicPlumber;
+  /** Informers whose every change calls for a look (the Node and the Subnets). */
+  watch?: readonly Informer[];
   clock: Clock;
   log: Logger;
 }
 
 export class NodePortReconciler {
   readonly #o: NodePortOptions;
-  readonly #queue: WorkQueue;
-  readonly #pool: WorkerPool;
+  readonly #loop: OneKeyLoop;
   #applied = '';
   #waiting = '';
 
   constructor(options: NodePortOptions) {
     this.#o = options;
-    this.#queue = new WorkQueue({ clock: options.clock, backoff: { baseMs: 1_000, maxMs: 30_000 } });
-    this.#pool = new WorkerPool({
-      queue: this.#queue,
-      concurrency: 1,
-      handler: () => this.#reconcile(),
-      onError: (_key, err, retryInMs) =>
-        options.log.warn({ err: (err as Error).message, retryInMs }, 'ovn0 plumbing failed'),
-    });
+    const work = { key: 'ovn0', name: 'ovn0 plumbing', run: () => this.#reconcile(), backoff: BACKOFF };
+    this.#loop = new OneKeyLoop(work, options);
   }
 
   start(): void {
-    void this.#pool.start();
-    this.trigger();
+    this.#loop.start();
   }
 
   trigger(): void {
-    this.#queue.add(KEY);
+    this.#loop.trigger();
   }
 
   /** The spec last applied (JSON), for tests and status. */
@@ -57,8 +51,7 @@ export class NodePortReconciler {
   }
 
   async stop(): Promise<void> {
-    await this.#queue.shutdown({ drain: false });
-    await this.#pool.finished;
+    await this.#loop.stop();
   }
 
   async #reconcile(): Promise<void> {

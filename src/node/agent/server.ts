@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { dirname } from 'node:path';
 import type { Logger } from 'pino';
+import { CNI_TYPE, OVN_PROVIDER } from '../../api/constants.ts';
 import { ADD_PATH, CHECK_PATH, DEL_PATH, type CniFailure, type CniRequest } from '../cni/protocol.ts';
 import { CniCode } from '../cni/spec.ts';
 import { AgentError, type CniHandler } from './handler.ts';
@@ -48,13 +49,13 @@ export function parseRequest(text: string): CniRequest {
   if (!s('pod_name') || !s('pod_namespace'))
     throw new AgentError(400, CniCode.InvalidNetworkConfig, 'pod_name and pod_namespace are required');
   return {
-    cni_type: s('cni_type') || 'kube-ovn',
+    cni_type: s('cni_type') || CNI_TYPE,
     pod_name: s('pod_name'),
     pod_namespace: s('pod_namespace'),
     container_id: s('container_id'),
     net_ns: s('net_ns'),
     if_name: s('if_name'),
-    provider: s('provider') || 'ovn',
+    provider: s('provider') || OVN_PROVIDER,
     ...(Array.isArray(b['routes']) ? { routes: b['routes'] as CniRequest['routes'] & object } : {}),
   };
 }

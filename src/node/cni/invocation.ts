@@ -7,7 +7,7 @@
  * `CniError`s with the spec's codes.
  */
 import type { NicRoute } from '../nic-types.ts';
-import { CNI_TYPE, OVN_PROVIDER } from '../../api/annotations.ts';
+import { CNI_TYPE, OVN_PROVIDER } from '../../api/constants.ts';
 import { KUBE_OVN_DEFAULT_SOCKET, SOCKET_ENV } from './protocol.ts';
 import { CNI_VERSION, CniCode, CniError, isSupportedVersion } from './spec.ts';
 

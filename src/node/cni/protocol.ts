@@ -49,11 +49,3 @@ export interface CniFailure {
   /** A CNI error code, when the server knows a better one than "try again later". */
   code?: number;
 }
-
-/** `IPv4`, `IPv6` or `Dual`, from a CIDR list (Kube-OVN's `CheckProtocol`). */
-export function protocolOf(cidr: string): string {
-  const parts = cidr.split(',').filter((c) => c.trim() !== '');
-  const v6 = parts.filter((c) => c.includes(':')).length;
-  if (v6 && v6 < parts.length) return 'Dual';
-  return v6 ? 'IPv6' : 'IPv4';
-}

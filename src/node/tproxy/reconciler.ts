@@ -1,18 +1,19 @@
 /**
- * The node agent's TProxy part (`--enable-tproxy`). Enabled: keeps the transparent listener running (restarted
- * with backoff if it exits), and converges — on every pod or subnet change and every 3 s, as the reference does —
- * the node namespace's rules (apply.ts) and the listener's target table to what the caches and the node's OVS
- * interfaces say (targets.ts). Reading the rules and interfaces is skipped while the probed pods and ports in the
- * caches are those of the last full pass, all placed, and that pass is under 30 s old. Disabled: removes every rule, route and chain of ours and ends a listener an
- * earlier run left, once at start (the reference's clean-up when the flag is off).
+ * The node agent's TProxy part (`--enable-tproxy`). Enabled: keeps the transparent listener running (restarted with
+ * backoff if it exits), and converges — in a one-key work loop (src/kube/work-loop.ts), on every change of the
+ * watched informers (pods, subnets) and every 3 s, as the reference does — the node namespace's rules (apply.ts) and
+ * the listener's target table to what the caches and the node's OVS interfaces say (targets.ts). Reading the rules and
+ * interfaces is skipped while the probed pods and ports in the caches are those of the last full pass, all placed, and
+ * that pass is under 30 s old. Disabled: removes every rule, route and chain of ours and ends a listener an earlier run
+ * left, once at start (the reference's clean-up when the flag is off).
  */
 import { existsSync } from 'node:fs';
 import { request } from 'node:http';
 import type { Logger } from 'pino';
 import type { KubeObject } from '../../api/types.ts';
 import { DEFAULT_VPC } from '../../api/constants.ts';
-import { WorkerPool } from '../../kube/queue/worker-pool.ts';
-import { WorkQueue } from '../../kube/queue/workqueue.ts';
+import type { Informer } from '../../kube/informer.ts';
+import { OneKeyLoop } from '../../kube/work-loop.ts';
 import { vsctlRows } from '../../ovn/vsctl.ts';
 import type { Clock } from '../../util/clock.ts';
 import type { ProcessRunner, SpawnedProcess } from '../../util/exec.ts';
@@ -21,8 +22,8 @@ import { applyTproxy, removeTproxy } from './apply.ts';
 import { LISTEN_IP, startListener, stopListener, type ListenerPlace } from './process.ts';
 import { netnsByPod, probeTargets, type ProbeTarget } from './targets.ts';
 
-const KEY = 'tproxy';
 const RESYNC_MS = 3_000;
+const BACKOFF = { baseMs: 500, maxMs: 10_000 };
 /** How often the node's rules and OVS interfaces are read even when the caches show no change (drift repair). */
 const FULL_RESYNC_MS = 30_000;
 
@@ -32,6 +33,8 @@ export interface TproxyOptions {
   ovsRundir: string;
   pods(): KubeObject[];
   subnets(): KubeObject[];
+  /** Informers whose every change calls for a pass (the pods' and the subnets'); not watched when disabled. */
+  watch?: readonly Informer[];
   runner: ProcessRunner;
   clock: Clock;
   log: Logger;
@@ -62,8 +65,7 @@ function pushTargets(control: string, targets: ProbeTarget[]): Promise<void> {
 
 export class TproxyReconciler {
   readonly #o: TproxyOptions;
-  readonly #queue: WorkQueue;
-  readonly #pool: WorkerPool;
+  readonly #loop: OneKeyLoop;
   #listener: SpawnedProcess | undefined;
   #pushed = '';
   #stopped = false;
@@ -72,14 +74,10 @@ export class TproxyReconciler {
 
   constructor(o: TproxyOptions) {
     this.#o = o;
-    this.#queue = new WorkQueue({ clock: o.clock, backoff: { baseMs: 500, maxMs: 10_000 } });
-    this.#pool = new WorkerPool({
-      queue: this.#queue,
-      concurrency: 1,
-      handler: () => this.#reconcile(),
-      onError: (_k, err, retryInMs) =>
-        o.log.warn({ err: (err as Error).message, retryInMs }, 'tproxy failed'),
-    });
+    // Disabled, nothing is watched and the loop never starts.
+    const watch = o.enabled ? (o.watch ?? []) : [];
+    const work = { key: 'tproxy', name: 'tproxy', run: () => this.#reconcile(), backoff: BACKOFF };
+    this.#loop = new OneKeyLoop(work, { ...o, watch });
   }
 
   async start(): Promise<void> {
@@ -96,19 +94,17 @@ export class TproxyReconciler {
       );
       return;
     }
-    void this.#pool.start();
-    this.trigger();
+    this.#loop.start();
   }
 
   trigger(): void {
-    if (this.#o.enabled && !this.#stopped) this.#queue.add(KEY);
+    if (this.#o.enabled && !this.#stopped) this.#loop.trigger();
   }
 
   async stop(): Promise<void> {
     this.#stopped = true;
     if (!this.#o.enabled) return;
-    await this.#queue.shutdown({ drain: false });
-    await this.#pool.finished;
+    await this.#loop.stop();
     await stopListener(this.#o.clock, this.#o.place.control);
   }
 

@@ -1,12 +1,13 @@
 /**
- * The node namespace's TProxy state, as values (Kube-OVN §6, exact marks, table and port): the iptables mangle
- * chains `OVN-OUTPUT` (from `OUTPUT`: mark a locally generated SYN to a target `0x90003/0x90003`) and
- * `OVN-PREROUTING` (from `PREROUTING`: `TPROXY --on-port 8102 --on-ip <listen ip> --tproxy-mark 0x90004/0x90004`),
- * policy rules `fwmark 0x90003/0x90003` and `fwmark 0x90004/0x90004` to table 10001, which holds
- * `local 0.0.0.0/0 dev lo`. One addition: the reference relies on the host's default route to get a probe's first
- * packet as far as OUTPUT; a lab node has no default route (custom VPCs must stay unreachable), so each target
- * also gets a rule `to IP/32 ipproto tcp dport PORT` to table 10002 (`0.0.0.0/0 dev lo src 127.0.0.1`), which sends exactly the
- * probe connections to loopback and nothing else. Rules are ours by their priority (10001-10003). Pure.
+ * The node namespace's TProxy state, as values (Kube-OVN's pkg/daemon/tproxy_linux.go: exact marks, table and port):
+ * the iptables mangle chains `OVN-OUTPUT` (from `OUTPUT`: mark a locally generated SYN to a target
+ * `0x90003/0x90003`) and `OVN-PREROUTING` (from `PREROUTING`: `TPROXY --on-port 8102 --on-ip <listen ip>
+ * --tproxy-mark 0x90004/0x90004`), policy rules `fwmark 0x90003/0x90003` and `fwmark 0x90004/0x90004` to table
+ * 10001, which holds `local 0.0.0.0/0 dev lo`. One addition: the reference relies on the host's default route to get
+ * a probe's first packet as far as OUTPUT; a lab node has no default route (custom VPCs must stay unreachable), so
+ * each target also gets a rule `to IP/32 ipproto tcp dport PORT` to table 10002 (`0.0.0.0/0 dev lo src 127.0.0.1`),
+ * which sends exactly the probe connections to loopback and nothing else. Rules are ours by their priority
+ * (10001-10003). Pure.
  */
 import type { ProbeTarget } from './targets.ts';
 

@@ -7,7 +7,8 @@
  * namespace; one target per (pod, port). Pure.
  */
 import type { KubeObject } from '../../api/types.ts';
-import { annotationKey, OVN_PROVIDER } from '../../api/annotations.ts';
+import { OVN_PROVIDER } from '../../api/constants.ts';
+import { annotationKey } from '../../api/annotations.ts';
 import { probedPorts } from '../probe-spec.ts';
 
 export interface ProbeTarget {

@@ -149,7 +149,7 @@ void describe('seed scenario against a real NB + ovn-northd', { timeout: 90_000 
     }
   });
 
-  void test('pod annotations (§3.6)', () => {
+  void test('pod annotations', () => {
     const a = run.get('Pod', 'vpc1-pod', 'ns1')!.metadata.annotations!;
     assert.deepEqual(
       { ...a, 'ovn.kubernetes.io/mac_address': 'mac' },

@@ -12,8 +12,8 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KubeConfig } from '@kubernetes/client-node';
 import { startApiServer, type ApiServer } from '../../../src/apiserver/server.ts';
-import { KubeClient, PATCH_MERGE, endpointOf } from '../../../src/kube/client.ts';
-import { labNode } from '../../../src/lab/scheduler/nodes.ts';
+import { KubeClient, endpointOf } from '../../../src/kube/client.ts';
+import { nodeObject } from '../../../src/lab/node-objects.ts';
 import { startScheduler, type Scheduler } from '../../../src/lab/scheduler/scheduler.ts';
 import type { Pod } from '../../../src/lab/scheduler/types.ts';
 
@@ -58,8 +58,12 @@ describe('the lab scheduler against the embedded API server', () => {
     const kubeConfig = new KubeConfig();
     kubeConfig.loadFromFile(server.kubeconfigPath);
     client = new KubeClient(endpointOf(kubeConfig));
-    for (const name of [CP, W]) {
-      await client.request({ method: 'POST', path: '/api/v1/nodes', body: labNode(name) });
+    for (const [i, name] of [CP, W].entries()) {
+      const node = nodeObject(
+        { name, internalIp: `192.0.2.${i + 1}`, controlPlane: name === CP },
+        Date.now(),
+      );
+      await client.request({ method: 'POST', path: '/api/v1/nodes', body: node });
     }
     await client.request({
       method: 'POST',
@@ -116,7 +120,7 @@ describe('the lab scheduler against the embedded API server', () => {
       method: 'PATCH',
       path: `/api/v1/nodes/${W}`,
       body: { metadata: { labels: { disk: 'ssd' } } },
-      contentType: PATCH_MERGE,
+      patch: 'merge',
     });
     assert.equal(await nodeOf('wants-ssd'), W);
     const scheduled = (await getPod('wants-ssd')).status?.conditions?.find((c) => c.type === 'PodScheduled');

@@ -7,7 +7,8 @@ import { join, resolve } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { KubeObject, ObjectMeta } from '../../../src/api/types.ts';
 import { startApiServer } from '../../../src/apiserver/server.ts';
-import { isNotFound, kubeRequest } from '../../../src/kube/request.ts';
+import { isNotFound } from '../../../src/kube/errors.ts';
+import { kubeRequest } from '../../../src/kube/request.ts';
 import { processRunner, type RunResult } from '../../../src/util/exec.ts';
 
 export const PROJECT = resolve(import.meta.dirname, '../../..');

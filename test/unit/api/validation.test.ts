@@ -42,9 +42,10 @@ function run(cases: Case[]) {
       assert.ok(issue, `${c.name}: ${field} should say "${fragment}"; got: ${outcome.message}`);
     }
     if (c.reason) assert.equal(outcome.reason, c.reason, `${c.name}: reason`);
+    // kube-apiserver's wording: `Kind.group "name" is invalid|is forbidden: ...`, a 409 `Operation cannot be fulfilled on ...`.
     assert.match(
       outcome.message,
-      new RegExp(`^${c.object?.kind ?? c.old?.kind}\\.kubeovn\\.io "`),
+      new RegExp(`^(Operation cannot be fulfilled on )?${c.object?.kind ?? c.old?.kind}\\.kubeovn\\.io "`),
       `${c.name}: message names the object`,
     );
   }

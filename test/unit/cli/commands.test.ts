@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { parseSeconds } from '../../../src/cli/commands/delete.ts';
 import { ApiStatusError } from '../../../src/kube/errors.ts';
 import { kubeconfigSource } from '../../../src/cli/kube/kubeconfig.ts';
-import { errorLines, StepError, manifestError } from '../../../src/cli/kube/report.ts';
+import { errorLines, StepError, manifestError, reportErrors } from '../../../src/cli/kube/report.ts';
 
 describe('which kubeconfig a command uses', () => {
   const cwd = '/work/project';
@@ -111,4 +111,24 @@ describe('error lines as kubectl prints them', () => {
     ],
   ];
   for (const [name, errors, lines] of cases) it(name, () => assert.deepEqual(errorLines(errors), lines));
+});
+
+describe('the errors a command reports and its exit code', () => {
+  const cases: Array<[string, Parameters<typeof reportErrors>[1], string[], number]> = [
+    ['no error: nothing printed, exit 0', [], [], 0],
+    ['one error: its line, exit 1', [{ error: new Error('boom') }], ['error: boom'], 1],
+    [
+      'several: one line each, exit 1',
+      [{ error: new Error('a') }, { error: new Error('b') }],
+      ['error: a', 'error: b'],
+      1,
+    ],
+  ];
+  for (const [name, errors, lines, code] of cases) {
+    it(name, () => {
+      const printed: string[] = [];
+      assert.equal(reportErrors({ err: (line) => printed.push(line) }, errors), code);
+      assert.deepEqual(printed, lines);
+    });
+  }
 });

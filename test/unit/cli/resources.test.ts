@@ -8,7 +8,7 @@ import {
   resourceForName,
   type ApiResource,
 } from '../../../src/cli/kube/resources.ts';
-import { collectionPath, objectPath } from '../../../src/cli/kube/paths.ts';
+import { collectionPath, resourceObjectPath } from '../../../src/kube/paths.ts';
 
 /** What the embedded API server's discovery lists (captured with Discovery.all()), plus events.k8s.io's Event. */
 const served = JSON.parse(
@@ -119,7 +119,7 @@ describe('names and paths of a resource', () => {
       const r = find(arg);
       assert.equal(kindLabel(r), label);
       assert.equal(groupResource(r), gr);
-      assert.equal(objectPath(r, ns, 'x'), path);
+      assert.equal(resourceObjectPath(r, 'x', ns), path);
     });
   }
   it('lists all namespaces when no namespace is given', () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { SubnetAllocator } from '../../../src/ipam/subnet.ts';
 import { ok, outcome, scriptedRandom, subnet } from './helpers.ts';
 
-void test('§10 worked example: net1 has 253 available before any pod; the first pod gets 10.0.1.2', () => {
+void test('the seed scenario: net1 has 253 available before any pod; the first pod gets 10.0.1.2', () => {
   const net1 = subnet({ cidrBlock: '10.0.1.0/24', gateway: '10.0.1.1', excludeIps: ['10.0.1.1'] });
   assert.deepEqual(net1.status(), {
     v4availableIPs: 253,
@@ -27,7 +27,7 @@ void test('§10 worked example: net1 has 253 available before any pod; the first
     v6availableIPrange: '',
     v6usingIPrange: '',
   });
-  // The external network of §10: the NAT gateway pod gets .11 (first free), the EIP .12.
+  // The external network of examples/config-vpc/nat-gateway: the NAT gateway pod gets .11 (first free), the EIP .12.
   const ext = subnet({
     name: 'ovn-vpc-external-network',
     cidrBlock: '192.168.0.0/24',

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../../../src/api/types.ts';
 import { FakeClock } from '../../../src/util/clock.ts';
-import { KubeInformer, collectionPath } from '../../../src/kube/informer-kube.ts';
+import { KubeInformer } from '../../../src/kube/informer-kube.ts';
+import { collectionPath, type ResourceRef } from '../../../src/kube/paths.ts';
 import { ListWatchServer, waitFor } from './helpers/listwatch-server.ts';
 
 const resource = { group: 'kubeovn.io', version: 'v1', plural: 'vpcs', kind: 'Vpc' };
@@ -45,10 +46,8 @@ async function setup(t: { after: (fn: () => Promise<void>) => void }, options: {
 
 void test('collection paths for core and grouped, cluster-wide and namespaced', () => {
   assert.equal(collectionPath(resource), '/apis/kubeovn.io/v1/vpcs');
-  assert.equal(
-    collectionPath({ group: '', version: 'v1', plural: 'pods', kind: 'Pod' }, 'ns1'),
-    '/api/v1/namespaces/ns1/pods',
-  );
+  const pods: ResourceRef = { group: '', version: 'v1', plural: 'pods', kind: 'Pod' };
+  assert.equal(collectionPath(pods, 'ns1'), '/api/v1/namespaces/ns1/pods');
 });
 
 void test('start lists all pages, fills type meta, fires adds, resolves synced, then watches', async (t) => {

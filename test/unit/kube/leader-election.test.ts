@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FakeClock } from '../../../src/util/clock.ts';
-import { LeaderElector, microTime } from '../../../src/kube/leader-election.ts';
+import { LeaderElector } from '../../../src/kube/leader-election.ts';
+import { microTime } from '../../../src/util/time.ts';
 import { MemoryLease } from './helpers/memory-lease-store.ts';
 
 const timing = { leaseDurationSeconds: 15, renewDeadlineMs: 10_000, retryPeriodMs: 2_000, random: () => 0 };

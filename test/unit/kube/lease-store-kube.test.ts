@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
-import { KubeLeaseStore, LeaseConflictError, microTime } from '../../../src/kube/leader-election.ts';
+import { KubeLeaseStore, LeaseConflictError } from '../../../src/kube/leader-election.ts';
+import { microTime } from '../../../src/util/time.ts';
 
 interface Lease {
   metadata: { name: string; namespace: string; resourceVersion?: string };

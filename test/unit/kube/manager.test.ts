@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { pino } from 'pino';
 import type { KubeObject } from '../../../src/api/types.ts';
 import { FakeClock } from '../../../src/util/clock.ts';
 import { ControllerManager } from '../../../src/kube/manager.ts';
@@ -287,6 +288,167 @@ void test('update predicates: own kind and watches enqueue only updates that mat
     [eipRec.calls.map((c) => c.key), dnatRec.calls.map((c) => c.key).sort()],
     [['IptablesEIP/e1'], ['IptablesDnatRule/d1', 'IptablesDnatRule/d3']],
     'a delete maps and enqueues regardless of the predicates; so does an add',
+  );
+  await manager.stop();
+});
+
+void test('selects: only the objects a reconciler selects enqueue its keys (an update by its new version); resyncAll skips the others; watches are not filtered', async () => {
+  const { clock, eips, dnats, manager, eipRec, dnatRec } = setup();
+  const labelled = (o: KubeObject): boolean => o.metadata.labels?.['mine'] === 'yes';
+  const e = (name: string, rv: string, mine: boolean): KubeObject => ({
+    ...eip(name),
+    metadata: { name, resourceVersion: rv, ...(mine ? { labels: { mine: 'yes' } } : {}) },
+  });
+  Object.assign(eipRec, { selects: labelled });
+  manager.register(eipRec);
+  manager.register(dnatRec);
+  eips.set(e('e2', '1', true));
+  await manager.start();
+  await clock.flush();
+  assert.deepEqual(
+    eipRec.calls.map((c) => c.key),
+    ['IptablesEIP/e2'],
+    'of the cached EIPs, only the selected one',
+  );
+  const cases: [string, () => void, eipKeys: string[]][] = [
+    ['an unselected add', () => eips.set(e('e3', '1', false)), []],
+    ['a selected add', () => eips.set(e('e4', '1', true)), ['IptablesEIP/e4']],
+    ['an update to a selected version', () => eips.set(e('e3', '2', true)), ['IptablesEIP/e3']],
+    ['an update to an unselected version', () => eips.set(e('e4', '2', false)), []],
+    ['the delete of an unselected object', () => eips.delete('e4'), []],
+    ['the delete of a selected object', () => eips.delete('e3'), ['IptablesEIP/e3']],
+  ];
+  for (const [why, act, eipKeys] of cases) {
+    eipRec.calls.length = 0;
+    act();
+    await clock.flush();
+    assert.deepEqual(
+      eipRec.calls.map((c) => c.key),
+      eipKeys,
+      why,
+    );
+  }
+  dnatRec.calls.length = 0;
+  eips.set(e('e2', '2', false));
+  await clock.flush();
+  assert.deepEqual(
+    dnatRec.calls.map((c) => c.key),
+    ['IptablesDnatRule/d2'],
+    'the DNAT watch maps an unselected EIP all the same',
+  );
+  eips.set(e('e5', '1', true));
+  await clock.flush();
+  eipRec.calls.length = 0;
+  dnatRec.calls.length = 0;
+  assert.equal(manager.resyncAll(), 3, 'e5, and the DNAT rules d1 and d2 (not e1 and e2)');
+  await clock.flush();
+  assert.deepEqual(
+    eipRec.calls.map((c) => c.key),
+    ['IptablesEIP/e5'],
+  );
+  assert.equal(dnats.list().length, dnatRec.calls.length);
+  await manager.stop();
+});
+
+void test('a throwing select predicate counts as selected (logged), and the informer keeps working', async () => {
+  const { clock, eips, manager, eipRec } = setup();
+  Object.assign(eipRec, {
+    selects: () => {
+      throw new Error('predicate bug');
+    },
+  });
+  manager.register(eipRec);
+  await manager.start();
+  await clock.flush();
+  eips.set(eip('e9'));
+  await clock.flush();
+  assert.deepEqual(
+    eipRec.calls.map((c) => c.key),
+    ['IptablesEIP/e1', 'IptablesEIP/e9'],
+  );
+  await manager.stop();
+});
+
+void test('onSynced runs once every cache has synced and before any reconcile; the keys it enqueues are worked on', async () => {
+  const clock = new FakeClock(0);
+  const eips = new InMemoryInformer({ kind: 'IptablesEIP', objects: [eip('e1')] });
+  const rec = new Recorder('IptablesEIP');
+  const seen: { synced: boolean; calls: number }[] = [];
+  const manager = new ControllerManager({
+    informers: [eips],
+    clock,
+    onSynced: () => {
+      seen.push({ synced: eips.hasSynced(), calls: rec.calls.length });
+      manager.enqueue(keyOf('IptablesEIP', 'gone'));
+    },
+  });
+  manager.register(rec);
+  await manager.start();
+  await manager.start();
+  await clock.flush();
+  assert.deepEqual(seen, [{ synced: true, calls: 0 }]);
+  assert.deepEqual(rec.calls, [
+    { key: 'IptablesEIP/e1', attempt: 0, exists: true },
+    { key: 'IptablesEIP/gone', attempt: 0, exists: false },
+  ]);
+  await manager.stop();
+});
+
+void test('concurrency and backoff are per manager; failures are logged under the manager name', async () => {
+  const clock = new FakeClock(0);
+  type Line = { msg: string; key?: string; retryInMs?: number };
+  const lines: Line[] = [];
+  const logger = pino(
+    { level: 'warn' },
+    { write: (line: string) => void lines.push(JSON.parse(line) as Line) },
+  );
+  const eips = new InMemoryInformer({ kind: 'IptablesEIP', objects: ['a', 'b', 'c'].map((n) => eip(n)) });
+  const manager = new ControllerManager({
+    informers: [eips],
+    clock,
+    logger,
+    name: 'eip sync',
+    concurrency: 2,
+    backoff: { baseMs: 500, maxMs: 10_000 },
+  });
+  const rec = new Recorder('IptablesEIP');
+  let inFlight = 0;
+  let most = 0;
+  const releases: (() => void)[] = [];
+  rec.script = (key) => {
+    inFlight++;
+    most = Math.max(most, inFlight);
+    return new Promise<void>((resolve, reject) =>
+      releases.push(() => {
+        inFlight--;
+        if (key === 'IptablesEIP/a' && rec.calls.length <= 3) reject(new Error('busy'));
+        else resolve();
+      }),
+    );
+  };
+  manager.register(rec);
+  await manager.start();
+  await clock.flush();
+  assert.equal(inFlight, 2, 'two workers');
+  while (releases.length) {
+    releases.shift()!();
+    await clock.flush();
+  }
+  assert.equal(most, 2);
+  assert.deepEqual(lines, [
+    { ...lines[0], msg: 'eip sync failed; will retry', key: 'IptablesEIP/a', retryInMs: 500 },
+  ]);
+  await clock.advanceAsync(500);
+  releases.shift()?.();
+  await clock.flush();
+  assert.deepEqual(
+    rec.calls.map((c) => [c.key, c.attempt]),
+    [
+      ['IptablesEIP/a', 0],
+      ['IptablesEIP/b', 0],
+      ['IptablesEIP/c', 0],
+      ['IptablesEIP/a', 1],
+    ],
   );
   await manager.stop();
 });

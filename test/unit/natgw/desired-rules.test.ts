@@ -18,10 +18,17 @@ const gateway = {
 } as VpcNatGateway;
 const eip = (name: string, ip: string | undefined, gw = 'gw1', t?: string): IptablesEip =>
   ({ metadata: meta(name, t), spec: { natGwDp: gw }, status: ip ? { ip } : {} }) as IptablesEip;
-const dnat = (name: string, e: string, port: string, ip: string, t?: string): Dnat =>
+const dnat = (name: string, e: string, port: string, ip: string, t?: string, type?: string): Dnat =>
   ({
     metadata: meta(name, t),
-    spec: { eip: e, externalPort: port, protocol: 'tcp', internalIp: ip, internalPort: '80' },
+    spec: {
+      eip: e,
+      externalPort: port,
+      protocol: 'tcp',
+      internalIp: ip,
+      internalPort: '80',
+      ...(type ? { type } : {}),
+    },
   }) as Dnat;
 const snat = (name: string, e: string, cidr: string, t?: string): Snat =>
   ({ metadata: meta(name, t), spec: { eip: e, internalCIDR: cidr } }) as Snat;
@@ -91,7 +98,9 @@ describe('desired gateway state', () => {
       refused: ['fip/f1'],
     },
     {
-      name: 'one DNAT identity to two targets: the later refused; to one target: both fine',
+      // Was "to one target: both fine": the controller and admission refuse an exclusive duplicate whatever its
+      // target (Kube-OVN: both must be share), and now the gateway agrees (nat-identity.ts).
+      name: 'one DNAT identity: later exclusive ones are refused, to another target or the same',
       input: {
         dnats: [
           dnat('d1', 'e1', '8888', '10.0.1.10'),
@@ -99,8 +108,39 @@ describe('desired gateway state', () => {
           dnat('d3', 'e1', '8888', '10.0.1.10', '2026-01-03T00:00:00Z'),
         ],
       },
-      applied: ['dnat/d1', 'dnat/d3'],
+      applied: ['dnat/d1'],
+      refused: ['dnat/d2', 'dnat/d3'],
+    },
+    {
+      name: 'share DNATs of one identity: to one target both are kept, to another the later is refused',
+      input: {
+        dnats: [
+          dnat('d1', 'e1', '8888', '10.0.1.10', undefined, 'share'),
+          dnat('d2', 'e1', '8888', '10.0.1.10', '2026-01-02T00:00:00Z', 'share'),
+          dnat('d3', 'e1', '8888', '10.0.1.11', '2026-01-03T00:00:00Z', 'share'),
+        ],
+      },
+      applied: ['dnat/d1', 'dnat/d2'],
+      refused: ['dnat/d3'],
+    },
+    {
+      name: 'the external port is a number: "080" is port 80',
+      input: {
+        dnats: [
+          dnat('d1', 'e1', '80', '10.0.1.10'),
+          dnat('d2', 'e1', '080', '10.0.1.10', '2026-01-02T00:00:00Z'),
+        ],
+      },
+      applied: ['dnat/d1'],
       refused: ['dnat/d2'],
+    },
+    {
+      name: 'a SNAT identity (EIP, normalised CIDR) is held by the first SNAT',
+      input: {
+        snats: [snat('s1', 'e1', '10.0.1.7/32'), snat('s2', 'e1', '10.0.1.7', '2026-01-02T00:00:00Z')],
+      },
+      applied: ['snat/s1'],
+      refused: ['snat/s2'],
     },
     {
       name: 'rules on an EIP without an address, or of another gateway, are not tried',

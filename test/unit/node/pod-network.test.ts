@@ -1,7 +1,8 @@
 // Pod annotations -> the network of one provider, and on to the NicSpec the plumbing realises.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { annotationKey, portName } from '../../../src/api/annotations.ts';
+import { portName } from '../../../src/api/constants.ts';
+import { annotationKey } from '../../../src/api/annotations.ts';
 import { hostIfName, hostVethName, nicRoutes, podNicSpec } from '../../../src/node/pod-nic.ts';
 import { parseRoutes, podNetwork, takesDefaultRoute, withPrefix } from '../../../src/node/pod-network.ts';
 

@@ -5,7 +5,7 @@
  * report, or no entry yet: the agent has not tried it). A report that is not valid JSON counts as none. Pure.
  */
 import type { KubeObject } from '../../../api/types.ts';
-import { ANNOTATION_NAT_APPLIED } from './names.ts';
+import { ANNOTATION_NAT_APPLIED } from '../../../api/annotations.ts';
 
 export interface AppliedReport {
   generation: number;

@@ -1,24 +1,32 @@
 /**
- * The StatefulSet `<prefix>-<gw>` of a VpcNatGateway, as Kube-OVN renders it (§4.2): labels `app` and
- * `ovn.kubernetes.io/vpc-nat-gw`, an owner reference to the gateway, one replica, and a pod template whose
- * annotations place `eth0` in the LAN subnet at `lanIp` (port security off, so the gateway can forward), attach the
- * external network's NAD as `net1` with the default route via the external gateway, route the VPC's other subnets
- * via the LAN gateway, and name the gateway; container `vpc-nat-gw` with the image of `ovn-vpc-nat-config`,
- * privileged, `GATEWAY_V4`; `nodeSelector` from `spec.selector`, tolerations and affinity copied. The rendered
- * object carries a hash of itself, so a change is detected whatever the API server defaults. Pure.
+ * The StatefulSet `<prefix>-<gw>` of a VpcNatGateway, as Kube-OVN renders it (`genNatGwStatefulSet`,
+ * pkg/controller/vpc_nat_gateway.go): labels `app` and `ovn.kubernetes.io/vpc-nat-gw`, an owner reference to the
+ * gateway, one replica, and a pod template whose annotations place `eth0` in the LAN subnet at `lanIp` (port
+ * security off, so the gateway can forward), attach the external network's NAD as `net1` with the default route via
+ * the external gateway, route the VPC's other subnets via the LAN gateway, and name the gateway; container
+ * `vpc-nat-gw` with the image of `ovn-vpc-nat-config`, privileged, `GATEWAY_V4`; `nodeSelector` from
+ * `spec.selector`, tolerations and affinity copied. The rendered object carries a hash of itself, so a change is
+ * detected whatever the API server defaults. Pure.
  */
 import { createHash } from 'node:crypto';
-import { API_VERSION, CONTROLLER_NAMESPACE, DEFAULT_EXTERNAL_NETWORK } from '../../../api/constants.ts';
+import {
+  API_VERSION,
+  CONTROLLER_NAMESPACE,
+  DEFAULT_EXTERNAL_NETWORK,
+  OVN_PROVIDER,
+} from '../../../api/constants.ts';
+import {
+  ANNOTATION_NETWORKS,
+  ANNOTATION_VPC_NAT_GW,
+  LABEL_VPC_NAT_GW,
+  annotationKey,
+  type ProviderKey,
+} from '../../../api/annotations.ts';
 import type { Subnet } from '../../../api/kinds/subnet-schema.ts';
 import type { VpcNatGateway } from '../../../api/kinds/vpc-nat-gateway.ts';
 import { controllerReference, type KubeObject } from '../../../api/types.ts';
-import { NETWORKS_ANNOTATION } from '../../../api/annotations.ts';
-import {
-  ANNOTATION_TEMPLATE_HASH,
-  ANNOTATION_VPC_NAT_GW,
-  LABEL_VPC_NAT_GW,
-  NAT_GW_CONTAINER,
-} from './names.ts';
+import { parseCidrBlock } from '../../../net/cidr-block.ts';
+import { ANNOTATION_TEMPLATE_HASH, NAT_GW_CONTAINER } from './names.ts';
 
 export interface GatewayWorkloadInput {
   gateway: VpcNatGateway;
@@ -32,14 +40,15 @@ export interface GatewayWorkloadInput {
   vpcSubnets: readonly Subnet[];
 }
 
-/** `<provider>.kubernetes.io/<key>`, `ovn.kubernetes.io/<key>` for the default provider. */
-export const providerKey = (provider: string | undefined, key: string): string =>
-  `${provider || 'ovn'}.kubernetes.io/${key}`;
+/** `<provider>.kubernetes.io/<key>`; a subnet without a provider is on the default one. */
+const providerKey = (provider: string | undefined, key: ProviderKey): string =>
+  annotationKey(provider || OVN_PROVIDER, key);
 
 /** The NAD of an external subnet: its provider `name.namespace[.ovn]`, else `kube-system/<subnet>`. */
 export function externalNad(subnetName: string, subnet: Subnet | undefined): string {
   const parts = (subnet?.spec?.provider ?? '').split('.');
-  if (parts.length >= 2 && parts[0] && parts[1] && parts[0] !== 'ovn') return `${parts[1]}/${parts[0]}`;
+  if (parts.length >= 2 && parts[0] && parts[1] && parts[0] !== OVN_PROVIDER)
+    return `${parts[1]}/${parts[0]}`;
   return `${CONTROLLER_NAMESPACE}/${subnetName}`;
 }
 
@@ -61,6 +70,7 @@ const byName = (a: Subnet, b: Subnet): number =>
       ? 1
       : 0;
 
+/** The IPv4 address of a gateway list (`10.0.1.1` or `10.0.1.1,fd00::1`). */
 const v4Of = (list: string | undefined): string | undefined =>
   (list ?? '').split(',').find((s) => s.includes('.') && !s.includes(':'));
 
@@ -74,7 +84,7 @@ function templateAnnotations(input: GatewayWorkloadInput): Record<string, string
   const routes = [
     // By name: the informer's order is not stable across restarts, and the template hash must be.
     ...[...input.vpcSubnets].sort(byName).flatMap((s) => {
-      const cidr = v4Of(s.spec?.cidrBlock);
+      const cidr = parseCidrBlock(s.spec?.cidrBlock).v4?.text;
       return cidr && lanGateway ? [{ dst: cidr, gw: lanGateway }] : [];
     }),
     ...(spec?.routes ?? []).flatMap((r) =>
@@ -85,7 +95,7 @@ function templateAnnotations(input: GatewayWorkloadInput): Record<string, string
   ];
   const out: Record<string, string> = {
     ...spec?.annotations,
-    [NETWORKS_ANNOTATION]: externalNad(extName, externalSubnet),
+    [ANNOTATION_NETWORKS]: externalNad(extName, externalSubnet),
     [ANNOTATION_VPC_NAT_GW]: gateway.metadata.name ?? '',
     [providerKey(lanProvider, 'logical_switch')]: spec?.subnet ?? '',
     [providerKey(lanProvider, 'port_security')]: 'false',

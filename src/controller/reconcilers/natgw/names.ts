@@ -1,7 +1,8 @@
 /**
- * The names the NAT-gateway reconcilers share with Kube-OVN (labels, annotations, the workload name) and with the
- * gateway agent (the `kovn.io/nat-applied` report on the gateway pod), and small lookups over the informer view:
- * a gateway's workload name and namespace, its pod, an EIP's external subnet, the rules that name an EIP.
+ * The names the NAT-gateway reconcilers share (the workload and container names, our template-hash annotation; the
+ * labels and annotations shared with Kube-OVN and the gateway agent are in src/api/annotations.ts), and small lookups
+ * over the informer view: a gateway's workload name and namespace, its pod, an EIP's external subnet, the rules that
+ * name an EIP.
  */
 import {
   CONTROLLER_NAMESPACE,
@@ -12,16 +13,8 @@ import {
 import type { IptablesEip } from '../../../api/kinds/iptables-eip.ts';
 import type { VpcNatGateway } from '../../../api/kinds/vpc-nat-gateway.ts';
 import type { ClusterView, KubeObject } from '../../../api/types.ts';
+import { ANNOTATION_VPC_NAT_GW } from '../../../api/annotations.ts';
 
-export const LABEL_VPC_NAT_GW = 'ovn.kubernetes.io/vpc-nat-gw';
-export const LABEL_SUBNET = 'ovn.kubernetes.io/subnet';
-export const LABEL_VPC = 'ovn.kubernetes.io/vpc';
-export const LABEL_DNAT_EPORT = 'ovn.kubernetes.io/vpc_dnat_eport';
-export const ANNOTATION_VPC_EIP = 'ovn.kubernetes.io/vpc_eip';
-/** Pod-template annotation naming the gateway: how a NAT gateway pod is recognised. */
-export const ANNOTATION_VPC_NAT_GW = 'ovn.kubernetes.io/vpc_nat_gw';
-/** Written by the gateway agent on the gateway pod: what it applied (see applied.ts). */
-export const ANNOTATION_NAT_APPLIED = 'kovn.io/nat-applied';
 /** On the StatefulSet: a hash of what we rendered, so a change is seen whatever the API server defaulted. */
 export const ANNOTATION_TEMPLATE_HASH = 'kovn.io/template-hash';
 export const NAT_GW_CONTAINER = 'vpc-nat-gw';

@@ -2,11 +2,20 @@
  * Pure pieces of the NAT statuses: the label changes to write, an EIP's `nat` field (kinds of the rules using it,
  * always in `dnat,fip,snat` order), the status fields a rule reports per kind (what is programmed: the EIP address,
  * the gateway, and copies of its spec), the `Ready` condition for the agent's verdict, and the cluster-state
- * conflicts Kube-OVN's controller checks: one floating IP per EIP, one DNAT per (EIP, external port, protocol)
- * unless both are `share`, one SNAT per (EIP, CIDR). Between two conflicting rules the older one (creation time,
- * then name) keeps the EIP; the newer is not ready, with the reason.
+ * conflicts Kube-OVN's controller checks, by the identities and the DNAT clash rule of api/kinds/nat-identity.ts
+ * (shared with admission and the gateway): one floating IP per EIP, one DNAT per (EIP, protocol, external port)
+ * unless both are `share` (in kovn: to one target), one SNAT per (EIP, CIDR). Between two conflicting rules the
+ * older one (creation time, then name) keeps the EIP; the newer is not ready, with the reason.
  */
-import { formatCidr, parseCidrOrIp } from '../../../net/ip.ts';
+import type { Dnat } from '../../../api/kinds/nat-rules.ts';
+import {
+  dnatClashHint,
+  dnatIdentity,
+  dnatKey,
+  refusedDnats,
+  snatCidr,
+  snatKey,
+} from '../../../api/kinds/nat-identity.ts';
 import type { ClusterView, KubeObject } from '../../../api/types.ts';
 import type { ConditionInput } from '../conditions.ts';
 import type { AppliedVerdict } from './applied.ts';
@@ -27,10 +36,7 @@ export function natKinds(rules: readonly KubeObject[]): string {
 }
 
 /** A SNAT CIDR as programmed: a bare address becomes `/32`. */
-export const normalCidr = (text: string | undefined): string => {
-  const cidr = parseCidrOrIp(text ?? '');
-  return cidr ? formatCidr(cidr) : (text ?? '');
-};
+export const normalCidr = (text: string | undefined): string => snatCidr(text) ?? text ?? '';
 
 export function ruleStatusFields(kind: RuleKind, rule: KubeObject, v4ip: string, gateway: string) {
   const spec = specOf(rule);
@@ -64,40 +70,49 @@ const older = (a: KubeObject, b: KubeObject): boolean => {
   return (a.metadata.name ?? '') < (b.metadata.name ?? '');
 };
 
-/** Same identity: a FIP's EIP; a DNAT's (EIP, external port, protocol); a SNAT's (EIP, CIDR). */
+/** Same identity (api/kinds/nat-identity.ts): a FIP's EIP; a DNAT's (EIP, protocol, port); a SNAT's (EIP, CIDR). */
 export function sameIdentity(kind: RuleKind, a: KubeObject, b: KubeObject): boolean {
   if (eipNameOf(a) !== eipNameOf(b)) return false;
-  const x = specOf(a);
-  const y = specOf(b);
-  if (kind === 'IptablesDnatRule')
-    return (
-      x['externalPort'] === y['externalPort'] &&
-      (x['protocol'] ?? '').toLowerCase() === (y['protocol'] ?? '').toLowerCase()
+  if (kind === 'IptablesFIPRule') return true;
+  const key = kind === 'IptablesDnatRule' ? dnatKey : snatKey;
+  const mine = key(specOf(a));
+  return mine !== undefined && mine === key(specOf(b));
+}
+
+/** Why this DNAT cannot have its identity: an older DNAT keeps it and the two may not coexist (refusedDnats). */
+function dnatConflict(rule: KubeObject, view: ClusterView): string | undefined {
+  const identity = dnatIdentity(specOf(rule));
+  if (!identity) return undefined;
+  const rivals = view
+    .list('IptablesDnatRule')
+    .filter(
+      (o) =>
+        o.metadata.name !== rule.metadata.name &&
+        !o.metadata.deletionTimestamp &&
+        sameIdentity('IptablesDnatRule', o, rule),
     );
-  if (kind === 'IptablesSnatRule') return normalCidr(x['internalCIDR']) === normalCidr(y['internalCIDR']);
-  return true;
+  const oldestFirst = [...rivals, rule].sort((a, b) => (older(a, b) ? -1 : older(b, a) ? 1 : 0)) as Dnat[];
+  const refused = refusedDnats(oldestFirst).get(rule);
+  if (!refused) return undefined;
+  const { eip, externalPort, protocol } = identity;
+  return `duplicate: eip ${eip}, external port ${externalPort}, protocol ${protocol} is used by dnat ${refused.holder.metadata.name ?? ''}; ${dnatClashHint(refused.clash)}`;
 }
 
 /** Why this rule cannot have its EIP (an older rule holds what it asks for), or undefined. */
 export function ruleConflict(kind: RuleKind, rule: KubeObject, view: ClusterView): string | undefined {
+  if (kind === 'IptablesDnatRule') return dnatConflict(rule, view);
   const eip = eipNameOf(rule);
-  const spec = specOf(rule);
-  const rivals = view
+  const rival = view
     .list(kind)
-    .filter(
+    .find(
       (o) =>
         o.metadata.name !== rule.metadata.name &&
         !o.metadata.deletionTimestamp &&
         sameIdentity(kind, o, rule) &&
         older(o, rule),
     );
-  for (const other of rivals) {
-    const name = other.metadata.name ?? '';
-    if (kind === 'IptablesFIPRule') return `eip ${eip} is used by the other fip ${name}`;
-    if (kind === 'IptablesDnatRule' && !(specOf(other)['type'] === 'share' && spec['type'] === 'share'))
-      return `duplicate: eip ${eip}, external port ${spec['externalPort'] ?? ''}, protocol ${(spec['protocol'] ?? '').toLowerCase()} is used by dnat ${name}`;
-    if (kind === 'IptablesSnatRule')
-      return `duplicate: snat ${name} already translates ${normalCidr(spec['internalCIDR'])} to eip ${eip}`;
-  }
-  return undefined;
+  if (!rival) return undefined;
+  const name = rival.metadata.name ?? '';
+  if (kind === 'IptablesFIPRule') return `eip ${eip} is used by the other fip ${name}`;
+  return `duplicate: snat ${name} already translates ${normalCidr(specOf(rule)['internalCIDR'])} to eip ${eip}`;
 }

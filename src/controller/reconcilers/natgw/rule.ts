@@ -1,70 +1,52 @@
 /**
  * The IptablesDnatRule, IptablesSnatRule and IptablesFIPRule reconcilers: one shape, the kind as a parameter
- * (§4.8). Absent or deleting: drop the finalizer (the gateway agent rebuilds the gateway's rule set without it; the
- * EIP's `nat` follows through its watch). Otherwise: add the finalizer; the EIP must exist and have an address
- * (else not ready, waiting); a rule that conflicts with an older one is not ready with the reason; label it
- * (`eip_v4_ip`, `vpc-nat-gw-name`, DNAT also `vpc_dnat_eport`) and annotate the bound EIP (`vpc_eip`); write the
- * status: what is programmed (`v4ip`, `natGwDp`, spec copies) and `ready` from the agent's report. A spec change
- * (another EIP, port, address) moves the rule: the statuses, labels and both EIPs follow, and the agent's next rule
- * set has it in its new place.
+ * (Kube-OVN's pkg/controller/vpc_nat_gw_nat.go). Absent or deleting: drop the finalizer (the gateway agent rebuilds
+ * the gateway's rule set without it; the EIP's `nat` follows through its watch). Otherwise: add the finalizer; the
+ * EIP must exist and have an address (else not ready, waiting); a rule that conflicts with an older one is not ready
+ * with the reason; label it (`eip_v4_ip`, `vpc-nat-gw-name`, DNAT also `vpc_dnat_eport`) and annotate the bound EIP
+ * (`vpc_eip`); write the status: what is programmed (`v4ip`, `natGwDp`, spec copies) and `ready` from the agent's
+ * report. A spec change (another EIP, port, address) moves the rule: the statuses, labels and both EIPs follow, and
+ * the agent's next rule set has it in its new place.
  */
-import { FINALIZER, LABEL_EIP_V4_IP, LABEL_NAT_GW_NAME } from '../../../api/constants.ts';
-import type { IptablesEip } from '../../../api/kinds/iptables-eip.ts';
-import type { ReconcileContext, ReconcileResult, Reconciler } from '../../../kube/reconciler.ts';
-import { ensureFinalizer, refOf } from '../../../kube/writer.ts';
-import { appliedVerdict } from './applied.ts';
 import {
   ANNOTATION_VPC_EIP,
   LABEL_DNAT_EPORT,
-  SHORT_KIND,
-  eipNameOf,
-  gatewayPod,
-  workloadName,
-  type RuleKind,
-} from './names.ts';
+  LABEL_EIP_V4_IP,
+  LABEL_NAT_GW_NAME,
+} from '../../../api/annotations.ts';
+import type { IptablesEip } from '../../../api/kinds/iptables-eip.ts';
+import type { ReconcileContext, ReconcileResult, Reconciler } from '../../../kube/reconciler.ts';
+import type { KubeObject } from '../../../api/types.ts';
+import { refOf } from '../../../kube/writer.ts';
+import { appliedVerdict } from './applied.ts';
+import { finalizedReconciler } from './finalized.ts';
+import { SHORT_KIND, eipNameOf, gatewayPod, workloadName, type RuleKind } from './names.ts';
 import { labelChanges, ruleConflict, ruleStatusFields, verdictCondition } from './rule-status.ts';
-import { readyCondition, writeStatus } from './status.ts';
+import { readyCondition, writeNotReady, writeStatus } from './status.ts';
 import { ruleWatches } from './watches.ts';
 import type { NetworkDeps } from '../deps.ts';
 
 export function ruleReconciler(deps: NetworkDeps, kind: RuleKind): Reconciler {
   const short = SHORT_KIND[kind];
-  return {
+  return finalizedReconciler<KubeObject>(deps.writer, {
     kind,
     watches: ruleWatches(kind),
-    async reconcile(_key: string, ctx: ReconcileContext): Promise<ReconcileResult> {
+    async converge(rule: KubeObject, ctx: ReconcileContext): Promise<ReconcileResult> {
       const view = ctx.view;
-      const rule = view.get(kind, ctx.ref.name);
-      if (!rule || rule.metadata.deletionTimestamp) {
-        if (rule) await ensureFinalizer(deps.writer, rule, FINALIZER, false);
-        return;
-      }
-      await ensureFinalizer(deps.writer, rule, FINALIZER, true);
+      const notReady = (reason: string, message: string, fields: Record<string, unknown> = {}) =>
+        writeNotReady(deps.writer, ctx, rule, {
+          fields: { ...fields, ready: false },
+          condition: readyCondition(false, reason, message),
+        });
       const eipName = eipNameOf(rule);
       const eip = view.get('IptablesEIP', eipName) as IptablesEip | undefined;
-      if (!eip || eip.metadata.deletionTimestamp) {
-        const message = eip ? `eip ${eipName} is being deleted` : `eip ${eipName} does not exist`;
-        await writeStatus(
-          deps.writer,
-          ctx,
-          rule,
-          { ready: false },
-          readyCondition(false, 'EipNotFound', message),
+      if (!eip || eip.metadata.deletionTimestamp)
+        return notReady(
+          'EipNotFound',
+          eip ? `eip ${eipName} is being deleted` : `eip ${eipName} does not exist`,
         );
-        return;
-      }
       const v4ip = eip.status?.ip;
-      if (!v4ip) {
-        const message = `eip ${eipName} is not ready, has no v4ip`;
-        await writeStatus(
-          deps.writer,
-          ctx,
-          rule,
-          { ready: false },
-          readyCondition(false, 'Pending', message),
-        );
-        return;
-      }
+      if (!v4ip) return notReady('Pending', `eip ${eipName} is not ready, has no v4ip`);
       const gateway = eip.spec?.natGwDp ?? '';
       const labels = labelChanges(rule, {
         [LABEL_EIP_V4_IP]: v4ip,
@@ -78,16 +60,7 @@ export function ruleReconciler(deps: NetworkDeps, kind: RuleKind): Reconciler {
         await deps.writer.patchAnnotations(refOf(rule), { [ANNOTATION_VPC_EIP]: eipName });
       const fields = ruleStatusFields(kind, rule, v4ip, gateway);
       const conflict = ruleConflict(kind, rule, view);
-      if (conflict) {
-        await writeStatus(
-          deps.writer,
-          ctx,
-          rule,
-          { ...fields, ready: false },
-          readyCondition(false, 'Conflict', conflict),
-        );
-        return;
-      }
+      if (conflict) return notReady('Conflict', conflict, fields);
       const podName = `${workloadName(view, gateway)}-0`;
       const verdict = appliedVerdict(gatewayPod(view, gateway), `${short}/${ctx.ref.name}`, podName);
       const condition = verdictCondition(
@@ -97,5 +70,5 @@ export function ruleReconciler(deps: NetworkDeps, kind: RuleKind): Reconciler {
       await writeStatus(deps.writer, ctx, rule, { ...fields, ready: verdict.state === 'applied' }, condition);
       return;
     },
-  };
+  });
 }

@@ -1,10 +1,11 @@
 /**
  * Status writes shared by the NAT reconcilers: the wanted fields plus a `Ready` condition (kept untouched when it
  * reads the same, so a converged reconcile writes nothing), and a Warning Event only when the message changes, so a
- * retried failure is not repeated in `kubectl describe`.
+ * retried failure is not repeated in `kubectl describe`; and the stop-short status (`NotReady`) a reconcile's plan
+ * returns when it cannot converge yet, written with its requeue.
  */
 import type { KubeObject } from '../../../api/types.ts';
-import type { ReconcileContext } from '../../../kube/reconciler.ts';
+import type { ReconcileContext, ReconcileResult } from '../../../kube/reconciler.ts';
 import { setConditions, type Condition, type ConditionInput } from '../conditions.ts';
 import { refOf, statusChanges, type ObjectWriter } from '../../../kube/writer.ts';
 
@@ -30,4 +31,22 @@ export async function writeStatus(
   if (condition.status === 'False' && old?.message !== condition.message && condition.reason !== 'Pending') {
     await writer.event(refOf(obj), { type: 'Warning', reason: condition.reason, message: condition.message });
   }
+}
+
+/** A reconcile that stops short of converging: the status to write, and when to look again (absent: not before a change). */
+export interface NotReady {
+  fields: Record<string, unknown>;
+  condition: ConditionInput;
+  requeueAfterMs?: number;
+}
+
+/** Writes a stop-short status; the result requeues when the stop says so. */
+export async function writeNotReady(
+  writer: ObjectWriter,
+  ctx: ReconcileContext,
+  obj: KubeObject,
+  stop: NotReady,
+): Promise<ReconcileResult> {
+  await writeStatus(writer, ctx, obj, stop.fields, stop.condition);
+  return stop.requeueAfterMs === undefined ? undefined : { requeueAfterMs: stop.requeueAfterMs };
 }

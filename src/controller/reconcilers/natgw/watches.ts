@@ -17,14 +17,8 @@ import type { VpcNatGateway } from '../../../api/kinds/vpc-nat-gateway.ts';
 import type { ClusterView, KubeObject } from '../../../api/types.ts';
 import { keyOf } from '../../../kube/queue/keys.ts';
 import type { WatchMapping } from '../../../kube/reconciler.ts';
-import {
-  ANNOTATION_NAT_APPLIED,
-  RULE_KINDS,
-  eipNameOf,
-  externalSubnetOf,
-  gatewayOfPod,
-  type RuleKind,
-} from './names.ts';
+import { ANNOTATION_NAT_APPLIED } from '../../../api/annotations.ts';
+import { RULE_KINDS, eipNameOf, externalSubnetOf, gatewayOfPod, type RuleKind } from './names.ts';
 import { sameIdentity } from './rule-status.ts';
 
 /** Only a change of the agent's report on a pod matters to EIPs and rules (adds and deletes always do). */

@@ -1,4 +1,5 @@
-// Table-driven tests of the pure desired NB state of Vpc, Subnet and Pod (§3.1, §3.2, §3.4, §10).
+// Table-driven tests of the pure desired NB state of Vpc, Subnet and Pod, the seed scenario (examples/seed) among
+// them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { defaultSubnet } from '../../../../src/api/kinds/subnet-defaults.ts';
@@ -120,7 +121,7 @@ const subnetCases: {
   want: Record<string, unknown>;
 }[] = [
   {
-    name: 'custom VPC, IPv4 (§10): switch, router port pair, 31000 allow policy, no src route (ADR 12)',
+    name: 'custom VPC, IPv4 (seed scenario): switch, router port pair, 31000 allow policy, no src route (ADR 12)',
     subnet: subnet('net1', { vpc: 'test-vpc-1', cidrBlock: '10.0.1.0/24', namespaces: ['ns1'] }),
     want: {
       'Logical_Switch net1': { name: 'net1', external_ids: tags('subnet/net1') },

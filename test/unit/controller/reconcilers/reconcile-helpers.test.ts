@@ -76,7 +76,7 @@ void test('status and annotation diffs list only what differs', () => {
   assert.ok(!sameJson([1, 2], [2, 1]));
 });
 
-void test('pod annotations (§3.6) and the static request read back from them', () => {
+void test('pod annotations and the static request read back from them', () => {
   const subnet: Subnet = {
     apiVersion: 'kubeovn.io/v1',
     kind: 'Subnet',

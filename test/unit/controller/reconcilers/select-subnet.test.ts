@@ -1,4 +1,4 @@
-// Namespace -> subnet selection (§3.5) and the reconcile-time validation view, table-driven over in-memory views.
+// Namespace -> subnet selection and the reconcile-time validation view, table-driven over in-memory views.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../../../../src/api/types.ts';

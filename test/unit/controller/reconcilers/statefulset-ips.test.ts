@@ -1,4 +1,4 @@
-// Table-driven tests of when a gone pod's addresses stay with its StatefulSet (§3.7) and which pods a StatefulSet
+// Table-driven tests of when a gone pod's addresses stay with its StatefulSet and which pods a StatefulSet
 // change re-examines.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Subnet } from '../../../../src/api/kinds/subnet-schema.ts';
 import type { KubeObject } from '../../../../src/api/types.ts';
-import { externalNetworks } from '../../../../src/lab/dataplane/upstream-plan.ts';
+import { externalNetworks, unwantedNetns } from '../../../../src/lab/dataplane/upstream-plan.ts';
 
 const subnet = (name: string, provider: string, extra: Record<string, unknown> = {}): Subnet =>
   ({
@@ -64,5 +64,25 @@ describe('lab external networks from Subnets and NADs', () => {
         (n) => `${n.subnet} ${n.gatewayAddress} ${n.master}`,
       );
       assert.deepEqual(got, c.want);
+    });
+});
+
+describe('lab upstream namespaces no longer wanted', () => {
+  const net = (subnet: string) => ({ subnet, gatewayAddress: '192.168.0.1/24', master: 'eth1' });
+  const upstreamNetns = (subnet: string) => `lab-x-${subnet}`;
+  const cases: { name: string; made: string[]; want: string[]; gone: string[] }[] = [
+    { name: 'nothing made', made: [], want: ['a'], gone: [] },
+    { name: 'all still wanted', made: ['lab-x-a', 'lab-x-b'], want: ['b', 'a'], gone: [] },
+    { name: 'a subnet gone', made: ['lab-x-a', 'lab-x-b'], want: ['b'], gone: ['lab-x-a'] },
+    {
+      name: 'none wanted any more, in the order made',
+      made: ['lab-x-b', 'lab-x-a'],
+      want: [],
+      gone: ['lab-x-b', 'lab-x-a'],
+    },
+  ];
+  for (const c of cases)
+    it(c.name, () => {
+      assert.deepEqual(unwantedNetns(c.made, c.want.map(net), upstreamNetns), c.gone);
     });
 });

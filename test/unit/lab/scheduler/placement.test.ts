@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CONTROL_PLANE_LABEL, labNode } from '../../../../src/lab/scheduler/nodes.ts';
+import { CONTROL_PLANE_ROLE, nodeObject } from '../../../../src/lab/node-objects.ts';
 import { fitError, schedule } from '../../../../src/lab/scheduler/placement.ts';
 import { labelSelectorMatches, nodeSelectorTermsMatch } from '../../../../src/lab/scheduler/selectors.ts';
 import { tolerates, untoleratedTaint } from '../../../../src/lab/scheduler/taints.ts';
@@ -34,7 +34,11 @@ function pod(name: string, spec: PodSpec = {}, labels: Record<string, string> = 
   };
 }
 /** The lab's two kind nodes, untainted as after Kube-OVN's `make kind-untaint-control-plane`. */
-const lab = [labNode(CP), labNode(W)];
+const now = Date.UTC(2026, 0, 1);
+const lab = [
+  nodeObject({ name: CP, internalIp: '192.0.2.1', controlPlane: true }, now),
+  nodeObject({ name: W, internalIp: '192.0.2.2', controlPlane: false }, now),
+];
 const none = new Map<string, Pod[]>();
 
 describe('tolerations against taints', () => {
@@ -374,8 +378,8 @@ describe('placement: inter-pod affinity on kubernetes.io/hostname', () => {
 
 describe('the lab nodes', () => {
   it('are kind-like: hostname labels, the control-plane role on the first, no taints', () => {
-    assert.equal(lab[0]?.metadata.labels?.[CONTROL_PLANE_LABEL], '');
-    assert.equal(lab[1]?.metadata.labels?.[CONTROL_PLANE_LABEL], undefined);
+    assert.equal(lab[0]?.metadata.labels?.[CONTROL_PLANE_ROLE], '');
+    assert.equal(lab[1]?.metadata.labels?.[CONTROL_PLANE_ROLE], undefined);
     assert.deepEqual(
       lab.map((n) => n.metadata.labels?.['kubernetes.io/hostname']),
       [CP, W],
@@ -383,8 +387,24 @@ describe('the lab nodes', () => {
     assert.ok(lab.every((n) => !n.spec?.taints?.length));
   });
   it('a control-plane selector works as on Kube-OVN kind clusters', () => {
-    const p = pod('p', { nodeSelector: { [CONTROL_PLANE_LABEL]: '' } });
+    const p = pod('p', { nodeSelector: { [CONTROL_PLANE_ROLE]: '' } });
     assert.deepEqual(schedule(p, lab, new Map([[CP, [pod('x', { nodeName: CP })]]])), { node: CP });
+  });
+  it('carry the `type: kind` label of yamls/kind.yaml.j2, so a `type: kind` selector reaches both', () => {
+    assert.ok(lab.every((n) => n.metadata.labels?.['type'] === 'kind'));
+    const p = pod('p', { nodeSelector: { type: 'kind', 'kubernetes.io/os': 'linux' } });
+    assert.deepEqual(schedule(p, lab, new Map([[CP, [pod('x', { nodeName: CP })]]])), { node: W });
+  });
+  it('report the underlay address and Ready', () => {
+    const status = lab[1]?.['status'] as {
+      addresses: { type: string; address: string }[];
+      conditions: { type: string; status: string }[];
+    };
+    assert.deepEqual(status.addresses[0], { type: 'InternalIP', address: '192.0.2.2' });
+    assert.deepEqual(
+      status.conditions.map((c) => [c.type, c.status]),
+      [['Ready', 'True']],
+    );
   });
 });
 

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CniResponse } from '../../../../src/node/cni/protocol.ts';
-import { protocolOf } from '../../../../src/node/cni/protocol.ts';
+import { parseCidrBlock } from '../../../../src/net/cidr-block.ts';
 import { cniResult } from '../../../../src/node/cni/result.ts';
 import { CniCode, CniError } from '../../../../src/node/cni/spec.ts';
 
@@ -108,5 +108,5 @@ void test('protocol of a CIDR list', () => {
     ['fd00::/120', 'IPv6'],
     ['10.0.0.0/24,fd00::/120', 'Dual'],
   ];
-  for (const [cidr, want] of cases) assert.equal(protocolOf(cidr), want);
+  for (const [cidr, want] of cases) assert.equal(parseCidrBlock(cidr).protocol, want);
 });

@@ -1,4 +1,4 @@
-// Table-driven tests of the StatefulSet rendered from a VpcNatGateway (§4.2): names, labels, owner, the pod template's
+// Table-driven tests of the StatefulSet rendered from a VpcNatGateway: names, labels, owner, the pod template's
 // annotations (LAN switch and lanIp, port security off, external NAD, routes), image, nodeSelector from `selector`,
 // tolerations, affinity, noDefaultEIP, a custom prefix and namespace, and the change hash.
 import { test } from 'node:test';

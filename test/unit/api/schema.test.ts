@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { Type } from '@sinclair/typebox';
 import type { KubeObject } from '../../../src/api/types.ts';
 import { applySchema } from '../../../src/api/schema/structural.ts';
-import { nameProblem, validateMeta } from '../../../src/apiserver/admission/meta.ts';
+import { nameProblem, validateMeta } from '../../../src/api/schema/object-meta.ts';
 
 const schema = Type.Object({
   apiVersion: Type.Optional(Type.String()),
@@ -95,5 +95,21 @@ describe('object meta', () => {
       validateMeta({ apiVersion: 'v1', kind: 'X', metadata: {} }, 'subdomain').map((i) => i.message),
       ['name or generateName is required'],
     );
+  });
+
+  it('checks the generateName prefix of an object not named yet (a manifest checked offline)', () => {
+    const meta = (m: Record<string, string>) =>
+      validateMeta({ apiVersion: 'v1', kind: 'X', metadata: m }, 'subdomain').map(
+        (i) => `${i.field} ${i.type}`,
+      );
+    const cases: [Record<string, string>, string[]][] = [
+      [{ generateName: 'web-' }, []],
+      [{ generateName: 'web' }, []],
+      [{ generateName: 'Web-' }, ['metadata.generateName FieldValueInvalid']],
+      [{ generateName: '-web' }, ['metadata.generateName FieldValueInvalid']],
+      [{ name: 'web-1', generateName: 'Bad_' }, []],
+      [{ name: 'Bad_1', generateName: 'web-' }, ['metadata.name FieldValueInvalid']],
+    ];
+    for (const [m, want] of cases) assert.deepEqual(meta(m), want, JSON.stringify(m));
   });
 });

@@ -1,8 +1,9 @@
 /**
  * ObjectMeta validation that kube-apiserver applies to every kind: name formats (RFC 1123 subdomain or label,
- * RFC 1035 label for Services, path segment for RBAC), label keys and values, annotation size.
+ * RFC 1035 label for Services, path segment for RBAC), label keys and values, annotation size. Part of the shared
+ * admission pipeline (`../admission.ts`), so `kovn validate` refuses a bad name as the API server will.
  */
-import type { FieldIssue, KubeObject } from '../../api/types.ts';
+import type { FieldIssue, KubeObject, ObjectMeta } from '../types.ts';
 
 const subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const label1123 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -56,21 +57,25 @@ function labelKeyProblem(key: string): string | undefined {
   return undefined;
 }
 
-export function validateMeta(object: KubeObject, rule: NameRule): FieldIssue[] {
-  const issues: FieldIssue[] = [];
-  const meta = object.metadata;
+/** The name, or while there is none (a manifest checked offline) the generateName prefix; a trailing '-' is usual. */
+function nameIssues(meta: ObjectMeta, rule: NameRule): FieldIssue[] {
   const name = meta.name ?? '';
-  if (!name)
-    issues.push({
-      field: 'metadata.name',
-      type: 'FieldValueRequired',
-      message: 'name or generateName is required',
-    });
-  else {
-    const problem = nameProblem(name, rule);
-    if (problem)
-      issues.push({ field: 'metadata.name', type: 'FieldValueInvalid', value: name, message: problem });
-  }
+  const [field, value] = name
+    ? ['metadata.name', name]
+    : meta.generateName
+      ? ['metadata.generateName', meta.generateName]
+      : ['', ''];
+  if (!field)
+    return [
+      { field: 'metadata.name', type: 'FieldValueRequired', message: 'name or generateName is required' },
+    ];
+  const problem = nameProblem(name || value.replace(/-$/, 'a'), rule);
+  return problem ? [{ field, type: 'FieldValueInvalid', value, message: problem }] : [];
+}
+
+export function validateMeta(object: KubeObject, rule: NameRule): FieldIssue[] {
+  const meta = object.metadata;
+  const issues = nameIssues(meta, rule);
   for (const [key, value] of Object.entries(meta.labels ?? {})) {
     const keyProblem = labelKeyProblem(key);
     if (keyProblem)

@@ -1,0 +1,127 @@
+/**
+ * The pure steps of the IptablesEIP reconcile (eip.ts does the I/O): why a deleting EIP must wait (the rules still
+ * naming it), what its allocation needs first (the external subnet known to the cache and to IPAM, with IPv4, and
+ * the address it holds kept: Kube-OVN refuses to change an EIP's address), the address to ask for, a failed
+ * allocation as a status, what is written back onto the EIP as Kube-OVN does (the allocation and the defaulted
+ * subnet into the spec, with the labels; else only the labels that differ), and its status (`ip`, `nat`, `ready` from
+ * the gateway agent's report).
+ */
+import { LABEL_EIP_V4_IP, LABEL_NAT_GW_NAME, LABEL_SUBNET } from '../../../api/annotations.ts';
+import type { IptablesEip } from '../../../api/kinds/iptables-eip.ts';
+import type { Subnet } from '../../../api/kinds/subnet-schema.ts';
+import type { ClusterView, KubeObject } from '../../../api/types.ts';
+import type { AllocateFailure, AllocateRequest, Allocation } from '../../../ipam/index.ts';
+import { parseCidrBlock } from '../../../net/cidr-block.ts';
+import type { ConditionInput } from '../conditions.ts';
+import { BLOCKED_DELETE_RETRY_MS, WAIT_FOR_DEPENDENCY_MS } from '../deps.ts';
+import { appliedVerdict } from './applied.ts';
+import { SHORT_KIND, externalSubnetOf, gatewayPod, rulesOfEip, workloadName } from './names.ts';
+import { labelChanges, natKinds, verdictCondition } from './rule-status.ts';
+import { readyCondition, type NotReady } from './status.ts';
+
+/** The condition of a deleting EIP that live rules still name (`users`, as `rulesOfEip` lists them). */
+export function eipInUse(name: string, users: readonly KubeObject[]): ConditionInput {
+  const list = users
+    .map((r) => `${SHORT_KIND[r.kind as keyof typeof SHORT_KIND]}/${r.metadata.name ?? ''}`)
+    .join(', ');
+  return readyCondition(false, 'InUse', `eip ${name} is still used by ${list}; delete those rules first`);
+}
+
+/** Why the EIP cannot be allocated yet (its external subnet as the cache and IPAM know it), or undefined. */
+export function eipPrecondition(
+  eip: IptablesEip,
+  subnet: Subnet | undefined,
+  subnetInIpam: boolean,
+): NotReady | undefined {
+  const subnetName = externalSubnetOf(eip);
+  if (!subnet || !subnetInIpam)
+    return {
+      fields: { ready: false },
+      condition: readyCondition(false, 'Pending', `external subnet ${subnetName} is not ready yet`),
+      requeueAfterMs: WAIT_FOR_DEPENDENCY_MS,
+    };
+  if (!parseCidrBlock(subnet.spec?.cidrBlock).v4)
+    return {
+      fields: { ready: false },
+      condition: readyCondition(false, 'NoIPv4', `subnet ${subnetName} does not support ipv4`),
+    };
+  const held = eip.status?.ip;
+  if (held && eip.spec?.v4ip && eip.spec.v4ip !== held)
+    return {
+      fields: {},
+      condition: readyCondition(
+        false,
+        'AddressChangeRefused',
+        `not support eip change ip, old ip ${held}, new ip ${eip.spec.v4ip}`,
+      ),
+    };
+  return undefined;
+}
+
+/** What to ask IPAM for: the address held, else the fixed `spec.v4ip`, else the lowest free one. */
+export function eipRequest(eip: IptablesEip): AllocateRequest {
+  const request = eip.status?.ip || eip.spec?.v4ip;
+  return request ? { ips: request } : {};
+}
+
+/** A failed allocation as the EIP's status; a full subnet is looked at again later, anything else on a change. */
+export function allocationRefusal(failure: AllocateFailure, subnetName: string): NotReady {
+  return {
+    fields: { ready: false },
+    condition: readyCondition(false, failure.reason, `subnet ${subnetName}: ${failure.message}`),
+    ...(failure.reason === 'NoAvailableAddress' ? { requeueAfterMs: BLOCKED_DELETE_RETRY_MS } : {}),
+  };
+}
+
+export type EipWriteBack =
+  | { write: 'update'; eip: IptablesEip }
+  | { write: 'labels'; labels: Record<string, string> }
+  | { write: 'none' };
+
+/**
+ * What goes back onto the EIP once it has its address: Kube-OVN writes the allocation (`v4ip`, a MAC when it has
+ * none, the defaulted `externalSubnet`, `natGwDp`) into the spec, labels in the same write; with the spec already
+ * right, only the labels (`subnet`, `eip_v4_ip`, `vpc-nat-gw-name`) that differ.
+ */
+export function eipWriteBack(
+  eip: IptablesEip,
+  subnetName: string,
+  allocation: Pick<Allocation, 'v4' | 'mac'>,
+): EipWriteBack {
+  const ip = allocation.v4 ?? '';
+  const gateway = eip.spec?.natGwDp ?? '';
+  const wantLabels = { [LABEL_SUBNET]: subnetName, [LABEL_EIP_V4_IP]: ip, [LABEL_NAT_GW_NAME]: gateway };
+  if (
+    eip.spec?.v4ip !== ip ||
+    (!eip.spec.macAddress && allocation.mac) ||
+    eip.spec.externalSubnet !== subnetName
+  ) {
+    const spec = {
+      ...eip.spec,
+      natGwDp: gateway,
+      v4ip: ip,
+      macAddress: eip.spec?.macAddress || allocation.mac,
+      externalSubnet: subnetName,
+    };
+    const metadata = { ...eip.metadata, labels: { ...eip.metadata.labels, ...wantLabels } };
+    return { write: 'update', eip: { ...eip, metadata, spec } };
+  }
+  const labels = labelChanges(eip, wantLabels);
+  return Object.keys(labels).length ? { write: 'labels', labels } : { write: 'none' };
+}
+
+/** The status of an EIP holding `ip`: the kinds of the rules using it, `ready` from its gateway pod's report. */
+export function eipStatus(
+  view: ClusterView,
+  eip: IptablesEip,
+  ip: string,
+): { fields: Record<string, unknown>; condition: ConditionInput } {
+  const name = eip.metadata.name ?? '';
+  const gateway = eip.spec?.natGwDp ?? '';
+  const podName = `${workloadName(view, gateway)}-0`;
+  const verdict = appliedVerdict(gatewayPod(view, gateway), `eip/${name}`, podName);
+  return {
+    fields: { ip, nat: natKinds(rulesOfEip(view, name)), ready: verdict.state === 'applied' },
+    condition: verdictCondition(verdict, `eip ${ip} is on gateway pod ${podName}`),
+  };
+}

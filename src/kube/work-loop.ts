@@ -1,0 +1,140 @@
+/**
+ * A work loop: one WorkQueue drained by a WorkerPool, fed by informer events. It is the one place where an informer's
+ * adds, updates and deletes become queue keys (`watch`) and where a loop's failures are logged. The controller
+ * manager runs its reconcilers on one. `OneKeyLoop` is one over a single key, for state that is not keyed by an
+ * object (the node agent's `ovn0`, its TProxy rules). `stop` drops the queued keys or, with `drain`, works them off;
+ * keys in flight always finish.
+ *
+ *   const loop = new WorkLoop({ name: 'pod sync', handler: (key) => sync(key), concurrency: 16, clock, logger });
+ *   loop.watch(pods, (pod) => [keyForObject(pod, 'Pod')]);  loop.start();  ...  await loop.stop({ drain: false });
+ *   const ovn0 = new OneKeyLoop({ key: 'ovn0', name: 'ovn0 plumbing', run: () => plug() }, { clock, log, watch });
+ */
+import { pino, type Logger } from 'pino';
+import type { KubeObject } from '../api/types.ts';
+import { systemClock, type Clock } from '../util/clock.ts';
+import type { Informer } from './informer.ts';
+import type { BackoffOptions } from './queue/backoff.ts';
+import type { QueueMetricsSnapshot } from './queue/metrics.ts';
+import { WorkerPool, type HandlerResult } from './queue/worker-pool.ts';
+import { WorkQueue, type ShutdownOptions } from './queue/workqueue.ts';
+
+export interface WorkLoopOptions {
+  handler: (key: string) => Promise<HandlerResult>;
+  /** What the work is called in the loop's log lines (`<name> failed; will retry`); default `reconcile`. */
+  name?: string;
+  /** Keys worked on at the same time (default 1). */
+  concurrency?: number;
+  backoff?: BackoffOptions;
+  clock?: Clock;
+  logger?: Logger;
+  /** Told about keys given up on (TerminalError), after the loop has logged them. */
+  onTerminalError?: (key: string, err: Error) => void;
+}
+
+/** The keys an informer event asks for; `old` is the object before an update (absent on adds and deletes). */
+export type EventKeys<T extends KubeObject = KubeObject> = (obj: T, old?: T) => Iterable<string>;
+
+export class WorkLoop {
+  readonly queue: WorkQueue;
+  readonly #pool: WorkerPool;
+
+  constructor(options: WorkLoopOptions) {
+    const log = options.logger ?? pino({ level: 'silent' });
+    const name = options.name ?? 'reconcile';
+    this.queue = new WorkQueue({
+      clock: options.clock ?? systemClock,
+      ...(options.backoff ? { backoff: options.backoff } : {}),
+    });
+    this.#pool = new WorkerPool({
+      queue: this.queue,
+      concurrency: options.concurrency ?? 1,
+      handler: options.handler,
+      onError: (key, err, retryInMs) => log.warn({ key, err, retryInMs }, `${name} failed; will retry`),
+      onTerminalError: (key, err) => {
+        log.error({ key, err }, `${name} failed; not retrying`);
+        options.onTerminalError?.(key, err);
+      },
+    });
+  }
+
+  /** Enqueues the keys `keys` gives for every add, update and delete of the informer's objects. */
+  watch<T extends KubeObject>(informer: Informer<T>, keys: EventKeys<T>): void {
+    const enqueue = (obj: T, old?: T): void => {
+      for (const key of keys(obj, old)) this.queue.add(key);
+    };
+    informer.on('add', (obj) => enqueue(obj));
+    informer.on('update', enqueue);
+    informer.on('delete', (obj) => enqueue(obj));
+  }
+
+  /** Enqueues a key, after `afterMs` if that is positive. */
+  enqueue(key: string, afterMs = 0): void {
+    this.queue.addAfter(key, afterMs);
+  }
+
+  /** Starts the workers (keys enqueued before are worked on at once). */
+  start(): void {
+    void this.#pool.start();
+  }
+
+  /** Stops taking new keys and resolves once the workers have exited; `drain` (default true) works off queued keys. */
+  async stop(options: ShutdownOptions = {}): Promise<void> {
+    await this.queue.shutdown(options);
+    await this.#pool.finished;
+  }
+
+  metrics(): QueueMetricsSnapshot {
+    return this.queue.metrics();
+  }
+}
+
+export interface OneKeyLoopWork {
+  key: string;
+  /** What a pass is called in log lines. */
+  name: string;
+  run: () => Promise<HandlerResult>;
+  backoff?: BackoffOptions;
+}
+
+export interface OneKeyLoopContext {
+  clock: Clock;
+  log: Logger;
+  /** Informers whose every change calls for a pass. */
+  watch?: readonly Informer[];
+}
+
+/**
+ * A work loop over one key: `trigger` asks for a pass, and so does every change the watched informers see; passes
+ * never overlap, asks made during one bring one more, failures back off, and `stop` drops a pass not yet begun.
+ */
+export class OneKeyLoop {
+  readonly #key: string;
+  readonly #loop: WorkLoop;
+
+  constructor(work: OneKeyLoopWork, context: OneKeyLoopContext) {
+    const { key, name, run, backoff } = work;
+    this.#key = key;
+    this.#loop = new WorkLoop({
+      name,
+      handler: run,
+      clock: context.clock,
+      logger: context.log,
+      ...(backoff ? { backoff } : {}),
+    });
+    for (const informer of context.watch ?? []) this.#loop.watch(informer, () => [key]);
+  }
+
+  /** Starts the worker and asks for a first pass. */
+  start(): void {
+    this.#loop.start();
+    this.trigger();
+  }
+
+  trigger(): void {
+    this.#loop.enqueue(this.#key);
+  }
+
+  stop(): Promise<void> {
+    return this.#loop.stop({ drain: false });
+  }
+}

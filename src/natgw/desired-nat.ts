@@ -1,0 +1,146 @@
+/**
+ * The FIP, DNAT and SNAT part of a gateway's desired state (pure). Each CR becomes a candidate that knows how to
+ * make its rule value on an address (rule-values.ts) and, for DNAT and SNAT, how to claim its identity
+ * (api/kinds/nat-identity.ts: a DNAT identity (eip, protocol, external port as a number) is held by one DNAT, or by
+ * `share` DNATs to one target; a SNAT identity (eip, CIDR) by one SNAT). Placing the candidates of all three kinds
+ * oldest first on their EIPs' addresses gives the rules and the refusals: a bad value, an EIP a floating IP needs
+ * alone (or a FIP on an EIP already in use), an identity an earlier rule holds. A candidate whose EIP has no address
+ * here (none yet, or another gateway's) is not tried: no rule, no refusal.
+ */
+import type { Dnat, Fip, Snat } from '../api/kinds/nat-rules.ts';
+import {
+  dnatClashHint,
+  dnatIdentity,
+  dnatKey,
+  firstDnatClash,
+  mayShareEip,
+  snatCidr,
+  snatKey,
+  type NatKind,
+} from '../api/kinds/nat-identity.ts';
+import { liveOldestFirst, nameOf, older, type AgedObject } from './age.ts';
+import { dnatRule, fipRule, snatRule } from './rule-values.ts';
+import type { NatRule, RuleId } from './rules.ts';
+
+/** One FIP, DNAT or SNAT CR on its way to becoming a rule. */
+export interface NatCandidate {
+  id: RuleId;
+  kind: NatKind;
+  obj: AgedObject & { spec?: { eip?: string } };
+  /** The rule on the EIP's address, or why the CR's values cannot make one. */
+  make: (ip: string) => NatRule | string;
+  /** Refused by an earlier rule of its identity (nat-identity.ts), else records itself as a holder. */
+  claim?: (eipName: string) => string | undefined;
+}
+
+export interface PlacedRules {
+  rules: NatRule[];
+  refused: Map<RuleId, string>;
+}
+
+function candidate(
+  kind: NatKind,
+  obj: NatCandidate['obj'],
+  make: NatCandidate['make'],
+  claim?: NatCandidate['claim'],
+): NatCandidate {
+  return { id: `${kind}/${nameOf(obj)}`, kind, obj, make, ...(claim ? { claim } : {}) };
+}
+
+/** A DNAT takes its identity unless an earlier holder may not share it (nat-identity.ts); else the reason. */
+function claimDnat(holders: Map<string, Dnat[]>, d: Dnat, eipName: string): string | undefined {
+  const identity = dnatIdentity(d.spec ?? {});
+  const key = dnatKey(d.spec ?? {});
+  if (!identity || key === undefined) return undefined;
+  const same = holders.get(key) ?? [];
+  const found = firstDnatClash(same, d.spec ?? {});
+  if (found)
+    return `eip ${eipName} port ${identity.externalPort}/${identity.protocol} is already used by dnat ${nameOf(found.holder)}; ${dnatClashHint(found.clash)}`;
+  holders.set(key, [...same, d]);
+  return undefined;
+}
+
+/** A SNAT takes its identity (EIP, normalised CIDR) unless an earlier SNAT has it; else the reason. */
+function claimSnat(holders: Map<string, string>, s: Snat, eipName: string): string | undefined {
+  const key = s.spec && snatKey(s.spec);
+  if (!key) return undefined;
+  const holder = holders.get(key);
+  if (holder)
+    return `snat ${holder} already translates ${snatCidr(s.spec?.internalCIDR) ?? ''} to eip ${eipName}`;
+  holders.set(key, nameOf(s));
+  return undefined;
+}
+
+/** Floating IPs: no identity beyond their EIP, which placement keeps for them alone. */
+export const fipCandidates = (fips: readonly Fip[]): NatCandidate[] =>
+  liveOldestFirst(fips).map((f) => candidate('fip', f, (ip) => fipRule(f, ip)));
+
+/** DNATs, sharing one record of the identities claimed so far (DNAT identity -> the DNATs programmed for it). */
+export function dnatCandidates(dnats: readonly Dnat[]): NatCandidate[] {
+  const holders = new Map<string, Dnat[]>();
+  return liveOldestFirst(dnats).map((d) =>
+    candidate(
+      'dnat',
+      d,
+      (ip) => dnatRule(d, ip),
+      (eip) => claimDnat(holders, d, eip),
+    ),
+  );
+}
+
+/** SNATs, sharing one record of the identities claimed so far (SNAT identity -> the SNAT programmed for it). */
+export function snatCandidates(snats: readonly Snat[]): NatCandidate[] {
+  const holders = new Map<string, string>();
+  return liveOldestFirst(snats).map((s) =>
+    candidate(
+      'snat',
+      s,
+      (ip) => snatRule(s, ip),
+      (eip) => claimSnat(holders, s, eip),
+    ),
+  );
+}
+
+/** Why a rule of `kind` may not use an EIP whose first user is `first` (a FIP needs its EIP alone), or undefined. */
+export function eipShareRefusal(
+  first: { id: RuleId; kind: NatKind } | undefined,
+  kind: NatKind,
+  eipName: string,
+): string | undefined {
+  if (!first || mayShareEip(first.kind, kind)) return undefined;
+  return first.kind === 'fip'
+    ? `eip ${eipName} is used by floating IP ${first.id.slice(4)}, which needs it alone`
+    : `a floating IP needs its eip alone; eip ${eipName} is used by ${first.id}`;
+}
+
+/**
+ * The candidates placed oldest first (a stable sort, so equal ages keep the order given) on the addresses of their
+ * EIPs (EIP name -> address): each becomes a rule or a refusal, unless its EIP has no address here.
+ */
+export function placeNatRules(
+  candidates: readonly NatCandidate[],
+  eipIps: ReadonlyMap<string, string>,
+): PlacedRules {
+  const users = new Map<string, { id: RuleId; kind: NatKind }>(); // eip name -> the first rule using it
+  const rules: NatRule[] = [];
+  const refused = new Map<RuleId, string>();
+  for (const { id, kind, obj, make, claim } of [...candidates].sort((a, b) => older(a.obj, b.obj))) {
+    const eipName = obj.spec?.eip ?? '';
+    const ip = eipIps.get(eipName);
+    if (ip === undefined) continue;
+    const rule = make(ip);
+    if (typeof rule === 'string') {
+      refused.set(id, rule);
+      continue;
+    }
+    const first = users.get(eipName);
+    const reason = eipShareRefusal(first, kind, eipName) ?? claim?.(eipName);
+    if (reason) {
+      refused.set(id, reason);
+      continue;
+    }
+    if (!first) users.set(eipName, { id, kind });
+    rules.push(rule);
+  }
+  return { rules, refused };
+}
