@@ -9,6 +9,7 @@
  * conntrack entries to its EIP are flushed, so the next connection takes the new path. Returns per rule: applied, or
  * why not.
  */
+import { cidrContains, parseCidr, parseIp } from '../net/ip.ts';
 import type { ProcessRunner } from '../util/exec.ts';
 import type { GatewayDesired } from './desired.ts';
 import { canonicalRuleSet, renderRuleSet, ruleId, type NatRule, type RuleId } from './rules.ts';
@@ -108,11 +109,9 @@ async function syncAddresses(
 }
 
 function inCidr(addr: string, cidr: string | undefined): boolean {
-  if (!cidr) return false;
-  const [net, bits] = cidr.split('/');
-  const n = (ip: string) => ip.split('.').reduce((v, x) => v * 256 + Number(x), 0);
-  const size = 2 ** (32 - Number(bits));
-  return Math.floor(n(addr.split('/')[0] ?? '') / size) === Math.floor(n(net ?? '') / size);
+  const block = cidr ? parseCidr(cidr) : undefined;
+  const ip = parseIp(addr.replace(/\/\d+$/, ''));
+  return block !== undefined && ip !== undefined && cidrContains(block, ip);
 }
 
 /** EIPs of DNAT/FIP rules in the kernel that the wanted set no longer has (exactly). */

@@ -1,34 +1,13 @@
 /**
- * What the gateway agent tells the controller (the only thing it writes to the API): ONE annotation on the gateway
- * pod, `kovn.io/nat-applied`, JSON `{"generation": n, "rules": {"<kind>/<name>": {"ok": true} | {"ok": false,
- * "reason": "..."}}}`. The controller turns each entry into its CR's `status.ready` and `Ready` condition; a rule
- * not tried yet (its EIP has no address) has no entry. The generation grows by one each time the content changes,
- * so the same outcome twice writes nothing. Pure.
+ * What the gateway agent tells the controller (the only thing it writes to the API): the `kovn.io/nat-applied`
+ * report whose format src/api/nat-report.ts defines. Here: the next value to write, from the apply outcome. The
+ * generation grows by one each time the content changes, so the same outcome twice writes nothing. Pure.
  */
-import { ANNOTATION_NAT_APPLIED } from '../api/annotations.ts';
+import { readNatReport, type NatAppliedReport, type RuleOutcome } from '../api/nat-report.ts';
 import type { ApplyOutcome } from './apply.ts';
 
-export type RuleOutcome = { ok: true } | { ok: false; reason: string };
-
-export interface NatAppliedReport {
-  generation: number;
-  rules: Record<string, RuleOutcome>;
-}
-
-/** The report on the pod, if it can be read. */
-export function readReport(
-  annotations: Readonly<Record<string, string>> | undefined,
-): NatAppliedReport | undefined {
-  const text = annotations?.[ANNOTATION_NAT_APPLIED];
-  if (!text) return undefined;
-  try {
-    const v = JSON.parse(text) as Partial<NatAppliedReport>;
-    if (typeof v.generation !== 'number' || typeof v.rules !== 'object' || v.rules === null) return undefined;
-    return { generation: v.generation, rules: v.rules };
-  } catch {
-    return undefined;
-  }
-}
+/** The report on the pod, if it can be read (src/api/nat-report.ts, the same reader as the controller's). */
+export const readReport = readNatReport;
 
 /** Sorted by key, so equal outcomes serialise equally. */
 export function outcomeRules(results: ApplyOutcome['results']): Record<string, RuleOutcome> {

@@ -4,7 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ClusterView, KubeObject } from '../../../../../src/api/types.ts';
-import { appliedVerdict, parseApplied } from '../../../../../src/controller/reconcilers/natgw/applied.ts';
+import { appliedVerdict } from '../../../../../src/controller/reconcilers/natgw/applied.ts';
+import { parseNatReport } from '../../../../../src/api/nat-report.ts';
 import {
   natKinds,
   normalCidr,
@@ -41,7 +42,7 @@ void test('agent report: parse and verdict per entry', () => {
     generation: 3,
     rules: { 'dnat/a': { ok: true }, 'snat/b': { ok: false, reason: 'bad cidr' }, 'fip/c': { ok: false } },
   });
-  assert.deepEqual(parseApplied(report)?.generation, 3);
+  assert.deepEqual(parseNatReport(report)?.generation, 3);
   const cases: [string, KubeObject | undefined, string, unknown][] = [
     ['applied', pod(report), 'dnat/a', { state: 'applied' }],
     ['failed with the reason', pod(report), 'snat/b', { state: 'failed', reason: 'bad cidr' }],
