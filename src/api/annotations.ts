@@ -66,6 +66,13 @@ export const ANNOTATION_VPC_EIP = 'ovn.kubernetes.io/vpc_eip';
 export const LABEL_SUBNET = 'ovn.kubernetes.io/subnet';
 /** Written by the gateway agent on the gateway pod: what it applied (src/natgw/report.ts). Ours. */
 export const ANNOTATION_NAT_APPLIED = 'kovn.io/nat-applied';
+/** On a NAT gateway's StatefulSet: a hash of what the controller rendered, so a change is seen whatever the API
+ * server defaulted. Ours. */
+export const ANNOTATION_TEMPLATE_HASH = 'kovn.io/template-hash';
+/** Label on a SwitchLBRule's Service and Endpoints: the rule they stand for. Ours. */
+export const LABEL_SWITCH_LB_RULE = 'kovn.io/switch-lb-rule';
+/** Label on the lab's DNS pods: the Deployment they stand for. Ours (the lab only). */
+export const LABEL_LAB_DNS = 'kovn.io/lab-dns';
 
 // Services in a VPC and the VPC DNS (Kube-OVN's pkg/controller/switch_lb_rule.go and vpc_dns.go).
 /** On a SwitchLBRule's Service: the VIP [SwitchLBRuleVipsAnnotation]. */

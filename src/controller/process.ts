@@ -12,8 +12,7 @@ import type { OvnNbTables } from '../ovsdb/generated/ovn-nb.ts';
 import { OvsdbClient } from '../ovsdb/index.ts';
 import { systemClock, type Clock } from '../util/clock.ts';
 import { DEFAULT_NETWORK, type DefaultNetworkOptions } from '../api/default-network.ts';
-import { KubeInformer } from '../kube/informer-kube.ts';
-import { kindInfo } from '../kube/resources.ts';
+import { kindInformer } from '../kube/informer-kind.ts';
 import { KubeLeaseStore, LeaderElector } from '../kube/leader-election.ts';
 import { NetworkController } from './reconcilers/controller.ts';
 import { NETWORK_KINDS } from './reconcilers/registry.ts';
@@ -134,14 +133,8 @@ export class ControllerProcess {
 
   async #act(): Promise<void> {
     const clock = this.#o.clock ?? systemClock;
-    const informers = [...new Set<string>([...NETWORK_KINDS, ...SERVICE_KINDS])].map(
-      (kind) =>
-        new KubeInformer({
-          kubeConfig: this.#o.kubeConfig,
-          resource: kindInfo(kind),
-          clock,
-          onError: (err) => this.#log.warn({ err, kind }, 'informer list/watch failed; retrying'),
-        }),
+    const informers = [...new Set<string>([...NETWORK_KINDS, ...SERVICE_KINDS])].map((kind) =>
+      kindInformer(kind, { kubeConfig: this.#o.kubeConfig, clock, log: this.#log }),
     );
     const nb = await OvsdbClient.connect<OvnNbTables>({
       remotes: this.#o.nbRemotes,

@@ -5,7 +5,6 @@
  */
 import { defaultGateway, parseIp, usableRange, type Cidr, type Family } from '../net/ip.ts';
 import { parseCidrBlock, type CidrBlockError } from '../net/cidr-block.ts';
-
 import { normalizeMac } from './mac.ts';
 import { RangeSet } from './range-set.ts';
 import { parseExcludeIps } from './range-text.ts';

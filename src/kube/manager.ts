@@ -82,7 +82,7 @@ export class ControllerManager {
     for (const { w, informer } of mappings) {
       this.#loop.watch(informer, (obj, old) => {
         if (old === undefined) return this.#mapped(kind, w, [obj]);
-        return this.#matters(kind, w, obj, old) ? this.#mapped(kind, w, [obj, old]) : [];
+        return this.#matters(kind, w, obj, old) ? this.#mapped(kind, w, w.newOnly ? [obj] : [obj, old]) : [];
       });
     }
   }

@@ -37,6 +37,11 @@ export interface WatchMapping {
    * returns false, `map` is not called. Adds and deletes are always mapped. Absent: every update matters.
    */
   changed?(obj: KubeObject, old: KubeObject): boolean;
+  /**
+   * On update, map only the new object: its keys do not depend on the old version (e.g. "every pending pod"), so
+   * mapping both would do the same work twice. Absent: both are mapped.
+   */
+  newOnly?: boolean;
 }
 
 export interface Reconciler {

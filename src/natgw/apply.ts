@@ -20,7 +20,6 @@ export interface ApplyOptions {
   /** The external interface's own (IPAM) address, never removed. */
   keepAddresses?: readonly string[];
   /** The IPv4 CIDR of the external subnet: addresses in it that are not wanted are removed. */
-
   externalCidr?: string;
 }
 

@@ -9,7 +9,7 @@
  */
 import type { Dnat, Fip, Snat } from '../api/kinds/nat-rules.ts';
 import {
-  dnatClashHint,
+  dnatClashMessage,
   dnatIdentity,
   dnatKey,
   firstDnatClash,
@@ -18,7 +18,7 @@ import {
   snatKey,
   type NatKind,
 } from '../api/kinds/nat-identity.ts';
-import { liveOldestFirst, nameOf, older, type AgedObject } from './age.ts';
+import { liveOldestFirst, nameOf, older, type AgedObject } from '../api/kinds/age.ts';
 import { dnatRule, fipRule, snatRule } from './rule-values.ts';
 import type { NatRule, RuleId } from './rules.ts';
 
@@ -54,8 +54,7 @@ function claimDnat(holders: Map<string, Dnat[]>, d: Dnat, eipName: string): stri
   if (!identity || key === undefined) return undefined;
   const same = holders.get(key) ?? [];
   const found = firstDnatClash(same, d.spec ?? {});
-  if (found)
-    return `eip ${eipName} port ${identity.externalPort}/${identity.protocol} is already used by dnat ${nameOf(found.holder)}; ${dnatClashHint(found.clash)}`;
+  if (found) return dnatClashMessage({ ...identity, eip: eipName }, nameOf(found.holder), found.clash);
   holders.set(key, [...same, d]);
   return undefined;
 }

@@ -14,7 +14,7 @@ import type { Subnet } from '../api/kinds/subnet-schema.ts';
 import type { VpcNatGateway } from '../api/kinds/vpc-nat-gateway.ts';
 import { parseIp } from '../net/ip.ts';
 import { parseCidrBlock } from '../net/cidr-block.ts';
-import { liveOldestFirst, nameOf } from './age.ts';
+import { liveOldestFirst, nameOf } from '../api/kinds/age.ts';
 import { dnatCandidates, fipCandidates, placeNatRules, snatCandidates } from './desired-nat.ts';
 import type { NatRule, RuleId } from './rules.ts';
 

@@ -87,6 +87,10 @@ export const dnatClashHint = (clash: DnatClash): string =>
     ? 'both must be type=share to coexist'
     : 'share DNATs of one port must go to one target (kovn does not balance between targets)';
 
+/** Why a DNAT cannot have its identity, in the one wording admission, the controller and the gateway all use. */
+export const dnatClashMessage = (identity: DnatIdentity, holder: string, clash: DnatClash): string =>
+  `eip ${identity.eip} port ${identity.externalPort}/${identity.protocol} is already used by dnat ${holder}; ${dnatClashHint(clash)}`;
+
 /** A DNAT object, as the callers hold them (API objects, informer copies). */
 export interface DnatObject {
   spec?: DnatFields | undefined;

@@ -13,7 +13,7 @@ import type { ClusterView, FieldIssue, KindAdmission, KubeObject, PrinterColumn 
 import { immutable } from './immutable.ts';
 import { mustExist, natFeatureIssues } from './nat-config.ts';
 import {
-  dnatClashHint,
+  dnatClashMessage,
   dnatIdentity,
   firstDnatClash,
   mayShareEip,
@@ -217,7 +217,7 @@ export const dnatAdmission: KindAdmission<Dnat> = {
         conflict(
           'spec.externalPort',
           spec.externalPort,
-          `eip ${spec.eip} port ${identity.externalPort}/${identity.protocol} is already used by dnat ${holder.metadata.name ?? ''}; ${dnatClashHint(clash)}`,
+          dnatClashMessage(identity, holder.metadata.name ?? '', clash),
         ),
       );
     }

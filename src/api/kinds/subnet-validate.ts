@@ -17,7 +17,6 @@ import { parseExcludeItem } from '../../net/exclude-ips.ts';
 import type { ClusterView, FieldIssue } from '../types.ts';
 import { GATEWAY_TYPES, PROTOCOLS, type Subnet } from './subnet-schema.ts';
 import { blockCidrs, parseCidrBlock } from '../../net/cidr-block.ts';
-
 import type { Vpc } from './vpc.ts';
 import { vpcSubnetNameClash } from './vpc-subnet.ts';
 

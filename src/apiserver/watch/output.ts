@@ -58,8 +58,13 @@ export class WatchOutput {
     return this.#finished;
   }
 
-  /** The hub subscription feeding this stream, dropped when it ends. */
+  /** The hub subscription feeding this stream, dropped when it ends (at once if it already has: a client cut off
+   * while the initial events were still being written). */
   follow(unsubscribe: () => void): void {
+    if (this.#finished) {
+      unsubscribe();
+      return;
+    }
     this.#unsubscribe = unsubscribe;
   }
 

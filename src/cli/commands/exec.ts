@@ -46,7 +46,7 @@ export async function execCommand(args: string[], io: CommandIo): Promise<number
   }
 }
 
-/** `--upstream SUBNET`: the upstream namespace of an external Subnet (lab/upstream.ts). */
+/** `--upstream SUBNET`: the upstream namespace of an external Subnet (lab/dataplane/upstream.ts). */
 async function execUpstream(
   layout: LabLayout,
   subnet: string,

@@ -14,10 +14,11 @@ import type { ReconcileContext, ReconcileResult, Reconciler } from '../../kube/r
 import type { NetworkDeps } from '../reconcilers/deps.ts';
 import { refOf, statusChanges } from '../../kube/writer.ts';
 import type { ObjectApplier } from '../../kube/applier.ts';
-import { SLR_LABEL, slrEndpoints, slrService, slrStatus } from './slr-render.ts';
+import { LABEL_SWITCH_LB_RULE } from '../../api/annotations.ts';
+import { slrEndpoints, slrService, slrStatus } from './slr-render.ts';
 
 const ruleOf = (obj: KubeObject): string[] => {
-  const rule = obj.metadata.labels?.[SLR_LABEL];
+  const rule = obj.metadata.labels?.[LABEL_SWITCH_LB_RULE];
   return rule ? [keyOf('SwitchLBRule', rule)] : [];
 };
 
@@ -56,7 +57,7 @@ export function switchLbRuleReconciler(deps: NetworkDeps, applier: ObjectApplier
       }
       for (const kind of ['Service', 'Endpoints']) {
         for (const obj of ctx.view.list(kind)) {
-          if (obj.metadata.labels?.[SLR_LABEL] !== name) continue;
+          if (obj.metadata.labels?.[LABEL_SWITCH_LB_RULE] !== name) continue;
           // Endpoints of a selector-based rule are the endpoints controller's (they copy the Service's labels).
           if (!obj.metadata.ownerReferences?.some((o) => o.kind === 'SwitchLBRule')) continue;
           if (want.some((w) => w.kind === kind && w.metadata.namespace === obj.metadata.namespace)) continue;

@@ -8,10 +8,8 @@
  */
 import type { SwitchLbRule } from '../../api/kinds/switch-lb-rule.ts';
 import { controllerReference, type KubeObject } from '../../api/types.ts';
-import { ANNOTATION_SWITCH_LB_VIP, ANNOTATION_VPC } from '../../api/annotations.ts';
+import { ANNOTATION_SWITCH_LB_VIP, ANNOTATION_VPC, LABEL_SWITCH_LB_RULE } from '../../api/annotations.ts';
 import { API_VERSION } from '../../api/constants.ts';
-
-export const SLR_LABEL = 'kovn.io/switch-lb-rule';
 
 export const slrServiceName = (rule: string): string => `slr-${rule}`;
 export const slrNamespace = (slr: SwitchLbRule): string => slr.spec?.namespace || 'default';
@@ -40,7 +38,7 @@ function meta(slr: SwitchLbRule): KubeObject['metadata'] {
   return {
     name: slrServiceName(name),
     namespace: slrNamespace(slr),
-    labels: { [SLR_LABEL]: name },
+    labels: { [LABEL_SWITCH_LB_RULE]: name },
     annotations: {
       [ANNOTATION_SWITCH_LB_VIP]: slr.spec?.vip ?? '',
       ...(vpc ? { [ANNOTATION_VPC]: vpc } : {}),

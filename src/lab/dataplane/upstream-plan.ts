@@ -8,7 +8,6 @@ import type { Subnet } from '../../api/kinds/subnet-schema.ts';
 import type { KubeObject } from '../../api/types.ts';
 import { isOvnProvider } from '../../api/constants.ts';
 import { parseCidrBlock } from '../../net/cidr-block.ts';
-
 import { confListOf } from '../kubelet/networks.ts';
 
 export interface ExternalNetwork {
@@ -17,13 +16,6 @@ export interface ExternalNetwork {
   gatewayAddress: string;
   master: string;
 }
-
-export const NADS = {
-  group: 'k8s.cni.cncf.io',
-  version: 'v1',
-  plural: 'network-attachment-definitions',
-  kind: 'NetworkAttachmentDefinition',
-};
 
 /** The external networks the objects describe (pure); a `master` claimed twice goes to the first subnet by name. */
 export function externalNetworks(subnets: readonly Subnet[], nads: readonly KubeObject[]): ExternalNetwork[] {

@@ -13,7 +13,8 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { pino, type Logger } from 'pino';
 import type { Subnet } from '../../api/kinds/subnet-schema.ts';
 import { KubeInformer } from '../../kube/informer-kube.ts';
-import { SUBNETS } from '../../node/resources.ts';
+import { OneKeyLoop } from '../../kube/work-loop.ts';
+import { kindInformer } from '../../kube/informer-kind.ts';
 import { systemClock, type Clock } from '../../util/clock.ts';
 import type { ProcessRunner } from '../../util/exec.ts';
 import { netnsExists } from '../kubelet/netns.ts';
@@ -21,7 +22,7 @@ import type { LabLayout } from '../layout.ts';
 import type { Ledger } from '../process/ledger.ts';
 import { createNetns, deleteNetns } from './netns.ts';
 import { bridgeCommands, bridgePort, nodeLinkCommands, type Command } from './upstream-commands.ts';
-import { NADS, externalNetworks, unwantedNetns, type ExternalNetwork } from './upstream-plan.ts';
+import { externalNetworks, unwantedNetns, type ExternalNetwork } from './upstream-plan.ts';
 
 export interface UpstreamOptions {
   kubeConfig: KubeConfig;
@@ -34,7 +35,7 @@ export interface UpstreamOptions {
 }
 
 /** How long a failed sync waits before the next try. */
-const RETRY_MS = 2_000;
+const RETRY = { baseMs: 2_000, maxMs: 2_000 } as const;
 
 /** Watches Subnets and NADs and keeps one upstream namespace per external network, one sync at a time. */
 class UpstreamNetworks {
@@ -45,48 +46,49 @@ class UpstreamNetworks {
   readonly #nads: KubeInformer;
   /** netns -> fingerprint of what it holds */
   readonly #made = new Map<string, string>();
-  #chain: Promise<void> = Promise.resolve();
+  readonly #loop: OneKeyLoop;
 
   constructor(o: UpstreamOptions) {
     this.#o = o;
     this.#clock = o.clock ?? systemClock;
     this.#log = o.logger ?? pino({ level: 'silent' });
-    const onError = (err: unknown) =>
-      this.#log.warn({ err }, 'upstream networks: list/watch failed, retrying');
     const clock = this.#clock;
-    this.#subnets = new KubeInformer<Subnet>({ kubeConfig: o.kubeConfig, resource: SUBNETS, clock, onError });
-    this.#nads = new KubeInformer({ kubeConfig: o.kubeConfig, resource: NADS, clock, onError });
+    const watch = { kubeConfig: o.kubeConfig, clock, log: this.#log };
+    this.#subnets = kindInformer<Subnet>('Subnet', watch);
+    this.#nads = kindInformer('NetworkAttachmentDefinition', watch);
+    // One sync at a time; every Subnet or NAD change asks for one; a failed one is retried after RETRY.
+    this.#loop = new OneKeyLoop(
+      {
+        key: 'upstream-networks',
+        name: 'upstream networks: sync',
+        backoff: RETRY,
+        run: async () => {
+          await this.#converge();
+          return {};
+        },
+      },
+      { clock, log: this.#log, watch: [this.#subnets, this.#nads] },
+    );
   }
 
-  /** Starts the informers and returns after the first sync. */
+  /** Starts the informers, makes the first sync (a failure is logged and retried), then follows changes. */
   async start(): Promise<void> {
-    for (const i of [this.#subnets, this.#nads] as KubeInformer[]) {
-      i.on('add', this.#sync);
-      i.on('update', this.#sync);
-      i.on('delete', this.#sync);
-    }
     await Promise.all([this.#subnets.start(), this.#nads.start()]);
-    this.#sync();
-    await this.#chain;
+    await this.#converge().catch((err: unknown) =>
+      this.#log.warn({ err }, 'upstream networks: sync failed; will retry'),
+    );
+    this.#loop.start();
   }
 
-  /** Stops watching, waits for a sync under way, and removes every namespace made. */
+  /** Stops watching and syncing (a sync under way finishes, a retry not yet begun does not), then removes every
+   * namespace made. */
   async stop(): Promise<void> {
     await Promise.all([this.#subnets.stop(), this.#nads.stop()]);
-    await this.#chain;
+    await this.#loop.stop();
     const { runner, ledger } = this.#o;
     for (const netns of this.#made.keys()) await deleteNetns(runner, ledger, netns).catch(() => undefined);
     this.#made.clear();
   }
-
-  readonly #sync = (): void => {
-    this.#chain = this.#chain
-      .then(() => this.#converge())
-      .catch((err: unknown) => {
-        this.#log.warn({ err }, 'upstream networks: sync failed; retrying');
-        this.#clock.sleep(RETRY_MS).then(this.#sync, () => undefined);
-      });
-  };
 
   async #converge(): Promise<void> {
     const { layout, runner, ledger } = this.#o;

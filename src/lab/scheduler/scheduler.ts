@@ -84,8 +84,9 @@ class PodScheduling implements Reconciler {
         .map(podKey);
     // Spreading and affinity depend on the bound pods and the nodes: a change to either may make room.
     this.watches = [
-      { kind: 'Pod', map: (pod: Pod) => (pod.spec?.nodeName ? pendingKeys() : []) },
-      { kind: 'Node', map: pendingKeys },
+      // The pending pods, whatever the old version was: a pod just bound maps on its new version alone.
+      { kind: 'Pod', map: (pod: Pod) => (pod.spec?.nodeName ? pendingKeys() : []), newOnly: true },
+      { kind: 'Node', map: pendingKeys, newOnly: true },
     ];
     options.pods.on('delete', (pod) => this.#assumed.delete(podKey(pod)));
   }

@@ -7,11 +7,9 @@
  * without container ports (the lab's DNS server, not a responder, answers port 53). ADR 16 has the why.
  */
 import { createHash } from 'node:crypto';
-import { LABEL_VPC_DNS } from '../../api/annotations.ts';
+import { LABEL_LAB_DNS, LABEL_VPC_DNS } from '../../api/annotations.ts';
 import { OVN_PROVIDER } from '../../api/constants.ts';
 import { controllerReference, type KubeObject } from '../../api/types.ts';
-/** On the lab's DNS pods: the Deployment they stand for. */
-export const LAB_DNS_LABEL = 'kovn.io/lab-dns';
 export const TEMPLATE_HASH_LABEL = 'pod-template-hash';
 
 interface DeploymentLike {
@@ -63,7 +61,7 @@ export function labDnsPods(deploy: KubeObject): KubeObject[] {
     metadata: {
       name: `${name}-${hash}-${i}`,
       namespace: d.metadata.namespace ?? 'default',
-      labels: { ...template.metadata?.labels, [LAB_DNS_LABEL]: name, [TEMPLATE_HASH_LABEL]: hash },
+      labels: { ...template.metadata?.labels, [LABEL_LAB_DNS]: name, [TEMPLATE_HASH_LABEL]: hash },
       annotations,
       ownerReferences: [controllerReference('apps/v1', 'Deployment', d)],
     },

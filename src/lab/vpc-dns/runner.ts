@@ -28,7 +28,8 @@ import { KubeApplier } from '../../kube/applier.ts';
 import { systemClock, type Clock } from '../../util/clock.ts';
 import type { ProcessRunner } from '../../util/exec.ts';
 import type { LabLayout } from '../layout.ts';
-import { corefileConfigMap, isVpcDnsDeployment, LAB_DNS_LABEL, labDnsPods } from './pods.ts';
+import { LABEL_LAB_DNS } from '../../api/annotations.ts';
+import { corefileConfigMap, isVpcDnsDeployment, labDnsPods } from './pods.ts';
 import type { ZoneFile } from './server.ts';
 import { DnsServers } from './servers.ts';
 import { zoneFileFor } from './zone-file.ts';
@@ -52,7 +53,7 @@ export interface VpcDnsRunner {
 const deploymentKey = (deploy: KubeObject): string => keyForObject(deploy, 'Deployment');
 /** The Deployment a lab DNS pod belongs to. */
 const ownerKey = (pod: KubeObject): string | undefined => {
-  const owner = pod.metadata.labels?.[LAB_DNS_LABEL];
+  const owner = pod.metadata.labels?.[LABEL_LAB_DNS];
   return owner ? keyOf('Deployment', owner, pod.metadata.namespace) : undefined;
 };
 const isRunning = (pod: KubeObject): boolean => {
@@ -75,7 +76,7 @@ function sources(kubeConfig: KubeConfig, clock: Clock, log: Logger): Sources {
     kindInformer(kind, { kubeConfig, clock, log, ...(labelSelector ? { labelSelector } : {}) });
   return {
     deployments: informer('Deployment', `${LABEL_VPC_DNS}=true`),
-    pods: informer('Pod', LAB_DNS_LABEL),
+    pods: informer('Pod', LABEL_LAB_DNS),
     services: informer('Service'),
     endpoints: informer('Endpoints'),
     configMaps: informer('ConfigMap'),
@@ -126,7 +127,7 @@ class VpcDnsDeployments implements Reconciler {
     const live =
       deploy && !deploy.metadata.deletionTimestamp && isVpcDnsDeployment(deploy) ? deploy : undefined;
     const want = live ? labDnsPods(live) : [];
-    const mine = pods.list(namespace).filter((p) => p.metadata.labels?.[LAB_DNS_LABEL] === name);
+    const mine = pods.list(namespace).filter((p) => p.metadata.labels?.[LABEL_LAB_DNS] === name);
     for (const pod of mine) {
       if (want.some((w) => w.metadata.name === pod.metadata.name)) continue;
       await servers.stop(pod);

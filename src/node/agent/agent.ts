@@ -7,11 +7,10 @@ import { dirname, join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { pino, type Logger } from 'pino';
 import { KubeInformer } from '../../kube/informer-kube.ts';
-import type { ResourceRef } from '../../kube/paths.ts';
+import { kindInformer } from '../../kube/informer-kind.ts';
 import { systemClock, type Clock } from '../../util/clock.ts';
 import { processRunner, type ProcessRunner } from '../../util/exec.ts';
 import { announceNic, checkNic, plugNic, unplugNic } from '../nic.ts';
-import { NODES, PODS, SUBNETS } from '../resources.ts';
 import { CniHandler, type NicPlumber } from './handler.ts';
 import { NodePortReconciler } from './node-port.ts';
 import { startCniServer, type CniServer } from './server.ts';
@@ -83,19 +82,10 @@ export class NodeAgent {
     const clock = o.clock ?? systemClock;
     const log = (o.logger ?? pino({ level: 'silent' })).child({ node: o.nodeName });
     const plumber = o.plumber ?? nicPlumber(runner);
-    const onError = (what: string) => (err: unknown) =>
-      log.warn({ err: (err as Error).message }, `${what} informer`);
-    const informer = (resource: ResourceRef, fieldSelector?: string): KubeInformer =>
-      new KubeInformer({
-        kubeConfig: o.kubeConfig,
-        resource,
-        clock,
-        onError: onError(resource.kind),
-        ...(fieldSelector === undefined ? {} : { fieldSelector }),
-      });
-    const pods = informer(PODS, `spec.nodeName=${o.nodeName}`);
-    const node = informer(NODES, `metadata.name=${o.nodeName}`);
-    const subnets = informer(SUBNETS);
+    const watch = { kubeConfig: o.kubeConfig, clock, log };
+    const pods = kindInformer('Pod', { ...watch, fieldSelector: `spec.nodeName=${o.nodeName}` });
+    const node = kindInformer('Node', { ...watch, fieldSelector: `metadata.name=${o.nodeName}` });
+    const subnets = kindInformer('Subnet', watch);
     const nodePort = new NodePortReconciler({
       place: {
         nodeNetns: o.nodeNetns,

@@ -96,7 +96,6 @@ export class CniHandler {
     }
     return {
       protocol: parseCidrBlock(network.cidr).protocol,
-
       address: network.ipAddress,
       mac_address: network.mac,
       cidr: network.cidr,

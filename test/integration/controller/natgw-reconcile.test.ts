@@ -113,7 +113,7 @@ void test(
     assert.equal(ready(running.get('IptablesFIPRule', 'fip-old'))?.reason, 'Pending');
     // The same DNAT identity (protocol case aside) twice: the newer is refused; SNAT shares e2 without conflict.
     await eventually(() => assert.equal(ready(running.get('IptablesDnatRule', 'd-new'))?.reason, 'Conflict'));
-    assert.match(ready(running.get('IptablesDnatRule', 'd-new'))!.message, /is used by dnat d-old/);
+    assert.match(ready(running.get('IptablesDnatRule', 'd-new'))!.message, /is already used by dnat d-old/);
     assert.equal(ready(running.get('IptablesSnatRule', 's1'))?.reason, 'Pending');
     // The StatefulSet was rendered for the gateway.
     await eventually(() => assert.ok(running.get('StatefulSet', 'vpc-nat-gw-gw1', 'kube-system')));
@@ -126,6 +126,16 @@ void test(
     await settled(running, 1_000);
     assert.equal(running.writer.writes, 0, 'a restarted controller converges with zero writes');
     assert.equal(status(running.get('IptablesEIP', 'e1'))['ip'], '192.168.0.11');
+
+    // The older rule's spec moves it off the shared identity: its rival is looked at again and is no longer in
+    // conflict; deleting the older FIP frees e1 for the newer one. (Status writes alone do not re-check rivals.)
+    const dOld = running.get('IptablesDnatRule', 'd-old')!;
+    running.set({ ...dOld, spec: { ...(dOld.spec as object), externalPort: '8081' } });
+    await eventually(() => assert.equal(ready(running.get('IptablesDnatRule', 'd-new'))?.reason, 'Pending'));
+    running.set(dOld);
+    await eventually(() => assert.equal(ready(running.get('IptablesDnatRule', 'd-new'))?.reason, 'Conflict'));
+    running.delete('IptablesFIPRule', 'fip-old');
+    await eventually(() => assert.equal(ready(running.get('IptablesFIPRule', 'fip-new'))?.reason, 'Pending'));
 
     // Deleting e2 while d-old, d-new and s1 use it: finalizer kept, the reason names them.
     running.delete('IptablesEIP', 'e2');

@@ -78,7 +78,7 @@ void test('isSystemPod: a pod of the controller namespace, whatever it carries; 
   assert.equal(isSystemPod(pod('ns1', { [keys.ANNOTATION_VPC_NAT_GW]: 'gw1' })), false, 'not by annotation');
 });
 
-void test('every key has one constant, and no other module of src spells a Kube-OVN or Multus key', () => {
+void test('every key has one constant, and no other module of src spells a Kube-OVN, Multus or kovn key', () => {
   const values = Object.entries(keys as Record<string, unknown>).filter(
     (e): e is [string, string] => typeof e[1] === 'string',
   );
@@ -87,7 +87,7 @@ void test('every key has one constant, and no other module of src spells a Kube-
     assert.equal(seen.get(value), undefined, `${name} and ${seen.get(value) ?? ''} are both ${value}`);
     seen.set(value, name);
   }
-  const literal = /['"`](ovn\.kubernetes\.io|k8s\.v1\.cni\.cncf\.io)\//;
+  const literal = /['"`](ovn\.kubernetes\.io|k8s\.v1\.cni\.cncf\.io|kovn\.io)\//;
   const offenders: string[] = [];
   const walk = (dir: string): void => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {

@@ -452,3 +452,29 @@ void test('concurrency and backoff are per manager; failures are logged under th
   );
   await manager.stop();
 });
+
+void test('newOnly: an update maps the new version alone; without it, the old one too', async () => {
+  for (const newOnly of [false, true]) {
+    const { clock, eips, manager, dnatRec } = setup();
+    const mapped: string[] = [];
+    dnatRec.watches = [
+      {
+        kind: 'IptablesEIP',
+        map: (obj) => {
+          mapped.push(obj.metadata.resourceVersion ?? '');
+          return [];
+        },
+        ...(newOnly ? { newOnly } : {}),
+      },
+    ];
+    manager.register(dnatRec);
+    await manager.start();
+    await clock.flush();
+    mapped.length = 0;
+    eips.set({ ...eip('e1'), metadata: { name: 'e1', resourceVersion: '7' } });
+    await clock.flush();
+    // The first EIP had no resourceVersion: the old version maps as ''.
+    assert.deepEqual(mapped, newOnly ? ['7'] : ['7', '']);
+    await manager.stop();
+  }
+});

@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import type { IptablesEip } from '../../../src/api/kinds/iptables-eip.ts';
 import type { Subnet } from '../../../src/api/kinds/subnet-schema.ts';
 import type { VpcNatGateway } from '../../../src/api/kinds/vpc-nat-gateway.ts';
-import { liveOldestFirst, older, type AgedObject } from '../../../src/natgw/age.ts';
+import { liveOldestFirst, older, type AgedObject } from '../../../src/api/kinds/age.ts';
 import { externalGateway, gatewayEips, vpcRoutes } from '../../../src/natgw/desired.ts';
 
 const subnet = (name: string, spec: Record<string, unknown>, deleting = false): Subnet =>

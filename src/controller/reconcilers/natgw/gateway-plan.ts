@@ -19,7 +19,8 @@ import type { ObjectRef } from '../../../kube/queue/keys.ts';
 import type { ConditionInput } from '../conditions.ts';
 import { WAIT_FOR_DEPENDENCY_MS } from '../deps.ts';
 import type { GatewayWorkloadInput } from './gateway-workload.ts';
-import { ANNOTATION_TEMPLATE_HASH, workloadName, workloadNamespace } from './names.ts';
+import { ANNOTATION_TEMPLATE_HASH } from '../../../api/annotations.ts';
+import { workloadName, workloadNamespace } from './names.ts';
 import { readyCondition, type NotReady } from './status.ts';
 
 /** `remove`: the StatefulSet to delete first (the feature is switched off). */

@@ -26,7 +26,8 @@ import type { Subnet } from '../../../api/kinds/subnet-schema.ts';
 import type { VpcNatGateway } from '../../../api/kinds/vpc-nat-gateway.ts';
 import { controllerReference, type KubeObject } from '../../../api/types.ts';
 import { parseCidrBlock } from '../../../net/cidr-block.ts';
-import { ANNOTATION_TEMPLATE_HASH, NAT_GW_CONTAINER } from './names.ts';
+import { ANNOTATION_TEMPLATE_HASH } from '../../../api/annotations.ts';
+import { NAT_GW_CONTAINER } from './names.ts';
 
 export interface GatewayWorkloadInput {
   gateway: VpcNatGateway;

@@ -15,8 +15,6 @@ import type { VpcNatGateway } from '../../../api/kinds/vpc-nat-gateway.ts';
 import type { ClusterView, KubeObject } from '../../../api/types.ts';
 import { ANNOTATION_VPC_NAT_GW } from '../../../api/annotations.ts';
 
-/** On the StatefulSet: a hash of what we rendered, so a change is seen whatever the API server defaulted. */
-export const ANNOTATION_TEMPLATE_HASH = 'kovn.io/template-hash';
 export const NAT_GW_CONTAINER = 'vpc-nat-gw';
 
 export const RULE_KINDS = ['IptablesDnatRule', 'IptablesSnatRule', 'IptablesFIPRule'] as const;

@@ -9,13 +9,14 @@
  */
 import type { Dnat } from '../../../api/kinds/nat-rules.ts';
 import {
-  dnatClashHint,
+  dnatClashMessage,
   dnatIdentity,
   dnatKey,
   refusedDnats,
   snatCidr,
   snatKey,
 } from '../../../api/kinds/nat-identity.ts';
+import { older } from '../../../api/kinds/age.ts';
 import type { ClusterView, KubeObject } from '../../../api/types.ts';
 import type { ConditionInput } from '../conditions.ts';
 import type { AppliedVerdict } from './applied.ts';
@@ -63,54 +64,56 @@ export function verdictCondition(verdict: AppliedVerdict, applied: string): Cond
   return readyCondition(false, 'Pending', verdict.reason);
 }
 
-const older = (a: KubeObject, b: KubeObject): boolean => {
-  const ta = a.metadata.creationTimestamp ?? '';
-  const tb = b.metadata.creationTimestamp ?? '';
-  if (ta !== tb) return ta < tb;
-  return (a.metadata.name ?? '') < (b.metadata.name ?? '');
-};
+const isOlder = (a: KubeObject, b: KubeObject): boolean => older(a, b) < 0;
 
-/** Same identity (api/kinds/nat-identity.ts): a FIP's EIP; a DNAT's (EIP, protocol, port); a SNAT's (EIP, CIDR). */
-export function sameIdentity(kind: RuleKind, a: KubeObject, b: KubeObject): boolean {
-  if (eipNameOf(a) !== eipNameOf(b)) return false;
-  if (kind === 'IptablesFIPRule') return true;
-  const key = kind === 'IptablesDnatRule' ? dnatKey : snatKey;
-  const mine = key(specOf(a));
-  return mine !== undefined && mine === key(specOf(b));
+/**
+ * Identity keys by cached rule object (immutable in the informer): a rule is compared with every other rule of its
+ * kind, and reading a key parses its port or CIDR, so each rule's key is read once per version, not once per pair.
+ * `''` stands for "no identity" (a port or CIDR that cannot be read).
+ */
+const identityKeys = new WeakMap<KubeObject, string>();
+
+function identityKey(kind: 'IptablesDnatRule' | 'IptablesSnatRule', rule: KubeObject): string {
+  let key = identityKeys.get(rule);
+  if (key === undefined) {
+    key = (kind === 'IptablesDnatRule' ? dnatKey(specOf(rule)) : snatKey(specOf(rule))) ?? '';
+    identityKeys.set(rule, key);
+  }
+  return key;
+}
+
+/**
+ * The rules of the kind with `rule`'s identity (api/kinds/nat-identity.ts: a FIP's EIP; a DNAT's (EIP, protocol,
+ * port); a SNAT's (EIP, CIDR)), `rule` itself included when cached; none when it has no identity.
+ */
+export function rulesWithIdentity(kind: RuleKind, rule: KubeObject, view: ClusterView): KubeObject[] {
+  const eip = eipNameOf(rule);
+  if (kind === 'IptablesFIPRule') return view.list(kind).filter((other) => eipNameOf(other) === eip);
+  const mine = identityKey(kind, rule);
+  if (mine === '') return [];
+  return view.list(kind).filter((other) => eipNameOf(other) === eip && identityKey(kind, other) === mine);
 }
 
 /** Why this DNAT cannot have its identity: an older DNAT keeps it and the two may not coexist (refusedDnats). */
 function dnatConflict(rule: KubeObject, view: ClusterView): string | undefined {
   const identity = dnatIdentity(specOf(rule));
   if (!identity) return undefined;
-  const rivals = view
-    .list('IptablesDnatRule')
-    .filter(
-      (o) =>
-        o.metadata.name !== rule.metadata.name &&
-        !o.metadata.deletionTimestamp &&
-        sameIdentity('IptablesDnatRule', o, rule),
-    );
-  const oldestFirst = [...rivals, rule].sort((a, b) => (older(a, b) ? -1 : older(b, a) ? 1 : 0)) as Dnat[];
+  const rivals = rulesWithIdentity('IptablesDnatRule', rule, view).filter(
+    (o) => o.metadata.name !== rule.metadata.name && !o.metadata.deletionTimestamp,
+  );
+  const oldestFirst = [...rivals, rule].sort(older) as Dnat[];
   const refused = refusedDnats(oldestFirst).get(rule);
   if (!refused) return undefined;
-  const { eip, externalPort, protocol } = identity;
-  return `duplicate: eip ${eip}, external port ${externalPort}, protocol ${protocol} is used by dnat ${refused.holder.metadata.name ?? ''}; ${dnatClashHint(refused.clash)}`;
+  return dnatClashMessage(identity, refused.holder.metadata.name ?? '', refused.clash);
 }
 
 /** Why this rule cannot have its EIP (an older rule holds what it asks for), or undefined. */
 export function ruleConflict(kind: RuleKind, rule: KubeObject, view: ClusterView): string | undefined {
   if (kind === 'IptablesDnatRule') return dnatConflict(rule, view);
   const eip = eipNameOf(rule);
-  const rival = view
-    .list(kind)
-    .find(
-      (o) =>
-        o.metadata.name !== rule.metadata.name &&
-        !o.metadata.deletionTimestamp &&
-        sameIdentity(kind, o, rule) &&
-        older(o, rule),
-    );
+  const rival = rulesWithIdentity(kind, rule, view).find(
+    (o) => o.metadata.name !== rule.metadata.name && !o.metadata.deletionTimestamp && isOlder(o, rule),
+  );
   if (!rival) return undefined;
   const name = rival.metadata.name ?? '';
   if (kind === 'IptablesFIPRule') return `eip ${eip} is used by the other fip ${name}`;

@@ -17,11 +17,16 @@ import type { VpcNatGateway } from '../../../api/kinds/vpc-nat-gateway.ts';
 import type { ClusterView, KubeObject } from '../../../api/types.ts';
 import { keyOf } from '../../../kube/queue/keys.ts';
 import type { WatchMapping } from '../../../kube/reconciler.ts';
+import { sameJson } from '../../../kube/writer.ts';
 import { ANNOTATION_NAT_APPLIED } from '../../../api/annotations.ts';
 import { RULE_KINDS, eipNameOf, externalSubnetOf, gatewayOfPod, type RuleKind } from './names.ts';
-import { sameIdentity } from './rule-status.ts';
+import { rulesWithIdentity } from './rule-status.ts';
 
 /** Only a change of the agent's report on a pod matters to EIPs and rules (adds and deletes always do). */
+const identityMayHaveChanged = (rule: KubeObject, old: KubeObject): boolean =>
+  !sameJson(rule['spec'], old['spec']) ||
+  !rule.metadata.deletionTimestamp !== !old.metadata.deletionTimestamp;
+
 const reportChanged = (pod: KubeObject, old: KubeObject): boolean =>
   pod.metadata.annotations?.[ANNOTATION_NAT_APPLIED] !== old.metadata.annotations?.[ANNOTATION_NAT_APPLIED];
 
@@ -137,16 +142,16 @@ export function ruleWatches(kind: RuleKind): readonly WatchMapping[] {
       },
       changed: reportChanged,
     },
-    // A rule's rivals (same identity) decide its conflict: they are looked at again when it changes or goes.
+    // A rule's rivals (same identity) decide its conflict: they are looked at again when it comes, goes, or its
+    // spec or deletion mark changes (not on its status and label writes, which decide nothing for them).
     {
       kind,
       map: (rule, view) =>
         keysOf(
           kind,
-          view
-            .list(kind)
-            .filter((r) => r.metadata.name !== rule.metadata.name && sameIdentity(kind, r, rule)),
+          rulesWithIdentity(kind, rule, view).filter((r) => r.metadata.name !== rule.metadata.name),
         ),
+      changed: identityMayHaveChanged,
     },
   ];
 }

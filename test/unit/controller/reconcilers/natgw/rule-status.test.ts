@@ -178,7 +178,7 @@ void test('conflicts: the older rule keeps the EIP', () => {
       name: 'same DNAT identity (protocol case aside)',
       objects: [dnat('d1', '80', 'tcp', early)],
       subject: dnat('d2', '80', 'TCP', late),
-      want: /duplicate: eip e, external port 80, protocol tcp is used by dnat d1/,
+      want: /eip e port 80\/tcp is already used by dnat d1/,
     },
     {
       name: 'same port, other protocol',

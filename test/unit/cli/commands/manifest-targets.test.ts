@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { eachManifestTarget } from '../../../src/cli/commands/manifest-targets.ts';
+import { eachManifestTarget } from '../../../../src/cli/commands/manifest-targets.ts';
 
 describe('apply -f and delete -f stop before connecting when the files do not load', () => {
   const dir = mkdtempSync(join(tmpdir(), 'kovn-manifests-'));

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Subnet } from '../../../src/api/kinds/subnet-schema.ts';
-import { subnetOutsideVpc, vpcSubnetNameClash } from '../../../src/api/kinds/vpc-subnet.ts';
-import { kubeovn, memoryView } from '../../support/objects.ts';
+import type { Subnet } from '../../../../src/api/kinds/subnet-schema.ts';
+import { subnetOutsideVpc, vpcSubnetNameClash } from '../../../../src/api/kinds/vpc-subnet.ts';
+import { kubeovn, memoryView } from '../../../support/objects.ts';
 
 const view = memoryView([kubeovn('Vpc', 'blue'), kubeovn('Subnet', 'net1', { vpc: 'blue' })]);
 

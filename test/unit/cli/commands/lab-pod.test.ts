@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { openLab, parsePodRef, type PodRef } from '../../../src/cli/commands/lab-pod.ts';
+import { openLab, parsePodRef, type PodRef } from '../../../../src/cli/commands/lab-pod.ts';
 
 describe('the NAMESPACE/POD argument of exec and trace', () => {
   const cases: Array<[string, PodRef]> = [

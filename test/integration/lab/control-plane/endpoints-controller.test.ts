@@ -4,15 +4,15 @@
 // Service is removed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { KubeObject } from '../../../src/api/types.ts';
-import { kubeRequest } from '../../../src/kube/request.ts';
-import { startEndpointsController } from '../../../src/lab/control-plane/endpoints.ts';
+import type { KubeObject } from '../../../../src/api/types.ts';
+import { kubeRequest } from '../../../../src/kube/request.ts';
+import { startEndpointsController } from '../../../../src/lab/control-plane/endpoints.ts';
 import {
   SLICE_MANAGED_BY,
   SLICE_MANAGER,
   SLICE_SERVICE_LABEL,
-} from '../../../src/lab/control-plane/endpoints-desired.ts';
-import { embeddedApiServer, eventually } from '../../support/embedded-apiserver.ts';
+} from '../../../../src/lab/control-plane/endpoints-desired.ts';
+import { embeddedApiServer, eventually } from '../../../support/embedded-apiserver.ts';
 
 const NS = '/api/v1/namespaces/default';
 const SLICES = '/apis/discovery.k8s.io/v1/namespaces/default/endpointslices';

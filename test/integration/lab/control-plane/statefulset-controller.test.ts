@@ -3,11 +3,11 @@
 // counts ready pods; deleting the StatefulSet takes the pod with it (the API server's garbage collector).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { KubeObject } from '../../../src/api/types.ts';
-import { kubeRequest } from '../../../src/kube/request.ts';
-import { startStatefulSetController } from '../../../src/lab/control-plane/statefulset.ts';
-import { REVISION_LABEL } from '../../../src/lab/control-plane/statefulset-pods.ts';
-import { embeddedApiServer, eventually } from '../../support/embedded-apiserver.ts';
+import type { KubeObject } from '../../../../src/api/types.ts';
+import { kubeRequest } from '../../../../src/kube/request.ts';
+import { startStatefulSetController } from '../../../../src/lab/control-plane/statefulset.ts';
+import { REVISION_LABEL } from '../../../../src/lab/control-plane/statefulset-pods.ts';
+import { embeddedApiServer, eventually } from '../../../support/embedded-apiserver.ts';
 
 const STS = '/apis/apps/v1/namespaces/kube-system/statefulsets';
 const PODS = '/api/v1/namespaces/kube-system/pods';

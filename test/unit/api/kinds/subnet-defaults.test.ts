@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { admit } from '../../../src/api/admission.ts';
-import { kubeovn, memoryView } from '../../support/objects.ts';
+import { admit } from '../../../../src/api/admission.ts';
+import { kubeovn, memoryView } from '../../../support/objects.ts';
 
 function stored(spec: Record<string, unknown>, name = 'net1') {
   const outcome = admit({ operation: 'CREATE', object: kubeovn('Subnet', name, spec), view: memoryView([]) });

@@ -2,9 +2,9 @@
 // server and the reconciler use; the reserved priority range (ADR 12) at both ends; ECMP and bare IPs accepted.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { admit } from '../../../src/api/admission.ts';
-import type { KubeObject } from '../../../src/api/types.ts';
-import { memoryView } from '../../support/objects.ts';
+import { admit } from '../../../../src/api/admission.ts';
+import type { KubeObject } from '../../../../src/api/types.ts';
+import { memoryView } from '../../../support/objects.ts';
 
 const vpc = (spec: Record<string, unknown>): KubeObject => ({
   apiVersion: 'kubeovn.io/v1',

@@ -4,7 +4,7 @@
 // and let two `share` DNATs to different targets through, while the gateway compared numbers and refused them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { admit } from '../../../src/api/admission.ts';
+import { admit } from '../../../../src/api/admission.ts';
 import {
   dnatClash,
   dnatKey,
@@ -13,12 +13,12 @@ import {
   refusedDnats,
   snatKey,
   type DnatFields,
-} from '../../../src/api/kinds/nat-identity.ts';
-import type { Dnat } from '../../../src/api/kinds/nat-rules.ts';
-import type { Subnet } from '../../../src/api/kinds/subnet-schema.ts';
-import { ruleConflict } from '../../../src/controller/reconcilers/natgw/rule-status.ts';
-import { desiredGateway } from '../../../src/natgw/desired.ts';
-import { kubeovn, memoryView, natEnabled } from '../../support/objects.ts';
+} from '../../../../src/api/kinds/nat-identity.ts';
+import type { Dnat } from '../../../../src/api/kinds/nat-rules.ts';
+import type { Subnet } from '../../../../src/api/kinds/subnet-schema.ts';
+import { ruleConflict } from '../../../../src/controller/reconcilers/natgw/rule-status.ts';
+import { desiredGateway } from '../../../../src/natgw/desired.ts';
+import { kubeovn, memoryView, natEnabled } from '../../../support/objects.ts';
 
 void test('ports: decimal digits or a number, 1-65535, leading zeros allowed', () => {
   const cases: [string | number | undefined, number | string][] = [
