@@ -1,7 +1,7 @@
 /**
  * How reconcilers write back to Kubernetes: status, annotations, finalizers, Events, and creating the default
  * network objects. A small interface so the reconcilers run unchanged against the in-memory informer store
- * (tests, `writer-memory.ts`) and against an API server. Writers are only called when something differs, so a
+ * (tests, `test/support/writer-memory.ts`) and against an API server. Writers are only called when something differs, so a
  * converged controller writes nothing.
  */
 import type { KubeObject } from '../api/types.ts';
