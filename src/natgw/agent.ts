@@ -26,7 +26,8 @@ import type { ProcessRunner } from '../util/exec.ts';
 import { applyGateway } from './apply.ts';
 import { DEFAULT_EXTERNAL_SUBNET, desiredGateway } from './desired.ts';
 import { gatewaySources, type GatewaySources } from './sources.ts';
-import { nextReport, outcomeRules, readReport } from './report.ts';
+import { readNatReport } from '../api/nat-report.ts';
+import { nextReport, outcomeRules } from './report.ts';
 
 export interface GatewayAgentOptions {
   kubeConfig: KubeConfig;
@@ -140,7 +141,7 @@ class GatewayPods implements Reconciler {
       },
       changed ? 'gateway state applied' : 'gateway state verified: nothing to change',
     );
-    const value = nextReport(readReport(pod.metadata.annotations), outcomeRules(outcome.results));
+    const value = nextReport(readNatReport(pod.metadata.annotations), outcomeRules(outcome.results));
     if (value !== undefined) {
       await kubeRequest(o.kubeConfig, {
         method: 'PATCH',

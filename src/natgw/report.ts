@@ -3,11 +3,8 @@
  * report whose format src/api/nat-report.ts defines. Here: the next value to write, from the apply outcome. The
  * generation grows by one each time the content changes, so the same outcome twice writes nothing. Pure.
  */
-import { readNatReport, type NatAppliedReport, type RuleOutcome } from '../api/nat-report.ts';
+import type { NatAppliedReport, RuleOutcome } from '../api/nat-report.ts';
 import type { ApplyOutcome } from './apply.ts';
-
-/** The report on the pod, if it can be read (src/api/nat-report.ts, the same reader as the controller's). */
-export const readReport = readNatReport;
 
 /** Sorted by key, so equal outcomes serialise equally. */
 export function outcomeRules(results: ApplyOutcome['results']): Record<string, RuleOutcome> {

@@ -6,7 +6,8 @@ import type { Subnet } from '../../../src/api/kinds/subnet-schema.ts';
 import type { VpcNatGateway } from '../../../src/api/kinds/vpc-nat-gateway.ts';
 import { findFailing, removedDnatTargets } from '../../../src/natgw/apply.ts';
 import { desiredGateway, type GatewayInputs } from '../../../src/natgw/desired.ts';
-import { nextReport, readReport } from '../../../src/natgw/report.ts';
+import { nextReport } from '../../../src/natgw/report.ts';
+import { readNatReport } from '../../../src/api/nat-report.ts';
 import { canonicalRuleSet, renderRuleSet, ruleId, type RuleId } from '../../../src/natgw/rules.ts';
 
 const meta = (name: string, t = '2026-01-01T00:00:00Z') => ({ name, creationTimestamp: t });
@@ -235,7 +236,7 @@ describe('bisection and report', () => {
   it('writes a new generation only when the outcome changes', () => {
     const first = nextReport(undefined, { 'eip/e1': { ok: true } });
     assert.equal(first, '{"generation":1,"rules":{"eip/e1":{"ok":true}}}');
-    const current = readReport({ 'kovn.io/nat-applied': first ?? '' });
+    const current = readNatReport({ 'kovn.io/nat-applied': first ?? '' });
     assert.equal(nextReport(current, { 'eip/e1': { ok: true } }), undefined);
     const changed = nextReport(current, { 'eip/e1': { ok: false, reason: 'x' } }) ?? '';
     assert.equal((JSON.parse(changed) as { generation: number }).generation, 2);
