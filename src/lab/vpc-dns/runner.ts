@@ -105,6 +105,7 @@ class VpcDnsDeployments implements Reconciler {
     const every = (kind: string): WatchMapping => ({
       kind,
       map: (_obj, view) => view.list('Deployment').map(deploymentKey),
+      newOnly: true,
     });
     this.watches = [
       {
