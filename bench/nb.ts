@@ -19,9 +19,11 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import type { KubeObject } from '../src/api/types.ts';
 import { OWNED_TABLES } from '../src/controller/nb/model.ts';
+import { defaultSubnet } from '../src/api/kinds/subnet-defaults.ts';
 import type { Subnet } from '../src/api/kinds/subnet-schema.ts';
 import { keyOf } from '../src/kube/queue/keys.ts';
 import { nicName } from '../src/controller/reconcilers/ipam-view.ts';
+import { ipObjectFor, podNicRecords } from '../src/controller/reconcilers/ip-objects.ts';
 import { podAnnotations, podRequest } from '../src/controller/reconcilers/pod-annotations.ts';
 import { NETWORK_WORKERS } from '../src/controller/reconcilers/controller.ts';
 import { NB_MONITOR } from '../src/controller/reconcilers/registry.ts';
@@ -220,6 +222,9 @@ interface ControllerRun {
   failed: number;
 }
 
+/** The objects that get a reconcile of their own: an IP object has none (the IP watch maps it to its pod). */
+const reconciled = (objects: readonly KubeObject[]): number => objects.filter((o) => o.kind !== 'IP').length;
+
 /** Starts a controller over `objects` against `nb`, waits until converged, stops it; returns the figures. */
 async function runController(
   nb: NbFixture,
@@ -233,7 +238,7 @@ async function runController(
   const serverCpu0 = serverCpuMs(nb);
   const run = await startController(ovnOf(nb), objects, seed, workers);
   try {
-    const done = await converged(run, pods, objects.length, t0 + (options.limitMs ?? 3_600_000));
+    const done = await converged(run, pods, reconciled(objects), t0 + (options.limitMs ?? 3_600_000));
     const m = run.controller.manager.metrics();
     const cpu = process.cpuUsage(cpu0);
     const figures = {
@@ -434,8 +439,9 @@ interface Populated {
  * Fills `nb` with what the controller writes for `scale`, without the controller's cost of addressing many waiting
  * pods at once (measured in (a)): a controller converges the VPC and subnets; then every pod arrives already addressed
  * as a previous controller left it (the address and MAC from this controller's own IPAM, the annotations from its
- * pod annotation builder) and the controller writes its switch port; then the subnets' usage is recomputed. Every NB
- * row is written by the controller. Returns the Kubernetes objects as it left them and a dump of the NB rows.
+ * pod annotation builder over the defaulted subnet, the pod's IP object from its IP object builder) and the
+ * controller writes its switch port and, to Kubernetes, only the subnets' recomputed usage. Every NB row is written
+ * by the controller. Returns the Kubernetes objects as it left them and a dump of the NB rows.
  */
 async function populate(
   nb: NbFixture,
@@ -456,8 +462,15 @@ async function populate(
       const subnetName = subnetOfNamespace(namespace);
       const result = run.controller.ipam.allocate(subnetName, nicName(name, namespace), podRequest(p));
       if (!result.ok) throw new Error(`populate: ${result.message}`);
-      const sub = run.get('Subnet', subnetName) as Subnet;
-      run.set({ ...p, metadata: { ...p.metadata, annotations: podAnnotations(p, sub, result.allocation) } });
+      const sub = defaultSubnet(run.get('Subnet', subnetName) as Subnet);
+      const addressed = {
+        ...p,
+        metadata: { ...p.metadata, annotations: podAnnotations(p, sub, result.allocation) },
+      };
+      // pod and record in one synchronous step, so no reconcile sees either without the other
+      run.set(addressed);
+      for (const nic of podNicRecords(addressed, { subnet: subnetName, allocation: result.allocation }, []))
+        run.set(ipObjectFor(nic));
     }
     // the pod reconciler enqueues a subnet when its usage changes; here the addresses were taken before it ran
     for (let i = 0; i < scale.subnets; i++) run.controller.manager.enqueue(keyOf('Subnet', `bench-${i}`));

@@ -1,9 +1,13 @@
-// Runs node:test over test files (default: everything under test/), prints the spec report and a closing
-// "tests: N passed, N failed, N skipped" line. Usage: node scripts/run-tests.ts [DIR|FILE ...]
+// Runs node:test over test files (default: everything under test/), prints the spec report, then what did not run
+// (each skipped test or suite with its reason) and a closing "tests: N passed, N failed, N skipped" line. The run
+// fails on a failed test, a suite that failed on its own (a describe body or hook that threw), a file that did not
+// load, or no test passing; with KOVN_TEST_NO_SKIPS=1 (set by .ci/run) also on any skip. The counting is
+// scripts/test-runner/tally.ts. Usage: node scripts/run-tests.ts [DIR|FILE ...]
 import { run } from 'node:test';
 import { spec } from 'node:test/reporters';
 import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import { NO_SKIPS_VARIABLE, Tally } from './test-runner/tally.ts';
 
 function collect(path: string): string[] {
   if (statSync(path).isFile()) return [path];
@@ -18,18 +22,14 @@ function collect(path: string): string[] {
 
 const roots = process.argv.slice(2);
 const files = (roots.length ? roots : ['test']).flatMap(collect);
-const counts = { passed: 0, failed: 0, skipped: 0 };
+const noSkips = process.env[NO_SKIPS_VARIABLE] === '1';
+const tally = new Tally((file) => relative(process.cwd(), file));
 const stream = run({ files, concurrency: Number(process.env.KOVN_TEST_CONCURRENCY ?? 2) });
-stream.on('test:pass', (event) => {
-  if (event.details.type === 'suite') return;
-  if (event.skip || event.todo) counts.skipped++;
-  else counts.passed++;
+stream.on('test:pass', (event) => tally.pass(event));
+stream.on('test:fail', (event) => tally.fail(event));
+const report = stream.compose(spec);
+report.pipe(process.stdout, { end: false });
+report.on('end', () => {
+  console.log(tally.summary(noSkips).join('\n'));
+  if (!tally.verdict(noSkips).ok) process.exitCode = 1;
 });
-stream.on('test:fail', (event) => {
-  if (event.details.type !== 'suite') counts.failed++;
-});
-stream.on('end', () => {
-  console.log(`tests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
-  if (counts.failed > 0 || counts.passed === 0) process.exitCode = 1;
-});
-stream.compose(spec).pipe(process.stdout);

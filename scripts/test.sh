@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole suite: static checks (types, lint, format, generated files in sync, the import rules), then every test
-# file on Node 24.
+# file on Node 24 (scripts/run-tests.ts: it lists what was skipped and why; KOVN_TEST_NO_SKIPS=1 fails on any skip).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$PATH"

@@ -4,13 +4,16 @@
  * order: the structural schema (a type error stops here: defaulting and rules never see a value of the wrong
  * type; unknown fields are pruned and reported), the kind's defaults and the schema again over what they wrote,
  * ObjectMeta (name format, labels, annotations), then the kind's rules against a read-only ClusterView. It never
- * changes its input and answers the object to store, or the issues with their reason and message (issues.ts).
+ * changes its input and answers the object to store, or the refusing issues with their reason and message
+ * (issues.ts); either way with the warnings, the issues that do not refuse (types.ts IssueSeverity): the API server
+ * sends them as Warning headers, the controller reports them in conditions, `kovn validate` prints them. The issues
+ * Kube-OVN's controller (not its webhook) refuses are warnings here unless the caller is the controller.
  * What becomes of unknown fields (refused, warned about, dropped) is the caller's choice: HTTP's fieldValidation.
  */
 import { admissionFor, kubeovnTypeOf } from './registry.ts';
 import { applySchema } from './schema/structural.ts';
 import { nameRuleFor, validateMeta } from './schema/object-meta.ts';
-import { formatRejection, kindGroup, rejectionReason } from './issues.ts';
+import { formatRejection, kindGroup, refuses, rejectionReason } from './issues.ts';
 import type {
   AdmissionRequest,
   FieldIssue,
@@ -21,13 +24,14 @@ import type {
 } from './types.ts';
 
 export type AdmissionOutcome =
-  | { allowed: true; object?: KubeObject; unknownFields: string[] }
+  | { allowed: true; object?: KubeObject; unknownFields: string[]; warnings: FieldIssue[] }
   | {
       allowed: false;
       reason: RejectionReason;
       issues: FieldIssue[];
       message: string;
       unknownFields: string[];
+      warnings: FieldIssue[];
     };
 
 /** A kind's schema (absent: none, e.g. a core kind offline) and its defaulting and rules. A ServedResource fits. */
@@ -41,6 +45,8 @@ export interface AdmitOptions {
   resource?: AdmittedKind;
   /** Schema and ObjectMeta only, no defaults and no kind rules (status writes, finalizer removal on delete). */
   schemaOnly?: boolean;
+  /** The controller's verdict: issues of severity `controller` refuse too (what Kube-OVN's controller refuses). */
+  controller?: boolean;
 }
 
 /** An exception inside a kind's defaulting or rules, named by step and kind (the API server answers 500). */
@@ -74,12 +80,14 @@ export function admit(request: AdmissionRequest, options: AdmitOptions = {}): Ad
   const group = type ? type.group : groupOfApiVersion(subject.apiVersion);
   const name = subject.metadata.name ?? subject.metadata.generateName ?? '';
   let unknownFields: string[] = [];
+  let warnings: FieldIssue[] = [];
   const reject = (issues: FieldIssue[]): AdmissionOutcome => ({
     allowed: false,
     reason: rejectionReason(issues),
     issues,
     message: formatRejection(kindGroup(kind, group), name, issues),
     unknownFields,
+    warnings,
   });
 
   let object = request.object;
@@ -107,8 +115,10 @@ export function admit(request: AdmissionRequest, options: AdmitOptions = {}): Ad
   }
   if (!options.schemaOnly && admission) {
     const checked: AdmissionRequest = { ...request, ...(object ? { object } : {}) };
-    const issues = guarded('validating', kind, () => admission.validate(checked));
-    if (issues.length) return reject(issues);
+    const found = guarded('validating', kind, () => admission.validate(checked));
+    const refusing = found.filter((i) => refuses(i, options.controller));
+    warnings = found.filter((i) => !refuses(i, options.controller));
+    if (refusing.length) return reject(refusing);
   }
-  return { allowed: true, ...(object ? { object } : {}), unknownFields };
+  return { allowed: true, ...(object ? { object } : {}), unknownFields, warnings };
 }

@@ -46,6 +46,12 @@ export const ANNOTATION_EXCLUDE_IPS = 'ovn.kubernetes.io/exclude_ips';
 /** On a Node: the LSP name of its join-subnet port (`node-<name>`). */
 export const ANNOTATION_PORT_NAME = 'ovn.kubernetes.io/port_name';
 
+// IP objects, one per pod NIC (Kube-OVN's pkg/controller/ip.go createOrUpdateIPCR).
+/** Label on an IP object: the node of its pod [NodeNameLabel]. */
+export const LABEL_NODE_NAME = 'ovn.kubernetes.io/node-name';
+/** Label on an IP object: `"false"` when it goes with its pod, else a reservation kept until deleted [IPReservedLabel]. */
+export const LABEL_IP_RESERVED = 'ovn.kubernetes.io/ip_reserved';
+
 /** Multus' list of a pod's secondary networks (`<namespace>/<nad>` items or JSON). */
 export const ANNOTATION_NETWORKS = 'k8s.v1.cni.cncf.io/networks';
 
@@ -62,7 +68,7 @@ export const LABEL_EIP_V4_IP = 'ovn.kubernetes.io/eip_v4_ip';
 export const LABEL_DNAT_EPORT = 'ovn.kubernetes.io/vpc_dnat_eport';
 /** Annotation on a NAT rule: the EIP it is bound to [VpcEipAnnotation]. */
 export const ANNOTATION_VPC_EIP = 'ovn.kubernetes.io/vpc_eip';
-/** Label on an EIP: its external subnet [SubnetNameLabel]. */
+/** Label on an EIP (its external subnet) and on an IP object (its NIC's subnet) [SubnetNameLabel]. */
 export const LABEL_SUBNET = 'ovn.kubernetes.io/subnet';
 /** Written by the gateway agent on the gateway pod: what it applied (src/natgw/report.ts). Ours. */
 export const ANNOTATION_NAT_APPLIED = 'kovn.io/nat-applied';
@@ -73,11 +79,16 @@ export const ANNOTATION_TEMPLATE_HASH = 'kovn.io/template-hash';
 export const LABEL_SWITCH_LB_RULE = 'kovn.io/switch-lb-rule';
 /** Label on the lab's DNS pods: the Deployment they stand for. Ours (the lab only). */
 export const LABEL_LAB_DNS = 'kovn.io/lab-dns';
+/** On a lab pod: which of its ports the lab's responder serves as grpc.health.v1, and each service's status
+ * (`9000`, `9000/echo.Echo=NOT_SERVING`; src/node/responder-protocol.ts). Ours (the lab only). */
+export const ANNOTATION_LAB_GRPC_HEALTH = 'kovn.io/grpc-health';
 
 // Services in a VPC and the VPC DNS (Kube-OVN's pkg/controller/switch_lb_rule.go and vpc_dns.go).
 /** On a SwitchLBRule's Service: the VIP [SwitchLBRuleVipsAnnotation]. */
 export const ANNOTATION_SWITCH_LB_VIP = 'ovn.kubernetes.io/switch_lb_vip';
-/** On a SwitchLBRule's Service: the VPC of the VIP [VpcAnnotation]. */
+/** On a SwitchLBRule's Service: the VPC of the VIP [VpcAnnotation]; a VpcNatGateway's VPC label [VpcNameLabel]. */
 export const ANNOTATION_VPC = 'ovn.kubernetes.io/vpc';
+/** On a SwitchLBRule, copied to its Service: `"false"` turns the LB health check off [ServiceHealthCheck]. */
+export const ANNOTATION_SERVICE_HEALTH_CHECK = 'ovn.kubernetes.io/service_health_check';
 /** Label on a VpcDns's Deployment and SwitchLBRule, `"true"` [VpcDNSNameLabel]. */
 export const LABEL_VPC_DNS = 'ovn.kubernetes.io/vpc-dns';

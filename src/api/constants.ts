@@ -14,6 +14,8 @@ export const JOIN_SUBNET = 'join';
 export const DEFAULT_EXTERNAL_NETWORK = 'ovn-vpc-external-network';
 export const CONTROLLER_NAMESPACE = 'kube-system';
 export const FINALIZER = 'kubeovn.io/kube-ovn-controller';
+/** The finalizer older Kube-OVN releases wrote [DeprecatedFinalizerName]: replaced by FINALIZER, removed on delete. */
+export const DEPRECATED_FINALIZER = 'kube-ovn-controller';
 
 export const NAT_GW_CONFIG = 'ovn-vpc-nat-config';
 export const NAT_GW_ENABLE_CONFIG = 'ovn-vpc-nat-gw-config';

@@ -1,4 +1,8 @@
-/** Renders a ResourceType as an apiextensions.k8s.io/v1 CustomResourceDefinition (what `deploy/crds/` holds). */
+/**
+ * Renders a ResourceType as an apiextensions.k8s.io/v1 CustomResourceDefinition: what `deploy/crds/` holds
+ * (scripts/gen-crds.ts) and the spec of the CRDs the embedded API server serves (apiserver/resources/crds.ts).
+ * Empty lists (short names, categories, printer columns) are left out, as kube-apiserver's `omitempty` leaves them.
+ */
 import type { ResourceType } from './types.ts';
 
 /** The schema as plain JSON: TypeBox's symbols dropped, empty `properties` removed. */
@@ -28,8 +32,8 @@ export function crdFor(type: ResourceType): Record<string, unknown> {
         listKind: type.listKind,
         plural: type.plural,
         singular: type.singular,
-        shortNames: [...type.shortNames],
-        categories: [...type.categories],
+        ...(type.shortNames.length ? { shortNames: [...type.shortNames] } : {}),
+        ...(type.categories.length ? { categories: [...type.categories] } : {}),
       },
       scope: type.namespaced ? 'Namespaced' : 'Cluster',
       versions: [
@@ -38,7 +42,9 @@ export function crdFor(type: ResourceType): Record<string, unknown> {
           served: true,
           storage: true,
           ...(type.subresources.status ? { subresources: { status: {} } } : {}),
-          additionalPrinterColumns: type.printerColumns.map((c) => ({ ...c })),
+          ...(type.printerColumns.length
+            ? { additionalPrinterColumns: type.printerColumns.map((c) => ({ ...c })) }
+            : {}),
           schema: { openAPIV3Schema: plainSchema(type.schema) },
         },
       ],

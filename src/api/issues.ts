@@ -1,10 +1,12 @@
 /**
- * Field issues (the unit of every validation answer): their constructors, and the one rendering of an issue and of
- * a whole rejection, worded as kube-apiserver words them (k8s.io/apimachinery's field.Error and StatusError), e.g.
+ * Field issues (the unit of every validation answer): their constructors, and the one rendering of an issue, of a
+ * warning and of a whole rejection, worded as kube-apiserver words them (k8s.io/apimachinery's field.Error and
+ * StatusError; a field warning as `<field>: <message>`), e.g.
  * `Subnet.kubeovn.io "s" is invalid: spec.cidrBlock: Invalid value: "10.0.1.0/33": invalid network mask 33`. The API
- * server's Status, the controller's conditions and `kovn validate`'s lines all print issues through this module.
+ * server's Status and Warning headers, the controller's conditions and `kovn validate`'s lines all print issues
+ * through this module.
  */
-import type { FieldIssue, FieldIssueType, RejectionReason } from './types.ts';
+import type { FieldIssue, FieldIssueType, IssueSeverity, RejectionReason } from './types.ts';
 
 export const invalid = (
   field: string,
@@ -46,13 +48,35 @@ export const notFound = (field: string, value: unknown, message: string): FieldI
   value,
 });
 
-export const conflict = (field: string, value: unknown, message: string): FieldIssue => ({
+/** The issue as a 403 (where Kube-OVN's webhook denies a request rather than answering it is bad), kept otherwise. */
+export const denied = (issue: FieldIssue): FieldIssue =>
+  issue.severity ? issue : { ...issue, reason: 'Forbidden' };
+
+/** A value another object (or entry) already holds: 422 with a `FieldValueDuplicate` cause, as field.Duplicate. */
+export const duplicate = (field: string, value: unknown, message: string): FieldIssue => ({
   field,
   type: 'FieldValueDuplicate',
   message,
   value,
-  reason: 'Conflict',
 });
+
+/**
+ * An issue that does not refuse the write (types.ts IssueSeverity): `warning` everywhere, or `controller` (accepted by
+ * the API server with a Warning, not programmed by the controller, as Kube-OVN's controller refuses it).
+ */
+export const warning = (field: string, message: string, severity: IssueSeverity = 'warning'): FieldIssue => ({
+  field,
+  type: 'FieldValueInvalid',
+  message,
+  severity,
+});
+
+/** Does this issue refuse the write? At the controller (`controller`), the `controller` severity refuses too. */
+export const refuses = (issue: FieldIssue, controller = false): boolean =>
+  issue.severity === undefined || (controller && issue.severity === 'controller');
+
+/** A warning as kube-apiserver words a field warning (kubectl prints it after `Warning: `). */
+export const formatWarning = (issue: FieldIssue): string => `${issue.field}: ${issue.message}`;
 
 /** A field the schema does not declare, as strict decoding names it (`kovn validate`; the API server answers 400). */
 export const unknownField = (field: string): FieldIssue => ({
@@ -95,11 +119,9 @@ export function formatIssueBody(issue: FieldIssue): string {
 /** One issue as the API server prints it inside a rejection: `spec.x: Invalid value: "y": why`. */
 export const formatIssue = (issue: FieldIssue): string => `${issue.field}: ${formatIssueBody(issue)}`;
 
-/** The answer class for a set of issues: Forbidden beats Conflict beats Invalid. */
+/** The answer class for a set of issues: Forbidden beats Invalid. */
 export function rejectionReason(issues: readonly FieldIssue[]): RejectionReason {
-  if (issues.some((i) => i.reason === 'Forbidden')) return 'Forbidden';
-  if (issues.some((i) => i.reason === 'Conflict')) return 'Conflict';
-  return 'Invalid';
+  return issues.some((i) => i.reason === 'Forbidden') ? 'Forbidden' : 'Invalid';
 }
 
 /** `Vpc.kubeovn.io` for a kind of a group, `ConfigMap` for a core kind: how rejections name the object's kind. */
@@ -107,18 +129,12 @@ export const kindGroup = (kind: string, group: string): string => (group ? `${ki
 
 /**
  * A rejection as kube-apiserver's Status message words it for the reason of the issues:
- * `<Kind.group> "<name>" is invalid: <issue>` (422), `Operation cannot be fulfilled on <Kind.group> "<name>": ...`
- * (409), `<Kind.group> "<name>" is forbidden: ...` (403); several issues in brackets, comma-separated.
+ * `<Kind.group> "<name>" is invalid: <issue>` (422), `<Kind.group> "<name>" is forbidden: ...` (403); several issues
+ * in brackets, comma-separated.
  */
 export function formatRejection(qualifiedKind: string, name: string, issues: readonly FieldIssue[]): string {
   const texts = issues.map(formatIssue);
   const detail = texts.length === 1 ? (texts[0] ?? '') : `[${texts.join(', ')}]`;
-  switch (rejectionReason(issues)) {
-    case 'Forbidden':
-      return `${qualifiedKind} "${name}" is forbidden: ${detail}`;
-    case 'Conflict':
-      return `Operation cannot be fulfilled on ${qualifiedKind} "${name}": ${detail}`;
-    default:
-      return `${qualifiedKind} "${name}" is invalid: ${detail}`;
-  }
+  const verdict = rejectionReason(issues) === 'Forbidden' ? 'is forbidden' : 'is invalid';
+  return `${qualifiedKind} "${name}" ${verdict}: ${detail}`;
 }

@@ -7,14 +7,8 @@ import { vpcAdmission, vpcType } from './kinds/vpc.ts';
 import { subnetAdmission, subnetType } from './kinds/subnet.ts';
 import { vpcNatGatewayAdmission, vpcNatGatewayType } from './kinds/vpc-nat-gateway.ts';
 import { iptablesEipAdmission, iptablesEipType } from './kinds/iptables-eip.ts';
-import {
-  dnatAdmission,
-  dnatType,
-  fipAdmission,
-  fipType,
-  snatAdmission,
-  snatType,
-} from './kinds/nat-rules.ts';
+import { dnatType, fipType, snatType } from './kinds/nat-rules.ts';
+import { dnatAdmission, fipAdmission, snatAdmission } from './kinds/nat-rule-admission.ts';
 import { vpcDnsAdmission, vpcDnsType } from './kinds/vpc-dns.ts';
 import { switchLbRuleAdmission, switchLbRuleType } from './kinds/switch-lb-rule.ts';
 import { ipAdmission, ipType } from './kinds/ip.ts';

@@ -94,8 +94,19 @@ export type FieldIssueType =
   | 'FieldValueNotSupported'
   | 'FieldValueNotFound';
 
-/** How an issue is answered at the API: 422 Invalid, 409 Conflict or 403 Forbidden. */
-export type RejectionReason = 'Invalid' | 'Conflict' | 'Forbidden';
+/**
+ * How a refusing issue is answered at the API: 422 Invalid (a verdict on the object's fields) or 403 Forbidden (where
+ * Kube-OVN's webhook denies, and verdicts on the operation in the cluster's state: deleting what is in use, a feature
+ * not configured). Never 409: kube-apiserver keeps Conflict for resourceVersion clashes and AlreadyExists (ADR 2).
+ */
+export type RejectionReason = 'Invalid' | 'Forbidden';
+
+/**
+ * What an issue does to a write. Absent: it refuses it everywhere. `warning`: the write is accepted everywhere and the
+ * issue comes back as a Warning (kubectl prints `Warning: <field>: <message>`). `controller`: what Kube-OVN's webhook
+ * accepts and its controller refuses: the API server accepts it with a Warning, the controller does not program it.
+ */
+export type IssueSeverity = 'warning' | 'controller';
 
 export interface FieldIssue {
   /** Field path as Kubernetes prints it, e.g. `spec.staticRoutes[0].cidr`; `metadata.name` for whole-object rules. */
@@ -105,6 +116,8 @@ export interface FieldIssue {
   message: string;
   /** Defaults to Invalid. */
   reason?: RejectionReason;
+  /** Absent: the issue refuses the write. */
+  severity?: IssueSeverity;
   /** The offending value, when there is one (printed as `Invalid value: "x"`). */
   value?: unknown;
 }

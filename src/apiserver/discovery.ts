@@ -1,11 +1,14 @@
 /**
  * Discovery documents in their plain (non-aggregated) form, which kubectl falls back to when the aggregated
  * form is not offered: /api (APIVersions), /apis (APIGroupList), /apis/GROUP (APIGroup) and the per
- * group-version APIResourceList with verbs, short names, categories and status subresources.
+ * group-version APIResourceList with verbs (get, list and watch only for a kind served read-only), short names,
+ * categories and status subresources. The aggregated form (apidiscovery.k8s.io/v2) is not served.
  */
 import type { Catalog } from './resources/catalog.ts';
 
 const verbs = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+/** A kind served read-only (CustomResourceDefinitions) takes only the reading verbs. */
+const readVerbs = ['get', 'list', 'watch'];
 
 export function apiVersions(serverAddress: string): Record<string, unknown> {
   return {
@@ -53,13 +56,13 @@ export function apiResourceList(
   const served = catalog.inGroupVersion(group, version);
   if (!served.length) return undefined;
   const resources: Record<string, unknown>[] = [];
-  for (const { type } of served) {
+  for (const { type, readOnly } of served) {
     const entry: Record<string, unknown> = {
       name: type.plural,
       singularName: type.singular,
       namespaced: type.namespaced,
       kind: type.kind,
-      verbs,
+      verbs: readOnly === undefined ? verbs : readVerbs,
     };
     if (type.shortNames.length) entry.shortNames = [...type.shortNames];
     if (type.categories.length) entry.categories = [...type.categories];

@@ -14,13 +14,22 @@ export function isObject(v: unknown): v is JsonObject {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
+/**
+ * A member's value and its assignment, for any JSON key: plain `o[k]` reads an inherited value for `__proto__` or
+ * `constructor`, and assigning `__proto__` sets the object's prototype instead of storing the member.
+ */
+const member = (o: JsonObject, k: string): Json => (Object.hasOwn(o, k) ? o[k] : undefined);
+function setMember(o: JsonObject, k: string, v: Json): void {
+  Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+}
+
 /** RFC 7386. */
 export function mergePatch(target: Json, patch: Json): Json {
   if (!isObject(patch)) return patch;
   const result: JsonObject = isObject(target) ? { ...target } : {};
   for (const [k, v] of Object.entries(patch)) {
     if (v === null) delete result[k];
-    else result[k] = mergePatch(result[k], v);
+    else setMember(result, k, mergePatch(member(result, k), v));
   }
   return result;
 }
@@ -65,7 +74,8 @@ function stripDirectives(v: Json): Json {
       .map(stripDirectives);
   if (!isObject(v)) return v;
   const out: JsonObject = {};
-  for (const [k, x] of Object.entries(v)) if (!isDirectiveKey(k) && x !== null) out[k] = stripDirectives(x);
+  for (const [k, x] of Object.entries(v))
+    if (!isDirectiveKey(k) && x !== null) setMember(out, k, stripDirectives(x));
   return out;
 }
 
@@ -132,22 +142,26 @@ export function strategicMerge(original: Json, patch: Json, path: string, keys: 
     if (isDirectiveKey(k)) {
       if (k.startsWith('$deleteFromPrimitiveList/')) {
         const field = k.slice('$deleteFromPrimitiveList/'.length);
-        const current = result[field];
-        if (Array.isArray(current) && Array.isArray(v)) result[field] = current.filter((x) => !v.includes(x));
+        const current = member(result, field);
+        if (Array.isArray(current) && Array.isArray(v)) {
+          const kept = current.filter((x) => !v.includes(x));
+          setMember(result, field, kept);
+        }
       }
       continue;
     }
     if (v === null) {
       delete result[k];
     } else if (isObject(v)) {
-      const merged = strategicMerge(result[k], v, at(k), keys);
+      const merged = strategicMerge(member(result, k), v, at(k), keys);
       if (merged === undefined) delete result[k];
-      else result[k] = merged;
+      else setMember(result, k, merged);
     } else if (Array.isArray(v)) {
-      const order = patch[`$setElementOrder/${k}`];
-      result[k] = mergeList(result[k], v, at(k), keys, Array.isArray(order) ? order : undefined);
+      const order = member(patch, `$setElementOrder/${k}`);
+      const list = mergeList(member(result, k), v, at(k), keys, Array.isArray(order) ? order : undefined);
+      setMember(result, k, list);
     } else {
-      result[k] = v;
+      setMember(result, k, v);
     }
   }
   const retain = patch.$retainKeys;

@@ -1,7 +1,7 @@
 /**
  * Label selectors (equality- and set-based: `a=b`, `a!=b`, `a in (x,y)`, `a notin (x)`, `a`, `!a`, `a>1`) and
- * field selectors (`f=v`, `f==v`, `f!=v`), parsed from query strings and matched against objects, as in
- * k8s.io/apimachinery/pkg/labels and pkg/fields.
+ * field selectors (`f=v`, `f==v`, `f!=v`; `\\`, `\,` and `\=` escape a value), parsed from query strings and
+ * matched against objects, as in k8s.io/apimachinery/pkg/labels and pkg/fields.
  */
 import type { KubeObject } from '../api/types.ts';
 import { badRequest } from './status.ts';
@@ -118,8 +118,37 @@ export interface FieldRequirement {
 
 export type FieldSelector = readonly FieldRequirement[];
 
-function unescape(value: string): string {
-  return value.replace(/\\(.)/g, '$1');
+/** Splits on the commas that are not escaped (`\,`, after an escaped `\\` too), as fields.splitTerms does. */
+function splitTerms(text: string): string[] {
+  const terms: string[] = [];
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '\\') i++;
+    else if (text[i] === ',') {
+      terms.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  terms.push(text.slice(start));
+  return terms;
+}
+
+/** fields.UnescapeValue: `\\`, `\,` and `\=` are the only escapes, and `,` and `=` must be escaped. */
+function unescapeValue(value: string): string {
+  let out = '';
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i] ?? '';
+    if (c === '\\') {
+      const next = value[i + 1];
+      if (next !== '\\' && next !== ',' && next !== '=')
+        throw badRequest(`invalid field selector: invalid escape sequence: \\${next ?? ''}`);
+      out += next;
+      i++;
+    } else if (c === ',' || c === '=') {
+      throw badRequest(`invalid field selector: unescaped character in value: ${c}`);
+    } else out += c;
+  }
+  return out;
 }
 
 export function parseFieldSelector(
@@ -127,8 +156,7 @@ export function parseFieldSelector(
   supported: readonly string[],
 ): FieldSelector {
   if (!text) return [];
-  const parts = text
-    .split(/(?<!\\),/)
+  const parts = splitTerms(text)
     .map((p) => p.trim())
     .filter((p) => p !== '');
   return parts.map((part) => {
@@ -136,7 +164,7 @@ export function parseFieldSelector(
     if (!m) throw badRequest(`invalid selector: '${text}'; can't understand '${part}'`);
     const field = (m[1] ?? '').trim();
     if (!supported.includes(field)) throw badRequest(`field label not supported: ${field}`);
-    return { field, op: m[2] === '!=' ? '!=' : '=', value: unescape(m[3] ?? '') };
+    return { field, op: m[2] === '!=' ? '!=' : '=', value: unescapeValue(m[3] ?? '') };
   });
 }
 

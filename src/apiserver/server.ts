@@ -1,7 +1,9 @@
 /**
  * Starts the embedded Kubernetes-compatible API server: credentials and kubeconfig under dataDir, the SQLite
- * store (dataDir/store.db), the served catalog (built-ins + kubeovn.io), default namespaces, the garbage
- * collector, cached discovery/OpenAPI documents, and an HTTPS listener (loopback by default).
+ * store (dataDir/store.db), the served catalog (built-ins + kubeovn.io), default namespaces, the custom kinds'
+ * CustomResourceDefinitions, the garbage
+ * collector, cached discovery/OpenAPI documents, the health checks (`/livez`: ping; `/readyz` and `/healthz`: ping
+ * and the store), and an HTTPS listener (loopback by default).
  */
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:https';
@@ -13,6 +15,7 @@ import { systemClock, type Clock } from '../util/clock.ts';
 import { GarbageCollector } from './gc.ts';
 import { createHandler } from './http/handler.ts';
 import { defaultBodyLimit } from './http/body.ts';
+import { pingCheck, type HealthChecks } from './http/health.ts';
 import { writeKubeconfig } from './kubeconfig.ts';
 import { buildV2 } from './openapi/v2.ts';
 import { buildV3 } from './openapi/v3.ts';
@@ -21,6 +24,7 @@ import { Core } from './rest/core.ts';
 import { create } from './rest/write.ts';
 import { builtinResources } from './resources/builtin.ts';
 import { Catalog } from './resources/catalog.ts';
+import { syncCrds } from './resources/crd-sync.ts';
 import { customResource } from './resources/served.ts';
 import { admissionFor, kubeovnResourceTypes } from '../api/registry.ts';
 import { Store } from './store/store.ts';
@@ -44,6 +48,8 @@ export interface ApiServerOptions {
   bodyLimit?: number;
   /** Service cluster IP range (default 10.96.0.0/12). */
   serviceCidr?: string;
+  /** Largest store file, as etcd's --quota-backend-bytes (default: no limit); writes beyond it get 503. */
+  storeQuotaBytes?: number;
 }
 
 export interface ApiServer {
@@ -80,6 +86,15 @@ function catalogFor(extra: ApiServerOptions['extraResources'], serviceCidr?: str
   return new Catalog([...builtins, ...custom]);
 }
 
+/**
+ * Liveness is the process answering; readiness (and the older /healthz) is also the store: a cheap read, and the
+ * last write's failure while the storage is at fault (it clears with the next write that commits).
+ */
+function healthChecks(store: Store): HealthChecks {
+  const storeCheck = { name: 'store', failure: () => store.unreadyReason() };
+  return { livez: [pingCheck], readyz: [pingCheck, storeCheck], healthz: [pingCheck, storeCheck] };
+}
+
 function seedNamespaces(core: Core): void {
   const ns = core.catalog.forKind('Namespace');
   if (!ns) return;
@@ -95,14 +110,15 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const host = options.host ?? '127.0.0.1';
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const credentials = await ensureCredentials(join(options.dataDir, 'pki'), host, clock.now());
-  const store = new Store(
-    join(options.dataDir, 'store.db'),
-    options.eventWindow === undefined ? {} : { eventWindow: options.eventWindow },
-  );
+  const store = new Store(join(options.dataDir, 'store.db'), {
+    ...(options.eventWindow === undefined ? {} : { eventWindow: options.eventWindow }),
+    ...(options.storeQuotaBytes === undefined ? {} : { quotaBytes: options.storeQuotaBytes }),
+  });
   const catalog = catalogFor(options.extraResources, options.serviceCidr);
   const core = new Core({ store, catalog, hub: new WatchHub(), clock, log });
   const gc = new GarbageCollector(core);
   seedNamespaces(core);
+  syncCrds(core);
   let address = '';
   const handler = createHandler({
     core,
@@ -110,6 +126,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     serverAddress: () => address,
     openapi: { v2: buildV2(catalog), v3: buildV3(catalog) },
     version: serverVersion,
+    health: healthChecks(store),
     bodyLimit: options.bodyLimit ?? defaultBodyLimit,
     watch: {
       bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000,

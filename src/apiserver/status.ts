@@ -1,7 +1,7 @@
 /**
  * Errors that render themselves as Kubernetes `Status` objects (metav1.Status): one class, with constructors for
  * the reasons the server answers with (NotFound, AlreadyExists, Conflict, Invalid, Forbidden, Gone, ...), and the
- * mapping of admission FieldIssues onto an Invalid/Conflict/Forbidden Status with causes (the wording of issues and
+ * mapping of admission FieldIssues onto an Invalid/Forbidden Status with causes (the wording of issues and
  * rejections is src/api/issues.ts's, shared with the controller and `kovn validate`).
  */
 import { formatIssueBody, formatRejection, kindGroup, rejectionReason } from '../api/issues.ts';
@@ -25,7 +25,8 @@ export interface StatusDetails {
 export interface StatusObject {
   kind: 'Status';
   apiVersion: 'v1';
-  metadata: Record<string, never>;
+  /** A Status's ListMeta: only `continue`, on a 410 for a list continued at a compacted revision. */
+  metadata: { continue?: string };
   status: 'Failure' | 'Success';
   message: string;
   reason: string;
@@ -49,6 +50,10 @@ export class ApiError extends Error {
   readonly code: number;
   readonly reason: string;
   readonly details: StatusDetails | undefined;
+  /** Warning headers sent with the Status (e.g. admission warnings of a refused write). */
+  warnings: readonly string[] = [];
+  /** The Status's list metadata (see StatusObject.metadata). */
+  listMeta: { continue?: string } = {};
 
   constructor(
     code: number,
@@ -68,7 +73,7 @@ export class ApiError extends Error {
     const status: StatusObject = {
       kind: 'Status',
       apiVersion: 'v1',
-      metadata: {},
+      metadata: { ...this.listMeta },
       status: 'Failure',
       message: this.message,
       reason: this.reason,
@@ -120,9 +125,14 @@ export function staleResourceVersion(q: Qualified, name: string): ApiError {
   );
 }
 
+/**
+ * As apimachinery's NewForbidden: `<resource>.<group> "<name>" is forbidden: <why>`, the name left out (message and
+ * details) when there is none, as for a refused create or deletecollection.
+ */
 export function forbidden(q: Qualified, name: string, why: string): ApiError {
-  return new ApiError(403, 'Forbidden', `${qualify(q.resource, q.group)} "${name}" is forbidden: ${why}`, {
-    name,
+  const subject = name ? `${qualify(q.resource, q.group)} "${name}"` : qualify(q.resource, q.group);
+  return new ApiError(403, 'Forbidden', `${subject} is forbidden: ${why}`, {
+    ...(name ? { name } : {}),
     group: q.group,
     kind: q.resource,
   });
@@ -154,13 +164,9 @@ export function notAcceptable(accepted: readonly string[]): ApiError {
   );
 }
 
+/** As kube-apiserver's limitedReadBody: `Request entity too large: limit is 3145728`. */
 export function tooLarge(limit: number): ApiError {
-  return new ApiError(
-    413,
-    'RequestEntityTooLarge',
-    `the request body is larger than the limit of ${limit} bytes`,
-    {},
-  );
+  return new ApiError(413, 'RequestEntityTooLarge', `Request entity too large: limit is ${limit}`, {});
 }
 
 export function unauthorized(): ApiError {
@@ -169,6 +175,23 @@ export function unauthorized(): ApiError {
 
 export function gone(message: string): ApiError {
   return new ApiError(410, 'Expired', message, {});
+}
+
+/**
+ * kube-apiserver's 410 for a list continued at a revision compacted away (its etcd3 store's `inconsistentContinue`):
+ * `continueToken` lists the remainder at the latest revision, which the message offers as the inconsistent choice.
+ */
+export function expiredContinue(continueToken: string): ApiError {
+  const error = new ApiError(
+    410,
+    'Expired',
+    'The provided continue parameter is too old to display a consistent list result. You can start a new list ' +
+      'without the continue parameter, or use the continue token in this response to retrieve the remainder of the ' +
+      'results. Continuing with the provided token results in an inconsistent list - objects that were created, ' +
+      'modified, or deleted between the time the first chunk was returned and now may show up in the list.',
+  );
+  error.listMeta = { continue: continueToken };
+  return error;
 }
 
 export function internal(message: string, cause?: unknown): ApiError {
@@ -182,8 +205,8 @@ export function internal(message: string, cause?: unknown): ApiError {
 }
 
 /**
- * One Status for a set of admission issues: the most severe reason present wins (Forbidden > Conflict > Invalid);
- * the message is the shared rejection text (src/api/issues.ts), one cause per issue.
+ * One Status for a set of admission issues: Forbidden (403) when any issue is Forbidden, else Invalid (422); the
+ * message is the shared rejection text (src/api/issues.ts), one cause per issue.
  */
 export function rejection(q: Qualified, name: string, issues: readonly FieldIssue[]): ApiError {
   const causes: StatusCause[] = issues.map((i) => ({
@@ -194,7 +217,7 @@ export function rejection(q: Qualified, name: string, issues: readonly FieldIssu
   const details: StatusDetails = { name, group: q.group, kind: q.kind, causes };
   const message = formatRejection(kindGroup(q.kind, q.group), name, issues);
   const reason = rejectionReason(issues);
-  const code = { Forbidden: 403, Conflict: 409, Invalid: 422 }[reason];
+  const code = reason === 'Forbidden' ? 403 : 422;
   return new ApiError(code, reason, message, details);
 }
 

@@ -18,6 +18,7 @@ commands:
                                   (id and nodes apply to a new lab: namespace prefix, node names)
      [--enable-tproxy=BOOL]       kubelet probes into custom VPCs through the node agents' TProxy (default true)
   down                            stop the lab and remove every namespace, process and file it made
+  down --id ID                    remove what a dead lab with that id left on this machine (namespaces, processes)
   status                          each lab component's health (exit 0 only when all run)
   exec NS/POD -- CMD [ARGS...]    run a command inside a lab pod's network namespace (exit code passed through)
   exec --upstream SUBNET -- CMD   run a command in the upstream namespace of an external Subnet
@@ -75,8 +76,12 @@ function main(argv: string[]): Promise<number> | number {
         }),
       );
     }
-    case 'down':
-      return import('./commands/lab.ts').then((m) => m.downCommand(io));
+    case 'down': {
+      const { values } = parseArgs({ args: rest, options: { id: { type: 'string' } } });
+      return import('./commands/lab.ts').then((m) =>
+        m.downCommand(io, values.id === undefined ? {} : { id: values.id }),
+      );
+    }
     case 'exec':
       return import('./commands/exec.ts').then((m) => m.execCommand(rest, io));
     case 'status':

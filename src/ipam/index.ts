@@ -1,4 +1,4 @@
-/** IPAM public surface: the registry, the per-subnet allocator, range sets and Kube-OVN text formats. */
+/** IPAM public surface: the registry, the per-subnet allocator, range sets, Kube-OVN text formats and error names. */
 export { Ipam, type IpamOptions, type RebuildReport } from './ipam.ts';
 export {
   SubnetAllocator,
@@ -23,6 +23,7 @@ export {
   parseExcludeItem,
   type ExcludeIssue,
 } from './range-text.ts';
+export { kubeOvnIpamError, type KubeOvnIpamError } from './errors.ts';
 export { cryptoRandom, generateMac, normalizeMac, seededRandom, type RandomBytes } from './mac.ts';
 export { statusPatchBody, type ComputedStatus } from './status.ts';
 export type {

@@ -4,7 +4,8 @@
  * reader, or any client-node `KubeConfig` through `endpointOf`; request.ts keeps one client per `KubeConfig`).
  * Informers stream through src/kube/informer-http.ts; paths come from src/kube/paths.ts. Callers choose the Accept
  * header (server-side tables) and name the patch dialect. A non-2xx answer becomes an `ApiStatusError` carrying the
- * server's `Status` (tested with the predicates of errors.ts); a connection failure an `UnreachableError`. Why not
+ * server's `Status` (tested with the predicates of errors.ts); a connection failure an `UnreachableError`. `Warning`
+ * headers (RFC 7234 `299 - "text"`, as kube-apiserver sends admission warnings) go to the client's `onWarning`. Why not
  * client-node's `KubernetesObjectApi`: docs/adr/0009-cli-api-client.md.
  */
 import http from 'node:http';
@@ -54,13 +55,28 @@ export function endpointOf(kubeConfig: KubeConfig): Endpoint {
   return { server: cluster.server, authenticate: (options) => kubeConfig.applyToHTTPSOptions(options) };
 }
 
+export interface KubeClientOptions {
+  /** Called with the text of each `Warning` header of an answer (kubectl prints them as `Warning: <text>`). */
+  onWarning?: (text: string) => void;
+}
+
+/** The texts of `Warning` header values (`<code> <agent> "<text>"`, the text quoted with `\` escapes); others as given. */
+export function warningTexts(values: readonly string[]): string[] {
+  return values.map((value) => {
+    const m = /^\d{3} \S+ "((?:[^"\\]|\\.)*)"/.exec(value);
+    return m ? m[1]!.replace(/\\(.)/g, '$1') : value;
+  });
+}
+
 export class KubeClient {
   readonly server: string;
   readonly #endpoint: Endpoint;
+  readonly #onWarning: ((text: string) => void) | undefined;
   #agent: https.Agent | undefined;
 
-  constructor(endpoint: Endpoint) {
+  constructor(endpoint: Endpoint, options: KubeClientOptions = {}) {
     this.#endpoint = endpoint;
+    this.#onWarning = options.onWarning;
     this.server = endpoint.server.replace(/\/$/, '');
   }
 
@@ -84,9 +100,10 @@ export class KubeClient {
     };
     await this.#endpoint.authenticate(options);
     if (url.protocol === 'https:') options.agent = this.#keepAliveAgent(options);
-    const { status, body } = await send(url, options, payload).catch((cause: unknown) => {
+    const { status, body, warnings } = await send(url, options, payload).catch((cause: unknown) => {
       throw new UnreachableError(this.server, { cause });
     });
+    if (this.#onWarning) for (const text of warningTexts(warnings)) this.#onWarning(text);
     const parsed = parseJson(body);
     if (status >= 200 && status <= 299) return parsed as T;
     const kubeStatus: KubeStatus =
@@ -129,14 +146,17 @@ function send(
   url: URL,
   options: https.RequestOptions,
   payload: string | undefined,
-): Promise<{ status: number; body: string }> {
+): Promise<{ status: number; body: string; warnings: string[] }> {
   const request = url.protocol === 'http:' ? http.request : https.request;
   return new Promise((resolve, reject) => {
     const req = request(url, options, (res) => {
       res.setEncoding('utf8');
       let text = '';
       res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      const warnings = res.rawHeaders.filter(
+        (_, i) => i % 2 === 1 && /^warning$/i.test(res.rawHeaders[i - 1]!),
+      );
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text, warnings }));
       res.on('error', reject);
     });
     req.on('error', reject);

@@ -1,9 +1,10 @@
 /**
- * An informer over a Kubernetes API (a real cluster or kovn's embedded server): a reflector that lists (in pages),
- * then watches from the list's resourceVersion, keeping an `InformerCache` current. A watch that ends is resumed from
- * the last seen resourceVersion; 410 Gone (as an HTTP status or an ERROR event) forces a fresh list, whose difference
- * from the cache is delivered as events; other failures are reported and retried with exponential backoff
- * (1 s to 30 s, client-node's reconnect delays) on the injected clock.
+ * An informer over a Kubernetes API (a real cluster or kovn's embedded server): a reflector that lists (in pages,
+ * one snapshot), then watches from the list's resourceVersion, keeping an `InformerCache` current. A watch that ends
+ * is resumed from the last seen resourceVersion; 410 Gone (as an HTTP status or an ERROR event, or on a list's
+ * continue page) forces a fresh list, whose difference from the cache is delivered as events (deletes included);
+ * other failures are reported and retried with exponential backoff (1 s to 30 s, client-node's reconnect delays) on
+ * the injected clock.
  * Why not client-node's ListWatch/makeInformer: it stops for good after a list or watch error (the caller must
  * restart it), skips watch lines it cannot parse, and sleeps on Node's timers rather than an injected clock.
  */
@@ -44,6 +45,11 @@ export interface KubeInformerOptions {
 interface ListDocument {
   metadata?: { resourceVersion?: string; continue?: string };
   items?: KubeObject[];
+}
+
+interface Listed<T> {
+  items: T[];
+  resourceVersion: string;
 }
 
 /** What the reflector has done so far, for tests, benchmarks and status pages. */
@@ -146,17 +152,45 @@ export class KubeInformer<T extends KubeObject = KubeObject> implements Informer
     }
   }
 
+  /**
+   * Lists everything and makes the cache hold exactly that (deletes for cached objects the list lacks). A 410 on a
+   * continue page (the snapshot the pages are read from was compacted away) restarts the list from scratch as one
+   * unpaged request, which is one snapshot however long it takes, as client-go's pager falls back to a full list.
+   */
   async #relist(signal: AbortSignal): Promise<void> {
     this.#stats.lists++;
+    let list: Listed<T>;
+    try {
+      list = await this.#list(signal, this.#o.pageSize ?? 500);
+    } catch (err) {
+      if (!isGone(err) || signal.aborted) throw err;
+      this.#stats.gone++;
+      list = await this.#list(signal, undefined);
+    }
+    if (signal.aborted) return;
+    this.#cache.replace(list.items);
+    this.#resourceVersion = list.resourceVersion;
+    if (!this.#synced) {
+      this.#synced = true;
+      for (const w of this.#syncWaiters.splice(0)) w.resolve();
+    }
+  }
+
+  /**
+   * Reads every page. The watch is to start from the first page's resourceVersion: the snapshot's, which a server
+   * that serves pages from one snapshot (kube-apiserver, kovn's) gives every page; on a server whose pages are not
+   * one snapshot it is the oldest, from which the watch replays whatever changed while the pages were read.
+   */
+  async #list(signal: AbortSignal, limit: number | undefined): Promise<Listed<T>> {
     const items: T[] = [];
     let continueToken: string | undefined;
-    let resourceVersion = '';
+    let resourceVersion: string | undefined;
     do {
       const page = await getJson<ListDocument>(
         this.#o.kubeConfig,
         this.#path,
         {
-          limit: this.#o.pageSize ?? 500,
+          limit,
           continue: continueToken,
           labelSelector: this.#o.labelSelector,
           fieldSelector: this.#o.fieldSelector,
@@ -164,16 +198,10 @@ export class KubeInformer<T extends KubeObject = KubeObject> implements Informer
         signal,
       );
       for (const item of page.items ?? []) items.push(this.#withTypeMeta(item as T));
-      resourceVersion = page.metadata?.resourceVersion ?? '';
+      resourceVersion ??= page.metadata?.resourceVersion ?? '';
       continueToken = page.metadata?.continue || undefined;
-    } while (continueToken !== undefined);
-    if (signal.aborted) return;
-    this.#cache.replace(items);
-    this.#resourceVersion = resourceVersion;
-    if (!this.#synced) {
-      this.#synced = true;
-      for (const w of this.#syncWaiters.splice(0)) w.resolve();
-    }
+    } while (continueToken !== undefined && !signal.aborted);
+    return { items, resourceVersion: resourceVersion ?? '' };
   }
 
   /** Watches until the stream ends; returns the number of events seen. */

@@ -3,7 +3,12 @@
  * acquire the lease when it is free, released, or not renewed for leaseDurationSeconds as *observed locally* (no
  * trust in other machines' clocks); the leader renews every retryPeriod and gives up if it cannot renew within
  * renewDeadline; every write is optimistic on resourceVersion, so two candidates never both win. On stop, the leader
- * first stops its work (`onStoppedLeading`) and then releases the lease, so the next leader never overlaps it.
+ * first stops its work (`onStoppedLeading`) and then releases the lease, so the next leader never overlaps it. The
+ * release runs only after every store call of ours in flight has settled (a renewal that reached the API server
+ * cannot land after it), reads the Lease afresh, frees it only if we still hold it, and reads again on a conflict. Each
+ * stage of the step-down has a deadline (the work: leaseDuration, after which the lease has expired anyway; the
+ * release: renewDeadline) whose passing is reported as a `LeaderElectionTimeout`. A stopped elector writes nothing
+ * but that release.
  */
 import { systemClock, type Clock } from '../util/clock.ts';
 import { systemRandom, type Random } from '../util/random.ts';
@@ -41,6 +46,16 @@ export interface LeaderElectorOptions {
 }
 
 const JITTER = 1.2;
+/** Reads-and-writes a release tries when someone else keeps writing the lease in between. */
+const RELEASE_TRIES = 5;
+
+/** A stage of the step-down (stopping the work, releasing the lease) that did not finish within its deadline. */
+export class LeaderElectionTimeout extends Error {
+  constructor(message: string) {
+    super(`leader election: ${message}`);
+    this.name = 'LeaderElectionTimeout';
+  }
+}
 
 export class LeaderElector {
   readonly identity: string;
@@ -55,6 +70,8 @@ export class LeaderElector {
   #leading: AbortController | undefined;
   readonly #stop = new AbortController();
   #running: Promise<void> | undefined;
+  /** Store attempts not settled yet (one may outlive the deadline it was given); the release waits for them. */
+  readonly #inFlight = new Set<Promise<boolean>>();
 
   constructor(options: LeaderElectorOptions) {
     this.#o = options;
@@ -86,7 +103,10 @@ export class LeaderElector {
     return this.#running;
   }
 
-  /** Stops campaigning or leading: ends the work (`onStoppedLeading`), then releases a held lease. */
+  /**
+   * Stops campaigning or leading: ends the work (`onStoppedLeading`), then releases a held lease. Returns within
+   * leaseDuration + renewDeadline even if the work or the store hangs (reported to onError as LeaderElectionTimeout).
+   */
   async stop(): Promise<void> {
     this.#stop.abort();
     await this.#running;
@@ -94,7 +114,7 @@ export class LeaderElector {
 
   async #run(): Promise<void> {
     const stop = this.#stop.signal;
-    while (!stop.aborted && !(await this.#within(this.#tryAcquireOrRenew(), this.#renewDeadlineMs))) {
+    while (!stop.aborted && !(await this.#within(this.#attempt(), this.#renewDeadlineMs))) {
       await this.#sleep(this.#retryMs * (1 + JITTER * (this.#o.random ?? systemRandom)()));
     }
     if (stop.aborted) return;
@@ -109,14 +129,34 @@ export class LeaderElector {
       if (!renewed) break;
       lastRenew = this.#clock.now();
     }
-    this.#leading.abort();
+    await this.#stepDown();
+  }
+
+  /** Ends the work, then (if stopped rather than lost) releases the lease; each within its deadline. */
+  async #stepDown(): Promise<void> {
+    this.#leading?.abort();
     this.#leading = undefined;
+    const timedOut = (what: string): void => this.#o.onError?.(new LeaderElectionTimeout(what));
+    if (!(await this.#within(this.#stopWork(), this.#leaseMs, false))) {
+      return timedOut(
+        `the work did not stop within ${this.#leaseMs} ms (onStoppedLeading); the lease is not released while it may still run`,
+      );
+    }
+    if (!this.#stop.signal.aborted) return;
+    if (!(await this.#within(this.#release(), this.#renewDeadlineMs, false))) {
+      timedOut(
+        `releasing the lease did not finish within ${this.#renewDeadlineMs} ms; it expires on its own ${this.#leaseMs / 1000} s after its last renewal`,
+      );
+    }
+  }
+
+  async #stopWork(): Promise<true> {
     try {
       await this.#o.onStoppedLeading?.();
     } catch (err) {
       this.#o.onError?.(err);
     }
-    if (stop.aborted) await this.#within(this.#release(), this.#renewDeadlineMs, false);
+    return true;
   }
 
   /** Retries renewal every retryPeriod until it succeeds or the deadline passes (a hung attempt counts as failed). */
@@ -124,7 +164,7 @@ export class LeaderElector {
     while (!this.#stop.signal.aborted) {
       const left = deadline - this.#clock.now();
       if (left <= 0) return false;
-      if (await this.#within(this.#tryAcquireOrRenew(), left)) return true;
+      if (await this.#within(this.#attempt(), left)) return true;
       const after = deadline - this.#clock.now();
       if (after <= 0) return false;
       await this.#sleep(Math.min(this.#retryMs, after));
@@ -161,6 +201,15 @@ export class LeaderElector {
     }
   }
 
+  /** One acquire-or-renew, remembered while it is in flight. */
+  #attempt(): Promise<boolean> {
+    const attempt = this.#tryAcquireOrRenew();
+    this.#inFlight.add(attempt);
+    void attempt.then(() => this.#inFlight.delete(attempt));
+    return attempt;
+  }
+
+  /** Never rejects: store failures go to onError (conflicts are expected and silent) and count as not holding. */
   async #tryAcquireOrRenew(): Promise<boolean> {
     const now = this.#clock.now();
     const mine: LeaseRecord = {
@@ -172,6 +221,7 @@ export class LeaderElector {
     };
     try {
       const current = await this.#o.store.get();
+      if (this.#stop.signal.aborted) return false;
       if (!current) return this.#wrote(await this.#o.store.create(mine));
       this.#observe(current, now);
       const old = current.record;
@@ -208,21 +258,31 @@ export class LeaderElector {
     }
   }
 
-  async #release(): Promise<void> {
-    const held = this.#observed;
-    if (!held || held.record.holderIdentity !== this.identity) return;
-    const now = microTime(this.#clock.now());
-    const released = {
-      ...held.record,
-      holderIdentity: '',
-      leaseDurationSeconds: 1,
-      acquireTime: now,
-      renewTime: now,
-    };
-    try {
-      this.#observe(await this.#o.store.update(released, held.resourceVersion), this.#clock.now());
-    } catch (err) {
-      this.#o.onError?.(err);
+  /**
+   * Frees the lease if it is still ours: once every attempt in flight has settled, on a fresh read, and again on a
+   * conflict (someone wrote in between). Resolves true when done, whatever the outcome; failures go to onError.
+   */
+  async #release(): Promise<boolean> {
+    await Promise.all(this.#inFlight);
+    for (let tries = 1; ; tries++) {
+      try {
+        const current = await this.#o.store.get();
+        if (current?.record.holderIdentity !== this.identity) return true;
+        const now = microTime(this.#clock.now());
+        const released = {
+          ...current.record,
+          holderIdentity: '',
+          leaseDurationSeconds: 1,
+          acquireTime: now,
+          renewTime: now,
+        };
+        this.#observe(await this.#o.store.update(released, current.resourceVersion), this.#clock.now());
+        return true;
+      } catch (err) {
+        if (err instanceof LeaseConflictError && tries < RELEASE_TRIES) continue;
+        this.#o.onError?.(err);
+        return true;
+      }
     }
   }
 

@@ -45,6 +45,7 @@ export async function startNodeSide(
         `--netns=${node.netns}`,
         `--ovs-rundir=${node.ovsRundir}`,
         `--socket=${layout.cniSocket(node.name)}`,
+        `--tproxy-socket=${layout.tproxySocket(node.name)}`,
         `--kubeconfig=${layout.kubeconfig}`,
         `--enable-tproxy=${options.enableTproxy ?? true}`,
       ],

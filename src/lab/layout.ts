@@ -7,11 +7,16 @@
  * Kubernetes namespace has no '.', so the split is unambiguous), `<id>-x-<subnet>` (upstream of an external subnet).
  * Interface names are local to the namespace they live in; the only ones derived from pods are veth host ends in a
  * node's namespace: `<10 hex of sha1(ns/pod)>_h` (13 characters, under IFNAMSIZ).
+ *
+ * Namespace names carry only the id, so the id is claimed machine-wide by one home at a time: `claimFile`, under
+ * `/run/kovn/labs` (a tmpfs, like /run/netns, so claims and namespaces both vanish at boot; process/claim.ts).
  */
 import { join, resolve } from 'node:path';
 
 export const DEFAULT_LAB_ID = 'kovn';
 export const DEFAULT_NODES = ['kube-ovn-control-plane', 'kube-ovn-worker'] as const;
+/** Where machine-wide lab state lives (the claims of lab ids). */
+export const LAB_RUN_DIR = '/run/kovn';
 /** The emulated underlay carrying geneve between nodes: RFC 5737 TEST-NET-1, never routed anywhere real. */
 export const UNDERLAY_CIDR = '192.0.2.0/24';
 
@@ -30,11 +35,15 @@ export interface LabLayout {
   nodeDir(node: string): string;
   /** The node agent's CNI socket (kovn-cni connects here). */
   cniSocket(node: string): string;
+  /** The node agent's TProxy listener control socket (its pid file is `<socket>.pid`, src/node/tproxy/process.ts). */
+  tproxySocket(node: string): string;
+  /** Which home holds this lab id on this machine (JSON `{ id, home }`). */
+  claimFile: string;
   underlayNetns: string;
   nodeNetns(node: string): string;
   podNetns(namespace: string, pod: string): string;
   upstreamNetns(subnet: string): string;
-  /** Is this a namespace name this lab created? */
+  /** Is this a namespace name this lab creates (one of the four shapes above, with this lab's id)? */
   owns(netns: string): boolean;
 }
 
@@ -42,8 +51,12 @@ export function labHome(env: NodeJS.ProcessEnv = process.env, projectDir = proce
   return resolve(env['KOVN_HOME'] || join(projectDir, '.kovn'));
 }
 
-export function labLayout(home: string, id: string = DEFAULT_LAB_ID): LabLayout {
-  if (!/^[a-z0-9]{1,12}$/.test(id)) throw new Error(`lab id ${JSON.stringify(id)}: 1-12 of [a-z0-9]`);
+/** Lab ids are short and plain, so every name derived from one stays under IFNAMSIZ and needs no quoting. */
+const isLabId = (id: string): boolean => /^[a-z0-9]{1,12}$/.test(id);
+
+export function labLayout(home: string, id: string = DEFAULT_LAB_ID, runDir = LAB_RUN_DIR): LabLayout {
+  if (!isLabId(id)) throw new Error(`lab id ${JSON.stringify(id)}: 1-12 of [a-z0-9]`);
+  const prefixes = [`${id}-n-`, `${id}-p-`, `${id}-x-`];
   return {
     id,
     home,
@@ -56,10 +69,13 @@ export function labLayout(home: string, id: string = DEFAULT_LAB_ID): LabLayout 
     centralDir: join(home, 'central'),
     nodeDir: (node) => join(home, 'nodes', node),
     cniSocket: (node) => join(home, 'nodes', node, 'cni.sock'),
+    tproxySocket: (node) => join(home, 'nodes', node, 'tproxy.sock'),
+    claimFile: join(runDir, 'labs', `${id}.json`),
     underlayNetns: `${id}-ul`,
     nodeNetns: (node) => `${id}-n-${node}`,
     podNetns: (namespace, pod) => `${id}-p-${namespace}.${pod}`,
     upstreamNetns: (subnet) => `${id}-x-${subnet}`,
-    owns: (netns) => netns.startsWith(`${id}-`),
+    owns: (netns) =>
+      netns === `${id}-ul` || prefixes.some((p) => netns.startsWith(p) && netns.length > p.length),
   };
 }

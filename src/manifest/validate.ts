@@ -4,12 +4,14 @@
  * against a partial view made of the other documents, so every rule the given files alone can decide is decided
  * (a bad name, two subnets of one VPC overlapping, a subnet's namespaces outside its VPC's, a DNAT port clash...),
  * and rules that need objects absent from the files are skipped. Each problem is one issue, worded as the API
- * server words it inside its rejection; unknown fields are problems too (kubectl's default is strict).
+ * server words it inside its rejection (an error), or as its Warning header words it (a warning: the API server
+ * accepts the object, including what Kube-OVN's controller, not its webhook, refuses); unknown fields are errors too
+ * (kubectl's default is strict).
  */
 import { admit } from '../api/admission.ts';
 import { admissionFor } from '../api/registry.ts';
-import { formatIssue, unknownField } from '../api/issues.ts';
-import type { ClusterView, KubeObject } from '../api/types.ts';
+import { formatIssue, formatWarning, unknownField } from '../api/issues.ts';
+import type { ClusterView, FieldIssue, KubeObject } from '../api/types.ts';
 import type { ManifestDocument, ManifestError } from './load.ts';
 
 export interface ValidationProblem {
@@ -17,6 +19,8 @@ export interface ValidationProblem {
   line: number;
   object: string;
   message: string;
+  /** An error fails `kubectl apply`; a warning is printed by it (`Warning: ...`) and the object is applied. */
+  severity: 'error' | 'warning';
 }
 
 const keyOf = (o: KubeObject) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
@@ -49,6 +53,7 @@ export function validateDocuments(
     line: e.line,
     object: `document ${e.index}`,
     message: e.message,
+    severity: 'error' as const,
   }));
   // Defaults first, so that rules see what the API server would store (e.g. a Subnet's vpc: ovn-cluster).
   const defaulted = documents.map((doc) => {
@@ -73,17 +78,15 @@ export function validateDocuments(
       : { operation: 'CREATE' as const, object: doc.object, view };
     const outcome = admit(request);
     // Unknown fields first, as kubectl's default --validate=strict refuses them before anything else.
-    const issues = [...outcome.unknownFields.map(unknownField), ...(outcome.allowed ? [] : outcome.issues)];
-    for (const issue of issues) {
-      problems.push({
-        file: doc.file,
-        line: doc.lineOf(issue.field),
-        object: label,
-        message: formatIssue(issue),
-      });
-    }
+    const errors = [...outcome.unknownFields.map(unknownField), ...(outcome.allowed ? [] : outcome.issues)];
+    const at = (issue: FieldIssue, severity: ValidationProblem['severity'], message: string) =>
+      problems.push({ file: doc.file, line: doc.lineOf(issue.field), object: label, message, severity });
+    for (const issue of errors) at(issue, 'error', formatIssue(issue));
+    for (const issue of outcome.warnings) at(issue, 'warning', formatWarning(issue));
   });
   return problems;
 }
 
-export const formatProblem = (p: ValidationProblem): string => `${p.file}:${p.line} ${p.object} ${p.message}`;
+/** `file:line Kind/name <issue>`, a warning as kubectl prints one: `file:line Kind/name Warning: <field>: <why>`. */
+export const formatProblem = (p: ValidationProblem): string =>
+  `${p.file}:${p.line} ${p.object} ${p.severity === 'warning' ? 'Warning: ' : ''}${p.message}`;

@@ -3,15 +3,16 @@
  * make its rule value on an address (rule-values.ts) and, for DNAT and SNAT, how to claim its identity
  * (api/kinds/nat-identity.ts: a DNAT identity (eip, protocol, external port as a number) is held by one DNAT, or by
  * `share` DNATs to one target; a SNAT identity (eip, CIDR) by one SNAT). Placing the candidates of all three kinds
- * oldest first on their EIPs' addresses gives the rules and the refusals: a bad value, an EIP a floating IP needs
- * alone (or a FIP on an EIP already in use), an identity an earlier rule holds. A candidate whose EIP has no address
- * here (none yet, or another gateway's) is not tried: no rule, no refusal.
+ * oldest first on their EIPs' addresses gives the rules and the refusals: a bad value, a DNAT or second floating IP
+ * on an EIP a floating IP holds (or a FIP on an EIP a DNAT holds), an identity an earlier rule holds. A candidate
+ * whose EIP has no address here (none yet, or another gateway's) is not tried: no rule, no refusal.
  */
 import type { Dnat, Fip, Snat } from '../api/kinds/nat-rules.ts';
 import {
   dnatClashMessage,
   dnatIdentity,
   dnatKey,
+  eipShareMessage,
   firstDnatClash,
   mayShareEip,
   snatCidr,
@@ -70,7 +71,7 @@ function claimSnat(holders: Map<string, string>, s: Snat, eipName: string): stri
   return undefined;
 }
 
-/** Floating IPs: no identity beyond their EIP, which placement keeps for them alone. */
+/** Floating IPs: no identity beyond their EIP, which placement keeps from port DNATs and other floating IPs. */
 export const fipCandidates = (fips: readonly Fip[]): NatCandidate[] =>
   liveOldestFirst(fips).map((f) => candidate('fip', f, (ip) => fipRule(f, ip)));
 
@@ -100,16 +101,24 @@ export function snatCandidates(snats: readonly Snat[]): NatCandidate[] {
   );
 }
 
-/** Why a rule of `kind` may not use an EIP whose first user is `first` (a FIP needs its EIP alone), or undefined. */
+/** One rule already placed on an EIP. */
+export interface EipUser {
+  id: RuleId;
+  kind: NatKind;
+}
+
+/**
+ * Why a rule of `kind` may not use an EIP these rules already use (a floating IP beside a DNAT or another floating
+ * IP: nat-identity.ts mayShareEip), or undefined. Worded as the controller's conflict report words it.
+ */
 export function eipShareRefusal(
-  first: { id: RuleId; kind: NatKind } | undefined,
+  users: readonly EipUser[],
   kind: NatKind,
   eipName: string,
 ): string | undefined {
-  if (!first || mayShareEip(first.kind, kind)) return undefined;
-  return first.kind === 'fip'
-    ? `eip ${eipName} is used by floating IP ${first.id.slice(4)}, which needs it alone`
-    : `a floating IP needs its eip alone; eip ${eipName} is used by ${first.id}`;
+  const first = users.find((u) => !mayShareEip(u.kind, kind));
+  if (!first) return undefined;
+  return eipShareMessage({ kind: first.kind, name: first.id.slice(first.kind.length + 1) }, kind, eipName);
 }
 
 /**
@@ -120,7 +129,7 @@ export function placeNatRules(
   candidates: readonly NatCandidate[],
   eipIps: ReadonlyMap<string, string>,
 ): PlacedRules {
-  const users = new Map<string, { id: RuleId; kind: NatKind }>(); // eip name -> the first rule using it
+  const users = new Map<string, EipUser[]>(); // eip name -> the rules placed on it
   const rules: NatRule[] = [];
   const refused = new Map<RuleId, string>();
   for (const { id, kind, obj, make, claim } of [...candidates].sort((a, b) => older(a.obj, b.obj))) {
@@ -132,13 +141,13 @@ export function placeNatRules(
       refused.set(id, rule);
       continue;
     }
-    const first = users.get(eipName);
-    const reason = eipShareRefusal(first, kind, eipName) ?? claim?.(eipName);
+    const placed = users.get(eipName) ?? [];
+    const reason = eipShareRefusal(placed, kind, eipName) ?? claim?.(eipName);
     if (reason) {
       refused.set(id, reason);
       continue;
     }
-    if (!first) users.set(eipName, { id, kind });
+    users.set(eipName, [...placed, { id, kind }]);
     rules.push(rule);
   }
   return { rules, refused };

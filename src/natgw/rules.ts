@@ -83,11 +83,17 @@ export function ruleLines(r: NatRule, o: RenderOptions): { chain: string; args: 
   }
 }
 
-/** Stable order: SNAT by descending prefix length (then CIDR, EIP, name); everything else by name. */
+/**
+ * The order rules are written in: SNAT by descending prefix length, and, within a length, in the order given (the
+ * oldest first, as desired-nat.ts places them: Kube-OVN's `add_snat` inserts a rule after every rule as long or
+ * longer, so between two SNATs of one CIDR on different EIPs the older one matches); everything else by name.
+ */
 export function ordered(rules: readonly NatRule[]): NatRule[] {
-  const key = (r: NatRule): string =>
-    (r.kind === 'snat' ? `${99 - r.prefix} ${r.cidr} ${r.eip} ` : '') + r.name;
-  return [...rules].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  const byName = (a: NatRule, b: NatRule): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  const snats = rules.filter((r): r is Extract<NatRule, { kind: 'snat' }> => r.kind === 'snat');
+  const others = rules.filter((r) => r.kind !== 'snat').sort(byName);
+  // A stable sort: equal prefixes keep their places.
+  return [...others, ...snats.sort((a, b) => b.prefix - a.prefix)];
 }
 
 /** The iptables-restore document for the rules in `include` (default: all). */

@@ -1,7 +1,9 @@
 /**
  * Kube-OVN's `excludeIps` notation: each item is a single address or an inclusive range `start..end` of one family.
- * Parsing reports bad items instead of throwing; `normalizeExcludeIps` merges overlapping items and sorts them,
- * the form Kube-OVN writes back into the Subnet spec.
+ * Parsing reports bad items instead of throwing; `normalizeExcludeIps` merges overlapping items (adjacent ones stay
+ * apart) and sorts the written items as strings, the form Kube-OVN's `formatExcludeIPs` writes back into the Subnet
+ * spec (pkg/controller/subnet.go: `filterRepeatIPRange`, then `sort.Strings`, so `10.0.1.100` sorts before
+ * `10.0.1.20`: a list read back from Kube-OVN is kept as it is).
  */
 import { formatIp, parseIp, type Family } from './ip.ts';
 
@@ -55,9 +57,13 @@ export const formatRange = (r: IpRange): string =>
 export const rangeCovers = (ranges: readonly IpRange[], family: Family, value: bigint): boolean =>
   ranges.some((r) => r.family === family && r.start <= value && value <= r.end);
 
+/** Go's `sort.Strings` order (byte order; the items are ASCII). */
+const byteOrder = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 /**
  * The excludeIps list as Kube-OVN writes it back: the given addresses (`mustInclude`, e.g. the gateways) added
- * when no item covers them, overlaps merged, sorted. Unparseable items are kept verbatim (validation reports them).
+ * when no item covers them, overlaps merged, sorted as strings. Unparseable items are kept verbatim, last
+ * (validation reports them).
  */
 export function normalizeExcludeIps(
   items: readonly string[],
@@ -74,5 +80,5 @@ export function normalizeExcludeIps(
     if (!rangeCovers(ranges, ip.family, ip.value))
       ranges.push({ family: ip.family, start: ip.value, end: ip.value });
   }
-  return [...mergeRanges(ranges).map(formatRange), ...bad];
+  return [...mergeRanges(ranges).map(formatRange).sort(byteOrder), ...bad];
 }

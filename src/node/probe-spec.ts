@@ -1,7 +1,7 @@
 /**
  * A pod's probes as kubelet reads them (core/v1 `Probe`): for each container its readiness, liveness and startup
- * probes with the handler (`tcpSocket`, `httpGet`, `grpc`, `exec`), the port resolved (a named port is looked up
- * in the container's `ports`), and the timing fields with kubelet's defaults (initialDelaySeconds 0,
+ * probes with the handler (`tcpSocket`, `httpGet`, `grpc` with its `service`, `exec` with its `command`), the port
+ * resolved (a named port is looked up in the container's `ports`), and the timing fields with kubelet's defaults (initialDelaySeconds 0,
  * periodSeconds 10, timeoutSeconds 1, successThreshold 1, failureThreshold 3). Shared by the node agent (which
  * ports to carry through TProxy) and the lab's kubelet (which probes to run). Pure.
  */
@@ -20,8 +20,10 @@ export type ProbeAction =
       host?: string;
       headers: { name: string; value: string }[];
     }
-  | { type: 'grpc'; port: number }
-  | { type: 'exec' }
+  /** grpc.health.v1 Check for `service` (kubelet sends "" when the probe names none). */
+  | { type: 'grpc'; port: number; service: string }
+  /** The command as written (kubelet expands `$(VAR)` from the container's env when it runs it). */
+  | { type: 'exec'; command: string[] }
   /** A port that names no container port, or no handler at all: the probe can only fail. */
   | { type: 'invalid'; reason: string };
 
@@ -45,8 +47,8 @@ interface RawProbe {
     host?: string;
     httpHeaders?: { name?: string; value?: string }[];
   };
-  grpc?: { port?: number };
-  exec?: unknown;
+  grpc?: { port?: number; service?: string };
+  exec?: { command?: unknown };
   initialDelaySeconds?: number;
   periodSeconds?: number;
   timeoutSeconds?: number;
@@ -96,9 +98,16 @@ function actionOf(raw: RawProbe, c: RawContainer): ProbeAction {
   }
   if (raw.grpc) {
     const port = resolvePort(raw.grpc.port, c);
-    return port === undefined ? badPort(raw.grpc.port) : { type: 'grpc', port };
+    return port === undefined
+      ? badPort(raw.grpc.port)
+      : { type: 'grpc', port, service: typeof raw.grpc.service === 'string' ? raw.grpc.service : '' };
   }
-  if (raw.exec) return { type: 'exec' };
+  if (raw.exec) {
+    const command = raw.exec.command;
+    if (!Array.isArray(command) || command.length === 0 || command.some((a) => typeof a !== 'string'))
+      return { type: 'invalid', reason: 'the exec probe has no command' };
+    return { type: 'exec', command: command as string[] };
+  }
   return { type: 'invalid', reason: 'the probe has no handler (tcpSocket, httpGet, grpc or exec)' };
 }
 

@@ -1,12 +1,13 @@
 /**
  * The lab's built-in responder, run inside a pod's network namespace by kubelet-lite (`ip netns exec <pod netns>
- * node src/node/responder.ts --pod NS/NAME --tcp 80 --udp 53`) in place of the pod's containers: it accepts TCP on
- * every declared TCP port (HTTP requests get 200 naming the pod, other bytes are echoed; see responder-protocol.ts)
- * and echoes UDP datagrams, on all addresses. Stopped by its pid (SIGTERM).
+ * node src/node/responder.ts --pod NS/NAME --tcp 80 --udp 53 --grpc 9000`) in place of the pod's containers: it
+ * accepts TCP on every declared TCP port (HTTP requests get 200 naming the pod, other bytes are echoed; see
+ * responder-protocol.ts), serves each `--grpc` port as a grpc.health.v1 server (responder-grpc.ts, loaded only
+ * then) and echoes UDP datagrams, on all addresses. Stopped by its pid (SIGTERM).
  */
 import { createSocket } from 'node:dgram';
 import { createServer, type Socket } from 'node:net';
-import { httpAnswer, looksLikeHttp, parseResponderArgs } from './responder-protocol.ts';
+import { grpcStatusMaps, httpAnswer, looksLikeHttp, parseResponderArgs } from './responder-protocol.ts';
 
 function serveTcp(pod: string, socket: Socket): void {
   let head = '';
@@ -32,12 +33,12 @@ function serveTcp(pod: string, socket: Socket): void {
   });
 }
 
-function listenTcp(pod: string, port: number): Promise<void> {
+function listenTcp(port: number, serve: (socket: Socket) => void): Promise<void> {
   return new Promise((resolve, reject) => {
-    const server = createServer((s) => serveTcp(pod, s));
+    const server = createServer(serve);
     server.once('error', (err: NodeJS.ErrnoException) => {
       if (err.code !== 'EAFNOSUPPORT' && err.code !== 'EADDRNOTAVAIL') return reject(err);
-      const v4 = createServer((s) => serveTcp(pod, s));
+      const v4 = createServer(serve);
       v4.once('error', reject);
       v4.listen({ port, host: '0.0.0.0' }, () => resolve());
     });
@@ -57,9 +58,18 @@ function listenUdp(port: number): Promise<void> {
 }
 
 const args = parseResponderArgs(process.argv.slice(2));
-await Promise.all([...args.tcp.map((p) => listenTcp(args.pod, p)), ...args.udp.map((p) => listenUdp(p))]);
+const grpc = grpcStatusMaps(args.grpc);
+const plain = args.tcp.filter((p) => !grpc.has(p));
+const grpcServers = grpc.size ? await import('./responder-grpc.ts') : undefined;
+await Promise.all([
+  ...plain.map((p) => listenTcp(p, (s) => serveTcp(args.pod, s))),
+  ...[...grpc].map(([p, statuses]) => listenTcp(p, grpcServers!.grpcHealthServer(statuses))),
+  ...args.udp.map((p) => listenUdp(p)),
+]);
 process.stdout.write(
-  `responder for ${args.pod}: tcp ${args.tcp.join(',') || '-'} udp ${args.udp.join(',') || '-'}\n`,
+  `responder for ${args.pod}: tcp ${plain.join(',') || '-'} udp ${args.udp.join(',') || '-'} grpc ${
+    [...grpc.keys()].join(',') || '-'
+  }\n`,
 );
 process.on('SIGTERM', () => process.exit(0));
 process.on('SIGINT', () => process.exit(0));

@@ -3,7 +3,8 @@
  * `monitor_cond` "modify" diffs (RFC 7047bis / ovsdb-server(7) "update2"). Plain rows: a scalar column is its
  * atom, an optional column (min 0, max 1) is its atom or absent, a set column is an array, a map column a record
  * with string keys; uuids are strings. Encoding takes plain (or already-wire) values and, for uuid columns, turns a
- * UUID string into `["uuid", s]` and any other string into `["named-uuid", s]`.
+ * UUID string into `["uuid", s]` and any other string into `["named-uuid", s]`. Decoding what the server sent
+ * either succeeds or throws `WireValueError` (a value of the wrong shape is the server's or the schema's fault).
  */
 import {
   atomToPlain,
@@ -11,7 +12,9 @@ import {
   isNamedUuidValue,
   isSetValue,
   isUuidValue,
+  isValue,
   ref,
+  setOwn,
   toPlain,
   type Atom,
   type PlainAtom,
@@ -29,33 +32,60 @@ export type PlainRow = Row & Record<string, PlainValue | undefined>;
 
 export type ColumnTypes = ReadonlyMap<string, ColumnType>;
 
+/**
+ * A value from the server that is not an RFC 7047 §5.1 value, or does not fit its column's type (a map where a set
+ * is declared, two atoms in a scalar column, a row that is not an object). A TypeError, as the codec's other
+ * complaints about values are.
+ */
+export class WireValueError extends TypeError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WireValueError';
+  }
+}
+
+const shown = (v: unknown): string => JSON.stringify(v)?.slice(0, 200) ?? String(v);
+
+function wireValue(v: unknown): Value {
+  if (!isValue(v)) throw new WireValueError(`not an OVSDB value: ${shown(v)}`);
+  return v;
+}
+
+function wireRow(wire: unknown): WireRow {
+  if (wire === null || typeof wire !== 'object' || Array.isArray(wire))
+    throw new WireValueError(`expected a row object, got ${shown(wire)}`);
+  return wire as WireRow;
+}
+
 function elements(v: Value): readonly Atom[] {
   if (isSetValue(v)) return v[1];
-  if (isMapValue(v)) throw new TypeError('expected a set or atom, got a map');
+  if (isMapValue(v)) throw new WireValueError('expected a set or atom, got a map');
   return [v];
 }
 
 /** Decodes one column value by its type; `undefined` means "no value" (an empty optional column). */
-export function decodeValue(type: ColumnType | undefined, v: Value): PlainValue | undefined {
+export function decodeValue(type: ColumnType | undefined, wire: Value): PlainValue | undefined {
+  const v = wireValue(wire);
   if (type === undefined) return toPlain(v);
   if (isMapType(type)) {
     const out: Record<string, PlainAtom> = {};
-    if (!isMapValue(v)) throw new TypeError(`expected a map, got ${JSON.stringify(v)}`);
-    for (const [k, val] of v[1]) out[String(atomToPlain(k))] = atomToPlain(val);
+    if (!isMapValue(v)) throw new WireValueError(`expected a map, got ${shown(v)}`);
+    for (const [k, val] of v[1]) setOwn(out, String(atomToPlain(k)), atomToPlain(val));
     return out;
   }
   const atoms = elements(v).map(atomToPlain);
   if (isSetType(type)) return atoms;
-  if (atoms.length > 1) throw new TypeError(`expected at most one element, got ${JSON.stringify(v)}`);
+  if (atoms.length > 1) throw new WireValueError(`expected at most one element, got ${shown(v)}`);
   return atoms[0];
 }
 
 export function decodeRow(types: ColumnTypes, uuid: string, wire: WireRow): PlainRow {
+  wireRow(wire);
   const row: Record<string, PlainValue | undefined> = { _uuid: uuid };
   for (const [column, value] of Object.entries(wire)) {
     if (column === '_uuid') continue;
     const plain = decodeValue(types.get(column), value);
-    if (plain !== undefined) row[column] = plain;
+    if (plain !== undefined) setOwn(row, column, plain);
   }
   return row as PlainRow;
 }
@@ -133,17 +163,18 @@ export function encodeRow(types: ColumnTypes, row: Record<string, unknown>): Wir
 export function applyColumnDiff(
   type: ColumnType | undefined,
   old: PlainValue | undefined,
-  diff: Value,
+  wire: Value,
 ): PlainValue | undefined {
+  const diff = wireValue(wire);
   if (type === undefined) return toPlain(diff);
   if (isMapType(type)) {
     const next: Record<string, PlainAtom> = { ...((old ?? {}) as Record<string, PlainAtom>) };
-    if (!isMapValue(diff)) throw new TypeError(`expected a map diff, got ${JSON.stringify(diff)}`);
+    if (!isMapValue(diff)) throw new WireValueError(`expected a map diff, got ${shown(diff)}`);
     for (const [k, v] of diff[1]) {
       const key = String(atomToPlain(k));
       const value = atomToPlain(v);
-      if (key in next && next[key] === value) delete next[key];
-      else next[key] = value;
+      if (Object.hasOwn(next, key) && next[key] === value) delete next[key];
+      else setOwn(next, key, value);
     }
     return next;
   }
@@ -160,11 +191,13 @@ export function applyColumnDiff(
 }
 
 export function applyRowDiff(types: ColumnTypes, old: PlainRow, diff: WireRow): PlainRow {
+  wireRow(diff);
   const row: Record<string, PlainValue | undefined> = { ...old };
   for (const [column, value] of Object.entries(diff)) {
-    const next = applyColumnDiff(types.get(column), old[column], value);
+    const before = Object.hasOwn(old, column) ? old[column] : undefined;
+    const next = applyColumnDiff(types.get(column), before, value);
     if (next === undefined) delete row[column];
-    else row[column] = next;
+    else setOwn(row, column, next);
   }
   return row as PlainRow;
 }

@@ -2,9 +2,9 @@
  * One JSON-RPC 1.0 session over one byte stream, as RFC 7047 §4 uses it: requests with ids matched to responses,
  * notifications (`id: null`) emitted as events, and the server's `echo` answered at once (§4.1.11). Optionally runs our
  * own echo keepalive. Messages sent in one tick are written together. The session ends exactly once — on a framing or
- * protocol error (typed, never swallowed), a dead keepalive, the peer closing, or `close()` — and then rejects every
- * outstanding request with `ConnectionClosedError` whose `cause` is the reason. Reconnecting is the client's job, not
- * this module's.
+ * protocol error (typed, never swallowed; a notification whose listener throws is one), a dead keepalive, the peer
+ * closing, or `close()` — and then rejects every outstanding request with `ConnectionClosedError` whose `cause` is
+ * the reason. Reconnecting is the client's job, not this module's.
  */
 import { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
@@ -21,8 +21,8 @@ import type { Logger } from './logger.ts';
 
 /** A well-formed JSON value that is not a valid JSON-RPC message. */
 export class JsonRpcProtocolError extends Error {
-  constructor(message: string) {
-    super(`JSON-RPC protocol error: ${message}`);
+  constructor(message: string, options?: ErrorOptions) {
+    super(`JSON-RPC protocol error: ${message}`, options);
     this.name = 'JsonRpcProtocolError';
   }
 }
@@ -204,6 +204,19 @@ export class JsonRpcSession extends EventEmitter<{
     }
   }
 
+  /**
+   * Hands a notification to the listeners. One that throws (an update whose rows do not decode) ends the session
+   * with that error as the cause, rather than escaping into the stream's 'data' event and out of the process.
+   */
+  #notify(method: string, params: unknown[]): void {
+    try {
+      this.emit('notification', method, params);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      this.close(new JsonRpcProtocolError(`${method} notification not handled: ${reason}`, { cause: error }));
+    }
+  }
+
   #dispatch(raw: unknown): void {
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
       this.close(new JsonRpcProtocolError(`expected an object, got ${JSON.stringify(raw)?.slice(0, 80)}`));
@@ -213,7 +226,7 @@ export class JsonRpcSession extends EventEmitter<{
     if (typeof msg.method === 'string') {
       const params = Array.isArray(msg.params) ? msg.params : [];
       if (msg.id === null || msg.id === undefined) {
-        this.emit('notification', msg.method, params);
+        this.#notify(msg.method, params);
       } else if (msg.method === 'echo') {
         this.stats.echoesAnswered++;
         this.#send({ result: params, error: null, id: msg.id });

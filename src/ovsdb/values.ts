@@ -108,10 +108,15 @@ export function setToArray(v: Value): PlainAtom[] {
   return [atomToPlain(v)];
 }
 
+/** Sets an own property, also for a key such as `__proto__` that plain assignment would not store. */
+export function setOwn<V>(record: Record<string, V>, key: string, value: V): void {
+  Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 export function mapToRecord(v: Value): Record<string, PlainAtom> {
   if (!isMapValue(v)) throw new TypeError(`expected a map, got ${JSON.stringify(v)}`);
   const out: Record<string, PlainAtom> = {};
-  for (const [k, val] of v[1]) out[String(atomToPlain(k))] = atomToPlain(val);
+  for (const [k, val] of v[1]) setOwn(out, String(atomToPlain(k)), atomToPlain(val));
   return out;
 }
 

@@ -1,22 +1,30 @@
 /**
  * The one way the codebase runs other programs. `ProcessRunner.run` executes a command to completion and returns its
  * exit code and output (a non-zero exit is a result, not an exception); `spawn` starts a long-running daemon and hands
- * back its pid and an exit promise. `netns` runs the command inside a network namespace via `ip netns exec NS`.
- * Only this module imports `child_process`.
+ * back its pid and an exit promise. `netns` runs the command inside a network namespace via `ip netns exec NS` (which
+ * execs the command in its own process: one process per command). `processGroup` starts the command as the leader of
+ * a process group of its own, so a timeout kills everything it started, by that pid. Only this module imports
+ * `child_process`.
  */
 import { spawn as spawnChild, type StdioOptions } from 'node:child_process';
 import { openSync, closeSync } from 'node:fs';
+import { systemClock } from './clock.ts';
 
 export interface RunOptions {
   /** Written to the child's stdin, which is then closed. */
   input?: string | Buffer;
   /** Network namespace name (as listed by `ip netns`). */
   netns?: string;
-  /** Extra environment variables, merged over the parent's. */
+  /** Extra environment variables, merged over the parent's (or the whole environment, with `inheritEnv: false`). */
   env?: Record<string, string>;
+  /** Pass this process's environment on (default true). */
+  inheritEnv?: boolean;
   cwd?: string;
   /** Kill the child (SIGKILL) and reject with `ProcessTimeoutError` after this long. */
   timeoutMs?: number;
+  /** Start the child as the leader of a new process group; at `timeoutMs` the whole group is killed (`kill -pid`)
+   * and its output pipes are closed, so a descendant that keeps them open cannot hold the result back. */
+  processGroup?: boolean;
 }
 
 export interface RunResult {
@@ -87,6 +95,16 @@ function describe(cmd: string, args: readonly string[], netns: string | undefine
   return `${netns === undefined ? '' : `[netns ${netns}] `}${[cmd, ...args].join(' ')}`;
 }
 
+/** SIGKILL to every process of the group led by `pid` (gone already: nothing to do). */
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined || pid <= 0) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // the group has no member left
+  }
+}
+
 /** Runs `cmd` and throws `ProcessError` unless it exits 0; returns stdout. */
 export async function check(
   runner: ProcessRunner,
@@ -104,26 +122,41 @@ export class ChildProcessRunner implements ProcessRunner {
   run(cmd: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
     const [file, fileArgs] = argv(cmd, args, options.netns);
     const what = describe(cmd, args, options.netns);
+    const group = options.processGroup === true && options.timeoutMs !== undefined;
     return new Promise((resolve, reject) => {
       const child = spawnChild(file, fileArgs, {
-        env: { ...process.env, ...options.env },
+        env: options.inheritEnv === false ? { ...options.env } : { ...process.env, ...options.env },
         ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
-        ...(options.timeoutMs === undefined
+        ...(options.timeoutMs === undefined || group
           ? {}
           : { timeout: options.timeoutMs, killSignal: 'SIGKILL' as const }),
+        detached: options.processGroup === true,
         stdio: ['pipe', 'pipe', 'pipe'],
       });
+      let groupKilled = false;
+      const timer = group
+        ? systemClock.setTimeout(() => {
+            groupKilled = true;
+            killGroup(child.pid);
+            child.stdout.destroy();
+            child.stderr.destroy();
+          }, options.timeoutMs ?? 0)
+        : undefined;
       const out: Buffer[] = [];
       const err: Buffer[] = [];
       child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
       child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-      child.on('error', (cause) => reject(new Error(`${what}: ${cause.message}`, { cause })));
+      child.on('error', (cause) => {
+        systemClock.clearTimeout(timer);
+        reject(new Error(`${what}: ${cause.message}`, { cause }));
+      });
       child.stdin.on('error', () => {
         /* the child may exit without reading its input; its exit status tells the story */
       });
       child.on('close', (code, signal) => {
-        if (signal !== null && options.timeoutMs !== undefined && child.killed) {
-          reject(new ProcessTimeoutError(what, options.timeoutMs));
+        systemClock.clearTimeout(timer);
+        if (groupKilled || (signal !== null && options.timeoutMs !== undefined && child.killed)) {
+          reject(new ProcessTimeoutError(what, options.timeoutMs ?? 0));
           return;
         }
         const stdout = Buffer.concat(out).toString('utf8');

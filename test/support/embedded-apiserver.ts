@@ -1,31 +1,19 @@
-// Starts kovn's embedded API server (src/apiserver/server.ts) in a temporary directory for a test, or tells the
-// test to skip, naming what is missing, while that module is not in the repository yet.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+// Starts kovn's embedded API server (src/apiserver/server.ts) in a temporary directory for a test, and stops it and
+// removes the directory after the test.
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
+import { startApiServer, type ApiServer } from '../../src/apiserver/server.ts';
 
-/** What src/apiserver/server.ts is agreed to export. */
-export interface EmbeddedApiServer {
-  url: string;
-  caPem: string;
-  token: string;
-  kubeconfigPath: string;
-  close(): Promise<void>;
-}
 /** Server tuning the tests use (see ApiServerOptions in src/apiserver/server.ts). */
 export interface ServerTuning {
   /** Events kept for watch resumption; small values make 410 Gone easy to provoke. */
   eventWindow?: number;
 }
-type StartApiServer = (
-  options: { dataDir: string; port?: number } & ServerTuning,
-) => Promise<EmbeddedApiServer>;
-
-const serverModule = new URL('../../src/apiserver/server.ts', import.meta.url);
 
 export interface Lab {
-  server: EmbeddedApiServer;
+  server: ApiServer;
   kubeConfig: KubeConfig;
   dataDir: string;
   /** Stops the server and starts it again on the same data directory and port. */
@@ -35,36 +23,23 @@ export interface Lab {
 }
 
 interface TestLike {
-  skip(message: string): void;
   after(fn: () => Promise<void>): void;
 }
 
-/** Returns a running embedded API server, or undefined after marking the test skipped. */
-export async function embeddedApiServer(t: TestLike, tuning: ServerTuning = {}): Promise<Lab | undefined> {
-  if (!existsSync(serverModule)) {
-    t.skip(
-      'needs the embedded API server: src/apiserver/server.ts exporting startApiServer({dataDir, port?}) is not in the repo yet',
-    );
-    return undefined;
-  }
-  const mod = (await import(serverModule.href)) as { startApiServer?: StartApiServer };
-  if (typeof mod.startApiServer !== 'function') {
-    t.skip(
-      'needs startApiServer({dataDir, port?}) exported from src/apiserver/server.ts; the module does not export it yet',
-    );
-    return undefined;
-  }
-  const start = mod.startApiServer;
+/** Returns a running embedded API server, closed after the test. */
+export async function embeddedApiServer(t: TestLike, tuning: ServerTuning = {}): Promise<Lab> {
+  const start = (options: { dataDir: string; port?: number }): Promise<ApiServer> =>
+    startApiServer({ ...options, ...tuning });
   const cleanups: (() => Promise<void>)[] = [];
   const dataDir = mkdtempSync(join(tmpdir(), 'kovn-controller-it-'));
   const lab: Lab = {
-    server: await start({ dataDir, ...tuning }),
+    server: await start({ dataDir }),
     kubeConfig: new KubeConfig(),
     dataDir,
     async restart() {
       const port = Number(new URL(lab.server.url).port);
       await lab.server.close();
-      lab.server = await start({ dataDir, port, ...tuning });
+      lab.server = await start({ dataDir, port });
     },
     defer(cleanup) {
       cleanups.push(cleanup);

@@ -75,6 +75,7 @@ export const ACCEPTED = [
   '90 > tcp.dst > 80',
   '80 <= tcp.dst < 90',
   'ip4[0]',
+  `${'('.repeat(100)}ip4${')'.repeat(100)}`,
 ];
 
 export const REJECTED: [string, string][] = [
@@ -121,4 +122,5 @@ export const REJECTED: [string, string][] = [
   ['ip4.src == 1.2.3.4 /* open', 'unterminated comment'],
   ['', 'a match expression is required'],
   ['   ', 'a match expression is required'],
+  [`${'('.repeat(101)}ip4${')'.repeat(101)}`, 'parentheses nested too deeply'],
 ];

@@ -1,7 +1,9 @@
 /**
  * The ConfigMaps kovn reads, in the controller namespace: `ovn-vpc-nat-config`, `ovn-vpc-nat-gw-config` and
- * `vpc-dns-config`. Their keys are parsed here (with defaults) and checked at admission, so a typo is an error
- * at `kubectl apply` time instead of a gateway that silently never starts. Other ConfigMaps pass untouched.
+ * `vpc-dns-config`. Their keys are parsed here (with defaults) and checked at admission (Kube-OVN checks none): a
+ * value no gateway or DNS pod could run with (a workload name prefix that is not a DNS label, an API server address
+ * that is not one) is refused; a value that turns a feature off or leaves it waiting, which the objects of that
+ * feature then report, is a warning. Other ConfigMaps pass untouched.
  */
 import {
   CONTROLLER_NAMESPACE,
@@ -10,7 +12,7 @@ import {
   NAT_GW_ENABLE_CONFIG,
   VPC_DNS_CONFIG,
 } from '../constants.ts';
-import { invalid, required } from '../issues.ts';
+import { invalid, warning } from '../issues.ts';
 import { parseIp } from '../../net/ip.ts';
 import type { FieldIssue, KindAdmission, KubeObject } from '../types.ts';
 
@@ -61,10 +63,11 @@ export function parseVpcDnsConfig(cm: KubeObject): VpcDnsConfig {
   };
 }
 
-const bool = (d: Record<string, string>, key: string, issues: FieldIssue[]) => {
+/** A flag not written `true` or `false`: a warning saying how it is read. */
+const bool = (d: Record<string, string>, key: string, readAs: string, issues: FieldIssue[]) => {
   const value = d[key];
   if (value !== undefined && value !== 'true' && value !== 'false')
-    issues.push(invalid(`data.${key}`, value, 'must be "true" or "false"'));
+    issues.push(warning(`data.${key}`, `${JSON.stringify(value)} is neither "true" nor "false": ${readAs}`));
 };
 
 function validateKnown(cm: KubeObject): FieldIssue[] {
@@ -72,7 +75,10 @@ function validateKnown(cm: KubeObject): FieldIssue[] {
   const issues: FieldIssue[] = [];
   switch (cm.metadata.name) {
     case NAT_GW_CONFIG:
-      if (!d['image']) issues.push(required('data.image', 'the NAT gateway image is required'));
+      if (!d['image'])
+        issues.push(
+          warning('data.image', 'no NAT gateway image: every NAT gateway object is refused until it is set'),
+        );
       if (d['natGwNamePrefix'] && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(d['natGwNamePrefix'])) {
         issues.push(
           invalid(
@@ -84,13 +90,15 @@ function validateKnown(cm: KubeObject): FieldIssue[] {
       }
       break;
     case NAT_GW_ENABLE_CONFIG:
-      bool(d, 'enable-vpc-nat-gw', issues);
+      bool(d, 'enable-vpc-nat-gw', 'read as false: NAT gateway objects are refused', issues);
       break;
     case VPC_DNS_CONFIG: {
-      bool(d, 'enable-vpc-dns', issues);
+      bool(d, 'enable-vpc-dns', 'read as true (only "false" turns vpc-dns off)', issues);
       const vip = d['coredns-vip'];
-      if (!vip) issues.push(required('data.coredns-vip', 'the VIP of the VPC DNS service is required'));
-      else if (!parseIp(vip)) issues.push(invalid('data.coredns-vip', vip, 'not a valid IP address'));
+      const inactive = 'every VpcDns stays inactive until it is set (reported in their status)';
+      if (!vip) issues.push(warning('data.coredns-vip', `no VIP for the VPC DNS service: ${inactive}`));
+      else if (!parseIp(vip))
+        issues.push(warning('data.coredns-vip', `${JSON.stringify(vip)} is not an IP address: ${inactive}`));
       const host = d['k8s-service-host'];
       if (host && !parseIp(host))
         issues.push(invalid('data.k8s-service-host', host, 'not a valid IP address'));

@@ -1,6 +1,10 @@
-/** The one rule for fields we enforce as immutable (see docs/adr/0002-immutable-fields.md). */
+/**
+ * The one rule for fields we enforce as immutable (docs/adr/0002-admission-and-immutable-fields.md): worded as
+ * kube-apiserver's ValidateImmutableField, a 422 `Invalid value: <new>: field is immutable`, with what it was and how
+ * to get the change. (Where Kube-OVN's webhook denies a change, 403, the kind uses `forbidden` itself.)
+ */
 import { isDeepStrictEqual } from 'node:util';
-import { forbidden } from '../issues.ts';
+import { invalid } from '../issues.ts';
 import type { FieldIssue } from '../types.ts';
 
 const empty = (value: unknown): boolean =>
@@ -15,5 +19,5 @@ export function immutable(
 ): FieldIssue[] {
   if (empty(before) && empty(after)) return [];
   if (isDeepStrictEqual(before, after)) return [];
-  return [forbidden(field, `field is immutable (was ${JSON.stringify(before ?? null)}); ${hint}`)];
+  return [invalid(field, after, `field is immutable (was ${JSON.stringify(before ?? null)}); ${hint}`)];
 }

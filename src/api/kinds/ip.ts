@@ -1,4 +1,8 @@
-/** IP (`ips`, short name `ip`): the record of one allocation, named like its logical switch port. */
+/**
+ * IP (`ips`, short name `ip`): the record of one pod NIC's allocation, named like its logical switch port
+ * (`<pod>.<namespace>`, `<pod>.<namespace>.<provider>`); `spec.podType` names the workload that keeps the address
+ * when the pod goes (Kube-OVN's `KindStatefulSet`, else empty).
+ */
 import { Type, type Static } from '@sinclair/typebox';
 import { Opt, Str, StrList, resourceSchema } from '../schema/common.ts';
 import { column, kubeovnType, type Typed } from '../kind.ts';
@@ -23,6 +27,9 @@ export const IpSpec = Type.Object({
 });
 
 export type IpObject = Typed<Static<typeof IpSpec>>;
+
+/** `spec.podType` of a StatefulSet pod's IP objects [util.KindStatefulSet]. */
+export const POD_TYPE_STATEFULSET = 'StatefulSet';
 
 export const ipType = kubeovnType(
   { kind: 'IP', plural: 'ips', singular: 'ip', shortNames: ['ip'] },

@@ -10,7 +10,10 @@
  *   same target, or the later one is refused: admission refuses it up front instead of accepting what the gateway
  *   would never program (ADR 2).
  * - A SNAT is (EIP, internal CIDR), the CIDR normalised: a bare address is a /32, host bits are cleared.
- * - A floating IP needs its EIP alone: no rule of any kind beside it (Kube-OVN refuses FIP+DNAT; kovn also SNAT).
+ * - A floating IP takes every new connection to its EIP: no port DNAT and no second floating IP beside it (Kube-OVN's
+ *   webhook refuses FIP+DNAT, its controller a second FIP, fipTryUseEip). A SNAT may share the EIP with a floating IP
+ *   (as in Kube-OVN: the FIP's EXCLUSIVE_DNAT sees only new inbound connections, the SNAT's replies come back through
+ *   conntrack).
  * Pure.
  */
 import { formatCidr, parseCidrOrIp } from '../../net/ip.ts';
@@ -145,5 +148,17 @@ export function snatKey(s: {
   return cidr && `${s.eip ?? ''} ${cidr}`;
 }
 
-/** May rules of these kinds use one EIP? DNAT and SNAT may; a floating IP needs the EIP alone. */
-export const mayShareEip = (a: NatKind, b: NatKind): boolean => a !== 'fip' && b !== 'fip';
+/** May rules of these kinds use one EIP? Anything but a floating IP beside a DNAT or another floating IP. */
+export const mayShareEip = (a: NatKind, b: NatKind): boolean =>
+  !((a === 'fip' && b !== 'snat') || (b === 'fip' && a !== 'snat'));
+
+/**
+ * Why a rule of `kind` cannot use EIP `eip` that the rule `holder` (of a kind it may not share with) already uses, in
+ * the one wording the controller's conflict report and the gateway's refusal use.
+ */
+export function eipShareMessage(holder: { kind: NatKind; name: string }, kind: NatKind, eip: string): string {
+  if (holder.kind === 'fip' && kind === 'fip') return `eip ${eip} is used by the other fip ${holder.name}`;
+  return holder.kind === 'fip'
+    ? `eip ${eip} is used by floating IP ${holder.name}, which takes every connection to it`
+    : `a floating IP takes every connection to its eip; eip ${eip} is used by ${holder.kind}/${holder.name}`;
+}

@@ -1,7 +1,7 @@
 /**
- * Pod admission for the kube-ovn annotations a user may set (Kube-OVN's static-IP webhook): a static
- * `ip_address` (at most one per family, inside `cidr` when given, not owned by another pod's IP record),
- * `mac_address`, and `ip_family`.
+ * Pod admission for the kube-ovn annotations a user may set (Kube-OVN's static-IP webhook, pkg/webhook/static_ip.go):
+ * a static `ip_address` (inside `cidr` when given, util.ValidatePodNetwork: 422; at most one per family and not owned
+ * by another pod's IP record, validateIPConflict: denied, 403), `mac_address`, and `ip_family`.
  */
 import {
   ANNOTATION_CIDR,
@@ -10,7 +10,7 @@ import {
   ANNOTATION_LOGICAL_SWITCH,
   ANNOTATION_MAC_ADDRESS,
 } from '../annotations.ts';
-import { conflict, invalid, notSupported } from '../issues.ts';
+import { denied, duplicate, invalid, notSupported } from '../issues.ts';
 import { cidrContains, parseCidr, parseIp, type Ip } from '../../net/ip.ts';
 import { parseCidrBlock } from '../../net/cidr-block.ts';
 
@@ -35,7 +35,9 @@ export const podAdmission: KindAdmission = {
         else ips.push(ip);
       }
       if (new Set(ips.map((i) => i.family)).size < ips.length) {
-        issues.push(invalid(field(ANNOTATION_IP_ADDRESS), ipText, 'at most one address per IP family'));
+        issues.push(
+          denied(invalid(field(ANNOTATION_IP_ADDRESS), ipText, 'at most one address per IP family')),
+        );
       }
       const cidrText = annotations[ANNOTATION_CIDR];
       const cidrs = parseCidrBlock(cidrText).cidrs;
@@ -68,10 +70,12 @@ export const podAdmission: KindAdmission = {
           .find((p) => p && taken.includes(p));
         if (clash)
           issues.push(
-            conflict(
-              field(ANNOTATION_IP_ADDRESS),
-              ipText,
-              `${clash} in subnet ${subnet} is already used by ${record.metadata.name ?? ''}`,
+            denied(
+              duplicate(
+                field(ANNOTATION_IP_ADDRESS),
+                ipText,
+                `${clash} in subnet ${subnet} is already used by ${record.metadata.name ?? ''}`,
+              ),
             ),
           );
       }

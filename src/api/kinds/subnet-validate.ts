@@ -1,9 +1,12 @@
 /**
- * Subnet validation: Kube-OVN's ValidateSubnet (the object alone) and the rules that look at other objects
- * (CIDR conflicts within one VPC, name clash with a VPC, namespaces within the VPC's, update and delete guards).
+ * Subnet validation: Kube-OVN's ValidateSubnet (the object alone; its webhook denies, 403) and the rules that look
+ * at other objects (CIDR conflicts within one VPC, name clash with a VPC, namespaces within the VPC's, update and
+ * delete guards), each answered as Kube-OVN's webhook answers it, or, for what only its controller refuses (a
+ * default-VPC subnet taking a custom VPC's namespace), accepted by the API with a warning and refused by the
+ * controller. ADR 2 lists every rule with its source.
  */
 import { DEFAULT_VPC, OVN_PROVIDER, isOvnProvider } from '../constants.ts';
-import { conflict, forbidden, invalid, notSupported, required } from '../issues.ts';
+import { duplicate, forbidden, invalid, notSupported, required, warning } from '../issues.ts';
 import {
   cidrContains,
   cidrsOverlap,
@@ -130,10 +133,9 @@ export function validateSubnetSpec(subnet: Subnet): FieldIssue[] {
   }
   if (spec.provider && spec.provider !== OVN_PROVIDER && !spec.provider.includes('.')) {
     issues.push(
-      invalid(
+      warning(
         'spec.provider',
-        spec.provider,
-        'must be "ovn", "<nad>.<namespace>.ovn" or "<nad>.<namespace>"',
+        `${JSON.stringify(spec.provider)} is none of "ovn", "<nad>.<namespace>.ovn" and "<nad>.<namespace>": no network attachment names this provider, so no pod interface takes an address from this subnet`,
       ),
     );
   }
@@ -174,7 +176,7 @@ export function validateSubnetSpec(subnet: Subnet): FieldIssue[] {
 const usingIps = (subnet: Subnet | undefined): number =>
   (subnet?.status?.v4usingIPs ?? 0) + (subnet?.status?.v6usingIPs ?? 0);
 
-/** Subnets of the same VPC and VLAN whose CIDRs overlap this one's (409 Conflict). */
+/** Subnets of the same VPC and VLAN whose CIDRs overlap this one's (a 422 Duplicate; Kube-OVN's webhook says 409). */
 function cidrConflicts(subnet: Subnet, view: ClusterView): FieldIssue[] {
   const cidrs = blockCidrs(subnet.spec?.cidrBlock) ?? [];
   const vpc = subnet.spec?.vpc ?? '';
@@ -189,7 +191,7 @@ function cidrConflicts(subnet: Subnet, view: ClusterView): FieldIssue[] {
     const theirs = blockCidrs(other.spec?.cidrBlock) ?? [];
     if (cidrs.some((a) => theirs.some((b) => cidrsOverlap(a, b)))) {
       issues.push(
-        conflict(
+        duplicate(
           'spec.cidrBlock',
           subnet.spec?.cidrBlock,
           `overlaps subnet ${other.metadata.name ?? ''} (${other.spec?.cidrBlock ?? ''}) in vpc ${vpc || DEFAULT_VPC}`,
@@ -223,16 +225,17 @@ function namespaceRules(subnet: Subnet, view: ClusterView): FieldIssue[] {
     });
     return issues;
   }
+  // Kube-OVN's controller (validateVpcBySubnet), not its webhook, refuses this one: accepted with a warning here.
   for (const vpc of view.list('Vpc') as Vpc[]) {
     if (vpc.metadata.name === DEFAULT_VPC) continue;
     const taken = new Set(vpc.spec?.namespaces ?? []);
     namespaces.forEach((ns, i) => {
       if (taken.has(ns))
         issues.push(
-          invalid(
+          warning(
             `spec.namespaces[${i}]`,
-            ns,
-            `namespace ${ns} belongs to custom vpc ${vpc.metadata.name ?? ''}`,
+            `namespace ${ns} belongs to custom vpc ${vpc.metadata.name ?? ''}: the controller does not program this subnet (as Kube-OVN's)`,
+            'controller',
           ),
         );
     });
@@ -265,11 +268,31 @@ export function validateSubnetAgainstCluster(
     if (inUse > 0 && (old.spec?.gateway ?? '') !== (subnet.spec?.gateway ?? '')) {
       issues.push(forbidden('spec.gateway', `can't change the gateway while ${inUse} IPs are in use`));
     }
-    if (inUse > 0 && (old.spec?.cidrBlock ?? '') !== (subnet.spec?.cidrBlock ?? '')) {
-      issues.push(forbidden('spec.cidrBlock', `can't change the CIDR while ${inUse} IPs are in use`));
+    if (inUse > 0 && !keepsAddresses(old.spec?.cidrBlock, subnet.spec?.cidrBlock)) {
+      issues.push(
+        forbidden(
+          'spec.cidrBlock',
+          `can't shrink or move the CIDR while ${inUse} IPs are in use (pods would keep addresses outside it); only a block containing ${old.spec?.cidrBlock ?? ''} is accepted`,
+        ),
+      );
     }
   }
   return issues;
+}
+
+/** Does the block `after` contain every CIDR of `before` (same family)? Growing a subnet keeps its addresses valid. */
+function keepsAddresses(before: string | undefined, after: string | undefined): boolean {
+  if ((before ?? '') === (after ?? '')) return true;
+  const olds = blockCidrs(before) ?? [];
+  const news = blockCidrs(after) ?? [];
+  return olds.every((o) =>
+    news.some(
+      (n) =>
+        n.family === o.family &&
+        n.prefix <= o.prefix &&
+        cidrContains(n, { family: o.family, value: o.network }),
+    ),
+  );
 }
 
 export function validateSubnetDelete(subnet: Subnet, view: ClusterView): FieldIssue[] {

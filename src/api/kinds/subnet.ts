@@ -1,4 +1,8 @@
-/** Subnet admission: defaults as Kube-OVN writes them back, then validation. */
+/**
+ * Subnet admission: defaults as Kube-OVN writes them back, then validation. What Kube-OVN's ValidateSubnet refuses is
+ * a 403, as its webhook denies it (pkg/webhook/subnet.go SubnetCreateHook/SubnetUpdateHook: ctrlwebhook.Denied).
+ */
+import { denied } from '../issues.ts';
 import type { KindAdmission } from '../types.ts';
 import { defaultSubnet } from './subnet-defaults.ts';
 import type { Subnet } from './subnet-schema.ts';
@@ -11,7 +15,7 @@ export const subnetAdmission: KindAdmission<Subnet> = {
   validate({ operation, object, oldObject, view }) {
     if (operation === 'DELETE') return oldObject ? validateSubnetDelete(oldObject, view) : [];
     if (!object) return [];
-    const own = validateSubnetSpec(object);
+    const own = validateSubnetSpec(object).map(denied);
     return [...own, ...validateSubnetAgainstCluster(operation, object, oldObject, view)];
   },
 };

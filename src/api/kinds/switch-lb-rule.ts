@@ -1,8 +1,13 @@
-/** SwitchLBRule (`switch-lb-rules`, short name `slr`): a VIP load-balanced inside the VPC of its endpoints. */
+/**
+ * SwitchLBRule (`switch-lb-rules`, short name `slr`): a VIP load-balanced inside the VPC of its endpoints. Kube-OVN
+ * has no webhook for it; kovn refuses what could not become its Service and load balancer (a VIP or endpoint that is
+ * not an address, a selector entry that is not `key:value`, an affinity or protocol a Service cannot have) and warns
+ * about a rule without backends or ports, which Kube-OVN programs as such (ADR 2).
+ */
 import { Type, type Static } from '@sinclair/typebox';
 import { Int, Opt, Str, StrList, resourceSchema } from '../schema/common.ts';
 import { ageColumn, column, kubeovnType, type Typed } from '../kind.ts';
-import { invalid, notSupported, required } from '../issues.ts';
+import { invalid, notSupported, required, warning } from '../issues.ts';
 import { parseIp } from '../../net/ip.ts';
 import type { FieldIssue, KindAdmission } from '../types.ts';
 
@@ -52,7 +57,12 @@ export const switchLbRuleAdmission: KindAdmission<SwitchLbRule> = {
     if (!spec?.vip) issues.push(required('spec.vip'));
     else if (!parseIp(spec.vip)) issues.push(invalid('spec.vip', spec.vip, 'not a valid IP address'));
     if (!spec?.selector?.length && !spec?.endpoints?.length) {
-      issues.push(required('spec.selector', 'either a selector or endpoints is required'));
+      issues.push(
+        warning(
+          'spec.selector',
+          'neither a selector nor endpoints: the VIP has no backends and answers nothing',
+        ),
+      );
     }
     (spec?.selector ?? []).forEach((entry, i) => {
       if (!/^[^:]+:.*$/.test(entry))
@@ -64,7 +74,8 @@ export const switchLbRuleAdmission: KindAdmission<SwitchLbRule> = {
     if (spec?.sessionAffinity && !(AFFINITIES as readonly string[]).includes(spec.sessionAffinity)) {
       issues.push(notSupported('spec.sessionAffinity', spec.sessionAffinity, AFFINITIES));
     }
-    if (!spec?.ports?.length) issues.push(required('spec.ports'));
+    if (!spec?.ports?.length)
+      issues.push(warning('spec.ports', 'no ports: nothing is load-balanced on the VIP'));
     (spec?.ports ?? []).forEach((p, i) => {
       if (p.protocol && !(PROTOCOLS as readonly string[]).includes(p.protocol.toUpperCase())) {
         issues.push(notSupported(`spec.ports[${i}].protocol`, p.protocol, PROTOCOLS));

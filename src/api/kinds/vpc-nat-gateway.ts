@@ -1,4 +1,9 @@
-/** VpcNatGateway (`vpc-nat-gateways`, short name `vpc-nat-gw`): the iptables NAT gateway pod of a VPC. */
+/**
+ * VpcNatGateway (`vpc-nat-gateways`, short name `vpc-nat-gw`): the iptables NAT gateway pod of a VPC. Admission as
+ * Kube-OVN's webhook (pkg/webhook/vpc_nat_gateway.go ValidateVpcNatGW, VpcNatGwCreateOrUpdateHook), plus kovn's
+ * refusals of what would mis-program the VPC (a subnet of another VPC, lanIp = the subnet gateway, a bad route next
+ * hop) and a warning for a node selector entry that is ignored (ADR 2).
+ */
 import { Type, type Static } from '@sinclair/typebox';
 import {
   Bool,
@@ -12,7 +17,7 @@ import {
   resourceSchema,
 } from '../schema/common.ts';
 import { ageColumn, column, kubeovnType, type Typed } from '../kind.ts';
-import { forbidden, invalid, notSupported, required } from '../issues.ts';
+import { forbidden, invalid, notSupported, required, warning } from '../issues.ts';
 import { MAX_NAT_GW_WORKLOAD_NAME } from '../constants.ts';
 import { LABEL_NAT_GW_NAME } from '../annotations.ts';
 import { cidrContains, parseIp } from '../../net/ip.ts';
@@ -154,7 +159,12 @@ function validateGateway(
   }
   (spec?.selector ?? []).forEach((entry, i) => {
     if (!/^[^:]+:[^:]*$/.test(entry) || !entry.split(':')[0]!.trim()) {
-      issues.push(invalid(`spec.selector[${i}]`, entry, 'expected "key: value"'));
+      issues.push(
+        warning(
+          `spec.selector[${i}]`,
+          `${JSON.stringify(entry)} is not "key: value": the entry is ignored (as by Kube-OVN), so it does not constrain where the gateway pod runs`,
+        ),
+      );
     }
   });
   (spec?.tolerations ?? []).forEach((t, i) => {
@@ -207,8 +217,9 @@ export const vpcNatGatewayAdmission: KindAdmission<VpcNatGateway> = {
       const isHa = (object.spec?.replicas ?? 1) > 1;
       if (wasHa !== isHa)
         issues.push(
-          forbidden(
+          invalid(
             'spec.replicas',
+            object.spec?.replicas ?? 1,
             'switching between 1 and more than 1 replicas is not supported; delete and re-create instead',
           ),
         );

@@ -1,20 +1,31 @@
 /**
- * Validation of a Vpc's `spec.staticRoutes` and `spec.policyRoutes` (Kube-OVN's pkg/webhook/vpc.go plus kovn's own
- * rules, ADR 12): route policies and addresses; policy actions and reroute next hops; the match, checked by the OVN
- * match-language parser so ovn-controller never receives one it would refuse; user priorities outside the range kovn
- * reserves for its own policies; no two policies with the same priority and match (OVN would keep both and pick
- * either). Each issue names the entry's field path. Pure.
+ * Validation of a Vpc's `spec.staticRoutes` and `spec.policyRoutes` (Kube-OVN's pkg/util/validator.go ValidateVpc,
+ * plus kovn's own rules, ADR 2 and 12): route policies and addresses; policy actions and reroute next hops; the
+ * match, checked by the OVN match-language parser so ovn-controller never receives one it would refuse. Warnings,
+ * not refusals: a policy in the range Kube-OVN keeps for its own (29000-31000), next to the `allow` policies kovn
+ * writes at 31000 for each subnet of the VPC; two entries with the same priority and match (the later replaces the
+ * earlier, as in Kube-OVN); a route table name OVN takes as written. Each issue names the entry's field path. Pure.
  */
-import { invalid, notSupported } from '../issues.ts';
+import { invalid, notSupported, warning } from '../issues.ts';
 import { matchError } from '../ovn-match/parser.ts';
-import { parseCidrOrIp, parseIp } from '../../net/ip.ts';
+import { formatCidr, parseCidrOrIp, parseIp, type Cidr } from '../../net/ip.ts';
 import type { FieldIssue } from '../types.ts';
 
 export const ROUTE_POLICIES = ['policyDst', 'policySrc'] as const;
 export const POLICY_ACTIONS = ['allow', 'drop', 'reroute'] as const;
 
-/** Policy priorities kovn keeps for itself (Kube-OVN's own 29000-31000, ADR 12); users get 0-28999 and 31001-32767. */
-export const RESERVED_POLICY_PRIORITIES = { min: 29000, max: 31000 } as const;
+/** The priority of the `allow` policy kovn writes for each CIDR of a custom VPC's subnets (controller/nb/subnet.ts). */
+export const SUBNET_ALLOW_PRIORITY = 31000;
+
+/** The match of that policy for one subnet CIDR: `ip4.dst == 10.0.1.0/24`. */
+export const subnetAllowMatch = (cidr: Cidr): string =>
+  `${cidr.family === 4 ? 'ip4' : 'ip6'}.dst == ${formatCidr(cidr)}`;
+
+/**
+ * The policy priorities Kube-OVN keeps for its own policies (31000 = the per-subnet allow, the rest for its gateway,
+ * egress and U2O features). A user policy there is written as given, with a warning (ADR 12).
+ */
+export const KUBE_OVN_POLICY_PRIORITIES = { min: 29000, max: SUBNET_ALLOW_PRIORITY } as const;
 
 export interface StaticRouteSpec {
   policy?: string;
@@ -48,23 +59,66 @@ export function validateStaticRoutes(routes: readonly StaticRouteSpec[]): FieldI
       issues.push(invalid(`${at}.nextHopIP`, route.nextHopIP, `IP family differs from cidr ${route.cidr}`));
     }
     if (route.routeTable !== undefined && !/^[A-Za-z0-9_.-]*$/.test(route.routeTable)) {
-      issues.push(invalid(`${at}.routeTable`, route.routeTable, 'letters, digits, "_", "." and "-" only'));
+      issues.push(
+        warning(
+          `${at}.routeTable`,
+          `${JSON.stringify(route.routeTable)} is not a plain name (letters, digits, "_", "." and "-"); OVN takes it as written, and only a Subnet with exactly this spec.routeTable uses the route`,
+        ),
+      );
     }
   });
   return issues;
 }
 
-function reservedIssue(at: string, priority: number): FieldIssue | undefined {
-  const { min, max } = RESERVED_POLICY_PRIORITIES;
-  if (priority < min || priority > max) return undefined;
-  return invalid(
-    `${at}.priority`,
-    priority,
-    `priorities ${min}-${max} are reserved for kovn's own policies (31000: per-subnet allow); use 0-${min - 1} or ${max + 1}-32767`,
-  );
+/** The `allow` policies kovn writes for the subnets of a VPC: subnet name and match, at SUBNET_ALLOW_PRIORITY. */
+export interface SubnetAllow {
+  subnet: string;
+  match: string;
 }
 
-export function validatePolicyRoutes(policies: readonly PolicyRouteSpec[]): FieldIssue[] {
+const sameMatch = (a: string, b: string): boolean => a.replace(/\s+/g, '') === b.replace(/\s+/g, '');
+
+/**
+ * What a user policy at a priority Kube-OVN keeps for itself does next to kovn's per-subnet allows (none outside
+ * 29000-31000): below 31000 traffic to the VPC's subnets is allowed before it; at 31000 OVN holds both policies and
+ * applies one of them, which one is undefined, to traffic both match.
+ */
+function neighbourWarning(
+  at: string,
+  policy: PolicyRouteSpec,
+  allows: readonly SubnetAllow[] | null,
+): FieldIssue[] {
+  const priority = policy.priority ?? 0;
+  const { min, max } = KUBE_OVN_POLICY_PRIORITIES;
+  if (priority < min || priority > max) return [];
+  const range = `${min}-${max} is the range Kube-OVN keeps for its own policies`;
+  if (allows === null)
+    return [warning(`${at}.priority`, `${range}; kovn writes none there in the default VPC`)];
+  if (priority < SUBNET_ALLOW_PRIORITY) {
+    return [
+      warning(
+        `${at}.priority`,
+        `${priority} is below the allow policies at ${SUBNET_ALLOW_PRIORITY} for each subnet of this VPC: traffic to the VPC's own subnets is allowed there and never reaches this policy (${range})`,
+      ),
+    ];
+  }
+  const same = allows.find((a) => sameMatch(a.match, policy.match ?? ''));
+  const message = same
+    ? policy.action === 'allow'
+      ? `same priority, match and action as the allow policy of subnet ${same.subnet}: both are programmed, to the same effect`
+      : `same priority and match as the allow policy of subnet ${same.subnet}: both are programmed, and OVN applies one of them, which one is undefined`
+    : `${priority} is the priority of the allow policy of each subnet of this VPC: for traffic this policy and one of those both match, OVN applies one of the two, which one is undefined (${range})`;
+  return [warning(`${at}.priority`, message)];
+}
+
+/**
+ * The issues of `spec.policyRoutes`; `allows` are the allow policies kovn writes for the subnets of this custom VPC
+ * (those known), null for the default VPC (kovn writes none there), which warnings about 29000-31000 name.
+ */
+export function validatePolicyRoutes(
+  policies: readonly PolicyRouteSpec[],
+  allows: readonly SubnetAllow[] | null = [],
+): FieldIssue[] {
   const issues: FieldIssue[] = [];
   const seen = new Map<string, number>();
   policies.forEach((policy, i) => {
@@ -72,17 +126,20 @@ export function validatePolicyRoutes(policies: readonly PolicyRouteSpec[]): Fiel
     if (!policy.action || !(POLICY_ACTIONS as readonly string[]).includes(policy.action)) {
       issues.push(notSupported(`${at}.action`, policy.action ?? '', POLICY_ACTIONS));
     }
-    const reserved = reservedIssue(at, policy.priority ?? 0);
-    if (reserved) issues.push(reserved);
+    issues.push(...neighbourWarning(at, policy, allows));
     const why = matchError(policy.match ?? '');
     if (why) issues.push(invalid(`${at}.match`, policy.match ?? '', `not a valid OVN match: ${why}`));
     const key = `${policy.priority ?? 0}|${policy.match ?? ''}`;
     const first = seen.get(key);
     if (first !== undefined) {
       issues.push(
-        invalid(`${at}.match`, policy.match ?? '', `same priority and match as spec.policyRoutes[${first}]`),
+        warning(
+          `${at}.match`,
+          `same priority and match as spec.policyRoutes[${first}]: only this later entry is programmed (one policy per priority and match, as in Kube-OVN)`,
+        ),
       );
-    } else seen.set(key, i);
+    }
+    seen.set(key, i);
     if (policy.action === 'reroute') {
       const hops = (policy.nextHopIP ?? '').split(',').map((h) => h.trim());
       if (!policy.nextHopIP || hops.some((h) => !parseIp(h))) {

@@ -1,7 +1,7 @@
 /**
  * Vpc (`vpcs`, short name `vpc`): a tenant network, realised as its own OVN logical router.
  * Schema, defaults (static route policy `policyDst`, nextHopIP blanked for non-reroute policies) and validation
- * (routes and policies in vpc-routes.ts).
+ * (routes and policies in vpc-routes.ts, whose priority warnings name the allow policies of this VPC's subnets).
  */
 import { Type, type Static } from '@sinclair/typebox';
 import {
@@ -16,12 +16,20 @@ import {
   resourceSchema,
 } from '../schema/common.ts';
 import { ageColumn, clone, column, kubeovnType, type Typed } from '../kind.ts';
-import { forbidden, invalid } from '../issues.ts';
+import { forbidden, invalid, warning } from '../issues.ts';
 import { DEFAULT_VPC } from '../constants.ts';
 import { parseCidr } from '../../net/ip.ts';
-import type { FieldIssue, KindAdmission } from '../types.ts';
+import { blockCidrs } from '../../net/cidr-block.ts';
+import type { ClusterView, FieldIssue, KindAdmission } from '../types.ts';
 import { immutable } from './immutable.ts';
-import { validatePolicyRoutes, validateStaticRoutes } from './vpc-routes.ts';
+import {
+  KUBE_OVN_POLICY_PRIORITIES,
+  subnetAllowMatch,
+  validatePolicyRoutes,
+  validateStaticRoutes,
+  type SubnetAllow,
+} from './vpc-routes.ts';
+import type { Subnet } from './subnet-schema.ts';
 import { vpcSubnetNameClash } from './vpc-subnet.ts';
 
 export { POLICY_ACTIONS, ROUTE_POLICIES } from './vpc-routes.ts';
@@ -116,13 +124,30 @@ function defaultVpc(vpc: Vpc): Vpc {
   return out;
 }
 
-export function validateVpcSpec(spec: VpcSpec | undefined): FieldIssue[] {
+/** The allow policies kovn writes for the subnets of custom VPC `vpc` (none in the default VPC: null). */
+export function subnetAllows(view: ClusterView, vpc: string): SubnetAllow[] | null {
+  if (vpc === DEFAULT_VPC) return null;
+  return (view.list('Subnet') as Subnet[])
+    .filter((s) => s.spec?.vpc === vpc && !s.metadata.deletionTimestamp)
+    .flatMap((s) =>
+      (blockCidrs(s.spec?.cidrBlock) ?? []).map((cidr) => ({
+        subnet: s.metadata.name ?? '',
+        match: subnetAllowMatch(cidr),
+      })),
+    );
+}
+
+export function validateVpcSpec(
+  spec: VpcSpec | undefined,
+  allows: readonly SubnetAllow[] | null = [],
+): FieldIssue[] {
   const issues: FieldIssue[] = [];
   issues.push(...validateStaticRoutes(spec?.staticRoutes ?? []));
-  issues.push(...validatePolicyRoutes(spec?.policyRoutes ?? []));
+  issues.push(...validatePolicyRoutes(spec?.policyRoutes ?? [], allows));
   (spec?.vpcPeerings ?? []).forEach((peering, i) => {
     const at = `spec.vpcPeerings[${i}]`;
-    if (!peering.remoteVpc) issues.push(invalid(`${at}.remoteVpc`, '', 'the peer VPC name is required'));
+    if (!peering.remoteVpc)
+      issues.push(warning(`${at}.remoteVpc`, 'no peer VPC named: the peering connects nothing'));
     if (!peering.localConnectIP || !parseCidr(peering.localConnectIP)) {
       issues.push(invalid(`${at}.localConnectIP`, peering.localConnectIP ?? '', 'not a valid CIDR'));
     }
@@ -148,15 +173,23 @@ export const vpcAdmission: KindAdmission<Vpc> = {
       }
       return [];
     }
-    const issues = validateVpcSpec(object?.spec);
     const name = object?.metadata.name ?? '';
+    // The subnets are read only for a policy next to their allows (a Vpc reconcile must not scan them for nothing).
+    const near = (object?.spec?.policyRoutes ?? []).some(
+      (p) => (p.priority ?? 0) >= KUBE_OVN_POLICY_PRIORITIES.min,
+    );
+    const issues = validateVpcSpec(object?.spec, near ? subnetAllows(view, name) : []);
     if (operation === 'CREATE') issues.push(...vpcSubnetNameClash(view, 'Subnet', name));
-    if (operation === 'UPDATE' && name !== DEFAULT_VPC) {
+    const extra = immutable(
+      'spec.extraExternalSubnets',
+      oldObject?.spec?.extraExternalSubnets,
+      object?.spec?.extraExternalSubnets,
+    );
+    if (operation === 'UPDATE' && name !== DEFAULT_VPC && extra.length) {
       issues.push(
-        ...immutable(
+        warning(
           'spec.extraExternalSubnets',
-          oldObject?.spec?.extraExternalSubnets,
-          object?.spec?.extraExternalSubnets,
+          'documented as immutable by Kube-OVN; kovn does not program extra external subnets, so the change has no effect',
         ),
       );
     }

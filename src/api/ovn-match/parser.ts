@@ -1,20 +1,23 @@
 /**
  * A checker for OVN match expressions (ovn-sb(5) grammar and rules), so a policy route whose match ovn-controller
  * would refuse is rejected at the API with the reason instead of silently producing no flow. It parses `&&`/`||`
- * (which need parentheses when mixed), `!` (which needs parentheses around a comparison), parentheses, comparisons
- * in either order and ranges (`1024 <= tcp.src <= 49151`), value sets `{...}`, masked constants and prefixes,
- * bit ranges `reg0[0..15]`, `$address_set`/`@port_group` references, `is_chassis_resident("p")`, the literals 0 and
- * 1; each comparison is checked against its symbol in checks.ts. Pure.
+ * (which need parentheses when mixed), `!` (which needs parentheses around a comparison), parentheses (nested at
+ * most 100 deep, as in OVN), comparisons in either order and ranges (`1024 <= tcp.src <= 49151`), value sets `{...}`,
+ * masked constants and prefixes, bit ranges `reg0[0..15]`, `$address_set`/`@port_group` references,
+ * `is_chassis_resident("p")`, the literals 0 and 1; each comparison is checked against its symbol in checks.ts. Pure.
  */
 import { checkValue, describe, type Operand } from './checks.ts';
 import { MatchSyntaxError, tokenize, type Token } from './lexer.ts';
 import { lookupSymbol } from './symbols.ts';
 
 const RELOPS = new Set(['==', '!=', '<', '<=', '>', '>=']);
+/** ovn-controller's limit (lib/expr.c MAX_PAREN_DEPTH): deeper nesting is refused, so it also bounds our recursion. */
+export const MAX_PAREN_DEPTH = 100;
 const FUNCTIONS = new Set(['is_chassis_resident']);
 
 class Parser {
   private i = 0;
+  private depth = 0;
   private readonly tokens: Token[];
   constructor(tokens: Token[]) {
     this.tokens = tokens;
@@ -75,8 +78,12 @@ class Parser {
   private primary(negated: boolean, afterNot: boolean): void {
     const t = this.peek();
     if (this.isOp('(')) {
+      if (this.depth >= MAX_PAREN_DEPTH)
+        this.fail(t, `parentheses nested too deeply (at most ${MAX_PAREN_DEPTH})`);
       this.next();
+      this.depth++;
       this.expression(negated);
+      this.depth--;
       this.expect(')');
       return;
     }

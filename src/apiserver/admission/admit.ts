@@ -2,11 +2,12 @@
  * Admission for one write, as the API server runs it: the shared pipeline (src/api/admission.ts: schema, defaults,
  * ObjectMeta, the kind's rules against a read-only ClusterView), plus only what is HTTP's: unknown fields per
  * fieldValidation (Strict refuses with 400 as strict decoding does, Warn answers a warning header, Ignore drops
- * them silently), a rejection as an Invalid/Conflict/Forbidden Status with causes, and an exception inside a kind's
- * code as a 500.
+ * them silently), the rules' warnings as Warning headers (on an accepted write and on a refused one, as
+ * kube-apiserver sends them), a rejection as an Invalid (422) or Forbidden (403) Status with causes, and an exception
+ * inside a kind's code as a 500.
  */
 import { admit as admitShared, type AdmissionOutcome } from '../../api/admission.ts';
-import { unknownField } from '../../api/issues.ts';
+import { formatWarning, unknownField } from '../../api/issues.ts';
 import type { ClusterView, KubeObject, Operation } from '../../api/types.ts';
 import type { ServedResource } from '../resources/served.ts';
 import { ApiError, badRequest, internal, rejection } from '../status.ts';
@@ -58,12 +59,17 @@ function unknownFieldWarnings(request: AdmitRequest, fields: readonly string[]):
 export function admit(request: AdmitRequest): Admitted {
   if (request.operation !== 'DELETE' && !request.object) throw badRequest('no object to admit');
   const outcome = run(request);
-  const warnings = unknownFieldWarnings(request, outcome.unknownFields);
+  const warnings = [
+    ...unknownFieldWarnings(request, outcome.unknownFields),
+    ...outcome.warnings.map(formatWarning),
+  ];
   if (!outcome.allowed) {
     const { group, plural, kind } = request.resource.type;
     const subject = request.object ?? request.oldObject;
     const name = subject?.metadata.name ?? subject?.metadata.generateName ?? '';
-    throw rejection({ group, resource: plural, kind }, name, outcome.issues);
+    const refused = rejection({ group, resource: plural, kind }, name, outcome.issues);
+    refused.warnings = warnings;
+    throw refused;
   }
   return { object: outcome.object, warnings };
 }

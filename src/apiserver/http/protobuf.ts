@@ -120,16 +120,16 @@ class Reader {
   constructor(buf: Buffer) {
     this.buf = buf;
   }
+  /** A base-128 varint of at most 10 bytes (64 bits), as protobuf writes them. */
   varint(): bigint {
     let result = 0n;
-    let shift = 0n;
-    for (;;) {
+    for (let shift = 0n; shift < 70n; shift += 7n) {
       if (this.pos >= this.buf.length) throw new Error('truncated varint');
       const b = this.buf[this.pos++] ?? 0;
       result |= BigInt(b & 0x7f) << shift;
       if (b < 0x80) return result;
-      shift += 7n;
     }
+    throw new Error('varint longer than 10 bytes');
   }
   bytes(): Buffer {
     const len = Number(this.varint());
@@ -193,7 +193,8 @@ function decodeMessage(name: string, buf: Buffer): Json {
         else if (t >>> 3 === 2) v = decodeValue(valueType, pair);
         else pair.skip(t & 7);
       }
-      out[key] = { ...(out[key] as Json | undefined), [k]: v };
+      const map = (out[key] ??= {}) as Json;
+      Object.defineProperty(map, k, { value: v, enumerable: true, writable: true, configurable: true });
     } else if (type.startsWith('[]')) {
       const list = (out[key] as unknown[] | undefined) ?? [];
       list.push(decodeValue(type.slice(2), r));

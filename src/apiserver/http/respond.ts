@@ -34,7 +34,7 @@ export function sendError(res: ServerResponse, error: ApiError): void {
     res.destroy();
     return;
   }
-  sendJson(res, error.code, error.toStatus());
+  sendJson(res, error.code, error.toStatus(), error.warnings);
 }
 
 export function includeObjectFrom(query: URLSearchParams): IncludeObject {
@@ -72,8 +72,11 @@ export function renderList(
   now: number,
   query: URLSearchParams,
 ): unknown {
-  const listMeta: { resourceVersion: string; continue?: string } = { resourceVersion: list.resourceVersion };
+  const listMeta: { resourceVersion: string; continue?: string; remainingItemCount?: number } = {
+    resourceVersion: list.resourceVersion,
+  };
   if (list.continue) listMeta.continue = list.continue;
+  if (list.remainingItemCount !== undefined) listMeta.remainingItemCount = list.remainingItemCount;
   if (rep.as === 'table')
     return toTable(r, list.items, {
       now,

@@ -1,10 +1,13 @@
 /**
- * URL -> route: the non-resource endpoints (discovery, OpenAPI, version, health) and resource paths
+ * URL -> route: the non-resource endpoints (discovery, OpenAPI, version, health: `/livez`, `/readyz`, `/healthz`
+ * and one check under each, `/readyz/store`) and resource paths
  * `/api/v1[/watch][/namespaces/NS]/PLURAL[/NAME[/SUBRESOURCE]]` and the same under `/apis/GROUP/VERSION`.
  */
+import type { HealthEndpoint } from './health.ts';
+
 export type Route =
   | { kind: 'version' }
-  | { kind: 'health'; name: string; verbose: boolean }
+  | { kind: 'health'; endpoint: HealthEndpoint; check: string | undefined }
   | { kind: 'api' }
   | { kind: 'apis' }
   | { kind: 'group'; group: string }
@@ -27,8 +30,8 @@ export type Route =
 export function route(pathname: string): Route {
   const path = pathname.replace(/\/+$/, '') || '/';
   if (path === '/version') return { kind: 'version' };
-  const health = /^\/(healthz|livez|readyz)(\/.*)?$/.exec(path);
-  if (health) return { kind: 'health', name: health[1] ?? 'healthz', verbose: false };
+  const health = /^\/(healthz|livez|readyz)(?:\/(.+))?$/.exec(path);
+  if (health) return { kind: 'health', endpoint: health[1] as HealthEndpoint, check: health[2] };
   if (path === '/api') return { kind: 'api' };
   if (path === '/apis') return { kind: 'apis' };
   if (path === '/openapi/v2' || path === '/swagger-2.0.0.pb-v1') return { kind: 'openapi-v2' };

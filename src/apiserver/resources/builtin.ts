@@ -1,14 +1,15 @@
 /**
- * The built-in kinds the lab needs (core v1, apps/v1, discovery.k8s.io, rbac, coordination) and the
- * NetworkAttachmentDefinition CRD, in the order discovery lists them: permissive schemas (unknown fields
- * preserved), printer columns as kube-apiserver prints them, field selectors, strategic-merge keys and create-time
- * defaults. Each kind's entry is in builtin/, one file per API group or larger core kind; a Service's cluster IP
- * range is the one option.
+ * The built-in kinds the lab needs (core v1, apps/v1, discovery.k8s.io, rbac, coordination, apiextensions.k8s.io's
+ * CustomResourceDefinitions, read-only) and the NetworkAttachmentDefinition CRD, in the order discovery lists them:
+ * permissive schemas (unknown fields preserved), printer columns as kube-apiserver prints them, field selectors,
+ * strategic-merge keys and create-time defaults. Each kind's entry is in builtin/, one file per API group or larger
+ * core kind; a Service's cluster IP range is the one option.
  */
 import { DEFAULT_SERVICE_CIDR, parseServiceCidr } from './cluster-ip.ts';
 import { prepareService, prepareServiceUpdate } from './defaults.ts';
 import { nadType } from './nad.ts';
 import { customResource, type ServedResource } from './served.ts';
+import { customResourceDefinition } from './builtin/apiextensions.ts';
 import { deployment, statefulSet } from './builtin/apps.ts';
 import { lease } from './builtin/coordination.ts';
 import { configMap, endpoints, namespace, service, serviceAccount } from './builtin/core.ts';
@@ -34,6 +35,7 @@ const specs: BuiltinSpec[] = [
   clusterRole,
   clusterRoleBinding,
   lease,
+  customResourceDefinition,
 ];
 
 export interface BuiltinOptions {

@@ -9,13 +9,19 @@ import { rejection } from '../status.ts';
 import { allocateClusterIp } from './cluster-ip.ts';
 import { invalid } from '../../api/issues.ts';
 
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
+
 function objectAt(o: KubeObject, field: string): Record<string, unknown> {
   const v = o[field];
-  if (v !== null && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
+  if (isRecord(v)) return v;
   const fresh: Record<string, unknown> = {};
   o[field] = fresh;
   return fresh;
 }
+
+/** The objects of a list field (defaults run before the schema check: other items are left for it to refuse). */
+const records = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.filter(isRecord) : []);
 
 export function preparePod(pod: KubeObject): void {
   const spec = objectAt(pod, 'spec');
@@ -23,8 +29,9 @@ export function preparePod(pod: KubeObject): void {
   spec.dnsPolicy ??= 'ClusterFirst';
   spec.schedulerName ??= 'default-scheduler';
   spec.terminationGracePeriodSeconds ??= 30;
-  const containers = Array.isArray(spec.containers) ? (spec.containers as Record<string, unknown>[]) : [];
-  const hasResources = containers.some((c) => c.resources && Object.keys(c.resources).length > 0);
+  const hasResources = records(spec.containers).some(
+    (c) => isRecord(c.resources) && Object.keys(c.resources).length > 0,
+  );
   pod['status'] = { phase: 'Pending', qosClass: hasResources ? 'Burstable' : 'BestEffort' };
 }
 
@@ -33,8 +40,7 @@ export function prepareService(svc: KubeObject, context: { list(): KubeObject[] 
   const spec = objectAt(svc, 'spec');
   spec.type ??= 'ClusterIP';
   spec.sessionAffinity ??= 'None';
-  const ports = Array.isArray(spec.ports) ? (spec.ports as Record<string, unknown>[]) : [];
-  for (const port of ports) {
+  for (const port of records(spec.ports)) {
     port.protocol ??= 'TCP';
     port.targetPort ??= port.port;
   }

@@ -1,7 +1,7 @@
 /**
  * What the server knows about one resource it serves: the shared ResourceType descriptor plus server-only
  * knowledge (computed printer cells for built-in kinds, extra field selectors, strategic-merge keys, create
- * defaults, OpenAPI definition name). Built-in kinds are described in builtin/ (listed by builtin.ts); kubeovn.io
+ * defaults, OpenAPI definition name, whether the API may write it). Built-in kinds are described in builtin/ (listed by builtin.ts); kubeovn.io
  * kinds come from the API package's registry unchanged.
  */
 import type { KindAdmission, KubeObject, PrinterColumn, ResourceType } from '../../api/types.ts';
@@ -35,6 +35,11 @@ export interface ServedResource {
   prepareCreate?: (object: KubeObject, context: CreateContext) => void;
   /** Server-side handling of an update of the main resource (e.g. a Service keeps its cluster IP); may throw 422. */
   prepareUpdate?: (object: KubeObject, old: KubeObject) => void;
+  /**
+   * Set on a kind the API serves read-only (its objects are the server's own, e.g. CustomResourceDefinitions):
+   * why a create, update, patch or delete is refused (403 Forbidden). Discovery lists only get, list and watch.
+   */
+  readOnly?: string;
 }
 
 export function apiVersionOf(type: ResourceType): string {

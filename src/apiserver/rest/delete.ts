@@ -12,6 +12,7 @@ import { isObject } from '../patch.ts';
 import type { ServedResource } from '../resources/served.ts';
 import { badRequest, conflict, notFound } from '../status.ts';
 import type { Core } from './core.ts';
+import { jsonTypeName } from './decode-meta.ts';
 import { qualifiedOf, type WriteResult } from './write.ts';
 
 export type Propagation = 'Background' | 'Foreground' | 'Orphan';
@@ -25,7 +26,13 @@ export interface DeleteOptions {
 /** DeleteOptions from a request body (may be empty) and query parameters; the body wins. */
 export function deleteOptionsFrom(body: unknown, query: URLSearchParams, dryRun: boolean): DeleteOptions {
   const b = isObject(body) ? body : {};
-  let policy = (b.propagationPolicy ?? query.get('propagationPolicy') ?? undefined) as string | undefined;
+  const given: unknown = b.propagationPolicy ?? query.get('propagationPolicy') ?? undefined;
+  if (given !== undefined && typeof given !== 'string') {
+    throw badRequest(
+      `json: cannot unmarshal ${jsonTypeName(given)} into Go struct field DeleteOptions.propagationPolicy of type v1.DeletionPropagation`,
+    );
+  }
+  let policy = given;
   const orphan =
     b.orphanDependents ??
     (query.has('orphanDependents') ? query.get('orphanDependents') === 'true' : undefined);

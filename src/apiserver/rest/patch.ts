@@ -5,6 +5,7 @@
  * through the same update path as PUT.
  */
 import type { KubeObject } from '../../api/types.ts';
+import { maxNestingDepth, valueNesting } from '../nesting.ts';
 import { applyJsonPatch, isObject, mergePatch, patchTypes, strategicMerge } from '../patch.ts';
 import type { ServedResource } from '../resources/served.ts';
 import { badRequest, unsupportedMediaType } from '../status.ts';
@@ -67,6 +68,11 @@ export function patchObject(
   }
   const old = getObject(core, r, namespace, name);
   const result = patched(r, structuredClone(old), contentType, patch);
+  // A JSON patch can add a deep value at a deep path: the result may nest deeper than any body may.
+  if (valueNesting(result, maxNestingDepth))
+    throw badRequest(
+      `the patched object would be nested deeper than ${maxNestingDepth} levels of objects and arrays`,
+    );
   const candidate = checkTypeMeta(r, result);
   if (candidate.metadata.name !== name)
     throw badRequest(

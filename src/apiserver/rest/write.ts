@@ -21,6 +21,7 @@ import {
   staleResourceVersion,
 } from '../status.ts';
 import type { Core } from './core.ts';
+import { objectMetaProblem, typeMetaProblem } from './decode-meta.ts';
 
 export interface WriteOptions {
   fieldValidation: FieldValidation;
@@ -45,9 +46,14 @@ function randomSuffix(random: Random): string {
   return s;
 }
 
-/** Checks apiVersion/kind against the endpoint and fills them in when absent. */
+/**
+ * Checks apiVersion/kind against the endpoint and fills them in when absent, and the types of the metadata fields
+ * (decode-meta.ts).
+ */
 export function checkTypeMeta(r: ServedResource, body: unknown): KubeObject {
   if (!isObject(body)) throw badRequest('the request body must be a JSON or YAML object');
+  const typeProblem = typeMetaProblem(body);
+  if (typeProblem) throw badRequest(`couldn't get version/kind; json parse error: ${typeProblem}`);
   const object = structuredClone(body) as KubeObject;
   const apiVersion = apiVersionOf(r.type);
   if (object.kind !== undefined && object.kind !== r.type.kind) {
@@ -64,6 +70,11 @@ export function checkTypeMeta(r: ServedResource, body: unknown): KubeObject {
   object.kind = r.type.kind;
   if (object.metadata === undefined) object.metadata = {};
   if (!isObject(object.metadata)) throw badRequest('metadata must be an object');
+  const metaProblem = objectMetaProblem(object);
+  if (metaProblem) {
+    const { kind, version } = r.type;
+    throw badRequest(`${kind} in version "${version}" cannot be handled as a ${kind}: ${metaProblem}`);
+  }
   return object;
 }
 

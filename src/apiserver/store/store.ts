@@ -1,12 +1,15 @@
 /**
  * Durable object storage in one SQLite file (node:sqlite, WAL, synchronous=FULL): the objects, an event log
- * that backs watch resumption, an owner index for garbage collection, and a single global revision counter
- * that is every object's resourceVersion. Each commit is one transaction; each change in it takes the next
- * revision and writes its object row and event row together, so an acknowledged write survives kill -9 and a
- * watch can resume after a restart. The event log keeps a bounded window; older revisions are "compacted".
+ * that backs watch resumption and the snapshots paged lists are read from (reads.ts), an owner index for garbage
+ * collection, and a single global revision counter that is every object's resourceVersion. Each commit is one
+ * transaction; each change in it takes the next revision and writes its object row and event row together, so an
+ * acknowledged write survives kill -9 and a watch can resume after a restart. The event log keeps a bounded
+ * window; older revisions are "compacted".
  */
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { KubeObject } from '../../api/types.ts';
+import { abandonTransaction, StoreError } from './errors.ts';
+import { RangeReads } from './reads.ts';
 
 export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
@@ -41,6 +44,8 @@ export interface ObjectRef {
 export interface StoreOptions {
   /** Events kept for watch resumption (default 10,000). */
   eventWindow?: number;
+  /** Largest database file (as etcd's --quota-backend-bytes); writes beyond it fail with SQLITE_FULL. */
+  quotaBytes?: number;
 }
 
 export class Store {
@@ -50,6 +55,9 @@ export class Store {
   private compacted: number;
   private readonly stmts: Record<string, StatementSync>;
   private writesSinceCompaction = 0;
+  private readonly reads: RangeReads;
+  /** The last write's failure while it was the storage's (the store is wedged until a write commits). */
+  private wedged: StoreError | undefined;
 
   constructor(path: string, options: StoreOptions = {}) {
     this.window = options.eventWindow ?? 10_000;
@@ -80,6 +88,11 @@ export class Store {
       CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v INTEGER NOT NULL);
       INSERT OR IGNORE INTO meta (k, v) VALUES ('revision', 1), ('compacted', 0);
     `);
+    if (options.quotaBytes !== undefined) {
+      const { page_size } = this.db.prepare('PRAGMA page_size').get() as { page_size: number };
+      const pages = Math.max(1, Math.floor(options.quotaBytes / Number(page_size)));
+      this.db.exec(`PRAGMA max_page_count = ${pages}`);
+    }
     const s = (sql: string): StatementSync => this.db.prepare(sql);
     this.stmts = {
       get: s('SELECT body FROM objects WHERE resource = ? AND namespace = ? AND name = ?'),
@@ -103,10 +116,6 @@ export class Store {
       sinceAll: s(
         'SELECT rv, type, resource, namespace, name, body, prev FROM events WHERE rv > ? ORDER BY rv',
       ),
-      scanNs: s('SELECT body FROM objects WHERE resource = ? AND namespace = ? AND name > ? ORDER BY name'),
-      scanAll:
-        s(`SELECT body FROM objects WHERE resource = ? AND (namespace > ? OR (namespace = ? AND name > ?))
-                  ORDER BY namespace, name`),
       namespaceContents: s('SELECT resource, name FROM objects WHERE namespace = ? ORDER BY resource, name'),
       deleting: s(`SELECT resource, namespace, name FROM objects WHERE body LIKE '%"deletionTimestamp"%'`),
       dangling: s(
@@ -115,6 +124,7 @@ export class Store {
     };
     this.rev = this.meta('revision');
     this.compacted = this.meta('compacted');
+    this.reads = new RangeReads(this.db);
   }
 
   private meta(k: string): number {
@@ -173,19 +183,17 @@ export class Store {
     return Number((this.stmts.countAll!.get() as { n: number }).n);
   }
 
-  /** Objects of a resource in (namespace, name) order, after a position (for pagination); lazily read. */
-  *scan(
-    resource: string,
-    namespace: string | undefined,
-    after: { namespace: string; name: string } | undefined,
-  ): Generator<KubeObject> {
-    const rows =
-      namespace !== undefined
-        ? this.stmts.scanNs!.iterate(resource, namespace, after?.name ?? '')
-        : after
-          ? this.stmts.scanAll!.iterate(resource, after.namespace, after.namespace, after.name)
-          : this.stmts.scanAll!.iterate(resource, '', '', '');
-    for (const row of rows) yield JSON.parse((row as { body: string }).body) as KubeObject;
+  /**
+   * Objects of a resource in (namespace, name) order after a position (pagination), lazily read: as they are now,
+   * or as they were at revision `at` (a paged list's snapshot; needs `at >= compactedRevision()`, see reads.ts).
+   */
+  scan(...args: Parameters<RangeReads['scan']>): Generator<KubeObject> {
+    return this.reads.scan(...args);
+  }
+
+  /** How many objects `scan` with the same arguments would yield (a list's remainingItemCount). */
+  countAfter(...args: Parameters<RangeReads['countAfter']>): number {
+    return this.reads.countAfter(...args);
   }
 
   /** Events after a revision (for one resource, or all), oldest first. */
@@ -214,7 +222,10 @@ export class Store {
     });
   }
 
-  /** Applies changes in one transaction, giving each the next revision; returns their events once durable. */
+  /**
+   * Applies changes in one transaction, giving each the next revision; returns their events once durable. A failure
+   * applies nothing and throws a StoreError with SQLite's code (errors.ts), or the caller's own error as it is.
+   */
   commit(changes: readonly Change[]): StoredEvent[] {
     if (!changes.length) return [];
     const events: StoredEvent[] = [];
@@ -231,6 +242,9 @@ export class Store {
         const namespace = object.metadata.namespace ?? '';
         const name = object.metadata.name ?? '';
         const body = JSON.stringify(object);
+        // The history keeps the row this change replaces, whatever the caller passed (snapshot reads rely on it).
+        const replaced = this.stmts.get!.get(change.resource, namespace, name) as
+          { body: string } | undefined;
         this.stmts.ownersClear!.run(change.resource, namespace, name);
         if (change.type === 'DELETED') {
           this.stmts.remove!.run(change.resource, namespace, name);
@@ -240,7 +254,7 @@ export class Store {
             this.stmts.ownerAdd!.run(ref.uid, change.resource, namespace, name);
           }
         }
-        const prev = change.type === 'ADDED' || !change.prev ? null : JSON.stringify(change.prev);
+        const prev = change.type === 'ADDED' ? null : (replaced?.body ?? null);
         this.stmts.event!.run(rev, change.type, change.resource, namespace, name, body, prev);
         events.push({
           rv: rev,
@@ -257,9 +271,11 @@ export class Store {
       compactedTo = this.maybeCompact(rev, changes.length);
       this.db.exec('COMMIT');
     } catch (error) {
-      this.db.exec('ROLLBACK');
-      throw error;
+      const failure = abandonTransaction(this.db, error);
+      if (failure instanceof StoreError && failure.storage) this.wedged = failure;
+      throw failure;
     }
+    this.wedged = undefined;
     this.rev = rev;
     if (compactedTo !== undefined) this.compacted = compactedTo;
     return events;
@@ -274,6 +290,17 @@ export class Store {
     this.stmts.compact!.run(floor);
     this.stmts.setMeta!.run(floor, 'compacted');
     return floor;
+  }
+
+  /** Why the store cannot serve (a cheap read fails, or the last write met a storage failure), or undefined. */
+  unreadyReason(): string | undefined {
+    if (!this.db.isOpen) return 'the store is closed';
+    try {
+      this.stmts.getMeta!.get('revision');
+    } catch (error) {
+      return `reading the store: ${error instanceof Error ? error.message : String(error)}`;
+    }
+    return this.wedged && `the last write failed: ${this.wedged.message}`;
   }
 
   close(): void {

@@ -1,34 +1,26 @@
 /**
- * `kovn up | down | status`: the single-machine lab's lifecycle. `up` writes the lab config on first use, cleans up
- * after a crashed earlier run (from the ledger), starts the lab daemon detached and follows `.kovn/status.json`,
- * printing each component as it comes up, until the lab is ready (or failed: then the reason and the log's tail).
- * A second `up` finds the daemon running and only reports. `down` stops the daemon by the pid it recorded, tears
- * down whatever the ledger still lists and removes the lab directory. `status` prints each component's health and
- * exits non-zero unless everything runs.
+ * `kovn up | down | status`: the single-machine lab's lifecycle. `up` writes the lab config on first use, removes
+ * the leftovers of dead labs with its id (or refuses, naming a live one; src/lab/process/leftovers.ts), claims the
+ * id, starts the lab daemon detached and follows `.kovn/status.json`, printing each component as it comes up, until
+ * the lab is ready (or failed: then the reason and the log's tail). A second `up` finds the daemon running and only
+ * reports. `down` stops the daemon by the pid it recorded, tears down whatever the ledger still lists, releases the
+ * id and removes the lab directory; `down --id ID` removes only what a dead lab with that id left on the machine.
+ * `status` prints each component's health and exits non-zero unless everything runs.
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { configPath, ensureConfig, readConfig } from '../../lab/config.ts';
-import { labHome, labLayout, type LabLayout } from '../../lab/layout.ts';
-import { processArgv } from '../../lab/process/procfs.ts';
+import { labHome, labLayout } from '../../lab/layout.ts';
+import { releaseClaim } from '../../lab/process/claim.ts';
+import { clearForUp, removeLeftoversOf } from '../../lab/process/leftovers.ts';
+import { daemonPid, DAEMON_MAIN } from '../../lab/process/liveness.ts';
 import { readStatus, type ComponentStatus, type LabStatus } from '../../lab/status.ts';
 import { teardown } from '../../lab/process/teardown.ts';
 import { systemClock, type Clock } from '../../util/clock.ts';
 import { processRunner } from '../../util/exec.ts';
 import type { CommandIo } from './validate.ts';
 
-const DAEMON = fileURLToPath(new URL('../../lab/daemon-main.ts', import.meta.url));
 const UP_TIMEOUT_MS = 180_000;
-
-/** The running lab daemon's pid, if the pid file names a live process that is our daemon for this home. */
-export function daemonPid(layout: LabLayout): number | undefined {
-  if (!existsSync(layout.daemonPid)) return undefined;
-  const pid = Number(readFileSync(layout.daemonPid, 'utf8').trim());
-  if (!Number.isInteger(pid) || pid <= 0) return undefined;
-  const argv = processArgv(pid);
-  return argv.includes(DAEMON) && argv.includes(layout.home) ? pid : undefined;
-}
 
 /** Is the process there and not a zombie? */
 function running(pid: number): boolean {
@@ -102,15 +94,17 @@ export async function upCommand(io: CommandIo, options: UpOptions = {}): Promise
     io.out(`kubeconfig: ${layout.kubeconfig}`);
     return status?.phase === 'ready' ? 0 : 1;
   }
-  if (existsSync(layout.ledger)) {
-    const report = await teardown(layout, { keepLogs: true });
-    io.out(
-      `cleaned up after an earlier run: ${report.stopped.length + report.strays.length} processes, ${report.namespaces.length} namespaces`,
-    );
+  if (options.id && options.id !== config.id)
+    io.err(`note: this lab's id is ${config.id} (fixed in ${configPath(home)}); --id applies to a new lab`);
+  const clearance = await clearForUp(layout);
+  if (!clearance.ok) {
+    io.err(`kovn up: ${clearance.message}`);
+    return 1;
   }
+  for (const line of clearance.removed) io.out(line);
   rmSync(layout.statusFile, { force: true });
   io.out(`starting the kovn lab in ${home} (nodes: ${config.nodes.join(', ')})`);
-  const daemon = await processRunner.spawn(process.execPath, [DAEMON, '--home', home], {
+  const daemon = await processRunner.spawn(process.execPath, [DAEMON_MAIN, '--home', home], {
     detached: true,
     logFile: join(home, 'daemon.out'),
   });
@@ -148,11 +142,17 @@ export async function upCommand(io: CommandIo, options: UpOptions = {}): Promise
 
 export async function downCommand(
   io: CommandIo,
-  options: { home?: string; clock?: Clock } = {},
+  options: { home?: string; clock?: Clock; id?: string } = {},
 ): Promise<number> {
   const home = options.home ?? labHome();
   const clock = options.clock ?? systemClock;
   const config = readConfig(home);
+  if (options.id !== undefined) {
+    const cleared = await removeLeftoversOf(home, config?.id, options.id);
+    if (!cleared.ok) io.err(`kovn down --id ${options.id}: ${cleared.message}`);
+    else io.out(cleared.removed.join('\n') || `nothing of lab ${options.id} was left on this machine`);
+    return cleared.ok ? 0 : 1;
+  }
   if (!config) {
     io.out(`no kovn lab in ${home}`);
     return 0;
@@ -176,6 +176,11 @@ export async function downCommand(
     io.err(`could not remove everything:\n  ${report.errors.join('\n  ')}`);
     return 1;
   }
+  releaseClaim(layout);
+  if (report.heldBy)
+    io.out(
+      `lab id ${config.id} is held by the running lab in ${report.heldBy}: its namespaces were left alone`,
+    );
   rmSync(join(home, 'daemon.out'), { force: true });
   rmSync(layout.statusFile, { force: true });
   rmSync(layout.kubeconfig, { force: true });
@@ -183,7 +188,7 @@ export async function downCommand(
   rmSync(configPath(home), { force: true });
   rmSync(home, { recursive: true, force: true });
   io.out(
-    `kovn lab removed: ${report.stopped.length + report.strays.length} leftover processes stopped, ${report.namespaces.length} leftover namespaces deleted, ${home} removed`,
+    `kovn lab removed: ${report.stopped.length + report.strays.length + report.listeners} leftover processes stopped, ${report.namespaces.length} leftover namespaces deleted, ${home} removed`,
   );
   return 0;
 }

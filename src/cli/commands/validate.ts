@@ -1,4 +1,7 @@
-/** `kovn validate -f FILE|DIR ...`: offline checks of manifests; one line per problem, non-zero exit on any. */
+/**
+ * `kovn validate -f FILE|DIR ...`: offline checks of manifests; one line per error or warning (a warning is what the
+ * API server accepts and kubectl prints as `Warning: ...`); exit 1 on any error, 0 with warnings only.
+ */
 import { existsSync } from 'node:fs';
 import { loadManifests } from '../../manifest/load.ts';
 import { formatProblem, validateDocuments } from '../../manifest/validate.ts';
@@ -19,15 +22,18 @@ export function validateCommand(files: readonly string[], io: CommandIo): number
     return 2;
   }
   const { documents, errors } = loadManifests(files);
-  const problems = validateDocuments(documents, errors);
-  for (const problem of problems) io.err(formatProblem(problem));
-  const objects = documents.length;
-  if (problems.length) {
-    io.err(
-      `${problems.length} problem${problems.length === 1 ? '' : 's'} in ${objects} object${objects === 1 ? '' : 's'}`,
-    );
+  const found = validateDocuments(documents, errors);
+  for (const problem of found) io.err(formatProblem(problem));
+  const objects = plural(documents.length, 'object');
+  const problems = found.filter((p) => p.severity === 'error').length;
+  const warnings = found.length - problems;
+  const noted = warnings ? ` (${plural(warnings, 'warning')})` : '';
+  if (problems) {
+    io.err(`${plural(problems, 'problem')} in ${objects}${noted}`);
     return 1;
   }
-  io.out(`${objects} object${objects === 1 ? '' : 's'} valid`);
+  io.out(`${objects} valid${noted}`);
   return 0;
 }
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;

@@ -4,7 +4,7 @@
  * hop, and the verdict. Pure.
  */
 import type { VpcSpec } from '../../api/kinds/vpc.ts';
-import { RESERVED_POLICY_PRIORITIES } from '../../api/kinds/vpc-routes.ts';
+import { SUBNET_ALLOW_PRIORITY } from '../../api/kinds/vpc-routes.ts';
 import { specPolicy, specRoutes, type RouterHop, type TraceSummary } from './summary.ts';
 
 function routeLine(hop: RouterHop, spec: VpcSpec | undefined): string {
@@ -25,10 +25,9 @@ function policyLine(hop: RouterHop, spec: VpcSpec | undefined): string {
   if (!p) return hop.policyReached ? 'none matched (allow)' : 'not reached';
   const via = p.action === 'reroute' ? ` via ${p.nexthop ?? '?'}` : '';
   const entry = specPolicy(p, spec);
-  const { min, max } = RESERVED_POLICY_PRIORITIES;
   const origin = entry
     ? ` <- ${entry}`
-    : p.priority >= min && p.priority <= max
+    : p.priority === SUBNET_ALLOW_PRIORITY
       ? ' (kovn: per-subnet allow)'
       : ' (not from the Vpc spec)';
   return `priority ${p.priority} ${p.action}${via}: ${p.match}${origin}`;

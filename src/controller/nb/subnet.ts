@@ -7,13 +7,14 @@
  * the input is the defaulted Subnet and the router MAC.
  */
 import type { Subnet } from '../../api/kinds/subnet-schema.ts';
+import { SUBNET_ALLOW_PRIORITY, subnetAllowMatch } from '../../api/kinds/vpc-routes.ts';
 import { blockCidrs } from '../../net/cidr-block.ts';
-import { formatCidr, parseIp, type Cidr } from '../../net/ip.ts';
+import { parseIp, type Cidr } from '../../net/ip.ts';
 import type { DesiredRow } from './model.ts';
 import { ownerTags, subnetOwner } from './owner.ts';
 
-/** Kube-OVN's SubnetRouterPolicyPriority. */
-export const SUBNET_POLICY_PRIORITY = 31000;
+/** Kube-OVN's SubnetRouterPolicyPriority (admission warns about user policies next to it: api/kinds/vpc-routes.ts). */
+export const SUBNET_POLICY_PRIORITY = SUBNET_ALLOW_PRIORITY;
 
 export interface SubnetNbInput {
   /** The Subnet after defaulting (gateway, protocol, vpc filled in). */
@@ -71,13 +72,12 @@ export function desiredSubnet({ subnet, routerMac, defaultVpc }: SubnetNbInput):
   ];
   if (defaultVpc) return rows;
   for (const { cidr } of families) {
-    const ip = cidr.family === 4 ? 'ip4' : 'ip6';
     rows.push({
       table: 'Logical_Router_Policy',
       parent: router,
       columns: {
         priority: SUBNET_POLICY_PRIORITY,
-        match: `${ip}.dst == ${formatCidr(cidr)}`,
+        match: subnetAllowMatch(cidr),
         action: 'allow',
         external_ids: ownerTags(subnetOwner(name), { subnet: name }),
       },

@@ -1,8 +1,12 @@
 /**
  * Start-up state from what exists, as Kube-OVN's InitIPAM does: before the first reconcile, IPAM is rebuilt from
- * every Subnet (router-port MACs read back from NB, so no pod is given one) and every pod's allocation annotations, so a
- * restarted controller hands out nothing twice and re-derives exactly the rows already in NB. It also lists the owners
- * of our NB rows whose objects are gone (deleted while the controller was down), so their keys can be enqueued.
+ * every Subnet (router-port MACs read back from NB, so no pod is given one), then every IP object that records a pod
+ * NIC (kovn's records, a StatefulSet's kept addresses, reservations), then the allocation annotations of the pod NICs
+ * that have no IP object, and the nodes' and EIPs' addresses, so a restarted controller hands out nothing twice and
+ * re-derives exactly the rows already in NB. Kube-OVN restores only StatefulSet and VM IP objects and the rest from
+ * pods; every record counts here, so a reservation whose pod does not exist survives a restart. It also lists the
+ * owners of our NB rows whose objects are gone (deleted while the controller was down), so their keys can be
+ * enqueued; an IP object left by such a pod maps to its pod key when the informer lists it (`pod-ip-watch.ts`).
  */
 import type { Logger } from 'pino';
 import {
@@ -12,7 +16,8 @@ import {
   ANNOTATION_MAC_ADDRESS,
   annotationKey,
 } from '../../api/annotations.ts';
-import { nodePortName } from '../../api/constants.ts';
+import { isOvnProvider, nodePortName, portName } from '../../api/constants.ts';
+import type { IpObject } from '../../api/kinds/ip.ts';
 import { defaultSubnet } from '../../api/kinds/subnet-defaults.ts';
 import type { Subnet } from '../../api/kinds/subnet-schema.ts';
 import type { ClusterView, KubeObject } from '../../api/types.ts';
@@ -23,18 +28,24 @@ import { OWNED_TABLES } from '../nb/model.ts';
 import { OWNER_INDEX, ownerKey, ownerRef, subnetOwner } from '../nb/owner.ts';
 import { routerPortName } from '../nb/subnet.ts';
 import { attachmentOwner, ipamSpec, nicName } from './ipam-view.ts';
+import { requestOf } from './ip-objects.ts';
 import { attachmentProviders } from './pod-attachments.ts';
 import { recordedEips } from './natgw/names.ts';
 
-/** A pod's secondary-network allocations recorded as `<provider>.kubernetes.io/*` (pod-attachments.ts). */
-function recordedAttachments(pod: KubeObject): ExistingAllocation[] {
+/**
+ * A pod's secondary-network allocations recorded as `<provider>.kubernetes.io/{allocated,ip_address}`
+ * (pod-attachments.ts). Their subnet is the one serving the provider, found as the allocation finds it (the first
+ * by name): no `logical_switch` names it (Kube-OVN removes that key for a non-OVN subnet, and so does kovn). No
+ * MAC: such a NIC has none.
+ */
+function recordedAttachments(pod: KubeObject, subnets: readonly Subnet[]): ExistingAllocation[] {
   const a = pod.metadata.annotations ?? {};
   return attachmentProviders(pod).flatMap((provider) => {
-    const subnet = a[annotationKey(provider, 'logical_switch')];
+    const subnet = subnets.find((s) => s.spec?.provider === provider)?.metadata.name;
     const ips = a[annotationKey(provider, 'ip_address')];
     if (a[annotationKey(provider, 'allocated')] !== 'true' || !subnet || !ips) return [];
     const owner = attachmentOwner(pod.metadata.name ?? '', pod.metadata.namespace ?? '', provider);
-    return [{ subnet, owner, ips, mac: a[annotationKey(provider, 'mac_address')] }];
+    return [{ subnet, owner, ips }];
   });
 }
 
@@ -49,15 +60,37 @@ export function routerMacOf(cache: DatabaseCache<OvnNbTables>, subnet: Subnet): 
     .find((p) => p.external_ids['kovn-owner'] === owner)?.mac;
 }
 
-/** Allocations recorded on pods and nodes (`allocated=true` with an address and switch). */
+/**
+ * Allocations recorded by IP objects: those with an address whose name is the NIC their spec names
+ * (`<podName>.<namespace>[.<provider of spec.subnet>]`, Kube-OVN's check in handleAddReservedIP); the owner is that name.
+ */
+export function recordedIpObjects(view: ClusterView): ExistingAllocation[] {
+  return (view.list('IP') as IpObject[]).flatMap((ip) => {
+    const { podName, namespace, subnet } = ip.spec ?? {};
+    const { ips, mac } = requestOf(ip);
+    const found = subnet ? view.get('Subnet', subnet) : undefined;
+    if (ip.metadata.deletionTimestamp || !podName || !namespace || !found || !ips) return [];
+    const provider = defaultSubnet(found).spec?.provider;
+    const owner = portName(podName, namespace, provider);
+    return owner === ip.metadata.name ? [{ subnet: subnet!, owner, ips, mac }] : [];
+  });
+}
+
+/** Allocations recorded by IP objects, then on pods (NICs without one) and nodes (`allocated=true`, address, switch). */
 export function recordedAllocations(view: ClusterView): ExistingAllocation[] {
+  const fromIps = recordedIpObjects(view);
+  const recorded = new Set(fromIps.map((a) => a.owner));
+  const subnets = (view.list('Subnet') as Subnet[])
+    .filter((s) => !isOvnProvider(s.spec?.provider))
+    .sort((x, y) => (x.metadata.name ?? '').localeCompare(y.metadata.name ?? ''));
   const pods = view.list('Pod').flatMap((pod) => {
     const a = pod.metadata.annotations ?? {};
     const subnet = a[ANNOTATION_LOGICAL_SWITCH];
     const ips = a[ANNOTATION_IP_ADDRESS];
     if (a[ANNOTATION_ALLOCATED] !== 'true' || !subnet || !ips) return [];
     const owner = nicName(pod.metadata.name ?? '', pod.metadata.namespace ?? '');
-    return [{ subnet, owner, ips, mac: a[ANNOTATION_MAC_ADDRESS] }, ...recordedAttachments(pod)];
+    const primary = { subnet, owner, ips, mac: a[ANNOTATION_MAC_ADDRESS] };
+    return [primary, ...recordedAttachments(pod, subnets)].filter((nic) => !recorded.has(nic.owner));
   });
   const nodes = view.list('Node').flatMap((node) => {
     const a = node.metadata.annotations ?? {};
@@ -66,7 +99,7 @@ export function recordedAllocations(view: ClusterView): ExistingAllocation[] {
     if (a[ANNOTATION_ALLOCATED] !== 'true' || !subnet || !ips) return [];
     return [{ subnet, owner: nodePortName(node.metadata.name ?? ''), ips, mac: a[ANNOTATION_MAC_ADDRESS] }];
   });
-  return [...pods, ...nodes, ...recordedEips(view)];
+  return [...fromIps, ...pods, ...nodes, ...recordedEips(view)];
 }
 
 /** Keys of objects that own NB rows but no longer exist. */
@@ -111,7 +144,7 @@ export class IpamBootstrap {
         failed: report.allocations,
         badSubnets: report.subnets,
       },
-      'IPAM rebuilt from subnets and pod annotations',
+      'IPAM rebuilt from subnets, IP objects and pod annotations',
     );
     const orphans = orphanKeys(this.#cache, view);
     if (orphans.length) {

@@ -98,6 +98,7 @@ export class NetworkController {
       this.manager.register({
         kind: reconciler.kind,
         ...(reconciler.watches ? { watches: reconciler.watches } : {}),
+        ...(reconciler.selects ? { selects: (obj) => reconciler.selects?.(obj) ?? true } : {}),
         reconcile: (key, ctx) => reconciler.reconcile(key, ctx),
         changed: (obj, old) => !expectations.isEcho(obj, old) && (reconciler.changed?.(obj, old) ?? true),
       });

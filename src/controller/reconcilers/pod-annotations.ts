@@ -1,6 +1,11 @@
 /**
- * The annotations the controller writes on a pod (default provider; Kube-OVN's pkg/controller/pod.go): the
- * allocation the CNI configures the NIC from, and `routed: "true"` once its switch port exists in NB. Pure.
+ * The annotations the controller writes on a pod (default provider; Kube-OVN's reconcileAllocateSubnets and
+ * reconcileRouteSubnets, pkg/controller/pod.go): the allocation the CNI configures the NIC from (`allocated`,
+ * `ip_address`, `mac_address`, `cidr`, `gateway`, `logical_switch`, `pod_nic_type` unless the pod has one, and
+ * `logical_router` when the subnet names a VPC, which every defaulted OVN subnet does), and `routed: "true"` once its
+ * switch port exists in NB, in the same patch (Kube-OVN writes it in a second one; the pod ends up the same).
+ * Kube-OVN skips `logical_router` on an underlay (`vlan`) subnet; kovn has no underlay, so every OVN subnet is
+ * routed by its VPC and says so (ADR 19). Pure.
  */
 import {
   ANNOTATION_ALLOCATED,
@@ -27,6 +32,7 @@ export function podAnnotations(
   subnet: Subnet,
   allocation: Allocation,
 ): Record<string, string> {
+  const vpc = subnet.spec?.vpc;
   return {
     [ANNOTATION_ALLOCATED]: 'true',
     [ANNOTATION_IP_ADDRESS]: allocation.ipAddress,
@@ -34,7 +40,7 @@ export function podAnnotations(
     [ANNOTATION_CIDR]: subnet.spec?.cidrBlock ?? '',
     [ANNOTATION_GATEWAY]: subnet.spec?.gateway ?? '',
     [ANNOTATION_LOGICAL_SWITCH]: subnet.metadata.name ?? '',
-    [ANNOTATION_LOGICAL_ROUTER]: subnet.spec?.vpc ?? '',
+    ...(vpc ? { [ANNOTATION_LOGICAL_ROUTER]: vpc } : {}),
     [ANNOTATION_POD_NIC_TYPE]: pod.metadata.annotations?.[ANNOTATION_POD_NIC_TYPE] || DEFAULT_POD_NIC_TYPE,
     [ANNOTATION_ROUTED]: 'true',
   };

@@ -3,20 +3,26 @@
  * each `k8s.v1.cni.cncf.io/networks` element `<namespace>/<name>` stands for provider `<name>.<namespace>`, and the
  * Subnet whose `spec.provider` is that provider (e.g. the NAT gateway's `ovn-vpc-external-network.kube-system`
  * macvlan network) hands out the address, honouring its excludeIps. The IPAM owner is the NIC's port name
- * `<pod>.<namespace>.<provider>`; the answer is written as `<provider>.kubernetes.io/{allocated,ip_address,...}`,
- * which the node agent returns to the delegating plugin (macvlan) as our IPAM. Networks without such a Subnet are
- * not ours and are skipped. Pure apart from the IPAM it is handed.
+ * `<pod>.<namespace>.<provider>`; the answer is written as Kube-OVN writes it for a non-OVN subnet
+ * (reconcileAllocateSubnets): `<provider>.kubernetes.io/{allocated,ip_address,cidr,gateway}`, with `mac_address`,
+ * `logical_switch` and `pod_nic_type` removed, and the node agent returns it to the delegating plugin (macvlan) as
+ * our IPAM. Such a NIC has no MAC (Kube-OVN asks IPAM for none): a requested one is ignored, and the one IPAM keeps
+ * internally is never published (`attachmentNics` reports it empty, for the IP object). Networks without such a
+ * Subnet are not ours and are skipped. A reservation of the NIC in that Subnet (a user's IP object) is the request
+ * for what the pod's annotations leave unsaid. Pure apart from the IPAM it is handed.
  */
 import type { Subnet } from '../../api/kinds/subnet-schema.ts';
 import type { KubeObject } from '../../api/types.ts';
-import type { Ipam } from '../../ipam/index.ts';
+import type { Allocation, Ipam } from '../../ipam/index.ts';
 import { isOvnProvider } from '../../api/constants.ts';
 import { ANNOTATION_NETWORKS, annotationKey } from '../../api/annotations.ts';
 import { parseNetworks } from '../../api/networks-annotation.ts';
 import { attachmentOwner } from './ipam-view.ts';
+import { acquireAddressFailed } from './pod-address-events.ts';
+import type { NicReservation } from './pod-subnet.ts';
 
 export type AttachmentOutcome =
-  | { kind: 'allocated'; annotations: Record<string, string>; changedSubnets: string[] }
+  | { kind: 'allocated'; annotations: Record<string, string | null>; changedSubnets: string[] }
   | { kind: 'refused'; reason: string; message: string };
 
 /** The providers of the pod's attachments (`<name>.<namespace>`); [] when the annotation cannot be read. */
@@ -32,15 +38,46 @@ export function attachmentProviders(pod: KubeObject): string[] {
   }
 }
 
+/** An attachment's NIC as IPAM holds it. */
+export interface AttachmentNic {
+  provider: string;
+  owner: string;
+  subnet: string;
+  allocation: Allocation;
+}
+
+/** The reservation of an attachment NIC, by its IPAM owner (`<pod>.<namespace>.<provider>`). */
+export type AttachmentReservations = (owner: string) => NicReservation | undefined;
+
+/** The pod's attachment NICs that one of `subnets` serves and IPAM holds an address for. */
+export function attachmentNics(
+  pod: KubeObject,
+  subnets: readonly Subnet[],
+  ipam: Pick<Ipam, 'get'>,
+): AttachmentNic[] {
+  const name = pod.metadata.name ?? '';
+  const namespace = pod.metadata.namespace ?? '';
+  return attachmentProviders(pod).flatMap((provider) => {
+    const subnet = isOvnProvider(provider)
+      ? undefined
+      : subnets.find((s) => s.spec?.provider === provider)?.metadata.name;
+    const owner = attachmentOwner(name, namespace, provider);
+    const allocation = subnet === undefined ? undefined : ipam.get(subnet, owner);
+    if (subnet === undefined || !allocation) return [];
+    return [{ provider, owner, subnet, allocation: { ...allocation, mac: '' } }];
+  });
+}
+
 /** Allocates (idempotently) every attachment that one of `subnets` serves. */
 export function allocateAttachments(
   pod: KubeObject,
   subnets: readonly Subnet[],
   ipam: Ipam,
+  reservations: AttachmentReservations = () => undefined,
 ): AttachmentOutcome {
   const name = pod.metadata.name ?? '';
   const namespace = pod.metadata.namespace ?? '';
-  const annotations: Record<string, string> = {};
+  const annotations: Record<string, string | null> = {};
   const changedSubnets: string[] = [];
   for (const provider of attachmentProviders(pod)) {
     if (isOvnProvider(provider)) continue;
@@ -49,39 +86,22 @@ export function allocateAttachments(
     if (!subnet || !ipam.subnet(subnetName)) continue;
     const key = (k: Parameters<typeof annotationKey>[1]): string => annotationKey(provider, k);
     const existing = pod.metadata.annotations ?? {};
-    const request = {
-      ...(existing[key('ip_address')] ? { ips: existing[key('ip_address')] } : {}),
-      ...(existing[key('mac_address')] ? { mac: existing[key('mac_address')] } : {}),
-    };
-    const result = ipam.allocate(subnetName, attachmentOwner(name, namespace, provider), request);
-    if (!result.ok)
-      return { kind: 'refused', reason: result.reason, message: `subnet ${subnetName}: ${result.message}` };
+    const owner = attachmentOwner(name, namespace, provider);
+    const reservation = reservations(owner);
+    const ips =
+      existing[key('ip_address')] || (reservation?.subnet === subnetName && reservation.request.ips);
+    const result = ipam.allocate(subnetName, owner, ips ? { ips } : {});
+    if (!result.ok) return { kind: 'refused', ...acquireAddressFailed(subnetName, result) };
     if (result.changed) changedSubnets.push(subnetName);
     Object.assign(annotations, {
       [key('allocated')]: 'true',
       [key('ip_address')]: result.allocation.ipAddress,
-      [key('mac_address')]: result.allocation.mac,
+      [key('mac_address')]: null,
       [key('cidr')]: subnet.spec?.cidrBlock ?? '',
       [key('gateway')]: subnet.spec?.gateway ?? '',
-      [key('logical_switch')]: subnetName,
+      [key('logical_switch')]: null,
+      [key('pod_nic_type')]: null,
     });
   }
   return { kind: 'allocated', annotations, changedSubnets };
-}
-
-/** Releases the pod's attachment addresses in every non-OVN subnet; returns the subnets released from. */
-export function releaseAttachments(
-  name: string,
-  namespace: string,
-  subnets: readonly Subnet[],
-  ipam: Ipam,
-): string[] {
-  const released: string[] = [];
-  for (const subnet of subnets) {
-    const provider = subnet.spec?.provider ?? '';
-    if (isOvnProvider(provider)) continue;
-    const subnetName = subnet.metadata.name ?? '';
-    if (ipam.release(subnetName, attachmentOwner(name, namespace, provider))) released.push(subnetName);
-  }
-  return released;
 }

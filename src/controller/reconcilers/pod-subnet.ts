@@ -1,18 +1,22 @@
 /**
- * Which subnet gives a pod its primary address, and the address (Kube-OVN's pkg/controller/pod.go): the pod's
+ * Which subnet gives a pod its primary address, and the address (Kube-OVN's pkg/controller/pod.go): a malformed
+ * address annotation refuses the pod before any subnet is looked at (`podNetworkRefusal`); then the pod's
  * candidates in order (`SubnetCatalog.podCandidates`: its annotation, else its namespace's subnets); a candidate
  * whose VPC does not list the pod's namespace refuses it, unless it is a system pod (`isSystemPod`); a subnet IPAM
  * does not know yet makes the pod wait; a full subnet passes the pod to the next candidate and the last one refuses
- * it. Allocation is idempotent per NIC, the pod's own annotations being the static request. Reads the catalog and the
- * cluster view; writes IPAM only.
+ * it. Allocation is idempotent per NIC, the pod's own annotations being the static request. A reservation (a user's
+ * IP object for the NIC, `ip-objects.ts`) puts its subnet first among the candidates and, in that subnet, is the
+ * request for what the pod's annotations leave unsaid. A refusal carries its Warning Event (`pod-address-events.ts`).
+ * Reads the catalog and the cluster view; writes IPAM only.
  */
 import { isSystemPod } from '../../api/constants.ts';
 import type { Subnet } from '../../api/kinds/subnet-schema.ts';
 import type { Vpc } from '../../api/kinds/vpc.ts';
 import type { ClusterView, KubeObject } from '../../api/types.ts';
 import type { DefaultNetworkOptions } from '../../api/default-network.ts';
-import type { Allocation, Ipam } from '../../ipam/index.ts';
+import type { AllocateRequest, Allocation, Ipam } from '../../ipam/index.ts';
 import { nicName } from './ipam-view.ts';
+import { acquireAddressFailed, podNetworkRefusal } from './pod-address-events.ts';
 import { podRequest } from './pod-annotations.ts';
 import type { SubnetCatalog } from './subnet-catalog.ts';
 
@@ -21,6 +25,12 @@ export interface SubnetChoiceDeps {
   catalog: Pick<SubnetCatalog, 'podCandidates' | 'get'>;
   ipam: Pick<Ipam, 'subnet' | 'allocate'>;
   network: Pick<DefaultNetworkOptions, 'clusterRouter'>;
+}
+
+/** A reservation of the pod's primary NIC: its subnet and the addresses it asks for. */
+export interface NicReservation {
+  subnet: string;
+  request: AllocateRequest;
 }
 
 export type SubnetChoice =
@@ -43,11 +53,24 @@ export function vpcAllows(
   return `namespace ${namespace} is not in the namespaces of vpc ${name} ([${allowed.join(', ')}]), so it cannot use subnet ${subnet.metadata.name ?? ''}`;
 }
 
+/** The candidates with the reserved subnet first, when it is one of them. */
+function reservedFirst(candidates: readonly string[], reserved: string | undefined): readonly string[] {
+  if (!reserved || !candidates.includes(reserved) || candidates[0] === reserved) return candidates;
+  return [reserved, ...candidates.filter((name) => name !== reserved)];
+}
+
 /** Allocates the pod's primary address from the first candidate subnet that admits it and has room. */
-export function choosePodSubnet(deps: SubnetChoiceDeps, pod: KubeObject, view: ClusterView): SubnetChoice {
+export function choosePodSubnet(
+  deps: SubnetChoiceDeps,
+  pod: KubeObject,
+  view: ClusterView,
+  reservation?: NicReservation,
+): SubnetChoice {
   const namespace = pod.metadata.namespace ?? '';
   const nic = nicName(pod.metadata.name ?? '', namespace);
-  const candidates = deps.catalog.podCandidates(pod);
+  const malformed = podNetworkRefusal(pod.metadata.annotations ?? {});
+  if (malformed) return { kind: 'refused', ...malformed };
+  const candidates = reservedFirst(deps.catalog.podCandidates(pod), reservation?.subnet);
   let failure: SubnetChoice = { kind: 'wait', message: `no subnet for namespace ${namespace} exists yet` };
   for (const [i, name] of candidates.entries()) {
     const subnet = deps.catalog.get(name);
@@ -61,10 +84,12 @@ export function choosePodSubnet(deps: SubnetChoiceDeps, pod: KubeObject, view: C
       : vpcAllows(subnet, namespace, view, deps.network.clusterRouter);
     if (denied) return { kind: 'refused', reason: 'NamespaceNotAllowed', message: denied };
     if (!deps.ipam.subnet(name)) return { kind: 'wait', message: `subnet ${name} is not ready yet` };
-    const result = deps.ipam.allocate(name, nic, podRequest(pod));
+    const request =
+      reservation?.subnet === name ? { ...reservation.request, ...podRequest(pod) } : podRequest(pod);
+    const result = deps.ipam.allocate(name, nic, request);
     if (result.ok)
       return { kind: 'allocated', subnet, allocation: result.allocation, changed: result.changed };
-    failure = { kind: 'refused', reason: result.reason, message: `subnet ${name}: ${result.message}` };
+    failure = { kind: 'refused', ...acquireAddressFailed(name, result) };
     if (result.reason !== 'NoAvailableAddress' || i === candidates.length - 1) return failure;
   }
   return failure;

@@ -1,45 +1,49 @@
 /**
- * Pod reconciler (Kube-OVN's pkg/controller/pod.go): absent, deleting, finished or host-network -> release its
- * addresses and remove its switch port. Otherwise choose the subnet and allocate (`pod-subnet.ts`: annotation, else
- * the namespace's subnets, first one with room; a refusal is one Warning Event and no address), release an address
- * held in another subnet, converge its Logical_Switch_Port in one transaction, allocate its secondary networks and
- * then write the pod annotations (`pod-annotations.ts`) including `routed: "true"`. The subnet is enqueued when its
- * counters change. Subnet and Namespace changes enqueue only pending pods (`pending-pods.ts`): a routed pod reads
- * neither.
+ * Pod reconciler (Kube-OVN's pkg/controller/pod.go): absent, deleting, finished or host-network -> remove its switch
+ * port and, unless its StatefulSet keeps them (`statefulset-ips.ts`), let each NIC's IP object decide about its
+ * address (`pod-ips.ts`: a reservation keeps it, kovn's own record goes with it). Otherwise choose the subnet and
+ * allocate (`pod-subnet.ts`: a reservation's subnet first, then the annotation, else the namespace's subnets, first
+ * one with room; a refusal is one Warning Event, Kube-OVN's `ValidatePodNetworkFailed` or `AcquireAddressFailed`
+ * (`pod-address-events.ts`), and no address), release an address held in another subnet, converge its
+ * Logical_Switch_Port in one transaction, allocate its secondary networks, write each NIC's IP object
+ * (`ip-objects.ts`), and then the pod annotations (`pod-annotations.ts`) including `routed: "true"`. The subnet is
+ * enqueued when its counters change. Subnet and Namespace changes enqueue only pending pods (`pending-pods.ts`): a
+ * routed pod reads neither; IP object changes enqueue the pod they name (`pod-ip-watch.ts`).
  */
+import type { IpObject } from '../../api/kinds/ip.ts';
 import type { Subnet } from '../../api/kinds/subnet-schema.ts';
-import type { KubeObject } from '../../api/types.ts';
+import type { ClusterView, KubeObject } from '../../api/types.ts';
 import { MissingParentError } from '../nb/errors.ts';
 import { podOwner } from '../nb/owner.ts';
 import { desiredPod } from '../nb/pod.ts';
 import { converge } from '../nb/send.ts';
 import { keyOf } from '../../kube/queue/keys.ts';
 import type { ReconcileContext, ReconcileResult, Reconciler } from '../../kube/reconciler.ts';
-import { WAIT_FOR_DEPENDENCY_MS, type NetworkDeps } from './deps.ts';
+import { BLOCKED_DELETE_RETRY_MS, WAIT_FOR_DEPENDENCY_MS, type NetworkDeps } from './deps.ts';
+import { isReservationFor, podNicRecords, podTypeOf, requestOf } from './ip-objects.ts';
 import { nicName } from './ipam-view.ts';
 import { podGone } from './pending-pods.ts';
 import { keptForStatefulSet, statefulSetPodsWatch } from './statefulset-ips.ts';
-import { allocateAttachments, releaseAttachments } from './pod-attachments.ts';
+import { allocateAttachments, attachmentNics } from './pod-attachments.ts';
 import { podAnnotations, portSecurityOf } from './pod-annotations.ts';
-import { choosePodSubnet, type SubnetChoice } from './pod-subnet.ts';
+import { podIpWatch } from './pod-ip-watch.ts';
+import { releaseNics, writeNicRecords } from './pod-ips.ts';
+import { Refusals } from './pod-refusals.ts';
+import { choosePodSubnet, type NicReservation, type SubnetChoice } from './pod-subnet.ts';
 import { annotationChanges, refOf } from '../../kube/writer.ts';
 
 type Allocated = Extract<SubnetChoice, { kind: 'allocated' }>;
 
-/** The last refusal warned about, per pod key: a refusal gives one Event, not one per retry. */
-class Refusals {
-  readonly #last = new Map<string, string>();
-
-  /** True (and remembered) when this message is not the one last warned about for the key. */
-  isNew(key: string, message: string): boolean {
-    if (this.#last.get(key) === message) return false;
-    this.#last.set(key, message);
-    return true;
-  }
-
-  forget(key: string): void {
-    this.#last.delete(key);
-  }
+/** The reservation of a NIC: a user's IP object for it that names this pod and a subnet. */
+function reservationOf(
+  view: ClusterView,
+  nic: string,
+  name: string,
+  namespace: string,
+): NicReservation | undefined {
+  const ip = view.get('IP', nic) as IpObject | undefined;
+  if (!ip?.spec?.subnet || !isReservationFor(ip, name, namespace)) return undefined;
+  return { subnet: ip.spec.subnet, request: requestOf(ip) };
 }
 
 /** What every step of one Pod reconcile reads. */
@@ -67,22 +71,44 @@ function podsAwaiting(deps: NetworkDeps, subnet: Subnet): string[] {
   return keys;
 }
 
-/** Port first, then the address: a subnet waiting for its last address must not delete its switch under us. */
-async function releasePod(
-  deps: NetworkDeps,
-  key: string,
-  namespace: string,
-  name: string,
-  keepAddresses = false,
-): Promise<void> {
+/** A gone (or refused) pod: which pod, and the refusals of its reservations already warned about. */
+interface Release {
+  deps: NetworkDeps;
+  key: string;
+  ctx: ReconcileContext;
+  reservationRefusals: Refusals;
+}
+
+/** Port first, then the addresses: a subnet waiting for its last address must not delete its switch under us. */
+async function releasePod(r: Release, keepAddresses = false): Promise<ReconcileResult> {
+  const { deps, key, ctx } = r;
+  const { name, namespace = '' } = ctx.ref;
   await converge(deps.nb, { owner: podOwner(namespace, name), key, desired: [] });
   if (keepAddresses) return;
-  for (const subnet of deps.ipam.releaseOwnerEverywhere(nicName(name, namespace))) {
-    deps.enqueue(keyOf('Subnet', subnet));
+  const released = await releaseNics(deps, ctx.view, name, namespace);
+  for (const subnet of new Set(released.changedSubnets)) deps.enqueue(keyOf('Subnet', subnet));
+  for (const ipName of released.held) r.reservationRefusals.forget(ipName);
+  for (const { ip, reason, message } of released.refusals) {
+    if (!r.reservationRefusals.isNew(ip.metadata.name ?? '', message)) continue;
+    ctx.log.info({ ip: ip.metadata.name, reason, message }, 'reservation refused its address');
+    await deps.writer.event(refOf(ip), { type: 'Warning', reason, message });
   }
-  for (const subnet of releaseAttachments(name, namespace, deps.catalog.live(), deps.ipam)) {
-    deps.enqueue(keyOf('Subnet', subnet));
-  }
+  // A refused reservation is looked at again like a blocked deletion: what blocks it may go at any time.
+  if (released.refusals.length) return { requeueAfterMs: BLOCKED_DELETE_RETRY_MS };
+  if (released.waiting) return { requeueAfterMs: WAIT_FOR_DEPENDENCY_MS };
+  return;
+}
+
+/** Whether a gone pod's addresses stay with its StatefulSet; the pod (if cached) or its IP object says if it is one. */
+function keptForItsStatefulSet(
+  view: ClusterView,
+  pod: KubeObject | undefined,
+  name: string,
+  namespace: string,
+): boolean {
+  const record = view.get('IP', nicName(name, namespace)) as IpObject | undefined;
+  const podType = pod ? podTypeOf(pod) : record?.spec?.podType;
+  return keptForStatefulSet(view, namespace, name, podType);
 }
 
 /** The address lives in the chosen subnet only: one held elsewhere is released (its subnet's counters change). */
@@ -119,10 +145,13 @@ async function convergePort({ deps, key, pod, ctx }: PodStep, choice: Allocated)
   }
 }
 
-/** The secondary networks' addresses, then every annotation of the pod in one patch. */
+/** The secondary networks' addresses, every NIC's IP object, then every annotation of the pod in one patch. */
 async function annotatePod(step: PodStep, choice: Allocated, refusals: Refusals): Promise<ReconcileResult> {
   const { deps, key, pod, ctx } = step;
-  const attached = allocateAttachments(pod, deps.catalog.live(), deps.ipam);
+  const { name, namespace = '' } = ctx.ref;
+  const subnets = deps.catalog.live();
+  const reserved = (owner: string) => reservationOf(ctx.view, owner, name, namespace);
+  const attached = allocateAttachments(pod, subnets, deps.ipam, reserved);
   if (attached.kind === 'refused') {
     if (refusals.isNew(key, attached.message)) {
       ctx.log.info({ reason: attached.reason, message: attached.message }, 'attachment refused an address');
@@ -135,7 +164,10 @@ async function annotatePod(step: PodStep, choice: Allocated, refusals: Refusals)
     return { requeueAfterMs: WAIT_FOR_DEPENDENCY_MS };
   }
   refusals.forget(key);
-  for (const name of attached.changedSubnets) deps.enqueue(keyOf('Subnet', name));
+  for (const subnet of attached.changedSubnets) deps.enqueue(keyOf('Subnet', subnet));
+  const primary = { subnet: choice.subnet.metadata.name ?? '', allocation: choice.allocation };
+  const nics = podNicRecords(pod, primary, attachmentNics(pod, subnets, deps.ipam));
+  await writeNicRecords(deps.writer, ctx.view, nics);
   const changes = annotationChanges(pod, {
     ...podAnnotations(pod, choice.subnet, choice.allocation),
     ...attached.annotations,
@@ -147,35 +179,42 @@ async function annotatePod(step: PodStep, choice: Allocated, refusals: Refusals)
 export function podReconciler(deps: NetworkDeps): Reconciler {
   const refusals = new Refusals();
   const attachmentRefusals = new Refusals();
+  const reservationRefusals = new Refusals();
   return {
     kind: 'Pod',
     watches: [
       { kind: 'Namespace', map: (ns) => deps.pendingPods.inNamespace(ns.metadata.name ?? '') },
       { kind: 'Subnet', map: (subnet) => podsAwaiting(deps, subnet) },
       statefulSetPodsWatch,
+      podIpWatch(deps.ipam),
     ],
     async reconcile(key: string, ctx: ReconcileContext): Promise<ReconcileResult> {
       deps.bootstrap.ensure(ctx.view, ctx.log);
       const { name, namespace = '' } = ctx.ref;
       const pod = ctx.view.get('Pod', name, namespace);
+      const release: Release = { deps, key, ctx, reservationRefusals };
       if (podGone(pod)) {
         refusals.forget(key);
         attachmentRefusals.forget(key);
-        await releasePod(deps, key, namespace, name, keptForStatefulSet(ctx.view, namespace, name));
-        return;
+        return releasePod(release, keptForItsStatefulSet(ctx.view, pod, name, namespace));
       }
-      const choice = choosePodSubnet(deps, pod!, ctx.view);
+      const reservation = reservationOf(ctx.view, nicName(name, namespace), name, namespace);
+      const choice = choosePodSubnet(deps, pod!, ctx.view, reservation);
       if (choice.kind === 'wait') {
         ctx.log.debug({ reason: choice.message }, 'pod waits for its subnet');
         return { requeueAfterMs: WAIT_FOR_DEPENDENCY_MS };
       }
       if (choice.kind === 'refused') {
-        await releasePod(deps, key, namespace, name);
+        const released = await releasePod(release);
         if (refusals.isNew(key, choice.message)) {
           ctx.log.info({ reason: choice.reason, message: choice.message }, 'pod refused an address');
-          await deps.writer.event(refOf(pod!), { type: 'Warning', ...choice });
+          await deps.writer.event(refOf(pod!), {
+            type: 'Warning',
+            reason: choice.reason,
+            message: choice.message,
+          });
         }
-        return;
+        return released;
       }
       refusals.forget(key);
       const step: PodStep = { deps, key, pod: pod!, ctx };

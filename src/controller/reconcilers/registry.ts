@@ -1,6 +1,7 @@
 /**
- * The network reconcilers (Vpc, Subnet, Pod, Namespace, Node) and the NB tables they need replicated. `NB_MONITOR` is
- * what the NB client must monitor before the reconcilers run: the diff reads owned rows, parents and names from it.
+ * The network reconcilers (Vpc, Subnet, Pod, Namespace, Node; the Pod reconciler also keeps the IP objects) and the NB
+ * tables they need replicated. `NB_MONITOR` is what the NB client must monitor before the reconcilers run: the diff
+ * reads owned rows, parents and names from it.
  */
 import type { MonitorSpec } from '../../ovsdb/monitor.ts';
 import { OWNED_TABLES } from '../nb/model.ts';
@@ -17,7 +18,7 @@ import { serviceReconcilers } from '../services/index.ts';
 export const NB_MONITOR: MonitorSpec = Object.fromEntries(OWNED_TABLES.map((t) => [t, {}]));
 
 /** Kinds the informers must cache for these reconcilers. */
-export const NETWORK_KINDS = ['Vpc', 'Subnet', 'Pod', 'Namespace', 'Node', ...NAT_KINDS] as const;
+export const NETWORK_KINDS = ['Vpc', 'Subnet', 'Pod', 'Namespace', 'Node', 'IP', ...NAT_KINDS] as const;
 
 export function networkReconcilers(deps: NetworkDeps): Reconciler[] {
   return [

@@ -53,7 +53,8 @@ export class SubnetAdmission {
       list: (kind, namespace) =>
         kind === 'Subnet' ? [subnet, ...relevant] : this.#view.list(kind, namespace),
     };
-    const outcome = admit({ operation: 'CREATE', object: subnet, view });
+    // As the controller: what Kube-OVN's controller refuses (and its webhook accepts) refuses here too.
+    const outcome = admit({ operation: 'CREATE', object: subnet, view }, { controller: true });
     this.#memo.set(name, { key, outcome });
     return outcome;
   }

@@ -3,9 +3,9 @@
  * while addresses are in use (requeue with the reason), else remove its NB rows, forget it in IPAM and drop the
  * finalizer. Otherwise: validate with the shared admission rules against the informer view (`subnet-view.ts`:
  * accepted subnets win over newcomers; `subnet-admission.ts`: memoized while nothing it reads changed); on failure
- * set `Validated=False` with the message and program nothing. Then wait for the VPC router, keep the router-port MAC
+ * report `ValidateLogicalSwitchFailed` and program nothing. Then wait for the VPC router, keep the router-port MAC
  * (read back from NB, generated once), update IPAM, converge the switch, router port pair, policy and route in one
- * transaction, and write the IPAM counters and `Validated`/`Ready` conditions.
+ * transaction, and write the IPAM counters and Kube-OVN's conditions and events (`subnet-conditions.ts`).
  */
 import { FINALIZER, isOvnProvider } from '../../api/constants.ts';
 import type { Subnet } from '../../api/kinds/subnet-schema.ts';
@@ -19,18 +19,19 @@ import { desiredSubnet } from '../nb/subnet.ts';
 import { keyOf } from '../../kube/queue/keys.ts';
 import type { ReconcileContext, ReconcileResult, Reconciler } from '../../kube/reconciler.ts';
 import { routerMacOf } from './bootstrap.ts';
-import { setConditions, type Condition, type ConditionInput } from './conditions.ts';
+import { setConditions, type Condition } from './conditions.ts';
 import { BLOCKED_DELETE_RETRY_MS, WAIT_FOR_DEPENDENCY_MS, type NetworkDeps } from './deps.ts';
 import { ipamSpec, nicName } from './ipam-view.ts';
 import { SubnetAdmission } from './subnet-admission.ts';
+import {
+  deleteBlockedReport,
+  invalidReport,
+  nbConflictReport,
+  readyReport,
+  waitingForVpcReport,
+  type SubnetReport,
+} from './subnet-conditions.ts';
 import { ensureFinalizer, refOf, statusChanges } from '../../kube/writer.ts';
-
-const validated: ConditionInput = {
-  type: 'Validated',
-  status: 'True',
-  reason: 'ValidationSucceeded',
-  message: '',
-};
 
 /** Why a deleting subnet must wait (its addresses still in use, a few named), or undefined when none are. Pure. */
 export function deletionBlockedMessage(name: string, owners: readonly string[]): string | undefined {
@@ -54,18 +55,25 @@ interface SubnetStep {
   key: string;
   name: string;
   ctx: ReconcileContext;
-  /** Writes the IPAM counters (as they are when called) and these conditions; nothing for an absent subnet. */
-  status(conditions: ConditionInput[]): Promise<void>;
+  /** The conditions stored now. */
+  current: readonly Condition[] | undefined;
+  /**
+   * Writes the IPAM counters (as they are when called) and the report's conditions; when the conditions changed,
+   * records the report's events. Nothing for an absent subnet.
+   */
+  status(report: SubnetReport): Promise<void>;
 }
 
 function statusWriter(deps: NetworkDeps, raw: Subnet | undefined, ctx: ReconcileContext) {
-  return async (conditions: ConditionInput[]): Promise<void> => {
+  return async ({ conditions, events }: SubnetReport): Promise<void> => {
     if (!raw) return;
     const ipStatus = deps.ipam.subnet(ctx.ref.name)?.status() ?? {};
     const current = raw.status?.conditions as Condition[] | undefined;
     const want = { ...ipStatus, conditions: setConditions(current, conditions, ctx.clock.now()) };
     const changes = statusChanges(raw, want);
     if (Object.keys(changes).length) await deps.writer.patchStatus(refOf(raw), changes);
+    if (!changes['conditions']) return;
+    for (const event of events) await deps.writer.event(refOf(raw), event);
   };
 }
 
@@ -80,7 +88,7 @@ async function removeSubnet(
   const blocked = raw ? deletionBlockedMessage(name, inUse) : undefined;
   if (blocked) {
     ctx.log.info({ inUse: inUse.length }, 'subnet deletion blocked');
-    await step.status([{ type: 'Ready', status: 'False', reason: 'DeleteBlocked', message: blocked }]);
+    await step.status(deleteBlockedReport(blocked));
     return { requeueAfterMs: BLOCKED_DELETE_RETRY_MS };
   }
   await converge(deps.nb, { owner: subnetOwner(name), key, desired: [] });
@@ -106,18 +114,14 @@ async function programSubnet(step: SubnetStep, subnet: Subnet): Promise<Reconcil
   const vpc = subnet.spec?.vpc ?? clusterRouter;
   const ovn = isOvnProvider(subnet.spec?.provider);
   if (ovn && !vpcRouter(deps, vpc)) {
-    const message = `logical router ${vpc} does not exist yet`;
-    await step.status([validated, { type: 'Ready', status: 'False', reason: 'WaitingForVpc', message }]);
+    await step.status(waitingForVpcReport(vpc));
     return { requeueAfterMs: WAIT_FOR_DEPENDENCY_MS };
   }
   const taken = (mac: string) => deps.ipam.subnet(name)?.ownerOfMac(mac) !== undefined;
   const routerMac = ovn ? (routerMacOf(deps.nb.cache, subnet) ?? generateMac(deps.random, taken)) : undefined;
   const updated = deps.ipam.addOrUpdateSubnet(ipamSpec(subnet, routerMac ? [routerMac] : []));
   if (!updated.ok) {
-    await step.status([
-      { type: 'Validated', status: 'False', reason: updated.reason, message: updated.message },
-      { type: 'Ready', status: 'False', reason: updated.reason, message: 'IPAM cannot use the subnet' },
-    ]);
+    await step.status(invalidReport(updated.message));
     return;
   }
   if (updated.dropped.length) {
@@ -126,8 +130,7 @@ async function programSubnet(step: SubnetStep, subnet: Subnet): Promise<Reconcil
   if (ovn && routerMac) {
     await convergeSwitch(step, desiredSubnet({ subnet, routerMac, defaultVpc: vpc === clusterRouter }));
   }
-  const ready = ovn ? `logical switch ${name} is attached to ${vpc}` : 'IPAM only (non-OVN provider)';
-  await step.status([validated, { type: 'Ready', status: 'True', reason: 'SubnetReady', message: ready }]);
+  await step.status(readyReport(step.current, ovn));
   return;
 }
 
@@ -139,12 +142,7 @@ async function convergeSwitch(step: SubnetStep, desired: DesiredRow[]): Promise<
     sent = await converge(deps.nb, { owner: subnetOwner(name), key, desired });
   } catch (err) {
     // A foreign row holds one of our names: say so on the object, keep retrying (with backoff) until it goes.
-    if (err instanceof NbConflictError) {
-      await step.status([
-        validated,
-        { type: 'Ready', status: 'False', reason: 'NbConflict', message: err.message },
-      ]);
-    }
+    if (err instanceof NbConflictError) await step.status(nbConflictReport(err.message));
     throw err;
   }
   if (sent) ctx.log.debug({ operations: sent }, 'subnet converged');
@@ -168,16 +166,14 @@ export function subnetReconciler(deps: NetworkDeps): Reconciler {
       deps.bootstrap.ensure(ctx.view, ctx.log);
       const name = ctx.ref.name;
       const raw = ctx.view.get('Subnet', name) as Subnet | undefined;
-      const step: SubnetStep = { deps, key, name, ctx, status: statusWriter(deps, raw, ctx) };
+      const current = raw?.status?.conditions as Condition[] | undefined;
+      const step: SubnetStep = { deps, key, name, ctx, current, status: statusWriter(deps, raw, ctx) };
       if (!raw || raw.metadata.deletionTimestamp) return removeSubnet(step, raw, admission);
       await ensureFinalizer(deps.writer, raw, FINALIZER, true);
       const outcome = admission.admit(raw);
       if (!outcome.allowed) {
         ctx.log.info({ message: outcome.message }, 'subnet is invalid; not programmed');
-        await step.status([
-          { type: 'Validated', status: 'False', reason: 'ValidationFailed', message: outcome.message },
-          { type: 'Ready', status: 'False', reason: 'ValidationFailed', message: 'the subnet is not valid' },
-        ]);
+        await step.status(invalidReport(outcome.message));
         return;
       }
       const subnet = (outcome.object ?? raw) as Subnet;

@@ -2,12 +2,14 @@
  * Vpc reconciler (Kube-OVN's `handleAddOrUpdateVpc`, pkg/controller/vpc.go): read the Vpc from the cache; absent or
  * deleting -> refuse while subnets still use it (requeue with the reason), else delete its router and drop the
  * finalizer; otherwise validate with the shared admission rules, converge its router (and spec routes) in one NB
- * transaction, and write status (`router`, `standby`, `default`, sorted `subnets`, `defaultLogicalSwitch`,
- * conditions). A Subnet change enqueues its VPC (not a status-only one: the VPC reads which subnets name it, nothing
- * of their status).
+ * transaction, and write status as Kube-OVN's `getVpcSubnets` computes it (`router`, `standby`, `default`, sorted
+ * `subnets`, `defaultLogicalSwitch`) plus kovn's conditions (admission warnings, e.g. a policy next to the
+ * per-subnet allows, in `Validated`'s message, with a Warning Event when they change). A Subnet change enqueues its VPC (not a status-only
+ * one: the VPC reads which subnets name it, nothing of their status).
  */
 import { admit } from '../../api/admission.ts';
-import { FINALIZER } from '../../api/constants.ts';
+import { formatWarning } from '../../api/issues.ts';
+import { FINALIZER, isOvnProvider } from '../../api/constants.ts';
 import type { Subnet } from '../../api/kinds/subnet-schema.ts';
 import type { Vpc } from '../../api/kinds/vpc.ts';
 import type { ClusterView } from '../../api/types.ts';
@@ -22,12 +24,70 @@ import { BLOCKED_DELETE_RETRY_MS, type NetworkDeps } from './deps.ts';
 import { specOrDeletionChanged } from './watch-predicates.ts';
 import { ensureFinalizer, refOf, statusChanges } from '../../kube/writer.ts';
 
-/** Names of the subnets (deleting ones included) whose `spec.vpc` is this VPC. */
-export function subnetsOfVpc(name: string, view: ClusterView, clusterRouter: string): string[] {
+/** The OVN subnets (deleting ones included) whose `spec.vpc` is this VPC, sorted by name. */
+export function subnetsOfVpc(name: string, view: ClusterView, clusterRouter: string): Subnet[] {
   return (view.list('Subnet') as Subnet[])
-    .filter((s) => (s.spec?.vpc || clusterRouter) === name)
-    .map((s) => s.metadata.name ?? '')
-    .sort();
+    .filter((s) => isOvnProvider(s.spec?.provider) && (s.spec?.vpc || clusterRouter) === name)
+    .sort((a, b) => ((a.metadata.name ?? '') < (b.metadata.name ?? '') ? -1 : 1));
+}
+
+/**
+ * Kube-OVN's `status.subnets` and `status.defaultLogicalSwitch` (`getVpcSubnets`): the VPC's OVN subnets not being
+ * deleted; the default switch is `spec.defaultSubnet` of a custom VPC when such a subnet is among them, else the
+ * one with `spec.default`, else "". Pure.
+ */
+export function vpcSubnetStatus(
+  vpc: Vpc,
+  subnets: readonly Subnet[],
+  clusterRouter: string,
+): { subnets: string[]; defaultLogicalSwitch: string } {
+  const live = subnets.filter((s) => !s.metadata.deletionTimestamp);
+  const names = live.map((s) => s.metadata.name ?? '');
+  const wanted = vpc.metadata.name !== clusterRouter ? vpc.spec?.defaultSubnet : undefined;
+  const flagged = live.find((s) => s.spec?.default)?.metadata.name;
+  const defaultLogicalSwitch = wanted && names.includes(wanted) ? wanted : (flagged ?? '');
+  return { subnets: names, defaultLogicalSwitch };
+}
+
+/** Why a deleting VPC waits (Kube-OVN's `handleDelVpc` text, naming every subnet), or undefined. Pure. */
+export function vpcDeletionBlockedMessage(name: string, subnets: readonly string[]): string | undefined {
+  return subnets.length
+    ? `failed to delete vpc ${name}, please delete subnet ${subnets.join(', ')} first`
+    : undefined;
+}
+
+/** Merge-patches the VPC's status with these conditions and fields, when anything differs. */
+async function writeVpcStatus(
+  deps: NetworkDeps,
+  ctx: ReconcileContext,
+  vpc: Vpc,
+  conditions: ConditionInput[],
+  extra: Record<string, unknown>,
+): Promise<void> {
+  const current = vpc.status?.conditions as Condition[] | undefined;
+  const want = { ...extra, conditions: setConditions(current, conditions, ctx.clock.now()) };
+  const changes = statusChanges(vpc, want);
+  if (Object.keys(changes).length) await deps.writer.patchStatus(refOf(vpc), changes);
+}
+
+/** Absent or deleting: wait while subnets name it (deleting ones too); else delete its router, drop the finalizer. */
+async function removeVpc(
+  deps: NetworkDeps,
+  ctx: ReconcileContext,
+  { key, vpc, subnets }: { key: string; vpc: Vpc | undefined; subnets: readonly Subnet[] },
+): Promise<ReconcileResult> {
+  const name = ctx.ref.name;
+  const names = subnets.map((s) => s.metadata.name ?? '');
+  const message = vpc && vpcDeletionBlockedMessage(name, names);
+  if (vpc && message) {
+    ctx.log.info({ subnets: names }, 'vpc deletion blocked');
+    const blocked: ConditionInput = { type: 'Ready', status: 'False', reason: 'DeleteBlocked', message };
+    await writeVpcStatus(deps, ctx, vpc, [blocked], {});
+    return { requeueAfterMs: BLOCKED_DELETE_RETRY_MS };
+  }
+  await converge(deps.nb, { owner: vpcOwner(name), key, desired: [] });
+  if (vpc) await ensureFinalizer(deps.writer, vpc, FINALIZER, false);
+  return;
 }
 
 export function vpcReconciler(deps: NetworkDeps): Reconciler {
@@ -45,30 +105,15 @@ export function vpcReconciler(deps: NetworkDeps): Reconciler {
       const name = ctx.ref.name;
       const vpc = ctx.view.get('Vpc', name) as Vpc | undefined;
       const subnets = subnetsOfVpc(name, ctx.view, clusterRouter);
-      const status = async (obj: Vpc, conditions: ConditionInput[], extra: Record<string, unknown> = {}) => {
-        const now = ctx.clock.now();
-        const want = {
-          ...extra,
-          conditions: setConditions(obj.status?.conditions as Condition[], conditions, now),
-        };
-        const changes = statusChanges(obj, want);
-        if (Object.keys(changes).length) await deps.writer.patchStatus(refOf(obj), changes);
-      };
-
-      if (!vpc || vpc.metadata.deletionTimestamp) {
-        if (vpc && subnets.length) {
-          const message = `vpc ${name} still has subnets: ${subnets.join(', ')}; delete them first`;
-          ctx.log.info({ subnets }, 'vpc deletion blocked');
-          await status(vpc, [{ type: 'Ready', status: 'False', reason: 'DeleteBlocked', message }]);
-          return { requeueAfterMs: BLOCKED_DELETE_RETRY_MS };
-        }
-        await converge(deps.nb, { owner: vpcOwner(name), key, desired: [] });
-        if (vpc) await ensureFinalizer(deps.writer, vpc, FINALIZER, false);
-        return;
-      }
+      const status = (obj: Vpc, conditions: ConditionInput[], extra: Record<string, unknown> = {}) =>
+        writeVpcStatus(deps, ctx, obj, conditions, extra);
+      if (!vpc || vpc.metadata.deletionTimestamp) return removeVpc(deps, ctx, { key, vpc, subnets });
 
       await ensureFinalizer(deps.writer, vpc, FINALIZER, true);
-      const outcome = admit({ operation: 'UPDATE', object: vpc, oldObject: vpc, view: ctx.view });
+      const outcome = admit(
+        { operation: 'UPDATE', object: vpc, oldObject: vpc, view: ctx.view },
+        { controller: true },
+      );
       if (!outcome.allowed) {
         await status(vpc, [
           { type: 'Validated', status: 'False', reason: 'ValidationFailed', message: outcome.message },
@@ -87,10 +132,23 @@ export function vpcReconciler(deps: NetworkDeps): Reconciler {
       }
       if (sent) ctx.log.debug({ operations: sent }, 'vpc router converged');
       const isDefault = name === clusterRouter;
+      const warned = outcome.warnings.map(formatWarning).join('; ');
+      const before = (vpc.status?.conditions as Condition[] | undefined)?.find((c) => c.type === 'Validated');
+      if (warned && before?.message !== warned)
+        await deps.writer.event(refOf(vpc), {
+          type: 'Warning',
+          reason: 'ValidationWarning',
+          message: warned,
+        });
       await status(
         vpc,
         [
-          { type: 'Validated', status: 'True', reason: 'ValidationSucceeded', message: '' },
+          {
+            type: 'Validated',
+            status: 'True',
+            reason: warned ? 'ValidationWarning' : 'ValidationSucceeded',
+            message: warned,
+          },
           {
             type: 'Ready',
             status: 'True',
@@ -102,8 +160,7 @@ export function vpcReconciler(deps: NetworkDeps): Reconciler {
           router: name,
           standby: true,
           default: isDefault,
-          subnets,
-          defaultLogicalSwitch: defaulted.spec?.defaultSubnet ?? (isDefault ? deps.network.defaultLs : ''),
+          ...vpcSubnetStatus(defaulted, subnets, clusterRouter),
         },
       );
       return;

@@ -1,11 +1,15 @@
 /**
  * Which load balancers a Service wants (pure): its VIPs (`ovn.kubernetes.io/switch_lb_vip` for a SwitchLBRule's
  * headless Service, else its cluster IPs), and for each port the ready endpoints of its Endpoints object, grouped by
- * the VPC of the pod behind each address (pod annotation `ovn.kubernetes.io/logical_switch` -> Subnet -> `spec.vpc`).
- * An address with no pod behind it (a SwitchLBRule's explicit endpoints) counts in the VPC the Service names in
- * `ovn.kubernetes.io/vpc`; without one it is not load-balanced anywhere. Backends of a VIP keep its address family.
+ * the VPC of the pod behind each address (pod annotation `ovn.kubernetes.io/logical_switch` -> Subnet -> `spec.vpc`),
+ * unless the Service names its network (`logical_router` and `logical_switch`, as Kube-OVN's). An address with no pod
+ * reference (a SwitchLBRule's explicit endpoints) counts in the VPC of the pod of the Service's namespace that has
+ * it, else in the one the Service names in `ovn.kubernetes.io/vpc`; without either it is not load-balanced anywhere.
+ * Backends of a VIP keep its address family.
  */
 import {
+  ANNOTATION_IP_ADDRESS,
+  ANNOTATION_LOGICAL_ROUTER,
   ANNOTATION_LOGICAL_SWITCH,
   ANNOTATION_SWITCH_LB_VIP,
   ANNOTATION_VPC,
@@ -54,22 +58,55 @@ export function serviceVips(svc: KubeObject): string[] {
   return ips.filter((ip) => ip && ip !== 'None');
 }
 
-/** The VPC of the pod behind an endpoint address, or of the Service for an address with no pod. */
+/** Kube-OVN's custom network of a Service: its `logical_router` annotation, when `logical_switch` is set too. */
+function customVpc(svc: KubeObject): string | undefined {
+  const a = svc.metadata.annotations ?? {};
+  return a[ANNOTATION_LOGICAL_ROUTER] && a[ANNOTATION_LOGICAL_SWITCH]
+    ? a[ANNOTATION_LOGICAL_ROUTER]
+    : undefined;
+}
+
+/** The live pods of a namespace by address (`ovn.kubernetes.io/ip_address`, then `status.podIPs`). */
+function podsByAddress(view: ClusterView, namespace: string | undefined): Map<string, KubeObject> {
+  const out = new Map<string, KubeObject>();
+  for (const pod of view.list('Pod', namespace)) {
+    if (pod.metadata.deletionTimestamp) continue;
+    const status = pod['status'] as { podIPs?: { ip?: string }[] } | undefined;
+    const ips = [
+      ...(pod.metadata.annotations?.[ANNOTATION_IP_ADDRESS] ?? '').split(','),
+      ...(status?.podIPs ?? []).map((p) => p.ip ?? ''),
+    ];
+    for (const ip of ips.map((i) => i.trim())) if (ip && !out.has(ip)) out.set(ip, pod);
+  }
+  return out;
+}
+
+function vpcOfPod(pod: KubeObject | undefined, view: ClusterView, clusterRouter: string): string | undefined {
+  const ls = pod?.metadata.annotations?.[ANNOTATION_LOGICAL_SWITCH];
+  if (!ls) return undefined;
+  const subnet = view.get('Subnet', ls) as Subnet | undefined;
+  return subnet ? subnet.spec?.vpc || clusterRouter : undefined;
+}
+
+/**
+ * The VPC an endpoint address is load-balanced in, in Kube-OVN's order of looking (endpoint_slice.go): the
+ * Service's custom network; the pod the address names; a pod of the Service's namespace with that address (explicit
+ * endpoints); the Service's `ovn.kubernetes.io/vpc`. Kube-OVN falls back to the default VPC; here there is none.
+ */
 function vpcOfAddress(
   address: EndpointAddress,
   svc: KubeObject,
   view: ClusterView,
   clusterRouter: string,
+  byAddress: () => Map<string, KubeObject>,
 ): string | undefined {
+  const custom = customVpc(svc);
+  if (custom) return custom;
   const ref = address.targetRef;
-  if (ref?.kind === 'Pod' && ref.name) {
-    const pod = view.get('Pod', ref.name, ref.namespace ?? svc.metadata.namespace);
-    const ls = pod?.metadata.annotations?.[ANNOTATION_LOGICAL_SWITCH];
-    if (!ls) return undefined;
-    const subnet = view.get('Subnet', ls) as Subnet | undefined;
-    return subnet ? subnet.spec?.vpc || clusterRouter : undefined;
-  }
-  return svc.metadata.annotations?.[ANNOTATION_VPC] || undefined;
+  if (ref?.kind === 'Pod' && ref.name)
+    return vpcOfPod(view.get('Pod', ref.name, ref.namespace ?? svc.metadata.namespace), view, clusterRouter);
+  const pod = address.ip ? byAddress().get(address.ip) : undefined;
+  return vpcOfPod(pod, view, clusterRouter) ?? (svc.metadata.annotations?.[ANNOTATION_VPC] || undefined);
 }
 
 const protocolOf = (p: string | undefined): LbProtocol => (p ?? 'TCP').toLowerCase() as LbProtocol;
@@ -86,10 +123,12 @@ export function desiredServiceInputs(
   const subsets = (endpoints['subsets'] ?? []) as EndpointSubset[];
   // vpc -> "vip|port|proto" -> backends
   const byVpc = new Map<string, Map<string, Set<string>>>();
+  let pods: Map<string, KubeObject> | undefined;
+  const byAddress = () => (pods ??= podsByAddress(view, svc.metadata.namespace));
   for (const subset of subsets) {
     for (const address of subset.addresses ?? []) {
       if (!address.ip) continue;
-      const vpc = vpcOfAddress(address, svc, view, clusterRouter);
+      const vpc = vpcOfAddress(address, svc, view, clusterRouter, byAddress);
       if (!vpc) continue;
       let ports = byVpc.get(vpc);
       if (!ports) byVpc.set(vpc, (ports = new Map<string, Set<string>>()));

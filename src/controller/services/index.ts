@@ -1,10 +1,11 @@
 /**
- * The Service, SwitchLBRule and VpcDns reconcilers (issue #8) and the kinds their informers must cache. They write
- * Kubernetes objects beyond status (a rule's Service, a VpcDns's Deployment), so they run only with an applier.
+ * The Service, SwitchLBRule and VpcDns reconcilers (issue #8; VpcDns with the one of ConfigMap vpc-dns-config) and
+ * the kinds their informers must cache. They write Kubernetes objects beyond status (a rule's Service, a VpcDns's
+ * Deployment), so they run only with an applier.
  */
 import type { Reconciler } from '../../kube/reconciler.ts';
 import type { NetworkDeps } from '../reconcilers/deps.ts';
-import { vpcDnsReconciler, type VpcDnsOptions } from '../vpc-dns/reconciler.ts';
+import { vpcDnsReconcilers, type VpcDnsOptions } from '../vpc-dns/reconciler.ts';
 import type { ObjectApplier } from '../../kube/applier.ts';
 import { serviceReconciler } from './service-reconciler.ts';
 import { switchLbRuleReconciler } from './slr-reconciler.ts';
@@ -27,6 +28,6 @@ export function serviceReconcilers(
   return [
     serviceReconciler(deps),
     switchLbRuleReconciler(deps, applier),
-    vpcDnsReconciler(deps, applier, options),
+    ...vpcDnsReconcilers(deps, applier, options),
   ];
 }

@@ -3,10 +3,10 @@
  * it (backends.ts, nb/load-balancer.ts), attached to that VPC's switches only (nb/lb-links.ts). Covers ClusterIP
  * Services and the headless `slr-<name>` Services of SwitchLBRules (VIP from `ovn.kubernetes.io/switch_lb_vip`).
  * Deleted Service or no endpoints: its rows go. Keyed by Service; an Endpoints change enqueues its Service, a Subnet
- * change every Service (a new switch in a VPC needs the VPC's load balancers), a pod's logical switch the Services
- * of its namespace. A name clash with a foreign row becomes a Warning Event on the Service.
+ * change every Service (a new switch in a VPC needs the VPC's load balancers), a pod's logical switch or address the
+ * Services of its namespace. A name clash with a foreign row becomes a Warning Event on the Service.
  */
-import { ANNOTATION_LOGICAL_SWITCH } from '../../api/annotations.ts';
+import { ANNOTATION_IP_ADDRESS, ANNOTATION_LOGICAL_SWITCH } from '../../api/annotations.ts';
 import type { KubeObject } from '../../api/types.ts';
 import { NbConflictError } from '../nb/errors.ts';
 import { desiredServiceLbs, serviceOwner } from '../nb/load-balancer.ts';
@@ -20,8 +20,9 @@ import { desiredServiceInputs, switchesOfVpc } from './backends.ts';
 /** How soon a Service whose load balancer was just inserted is looked at again to link it to its switches. */
 export const LINK_RETRY_MS = 100;
 
-const logicalSwitchOf = (pod: KubeObject): string =>
-  pod.metadata.annotations?.[ANNOTATION_LOGICAL_SWITCH] ?? '';
+/** What places a pod's addresses in a VPC: its logical switch, and its address (explicit endpoints find it by IP). */
+const placementOf = (pod: KubeObject): string =>
+  `${pod.metadata.annotations?.[ANNOTATION_LOGICAL_SWITCH] ?? ''} ${pod.metadata.annotations?.[ANNOTATION_IP_ADDRESS] ?? ''}`;
 
 export function serviceReconciler(deps: NetworkDeps): Reconciler {
   const clusterRouter = deps.network.clusterRouter;
@@ -41,7 +42,7 @@ export function serviceReconciler(deps: NetworkDeps): Reconciler {
         kind: 'Pod',
         map: (pod, view) =>
           view.list('Service', pod.metadata.namespace).map((s) => keyForObject(s, 'Service')),
-        changed: (pod, old) => logicalSwitchOf(pod) !== logicalSwitchOf(old),
+        changed: (pod, old) => placementOf(pod) !== placementOf(old),
       },
     ],
     async reconcile(key: string, ctx: ReconcileContext): Promise<ReconcileResult> {

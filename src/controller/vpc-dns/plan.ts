@@ -1,24 +1,25 @@
 /**
  * What one VpcDns should be, decided from the cache (pure; reconciler.ts carries it out): gone (absent or deleting:
  * its workload goes); disabled (the feature's ConfigMap `kube-system/vpc-dns-config` is absent or says
- * `enable-vpc-dns: "false"`: the VpcDns itself is deleted); inactive with a problem, warned about and retried when the
+ * `enable-vpc-dns: "false"`: kept, not active, with the NotEnabled problem; only the enabled -> disabled transition
+ * deletes VpcDns, lifecycle.ts); inactive with a problem, warned about and retried when the
  * configuration or the VpcDns is broken (check.ts), quiet when another VpcDns of its VPC is the active one
  * (election.ts); or active, with the input its Deployment and SwitchLBRule are rendered from (render.ts) and its
  * Ready message.
  */
-import { parseVpcDnsConfig, type VpcDnsConfig } from '../../api/kinds/configmaps.ts';
-import { CONTROLLER_NAMESPACE, VPC_DNS_CONFIG } from '../../api/constants.ts';
+import type { VpcDnsConfig } from '../../api/kinds/configmaps.ts';
+import { CONTROLLER_NAMESPACE } from '../../api/constants.ts';
 import type { DefaultNetworkOptions } from '../../api/default-network.ts';
 import type { Subnet } from '../../api/kinds/subnet-schema.ts';
 import type { VpcDns } from '../../api/kinds/vpc-dns.ts';
 import type { ClusterView } from '../../api/types.ts';
-import { configProblem, objectProblem, type Problem } from './check.ts';
+import { configProblem, objectProblem, vpcDnsEnablement, type Problem } from './check.ts';
 import { electActive, peersOf } from './election.ts';
 import { FALLBACK_COREDNS_IMAGE, type VpcDnsRenderInput } from './render.ts';
 
 export type VpcDnsPlan =
   | { kind: 'gone' }
-  | { kind: 'disabled'; dns: VpcDns; configMap: 'absent' | 'enable-vpc-dns=false' }
+  | { kind: 'disabled'; dns: VpcDns; configMap: 'absent' | 'enable-vpc-dns=false'; problem: Problem }
   | { kind: 'inactive'; dns: VpcDns; problem: Problem; warn: boolean }
   | { kind: 'active'; dns: VpcDns; render: VpcDnsRenderInput; message: string };
 
@@ -40,10 +41,13 @@ function clusterImage(view: ClusterView): string | undefined {
 export function planVpcDns(input: VpcDnsPlanInput): VpcDnsPlan {
   const { name, view } = input;
   const dns = view.get('VpcDns', name) as VpcDns | undefined;
-  const cm = view.get('ConfigMap', VPC_DNS_CONFIG, CONTROLLER_NAMESPACE);
-  const config = cm ? parseVpcDnsConfig(cm) : undefined;
   if (!dns || dns.metadata.deletionTimestamp) return { kind: 'gone' };
-  if (!config?.enabled) return { kind: 'disabled', dns, configMap: cm ? 'enable-vpc-dns=false' : 'absent' };
+  const enablement = vpcDnsEnablement(view);
+  if (!enablement.enabled) {
+    const { configMap, problem } = enablement;
+    return { kind: 'disabled', dns, configMap, problem };
+  }
+  const { config } = enablement;
   const clusterRouter = input.network.clusterRouter;
   const problem = configProblem(config, view) ?? objectProblem(dns, view, clusterRouter);
   if (problem) return { kind: 'inactive', dns, problem, warn: true };
@@ -76,6 +80,6 @@ function renderInput(dns: VpcDns, config: VpcDnsConfig, input: VpcDnsPlanInput):
     image: config.corednsImage || clusterImage(view) || FALLBACK_COREDNS_IMAGE,
     defaultSubnet: network.defaultLs,
     ...(apiServerHost ? { apiServerHost } : {}),
-    ...(defaultSubnet?.spec?.gateway ? { defaultGateway: defaultSubnet.spec.gateway.split(',')[0]! } : {}),
+    ...(defaultSubnet?.spec?.gateway ? { defaultGateway: defaultSubnet.spec.gateway } : {}),
   };
 }

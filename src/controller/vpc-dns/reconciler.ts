@@ -1,12 +1,14 @@
 /**
- * VpcDns reconciler (Kube-OVN's pkg/controller/vpc_dns.go): with the feature on (ConfigMap
+ * VpcDns reconciler (Kube-OVN's pkg/controller/vpc_dns.go): with vpc-dns enabled (ConfigMap
  * `kube-system/vpc-dns-config`, `enable-vpc-dns` not "false"), the one active VpcDns of each VPC (election.ts) gets
  * its CoreDNS Deployment and SwitchLBRule `vpc-dns-<name>` (render.ts) and `status.active: true`; the others get
  * `active: false`, a condition naming the active one, and none of those objects. A VpcDns that cannot be deployed
- * (check.ts) is inactive with the reason. Feature off or ConfigMap gone: every VpcDns is deleted, as the reference
- * does. Keyed by VpcDns; a VpcDns change enqueues its VPC's others (failover), a kube-system ConfigMap, a NAD, Vpc
- * or Subnet change every VpcDns, and a labelled Deployment or SwitchLBRule its VpcDns. plan.ts decides (pure) from
- * the cache; this module carries the plan out (the applier's writes, the status, the Event).
+ * (check.ts) is inactive with the reason. While vpc-dns is not enabled, a VpcDns is kept, `active: false`, with a
+ * NotEnabled condition and Warning Event, and its reconcile fails (retried with backoff, as Kube-OVN's does); only
+ * the enabled -> disabled transition deletes VpcDns, and lifecycle.ts does that. Keyed by VpcDns; a VpcDns change
+ * enqueues its VPC's others (failover), a kube-system ConfigMap, a NAD, Vpc or Subnet change every VpcDns, and a
+ * labelled Deployment or SwitchLBRule its VpcDns. plan.ts decides (pure) from the cache; this module carries the
+ * plan out (the applier's writes, the status, the Event).
  */
 import { CONTROLLER_NAMESPACE } from '../../api/constants.ts';
 import type { VpcDns } from '../../api/kinds/vpc-dns.ts';
@@ -20,6 +22,8 @@ import { refOf, statusChanges } from '../../kube/writer.ts';
 import type { ObjectApplier } from '../../kube/applier.ts';
 import { peersOf } from './election.ts';
 import { LABEL_VPC_DNS } from '../../api/annotations.ts';
+import type { Problem } from './check.ts';
+import { VpcDnsLifecycle } from './lifecycle.ts';
 import { planVpcDns, type VpcDnsPlan } from './plan.ts';
 import { vpcDnsDeployment, vpcDnsOfWorkload, vpcDnsSwitchLbRule, vpcDnsWorkloadName } from './render.ts';
 
@@ -59,9 +63,12 @@ const watches: readonly WatchMapping[] = [
   })),
 ];
 
+/** What the VpcDns reconcilers use of the network controller's dependencies. */
+export type VpcDnsDeps = Pick<NetworkDeps, 'writer' | 'network'>;
+
 /** What carrying out one plan needs. */
 interface VpcDnsStep {
-  deps: NetworkDeps;
+  deps: VpcDnsDeps;
   applier: ObjectApplier;
   ctx: ReconcileContext;
 }
@@ -90,11 +97,7 @@ async function writeStatus(
 }
 
 /** No workload, `active: false` with the problem; a Warning Event when a new problem is one to warn about. */
-async function deactivate(
-  step: VpcDnsStep,
-  plan: Extract<VpcDnsPlan, { kind: 'inactive' }>,
-): Promise<ReconcileResult> {
-  const { dns, problem, warn } = plan;
+async function deactivate(step: VpcDnsStep, dns: VpcDns, problem: Problem, warn: boolean): Promise<void> {
   await removeWorkload(step);
   const before = (dns.status?.conditions ?? []).find((c) => c.type === 'Ready')?.message;
   await writeStatus(step, dns, false, { type: 'Ready', status: 'False', ...problem });
@@ -104,7 +107,6 @@ async function deactivate(
       { type: 'Warning', reason: problem.reason, message: problem.message },
     );
   }
-  return warn ? { requeueAfterMs: VPC_DNS_RETRY_MS } : undefined;
 }
 
 /** The Deployment and SwitchLBRule applied, then `active: true`. */
@@ -123,10 +125,11 @@ async function activate(step: VpcDnsStep, plan: Extract<VpcDnsPlan, { kind: 'act
   });
 }
 
-export function vpcDnsReconciler(
-  deps: NetworkDeps,
+function vpcDnsReconciler(
+  deps: VpcDnsDeps,
   applier: ObjectApplier,
-  options: VpcDnsOptions = {},
+  lifecycle: VpcDnsLifecycle,
+  options: VpcDnsOptions,
 ): Reconciler {
   return {
     kind: 'VpcDns',
@@ -144,16 +147,27 @@ export function vpcDnsReconciler(
           await removeWorkload(step);
           return;
         case 'disabled':
-          ctx.log.info({ configMap: plan.configMap }, 'vpc-dns disabled: deleting the VpcDns');
-          await removeWorkload(step);
-          await applier.remove(refOf({ ...plan.dns, kind: 'VpcDns' }));
-          return;
+          // going with the enabled -> disabled transition: lifecycle.ts deletes it
+          if (lifecycle.deletes(ctx.view, ctx.ref.name)) return removeWorkload(step);
+          await deactivate(step, plan.dns, plan.problem, true);
+          throw new Error(plan.problem.message); // kept, and retried until vpc-dns is enabled
         case 'inactive':
-          return deactivate(step, plan);
+          await deactivate(step, plan.dns, plan.problem, plan.warn);
+          return plan.warn ? { requeueAfterMs: VPC_DNS_RETRY_MS } : undefined;
         case 'active':
           await activate(step, plan);
           return;
       }
     },
   };
+}
+
+/** The VpcDns reconciler and the reconciler of `vpc-dns-config` (lifecycle.ts), sharing what the latter saw. */
+export function vpcDnsReconcilers(
+  deps: VpcDnsDeps,
+  applier: ObjectApplier,
+  options: VpcDnsOptions = {},
+): Reconciler[] {
+  const lifecycle = new VpcDnsLifecycle();
+  return [vpcDnsReconciler(deps, applier, lifecycle, options), lifecycle.reconciler(applier)];
 }

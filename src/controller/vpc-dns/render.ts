@@ -17,6 +17,8 @@ import {
   LABEL_VPC_DNS,
   annotationKey,
 } from '../../api/annotations.ts';
+import { bits, parseCidrOrIp, parseIp } from '../../net/ip.ts';
+
 export const DEFAULT_REPLICAS = 2;
 /** Used when neither `coredns-image` nor the cluster's own CoreDNS Deployment names an image (the lab has neither). */
 export const FALLBACK_COREDNS_IMAGE = 'registry.k8s.io/coredns/coredns:v1.11.3';
@@ -35,7 +37,7 @@ export interface VpcDnsRenderInput {
   image: string;
   /** The API server address the second NIC routes to (`k8s-service-host`, else the controller's own). */
   apiServerHost?: string;
-  /** The gateway of `ovn-default`, the next hop of that route. */
+  /** The gateways of `ovn-default` (`spec.gateway`, one per family); the one of the host's family is the route's next hop. */
   defaultGateway?: string;
   defaultSubnet: string;
 }
@@ -55,13 +57,23 @@ function podAnnotations(input: VpcDnsRenderInput): Record<string, string> {
   if (config.nadName) out[ANNOTATION_NETWORKS] = `default/${config.nadName}`;
   if (config.nadProvider) {
     out[annotationKey(config.nadProvider, 'logical_switch')] = input.defaultSubnet;
-    if (input.apiServerHost && input.defaultGateway) {
-      out[annotationKey(config.nadProvider, 'routes')] = JSON.stringify([
-        { dst: `${input.apiServerHost}/32`, gw: input.defaultGateway },
-      ]);
-    }
+    const route = apiServerRoute(input.apiServerHost, input.defaultGateway);
+    if (route) out[annotationKey(config.nadProvider, 'routes')] = JSON.stringify([route]);
   }
   return out;
+}
+
+/**
+ * The second NIC's route to the API server, as Kube-OVN's setVpcDNSRoute: the host as a /32 or /128 unless it already
+ * has a prefix, through the `ovn-default` gateway of the host's family (none when that family has no gateway).
+ */
+export function apiServerRoute(host?: string, gateways?: string): { dst: string; gw: string } | undefined {
+  if (!host || !gateways) return undefined;
+  const family = parseCidrOrIp(host)?.family;
+  if (!family) return undefined;
+  const gw = gateways.split(',').find((g) => parseIp(g.trim())?.family === family);
+  if (!gw) return undefined;
+  return { dst: host.includes('/') ? host : `${host}/${bits(family)}`, gw: gw.trim() };
 }
 
 export function vpcDnsDeployment(input: VpcDnsRenderInput): KubeObject {
@@ -77,7 +89,8 @@ export function vpcDnsDeployment(input: VpcDnsRenderInput): KubeObject {
     metadata: {
       name,
       namespace: input.namespace,
-      labels: { 'k8s-app': name, [LABEL_VPC_DNS]: 'true' },
+      // Kube-OVN replaces the template's labels with this one; the pods keep `k8s-app`.
+      labels: { [LABEL_VPC_DNS]: 'true' },
       ownerReferences: [ownerReference(dns) as never],
     },
     spec: {
@@ -158,9 +171,10 @@ export function vpcDnsSwitchLbRule(input: VpcDnsRenderInput): SwitchLbRule {
       namespace: input.namespace,
       selector: [`k8s-app:${name}`],
       ports: [
-        { name: 'dns', port: 53, targetPort: 53, protocol: 'UDP' },
-        { name: 'dns-tcp', port: 53, targetPort: 53, protocol: 'TCP' },
-        { name: 'metrics', port: 9153, targetPort: 9153, protocol: 'TCP' },
+        // No targetPort, as Kube-OVN's genVpcDNSSlr: it defaults to the port.
+        { name: 'dns', port: 53, protocol: 'UDP' },
+        { name: 'dns-tcp', port: 53, protocol: 'TCP' },
+        { name: 'metrics', port: 9153, protocol: 'TCP' },
       ],
     },
   };

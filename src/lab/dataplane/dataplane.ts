@@ -5,7 +5,7 @@
  * ledger as it is created, so `teardown(layout)` can remove the lot even if this object is gone. `stop()` stops
  * things in order and then runs that same teardown.
  *
- * The lab daemon (`kovn up`) is expected to run `teardown(layout)` first (a crashed earlier run), then this.
+ * `kovn up` removes what dead labs left first (process/leftovers.ts: their teardown), then the daemon runs this.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';

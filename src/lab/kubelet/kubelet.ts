@@ -39,6 +39,7 @@ import { processRunner, type ProcessRunner } from '../../util/exec.ts';
 import type { LabLayout } from '../layout.ts';
 import { KubeletApi } from './api.ts';
 import { ProbeManager } from './probes.ts';
+import { ExecProber } from './probe-exec.ts';
 import { NodeProber } from './prober-process.ts';
 import type { CniRuntime } from './cni.ts';
 import { confListOf, type ConfList } from './networks.ts';
@@ -171,12 +172,14 @@ export class Kubelet {
       logFile: join(nodeDir, 'prober.log'),
     });
     const tproxySocket = o.tproxySocket ?? join(dirname(agentSocket), 'tproxy.sock');
+    const execProber = new ExecProber({ runner, store: this.store, nodeNetns: o.nodeNetns });
     this.#probes = new ProbeManager({
       clock: this.#clock,
       log: this.#log,
       api,
       probe: (req) =>
         this.#prober.probe(req).catch((err: unknown) => ({ ok: false, message: (err as Error).message })),
+      exec: (run) => execProber.run(run),
       announceVia: (pod) => (inCustomVpc(pod) && existsSync(tproxySocket) ? tproxySocket : undefined),
       restart: (namespace, name) => this.#sync.restartContainer(namespace, name),
       onChange: (namespace, name) => this.#manager.enqueue(keyOf('Pod', name, namespace)),

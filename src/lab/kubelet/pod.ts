@@ -1,13 +1,14 @@
 /**
  * One pod on one node, converged (the body of kubelet-lite's reconcile). A live pod gets: a sandbox record, its
  * network namespace, the primary network from the node's CNI config list (`eth0`), then each network of
- * `k8s.v1.cni.cncf.io/networks` from its NetworkAttachmentDefinition (`net1`, ...), the record completed, a responder
- * for its declared ports, and its status. A completed record whose namespace still exists is adopted as is (no CNI
- * call), so a restarted kubelet changes nothing. A pod that is gone, terminating, or replaced by a new one of the
- * same name (other uid) is torn down: responder stopped, CNI DEL of every attachment (secondary networks first, with
- * the configuration used for ADD), namespace deleted, record removed; a terminating pod is then deleted with grace
- * period 0. A failed setup is undone and reported (status, and a Warning Event when the message changes), and
- * the error is rethrown for the queue to retry.
+ * `k8s.v1.cni.cncf.io/networks` from its NetworkAttachmentDefinition (`net1`, ...), the record completed, a working
+ * directory per container, a responder for its declared ports (and gRPC health ports), and its status. A completed
+ * record whose namespace still exists is adopted as is (no CNI call), so a restarted kubelet changes nothing. A pod
+ * that is gone, terminating, or replaced by a new one of the same name (other uid) is torn down: responder stopped,
+ * CNI DEL of every attachment (secondary networks first, with the configuration used for ADD), namespace deleted,
+ * container directories and record removed; a terminating pod is then deleted with grace period 0. A failed setup
+ * is undone and reported (status, and a Warning Event when the message changes), and the error is rethrown for the
+ * queue to retry.
  */
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -25,9 +26,9 @@ import { deleteNetns, ensureNetns, netnsExists, netnsPathOf } from './netns.ts';
 import { parseNetworks } from '../../api/networks-annotation.ts';
 import { confListOf, type ConfList } from './networks.ts';
 import type { ProbeManager } from './probes.ts';
-import { isResponder, startResponder, stopResponder } from './responders.ts';
+import { isResponder, responderPorts, startResponder, stopResponder } from './responders.ts';
 import type { SandboxRecord, SandboxStore } from './sandbox.ts';
-import { declaredPorts, desiredStatus, ipsOfResult, nodeInternalIP, statusDiffers } from './status.ts';
+import { containersOf, desiredStatus, ipsOfResult, nodeInternalIP, statusDiffers } from './status.ts';
 
 export interface PodSyncDeps {
   nodeName: string;
@@ -98,6 +99,11 @@ export class PodSync {
     }
     try {
       if (!record?.ready) record = await this.#setup(pod, record);
+      this.#d.store.ensureContainerDirs(
+        namespace,
+        name,
+        containersOf(pod).map((c) => c.name ?? ''),
+      );
       record = await this.#ensureResponder(pod, record);
       const ip = this.#podIPs(record)[0];
       if (ip) this.#d.probes?.ensure(pod, ip);
@@ -235,13 +241,14 @@ export class PodSync {
       for (const att of attached) await delNetwork(this.#d.cni, att.conf, a(att.ifname), att.result);
       await deleteNetns(this.#d.runner, record.netns);
     }
+    this.#d.store.removeContainerDirs(record.namespace, record.name);
     this.#d.store.remove(record.namespace, record.name);
     this.#d.log.info({ pod: key }, 'sandbox removed');
   }
 
   async #ensureResponder(pod: KubeObject, record: SandboxRecord): Promise<SandboxRecord> {
     const key = `${record.namespace}/${record.name}`;
-    const ports = declaredPorts(pod);
+    const ports = responderPorts(pod);
     const current = record.responder;
     if (current && current.ports.join(',') === ports.join(',') && isResponder(current.pid, key))
       return record;

@@ -1,17 +1,22 @@
 /**
- * One network probe, made as kubelet makes it (pkg/probe/tcp and pkg/probe/http), from wherever this code runs
- * (the node prober runs it in the node's namespace): `tcp` succeeds when the connection opens within the timeout;
- * `http` sends `GET` with `User-Agent: kube-probe/<version>` and an `Accept` of any type plus the probe's headers and succeeds
- * on a status from 200 to 399. Failure messages use kubelet's wording ("dial tcp 10.0.1.2:80: connect: connection
- * refused", "HTTP probe failed with statuscode: 500"). A probe into a custom VPC goes through the node's TProxy: it
- * is announced first (the listener's `/expect`, naming the pod and the source port the probe will use), so the
- * listener knows which pod is meant even when two VPCs on the node use the same address.
+ * One network probe, made as kubelet makes it (pkg/probe/tcp, pkg/probe/http and pkg/probe/grpc), from wherever this
+ * code runs (the node prober runs it in the node's namespace): `tcp` succeeds when the connection opens within the
+ * timeout; `http` sends `GET` with `User-Agent: kube-probe/<version>` and an `Accept` of any type plus the probe's
+ * headers and succeeds on a status from 200 to 399; `grpc` asks grpc.health.v1 over the opened connection
+ * (probe-grpc.ts). Failure messages use kubelet's wording ("dial tcp 10.0.1.2:80: connect: connection refused", "HTTP
+ * probe failed with statuscode: 500", "timeout: failed to connect service ..."). A probe into a custom VPC goes
+ * through the node's TProxy: it is announced first (the listener's `/expect`, naming the pod and the source port the
+ * probe will use), so the listener knows which pod is meant even when two VPCs on the node use the same address.
+ * `exec` probes are not network probes: the kubelet runs them in the pod (probe-exec.ts).
  */
 import http from 'node:http';
 import net from 'node:net';
 import type { ProbeAction } from '../../node/probe-spec.ts';
+import { systemClock } from '../../util/clock.ts';
 import { randomBelow, systemRandom, type Random } from '../../util/random.ts';
 import { unixJson } from '../../util/unix-json.ts';
+import { grpcHealthCheck, grpcResult, joinHostPort, loadGrpc } from './probe-grpc.ts';
+import type { ProbeResult } from './probe-result.ts';
 
 export const PROBE_USER_AGENT = 'kube-probe/1.33';
 
@@ -22,11 +27,6 @@ export interface ProbeRequest {
   timeoutMs: number;
   /** Announce through the node's TProxy control socket first (custom-VPC pods). */
   announce?: { control: string; pod: string };
-}
-
-export interface ProbeResult {
-  ok: boolean;
-  message: string;
 }
 
 const errno: Record<string, string> = {
@@ -94,17 +94,18 @@ function httpGet(
   });
 }
 
-/** Makes the probe; `random` picks the announced source port. */
-export async function runProbe(p: ProbeRequest, random: Random = systemRandom): Promise<ProbeResult> {
-  const a = p.action;
-  if (a.type === 'invalid') return { ok: false, message: a.reason };
-  if (a.type === 'exec')
-    return { ok: true, message: 'exec probes have nothing to run in the lab (no container image)' };
-  if (a.type === 'grpc') return { ok: false, message: 'grpc probes are not supported by the lab prober' };
-  const host = a.host ?? p.ip;
-  let socket: net.Socket | undefined;
+type NetworkAction = Extract<ProbeAction, { type: 'tcp' | 'http' | 'grpc' }>;
+
+/** The probe's connection; or kubelet's dial error when it cannot be opened; or the TProxy listener's refusal (its
+ * message is the whole failure, as the listener words it). */
+async function dial(
+  p: ProbeRequest,
+  a: NetworkAction,
+  host: string,
+  random: Random,
+): Promise<{ socket: net.Socket } | { failure: string } | { refused: string }> {
   let lastError: NodeJS.ErrnoException | undefined;
-  for (let attempt = 0; attempt < 5 && !socket; attempt++) {
+  for (let attempt = 0; attempt < 5; attempt++) {
     const localPort = p.announce ? sourcePort(random) : undefined;
     if (p.announce && localPort) {
       const r = await unixJson(p.announce.control, 'POST', '/expect', {
@@ -117,28 +118,50 @@ export async function runProbe(p: ProbeRequest, random: Random = systemRandom): 
       // Refused by the pod, or not (yet) a target the listener can place: a TCP connection would then be accepted
       // by the listener and reset, which a TCP probe cannot tell from success. Either way the probe fails.
       if (r.status !== 200)
-        return {
-          ok: false,
-          message: (r.body as { error?: string } | undefined)?.error ?? `tproxy: ${r.status}`,
-        };
+        return { refused: (r.body as { error?: string } | undefined)?.error ?? `tproxy: ${r.status}` };
     }
     try {
-      socket = await connect(host, a.port, p.timeoutMs, localPort);
+      return { socket: await connect(host, a.port, p.timeoutMs, localPort) };
     } catch (err) {
       lastError = err as NodeJS.ErrnoException;
       if (lastError.code !== 'EADDRINUSE') break;
     }
   }
-  if (!socket) {
-    const why = dialError(host, a.port, lastError ?? new Error('no connection'));
+  return { failure: dialError(host, a.port, lastError ?? new Error('no connection')) };
+}
+
+/** Makes the probe; `random` picks the announced source port. */
+export async function runProbe(p: ProbeRequest, random: Random = systemRandom): Promise<ProbeResult> {
+  const a = p.action;
+  if (a.type === 'invalid') return { ok: false, message: a.reason };
+  if (a.type === 'exec') return { ok: false, message: 'exec probes run in the pod, not in the node prober' };
+  const host = a.type === 'grpc' ? p.ip : (a.host ?? p.ip);
+  if (a.type === 'grpc') await loadGrpc();
+  const startedAt = systemClock.now();
+  const dialed = await dial(p, a, host, random);
+  if (a.type === 'grpc' && !('socket' in dialed))
+    return grpcResult({ kind: 'not-connected' }, joinHostPort(host, a.port), p.timeoutMs);
+  if ('refused' in dialed) return { ok: false, message: dialed.refused };
+  if ('failure' in dialed) {
     return {
       ok: false,
-      message: a.type === 'http' ? `Get "http://${host}:${a.port}${a.path}": ${why}` : why,
+      message:
+        a.type === 'http' ? `Get "http://${host}:${a.port}${a.path}": ${dialed.failure}` : dialed.failure,
     };
   }
+  const { socket } = dialed;
   if (a.type === 'tcp') {
     socket.destroy();
     return { ok: true, message: `dial tcp ${host}:${a.port}: connected` };
   }
+  if (a.type === 'grpc')
+    return grpcHealthCheck(socket, {
+      host,
+      port: a.port,
+      service: a.service,
+      timeoutMs: p.timeoutMs,
+      startedAt,
+      userAgent: PROBE_USER_AGENT,
+    });
   return httpGet(socket, a, host, p.timeoutMs);
 }

@@ -6,7 +6,8 @@ import { existsSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Clock } from '../../util/clock.ts';
 import type { ProcessRunner, SpawnedProcess } from '../../util/exec.ts';
-import type { ProbeRequest, ProbeResult } from './probe-run.ts';
+import type { ProbeRequest } from './probe-run.ts';
+import type { ProbeResult } from './probe-result.ts';
 import { unixJson } from '../../util/unix-json.ts';
 
 export const PROBER_MAIN = fileURLToPath(new URL('./prober-main.ts', import.meta.url));

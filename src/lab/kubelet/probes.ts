@@ -1,9 +1,10 @@
 /**
  * The lab kubelet's prober manager (kubelet's prober.Manager): one worker per probe of every running pod on the
  * node, timed as kubelet times them — the first run after initialDelaySeconds from the container's start, then
- * every periodSeconds, each with timeoutSeconds — each run made by the node prober in the node's namespace
- * (prober-process.ts), through TProxy for custom-VPC pods. Results go through probe-state.ts thresholds and
- * decide each container's `started` and `ready` (status.ts); a startup probe gates the others. A failed
+ * every periodSeconds, each with timeoutSeconds — each network probe (tcpSocket, httpGet, grpc) made by the node
+ * prober in the node's namespace (prober-process.ts), through TProxy for custom-VPC pods, and each exec probe run in
+ * the pod itself (probe-exec.ts). Results go through probe-state.ts thresholds and decide each container's
+ * `started` and `ready` (status.ts); a startup probe gates the others. A failed
  * probe records a Warning `Unhealthy` Event ("Readiness probe failed: ..."); a liveness probe that fails, or a
  * startup probe that keeps failing, gets `Killing` ("Container web failed liveness probe, will be restarted"),
  * the container stand-in is restarted (restart()) and its restartCount goes up. Any change calls onChange(pod).
@@ -15,7 +16,9 @@ import type { Clock } from '../../util/clock.ts';
 import { metaTime } from '../../util/time.ts';
 import type { KubeletApi } from './api.ts';
 import type { ContainerProbeStatus } from './status.ts';
-import type { ProbeRequest, ProbeResult } from './probe-run.ts';
+import type { ProbeRequest } from './probe-run.ts';
+import type { ProbeResult } from './probe-result.ts';
+import type { ExecProbeRun } from './probe-exec.ts';
 import {
   containerState,
   initialState,
@@ -30,8 +33,10 @@ export interface ProbeManagerDeps {
   clock: Clock;
   log: Logger;
   api: Pick<KubeletApi, 'event'>;
-  /** Runs one probe in the node's namespace. */
+  /** Runs one network probe in the node's namespace. */
   probe(req: ProbeRequest): Promise<ProbeResult>;
+  /** Runs one exec probe's command in the pod. */
+  exec(run: ExecProbeRun): Promise<ProbeResult>;
   /** The TProxy control socket to announce custom-VPC probes to, when the node has one. */
   announceVia(pod: KubeObject): string | undefined;
   /** Restarts the pod's container stand-in (its responder). */
@@ -144,12 +149,7 @@ export class ProbeManager {
         due = clock.now() + spec.periodSeconds * 1000;
         const started = c.states.get('startup')?.result ?? true;
         if (spec.kind === 'startup' ? started : !started) continue; // startup gates the others, then stops
-        const result = await this.#d.probe({
-          action: spec.action,
-          ip: run.ip,
-          timeoutMs: spec.timeoutSeconds * 1000,
-          ...this.#announce(run.pod, key),
-        });
+        const result = await this.#run(run, spec, key);
         if (signal.aborted) return;
         if (c !== run.containers.get(spec.container) || generation !== c.restartCount) continue;
         await this.#record(run, spec, c, result, namespace, name);
@@ -158,6 +158,18 @@ export class ProbeManager {
       if (!signal.aborted)
         this.#d.log.warn({ pod: key, err: (err as Error).message }, 'probe worker stopped');
     }
+  }
+
+  #run(run: PodRun, spec: ProbeSpec, key: string): Promise<ProbeResult> {
+    const timeoutMs = spec.timeoutSeconds * 1000;
+    if (spec.action.type === 'exec')
+      return this.#d.exec({
+        pod: run.pod,
+        container: spec.container,
+        command: spec.action.command,
+        timeoutMs,
+      });
+    return this.#d.probe({ action: spec.action, ip: run.ip, timeoutMs, ...this.#announce(run.pod, key) });
   }
 
   #announce(pod: KubeObject, key: string): Pick<ProbeRequest, 'announce'> {

@@ -1,13 +1,17 @@
 /**
  * The responder processes that stand in for a pod's containers (src/node/responder.ts), one per pod answering all
- * its declared ports, run in the pod's network namespace (the node's for hostNetwork pods) in their own process
+ * its declared ports and the gRPC health ports its `kovn.io/grpc-health` annotation names, run in the pod's network namespace (the node's for hostNetwork pods) in their own process
  * group so that they outlive a kubelet restart and can be adopted by pid: a recorded pid is ours if the process is
  * alive and its command line is the responder for that pod. Stopped by that pid (SIGTERM, then SIGKILL).
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { ANNOTATION_LAB_GRPC_HEALTH } from '../../api/annotations.ts';
+import type { KubeObject } from '../../api/types.ts';
+import { formatGrpcHealthEntry, parseGrpcHealth } from '../../node/responder-protocol.ts';
 import type { Clock } from '../../util/clock.ts';
 import type { ProcessRunner } from '../../util/exec.ts';
+import { declaredPorts } from './status.ts';
 
 export const RESPONDER_SCRIPT = fileURLToPath(new URL('../../node/responder.ts', import.meta.url));
 
@@ -15,16 +19,32 @@ export interface ResponderSpec {
   /** `<namespace>/<name>`. */
   pod: string;
   netns: string;
-  /** `tcp:80`, `udp:53`. */
+  /** `tcp:80`, `udp:53`, `grpc:9000=SERVING` (responderPorts). */
   ports: string[];
   logFile?: string;
+}
+
+/**
+ * What the pod's responder serves: its declared ports (`tcp:80`, `udp:53`), then the entries of its
+ * `kovn.io/grpc-health` annotation (`grpc:9000=SERVING`, `grpc:9000/echo.Echo=NOT_SERVING`), which make those ports
+ * gRPC health servers. An annotation that cannot be read is an error naming it.
+ */
+export function responderPorts(pod: KubeObject): string[] {
+  const value = pod.metadata.annotations?.[ANNOTATION_LAB_GRPC_HEALTH];
+  let grpc: string[] = [];
+  try {
+    grpc = value === undefined ? [] : parseGrpcHealth(value).map((e) => `grpc:${formatGrpcHealthEntry(e)}`);
+  } catch (err) {
+    throw new Error(`annotation ${ANNOTATION_LAB_GRPC_HEALTH}: ${(err as Error).message}`, { cause: err });
+  }
+  return [...declaredPorts(pod), ...grpc];
 }
 
 export function responderArgs(spec: ResponderSpec): string[] {
   const args = [RESPONDER_SCRIPT, '--pod', spec.pod];
   for (const p of spec.ports) {
-    const [proto, port] = p.split(':');
-    args.push(`--${proto ?? 'tcp'}`, port ?? '');
+    const colon = p.indexOf(':');
+    args.push(`--${colon < 0 ? 'tcp' : p.slice(0, colon)}`, p.slice(colon + 1));
   }
   return args;
 }

@@ -4,7 +4,9 @@
  * (so every namespace it made has a record) and completed once every network is attached. A record names the pod's
  * uid, the container id given to CNI, each attachment with the exact configuration used for ADD and its result (DEL
  * must get the same configuration even after the NAD is gone), and the responder's pid. This is what lets a
- * restarted kubelet adopt running sandboxes without touching them.
+ * restarted kubelet adopt running sandboxes without touching them. Each container of a pod also gets a working
+ * directory of its own, `<node dir>/pods/containers/<namespace>.<pod>/<container>` (where its exec probes run),
+ * removed with the pod.
  */
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -62,6 +64,27 @@ export class SandboxStore {
 
   remove(namespace: string, name: string): void {
     rmSync(this.#file(namespace, name), { force: true });
+  }
+
+  #containersDir(namespace: string, name: string): string {
+    return join(this.dir, 'containers', `${namespace}.${name}`);
+  }
+
+  /** The working directory of one container of the pod (a container name is a DNS label: never a path). */
+  containerDir(namespace: string, name: string, container: string): string {
+    if (!/^[A-Za-z0-9][-A-Za-z0-9_.]*$/.test(container) || container.includes('..'))
+      throw new Error(`container name ${JSON.stringify(container)} cannot name a directory`);
+    return join(this.#containersDir(namespace, name), container);
+  }
+
+  /** Creates the working directories of these containers (those that exist are kept as they are). */
+  ensureContainerDirs(namespace: string, name: string, containers: readonly string[]): void {
+    for (const c of containers) mkdirSync(this.containerDir(namespace, name, c), { recursive: true });
+  }
+
+  /** Removes every container directory of the pod. */
+  removeContainerDirs(namespace: string, name: string): void {
+    rmSync(this.#containersDir(namespace, name), { recursive: true, force: true });
   }
 
   /** Every record on disk. */

@@ -1,18 +1,25 @@
 /**
- * Removes what a lab made, from its ledger alone (the daemon that made it may be gone): every recorded process
+ * Removes what a lab made, from its records alone (the daemon that made it may be gone): every process in the ledger
  * that is still the process we started (same pid and start time, procfs.ts) gets SIGTERM, then SIGKILL after a
- * grace period; then every recorded namespace and every namespace the layout owns (`layout.owns`) is deleted,
- * after SIGKILL to any process still inside one (only namespaces this lab created); then the recorded
- * directories under the lab home (the logs too unless `keepLogs`) and the ledger itself. The lab never creates
- * links in the root namespace, so deleting its namespaces removes every link it made. Safe to run twice.
+ * grace period; so does each node agent's TProxy listener, found by the pid file the agent keeps next to its control
+ * socket and checked against /proc (src/node/tproxy/process.ts). Then the namespaces (netns-sweep.ts): recorded ones
+ * and every one named as this lab's (`layout.owns`), the processes still inside them killed (`strays: 'kill'`,
+ * `kovn down`) or, with `strays: 'keep'` (`kovn up`), all left in place and reported as busy when any holds one.
+ * None is touched while the id is claimed by another home whose lab is alive (claim.ts): the names are that lab's
+ * now. Then the recorded directories under the lab home (the logs too unless `keepLogs`) and the ledger itself.
+ * The lab creates nothing in the root namespace (no link, route or iptables rule; OVS runs on private databases
+ * under the home), so namespaces, processes and files are all there is. Safe to run twice.
  */
-import { rmdirSync, rmSync } from 'node:fs';
-import { dirname, isAbsolute, relative } from 'node:path';
+import { existsSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative } from 'node:path';
+import { stopListener } from '../../node/tproxy/process.ts';
 import { systemClock, type Clock } from '../../util/clock.ts';
 import { processRunner, type ProcessRunner } from '../../util/exec.ts';
-import type { LabLayout } from '../layout.ts';
+import { labLayout, type LabLayout } from '../layout.ts';
+import { readClaim } from './claim.ts';
 import { Ledger, type LedgerProcess } from './ledger.ts';
-import { listNetns } from '../dataplane/netns.ts';
+import { isLabAlive, labLiveness } from './liveness.ts';
+import { sweepNamespaces, type NetnsProcesses, type StrayPolicy } from './netns-sweep.ts';
 import { isAlive } from './procfs.ts';
 
 export interface TeardownOptions {
@@ -22,6 +29,8 @@ export interface TeardownOptions {
   graceMs?: number;
   /** Leave `layout.logDir` in place (default false). */
   keepLogs?: boolean;
+  /** Processes nobody recorded inside the lab's namespaces: killed (default) or left, with the namespaces. */
+  strays?: StrayPolicy;
 }
 
 export interface TeardownReport {
@@ -29,7 +38,13 @@ export interface TeardownReport {
   stopped: LedgerProcess[];
   /** Pids found inside lab namespaces without a ledger entry, killed. */
   strays: number[];
+  /** TProxy listeners stopped by their pid files. */
+  listeners: number;
   namespaces: string[];
+  /** `strays: 'keep'`: namespaces holding unrecorded processes; none of the lab's namespaces was deleted. */
+  busy: NetnsProcesses[];
+  /** The home of the live lab that holds this id now: the namespaces were left to it. */
+  heldBy?: string;
   dirs: string[];
   /** What could not be removed (the ledger keeps it for the next try). */
   errors: string[];
@@ -74,38 +89,59 @@ function pruneEmptyParents(home: string, dir: string): void {
   }
 }
 
+/** Stops every node agent's TProxy listener a crashed agent left (by its pid file; ours only). */
+async function stopListeners(layout: LabLayout, clock: Clock): Promise<number> {
+  const nodes = join(layout.home, 'nodes');
+  if (!existsSync(nodes)) return 0;
+  let stopped = 0;
+  for (const node of readdirSync(nodes)) if (await stopListener(clock, layout.tproxySocket(node))) stopped++;
+  return stopped;
+}
+
+/** The home of another lab that holds this id and is alive, if any. */
+function liveHolder(layout: LabLayout): string | undefined {
+  const claim = readClaim(layout);
+  if (!claim || claim.home === layout.home) return undefined;
+  return isLabAlive(labLiveness(labLayout(claim.home, layout.id))) ? claim.home : undefined;
+}
+
 export async function teardown(layout: LabLayout, options: TeardownOptions = {}): Promise<TeardownReport> {
   const runner = options.runner ?? processRunner;
   const clock = options.clock ?? systemClock;
   const ledger = new Ledger(layout.ledger);
   const data = ledger.read();
-  const report: TeardownReport = { stopped: [], strays: [], namespaces: [], dirs: [], errors: [] };
+  const report: TeardownReport = {
+    stopped: [],
+    strays: [],
+    listeners: 0,
+    namespaces: [],
+    busy: [],
+    dirs: [],
+    errors: [],
+  };
 
   report.stopped = await stopProcesses(data.processes, clock, options.graceMs ?? 5000);
   for (const p of data.processes)
     if (isAlive(p)) report.errors.push(`pid ${p.pid} (${p.command}) survived SIGKILL`);
     else ledger.removeProcess(p);
+  report.listeners = await stopListeners(layout, clock);
 
-  const existing = await listNetns(runner);
-  const namespaces = [...new Set([...data.namespaces, ...existing.filter((n) => layout.owns(n))])].filter(
-    (n) => layout.owns(n),
-  );
-  for (const ns of namespaces) {
-    if (!existing.includes(ns)) {
-      ledger.removeNamespace(ns);
-      continue;
-    }
-    const pids = (await runner.run('ip', ['netns', 'pids', ns])).stdout
-      .split(/\s+/)
-      .filter(Boolean)
-      .map(Number);
-    for (const pid of pids) signal(pid, 'SIGKILL');
-    report.strays.push(...pids);
-    const r = await runner.run('ip', ['netns', 'delete', ns]);
-    if (r.code === 0) {
-      report.namespaces.push(ns);
-      ledger.removeNamespace(ns);
-    } else report.errors.push(`netns ${ns}: ${r.stderr.trim()}`);
+  const holder = liveHolder(layout);
+  if (holder === undefined) {
+    const swept = await sweepNamespaces(
+      runner,
+      (n) => layout.owns(n),
+      data.namespaces,
+      options.strays ?? 'kill',
+    );
+    for (const ns of [...swept.deleted, ...swept.gone]) ledger.removeNamespace(ns);
+    report.namespaces = swept.deleted;
+    report.strays = swept.killed;
+    report.busy = swept.busy;
+    report.errors.push(...swept.errors);
+  } else {
+    report.heldBy = holder;
+    for (const ns of data.namespaces) ledger.removeNamespace(ns);
   }
 
   for (const dir of data.dirs) {
@@ -114,7 +150,7 @@ export async function teardown(layout: LabLayout, options: TeardownOptions = {})
     ledger.removeDir(dir);
     report.dirs.push(dir);
   }
-  if (report.errors.length === 0) ledger.remove();
+  if (report.errors.length === 0 && report.busy.length === 0) ledger.remove();
   for (const dir of report.dirs) pruneEmptyParents(layout.home, dirname(dir));
   return report;
 }

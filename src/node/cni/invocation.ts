@@ -46,7 +46,7 @@ export function parseEnv(env: Readonly<Record<string, string | undefined>>): Cni
   const command = env['CNI_COMMAND'];
   if (command === undefined || command === '')
     throw new CniError(CniCode.InvalidEnvironment, 'CNI_COMMAND is not set');
-  if (!(command in REQUIRED))
+  if (!Object.hasOwn(REQUIRED, command))
     throw new CniError(
       CniCode.InvalidEnvironment,
       `CNI_COMMAND ${JSON.stringify(command)} is not one of ADD, DEL, CHECK, VERSION`,

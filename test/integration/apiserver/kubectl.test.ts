@@ -1,62 +1,18 @@
 // End-to-end with the real kubectl on PATH (or $KOVN_KUBECTL): apply with client-side validation left on,
 // re-apply unchanged, get with printer columns, explain, delete, and a rejected object with its field path.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
-import { kubeovnResourceTypes } from '../../../src/api/registry.ts';
 import { startTestServer, type TestServer } from './helpers.ts';
+import { header, kubectlAvailable, kubectlBin, kubectlFor, ok } from './kubectl-cli.ts';
 
-const run = promisify(execFile);
-const kubectlBin = process.env.KOVN_KUBECTL ?? 'kubectl';
 const fixtures = new URL('./fixtures/', import.meta.url).pathname;
-const hasVpc =
-  kubeovnResourceTypes.some((t) => t.kind === 'Vpc') && kubeovnResourceTypes.some((t) => t.kind === 'Subnet');
-
-let available = true;
-try {
-  await run(kubectlBin, ['version', '--client'], { timeout: 20_000 });
-} catch {
-  available = false;
-}
 
 let t: TestServer;
+const kubectl = kubectlFor(() => t);
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function kubectl(...args: string[]): Promise<Result> {
-  try {
-    const { stdout, stderr } = await run(
-      kubectlBin,
-      ['--kubeconfig', t.server.kubeconfigPath, '--cache-dir', join(t.dir, 'kubectl-cache'), ...args],
-      {
-        timeout: 60_000,
-        env: { ...process.env, HOME: t.dir },
-      },
-    );
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
-
-function ok(r: Result): string {
-  assert.equal(r.code, 0, `kubectl failed: ${r.stderr}`);
-  return r.stdout;
-}
-
-function header(out: string): string[] {
-  return (out.split('\n')[0] ?? '').trim().split(/\s{2,}/);
-}
-
-describe('kubectl end to end', { skip: available ? false : `${kubectlBin} not found` }, () => {
+describe('kubectl end to end', { skip: kubectlAvailable ? false : `${kubectlBin} not found` }, () => {
   before(async () => {
     t = await startTestServer();
   });
@@ -77,31 +33,27 @@ describe('kubectl end to end', { skip: available ? false : `${kubectlBin} not fo
     assert.equal(second.split('\n').filter((l) => l && !l.endsWith(' unchanged')).length, 0, second);
   });
 
-  it(
-    'applies kubeovn.io objects and prints their columns',
-    { skip: hasVpc ? false : 'registry has no Vpc/Subnet yet' },
-    async () => {
-      assert.match(
-        ok(await kubectl('apply', '-f', join(fixtures, 'seed-vpc.yaml'))),
-        /vpc.kubeovn.io\/test-vpc-1 created/,
-      );
-      const again = ok(await kubectl('apply', '-f', join(fixtures, 'seed-vpc.yaml')));
-      assert.equal(again.split('\n').filter((l) => l && !l.endsWith(' unchanged')).length, 0, again);
-      const vpcs = ok(await kubectl('get', 'vpc'));
-      assert.equal(header(vpcs)[0], 'NAME');
-      assert.ok(header(vpcs).includes('NAMESPACES'), vpcs);
-      assert.match(vpcs, /test-vpc-1 .*\["ns1"\]/);
-      const subnets = ok(await kubectl('get', 'subnets'));
-      assert.match(subnets, /net1 .*test-vpc-1 .*10\.0\.1\.0\/24/);
-      const patched = ok(
-        await kubectl('patch', 'vpc', 'test-vpc-2', '-p', '{"spec":{"namespaces":["ns2","ns3"]}}'),
-      );
-      assert.match(patched, /patched/);
-      const explained = ok(await kubectl('explain', 'vpc.spec.staticRoutes'));
-      assert.match(explained, /nextHopIP/);
-      assert.match(explained, /cidr/);
-    },
-  );
+  it('applies kubeovn.io objects and prints their columns', async () => {
+    assert.match(
+      ok(await kubectl('apply', '-f', join(fixtures, 'seed-vpc.yaml'))),
+      /vpc.kubeovn.io\/test-vpc-1 created/,
+    );
+    const again = ok(await kubectl('apply', '-f', join(fixtures, 'seed-vpc.yaml')));
+    assert.equal(again.split('\n').filter((l) => l && !l.endsWith(' unchanged')).length, 0, again);
+    const vpcs = ok(await kubectl('get', 'vpc'));
+    assert.equal(header(vpcs)[0], 'NAME');
+    assert.ok(header(vpcs).includes('NAMESPACES'), vpcs);
+    assert.match(vpcs, /test-vpc-1 .*\["ns1"\]/);
+    const subnets = ok(await kubectl('get', 'subnets'));
+    assert.match(subnets, /net1 .*test-vpc-1 .*10\.0\.1\.0\/24/);
+    const patched = ok(
+      await kubectl('patch', 'vpc', 'test-vpc-2', '-p', '{"spec":{"namespaces":["ns2","ns3"]}}'),
+    );
+    assert.match(patched, /patched/);
+    const explained = ok(await kubectl('explain', 'vpc.spec.staticRoutes'));
+    assert.match(explained, /nextHopIP/);
+    assert.match(explained, /cidr/);
+  });
 
   it('prints built-in kinds with their server-side columns', async () => {
     const pods = ok(await kubectl('get', 'pods', '-A', '-o', 'wide'));
@@ -128,25 +80,23 @@ describe('kubectl end to end', { skip: available ? false : `${kubectlBin} not fo
 
   it('rejects an invalid object with the field path in kubectl stderr', async () => {
     const file = join(t.dir, 'bad.yaml');
-    if (hasVpc) {
-      writeFileSync(
-        file,
-        'kind: Vpc\napiVersion: kubeovn.io/v1\nmetadata:\n  name: bad-vpc\nspec:\n  staticRoutes:\n    - cidr: not-a-cidr\n      nextHopIP: 10.0.1.254\n',
-      );
-      const bad = await kubectl('apply', '-f', file);
-      assert.notEqual(bad.code, 0);
-      assert.match(
-        bad.stderr,
-        /Vpc "bad-vpc" is invalid: spec\.staticRoutes\[0\]\.cidr: Invalid value: "not-a-cidr"/,
-      );
-      writeFileSync(
-        file,
-        'kind: Vpc\napiVersion: kubeovn.io/v1\nmetadata:\n  name: bad-vpc\nspec:\n  bogus: 1\n',
-      );
-      const unknown = await kubectl('apply', '-f', file);
-      assert.notEqual(unknown.code, 0);
-      assert.match(unknown.stderr, /unknown field "(spec\.)?bogus"/);
-    }
+    writeFileSync(
+      file,
+      'kind: Vpc\napiVersion: kubeovn.io/v1\nmetadata:\n  name: bad-vpc\nspec:\n  staticRoutes:\n    - cidr: not-a-cidr\n      nextHopIP: 10.0.1.254\n',
+    );
+    const bad = await kubectl('apply', '-f', file);
+    assert.notEqual(bad.code, 0);
+    assert.match(
+      bad.stderr,
+      /Vpc "bad-vpc" is invalid: spec\.staticRoutes\[0\]\.cidr: Invalid value: "not-a-cidr"/,
+    );
+    writeFileSync(
+      file,
+      'kind: Vpc\napiVersion: kubeovn.io/v1\nmetadata:\n  name: bad-vpc\nspec:\n  bogus: 1\n',
+    );
+    const unknown = await kubectl('apply', '-f', file);
+    assert.notEqual(unknown.code, 0);
+    assert.match(unknown.stderr, /unknown field "(spec\.)?bogus"/);
     writeFileSync(file, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Bad_Name\n');
     const badName = await kubectl('apply', '-f', file);
     assert.notEqual(badName.code, 0);
@@ -185,13 +135,11 @@ describe('kubectl end to end', { skip: available ? false : `${kubectlBin} not fo
   });
 
   it('deletes objects and namespaces', async () => {
-    if (hasVpc) {
-      assert.match(ok(await kubectl('delete', 'subnet', 'net1', 'net2')), /subnet.kubeovn.io "net1" deleted/);
-      assert.match(
-        ok(await kubectl('delete', 'vpc', 'test-vpc-1', 'test-vpc-2')),
-        /vpc.kubeovn.io "test-vpc-1" deleted/,
-      );
-    }
+    assert.match(ok(await kubectl('delete', 'subnet', 'net1', 'net2')), /subnet.kubeovn.io "net1" deleted/);
+    assert.match(
+      ok(await kubectl('delete', 'vpc', 'test-vpc-1', 'test-vpc-2')),
+      /vpc.kubeovn.io "test-vpc-1" deleted/,
+    );
     assert.match(ok(await kubectl('delete', 'ns', 'ns1')), /namespace "ns1" deleted/);
     const gone = await kubectl('get', 'pod', 'vpc1-pod', '-n', 'ns1');
     assert.notEqual(gone.code, 0);

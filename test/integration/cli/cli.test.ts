@@ -170,9 +170,10 @@ describe('kovn apply, get and delete against the embedded API server', () => {
     assert.equal(r.stdout, 'vpc.kubeovn.io/fine-vpc created\n');
     const err = lines(r.stderr);
     assert.equal(err.length, 2, r.stderr);
+    // Kube-OVN's webhook denies what its ValidateSubnet refuses: a 403, not a 422 (ADR 2).
     assert.match(
       err[0] ?? '',
-      /^Error from server \(Invalid\): error when creating ".*mixed.yaml": Subnet.kubeovn.io "bad" is invalid: spec.cidrBlock: /,
+      /^Error from server \(Forbidden\): error when creating ".*mixed.yaml": Subnet.kubeovn.io "bad" is forbidden: spec.cidrBlock: /,
     );
     assert.match(
       err[1] ?? '',
@@ -184,6 +185,19 @@ describe('kovn apply, get and delete against the embedded API server', () => {
       alone.stderr,
       /^The IptablesEIP "eip-static" is invalid: spec.v4ip: Invalid value: "10.0.1.111": not in the range/,
     );
+  });
+
+  it("the server's admission warnings are printed as kubectl prints them, and the apply succeeds", async () => {
+    const file = 'test/fixtures/kube-ovn-valid/policy-priority-30000.yaml';
+    const r = await lab.kovn('apply', '-f', file);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'vpc.kubeovn.io/kv-priority created\n');
+    assert.match(
+      r.stderr,
+      /^Warning: spec\.policyRoutes\[2\]\.priority: 30000 is below the allow policies at 31000 for each subnet of this VPC/m,
+    );
+    const gone = await lab.kovn('delete', '-f', file);
+    assert.equal(gone.code, 0, gone.stderr);
   });
 
   it('a manifest of an unknown kind or an unparsable file is an error', async () => {

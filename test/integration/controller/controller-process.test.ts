@@ -85,7 +85,6 @@ void test(
   { timeout: 180_000 },
   async (t) => {
     const lab = await embeddedApiServer(t);
-    if (!lab) return;
     const ovn = await startOvn();
     const controllers: Controller[] = [];
     const nb = await OvsdbClient.connect<OvnNbTables>({ remotes: [ovn.nbUnix], database: 'OVN_Northbound' });

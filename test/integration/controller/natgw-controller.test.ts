@@ -62,7 +62,6 @@ void test(
   { timeout: 240_000 },
   async (t) => {
     const lab = await embeddedApiServer(t);
-    if (!lab) return;
     const ovn = await startOvn();
     const kc = lab.kubeConfig;
     const controller = new ControllerProcess({
@@ -165,6 +164,14 @@ void test(
     assert.equal(eipSpec.v4ip, status(eipd)['ip'], 'the allocation is written back into the spec');
     assert.equal(eipSpec.externalSubnet, 'ovn-vpc-external-network');
     assert.match(eipSpec.macAddress ?? '', /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/);
+    assert.equal(
+      (eipd['spec'] as { namespace?: string }).namespace,
+      'kube-system',
+      "the gateway's namespace",
+    );
+    const gw = await get(kc, 'VpcNatGateway', 'gw1');
+    assert.equal(gw?.metadata.labels?.['ovn.kubernetes.io/subnet'], 'net1');
+    assert.equal(gw?.metadata.labels?.['ovn.kubernetes.io/vpc'], 'test-vpc-1');
     await eventually(
       async () => status(await get(kc, 'IptablesEIP', 'eipd01'))['nat'] === 'dnat',
       'eipd01 nat=dnat',
@@ -187,16 +194,24 @@ void test(
     assert.equal(status(dnat)['ready'], false);
     assert.equal(readyReason(dnat)?.reason, 'Pending');
 
-    // A second FIP on eipf01 is refused, with the reason.
-    const second = await refused(
-      apply(kc, {
-        apiVersion: 'kubeovn.io/v1',
-        kind: 'IptablesFIPRule',
-        metadata: { name: 'fip02' },
-        spec: { eip: 'eipf01', internalIp: '10.0.1.6' },
-      }),
+    // A second FIP on eipf01 is accepted, as by Kube-OVN's webhook (it used to be a 409), and reported Conflict on
+    // its status, as Kube-OVN's controller leaves it not ready (ADR 2); deleted again, so the rest is unchanged.
+    await apply(kc, {
+      apiVersion: 'kubeovn.io/v1',
+      kind: 'IptablesFIPRule',
+      metadata: { name: 'fip02' },
+      spec: { eip: 'eipf01', internalIp: '10.0.1.6' },
+    });
+    await eventually(
+      async () => readyReason(await get(kc, 'IptablesFIPRule', 'fip02'))?.reason === 'Conflict',
+      'fip02 conflict',
+      20_000,
     );
-    assert.match(second.message, /eipf01/);
+    const second = await get(kc, 'IptablesFIPRule', 'fip02');
+    assert.match(readyReason(second)!.message, /eip eipf01 is used by the other fip fip01/);
+    assert.equal(status(second)['ready'], false);
+    await kubeRequest(kc, { method: 'DELETE', path: objectPath('IptablesFIPRule', 'fip02') });
+    await eventually(async () => !(await get(kc, 'IptablesFIPRule', 'fip02')), 'fip02 gone', 20_000);
     // Deleting an EIP in use is refused, naming the rule.
     const blocked = await refused(
       kubeRequest(kc, { method: 'DELETE', path: objectPath('IptablesEIP', 'eipd01') }),

@@ -141,7 +141,8 @@ void describe('updates and deletes against a real NB', { timeout: 120_000 }, () 
       assert.match(lsp?.addresses[0] ?? '', / 10\.0\.1\.50$/);
       const event = run.writer.events.find((e) => e.ref.name === 'greedy');
       assert.equal(event?.type, 'Warning');
-      assert.equal(event?.reason, 'GatewayConflict');
+      assert.equal(event?.reason, 'AcquireAddressFailed');
+      assert.match(event?.message ?? '', /^stage=acquireAddress error=AddressConflict \(subnet net1: /);
     });
     assert.equal(byName(run.client, 'Logical_Switch_Port', 'greedy.ns1'), undefined);
     run.delete('Pod', 'fixed', 'ns1');

@@ -78,7 +78,6 @@ void test(
   { timeout: 240_000 },
   async (t) => {
     const lab = await embeddedApiServer(t);
-    if (!lab) return;
     const ovn = await startOvn();
     const nb = await OvsdbClient.connect<OvnNbTables>({ remotes: [ovn.nbUnix], database: 'OVN_Northbound' });
     await nb.monitor({ Load_Balancer: {}, Logical_Switch: {} });

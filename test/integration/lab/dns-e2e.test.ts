@@ -1,9 +1,11 @@
 // DNS and Services inside VPCs, end to end in one lab with real traffic: ClusterIPs from the service CIDR with
-// Endpoints and EndpointSlices, reached through the VPC's OVN load balancer from a VPC pod; the seed's VPC DNS
-// manifests applied unchanged, the Service resolved (A, SRV) and reached by name through coredns-vip; two VPCs with
-// the same coredns-vip, each resolving its own Services and not the other's; one active VpcDns per VPC, the next one
-// taking over when it is deleted; `enable-vpc-dns: "false"` deleting every VpcDns. Lookups are explicit (`dig @vip`
-// inside the pod's namespace): pods share the host's /etc/resolv.conf. The lab (temp KOVN_HOME, random id) goes.
+// Endpoints and EndpointSlices, reached through the VPC's OVN load balancer from a VPC pod; a VpcDns applied with
+// kubectl before `vpc-dns-config` exists kept, not active, with a NotEnabled condition and Warning Event, until the
+// ConfigMap activates it; the seed's VPC DNS manifests applied unchanged, the Service resolved (A, SRV) and reached by
+// name through coredns-vip; two VPCs with the same coredns-vip, each resolving its own Services and not the other's;
+// one active VpcDns per VPC, the next one taking over when it is deleted; `enable-vpc-dns: "false"` deleting every
+// VpcDns, and one created afterwards kept. Lookups are explicit (`dig @vip` inside the pod's namespace): pods share
+// the host's /etc/resolv.conf. The lab (temp KOVN_HOME, random id) goes.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -27,6 +29,8 @@ import {
 } from '../../support/lab-e2e.ts';
 
 const VIP = '10.96.0.3';
+const VPC_DNS_MANIFESTS = join(ROOT, 'examples/config-vpc/vpc-dns');
+const NOT_ENABLED = 'failed to add or update vpc-dns, not enabled: ConfigMap kube-system/vpc-dns-config';
 
 let home: string;
 let layout: LabLayout;
@@ -54,6 +58,29 @@ const clusterIp = async (ns: string, name: string): Promise<string> =>
   ((await get('Service', name, ns))?.['spec'] as { clusterIP: string }).clusterIP;
 const active = async (name: string) =>
   ((await get('VpcDns', name))?.['status'] as { active?: boolean } | undefined)?.active;
+/** The NotEnabled Events of a VpcDns, as `kubectl get events` lists them (cluster-scoped: in `default`). */
+function notEnabledEvents(name: string): { type: string; message: string }[] {
+  const selector = `involvedObject.kind=VpcDns,involvedObject.name=${name},reason=NotEnabled`;
+  const r = kubectl('get', 'events', '-n', 'default', '--field-selector', selector, '-o', 'json');
+  assert.equal(r.status, 0, r.stderr);
+  return (JSON.parse(r.stdout) as { items: { type: string; message: string }[] }).items;
+}
+/** A VpcDns read with kubectl: its uid, `status.active` and Ready condition. */
+function vpcDnsWithKubectl(name: string) {
+  const r = kubectl('get', 'vpc-dns', name, '-o', 'json');
+  assert.equal(r.status, 0, `${name} is still there: ${r.stderr}`);
+  const d = JSON.parse(r.stdout) as KubeObject & {
+    status?: {
+      active?: boolean;
+      conditions?: { type: string; status: string; reason: string; message: string }[];
+    };
+  };
+  return {
+    uid: d.metadata.uid,
+    active: d.status?.active,
+    ready: d.status?.conditions?.find((c) => c.type === 'Ready'),
+  };
+}
 
 const pod = (
   ns: string,
@@ -194,8 +221,41 @@ void describe('DNS and Services inside VPCs, with real traffic', { skip, timeout
     assert.match(outside.stderr, /spec\.clusterIP: Invalid value: "10\.200\.0\.1".*not in the valid range/);
   });
 
+  it('a VpcDns applied before vpc-dns-config is kept, not active, with an Event; the ConfigMap activates it', async () => {
+    for (const file of ['01-nad.yaml', '02-ovn-default.yaml', '04-rbac-and-corefile.yaml']) {
+      const r = kovn('apply', '-f', join(VPC_DNS_MANIFESTS, file));
+      assert.equal(r.code, 0, r.out);
+    }
+    const applied = kubectl('apply', '-f', join(VPC_DNS_MANIFESTS, '05-vpc-dns.yaml'));
+    assert.equal(applied.status, 0, applied.stderr);
+    assert.match(applied.stdout, /vpcdns\.kubeovn\.io\/test-cjh1 created/);
+    // the reconcile that wrote the Event (after the status) is the one that used to delete the VpcDns
+    const events = await eventually('the NotEnabled Event of test-cjh1', () => {
+      const found = notEnabledEvents('test-cjh1');
+      return found.length ? found : undefined;
+    });
+    assert.deepEqual(
+      events.map((e) => [e.type, e.message]),
+      [['Warning', `${NOT_ENABLED} not found`]],
+    );
+    const kept = vpcDnsWithKubectl('test-cjh1');
+    assert.equal(kept.active, false);
+    assert.deepEqual([kept.ready?.reason, kept.ready?.message], ['NotEnabled', `${NOT_ENABLED} not found`]);
+    assert.match(kubectl('get', 'vpc-dns').stdout, /^test-cjh1\s+false\s+cjh-vpc-1\s+cjh-subnet-1\s*$/m);
+    assert.equal(await get('Deployment', 'vpc-dns-test-cjh1', 'kube-system'), undefined, 'nothing deployed');
+
+    const config = kubectl('apply', '-f', join(VPC_DNS_MANIFESTS, '03-vpc-dns-config.yaml'));
+    assert.equal(config.status, 0, config.stderr);
+    await eventually('test-cjh1 active', async () =>
+      (await active('test-cjh1')) === true ? true : undefined,
+    );
+    const now = vpcDnsWithKubectl('test-cjh1');
+    assert.equal(now.uid, kept.uid, 'the same object: never deleted');
+    assert.deepEqual([now.ready?.reason, now.ready?.status], ['Active', 'True']);
+  });
+
   it('the seed VPC DNS manifests, unchanged: a Service resolved and reached by name from a VPC pod', async () => {
-    const applied = kovn('apply', '-f', join(ROOT, 'examples/config-vpc/vpc-dns'));
+    const applied = kovn('apply', '-f', VPC_DNS_MANIFESTS);
     assert.equal(applied.code, 0, applied.out);
     await eventually('test-cjh1 active', async () =>
       (await active('test-cjh1')) === true ? true : undefined,
@@ -330,5 +390,14 @@ void describe('DNS and Services inside VPCs, with real traffic', { skip, timeout
       dig('dns1', 'client', 'web.dns1.svc.cluster.local').status === 'NO-ANSWER' ? true : undefined,
     );
     assert.equal(dig('dns2', 'client', 'web2.dns2.svc.cluster.local').status, 'NO-ANSWER');
+
+    // only the transition deletes: a VpcDns created while vpc-dns is off is kept, saying why it is not active
+    await create(vpcDns('after-off', 'cjh-vpc-1', 'cjh-subnet-1'));
+    const events = await eventually('the NotEnabled Event of after-off', () => {
+      const found = notEnabledEvents('after-off');
+      return found.length ? found : undefined;
+    });
+    assert.equal(events[0]?.message, `${NOT_ENABLED} data.enable-vpc-dns is "false"`);
+    assert.equal(vpcDnsWithKubectl('after-off').active, false);
   });
 });

@@ -1,7 +1,8 @@
 // End to end in one lab, with real traffic (ping and TCP/HTTP between pod network namespaces): the seed scenario's
-// reachability; several subnets in one VPC and pods on both nodes; a static IP by annotation; delete and re-create
-// leaving nothing stale; a namespace the VPC does not list refused with a reason; spoofed source IP or MAC dropped.
-// The lab (temp KOVN_HOME, random id) is removed at the end.
+// reachability; several subnets in one VPC and pods on both nodes; a static IP by annotation; `kubectl get ips`
+// listing each pod NIC and dropping it with its pod; delete and re-create leaving nothing stale; a namespace the VPC
+// does not list refused with a reason; spoofed source IP or MAC dropped. The lab (temp KOVN_HOME, random id) is
+// removed at the end.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -16,6 +17,7 @@ import {
   ROOT,
   inPodNetns,
   kubeApi,
+  kubectlRun,
   labDown,
   labHome,
   labUp,
@@ -125,6 +127,26 @@ void describe('the lab end to end, with real traffic', { skip, timeout: 900_000 
     const addr = inPod('ns1', 'fixed', 'ip', '-4', '-o', 'addr', 'show', 'eth0');
     assert.match(addr.stdout, /inet 10\.0\.1\.50\/24/);
     assert.ok(ping('ns1', 'vpc1-pod', '10.0.1.50'));
+  });
+
+  it('kubectl get ips: one row per pod NIC with its address, subnet and node; it goes with the pod', async () => {
+    await create(pod('ns1', 'ip-row', { nodeName: 'kube-ovn-worker' }));
+    const ip = await podIp('ns1', 'ip-row');
+    const mac = (await get('Pod', 'ip-row', 'ns1'))?.metadata.annotations?.['ovn.kubernetes.io/mac_address'];
+    const row = new RegExp(
+      `^ip-row\\.ns1\\s+${ip.replaceAll('.', '\\.')}\\s+${mac ?? '-'}\\s+kube-ovn-worker\\s+net1\\s*$`,
+      'm',
+    );
+    const table = kubectlRun(layout.kubeconfig, ['get', 'ips']);
+    assert.equal(table.status, 0, table.stderr);
+    assert.match(table.stdout, /^NAME\s+V4IP\s+V6IP\s+MAC\s+NODE\s+SUBNET/m);
+    assert.match(table.stdout, row, table.stdout);
+    assert.match(table.stdout, /^fixed\.ns1\s+10\.0\.1\.50\s/m, 'the static IP pod too');
+    await del('Pod', 'ip-row', 'ns1');
+    await eventually('its IP object gone', () => {
+      const r = kubectlRun(layout.kubeconfig, ['get', 'ip', 'ip-row.ns1']);
+      return r.status !== 0 && /NotFound|not found/.test(r.stderr);
+    });
   });
 
   it('delete and re-create: nothing stale, the pod works again', async () => {

@@ -3,12 +3,14 @@
 // lab's default): HTTP and TCP readiness make a custom-VPC pod Ready; a probe on a closed port never does and
 // records the readiness failure; a failing liveness probe restarts the container stand-in; two pods of two VPCs
 // with the same IP and probe port on one node are each probed correctly; a default-network pod is probed without
-// the proxy; the node namespace holds the rules. Lab 2 (`kovn up --enable-tproxy=false`): no rule, route or
+// the proxy; the node namespace holds the rules; exec probes run in the pod (`exit 3` is never Ready and has a
+// `Readiness probe failed` event, `true` is Ready) and a gRPC health server declared with `kovn.io/grpc-health`
+// passes its gRPC probe through the proxy while a port that is not one fails (issue #17), seen with real kubectl. Lab 2 (`kovn up --enable-tproxy=false`): no rule, route or
 // listener; a custom-VPC pod is never Ready, a default-network pod still is. Both labs are removed at the end.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +21,7 @@ import { kubeRequest } from '../../../src/kube/request.ts';
 import { kindCollectionPath, objectPath } from '../../../src/kube/resources.ts';
 import { labLayout, type LabLayout } from '../../../src/lab/layout.ts';
 import { unixJson } from '../../../src/util/unix-json.ts';
+import { kubectlRun } from '../../support/lab-e2e.ts';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const CLI = join(ROOT, 'src/cli/main.ts');
@@ -277,6 +280,109 @@ void describe('kubelet probes into custom VPCs (TProxy on)', { skip, timeout: 90
     const stats = await carried(l);
     assert.ok((stats['ns1/twin-up'] ?? 0) > 0, JSON.stringify(stats));
     assert.equal(stats['ns2/twin-down'], undefined, 'nothing was carried to the pod that refuses');
+  });
+
+  it('exec probes run in the pod and gRPC probes speak grpc.health.v1 (real kubectl)', async () => {
+    const l = lab!;
+    const kubectl = (...args: string[]) => kubectlRun(l.layout.kubeconfig, args, 180_000);
+    const manifest = join(l.home, 'exec-grpc-pods.yaml');
+    const podYaml = (name: string, probe: string, port?: number) =>
+      [
+        `apiVersion: v1`,
+        `kind: Pod`,
+        `metadata:`,
+        `  name: ${name}`,
+        `  namespace: ns1`,
+        ...(name === 'grpc-ok' ? [`  annotations:`, `    kovn.io/grpc-health: "9000"`] : []),
+        `spec:`,
+        `  nodeName: ${WORKER}`,
+        `  containers:`,
+        `  - name: app`,
+        `    image: app`,
+        ...(port ? [`    ports:`, `    - containerPort: ${port}`] : []),
+        `    readinessProbe:`,
+        `      periodSeconds: 2`,
+        // The passing probes get room on a loaded machine; the failing ones keep kubelet's default 1 s.
+        ...(name.endsWith('-ok') ? [`      timeoutSeconds: 5`] : []),
+        `      ${probe}`,
+      ].join('\n');
+    writeFileSync(
+      manifest,
+      [
+        podYaml('exec-fail', 'exec: {command: [sh, -c, "exit 3"]}'),
+        podYaml('exec-ok', 'exec: {command: ["true"]}'),
+        podYaml('grpc-ok', 'grpc: {port: 9000}', 9000),
+        podYaml('grpc-plain', 'grpc: {port: 9000}', 9000),
+      ].join('\n---\n'),
+    );
+    const applied = kubectl('apply', '-f', manifest);
+    assert.equal(applied.status, 0, applied.stderr);
+    const waited = kubectl(
+      'wait',
+      '-n',
+      'ns1',
+      '--for=condition=Ready',
+      'pod/exec-ok',
+      'pod/grpc-ok',
+      '--timeout=120s',
+    );
+    assert.equal(waited.status, 0, `${waited.stdout}${waited.stderr}`);
+    const readyOf = (name: string) =>
+      kubectl(
+        'get',
+        'pod',
+        '-n',
+        'ns1',
+        name,
+        '-o',
+        'jsonpath={.status.conditions[?(@.type=="Ready")].status}',
+      ).stdout;
+    const failures = async (name: string) =>
+      eventually(`a readiness failure of ns1/${name}`, () => {
+        const r = kubectl(
+          'get',
+          'events',
+          '-n',
+          'ns1',
+          '--field-selector',
+          `involvedObject.name=${name}`,
+          '-o',
+          'json',
+        );
+        const items = (
+          JSON.parse(r.stdout || '{"items":[]}') as { items: { reason: string; message: string }[] }
+        ).items;
+        const unhealthy = items.filter((e) => e.reason === 'Unhealthy');
+        return Promise.resolve(unhealthy.length ? unhealthy.map((e) => e.message) : undefined);
+      });
+    const execFailures = await failures('exec-fail');
+    assert.ok(
+      execFailures.every((m) => m.startsWith('Readiness probe failed')),
+      JSON.stringify(execFailures),
+    );
+    const plainFailures = await failures('grpc-plain');
+    assert.ok(
+      plainFailures.some((m) =>
+        /^Readiness probe failed: timeout: failed to connect service "10\.0\.1\.\d+:9000" within 1s: context deadline exceeded$/.test(
+          m,
+        ),
+      ),
+      JSON.stringify(plainFailures),
+    );
+    for (let i = 0; i < 6; i++) {
+      assert.equal(readyOf('exec-fail'), 'False', 'exit 3 never turns Ready');
+      assert.equal(
+        readyOf('grpc-plain'),
+        'False',
+        'a port that is not a gRPC health server never turns Ready',
+      );
+      await sleep(1_000);
+    }
+    const eventsOf = (name: string) =>
+      kubectl('get', 'events', '-n', 'ns1', '--field-selector', `involvedObject.name=${name}`).stdout;
+    assert.equal(readyOf('exec-ok'), 'True', eventsOf('exec-ok'));
+    assert.equal(readyOf('grpc-ok'), 'True', eventsOf('grpc-ok'));
+    assert.ok(((await carried(l))['ns1/grpc-ok'] ?? 0) > 0, 'the gRPC probe went through the proxy');
   });
 
   it('a pod in the default network is probed directly, without the proxy', async () => {

@@ -124,7 +124,7 @@ void describe('custom routing in the lab, with real traffic', { skip, timeout: 9
   });
   after(() => labDown(home, layout));
 
-  it('a match OVN would refuse and a reserved priority are rejected by kubectl with the reasons', () => {
+  it('a match OVN would refuse is rejected by kubectl with the reason; a priority next to the subnet allows warns', () => {
     const file = join(home, 'bad-vpc.yaml');
     writeFileSync(
       file,
@@ -141,7 +141,11 @@ void describe('custom routing in the lab, with real traffic', { skip, timeout: 9
     );
     const r = kubectlRun(layout.kubeconfig, ['apply', '-f', file]);
     assert.notEqual(r.status, 0);
-    assert.match(r.stderr, /spec\.policyRoutes\[0\]\.priority.*reserved for kovn/);
+    // Was refused as "reserved for kovn": Kube-OVN accepts it, so kovn only warns (ADR 2, ADR 12).
+    assert.match(
+      r.stderr,
+      /Warning: spec\.policyRoutes\[0\]\.priority: 31000 is the priority of the allow policy/,
+    );
     assert.match(r.stderr, /spec\.policyRoutes\[1\]\.match.*&& and \|\| must be parenthesized/);
     const got = kubectlRun(layout.kubeconfig, ['get', 'vpc', 'rt-bad']);
     assert.notEqual(got.status, 0, 'nothing was created');

@@ -1,17 +1,22 @@
-// The one wording of issues and rejections (src/api/issues.ts), as kube-apiserver prints field errors and Status
-// messages; the API server, the controller and `kovn validate` all print through it.
+// The one wording of issues, warnings and rejections (src/api/issues.ts), as kube-apiserver prints field errors,
+// field warnings and Status messages; the API server, the controller and `kovn validate` all print through it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  conflict,
+  denied,
+  duplicate,
   forbidden,
   formatIssue,
   formatRejection,
+  formatWarning,
   invalid,
   notFound,
   notSupported,
+  refuses,
+  rejectionReason,
   required,
   unknownField,
+  warning,
 } from '../../../src/api/issues.ts';
 import type { FieldIssue } from '../../../src/api/types.ts';
 
@@ -36,7 +41,7 @@ void test('one issue, as field.Error prints it', () => {
       'spec.eip: Not found: "nope": IptablesEIP nope not found',
     ],
     [
-      conflict('spec.cidrBlock', '10.0.1.0/24', 'overlaps'),
+      duplicate('spec.cidrBlock', '10.0.1.0/24', 'overlaps'),
       'spec.cidrBlock: Duplicate value: "10.0.1.0/24": overlaps',
     ],
     [
@@ -56,14 +61,43 @@ void test('a rejection, as kube-apiserver words its Status message per reason', 
       [bad, required('spec.b')],
       'Vpc.kubeovn.io "v" is invalid: [spec.a: Invalid value: "x": bad, spec.b: Required value]',
     ],
+    // A duplicate is a 422 (kube-apiserver keeps 409 Conflict for resourceVersion clashes and AlreadyExists).
     [
-      [bad, conflict('spec.c', 1, 'taken')],
-      'Operation cannot be fulfilled on Vpc.kubeovn.io "v": [spec.a: Invalid value: "x": bad, spec.c: Duplicate value: 1: taken]',
+      [bad, duplicate('spec.c', 1, 'taken')],
+      'Vpc.kubeovn.io "v" is invalid: [spec.a: Invalid value: "x": bad, spec.c: Duplicate value: 1: taken]',
     ],
     [
-      [conflict('spec.c', 1, 'taken'), forbidden('spec.d', 'no')],
+      [duplicate('spec.c', 1, 'taken'), forbidden('spec.d', 'no')],
       'Vpc.kubeovn.io "v" is forbidden: [spec.c: Duplicate value: 1: taken, spec.d: Forbidden: no]',
     ],
+    [[denied(bad)], 'Vpc.kubeovn.io "v" is forbidden: spec.a: Invalid value: "x": bad'],
   ];
   for (const [issues, want] of cases) assert.equal(formatRejection('Vpc.kubeovn.io', 'v', issues), want);
+});
+
+void test('reasons: Forbidden beats Invalid, and nothing answers Conflict', () => {
+  const cases: [FieldIssue[], string][] = [
+    [[invalid('spec.a', 1, 'x')], 'Invalid'],
+    [[duplicate('spec.a', 1, 'x')], 'Invalid'],
+    [[duplicate('spec.a', 1, 'x'), denied(invalid('spec.b', 2, 'y'))], 'Forbidden'],
+    [[forbidden('spec.a', 'x')], 'Forbidden'],
+  ];
+  for (const [issues, want] of cases) assert.equal(rejectionReason(issues), want);
+});
+
+void test('warnings: worded as field warnings, refusing nothing (or only at the controller)', () => {
+  const plain = warning('spec.policyRoutes[0].priority', 'below the allows');
+  const deferred = warning('spec.namespaces[0]', 'taken', 'controller');
+  assert.equal(formatWarning(plain), 'spec.policyRoutes[0].priority: below the allows');
+  const cases: [FieldIssue, boolean, boolean][] = [
+    // issue, refuses at the API server, refuses at the controller
+    [invalid('spec.a', 1, 'x'), true, true],
+    [plain, false, false],
+    [deferred, false, true],
+    [denied(plain), false, false],
+  ];
+  for (const [issue, api, controller] of cases) {
+    assert.equal(refuses(issue), api, issue.message);
+    assert.equal(refuses(issue, true), controller, issue.message);
+  }
 });

@@ -1,5 +1,6 @@
-// Every validation rule, table by table: the expected outcome, field path and reason for each bad input,
-// and acceptance of the good ones. A case passes only if exactly the expected fields are reported.
+// Every validation rule, table by table: the expected outcome, field path and reason for each bad input, the
+// warnings of the accepted ones (ADR 2: what Kube-OVN's webhook accepts is accepted, with a warning where kovn sees a
+// problem), and acceptance of the good ones. A case passes only if exactly the expected fields are reported.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { admit } from '../../../src/api/admission.ts';
@@ -14,7 +15,22 @@ interface Case {
   others?: KubeObject[];
   /** [field, message fragment] per expected issue; empty = allowed. */
   expect: [string, string][];
-  reason?: 'Invalid' | 'Conflict' | 'Forbidden';
+  /** [field, message fragment] per expected warning (absent: none), whether the object is allowed or not. */
+  warn?: [string, string][];
+  reason?: 'Invalid' | 'Forbidden';
+}
+
+function checkWarnings(c: Case, warnings: readonly { field: string; message: string }[]) {
+  const want = c.warn ?? [];
+  assert.deepEqual(
+    warnings.map((w) => w.field).sort(),
+    want.map(([f]) => f).sort(),
+    `${c.name}: warnings (${warnings.map((w) => `${w.field}: ${w.message}`).join('; ')})`,
+  );
+  for (const [field, fragment] of want) {
+    const found = warnings.find((w) => w.field === field && w.message.includes(fragment));
+    assert.ok(found, `${c.name}: warning on ${field} should say "${fragment}"`);
+  }
 }
 
 function run(cases: Case[]) {
@@ -26,6 +42,7 @@ function run(cases: Case[]) {
       ...(c.old ? { oldObject: c.old } : {}),
       view: memoryView(c.others ?? []),
     });
+    checkWarnings(c, outcome.warnings);
     if (!c.expect.length) {
       assert.ok(
         outcome.allowed,
@@ -42,10 +59,10 @@ function run(cases: Case[]) {
       assert.ok(issue, `${c.name}: ${field} should say "${fragment}"; got: ${outcome.message}`);
     }
     if (c.reason) assert.equal(outcome.reason, c.reason, `${c.name}: reason`);
-    // kube-apiserver's wording: `Kind.group "name" is invalid|is forbidden: ...`, a 409 `Operation cannot be fulfilled on ...`.
+    // kube-apiserver's wording: `Kind.group "name" is invalid|is forbidden: ...` (never a 409 for a verdict).
     assert.match(
       outcome.message,
-      new RegExp(`^(Operation cannot be fulfilled on )?${c.object?.kind ?? c.old?.kind}\\.kubeovn\\.io "`),
+      new RegExp(`^${c.object?.kind ?? c.old?.kind}\\.kubeovn\\.io "[^"]*" is (invalid|forbidden): `),
       `${c.name}: message names the object`,
     );
   }
@@ -173,7 +190,8 @@ test('Vpc rules', () => {
       name: 'extraExternalSubnets immutable',
       old: vpc('v', { extraExternalSubnets: ['a'] }),
       object: vpc('v', { extraExternalSubnets: ['b'] }),
-      expect: [['spec.extraExternalSubnets', 'immutable']],
+      expect: [],
+      warn: [['spec.extraExternalSubnets', 'documented as immutable by Kube-OVN']],
     },
   ]);
 });
@@ -188,9 +206,11 @@ test('Subnet rules: the object alone', () => {
     },
     { name: 'missing cidr', object: s({}), expect: [['spec.cidrBlock', 'required']] },
     {
+      // ValidateSubnet's verdicts are denied by Kube-OVN's webhook (403), not answered as bad input.
       name: 'mask 33',
       object: s({ cidrBlock: '10.0.1.0/33' }),
       expect: [['spec.cidrBlock', 'not a valid CIDR']],
+      reason: 'Forbidden',
     },
     {
       name: 'full-length mask',
@@ -292,7 +312,8 @@ test('Subnet rules: the object alone', () => {
     {
       name: 'provider shape',
       object: s({ cidrBlock: '10.0.1.0/24', provider: 'macvlan' }),
-      expect: [['spec.provider', '<nad>.<namespace>']],
+      expect: [],
+      warn: [['spec.provider', 'no pod interface takes an address']],
     },
     {
       name: 'natOutgoing with egress gateway',
@@ -332,14 +353,14 @@ test('Subnet rules: against other objects', () => {
       object: subnet('net3', { vpc: 'test-vpc-1', cidrBlock: '10.0.0.0/16' }),
       others: [...vpcs, net1],
       expect: [['spec.cidrBlock', 'overlaps subnet net1 (10.0.1.0/24) in vpc test-vpc-1']],
-      reason: 'Conflict',
+      reason: 'Invalid',
     },
     {
       name: 'overlap in the default VPC via empty vpc',
       object: subnet('a', { cidrBlock: '10.16.5.0/24' }),
       others: [subnet('ovn-default', { vpc: 'ovn-cluster', cidrBlock: '10.16.0.0/16' })],
       expect: [['spec.cidrBlock', 'ovn-default']],
-      reason: 'Conflict',
+      reason: 'Invalid',
     },
     {
       name: 'different vlan does not conflict',
@@ -360,10 +381,12 @@ test('Subnet rules: against other objects', () => {
       expect: [['spec.namespaces[1]', 'not in the namespaces of vpc test-vpc-1']],
     },
     {
+      // Kube-OVN's controller refuses it (validateVpcBySubnet), its webhook does not: accepted, with a warning.
       name: 'default-VPC subnet taking a custom VPC namespace',
       object: subnet('d', { cidrBlock: '10.20.0.0/16', namespaces: ['ns2'] }),
       others: vpcs,
-      expect: [['spec.namespaces[0]', 'belongs to custom vpc test-vpc-2']],
+      expect: [],
+      warn: [['spec.namespaces[0]', 'belongs to custom vpc test-vpc-2']],
     },
     {
       name: 'name clashes with a vpc',
@@ -385,10 +408,27 @@ test('Subnet rules: against other objects', () => {
       expect: [],
     },
     {
-      name: 'cidr change while in use',
-      old: subnet('net1', { vpc: 'v', cidrBlock: '10.0.1.0/24', gateway: '10.0.1.1' }, { v4usingIPs: 1 }),
-      object: subnet('net1', { vpc: 'v', cidrBlock: '10.0.1.0/23', gateway: '10.0.1.1' }),
+      name: 'cidr shrunk while in use',
+      old: subnet('net1', { vpc: 'v', cidrBlock: '10.0.0.0/23', gateway: '10.0.1.1' }, { v4usingIPs: 1 }),
+      object: subnet('net1', { vpc: 'v', cidrBlock: '10.0.1.0/24', gateway: '10.0.1.1' }),
       expect: [['spec.cidrBlock', 'while 1 IPs are in use']],
+      reason: 'Forbidden',
+    },
+    {
+      name: 'cidr moved while in use',
+      old: subnet('net1', { vpc: 'v', cidrBlock: '10.0.1.0/24', gateway: '10.0.1.1' }, { v4usingIPs: 1 }),
+      object: subnet('net1', { vpc: 'v', cidrBlock: '10.0.2.0/24', gateway: '10.0.2.1' }),
+      expect: [
+        ['spec.cidrBlock', 'only a block containing 10.0.1.0/24'],
+        ['spec.gateway', 'while 1 IPs are in use'],
+      ],
+    },
+    {
+      // Was refused: growing keeps every address (and the gateway) inside; Kube-OVN's webhook accepts it too.
+      name: 'cidr grown while in use',
+      old: subnet('net1', { vpc: 'v', cidrBlock: '10.0.1.0/24', gateway: '10.0.1.1' }, { v4usingIPs: 1 }),
+      object: subnet('net1', { vpc: 'v', cidrBlock: '10.0.0.0/23', gateway: '10.0.1.1' }),
+      expect: [],
     },
     {
       name: 'vpc change',
@@ -536,7 +576,8 @@ test('VpcNatGateway rules', () => {
       name: 'selector entry',
       object: gw({ selector: ['no-colon'] }),
       others: natWorld(),
-      expect: [['spec.selector[0]', 'key: value']],
+      expect: [],
+      warn: [['spec.selector[0]', 'the entry is ignored']],
     },
     {
       name: 'vpc immutable',
@@ -626,6 +667,12 @@ test('NAT rule rules: ports, protocols, identities and EIP sharing', () => {
     kubeovn('IptablesEIP', 'e1', { natGwDp: 'gw1' }),
     kubeovn('IptablesEIP', 'e2', { natGwDp: 'gw1' }),
   ];
+  /** The EIPs with their addresses (Kube-OVN's webhook sees a FIP/DNAT pair only then). */
+  const allocated = () => [
+    ...natWorld(),
+    kubeovn('IptablesEIP', 'e1', { natGwDp: 'gw1' }, { status: { ip: '192.168.0.11' } }),
+    kubeovn('IptablesEIP', 'e2', { natGwDp: 'gw1' }, { status: { ip: '192.168.0.12' } }),
+  ];
   const dnat = (name: string, spec: Record<string, unknown>) =>
     kubeovn('IptablesDnatRule', name, {
       eip: 'e1',
@@ -675,7 +722,8 @@ test('NAT rule rules: ports, protocols, identities and EIP sharing', () => {
       name: 'internalIp v6',
       object: dnat('d1', { internalIp: 'fd00::5' }),
       others: world(),
-      expect: [['spec.internalIp', 'IPv4']],
+      expect: [],
+      warn: [['spec.internalIp', 'iptables NAT is IPv4 only']],
     },
     {
       name: 'eip missing',
@@ -688,7 +736,7 @@ test('NAT rule rules: ports, protocols, identities and EIP sharing', () => {
       object: dnat('d2', { internalIp: '10.0.1.11' }),
       others: [...world(), dnat('d1', {})],
       expect: [['spec.externalPort', 'already used by dnat d1']],
-      reason: 'Conflict',
+      reason: 'Invalid',
     },
     {
       name: 'same port other protocol',
@@ -716,50 +764,109 @@ test('NAT rule rules: ports, protocols, identities and EIP sharing', () => {
       expect: [],
     },
     {
-      name: 'dnat on a FIP EIP',
+      name: 'dnat on a FIP EIP with its address',
+      object: dnat('d1', { eip: 'e2' }),
+      others: [...allocated(), fip('f1', {})],
+      expect: [['spec.eip', 'takes every connection to the EIP']],
+      reason: 'Invalid',
+    },
+    {
+      name: 'dnat on a FIP EIP not allocated yet',
       object: dnat('d1', { eip: 'e2' }),
       others: [...world(), fip('f1', {})],
-      expect: [['spec.eip', 'exclusive use']],
-      reason: 'Conflict',
+      expect: [],
+      warn: [['spec.eip', 'the newer is not ready (Conflict)']],
+    },
+    {
+      name: 'same port written "08888"',
+      object: dnat('d2', { externalPort: '08888' }),
+      others: [...world(), dnat('d1', {})],
+      expect: [],
+      warn: [['spec.externalPort', 'port 8888/tcp is already used by dnat d1']],
+    },
+    {
+      name: 'share DNATs to other targets',
+      object: dnat('d2', { type: 'share', internalIp: '10.0.1.11' }),
+      others: [...world(), dnat('d1', { type: 'share' })],
+      expect: [],
+      warn: [['spec.externalPort', 'kovn does not balance between targets']],
+    },
+    {
+      name: 'snat beside a fip',
+      object: snat('s1', { eip: 'e2' }),
+      others: [...world(), fip('f1', {})],
+      expect: [],
+      warn: [['spec.eip', 'both are programmed, as in Kube-OVN']],
+    },
+    {
+      name: 'snat v6 cidr',
+      object: snat('s1', { internalCIDR: 'fd00::/64' }),
+      others: world(),
+      expect: [],
+      warn: [['spec.internalCIDR', 'one IPv4 CIDR']],
+    },
+    {
+      name: 'snat two cidrs',
+      object: snat('s1', { internalCIDR: '10.0.1.0/24,10.0.2.0/24' }),
+      others: world(),
+      expect: [],
+      warn: [['spec.internalCIDR', 'one IPv4 CIDR']],
     },
     { name: 'snat bare IP', object: snat('s1', { internalCIDR: '10.0.1.7' }), others: world(), expect: [] },
     {
       name: 'snat bad cidr',
       object: snat('s1', { internalCIDR: '10.0.1.0/40' }),
       others: world(),
-      expect: [['spec.internalCIDR', 'IPv4 CIDR']],
+      expect: [['spec.internalCIDR', 'not a valid CIDR']],
     },
     {
       name: 'snat duplicate identity',
       object: snat('s2', { internalCIDR: '10.0.1.9/24' }),
       others: [...world(), snat('s1', {})],
-      expect: [['spec.internalCIDR', 'already translates 10.0.1.0/24']],
+      expect: [],
+      warn: [['spec.internalCIDR', 'already translates 10.0.1.0/24']],
     },
     { name: 'seed fip', object: fip('f1', {}), others: world(), expect: [] },
     {
       name: 'second FIP on one EIP',
       object: fip('f2', { internalIp: '10.0.1.6' }),
       others: [...world(), fip('f1', {})],
-      expect: [['spec.eip', 'needs its EIP alone']],
-      reason: 'Conflict',
+      expect: [],
+      warn: [['spec.eip', 'used by the other fip f1']],
     },
     {
-      name: 'FIP on an EIP with DNAT',
+      name: 'FIP on an EIP with DNAT and its address',
+      object: fip('f1', { eip: 'e1' }),
+      others: [...allocated(), dnat('d1', {})],
+      expect: [['spec.eip', 'used by the DNAT d1']],
+      reason: 'Invalid',
+    },
+    {
+      name: 'FIP on an EIP with DNAT, not allocated yet',
       object: fip('f1', { eip: 'e1' }),
       others: [...world(), dnat('d1', {})],
-      expect: [['spec.eip', 'IptablesDnatRule/d1']],
+      expect: [],
+      warn: [['spec.eip', 'used by the DNAT d1']],
+    },
+    {
+      name: 'FIP beside a SNAT',
+      object: fip('f1', { eip: 'e1' }),
+      others: [...world(), snat('s1', {})],
+      expect: [],
+      warn: [['spec.eip', 'both are programmed, as in Kube-OVN']],
     },
     {
       name: 'same internal IP twice on one gateway',
       object: fip('f2', { eip: 'e1' }),
       others: [...world(), fip('f1', {})],
-      expect: [['spec.internalIp', 'already has floating IP f1']],
+      expect: [],
+      warn: [['spec.internalIp', 'already has floating IP f1']],
     },
     {
       name: 'fip internalIp',
       object: fip('f1', { internalIp: 'x' }),
       others: world(),
-      expect: [['spec.internalIp', 'IPv4']],
+      expect: [['spec.internalIp', 'not a valid IP address']],
     },
   ]);
 });
@@ -779,27 +886,37 @@ test('VpcDns, SwitchLBRule and IP rules', () => {
     {
       name: 'vpc-dns missing fields',
       object: kubeovn('VpcDns', 'd', {}),
-      expect: [
-        ['spec.vpc', 'Required'],
-        ['spec.subnet', 'Required'],
+      expect: [],
+      warn: [
+        ['spec.vpc', 'Required value: this VpcDns stays inactive'],
+        ['spec.subnet', 'Required value: this VpcDns stays inactive'],
       ],
     },
     {
-      name: 'vpc-dns replicas range',
+      name: 'vpc-dns replicas outside the documented range',
       object: dns({ replicas: 5 }),
-      expect: [['spec.replicas', 'less than or equal to 3']],
+      expect: [],
+      warn: [['spec.replicas', 'Kube-OVN documents 1-3: 5 replicas are deployed']],
+    },
+    {
+      name: 'vpc-dns negative replicas',
+      object: dns({ replicas: -1 }),
+      expect: [],
+      warn: [['spec.replicas', 'negative replicas; nothing is deployed']],
     },
     {
       name: 'vpc-dns subnet of another vpc',
       object: dns({}),
       others: [subnet('cjh-subnet-1', { vpc: 'other', cidrBlock: '10.0.1.0/24' })],
-      expect: [['spec.subnet', 'belongs to vpc other']],
+      expect: [],
+      warn: [['spec.subnet', 'belongs to vpc other']],
     },
     {
       name: 'vpc-dns immutable vpc',
       old: dns({}),
       object: dns({ vpc: 'x' }),
-      expect: [['spec.vpc', 'immutable']],
+      expect: [],
+      warn: [['spec.vpc', 'documented as immutable']],
     },
     { name: 'slr ok', object: slr({}), expect: [] },
     { name: 'slr vip', object: slr({ vip: 'ten' }), expect: [['spec.vip', 'not a valid IP']] },
@@ -816,7 +933,8 @@ test('VpcDns, SwitchLBRule and IP rules', () => {
     {
       name: 'slr needs endpoints',
       object: slr({ selector: [] }),
-      expect: [['spec.selector', 'either a selector or endpoints']],
+      expect: [],
+      warn: [['spec.selector', 'no backends']],
     },
     {
       name: 'ip record mac',
@@ -827,10 +945,13 @@ test('VpcDns, SwitchLBRule and IP rules', () => {
 });
 
 test('ConfigMaps kovn reads are checked; others pass untouched', () => {
-  const cases: [KubeObject, string[]][] = [
-    [configMap('ovn-vpc-nat-config', { image: 'x' }), []],
-    [configMap('ovn-vpc-nat-config', {}), ['data.image']],
-    [configMap('ovn-vpc-nat-gw-config', { 'enable-vpc-nat-gw': 'yes' }), ['data.enable-vpc-nat-gw']],
+  // [ConfigMap, refused fields, warned fields]: what no pod could run with is refused; what turns a feature off or
+  // leaves it waiting (reported by that feature's objects) is a warning.
+  const cases: [KubeObject, string[], string[]][] = [
+    [configMap('ovn-vpc-nat-config', { image: 'x' }), [], []],
+    [configMap('ovn-vpc-nat-config', {}), [], ['data.image']],
+    [configMap('ovn-vpc-nat-config', { image: 'x', natGwNamePrefix: 'Gw_' }), ['data.natGwNamePrefix'], []],
+    [configMap('ovn-vpc-nat-gw-config', { 'enable-vpc-nat-gw': 'yes' }), [], ['data.enable-vpc-nat-gw']],
     [
       configMap('vpc-dns-config', {
         'coredns-vip': '10.96.0.3',
@@ -838,17 +959,25 @@ test('ConfigMaps kovn reads are checked; others pass untouched', () => {
         'nad-name': 'ovn-nad',
       }),
       [],
+      [],
     ],
     [
       configMap('vpc-dns-config', { 'coredns-vip': '10.96.0', 'k8s-service-port': '0' }),
-      ['data.coredns-vip', 'data.k8s-service-port'],
+      ['data.k8s-service-port'],
+      ['data.coredns-vip'],
     ],
-    [configMap('vpc-dns-config', {}, 'default'), []],
-    [configMap('anything', { foo: 'bar' }), []],
+    [
+      configMap('vpc-dns-config', { 'enable-vpc-dns': 'no' }),
+      [],
+      ['data.coredns-vip', 'data.enable-vpc-dns'],
+    ],
+    [configMap('vpc-dns-config', {}, 'default'), [], []],
+    [configMap('anything', { foo: 'bar' }), [], []],
   ];
-  for (const [cm, fields] of cases) {
+  for (const [cm, fields, warned] of cases) {
     const outcome = admit({ operation: 'CREATE', object: cm, view: memoryView([]) });
     assert.deepEqual(outcome.allowed ? [] : outcome.issues.map((i) => i.field), fields, cm.metadata.name);
+    assert.deepEqual(outcome.warnings.map((i) => i.field).sort(), warned, `${cm.metadata.name}: warnings`);
   }
 });
 
@@ -892,5 +1021,19 @@ test('Pod static-address annotations', () => {
       fields,
       JSON.stringify(annotations),
     );
+  }
+  // Kube-OVN's webhook denies (403) two addresses of one family and an address another pod's IP record holds; it
+  // answers the rest as bad input (422).
+  const reasons: [Record<string, string>, string][] = [
+    [{ 'ovn.kubernetes.io/ip_address': '10.0.1.2,10.0.1.3' }, 'Forbidden'],
+    [
+      { 'ovn.kubernetes.io/ip_address': '10.0.1.20', 'ovn.kubernetes.io/logical_switch': 'net1' },
+      'Forbidden',
+    ],
+    [{ 'ovn.kubernetes.io/ip_address': '10.0.1.300' }, 'Invalid'],
+  ];
+  for (const [annotations, reason] of reasons) {
+    const outcome = admit({ operation: 'CREATE', object: pod(annotations), view: memoryView([record]) });
+    assert.equal(outcome.allowed ? 'allowed' : outcome.reason, reason, JSON.stringify(annotations));
   }
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decodeBody } from '../../../src/apiserver/http/body.ts';
+import { maxNestingDepth } from '../../../src/apiserver/nesting.ts';
 import { negotiate } from '../../../src/apiserver/http/negotiate.ts';
 import { route } from '../../../src/apiserver/http/router.ts';
 import { ApiError } from '../../../src/apiserver/status.ts';
@@ -63,6 +64,20 @@ describe('router', () => {
     assert.equal(route('/api/v1/pods/a/b/c').kind, 'unknown');
     assert.equal(route('/metrics').kind, 'unknown');
   });
+
+  it('maps the health endpoints and their single checks', () => {
+    const cases: Array<[path: string, endpoint: string, check: string | undefined]> = [
+      ['/healthz', 'healthz', undefined],
+      ['/livez/', 'livez', undefined],
+      ['/readyz', 'readyz', undefined],
+      ['/readyz/store', 'readyz', 'store'],
+      ['/livez/poststarthook/x', 'livez', 'poststarthook/x'],
+    ];
+    for (const [path, endpoint, check] of cases) {
+      assert.deepEqual(route(path), { kind: 'health', endpoint, check }, path);
+    }
+    assert.equal(route('/readyzz').kind, 'unknown');
+  });
 });
 
 describe('negotiation', () => {
@@ -118,5 +133,43 @@ describe('body decoding', () => {
       () => decodeBody(Buffer.from('x'), 'application/vnd.kubernetes.protobuf'),
       (e: unknown) => e instanceof ApiError && e.code === 400,
     );
+  });
+
+  it('refuses bodies nested deeper than the limit with a 400 that says so, before parsing them', () => {
+    const at = (n: number): string => '['.repeat(n) + ']'.repeat(n);
+    const withData = (n: number): string => `{"metadata":{"name":"x"},"data":${at(n)}}`;
+    const yamlData = (n: number): string => `metadata:\n  name: x\ndata: ${at(n)}\n`;
+    const accepted: Array<[body: string, type: string]> = [
+      [withData(maxNestingDepth - 1), 'application/json'],
+      [withData(maxNestingDepth - 1), 'application/merge-patch+json'],
+      [`[{"op":"add","path":"/x","value":${at(maxNestingDepth - 2)}}]`, 'application/json-patch+json'],
+      [yamlData(maxNestingDepth - 1), 'application/yaml'],
+    ];
+    for (const [body, type] of accepted) assert.ok(decodeBody(Buffer.from(body), type), type);
+    const refused: Array<[body: string, type: string, message: RegExp]> = [
+      [withData(maxNestingDepth), 'application/json', /JSON deeper than 500 levels .*at byte 531\)/],
+      [withData(200_000), 'application/strategic-merge-patch+json', /JSON deeper than 500 levels/],
+      [withData(200_000), 'application/merge-patch+json', /JSON deeper than 500 levels/],
+      [`[{"op":"add","path":"/x","value":${at(200_000)}}]`, 'application/json-patch+json', /JSON deeper/],
+      [yamlData(maxNestingDepth), 'application/yaml', /YAML deeper than 500 levels .*at offset/],
+      [yamlData(200_000), 'application/apply-patch+yaml', /YAML deeper than 500 levels/],
+      [
+        `a: &x ${at(300)}\nb: ${'['.repeat(300)}*x${']'.repeat(300)}\n`,
+        'application/yaml',
+        /aliases are expanded/,
+      ],
+      ['a: &x\n  b: *x\n', 'application/yaml', /an alias refers to a node that contains it/],
+    ];
+    for (const [body, type, message] of refused) {
+      assert.throws(
+        () => decodeBody(Buffer.from(body), type),
+        (e: unknown) =>
+          e instanceof ApiError &&
+          e.code === 400 &&
+          message.test(e.message) &&
+          /nested too deeply|alias/.test(e.message),
+        `${type}: ${body.slice(0, 40)}`,
+      );
+    }
   });
 });

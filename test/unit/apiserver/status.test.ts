@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { notFound, rejection, staleResourceVersion } from '../../../src/apiserver/status.ts';
+import { forbidden, notFound, rejection, staleResourceVersion } from '../../../src/apiserver/status.ts';
 
 const vpc = { group: 'kubeovn.io', resource: 'vpcs', kind: 'Vpc' };
 
@@ -36,19 +36,14 @@ describe('Status rendering', () => {
   it('picks the most severe reason and lists several issues in brackets', () => {
     const issues = [
       { field: 'spec.a', type: 'FieldValueRequired' as const, message: '' },
-      {
-        field: 'spec.b',
-        type: 'FieldValueDuplicate' as const,
-        value: 3,
-        message: 'taken',
-        reason: 'Conflict' as const,
-      },
+      { field: 'spec.b', type: 'FieldValueDuplicate' as const, value: 3, message: 'taken' },
     ];
-    const conflict = rejection(vpc, 'v', issues);
-    assert.equal(conflict.code, 409);
+    // A duplicate value is a validation verdict: 422 (409 is kube-apiserver's for resourceVersion clashes only).
+    const duplicate = rejection(vpc, 'v', issues);
+    assert.equal(duplicate.code, 422);
     assert.equal(
-      conflict.message,
-      'Operation cannot be fulfilled on Vpc.kubeovn.io "v": [spec.a: Required value, spec.b: Duplicate value: 3: taken]',
+      duplicate.message,
+      'Vpc.kubeovn.io "v" is invalid: [spec.a: Required value, spec.b: Duplicate value: 3: taken]',
     );
     const forbidden = rejection(vpc, 'v', [
       ...issues,
@@ -64,4 +59,35 @@ describe('Status rendering', () => {
     assert.equal(notFound({ group: '', resource: 'pods', kind: 'Pod' }, 'p').message, 'pods "p" not found');
     assert.equal(staleResourceVersion(vpc, 'x').toStatus().code, 409);
   });
+});
+
+describe('forbidden', () => {
+  const crds = {
+    group: 'apiextensions.k8s.io',
+    resource: 'customresourcedefinitions',
+    kind: 'CustomResourceDefinition',
+  };
+  const cases: Array<[string, string, string, Record<string, unknown>]> = [
+    [
+      'names the object',
+      'vpcs.kubeovn.io',
+      'customresourcedefinitions.apiextensions.k8s.io "vpcs.kubeovn.io" is forbidden: no',
+      { name: 'vpcs.kubeovn.io', group: 'apiextensions.k8s.io', kind: 'customresourcedefinitions' },
+    ],
+    [
+      'leaves the name out when there is none (create, deletecollection)',
+      '',
+      'customresourcedefinitions.apiextensions.k8s.io is forbidden: no',
+      { group: 'apiextensions.k8s.io', kind: 'customresourcedefinitions' },
+    ],
+  ];
+  for (const [what, name, message, details] of cases) {
+    it(what, () => {
+      const status = forbidden(crds, name, 'no').toStatus();
+      assert.equal(status.code, 403);
+      assert.equal(status.reason, 'Forbidden');
+      assert.equal(status.message, message);
+      assert.deepEqual(status.details, details);
+    });
+  }
 });

@@ -153,7 +153,6 @@ describe('three-way merge patch (custom resources)', () => {
 });
 
 describe('three-way strategic merge patch (built-in kinds)', () => {
-  const keys = mergeKeysFor('Pod');
   const c = (name: string, extra: J = {}): J => ({ name, image: 'nginx', ...extra });
   const cases: Array<[string, J | undefined, J, J, J]> = [
     [
@@ -221,7 +220,9 @@ describe('three-way strategic merge patch (built-in kinds)', () => {
     ],
   ];
   for (const [name, original, modified, current, patch] of cases) {
-    it(name, () => assert.deepEqual(threeWayPatch(original, modified, current, { mergeKeys: keys }), patch));
+    it(name, () =>
+      assert.deepEqual(threeWayPatch(original, modified, current, { mergeKeys: mergeKeysFor('Pod') }), patch),
+    );
   }
   it('built-in groups get strategic patches, custom resources merge patches', () => {
     assert.deepEqual(

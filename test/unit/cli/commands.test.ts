@@ -47,47 +47,50 @@ describe('durations of --timeout', () => {
 });
 
 describe('error lines as kubectl prints them', () => {
-  const invalid = new ApiStatusError('POST', 422, {
-    kind: 'Status',
-    reason: 'Invalid',
-    message: 'Subnet.kubeovn.io "bad" is invalid: spec.cidrBlock: Invalid value: "10.0.1.0/33": not a CIDR',
-    details: {
-      name: 'bad',
-      kind: 'Subnet',
-      causes: [{ field: 'spec.cidrBlock', message: 'Invalid value: "10.0.1.0/33": not a CIDR' }],
-    },
-  });
-  const twoCauses = new ApiStatusError('POST', 422, {
-    kind: 'Status',
-    reason: 'Invalid',
-    message: 'x',
-    details: {
-      name: 'v',
-      kind: 'Vpc',
-      causes: [{ field: 'spec.a', message: 'Required value' }, { message: 'bad' }],
-    },
-  });
-  const notFound = new ApiStatusError('DELETE', 404, {
-    kind: 'Status',
-    reason: 'NotFound',
-    message: 'vpcs.kubeovn.io "x" not found',
-  });
-  const cases: Array<[string, Parameters<typeof errorLines>[0], string[]]> = [
+  const invalid = (): ApiStatusError =>
+    new ApiStatusError('POST', 422, {
+      kind: 'Status',
+      reason: 'Invalid',
+      message: 'Subnet.kubeovn.io "bad" is invalid: spec.cidrBlock: Invalid value: "10.0.1.0/33": not a CIDR',
+      details: {
+        name: 'bad',
+        kind: 'Subnet',
+        causes: [{ field: 'spec.cidrBlock', message: 'Invalid value: "10.0.1.0/33": not a CIDR' }],
+      },
+    });
+  const twoCauses = (): ApiStatusError =>
+    new ApiStatusError('POST', 422, {
+      kind: 'Status',
+      reason: 'Invalid',
+      message: 'x',
+      details: {
+        name: 'v',
+        kind: 'Vpc',
+        causes: [{ field: 'spec.a', message: 'Required value' }, { message: 'bad' }],
+      },
+    });
+  const notFound = (): ApiStatusError =>
+    new ApiStatusError('DELETE', 404, {
+      kind: 'Status',
+      reason: 'NotFound',
+      message: 'vpcs.kubeovn.io "x" not found',
+    });
+  const cases: Array<[string, () => Parameters<typeof errorLines>[0], string[]]> = [
     [
       'a lone Invalid names kind, object, field and reason',
-      [manifestError(new StepError('creating', invalid), 'f.yaml')],
+      () => [manifestError(new StepError('creating', invalid()), 'f.yaml')],
       ['The Subnet "bad" is invalid: spec.cidrBlock: Invalid value: "10.0.1.0/33": not a CIDR'],
     ],
     [
       'several causes are listed',
-      [{ error: twoCauses }],
+      () => [{ error: twoCauses() }],
       ['The Vpc "v" is invalid: ', '* spec.a: Required value', '* bad'],
     ],
     [
       'among several errors, each says where it came from',
-      [
-        manifestError(new StepError('creating', invalid), 'f.yaml'),
-        manifestError(new StepError('deleting', notFound), 'g.yaml'),
+      () => [
+        manifestError(new StepError('creating', invalid()), 'f.yaml'),
+        manifestError(new StepError('deleting', notFound()), 'g.yaml'),
       ],
       [
         'Error from server (Invalid): error when creating "f.yaml": Subnet.kubeovn.io "bad" is invalid: spec.cidrBlock: Invalid value: "10.0.1.0/33": not a CIDR',
@@ -96,21 +99,21 @@ describe('error lines as kubectl prints them', () => {
     ],
     [
       'a server error without a manifest',
-      [{ error: notFound }],
+      () => [{ error: notFound() }],
       ['Error from server (NotFound): vpcs.kubeovn.io "x" not found'],
     ],
     [
       "a status without a reason gets the code's",
-      [{ error: new ApiStatusError('GET', 403, { message: 'no' }) }],
+      () => [{ error: new ApiStatusError('GET', 403, { message: 'no' }) }],
       ['Error from server (Forbidden): no'],
     ],
     [
       'anything else is error:',
-      [manifestError(new Error('resource mapping not found'), 'f.yaml')],
+      () => [manifestError(new Error('resource mapping not found'), 'f.yaml')],
       ['error: resource mapping not found'],
     ],
   ];
-  for (const [name, errors, lines] of cases) it(name, () => assert.deepEqual(errorLines(errors), lines));
+  for (const [name, errors, lines] of cases) it(name, () => assert.deepEqual(errorLines(errors()), lines));
 });
 
 describe('the errors a command reports and its exit code', () => {

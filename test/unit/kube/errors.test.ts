@@ -19,22 +19,26 @@ const answer = (code: number, status: KubeStatus = {}): ApiStatusError =>
 describe('error predicates', () => {
   const predicates = { isNotFound, isPathNotServed, isAlreadyExists, isConflict, isGone };
   type Name = keyof typeof predicates;
-  const cases: Array<[string, unknown, Name[]]> = [
-    ['404 naming an object', answer(404, { reason: 'NotFound', details: { name: 'p' } }), ['isNotFound']],
-    ['404 naming nothing (path not served)', answer(404, {}), ['isNotFound', 'isPathNotServed']],
-    ['409 AlreadyExists', answer(409, { reason: 'AlreadyExists' }), ['isAlreadyExists']],
-    ['409 Conflict', answer(409, { reason: 'Conflict' }), ['isConflict']],
-    ['409 without a reason in the body (Conflict by code)', answer(409), ['isConflict']],
-    ['410 Gone', answer(410, { reason: 'Expired' }), ['isGone']],
-    ['422 Invalid', answer(422, { reason: 'Invalid' }), []],
-    ['an unreachable server', new UnreachableError('https://x'), []],
-    ['a plain error', new Error('404'), []],
-    ['a duck-typed code', { code: 404 }, []],
+  const cases: Array<[string, () => unknown, Name[]]> = [
+    [
+      '404 naming an object',
+      () => answer(404, { reason: 'NotFound', details: { name: 'p' } }),
+      ['isNotFound'],
+    ],
+    ['404 naming nothing (path not served)', () => answer(404, {}), ['isNotFound', 'isPathNotServed']],
+    ['409 AlreadyExists', () => answer(409, { reason: 'AlreadyExists' }), ['isAlreadyExists']],
+    ['409 Conflict', () => answer(409, { reason: 'Conflict' }), ['isConflict']],
+    ['409 without a reason in the body (Conflict by code)', () => answer(409), ['isConflict']],
+    ['410 Gone', () => answer(410, { reason: 'Expired' }), ['isGone']],
+    ['422 Invalid', () => answer(422, { reason: 'Invalid' }), []],
+    ['an unreachable server', () => new UnreachableError('https://x'), []],
+    ['a plain error', () => new Error('404'), []],
+    ['a duck-typed code', () => ({ code: 404 }), []],
   ];
   for (const [what, err, truthy] of cases)
     it(`${what}: ${truthy.join(', ') || 'none'}`, () => {
       for (const [name, predicate] of Object.entries(predicates))
-        assert.equal(predicate(err), truthy.includes(name as Name), name);
+        assert.equal(predicate(err()), truthy.includes(name as Name), name);
     });
 });
 

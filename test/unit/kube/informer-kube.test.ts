@@ -71,6 +71,65 @@ void test('start lists all pages, fills type meta, fires adds, resolves synced, 
   assert.match(server.requests.at(-1)!, /allowWatchBookmarks=true/);
 });
 
+void test('objects deleted while the pages are read leave the cache: the watch starts from the first page', async (t) => {
+  // The fake's pages are not one snapshot, so only the first page's resourceVersion is old enough for the watch to
+  // replay every change made while the list was read (the last page's would skip the delete of "a").
+  const { server, events, informer } = await setup(t, { pageSize: 2 });
+  for (const n of ['a', 'b', 'c', 'd']) server.put(vpc(n));
+  server.onListPage = (page) => {
+    if (page.continued) return;
+    server.onListPage = undefined;
+    server.remove('a');
+    server.put(vpc('e'));
+  };
+  await informer.start();
+  await waitFor(() => server.watchers === 1, 'watch');
+  assert.match(server.requests.at(-1)!, /resourceVersion=104/, 'the first page was read at 104');
+  await waitFor(() => events.includes('delete a'), `delete a (have ${events.join(', ')})`);
+  server.put(vpc('marker'));
+  await waitFor(() => informer.get('marker') !== undefined, 'the watch to reach the marker');
+  assert.deepEqual(
+    informer
+      .list()
+      .map((o) => o.metadata.name)
+      .sort(),
+    ['b', 'c', 'd', 'e', 'marker'],
+  );
+});
+
+void test('a 410 on a continue page restarts the list from scratch as one request', async (t) => {
+  const { server, events, informer, errors } = await setup(t, { pageSize: 2 });
+  for (const n of ['a', 'b', 'c', 'd', 'e']) server.put(vpc(n));
+  server.onListPage = (page) => {
+    if (page.continued) return;
+    server.onListPage = undefined;
+    server.remove('a');
+    server.compact();
+    server.expireNextContinue();
+  };
+  await informer.start();
+  const lists = server.requests.filter((r) => !r.includes('watch=true'));
+  assert.equal(lists.length, 3, lists.join('\n'));
+  assert.match(lists[1]!, /continue=/);
+  assert.doesNotMatch(lists[2]!, /continue=|limit=/, 'the restart is one unpaged list');
+  assert.deepEqual(
+    informer
+      .list()
+      .map((o) => o.metadata.name)
+      .sort(),
+    ['b', 'c', 'd', 'e'],
+  );
+  assert.deepEqual(
+    events,
+    ['add b 102', 'add c 103', 'add d 104', 'add e 105'],
+    'the first page was dropped',
+  );
+  await waitFor(() => server.watchers === 1, 'watch');
+  assert.match(server.requests.at(-1)!, /resourceVersion=106/);
+  assert.deepEqual(errors, [], 'an expired continue token is routine, not an error');
+  assert.deepEqual(informer.stats(), { lists: 1, watches: 1, gone: 1, errors: 0 });
+});
+
 void test('watch events become add, update (with the old object) and delete', async (t) => {
   const { server, events, informer } = await setup(t);
   server.put(vpc('a'));

@@ -65,3 +65,39 @@ test('missing files and no arguments are usage errors', () => {
   assert.equal(run.status, 2);
   assert.match(run.stderr, /no such file/);
 });
+
+test('warnings only: printed as kubectl prints them, and the exit code stays 0; with an error it is 1', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kovn-validate-'));
+  try {
+    writeFileSync(
+      join(dir, 'vpc.yaml'),
+      [
+        'kind: Vpc',
+        'apiVersion: kubeovn.io/v1',
+        'metadata:',
+        '  name: v1',
+        'spec:',
+        '  policyRoutes:',
+        '    - priority: 30000',
+        '      match: ip4.src == 10.0.1.0/24',
+        '      action: drop',
+        '',
+      ].join('\n'),
+    );
+    const warned = kovn('validate', '-f', dir);
+    assert.equal(warned.status, 0, warned.stderr);
+    assert.deepEqual(warned.stderr.trim().split('\n'), [
+      `${dir}/vpc.yaml:7 Vpc/v1 Warning: spec.policyRoutes[0].priority: 30000 is below the allow policies at 31000 for each subnet of this VPC: traffic to the VPC's own subnets is allowed there and never reaches this policy (29000-31000 is the range Kube-OVN keeps for its own policies)`,
+    ]);
+    assert.equal(warned.stdout.trim(), '1 object valid (1 warning)');
+    writeFileSync(
+      join(dir, 'subnet.yaml'),
+      'kind: Subnet\napiVersion: kubeovn.io/v1\nmetadata:\n  name: s1\nspec:\n  vpc: v1\n  cidrBlock: 10.0.1.0/33\n',
+    );
+    const failed = kovn('validate', '-f', dir);
+    assert.equal(failed.status, 1);
+    assert.equal(failed.stderr.trim().split('\n').at(-1), '1 problem in 2 objects (1 warning)');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,6 +1,7 @@
 // Table-driven tests of the FIP/DNAT/SNAT part of the desired state: the candidates each kind makes (live, oldest
-// first, ids), the EIP-sharing refusal (a floating IP needs its EIP alone), and placement across kinds (oldest first
-// whatever the kind, rules only on EIPs with an address here, bad values and identity clashes refused).
+// first, ids), the EIP-sharing refusal (a floating IP takes every connection to its EIP: no port DNAT or second FIP
+// beside it, a SNAT may share it, as in Kube-OVN), and placement across kinds (oldest first whatever the kind, rules
+// only on EIPs with an address here, bad values and identity clashes refused).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Dnat, Fip, Snat } from '../../../src/api/kinds/nat-rules.ts';
@@ -80,28 +81,35 @@ describe('candidates per kind', () => {
 });
 
 describe('eipShareRefusal', () => {
-  const cases: {
-    name: string;
-    first: { id: RuleId; kind: 'fip' | 'dnat' | 'snat' } | undefined;
-    kind: 'fip' | 'dnat' | 'snat';
-    want: string | undefined;
-  }[] = [
-    { name: 'first user', first: undefined, kind: 'fip', want: undefined },
-    { name: 'DNAT beside SNAT', first: { id: 'snat/s', kind: 'snat' }, kind: 'dnat', want: undefined },
+  type User = { id: RuleId; kind: 'fip' | 'dnat' | 'snat' };
+  const cases: { name: string; users: User[]; kind: User['kind']; want: string | undefined }[] = [
+    { name: 'first user', users: [], kind: 'fip', want: undefined },
+    { name: 'DNAT beside SNAT', users: [{ id: 'snat/s', kind: 'snat' }], kind: 'dnat', want: undefined },
+    { name: 'SNAT beside a FIP', users: [{ id: 'fip/f', kind: 'fip' }], kind: 'snat', want: undefined },
+    { name: 'a FIP beside a SNAT', users: [{ id: 'snat/s', kind: 'snat' }], kind: 'fip', want: undefined },
     {
-      name: 'anything beside a FIP',
-      first: { id: 'fip/f', kind: 'fip' },
-      kind: 'snat',
-      want: 'eip e1 is used by floating IP f, which needs it alone',
+      name: 'a DNAT beside a FIP',
+      users: [{ id: 'fip/f', kind: 'fip' }],
+      kind: 'dnat',
+      want: 'eip e1 is used by floating IP f, which takes every connection to it',
     },
     {
-      name: 'a FIP beside anything',
-      first: { id: 'dnat/d', kind: 'dnat' },
+      name: 'a FIP beside a DNAT, past a SNAT',
+      users: [
+        { id: 'snat/s', kind: 'snat' },
+        { id: 'dnat/d', kind: 'dnat' },
+      ],
       kind: 'fip',
-      want: 'a floating IP needs its eip alone; eip e1 is used by dnat/d',
+      want: 'a floating IP takes every connection to its eip; eip e1 is used by dnat/d',
+    },
+    {
+      name: 'a second FIP (Kube-OVN wording)',
+      users: [{ id: 'fip/f', kind: 'fip' }],
+      kind: 'fip',
+      want: 'eip e1 is used by the other fip f',
     },
   ];
-  for (const c of cases) it(c.name, () => assert.equal(eipShareRefusal(c.first, c.kind, 'e1'), c.want));
+  for (const c of cases) it(c.name, () => assert.equal(eipShareRefusal(c.users, c.kind, 'e1'), c.want));
 });
 
 describe('placeNatRules', () => {
@@ -114,11 +122,27 @@ describe('placeNatRules', () => {
     refused: Record<string, RegExp>;
   }[] = [
     {
-      name: 'oldest first across kinds: an older SNAT keeps the EIP from a FIP',
+      name: 'a FIP and a SNAT share an EIP (as in Kube-OVN)',
       fips: [fip('f', 'e1', 2)],
       snats: [snat('s', 'e1', '10.0.1.0/24', 1)],
-      rules: ['snat/s'],
-      refused: { 'fip/f': /a floating IP needs its eip alone; eip e1 is used by snat\/s/ },
+      rules: ['snat/s', 'fip/f'],
+      refused: {},
+    },
+    {
+      name: 'oldest first across kinds: an older DNAT keeps the EIP from a FIP, even past a SNAT',
+      fips: [fip('f', 'e1', 3)],
+      dnats: [dnat('d', 'e1', '80', 2)],
+      snats: [snat('s', 'e1', '10.0.1.0/24', 1)],
+      rules: ['snat/s', 'dnat/d'],
+      refused: { 'fip/f': /a floating IP takes every connection to its eip; eip e1 is used by dnat\/d/ },
+    },
+    {
+      name: 'a FIP beside a SNAT still keeps the EIP from a later DNAT',
+      fips: [fip('f', 'e1', 2)],
+      dnats: [dnat('d', 'e1', '80', 3)],
+      snats: [snat('s', 'e1', '10.0.1.0/24', 1)],
+      rules: ['snat/s', 'fip/f'],
+      refused: { 'dnat/d': /used by floating IP f/ },
     },
     {
       name: 'an older FIP keeps the EIP from a DNAT; the other EIP is free',

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import type { IptablesEip } from '../../../src/api/kinds/iptables-eip.ts';
 import type { Dnat, Fip, Snat } from '../../../src/api/kinds/nat-rules.ts';
 import type { Subnet } from '../../../src/api/kinds/subnet-schema.ts';
@@ -90,13 +90,14 @@ describe('desired gateway state', () => {
       refused: ['dnat/d1'],
     },
     {
-      name: 'a FIP on an EIP in use by SNAT is refused',
+      // Was refused ("a FIP needs its EIP alone"): Kube-OVN programs both, and so does kovn now (ADR 2).
+      name: 'a FIP on an EIP in use by SNAT is programmed beside it',
       input: {
         snats: [snat('s1', 'e1', '10.0.1.0/24')],
         fips: [fip('f1', 'e1', '10.0.1.5', '2026-01-03T00:00:00Z')],
       },
-      applied: ['snat/s1'],
-      refused: ['fip/f1'],
+      applied: ['fip/f1', 'snat/s1'],
+      refused: [],
     },
     {
       // Was "to one target: both fine": the controller and admission refuse an exclusive duplicate whatever its
@@ -183,13 +184,17 @@ describe('desired gateway state', () => {
 });
 
 describe('rule set rendering', () => {
-  const d = desiredGateway({
-    ...base,
-    dnats: [dnat('d1', 'e1', '8888', '10.0.1.10')],
-    snats: [snat('wide', 'e1', '10.0.0.0/16'), snat('narrow', 'e1', '10.0.1.0/24')],
-    fips: [fip('f1', 'e2', '10.0.1.5')],
+  let d: ReturnType<typeof desiredGateway>;
+  let text: string;
+  before(() => {
+    d = desiredGateway({
+      ...base,
+      dnats: [dnat('d1', 'e1', '8888', '10.0.1.10')],
+      snats: [snat('wide', 'e1', '10.0.0.0/16'), snat('narrow', 'e1', '10.0.1.0/24')],
+      fips: [fip('f1', 'e2', '10.0.1.5')],
+    });
+    text = renderRuleSet(d.rules, d);
   });
-  const text = renderRuleSet(d.rules, d);
   it('puts SNAT longest prefix first and FIP before port DNAT', () => {
     const lines = text.split('\n');
     const at = (s: string) => lines.findIndex((l) => l.includes(s));

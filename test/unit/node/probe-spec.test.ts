@@ -102,3 +102,20 @@ void test('probed ports: network probes only, unique and sorted', () => {
   assert.deepEqual(probedPorts(p), [80, 81, 9000]);
   assert.deepEqual(probedPorts(pod([{ name: 'c' }])), []);
 });
+
+void test('grpc probes carry their service (default ""); exec probes their command, or are invalid without one', () => {
+  const cases: [unknown, unknown][] = [
+    [{ grpc: { port: 9000 } }, { type: 'grpc', port: 9000, service: '' }],
+    [{ grpc: { port: 9000, service: 'echo.Echo' } }, { type: 'grpc', port: 9000, service: 'echo.Echo' }],
+    [{ exec: { command: ['sh', '-c', 'exit 3'] } }, { type: 'exec', command: ['sh', '-c', 'exit 3'] }],
+    [{ exec: { command: [] } }, { type: 'invalid', reason: 'the exec probe has no command' }],
+    [{ exec: {} }, { type: 'invalid', reason: 'the exec probe has no command' }],
+    [{ exec: { command: ['sh', 3] } }, { type: 'invalid', reason: 'the exec probe has no command' }],
+  ];
+  for (const [probe, want] of cases)
+    assert.deepEqual(
+      podProbes(pod([{ name: 'c', readinessProbe: probe }]))[0]?.action,
+      want,
+      JSON.stringify(probe),
+    );
+});

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChildProcessRunner, ProcessError, ProcessTimeoutError, check } from '../../../src/util/exec.ts';
@@ -22,6 +22,54 @@ void test('run feeds input and merges env', async () => {
 
 void test('run rejects with ProcessTimeoutError after timeoutMs', async () => {
   await assert.rejects(runner.run('sleep', ['5'], { timeoutMs: 50 }), ProcessTimeoutError);
+});
+
+void test('inheritEnv false gives the child only the env it is handed', async () => {
+  process.env['KOVN_EXEC_PARENT'] = 'leaked';
+  try {
+    const r = await runner.run('/bin/sh', ['-c', 'printf "%s|%s" "$KOVN_EXEC_PARENT" "$KOVN_X"'], {
+      env: { KOVN_X: 'mine', PATH: '/usr/bin:/bin' },
+      inheritEnv: false,
+    });
+    assert.equal(r.stdout, '|mine');
+  } finally {
+    delete process.env['KOVN_EXEC_PARENT'];
+  }
+});
+
+void test('processGroup: the timeout kills the whole group, also what the command left behind', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kovn-exec-'));
+  try {
+    const pidFile = join(dir, 'child.pid');
+    const started = Date.now();
+    // The shell starts a background sleep that keeps stdout open, then waits: both must go at the deadline (long
+    // enough that a loaded machine has started both and written the pid first).
+    await assert.rejects(
+      runner.run('sh', ['-c', `sleep 30 & echo $! > ${pidFile}; wait`], {
+        timeoutMs: 2_000,
+        processGroup: true,
+      }),
+      ProcessTimeoutError,
+    );
+    assert.ok(Date.now() - started < 15_000, 'resolved at the deadline, not when the sleep ends');
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    assert.ok(pid > 1, `the shell wrote the background pid before the deadline (${JSON.stringify(pid)})`);
+    let alive = true;
+    for (let i = 0; i < 50 && alive; i++) {
+      // Killed means gone or a zombie waiting for its new parent (pid 1 here) to reap it.
+      const stat = existsSync(`/proc/${pid}/stat`) ? readFileSync(`/proc/${pid}/stat`, 'utf8') : '';
+      alive = stat !== '' && stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+      if (alive) await runner.run('sleep', ['0.02']);
+    }
+    assert.equal(alive, false, 'the background child was killed with its group');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+void test('processGroup: a command that ends in time is a normal result', async () => {
+  const r = await runner.run('sh', ['-c', 'echo hi; exit 3'], { timeoutMs: 5_000, processGroup: true });
+  assert.deepEqual(r, { code: 3, stdout: 'hi\n', stderr: '' });
 });
 
 void test('run rejects when the program does not exist', async () => {

@@ -2,9 +2,9 @@
  * The pure steps of the IptablesEIP reconcile (eip.ts does the I/O): why a deleting EIP must wait (the rules still
  * naming it), what its allocation needs first (the external subnet known to the cache and to IPAM, with IPv4, and
  * the address it holds kept: Kube-OVN refuses to change an EIP's address), the address to ask for, a failed
- * allocation as a status, what is written back onto the EIP as Kube-OVN does (the allocation and the defaulted
- * subnet into the spec, with the labels; else only the labels that differ), and its status (`ip`, `nat`, `ready` from
- * the gateway agent's report).
+ * allocation as a status, what is written back onto the EIP as Kube-OVN does (the allocation, the defaulted
+ * subnet and the gateway's namespace into the spec, with the labels; else only the labels that differ), and its
+ * status (`ip`, `nat` = the kinds of the rules holding it, `ready` from the gateway agent's report).
  */
 import { LABEL_EIP_V4_IP, LABEL_NAT_GW_NAME, LABEL_SUBNET } from '../../../api/annotations.ts';
 import type { IptablesEip } from '../../../api/kinds/iptables-eip.ts';
@@ -15,8 +15,15 @@ import { parseCidrBlock } from '../../../net/cidr-block.ts';
 import type { ConditionInput } from '../conditions.ts';
 import { BLOCKED_DELETE_RETRY_MS, WAIT_FOR_DEPENDENCY_MS } from '../deps.ts';
 import { appliedVerdict } from './applied.ts';
-import { SHORT_KIND, externalSubnetOf, gatewayPod, rulesOfEip, workloadName } from './names.ts';
-import { labelChanges, natKinds, verdictCondition } from './rule-status.ts';
+import {
+  SHORT_KIND,
+  externalSubnetOf,
+  gatewayPod,
+  rulesOfEip,
+  workloadName,
+  type RuleKind,
+} from './names.ts';
+import { labelChanges, natKinds, ruleConflict, verdictCondition } from './rule-status.ts';
 import { readyCondition, type NotReady } from './status.ts';
 
 /** The condition of a deleting EIP that live rules still name (`users`, as `rulesOfEip` lists them). */
@@ -58,10 +65,14 @@ export function eipPrecondition(
   return undefined;
 }
 
-/** What to ask IPAM for: the address held, else the fixed `spec.v4ip`, else the lowest free one. */
+/**
+ * What to ask IPAM for: the address held, else the fixed `spec.v4ip`, else the lowest free one; with the IPv6 address
+ * of `spec.v6ip` on a dual-stack subnet (the one given before, kept), else a free one there.
+ */
 export function eipRequest(eip: IptablesEip): AllocateRequest {
-  const request = eip.status?.ip || eip.spec?.v4ip;
-  return request ? { ips: request } : {};
+  const ips = [eip.status?.ip || eip.spec?.v4ip, eip.spec?.v6ip].filter((ip): ip is string => !!ip);
+  if (!ips.length) return {};
+  return { ips: ips.length === 1 ? ips[0] : ips };
 }
 
 /** A failed allocation as the EIP's status; a full subnet is looked at again later, anything else on a change. */
@@ -79,35 +90,52 @@ export type EipWriteBack =
   | { write: 'none' };
 
 /**
- * What goes back onto the EIP once it has its address: Kube-OVN writes the allocation (`v4ip`, a MAC when it has
- * none, the defaulted `externalSubnet`, `natGwDp`) into the spec, labels in the same write; with the spec already
- * right, only the labels (`subnet`, `eip_v4_ip`, `vpc-nat-gw-name`) that differ.
+ * What goes back onto the EIP once it has its address: Kube-OVN writes the allocation (`v4ip`, `v6ip` on a
+ * dual-stack subnet, a MAC when it has none, the defaulted `externalSubnet`, `natGwDp`, and `namespace` from the
+ * gateway's when empty) into the spec, labels in the same write; with the spec already right, only the labels
+ * (`subnet`, `eip_v4_ip`, `vpc-nat-gw-name`) that differ. A ready EIP gets no `v6ip` or `namespace` it lacks
+ * (admission keeps the addresses of a ready EIP, and Kube-OVN fills them only while allocating).
  */
 export function eipWriteBack(
   eip: IptablesEip,
   subnetName: string,
-  allocation: Pick<Allocation, 'v4' | 'mac'>,
+  allocation: Pick<Allocation, 'v4' | 'v6' | 'mac'>,
+  gatewayNamespace: string,
 ): EipWriteBack {
   const ip = allocation.v4 ?? '';
   const gateway = eip.spec?.natGwDp ?? '';
   const wantLabels = { [LABEL_SUBNET]: subnetName, [LABEL_EIP_V4_IP]: ip, [LABEL_NAT_GW_NAME]: gateway };
+  const v6ip = (!eip.status?.ready && allocation.v6) || eip.spec?.v6ip;
   if (
     eip.spec?.v4ip !== ip ||
+    (v6ip && eip.spec.v6ip !== v6ip) ||
     (!eip.spec.macAddress && allocation.mac) ||
-    eip.spec.externalSubnet !== subnetName
+    eip.spec.externalSubnet !== subnetName ||
+    (!eip.spec.namespace && !eip.status?.ready)
   ) {
     const spec = {
       ...eip.spec,
       natGwDp: gateway,
       v4ip: ip,
+      ...(v6ip ? { v6ip } : {}),
       macAddress: eip.spec?.macAddress || allocation.mac,
       externalSubnet: subnetName,
+      namespace: eip.spec?.namespace || gatewayNamespace,
     };
     const metadata = { ...eip.metadata, labels: { ...eip.metadata.labels, ...wantLabels } };
     return { write: 'update', eip: { ...eip, metadata, spec } };
   }
   const labels = labelChanges(eip, wantLabels);
   return Object.keys(labels).length ? { write: 'labels', labels } : { write: 'none' };
+}
+
+/**
+ * Kube-OVN's `status.nat`: the kinds of the live rules naming the EIP (`dnat,fip,snat` order), less those an older
+ * rule keeps off it (a conflict's loser is not on the gateway, and Kube-OVN, counting by the EIP's label, never
+ * counts a rule it did not label).
+ */
+export function eipNat(view: ClusterView, eip: string): string {
+  return natKinds(rulesOfEip(view, eip).filter((r) => !ruleConflict(r.kind as RuleKind, r, view)));
 }
 
 /** The status of an EIP holding `ip`: the kinds of the rules using it, `ready` from its gateway pod's report. */
@@ -121,7 +149,7 @@ export function eipStatus(
   const podName = `${workloadName(view, gateway)}-0`;
   const verdict = appliedVerdict(gatewayPod(view, gateway), `eip/${name}`, podName);
   return {
-    fields: { ip, nat: natKinds(rulesOfEip(view, name)), ready: verdict.state === 'applied' },
+    fields: { ip, nat: eipNat(view, name), ready: verdict.state === 'applied' },
     condition: verdictCondition(verdict, `eip ${ip} is on gateway pod ${podName}`),
   };
 }

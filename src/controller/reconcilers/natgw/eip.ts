@@ -3,13 +3,14 @@
  * the EIP, keep the finalizer and say which rules (`Ready=False`, reason `InUse`, an Event), looked at again when
  * they go; then release the address and drop the finalizer. Otherwise: add the finalizer, allocate the address from
  * the external subnet's IPAM (the fixed `v4ip`, else the lowest free one; owner = the EIP name; never changed once
- * allocated), label it (`subnet`, `eip_v4_ip`, `vpc-nat-gw-name`), fill `spec.v4ip`/`macAddress`/`externalSubnet` as
- * Kube-OVN does, and write the status: `ip`, `nat` (the kinds of the rules using it, `dnat,fip,snat` order) and
- * `ready` from the gateway agent's report. The external subnet is enqueued whenever its counters change. The steps
- * here are the I/O (IPAM, writes); what they write is decided in eip-plan.ts.
+ * allocated), label it (`subnet`, `eip_v4_ip`, `vpc-nat-gw-name`), fill `spec.v4ip`/`v6ip`/`macAddress`/
+ * `externalSubnet`/`namespace` as Kube-OVN does, and write the status: `ip`, `nat` (the kinds of the rules using
+ * it, `dnat,fip,snat` order) and `ready` from the gateway agent's report. The external subnet is enqueued whenever
+ * its counters change. The steps here are the I/O (IPAM, writes); what they write is decided in eip-plan.ts.
  */
 import type { IptablesEip } from '../../../api/kinds/iptables-eip.ts';
 import type { Subnet } from '../../../api/kinds/subnet-schema.ts';
+import type { VpcNatGateway } from '../../../api/kinds/vpc-nat-gateway.ts';
 import type { AllocateRequest, AllocateResult } from '../../../ipam/index.ts';
 import { keyOf } from '../../../kube/queue/keys.ts';
 import type { ReconcileContext, ReconcileResult, Reconciler } from '../../../kube/reconciler.ts';
@@ -25,7 +26,7 @@ import {
   type EipWriteBack,
 } from './eip-plan.ts';
 import { finalizedReconciler } from './finalized.ts';
-import { externalSubnetOf, rulesOfEip } from './names.ts';
+import { externalSubnetOf, rulesOfEip, workloadNamespace } from './names.ts';
 import { writeNotReady, writeStatus } from './status.ts';
 import { eipWatches } from './watches.ts';
 
@@ -66,7 +67,9 @@ async function convergeEip(
   if (waiting) return writeNotReady(deps.writer, ctx, eip, waiting);
   const result = allocateEip(deps, ctx.ref.name, subnetName, eipRequest(eip));
   if (!result.ok) return writeNotReady(deps.writer, ctx, eip, allocationRefusal(result, subnetName));
-  await writeBack(deps.writer, eip, eipWriteBack(eip, subnetName, result.allocation));
+  const gateway = ctx.view.get('VpcNatGateway', eip.spec?.natGwDp ?? '') as VpcNatGateway | undefined;
+  const plan = eipWriteBack(eip, subnetName, result.allocation, workloadNamespace(gateway));
+  await writeBack(deps.writer, eip, plan);
   const { fields, condition } = eipStatus(ctx.view, eip, result.allocation.v4 ?? '');
   await writeStatus(deps.writer, ctx, eip, fields, condition);
   return;

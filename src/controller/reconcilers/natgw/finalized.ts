@@ -2,9 +2,10 @@
  * The opening the NAT reconcilers share (guideline 1: level-triggered, keyed by name). The object comes from the
  * cache; absent or deleting, it is going: the kind's own clean-up runs first (and may block the deletion, keeping
  * the finalizer), then our finalizer is dropped; live, it gets our finalizer before anything else is written, and
- * the kind converges it.
+ * the kind converges it. As Kube-OVN's handle*Finalizer: the finalizer older releases wrote (`kube-ovn-controller`)
+ * is replaced by ours on a live object and removed with ours from a going one, so restored objects do not hang.
  */
-import { FINALIZER } from '../../../api/constants.ts';
+import { DEPRECATED_FINALIZER, FINALIZER } from '../../../api/constants.ts';
 import type { KubeObject } from '../../../api/types.ts';
 import type {
   ReconcileContext,
@@ -12,7 +13,7 @@ import type {
   Reconciler,
   WatchMapping,
 } from '../../../kube/reconciler.ts';
-import { ensureFinalizer, type ObjectWriter } from '../../../kube/writer.ts';
+import { refOf, sameJson, type ObjectWriter } from '../../../kube/writer.ts';
 
 export interface FinalizedKind<T extends KubeObject> {
   kind: string;
@@ -26,6 +27,18 @@ export interface FinalizedKind<T extends KubeObject> {
   release?(obj: T | undefined, ctx: ReconcileContext): Promise<{ requeueAfterMs: number } | undefined>;
 }
 
+/** The finalizers a NAT object should carry: others kept in order, ours when live, Kube-OVN's old name never. */
+export function wantedFinalizers(current: readonly string[], live: boolean): string[] {
+  const kept = current.filter((f) => f !== DEPRECATED_FINALIZER && (live || f !== FINALIZER));
+  return live && !kept.includes(FINALIZER) ? [...kept, FINALIZER] : kept;
+}
+
+async function settleFinalizers(writer: ObjectWriter, obj: KubeObject, live: boolean): Promise<void> {
+  const current = obj.metadata.finalizers ?? [];
+  const want = wantedFinalizers(current, live);
+  if (!sameJson(current, want)) await writer.setFinalizers(refOf(obj), want);
+}
+
 export function finalizedReconciler<T extends KubeObject>(
   writer: ObjectWriter,
   kind: FinalizedKind<T>,
@@ -36,12 +49,12 @@ export function finalizedReconciler<T extends KubeObject>(
     async reconcile(_key: string, ctx: ReconcileContext): Promise<ReconcileResult> {
       const obj = ctx.view.get(kind.kind, ctx.ref.name) as T | undefined;
       if (obj && !obj.metadata.deletionTimestamp) {
-        await ensureFinalizer(writer, obj, FINALIZER, true);
+        await settleFinalizers(writer, obj, true);
         return kind.converge(obj, ctx);
       }
       const blocked = await kind.release?.(obj, ctx);
       if (blocked) return blocked;
-      if (obj) await ensureFinalizer(writer, obj, FINALIZER, false);
+      if (obj) await settleFinalizers(writer, obj, false);
       return;
     },
   };

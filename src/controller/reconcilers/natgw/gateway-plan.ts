@@ -2,8 +2,8 @@
  * The pure steps of the VpcNatGateway reconcile (gateway.ts does the writes): what it reads before rendering (the
  * feature configured and switched on, the VPC and the LAN subnet there; else why it stops, and, with the feature
  * off, the workload to delete), whether the rendered StatefulSet is created, replaced (our template hash changed) or
- * kept, and the gateway's status (`ready` = the StatefulSet has a ready replica, `lanIp`, the spec copies Kube-OVN
- * keeps, `workload` with the pod's node).
+ * kept, the labels Kube-OVN puts on the gateway, and its status (`ready` as Kube-OVN reads a StatefulSet, `lanIp`,
+ * the spec copies Kube-OVN keeps, `workload` with the pod's node).
  */
 import {
   CONTROLLER_NAMESPACE,
@@ -19,7 +19,7 @@ import type { ObjectRef } from '../../../kube/queue/keys.ts';
 import type { ConditionInput } from '../conditions.ts';
 import { WAIT_FOR_DEPENDENCY_MS } from '../deps.ts';
 import type { GatewayWorkloadInput } from './gateway-workload.ts';
-import { ANNOTATION_TEMPLATE_HASH } from '../../../api/annotations.ts';
+import { ANNOTATION_TEMPLATE_HASH, ANNOTATION_VPC, LABEL_SUBNET } from '../../../api/annotations.ts';
 import { workloadName, workloadNamespace } from './names.ts';
 import { readyCondition, type NotReady } from './status.ts';
 
@@ -97,7 +97,41 @@ export function workloadChange(
   return hash(existing) !== hash(want) ? 'replace' : 'keep';
 }
 
-/** The status from the StatefulSet as it was read (`readyReplicas`) and its pod (the node it runs on). */
+interface StatefulSetState {
+  metadata: { generation?: number };
+  spec?: { replicas?: number };
+  status?: {
+    observedGeneration?: number;
+    readyReplicas?: number;
+    currentReplicas?: number;
+    updatedReplicas?: number;
+  };
+}
+
+/**
+ * Kube-OVN's `StatefulSetIsReady`: the controller has seen the latest spec, every replica is ready, and none runs a
+ * template older than the ready ones (a replaced template is not ready until its pod is).
+ */
+export function statefulSetReady(sts: KubeObject | undefined): boolean {
+  if (!sts) return false;
+  const { metadata, spec, status = {} } = sts as unknown as StatefulSetState;
+  const ready = status.readyReplicas ?? 0;
+  if ((metadata.generation ?? 0) > (status.observedGeneration ?? 0)) return false;
+  if (ready < (spec?.replicas ?? 1)) return false;
+  return (status.currentReplicas ?? 0) <= ready && (status.updatedReplicas ?? 0) >= ready;
+}
+
+/** The labels Kube-OVN's `updateCrdNatGwLabels` puts on the gateway (its QoS label aside: no QoS here). */
+export const gatewayLabels = (gw: VpcNatGateway): Record<string, string> => ({
+  [LABEL_SUBNET]: gw.spec?.subnet ?? '',
+  [ANNOTATION_VPC]: gw.spec?.vpc ?? '',
+});
+
+/**
+ * The status from the StatefulSet as it was read and its pod (the node it runs on): `ready` as Kube-OVN's
+ * `StatefulSetIsReady`, `lanIp`, and the spec copies Kube-OVN's `patchNatGwStatus` keeps (`replicas` as written, 0
+ * when unset; the internal subnets and CIDRs when set).
+ */
 export function gatewayStatus(
   gw: VpcNatGateway,
   workload: { name: string; namespace: string },
@@ -106,9 +140,8 @@ export function gatewayStatus(
 ): { fields: Record<string, unknown>; condition: ConditionInput } {
   const { name, namespace } = workload;
   const spec = gw.spec;
-  const readyReplicas = (existing?.['status'] as { readyReplicas?: number } | undefined)?.readyReplicas ?? 0;
   const node = (pod?.['spec'] as { nodeName?: string } | undefined)?.nodeName;
-  const ready = readyReplicas >= 1;
+  const ready = statefulSetReady(existing);
   const fields = {
     ready,
     lanIp: spec?.lanIp ?? '',
@@ -116,6 +149,9 @@ export function gatewayStatus(
     selector: spec?.selector ?? [],
     tolerations: spec?.tolerations ?? [],
     affinity: spec?.affinity ?? {},
+    replicas: spec?.replicas ?? 0,
+    ...(spec?.internalSubnets ? { internalSubnets: spec.internalSubnets } : {}),
+    ...(spec?.internalCIDRs ? { internalCIDRs: spec.internalCIDRs } : {}),
     workload: { apiVersion: 'apps/v1', kind: 'StatefulSet', name, nodes: node ? [node] : [] },
   };
   const condition = ready

@@ -4,8 +4,9 @@
  * gateway, one replica, and a pod template whose annotations place `eth0` in the LAN subnet at `lanIp` (port
  * security off, so the gateway can forward), attach the external network's NAD as `net1` with the default route via
  * the external gateway, route the VPC's other subnets via the LAN gateway, and name the gateway; container
- * `vpc-nat-gw` with the image of `ovn-vpc-nat-config`, privileged, `GATEWAY_V4`; `nodeSelector` from
- * `spec.selector`, tolerations and affinity copied. The rendered object carries a hash of itself, so a change is
+ * `vpc-nat-gw` with the image of `ovn-vpc-nat-config`, privileged, `GATEWAY_V4` and `GATEWAY_V6` (empty without
+ * one), ip forwarding switched on after start; `nodeSelector` from `spec.selector`, tolerations and affinity copied
+ * (an empty affinity as Kube-OVN writes it). The rendered object carries a hash of itself, so a change is
  * detected whatever the API server defaults. Pure.
  */
 import { createHash } from 'node:crypto';
@@ -71,9 +72,11 @@ const byName = (a: Subnet, b: Subnet): number =>
       ? 1
       : 0;
 
-/** The IPv4 address of a gateway list (`10.0.1.1` or `10.0.1.1,fd00::1`). */
+/** The IPv4 (IPv6) address of a gateway list (`10.0.1.1` or `10.0.1.1,fd00::1`). */
 const v4Of = (list: string | undefined): string | undefined =>
   (list ?? '').split(',').find((s) => s.includes('.') && !s.includes(':'));
+const v6Of = (list: string | undefined): string | undefined =>
+  (list ?? '').split(',').find((s) => s.includes(':'));
 
 function templateAnnotations(input: GatewayWorkloadInput): Record<string, string> {
   const { gateway, lanSubnet, externalSubnet } = input;
@@ -116,7 +119,7 @@ export function renderGatewayWorkload(input: GatewayWorkloadInput): KubeObject {
   const labels = { app: name, [LABEL_VPC_NAT_GW]: 'true' };
   const spec = gateway.spec;
   const nodeSelector = nodeSelectorOf(spec?.selector);
-  const extGateway = v4Of(input.externalSubnet?.spec?.gateway);
+  const extGateways = input.externalSubnet?.spec?.gateway;
   const podSpec: Record<string, unknown> = {
     containers: [
       {
@@ -124,15 +127,18 @@ export function renderGatewayWorkload(input: GatewayWorkloadInput): KubeObject {
         image: input.image,
         command: ['sleep', 'infinity'],
         imagePullPolicy: 'IfNotPresent',
-        env: extGateway ? [{ name: 'GATEWAY_V4', value: extGateway }] : [],
+        env: [
+          { name: 'GATEWAY_V4', value: v4Of(extGateways) ?? '' },
+          { name: 'GATEWAY_V6', value: v6Of(extGateways) ?? '' },
+        ],
         securityContext: { privileged: true, allowPrivilegeEscalation: true },
-        lifecycle: { postStart: { exec: { command: ['sysctl', '-w', 'net.ipv4.ip_forward=1'] } } },
+        lifecycle: { postStart: { exec: { command: ['sh', '-c', 'sysctl -w net.ipv4.ip_forward=1'] } } },
       },
     ],
     terminationGracePeriodSeconds: 0,
     ...(Object.keys(nodeSelector).length ? { nodeSelector } : {}),
     ...(spec?.tolerations?.length ? { tolerations: spec.tolerations } : {}),
-    ...(spec?.affinity ? { affinity: spec.affinity } : {}),
+    affinity: spec?.affinity ?? {},
   };
   const body = {
     replicas: 1,

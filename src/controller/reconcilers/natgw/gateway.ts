@@ -2,19 +2,22 @@
  * VpcNatGateway reconciler (Kube-OVN's `handleAddOrUpdateVpcNatGw`, pkg/controller/vpc_nat_gateway.go): absent or
  * deleting -> drop the finalizer (the StatefulSet goes with its owner through garbage collection). Otherwise: the
  * feature must be configured (both ConfigMaps), the VPC and the LAN subnet must exist (else `Ready=False` with the
- * reason, looked at again later); render the StatefulSet and create it, or replace it when what we render changed (a
- * selector, toleration, affinity, external subnet or image change: the StatefulSet controller re-creates the pod);
- * then write the status: `ready` = the StatefulSet has a ready replica, `lanIp`, the spec copies Kube-OVN keeps,
- * `workload` with the pod's node. With `enable-vpc-nat-gw` not `"true"` the StatefulSet is deleted and the CR kept,
- * not ready, as Kube-OVN does. The steps here are the writes; what they write is decided in gateway-plan.ts.
+ * reason, looked at again later); label it with its subnet and VPC (`ovn.kubernetes.io/subnet`,
+ * `ovn.kubernetes.io/vpc`) as Kube-OVN does; render the StatefulSet and create it, or replace it when what we render
+ * changed (a selector, toleration, affinity, external subnet or image change: the StatefulSet controller re-creates
+ * the pod); then write the status: `ready` as Kube-OVN reads the StatefulSet, `lanIp`, the spec copies Kube-OVN
+ * keeps, `workload` with the pod's node. With `enable-vpc-nat-gw` not `"true"` the StatefulSet is deleted and the CR
+ * kept, not ready, as Kube-OVN does. The steps here are the writes; what they write is decided in gateway-plan.ts.
  */
 import type { VpcNatGateway } from '../../../api/kinds/vpc-nat-gateway.ts';
 import type { KubeObject } from '../../../api/types.ts';
 import type { ObjectRef } from '../../../kube/queue/keys.ts';
 import type { ReconcileContext, ReconcileResult, Reconciler } from '../../../kube/reconciler.ts';
+import { refOf } from '../../../kube/writer.ts';
 import type { NetworkDeps } from '../deps.ts';
 import { finalizedReconciler } from './finalized.ts';
-import { gatewayStatus, readGateway, workloadChange, workloadRef } from './gateway-plan.ts';
+import { gatewayLabels, gatewayStatus, readGateway, workloadChange, workloadRef } from './gateway-plan.ts';
+import { labelChanges } from './rule-status.ts';
 import { renderGatewayWorkload } from './gateway-workload.ts';
 import { writeNotReady, writeStatus } from './status.ts';
 import { gatewayWatches } from './watches.ts';
@@ -38,6 +41,9 @@ async function convergeGateway(
     if (reading.remove) await removeWorkload(deps, ctx, reading.remove);
     return writeNotReady(deps.writer, ctx, gw, reading.notReady);
   }
+  // Once the feature is on and the VPC and subnet exist (admission refuses any other write), as Kube-OVN's init.
+  const labels = labelChanges(gw, gatewayLabels(gw));
+  if (Object.keys(labels).length) await deps.writer.patchLabels(refOf(gw), labels);
   const want = renderGatewayWorkload(reading.workload);
   const ref = workloadRef(want);
   const existing = ctx.view.get('StatefulSet', ref.name, ref.namespace);

@@ -63,7 +63,10 @@ export function rulesOfEip(view: ClusterView, eip: string): KubeObject[] {
 export const gatewayOfPod = (pod: KubeObject): string | undefined =>
   pod.metadata.annotations?.[ANNOTATION_VPC_NAT_GW] || undefined;
 
-/** EIP addresses recorded in their status, for the IPAM rebuild at start (owner = the EIP name). */
+/**
+ * EIP addresses recorded in their status (and the IPv6 one a dual-stack subnet gave, in `spec.v6ip`), for the IPAM
+ * rebuild at start (owner = the EIP name).
+ */
 export function recordedEips(
   view: ClusterView,
 ): { subnet: string; owner: string; ips: string; mac?: string }[] {
@@ -73,7 +76,7 @@ export function recordedEips(
           {
             subnet: externalSubnetOf(eip),
             owner: eip.metadata.name ?? '',
-            ips: eip.status.ip,
+            ips: [eip.status.ip, eip.spec?.v6ip].filter(Boolean).join(','),
             ...(eip.spec?.macAddress ? { mac: eip.spec.macAddress } : {}),
           },
         ]

@@ -3,10 +3,10 @@
  * (Kube-OVN's pkg/controller/vpc_nat_gw_nat.go). Absent or deleting: drop the finalizer (the gateway agent rebuilds
  * the gateway's rule set without it; the EIP's `nat` follows through its watch). Otherwise: add the finalizer; the
  * EIP must exist and have an address (else not ready, waiting); a rule that conflicts with an older one is not ready
- * with the reason; label it (`eip_v4_ip`, `vpc-nat-gw-name`, DNAT also `vpc_dnat_eport`) and annotate the bound EIP
- * (`vpc_eip`); write the status: what is programmed (`v4ip`, `natGwDp`, spec copies) and `ready` from the agent's
- * report. A spec change (another EIP, port, address) moves the rule: the statuses, labels and both EIPs follow, and
- * the agent's next rule set has it in its new place.
+ * with the reason, unlabelled, its status copies emptied; else label it (`eip_v4_ip`, `vpc-nat-gw-name`, DNAT also
+ * `vpc_dnat_eport`) and annotate the bound EIP (`vpc_eip`); write the status: what is programmed (`v4ip`, `v6ip`,
+ * `natGwDp`, spec copies) and `ready` from the agent's report. A spec change (another EIP, port, address) moves the
+ * rule: the statuses, labels and both EIPs follow, and the agent's next rule set has it in its new place.
  */
 import {
   ANNOTATION_VPC_EIP,
@@ -21,7 +21,7 @@ import { refOf } from '../../../kube/writer.ts';
 import { appliedVerdict } from './applied.ts';
 import { finalizedReconciler } from './finalized.ts';
 import { SHORT_KIND, eipNameOf, gatewayPod, workloadName, type RuleKind } from './names.ts';
-import { labelChanges, ruleConflict, ruleStatusFields, verdictCondition } from './rule-status.ts';
+import { labelChanges, lostCopies, ruleConflict, ruleStatusFields, verdictCondition } from './rule-status.ts';
 import { readyCondition, writeNotReady, writeStatus } from './status.ts';
 import { ruleWatches } from './watches.ts';
 import type { NetworkDeps } from '../deps.ts';
@@ -48,19 +48,12 @@ export function ruleReconciler(deps: NetworkDeps, kind: RuleKind): Reconciler {
       const v4ip = eip.status?.ip;
       if (!v4ip) return notReady('Pending', `eip ${eipName} is not ready, has no v4ip`);
       const gateway = eip.spec?.natGwDp ?? '';
-      const labels = labelChanges(rule, {
-        [LABEL_EIP_V4_IP]: v4ip,
-        [LABEL_NAT_GW_NAME]: gateway,
-        ...(kind === 'IptablesDnatRule'
-          ? { [LABEL_DNAT_EPORT]: (rule.spec as { externalPort?: string } | undefined)?.externalPort ?? '' }
-          : {}),
-      });
-      if (Object.keys(labels).length) await deps.writer.patchLabels(refOf(rule), labels);
-      if (rule.metadata.annotations?.[ANNOTATION_VPC_EIP] !== eipName)
-        await deps.writer.patchAnnotations(refOf(rule), { [ANNOTATION_VPC_EIP]: eipName });
-      const fields = ruleStatusFields(kind, rule, v4ip, gateway);
+      const fields = ruleStatusFields(kind, rule, v4ip, gateway, eip.spec?.v6ip ?? '');
       const conflict = ruleConflict(kind, rule, view);
-      if (conflict) return notReady('Conflict', conflict, fields);
+      // The loser is not on the gateway: no labels or EIP annotation (as Kube-OVN, which labels a rule only once
+      // it holds its EIP), and no copies of a binding it lost.
+      if (conflict) return notReady('Conflict', conflict, lostCopies(rule, fields));
+      await bindToEip(deps, kind, rule, eipName, { [LABEL_EIP_V4_IP]: v4ip, [LABEL_NAT_GW_NAME]: gateway });
       const podName = `${workloadName(view, gateway)}-0`;
       const verdict = appliedVerdict(gatewayPod(view, gateway), `${short}/${ctx.ref.name}`, podName);
       const condition = verdictCondition(
@@ -71,4 +64,23 @@ export function ruleReconciler(deps: NetworkDeps, kind: RuleKind): Reconciler {
       return;
     },
   });
+}
+
+/** The labels (`eip_v4_ip`, `vpc-nat-gw-name`, a DNAT's `vpc_dnat_eport`) and `vpc_eip` annotation that differ. */
+async function bindToEip(
+  deps: NetworkDeps,
+  kind: RuleKind,
+  rule: KubeObject,
+  eipName: string,
+  eipLabels: Record<string, string>,
+): Promise<void> {
+  const labels = labelChanges(rule, {
+    ...eipLabels,
+    ...(kind === 'IptablesDnatRule'
+      ? { [LABEL_DNAT_EPORT]: (rule.spec as { externalPort?: string } | undefined)?.externalPort ?? '' }
+      : {}),
+  });
+  if (Object.keys(labels).length) await deps.writer.patchLabels(refOf(rule), labels);
+  if (rule.metadata.annotations?.[ANNOTATION_VPC_EIP] !== eipName)
+    await deps.writer.patchAnnotations(refOf(rule), { [ANNOTATION_VPC_EIP]: eipName });
 }

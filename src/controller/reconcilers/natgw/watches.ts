@@ -2,8 +2,8 @@
  * What enqueues the NAT keys (guideline 3: cross-kind references map back to the owning key). A gateway: its
  * StatefulSet, its pod's node, the NAT ConfigMaps (all gateways), the subnets that shape its template. An EIP: the
  * rules naming it (old and new name, so a moved rule updates both `nat` fields), its gateway pod's report or
- * existence, its subnet while it waits for an address. A rule: its EIP, its gateway pod's report, and its rivals of
- * the same identity (conflicts are decided between them).
+ * existence, its subnet while it waits for an address. A rule: its EIP, its gateway pod's report, its rivals of the
+ * same identity and the rules of the kind it may not share its EIP with (conflicts are decided between them).
  */
 import {
   CONTROLLER_NAMESPACE,
@@ -20,7 +20,7 @@ import type { WatchMapping } from '../../../kube/reconciler.ts';
 import { sameJson } from '../../../kube/writer.ts';
 import { ANNOTATION_NAT_APPLIED } from '../../../api/annotations.ts';
 import { RULE_KINDS, eipNameOf, externalSubnetOf, gatewayOfPod, type RuleKind } from './names.ts';
-import { rulesWithIdentity } from './rule-status.ts';
+import { eipRivalKinds, rulesWithIdentity } from './rule-status.ts';
 
 /** Only a change of the agent's report on a pod matters to EIPs and rules (adds and deletes always do). */
 const identityMayHaveChanged = (rule: KubeObject, old: KubeObject): boolean =>
@@ -153,5 +153,15 @@ export function ruleWatches(kind: RuleKind): readonly WatchMapping[] {
         ),
       changed: identityMayHaveChanged,
     },
+    // So do the rules of another kind on its EIP that it may not share it with (a floating IP and a port DNAT).
+    ...eipRivalKinds(kind).map((other) => ({
+      kind: other,
+      map: (rival: KubeObject, view: ClusterView) =>
+        keysOf(
+          kind,
+          view.list(kind).filter((r) => eipNameOf(r) === eipNameOf(rival)),
+        ),
+      changed: identityMayHaveChanged,
+    })),
   ];
 }

@@ -26,7 +26,6 @@ void test(
   { timeout: 60_000 },
   async (t) => {
     const lab = await embeddedApiServer(t);
-    if (!lab) return;
     const kc = lab.kubeConfig;
     const controller = await startEndpointsController({ kubeConfig: kc });
     lab.defer(() => controller.stop());

@@ -17,7 +17,6 @@ void test(
   { timeout: 120_000 },
   async (t) => {
     const lab = await embeddedApiServer(t);
-    if (!lab) return;
     const kc = lab.kubeConfig;
     const controller = await startStatefulSetController({ kubeConfig: kc });
     lab.defer(() => controller.stop());

@@ -163,3 +163,31 @@ void test('duplicate rows of one identity: the extra one is removed', () => {
   const ops = plan('subnet/net1', subnetRows, [...nb, dup]);
   assert.deepEqual(summary(ops), ['comment', 'mutate Logical_Router']);
 });
+
+void test("a user policy with the priority and match of a subnet's allow: both rows are programmed", () => {
+  // Admission accepts it with a warning (api/kinds/vpc-routes.ts); the NB writer matches rows within one owner only,
+  // so the VPC's row is inserted beside the subnet's, and neither owner touches or removes the other's.
+  const userPolicy = desiredVpc({
+    apiVersion: 'kubeovn.io/v1',
+    kind: 'Vpc',
+    metadata: { name: 'test-vpc-1' },
+    spec: { policyRoutes: [{ priority: 31000, match: 'ip4.dst == 10.0.1.0/24', action: 'drop' }] },
+  });
+  const nb = materialize(subnetRows, materialize(vpcRows));
+  assert.deepEqual(summary(plan('vpc/test-vpc-1', userPolicy, nb)), [
+    'comment',
+    'insert Logical_Router_Policy',
+    'mutate Logical_Router',
+  ]);
+  const both = materialize(
+    userPolicy.filter((r) => r.table === 'Logical_Router_Policy'),
+    nb,
+  );
+  const policies = both.filter((r) => r.table === 'Logical_Router_Policy');
+  assert.deepEqual(policies.map((p) => `${String(p.row['priority'])} ${String(p.row['action'])}`).sort(), [
+    '31000 allow',
+    '31000 drop',
+  ]);
+  assert.deepEqual(plan('vpc/test-vpc-1', userPolicy, both), []);
+  assert.deepEqual(plan('subnet/net1', subnetRows, both), []);
+});

@@ -5,9 +5,10 @@ import type { KubeObject } from '../../../../src/api/types.ts';
 import { Ipam } from '../../../../src/ipam/index.ts';
 import {
   allocateAttachments,
+  attachmentNics,
   attachmentProviders,
-  releaseAttachments,
 } from '../../../../src/controller/reconcilers/pod-attachments.ts';
+import { podNicNames } from '../../../../src/controller/reconcilers/pod-ips.ts';
 
 const external: Subnet = {
   apiVersion: 'kubeovn.io/v1',
@@ -69,18 +70,49 @@ describe('pod attachments (secondary networks with our IPAM)', () => {
     assert.equal(out.annotations[`${P}/allocated`], 'true');
     assert.equal(out.annotations[`${P}/cidr`], '192.168.0.0/24');
     assert.equal(out.annotations[`${P}/gateway`], '192.168.0.1');
-    assert.equal(out.annotations[`${P}/logical_switch`], 'ovn-vpc-external-network');
+    // Kube-OVN removes these for a non-OVN subnet (its NIC has no MAC and no logical switch)
+    for (const key of ['mac_address', 'logical_switch', 'pod_nic_type'])
+      assert.equal(out.annotations[`${P}/${key}`], null, key);
     assert.deepEqual(out.changedSubnets, ['ovn-vpc-external-network']);
-    const again = allocateAttachments(
-      pod('kube-system/ovn-vpc-external-network', out.annotations),
-      [external],
-      i,
+    const written = Object.fromEntries(
+      Object.entries(out.annotations).filter((e): e is [string, string] => e[1] !== null),
     );
+    const again = allocateAttachments(pod('kube-system/ovn-vpc-external-network', written), [external], i);
     assert.equal(again.kind, 'allocated');
     if (again.kind === 'allocated') assert.deepEqual(again.changedSubnets, []);
-    assert.deepEqual(releaseAttachments('vpc-nat-gw-gw1-0', 'kube-system', [external], i), [
-      'ovn-vpc-external-network',
-    ]);
+    const nics = podNicNames('vpc-nat-gw-gw1-0', 'kube-system', [external]);
+    assert.deepEqual(
+      nics.flatMap((nic) => i.releaseOwnerEverywhere(nic)),
+      ['ovn-vpc-external-network'],
+    );
+  });
+
+  it('asks for a reservation of the NIC in its subnet; attachmentNics reads back what IPAM holds', () => {
+    const owner = 'vpc-nat-gw-gw1-0.kube-system.ovn-vpc-external-network.kube-system';
+    const cases: [string, Record<string, string>, string | undefined, string][] = [
+      ['the reserved address', {}, 'ovn-vpc-external-network', '192.168.0.50'],
+      ['a reservation in another subnet asks nothing', {}, 'elsewhere', '192.168.0.11'],
+      [
+        "the pod's own annotation wins",
+        { [`${P}/ip_address`]: '192.168.0.60' },
+        'ovn-vpc-external-network',
+        '192.168.0.60',
+      ],
+    ];
+    for (const [name, extra, reservedIn, want] of cases) {
+      const i = ipam();
+      const p = pod('kube-system/ovn-vpc-external-network', extra);
+      const reserved = (o: string) =>
+        o === owner && reservedIn ? { subnet: reservedIn, request: { ips: '192.168.0.50' } } : undefined;
+      const out = allocateAttachments(p, [external], i, reserved);
+      assert.equal(out.kind === 'allocated' && out.annotations[`${P}/ip_address`], want, name);
+      assert.deepEqual(
+        attachmentNics(p, [external], i).map((n) => [n.provider, n.owner, n.subnet, n.allocation.ipAddress]),
+        [['ovn-vpc-external-network.kube-system', owner, 'ovn-vpc-external-network', want]],
+        name,
+      );
+    }
+    assert.deepEqual(attachmentNics(pod('kube-system/other'), [external], ipam()), []);
   });
 
   it('skips networks no subnet serves, and refuses a static address outside the subnet', () => {
@@ -92,5 +124,38 @@ describe('pod attachments (secondary networks with our IPAM)', () => {
       ipam(),
     );
     assert.equal(bad.kind, 'refused');
+  });
+
+  it("refuses with Kube-OVN's AcquireAddressFailed; a requested MAC is ignored, none is reported", () => {
+    const mac = '0a:00:00:00:00:99';
+    const cases: [string, Record<string, string>, string | undefined][] = [
+      [
+        'out of range',
+        { [`${P}/ip_address`]: '10.9.0.5' },
+        'stage=acquireAddress error=AddressOutOfRange (subnet ovn-vpc-external-network: ip 10.9.0.5 is out of range of subnet ovn-vpc-external-network)',
+      ],
+      [
+        'malformed',
+        { [`${P}/ip_address`]: '10.9.0' },
+        'stage=acquireAddress error=10.9.0 is not a valid IP address (subnet ovn-vpc-external-network)',
+      ],
+      ['a malformed MAC is never read', { [`${P}/mac_address`]: 'not-a-mac' }, undefined],
+      ['a MAC is never taken', { [`${P}/mac_address`]: mac }, undefined],
+    ];
+    for (const [name, extra, want] of cases) {
+      const i = ipam();
+      const p = pod('kube-system/ovn-vpc-external-network', extra);
+      const out = allocateAttachments(p, [external], i);
+      if (want === undefined) {
+        assert.equal(out.kind, 'allocated', name);
+        assert.equal(out.kind === 'allocated' && out.annotations[`${P}/mac_address`], null, name);
+        assert.deepEqual(
+          attachmentNics(p, [external], i).map((n) => n.allocation.mac),
+          [''],
+          name,
+        );
+        assert.equal(i.subnet('ovn-vpc-external-network')?.ownerOfMac(mac), undefined, name);
+      } else assert.deepEqual(out, { kind: 'refused', reason: 'AcquireAddressFailed', message: want }, name);
+    }
   });
 });

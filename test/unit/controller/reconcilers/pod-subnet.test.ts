@@ -1,8 +1,9 @@
 // Which subnet gives a pod its address, as data: the VPC's namespace list (system pods exempt), a candidate that
-// does not exist or that IPAM does not know yet, a full subnet passing the pod on to the next, a refusal that stops.
+// does not exist or that IPAM does not know yet, a full subnet passing the pod on to the next, a refusal that stops
+// (Kube-OVN's event reason and text: AcquireAddressFailed, or ValidatePodNetworkFailed for a malformed annotation).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ANNOTATION_IP_ADDRESS } from '../../../../src/api/annotations.ts';
+import { ANNOTATION_IP_ADDRESS, ANNOTATION_MAC_ADDRESS } from '../../../../src/api/annotations.ts';
 import type { Subnet } from '../../../../src/api/kinds/subnet-schema.ts';
 import type { KubeObject } from '../../../../src/api/types.ts';
 import { Ipam } from '../../../../src/ipam/index.ts';
@@ -118,13 +119,31 @@ describe('choosing a pod subnet', () => {
         name: 'the last candidate full',
         pod: pod('ns1'),
         candidates: ['full'],
-        want: 'refused NoAvailableAddress: subnet full: ',
+        want: 'refused AcquireAddressFailed: stage=acquireAddress error=NoAvailableAddress (subnet full: ',
       },
       {
         name: 'another refusal stops at once',
         pod: pod('ns1', { [ANNOTATION_IP_ADDRESS]: '10.0.1.50' }),
         candidates: ['roomy', 'open'],
-        want: 'refused AddressConflict: subnet roomy: ',
+        want: 'refused AcquireAddressFailed: stage=acquireAddress error=AddressConflict (subnet roomy: ',
+      },
+      {
+        name: 'the gateway is an AddressConflict too',
+        pod: pod('ns1', { [ANNOTATION_IP_ADDRESS]: '10.0.1.1' }),
+        candidates: ['roomy'],
+        want: 'refused AcquireAddressFailed: stage=acquireAddress error=AddressConflict (subnet roomy: ip 10.0.1.1 is the gateway of subnet roomy)',
+      },
+      {
+        name: 'a malformed address annotation, before any subnet is looked at',
+        pod: pod('ns1', { [ANNOTATION_IP_ADDRESS]: '10.0.1' }),
+        candidates: ['gone'],
+        want: 'refused ValidatePodNetworkFailed: 10.0.1 is not a valid ovn.kubernetes.io/ip_address',
+      },
+      {
+        name: 'a malformed MAC annotation',
+        pod: pod('ns1', { [ANNOTATION_MAC_ADDRESS]: '0a:00:00' }),
+        candidates: ['roomy'],
+        want: 'refused ValidatePodNetworkFailed: 0a:00:00 is not a valid ovn.kubernetes.io/mac_address',
       },
     ];
     for (const c of cases) {
@@ -150,6 +169,64 @@ describe('choosing a pod subnet', () => {
     assert.ok(first.kind === 'allocated' && second.kind === 'allocated');
     assert.deepEqual([first.changed, second.changed], [true, false]);
     assert.deepEqual(second.allocation, first.allocation);
+  });
+});
+
+describe("a reservation of the pod's NIC (a user's IP object)", () => {
+  it('puts its subnet first and asks for its address there, the pod annotations winning', () => {
+    const cases: {
+      name: string;
+      pod: KubeObject;
+      candidates: string[];
+      reservation: { subnet: string; request: { ips?: string; mac?: string } };
+      want: string;
+    }[] = [
+      {
+        name: 'the reserved address in the reserved subnet',
+        pod: pod('ns1'),
+        candidates: ['roomy'],
+        reservation: { subnet: 'roomy', request: { ips: '10.0.1.77', mac: '0a:00:00:00:00:77' } },
+        want: 'roomy 10.0.1.77 0a:00:00:00:00:77',
+      },
+      {
+        name: 'the reserved subnet before the namespace order',
+        pod: pod('ns1'),
+        candidates: ['open', 'roomy'],
+        reservation: { subnet: 'roomy', request: { ips: '10.0.1.77' } },
+        want: 'roomy 10.0.1.77',
+      },
+      {
+        name: 'a reserved subnet that is not a candidate asks nothing',
+        pod: pod('ns1'),
+        candidates: ['open'],
+        reservation: { subnet: 'roomy', request: { ips: '10.0.1.77' } },
+        want: 'open 10.0.4.2',
+      },
+      {
+        name: "the pod's own static address wins",
+        pod: pod('ns1', { [ANNOTATION_IP_ADDRESS]: '10.0.1.9' }),
+        candidates: ['roomy'],
+        reservation: { subnet: 'roomy', request: { ips: '10.0.1.77', mac: '0a:00:00:00:00:77' } },
+        want: 'roomy 10.0.1.9 0a:00:00:00:00:77',
+      },
+    ];
+    for (const c of cases) {
+      const deps = {
+        catalog: { podCandidates: () => c.candidates, get: (name: string) => SUBNETS[name] },
+        ipam: ipam(),
+        network: { clusterRouter: CLUSTER },
+      };
+      const got = choosePodSubnet(deps, c.pod, view, c.reservation);
+      assert.equal(got.kind, 'allocated', c.name);
+      if (got.kind !== 'allocated') continue;
+      const mac = c.want.split(' ')[2];
+      assert.equal(
+        `${got.subnet.metadata.name ?? ''} ${got.allocation.ipAddress}`,
+        c.want.split(' ').slice(0, 2).join(' '),
+        c.name,
+      );
+      if (mac) assert.equal(got.allocation.mac, mac, c.name);
+    }
   });
 });
 

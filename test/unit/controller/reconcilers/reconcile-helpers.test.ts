@@ -104,6 +104,17 @@ void test('pod annotations and the static request read back from them', () => {
     'ovn.kubernetes.io/pod_nic_type': 'veth-pair',
     'ovn.kubernetes.io/routed': 'true',
   });
+  // Kube-OVN writes logical_router only when the subnet names a VPC, and keeps a pod's own pod_nic_type
+  const noVpc = { ...subnet, spec: { ...subnet.spec, vpc: '' } };
+  assert.equal('ovn.kubernetes.io/logical_router' in podAnnotations(pod, noVpc, allocation), false);
+  const internal = {
+    ...pod,
+    metadata: { ...pod.metadata, annotations: { 'ovn.kubernetes.io/pod_nic_type': 'internal-port' } },
+  };
+  assert.equal(
+    podAnnotations(internal, subnet, allocation)['ovn.kubernetes.io/pod_nic_type'],
+    'internal-port',
+  );
   const annotated = { ...pod, metadata: { ...pod.metadata, annotations: a } };
   assert.deepEqual(podRequest(annotated), { ips: '10.0.1.2,fd00::2', mac: '0a:00:00:00:00:02' });
   assert.deepEqual(podRequest(pod), {});

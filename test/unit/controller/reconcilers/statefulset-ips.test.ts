@@ -38,6 +38,18 @@ void test('kept for the StatefulSet', () => {
     assert.equal(keptForStatefulSet(viewOf(objects), namespace, pod), want, name);
 });
 
+void test("what is known of the pod decides before its name: a StatefulSet's, or not", () => {
+  const view = viewOf([sts('web', 2)]);
+  const cases: [string, string | undefined, boolean][] = [
+    ['nothing known: the name decides', undefined, true],
+    ["a StatefulSet's pod", 'StatefulSet', true],
+    ['a pod no StatefulSet owns, named like an ordinal', '', false],
+  ];
+  for (const [name, podType, want] of cases)
+    assert.equal(keptForStatefulSet(view, 'kube-system', 'web-1', podType), want, name);
+  assert.equal(keptForStatefulSet(view, 'kube-system', 'web-2', 'StatefulSet'), false, 'scaled below it');
+});
+
 void test('a StatefulSet change maps to its ordinals, only when replicas change or it goes', () => {
   const view = viewOf([]);
   assert.deepEqual(statefulSetPodsWatch.map(sts('web', 2), view), [

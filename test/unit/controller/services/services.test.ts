@@ -204,6 +204,8 @@ void test('a SwitchLBRule renders a headless Service slr-<name> with the VIP ann
   assert.deepEqual(s['spec'], {
     clusterIP: 'None',
     type: 'ClusterIP',
+    ipFamilies: ['IPv4'],
+    ipFamilyPolicy: 'SingleStack',
     selector: { 'k8s-app': 'vpc-dns-x', tier: 'dns' },
     ports: [
       { name: 'dns', port: 53, targetPort: 5353, protocol: 'UDP' },

@@ -90,13 +90,13 @@ const cases: { name: string; objects: KubeObject[]; apiServerHost?: string; want
       ),
       config(),
     ],
-    want: `active ${FALLBACK_COREDNS_IMAGE} - via 10.16.0.1: ${SERVING}`,
+    want: `active ${FALLBACK_COREDNS_IMAGE} - via 10.16.0.1,fd00::1: ${SERVING}`,
   },
   {
     name: "the cluster's CoreDNS image, the controller's API server",
     objects: [...cluster, A, config(), clusterCoredns],
     apiServerHost: '10.0.0.1',
-    want: `active cluster/coredns:1 10.0.0.1 via 10.16.0.1: ${SERVING}`,
+    want: `active cluster/coredns:1 10.0.0.1 via 10.16.0.1,fd00::1: ${SERVING}`,
   },
   {
     name: 'the ConfigMap wins over both',
@@ -107,7 +107,7 @@ const cases: { name: string; objects: KubeObject[]; apiServerHost?: string; want
       clusterCoredns,
     ],
     apiServerHost: '10.0.0.1',
-    want: `active mine/coredns:2 192.0.2.1 via 10.16.0.1: ${SERVING}`,
+    want: `active mine/coredns:2 192.0.2.1 via 10.16.0.1,fd00::1: ${SERVING}`,
   },
   {
     name: 'no default subnet gateway: no route',

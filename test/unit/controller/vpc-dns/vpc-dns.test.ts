@@ -8,7 +8,11 @@ import type { VpcDns } from '../../../../src/api/kinds/vpc-dns.ts';
 import type { ClusterView, KubeObject } from '../../../../src/api/types.ts';
 import { configProblem, objectProblem } from '../../../../src/controller/vpc-dns/check.ts';
 import { electActive, peersOf } from '../../../../src/controller/vpc-dns/election.ts';
-import { vpcDnsDeployment, vpcDnsSwitchLbRule } from '../../../../src/controller/vpc-dns/render.ts';
+import {
+  apiServerRoute,
+  vpcDnsDeployment,
+  vpcDnsSwitchLbRule,
+} from '../../../../src/controller/vpc-dns/render.ts';
 
 const dns = (name: string, created: string, vpc: string, extra: Partial<VpcDns> = {}): VpcDns => ({
   apiVersion: 'kubeovn.io/v1',
@@ -89,6 +93,21 @@ void test('checks: VPC, subnet and its VPC, coredns-vip and the NAD, each named 
       ?.message ?? '',
     /spec\.subnet: subnet gone not found/,
   );
+  const problemOf = (spec: NonNullable<VpcDns['spec']>) =>
+    objectProblem({ ...dns('a', '', 'v1'), spec }, cluster, 'ovn-cluster');
+  assert.deepEqual(problemOf({ subnet: 'v1-net' }), {
+    reason: 'SpecIncomplete',
+    message: 'VpcDns a spec.vpc: required',
+  });
+  assert.deepEqual(problemOf({ vpc: 'v1' }), {
+    reason: 'SpecIncomplete',
+    message: 'VpcDns a spec.subnet: required',
+  });
+  assert.deepEqual(problemOf({ vpc: 'v1', subnet: 'v1-net', replicas: -2 }), {
+    reason: 'SpecInvalid',
+    message: 'VpcDns a spec.replicas: -2 must not be negative',
+  });
+  assert.equal(problemOf({ vpc: 'v1', subnet: 'v1-net', replicas: 5 }), undefined);
   const withCorefile = (corefile: string): VpcDns => ({
     ...dns('a', '', 'v1'),
     spec: { vpc: 'v1', subnet: 'v1-net', corefile },
@@ -149,10 +168,8 @@ void test('render: the CoreDNS Deployment as Kube-OVN renders it, with the NICs 
   };
   assert.equal(d.metadata.name, 'vpc-dns-test-cjh1');
   assert.equal(d.metadata.namespace, 'kube-system');
-  assert.deepEqual(d.metadata.labels, {
-    'k8s-app': 'vpc-dns-test-cjh1',
-    'ovn.kubernetes.io/vpc-dns': 'true',
-  });
+  assert.deepEqual(d.metadata.labels, { 'ovn.kubernetes.io/vpc-dns': 'true' });
+  assert.deepEqual(d.spec.template.metadata.labels, { 'k8s-app': 'vpc-dns-test-cjh1' });
   assert.equal(d.spec.replicas, 3);
   assert.deepEqual(d.spec.selector, { matchLabels: { 'k8s-app': 'vpc-dns-test-cjh1' } });
   assert.deepEqual(d.spec.template.metadata.annotations, {
@@ -203,9 +220,9 @@ void test('render: the CoreDNS Deployment as Kube-OVN renders it, with the NICs 
     namespace: 'kube-system',
     selector: ['k8s-app:vpc-dns-test-cjh1'],
     ports: [
-      { name: 'dns', port: 53, targetPort: 53, protocol: 'UDP' },
-      { name: 'dns-tcp', port: 53, targetPort: 53, protocol: 'TCP' },
-      { name: 'metrics', port: 9153, targetPort: 9153, protocol: 'TCP' },
+      { name: 'dns', port: 53, protocol: 'UDP' },
+      { name: 'dns-tcp', port: 53, protocol: 'TCP' },
+      { name: 'metrics', port: 9153, protocol: 'TCP' },
     ],
   });
 });
@@ -222,4 +239,19 @@ void test('render: two replicas by default; no second NIC or routes without a NA
   assert.deepEqual(d.spec.template.metadata.annotations, {
     'ovn.kubernetes.io/logical_switch': 'v1-net',
   });
+});
+
+void test('render: the route to the API server as Kube-OVN sets it (prefix by family, the gateway of that family)', () => {
+  const cases: [host: string | undefined, gateways: string | undefined, want: unknown][] = [
+    ['10.96.0.1', '10.16.0.1', { dst: '10.96.0.1/32', gw: '10.16.0.1' }],
+    ['10.96.0.1', 'fd00:10:16::1,10.16.0.1', { dst: '10.96.0.1/32', gw: '10.16.0.1' }],
+    ['fd00:10:96::1', '10.16.0.1,fd00:10:16::1', { dst: 'fd00:10:96::1/128', gw: 'fd00:10:16::1' }],
+    ['10.96.0.0/24', '10.16.0.1', { dst: '10.96.0.0/24', gw: '10.16.0.1' }],
+    ['fd00:10:96::1', '10.16.0.1', undefined],
+    ['10.96.0.1', undefined, undefined],
+    [undefined, '10.16.0.1', undefined],
+    ['not-an-ip', '10.16.0.1', undefined],
+  ];
+  for (const [host, gateways, want] of cases)
+    assert.deepEqual(apiServerRoute(host, gateways), want, `${host} via ${gateways}`);
 });

@@ -1,5 +1,7 @@
 // A small HTTP server that speaks the Kubernetes list/watch protocol for one collection (paged lists, watch from a
 // resourceVersion, 410 Gone after compaction, injected failures), so the informer's reflector is tested over real HTTP.
+// Its pages are NOT one snapshot (each reads the current objects after the last key and reports the current
+// resourceVersion), as a server without snapshot reads would be: the informer must still end with the right set.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
@@ -24,6 +26,9 @@ export class ListWatchServer {
   goneAs: 'status' | 'event' = 'event';
   /** Lines sent verbatim on the next watch, before events. */
   inject: string[] = [];
+  /** Runs after a list page was read and before it is sent (to change objects between pages). */
+  onListPage: ((page: { continued: boolean; names: string[] }) => void) | undefined;
+  #expireContinue = false;
   readonly path: string;
 
   constructor(path: string) {
@@ -85,6 +90,11 @@ export class ListWatchServer {
     this.#watchers.clear();
   }
 
+  /** The next list request carrying a continue token is answered 410 Expired, as for a compacted snapshot. */
+  expireNextContinue(): void {
+    this.#expireContinue = true;
+  }
+
   /** The next list (or watch) request fails with this HTTP status. */
   failNext(kind: 'list' | 'watch', status: number): void {
     this.#failures.push({ watch: kind === 'watch', status });
@@ -113,16 +123,27 @@ export class ListWatchServer {
   }
 
   #list(url: URL, res: http.ServerResponse): void {
-    const all = [...this.#objects.values()].map(({ apiVersion: _a, kind: _k, ...rest }) => rest);
+    const after = url.searchParams.get('continue');
+    if (after !== null && this.#expireContinue) {
+      this.#expireContinue = false;
+      return this.#status(res, 410, 'Expired', 'The provided continue parameter is too old');
+    }
+    const all = [...this.#objects.entries()]
+      .filter(([key]) => after === null || key > after)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, { apiVersion: _a, kind: _k, ...rest }]) => rest);
     const limit = Number(url.searchParams.get('limit') ?? all.length) || all.length;
-    const offset = Number(url.searchParams.get('continue') ?? 0);
-    const items = all.slice(offset, offset + limit);
-    const next = offset + limit < all.length ? String(offset + limit) : undefined;
+    const items = all.slice(0, limit);
+    const last = items.at(-1);
+    const next =
+      limit < all.length && last ? `${last.metadata.namespace ?? ''}/${last.metadata.name ?? ''}` : undefined;
+    const readAt = this.#rv;
+    this.onListPage?.({ continued: after !== null, names: items.map((o) => o.metadata.name ?? '') });
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(
       JSON.stringify({
         kind: 'List',
-        metadata: { resourceVersion: String(this.#rv), ...(next ? { continue: next } : {}) },
+        metadata: { resourceVersion: String(readAt), ...(next ? { continue: next } : {}) },
         items,
       }),
     );

@@ -1,5 +1,7 @@
 // An in-memory Lease with the API's optimistic concurrency (create conflicts if present, update conflicts on a stale
-// resourceVersion), shared by several electors; each elector gets a view that can be cut off (partition) or hung.
+// resourceVersion), shared by several electors; each elector gets a view that can be cut off (partition) or hung, whose
+// next call's answer can be held back after the store served it (a reply still on the wire), and whose next update can
+// be preceded by someone else's write (the resourceVersion bumped between a read and a write).
 import {
   LeaseConflictError,
   type LeaseRecord,
@@ -26,6 +28,14 @@ export class MemoryLease {
   }
 }
 
+type Operation = 'get' | 'create' | 'update';
+
+/** A call whose answer is held back: `served` once the store has served it, `letGo()` delivers the answer. */
+export interface HeldAnswer {
+  readonly served: Promise<void>;
+  letGo(): void;
+}
+
 export class LeaseView implements LeaseStore {
   readonly #lease: MemoryLease;
   readonly #name: string;
@@ -33,10 +43,22 @@ export class LeaseView implements LeaseStore {
   down = false;
   /** Every call never answers. */
   hung = false;
+  /** Runs once, just before the next update is served. */
+  beforeNextUpdate: (() => void) | undefined;
+  readonly #held = new Map<Operation, { served: () => void; answer: Promise<void> }>();
 
   constructor(lease: MemoryLease, name: string) {
     this.#lease = lease;
     this.#name = name;
+  }
+
+  /** The next `op` is served at once, but its answer (or error) reaches the caller only on `letGo()`. */
+  holdNextAnswer(op: Operation): HeldAnswer {
+    let served!: () => void;
+    let letGo!: () => void;
+    const servedPromise = new Promise<void>((resolve) => (served = resolve));
+    this.#held.set(op, { served, answer: new Promise<void>((resolve) => (letGo = resolve)) });
+    return { served: servedPromise, letGo };
   }
 
   #gate(): Promise<void> {
@@ -45,16 +67,36 @@ export class LeaseView implements LeaseStore {
     return Promise.resolve();
   }
 
-  async get(): Promise<StoredLease | undefined> {
+  async #serve<T>(op: Operation, serve: () => T): Promise<T> {
     await this.#gate();
-    return this.#lease.current && structuredClone(this.#lease.current);
+    const held = this.#held.get(op);
+    this.#held.delete(op);
+    let result: { ok: true; value: T } | { ok: false; error: unknown };
+    try {
+      result = { ok: true, value: serve() };
+    } catch (error) {
+      result = { ok: false, error };
+    }
+    if (held) {
+      held.served();
+      await held.answer;
+    }
+    if (!result.ok) throw result.error;
+    return result.value;
   }
-  async create(record: LeaseRecord): Promise<StoredLease> {
-    await this.#gate();
-    return this.#lease.write(this.#name, record, undefined);
+
+  get(): Promise<StoredLease | undefined> {
+    return this.#serve('get', () => this.#lease.current && structuredClone(this.#lease.current));
   }
-  async update(record: LeaseRecord, resourceVersion: string): Promise<StoredLease> {
-    await this.#gate();
-    return this.#lease.write(this.#name, record, resourceVersion);
+  create(record: LeaseRecord): Promise<StoredLease> {
+    return this.#serve('create', () => this.#lease.write(this.#name, record, undefined));
+  }
+  update(record: LeaseRecord, resourceVersion: string): Promise<StoredLease> {
+    return this.#serve('update', () => {
+      const before = this.beforeNextUpdate;
+      this.beforeNextUpdate = undefined;
+      before?.();
+      return this.#lease.write(this.#name, record, resourceVersion);
+    });
   }
 }

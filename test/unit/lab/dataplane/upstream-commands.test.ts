@@ -14,10 +14,10 @@ const text = (commands: Command[]) =>
   commands.map((c) => `${c.netns ? `[${c.netns}] ` : ''}${c.args.join(' ')}`);
 
 describe('lab upstream network commands', () => {
-  const cases: { name: string; commands: Command[]; want: string[] }[] = [
+  const cases: { name: string; commands: () => Command[]; want: string[] }[] = [
     {
       name: 'the bridge holds the gateway address',
-      commands: bridgeCommands(network, 'up'),
+      commands: () => bridgeCommands(network, 'up'),
       want: [
         'ip -n up link add br0 type bridge',
         'ip -n up addr add 192.168.0.1/24 dev br0',
@@ -27,7 +27,7 @@ describe('lab upstream network commands', () => {
     },
     {
       name: "a node's master is a veth to a port of the bridge",
-      commands: nodeLinkCommands(network, 'up', 'node-a', bridgePort(1)),
+      commands: () => nodeLinkCommands(network, 'up', 'node-a', bridgePort(1)),
       want: [
         'ip link add eth1 netns node-a type veth peer name n1 netns up',
         'ip -n up link set n1 master br0 up',
@@ -37,5 +37,5 @@ describe('lab upstream network commands', () => {
       ],
     },
   ];
-  for (const c of cases) it(c.name, () => assert.deepEqual(text(c.commands), c.want));
+  for (const c of cases) it(c.name, () => assert.deepEqual(text(c.commands()), c.want));
 });

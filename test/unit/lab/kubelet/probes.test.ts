@@ -1,17 +1,21 @@
-// The lab kubelet's probe scheduling on a fake clock, with the probe outcome chosen per port (the network side is
-// covered by test/integration/lab/probes-e2e.test.ts): initialDelaySeconds and periodSeconds, startup gating the
-// others, readiness deciding `ready`, Events in kubelet's words, a liveness failure restarting and counting.
+// The lab kubelet's probe scheduling on a fake clock, with the probe outcome chosen per port, or per exec command's
+// exit (the network side is covered by test/integration/lab/probes-e2e.test.ts, the exec run by
+// test/integration/lab/kubelet/probe-exec.test.ts): initialDelaySeconds and periodSeconds, startup gating the
+// others, readiness deciding `ready`, Events in kubelet's words, a liveness failure restarting and counting, exec
+// probes sent to the pod rather than to the node prober.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pino } from 'pino';
 import type { KubeObject } from '../../../../src/api/types.ts';
 import { ProbeManager } from '../../../../src/lab/kubelet/probes.ts';
 import type { ProbeRequest } from '../../../../src/lab/kubelet/probe-run.ts';
+import type { ExecProbeRun } from '../../../../src/lab/kubelet/probe-exec.ts';
 import { FakeClock } from '../../../../src/util/clock.ts';
 
 function setup(container: Record<string, unknown>, open: Set<number>) {
   const clock = new FakeClock();
   const calls: { at: number; port: number; announce: boolean }[] = [];
+  const execs: { at: number; container: string; command: readonly string[]; timeoutMs: number }[] = [];
   const events: string[] = [];
   const restarts: string[] = [];
   const changes: string[] = [];
@@ -40,6 +44,13 @@ function setup(container: Record<string, unknown>, open: Set<number>) {
           : { ok: false, message: `dial tcp ${req.ip}:${port}: connect: connection refused` },
       );
     },
+    exec: (run: ExecProbeRun) => {
+      const { container, command, timeoutMs } = run;
+      execs.push({ at: (clock.now() - start) / 1000, container, command, timeoutMs });
+      // `sh -c "exit N"` exits N; anything else succeeds.
+      const code = Number(/^exit (\d+)$/.exec(command[2] ?? '')?.[1] ?? 0);
+      return Promise.resolve({ ok: code === 0, message: code === 0 ? '' : `exited ${code}\n` });
+    },
     announceVia: () => '/run/tproxy.sock',
     restart: (ns, name) => {
       restarts.push(`${ns}/${name}`);
@@ -48,7 +59,7 @@ function setup(container: Record<string, unknown>, open: Set<number>) {
     onChange: (ns, name) => changes.push(`${ns}/${name}`),
   });
   manager.ensure(pod, '10.0.1.2');
-  return { clock, manager, calls, events, restarts, changes };
+  return { clock, manager, calls, execs, events, restarts, changes };
 }
 
 void test('readiness: first run after the initial delay, then every period; ready once it passes', async () => {
@@ -124,4 +135,28 @@ void test('a liveness failure at the threshold restarts the container and counts
     [0, 2, 4],
   );
   t.manager.stopAll();
+});
+
+void test("exec probes run in the pod with the probe's timeout; exit 0 is ready, another exit is an Unhealthy Event", async () => {
+  const failing = setup(
+    {
+      readinessProbe: { exec: { command: ['sh', '-c', 'exit 3'] }, periodSeconds: 2, timeoutSeconds: 4 },
+    },
+    new Set(),
+  );
+  await failing.clock.advanceAsync(3_000);
+  assert.deepEqual(failing.calls, [], 'nothing goes to the node prober');
+  assert.deepEqual(failing.execs, [
+    { at: 0, container: 'web', command: ['sh', '-c', 'exit 3'], timeoutMs: 4_000 },
+    { at: 2, container: 'web', command: ['sh', '-c', 'exit 3'], timeoutMs: 4_000 },
+  ]);
+  assert.equal(failing.manager.status('ns/p')?.get('web')?.ready, false);
+  assert.deepEqual(failing.events, ['Warning Unhealthy Readiness probe failed: exited 3\n']);
+  failing.manager.stopAll();
+
+  const passing = setup({ readinessProbe: { exec: { command: ['true'] } } }, new Set());
+  await passing.clock.advanceAsync(1);
+  assert.equal(passing.manager.status('ns/p')?.get('web')?.ready, true);
+  assert.deepEqual(passing.events, []);
+  passing.manager.stopAll();
 });

@@ -169,6 +169,7 @@ describe('eipWriteBack', () => {
     v4ip: '192.168.0.11',
     macAddress: 'aa:bb',
     externalSubnet: 'ovn-vpc-external-network',
+    namespace: 'kube-system',
   };
   const cases: { name: string; eip: IptablesEip; want: string; labels?: Record<string, string> }[] = [
     { name: 'a fresh EIP: the spec is filled', eip: eip(), want: 'update' },
@@ -188,7 +189,7 @@ describe('eipWriteBack', () => {
   ];
   for (const c of cases)
     it(c.name, () => {
-      const got = eipWriteBack(c.eip, 'ovn-vpc-external-network', alloc);
+      const got = eipWriteBack(c.eip, 'ovn-vpc-external-network', alloc, 'kube-system');
       assert.equal(got.write, c.want);
       if (got.write === 'labels') assert.deepEqual(got.labels, c.labels);
       if (got.write === 'update') {
@@ -198,6 +199,7 @@ describe('eipWriteBack', () => {
           v4ip: '192.168.0.11',
           macAddress: c.eip.spec?.macAddress || alloc.mac,
           externalSubnet: 'ovn-vpc-external-network',
+          namespace: 'kube-system',
         });
         assert.deepEqual(got.eip.metadata.labels, labels('192.168.0.11'));
       }

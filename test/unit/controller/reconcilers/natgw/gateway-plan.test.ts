@@ -178,8 +178,10 @@ describe('gatewayStatus', () => {
       reason: 'Pending',
     },
     {
-      name: 'a ready replica',
-      existing: statefulSet(ref.name, ref.namespace, { status: { readyReplicas: 1 } }),
+      name: 'a ready replica (as a StatefulSet controller reports it: current and updated too)',
+      existing: statefulSet(ref.name, ref.namespace, {
+        status: { readyReplicas: 1, currentReplicas: 1, updatedReplicas: 1 },
+      }),
       pod,
       ready: true,
       nodes: ['n1'],
@@ -197,6 +199,7 @@ describe('gatewayStatus', () => {
         selector: ['a: b'],
         tolerations: [],
         affinity: {},
+        replicas: 0,
         workload: { apiVersion: 'apps/v1', kind: 'StatefulSet', name: ref.name, nodes: c.nodes },
       });
       assert.equal(got.condition.reason, c.reason);

@@ -96,7 +96,10 @@ void test('the seed gateway renders as Kube-OVN does', () => {
   const container = sts.spec.template.spec.containers[0]!;
   assert.equal(container.name, 'vpc-nat-gw');
   assert.equal(container.image, 'docker.io/kubeovn/vpc-nat-gateway:v1.12.26');
-  assert.deepEqual(container.env, [{ name: 'GATEWAY_V4', value: '192.168.0.1' }]);
+  assert.deepEqual(container.env, [
+    { name: 'GATEWAY_V4', value: '192.168.0.1' },
+    { name: 'GATEWAY_V6', value: '' },
+  ]);
   assert.deepEqual(sts.spec.template.spec.nodeSelector, {
     'kubernetes.io/hostname': 'kube-ovn-worker',
     'kubernetes.io/os': 'linux',

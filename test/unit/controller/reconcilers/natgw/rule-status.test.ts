@@ -102,8 +102,10 @@ void test('programmed fields per kind', () => {
     ),
     {
       v4ip: '192.168.0.12',
+      v6ip: '',
       natGwDp: 'gw1',
-      protocol: 'tcp',
+      // Kube-OVN's patchDnatStatus copies the protocol as written.
+      protocol: 'TCP',
       internalIp: '10.0.1.10',
       internalPort: '80',
       externalPort: '8888',
@@ -118,6 +120,7 @@ void test('programmed fields per kind', () => {
     ),
     {
       v4ip: '1.1.1.1',
+      v6ip: '',
       natGwDp: 'g',
       internalCIDR: '10.0.1.7/32',
     },
@@ -131,6 +134,7 @@ void test('programmed fields per kind', () => {
     ),
     {
       v4ip: '1.1.1.1',
+      v6ip: '',
       natGwDp: 'g',
       internalIp: '10.0.1.5',
     },
