@@ -266,7 +266,9 @@ export function validateSubnetAgainstCluster(
       );
     }
     if (inUse > 0 && (old.spec?.gateway ?? '') !== (subnet.spec?.gateway ?? '')) {
-      issues.push(forbidden('spec.gateway', `can't change the gateway while ${inUse} IPs are in use`));
+      issues.push(
+        forbidden('spec.gateway', `can't update gateway of cidr when any IPs in Using (${inUse} IPs in use)`),
+      );
     }
     if (inUse > 0 && !keepsAddresses(old.spec?.cidrBlock, subnet.spec?.cidrBlock)) {
       issues.push(
@@ -301,8 +303,13 @@ export function validateSubnetDelete(subnet: Subnet, view: ClusterView): FieldIs
   const inUse = Math.max(usingIps(subnet), ips.length);
   if (inUse > 0) {
     const who = ips.slice(0, 3).map((ip) => ip.metadata.name ?? '');
-    const detail = who.length ? ` (e.g. ${who.join(', ')})` : '';
-    return [forbidden('metadata.name', `can't delete subnet ${name} while ${inUse} IPs are in use${detail}`)];
+    const detail = who.length ? `, e.g. ${who.join(', ')}` : '';
+    return [
+      forbidden(
+        'metadata.name',
+        `can't delete subnet when any IPs in Using (subnet ${name}: ${inUse} IPs in use${detail})`,
+      ),
+    ];
   }
   return [];
 }

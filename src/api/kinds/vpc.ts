@@ -167,7 +167,7 @@ export const vpcAdmission: KindAdmission<Vpc> = {
         return [
           forbidden(
             'metadata.name',
-            `can't delete vpc ${name} while it has subnets: ${names.join(', ')}; delete them first`,
+            `can't delete vpc when any subnet in the vpc (vpc ${name} has subnets ${names.join(', ')}: delete them first)`,
           ),
         ];
       }

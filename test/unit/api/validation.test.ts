@@ -175,7 +175,7 @@ test('Vpc rules', () => {
     {
       name: 'delete with subnets in status',
       old: vpc('v', {}, { subnets: ['net1'] }),
-      expect: [['metadata.name', "can't delete vpc v while it has subnets: net1"]],
+      expect: [['metadata.name', "can't delete vpc when any subnet in the vpc (vpc v has subnets net1"]],
       reason: 'Forbidden',
     },
     {
@@ -398,7 +398,7 @@ test('Subnet rules: against other objects', () => {
       name: 'gateway change while in use',
       old: subnet('net1', { vpc: 'v', cidrBlock: '10.0.1.0/24', gateway: '10.0.1.1' }, { v4usingIPs: 2 }),
       object: subnet('net1', { vpc: 'v', cidrBlock: '10.0.1.0/24', gateway: '10.0.1.254' }),
-      expect: [['spec.gateway', 'while 2 IPs are in use']],
+      expect: [['spec.gateway', "can't update gateway of cidr when any IPs in Using (2 IPs in use)"]],
       reason: 'Forbidden',
     },
     {
@@ -420,7 +420,7 @@ test('Subnet rules: against other objects', () => {
       object: subnet('net1', { vpc: 'v', cidrBlock: '10.0.2.0/24', gateway: '10.0.2.1' }),
       expect: [
         ['spec.cidrBlock', 'only a block containing 10.0.1.0/24'],
-        ['spec.gateway', 'while 1 IPs are in use'],
+        ['spec.gateway', "can't update gateway of cidr when any IPs in Using (1 IPs in use)"],
       ],
     },
     {
@@ -445,7 +445,7 @@ test('Subnet rules: against other objects', () => {
     {
       name: 'delete while in use',
       old: subnet('net1', { cidrBlock: '10.0.1.0/24' }, { v4usingIPs: 3 }),
-      expect: [['metadata.name', "can't delete subnet net1 while 3 IPs are in use"]],
+      expect: [['metadata.name', "can't delete subnet when any IPs in Using (subnet net1: 3 IPs in use"]],
       reason: 'Forbidden',
     },
     {
