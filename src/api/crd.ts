@@ -20,11 +20,14 @@ export function plainSchema(schema: unknown): unknown {
   }) as unknown;
 }
 
+/** `<plural>.<group>`, the name a kind's CRD must have. */
+export const crdName = (type: ResourceType): string => `${type.plural}.${type.group}`;
+
 export function crdFor(type: ResourceType): Record<string, unknown> {
   return {
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
-    metadata: { name: `${type.plural}.${type.group}` },
+    metadata: { name: crdName(type) },
     spec: {
       group: type.group,
       names: {

@@ -114,3 +114,7 @@ function bytesToBigint(bytes: number[]): bigint {
   for (const byte of bytes) value = (value << 8n) | BigInt(byte);
   return value;
 }
+
+/** `host:port`, an IPv6 host in brackets (Go's net.JoinHostPort; OVN's `vips` keys and values, gRPC authorities). */
+export const joinHostPort = (host: string, port: number): string =>
+  host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;

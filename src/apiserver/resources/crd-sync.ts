@@ -8,7 +8,8 @@ import { metaTime } from '../../util/time.ts';
 import type { Core } from '../rest/core.ts';
 import { deleteObject } from '../rest/delete.ts';
 import { create, update, type WriteOptions } from '../rest/write.ts';
-import { crdBackedTypes, crdName, establishedSince, servedCrd } from './crds.ts';
+import { crdName } from '../../api/crd.ts';
+import { crdBackedTypes, establishedSince, servedCrd } from './crds.ts';
 
 const serverWrite: WriteOptions = { fieldValidation: 'Ignore', dryRun: false };
 

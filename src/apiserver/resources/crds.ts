@@ -5,14 +5,9 @@
  * naming and establishing controllers write once the names are free: `acceptedNames` = the spec's names,
  * `NamesAccepted` and `Established` True with their reasons and messages, `storedVersions`.
  */
-import { crdFor } from '../../api/crd.ts';
+import { crdFor, crdName } from '../../api/crd.ts';
 import type { KubeObject, ResourceType } from '../../api/types.ts';
 import type { Catalog } from './catalog.ts';
-
-/** `<plural>.<group>`, the name a kind's CRD must have. */
-export function crdName(type: ResourceType): string {
-  return `${type.plural}.${type.group}`;
-}
 
 /** The kinds that are CRD-backed: every custom (not built-in) resource the catalog serves, in catalog order. */
 export function crdBackedTypes(catalog: Catalog): ResourceType[] {

@@ -14,6 +14,7 @@ import { labHome, labLayout } from '../../lab/layout.ts';
 import { releaseClaim } from '../../lab/process/claim.ts';
 import { clearForUp, removeLeftoversOf } from '../../lab/process/leftovers.ts';
 import { daemonPid, DAEMON_MAIN } from '../../lab/process/liveness.ts';
+import { processIdentity } from '../../lab/process/procfs.ts';
 import { readStatus, type ComponentStatus, type LabStatus } from '../../lab/status.ts';
 import { teardown } from '../../lab/process/teardown.ts';
 import { systemClock, type Clock } from '../../util/clock.ts';
@@ -21,16 +22,6 @@ import { processRunner } from '../../util/exec.ts';
 import type { CommandIo } from './validate.ts';
 
 const UP_TIMEOUT_MS = 180_000;
-
-/** Is the process there and not a zombie? */
-function running(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
 
 function age(ms: number): string {
   const s = Math.max(0, Math.floor(ms / 1000));
@@ -169,7 +160,7 @@ export async function downCommand(
       process.kill(pid, 'SIGKILL');
     }
     // The pid file goes just before the process exits: wait for the exit itself.
-    while (running(pid) && clock.now() < deadline + 10_000) await clock.sleep(50);
+    while (processIdentity(pid) && clock.now() < deadline + 10_000) await clock.sleep(50);
   }
   const report = await teardown(layout);
   if (report.errors.length) {

@@ -6,6 +6,7 @@
  * only: lb-links.ts). A VIP port without backends gets no entry (OVN would drop its traffic anyway; no row is
  * clearer). Pure.
  */
+import { joinHostPort } from '../../net/ip.ts';
 import type { DesiredRow } from './model.ts';
 import { ownerTags } from './owner.ts';
 
@@ -33,10 +34,6 @@ export const serviceOwner = (namespace: string, name: string): string => `servic
 export const lbName = (namespace: string, name: string, vpc: string, protocol: LbProtocol): string =>
   `kovn-svc_${namespace}/${name}_${vpc}_${protocol}`;
 
-/** `ip:port`, bracketing IPv6 addresses as OVN's `vips` keys and values want them. */
-export const hostPort = (ip: string, port: number): string =>
-  ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
-
 export function desiredServiceLbs(inputs: readonly ServiceLbInput[]): DesiredRow[] {
   const rows: DesiredRow[] = [];
   for (const input of inputs) {
@@ -44,7 +41,7 @@ export function desiredServiceLbs(inputs: readonly ServiceLbInput[]): DesiredRow
     for (const port of input.ports) {
       if (!port.backends.length) continue;
       const vips = byProtocol.get(port.protocol) ?? {};
-      vips[hostPort(port.vip, port.port)] = [...port.backends].sort().join(',');
+      vips[joinHostPort(port.vip, port.port)] = [...port.backends].sort().join(',');
       byProtocol.set(port.protocol, vips);
     }
     const tags = ownerTags(serviceOwner(input.namespace, input.name), {

@@ -17,7 +17,7 @@ import {
 import type { Subnet } from '../../api/kinds/subnet-schema.ts';
 import type { ClusterView, KubeObject } from '../../api/types.ts';
 import type { LbPort, LbProtocol, ServiceLbInput } from '../nb/load-balancer.ts';
-import { hostPort } from '../nb/load-balancer.ts';
+import { joinHostPort } from '../../net/ip.ts';
 const DEFAULT_AFFINITY_TIMEOUT = 10_800;
 
 interface ServicePort {
@@ -140,7 +140,7 @@ export function desiredServiceInputs(
           const key = `${vip}|${sp.port}|${protocolOf(sp.protocol)}`;
           let set = ports.get(key);
           if (!set) ports.set(key, (set = new Set()));
-          set.add(hostPort(address.ip, target.port));
+          set.add(joinHostPort(address.ip, target.port));
         }
       }
     }

@@ -11,6 +11,7 @@
  */
 import net from 'node:net';
 import type { ServiceClientConstructor } from '@grpc/grpc-js';
+import { joinHostPort } from '../../net/ip.ts';
 import { systemClock, type Clock } from '../../util/clock.ts';
 import { goDuration, goQuote, type ProbeResult } from './probe-result.ts';
 
@@ -41,10 +42,6 @@ const CODE_NAMES = [
   'Unauthenticated',
 ];
 export const grpcCodeName = (code: number): string => CODE_NAMES[code] ?? `Code(${code})`;
-
-/** `host:port`, brackets around an IPv6 host (net.JoinHostPort). */
-export const joinHostPort = (host: string, port: number): string =>
-  host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 
 /** kubelet's result and message for an outcome against `addr` with the probe's timeout. */
 export function grpcResult(o: GrpcOutcome, addr: string, timeoutMs: number): ProbeResult {

@@ -15,7 +15,8 @@ import type { ProbeAction } from '../../node/probe-spec.ts';
 import { systemClock } from '../../util/clock.ts';
 import { randomBelow, systemRandom, type Random } from '../../util/random.ts';
 import { unixJson } from '../../util/unix-json.ts';
-import { grpcHealthCheck, grpcResult, joinHostPort, loadGrpc } from './probe-grpc.ts';
+import { joinHostPort } from '../../net/ip.ts';
+import { grpcHealthCheck, grpcResult, loadGrpc } from './probe-grpc.ts';
 import type { ProbeResult } from './probe-result.ts';
 
 export const PROBE_USER_AGENT = 'kube-probe/1.33';

@@ -8,12 +8,8 @@ import { kubeovnResourceTypes } from '../../../src/api/registry.ts';
 import type { KubeObject } from '../../../src/api/types.ts';
 import { builtinResources } from '../../../src/apiserver/resources/builtin.ts';
 import { Catalog } from '../../../src/apiserver/resources/catalog.ts';
-import {
-  crdBackedTypes,
-  crdName,
-  establishedSince,
-  servedCrd,
-} from '../../../src/apiserver/resources/crds.ts';
+import { crdName } from '../../../src/api/crd.ts';
+import { crdBackedTypes, establishedSince, servedCrd } from '../../../src/apiserver/resources/crds.ts';
 import { nadType } from '../../../src/apiserver/resources/nad.ts';
 import { customResource } from '../../../src/apiserver/resources/served.ts';
 

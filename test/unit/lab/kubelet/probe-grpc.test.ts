@@ -1,12 +1,8 @@
 // kubelet's gRPC probe outcomes in kubelet's words (pkg/probe/grpc), Go's duration and status-code names.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  grpcCodeName,
-  grpcResult,
-  joinHostPort,
-  type GrpcOutcome,
-} from '../../../../src/lab/kubelet/probe-grpc.ts';
+import { grpcCodeName, grpcResult, type GrpcOutcome } from '../../../../src/lab/kubelet/probe-grpc.ts';
+import { joinHostPort } from '../../../../src/net/ip.ts';
 import { goDuration } from '../../../../src/lab/kubelet/probe-result.ts';
 
 void test('durations print as Go prints a time.Duration of whole seconds', () => {
