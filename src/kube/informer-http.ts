@@ -2,7 +2,9 @@
  * The informer's transport: GET a JSON document and stream a watch, against whatever server a `KubeConfig` names,
  * with its TLS and credentials (`applyToHTTPSOptions`). A non-2xx answer becomes an `ApiStatusError` (errors.ts)
  * carrying the server's `Status` (410 Gone is how a server says a resourceVersion is too old). Watch lines that are
- * not JSON fail the stream instead of being skipped.
+ * not JSON fail the stream instead of being skipped. Nothing waits without limit: a GET must be answered in full, and a
+ * watch must answer its headers, within a deadline on the injected clock, or it is aborted with a
+ * `ListWatchDeadlineError`; an open watch is then held to its idle timeout instead.
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -10,6 +12,19 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { Clock, TimerId } from '../util/clock.ts';
 import type { Query } from './client.ts';
 import { ApiStatusError, type KubeStatus } from './errors.ts';
+
+/** A list or watch request got no answer within its deadline and was aborted. */
+export class ListWatchDeadlineError extends Error {
+  readonly path: string;
+  readonly timeoutMs: number;
+  constructor(what: 'list' | 'watch', path: string, timeoutMs: number) {
+    const awaited = what === 'list' ? 'complete answer' : 'response headers';
+    super(`${what} ${path}: no ${awaited} within ${timeoutMs} ms; aborted`);
+    this.name = 'ListWatchDeadlineError';
+    this.path = path;
+    this.timeoutMs = timeoutMs;
+  }
+}
 
 export interface WatchEvent {
   type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
@@ -55,21 +70,46 @@ async function failure(what: string, res: http.IncomingMessage): Promise<ApiStat
   return new ApiStatusError(what, res.statusCode ?? 0, status);
 }
 
-/** GETs `path` and parses the JSON answer. */
+export interface GetOptions {
+  clock: Clock;
+  signal: AbortSignal;
+  /** Abort unless the whole answer (headers and body) is in within this long. */
+  timeoutMs: number;
+}
+
+/** GETs `path` and parses the JSON answer; past the deadline it aborts with `ListWatchDeadlineError`. */
 export async function getJson<T>(
   kc: KubeConfig,
   path: string,
   query: Query,
-  signal: AbortSignal,
+  options: GetOptions,
 ): Promise<T> {
-  const res = await open(kc, path, query, signal);
-  const what = `GET ${path}`;
-  if (res.statusCode !== 200) throw await failure(what, res);
-  const body = await readBody(res);
+  const { clock, signal, timeoutMs } = options;
+  const local = new AbortController();
+  const abortLocal = (): void => local.abort();
+  if (signal.aborted) local.abort();
+  signal.addEventListener('abort', abortLocal, { once: true });
+  let expired = false;
+  const deadline = clock.setTimeout(() => {
+    expired = true;
+    local.abort();
+  }, timeoutMs);
   try {
-    return JSON.parse(body) as T;
-  } catch (cause) {
-    throw new Error(`${what}: answer is not JSON`, { cause });
+    const res = await open(kc, path, query, local.signal);
+    const what = `GET ${path}`;
+    if (res.statusCode !== 200) throw await failure(what, res);
+    const body = await readBody(res);
+    try {
+      return JSON.parse(body) as T;
+    } catch (cause) {
+      throw new Error(`${what}: answer is not JSON`, { cause });
+    }
+  } catch (err) {
+    if (expired) throw new ListWatchDeadlineError('list', path, timeoutMs);
+    throw err;
+  } finally {
+    clock.clearTimeout(deadline);
+    signal.removeEventListener('abort', abortLocal);
   }
 }
 
@@ -78,6 +118,8 @@ export interface WatchOptions {
   signal: AbortSignal;
   /** Abort the stream when nothing (not even a bookmark) arrives for this long. */
   idleTimeoutMs: number;
+  /** Abort unless the response headers arrive within this long. */
+  startTimeoutMs: number;
   onEvent: (event: WatchEvent) => void;
 }
 
@@ -91,7 +133,7 @@ export async function watchStream(
   query: Query,
   options: WatchOptions,
 ): Promise<void> {
-  const { clock, signal, idleTimeoutMs, onEvent } = options;
+  const { clock, signal, idleTimeoutMs, startTimeoutMs, onEvent } = options;
   const local = new AbortController();
   const abortLocal = (): void => local.abort();
   if (signal.aborted) return;
@@ -109,9 +151,14 @@ export async function watchStream(
       idleTimeoutMs,
     );
   };
+  const starting = clock.setTimeout(
+    () => fail(new ListWatchDeadlineError('watch', path, startTimeoutMs)),
+    startTimeoutMs,
+  );
   try {
     arm();
     const res = await open(kc, path, { ...query, watch: true }, local.signal);
+    clock.clearTimeout(starting);
     if (res.statusCode !== 200) throw await failure(`WATCH ${path}`, res);
     res.setEncoding('utf8');
     let pending = '';
@@ -137,6 +184,7 @@ export async function watchStream(
     if (signal.aborted) return;
     throw err;
   } finally {
+    clock.clearTimeout(starting);
     clock.clearTimeout(idle);
     signal.removeEventListener('abort', abortLocal);
     if (!local.signal.aborted) local.abort();

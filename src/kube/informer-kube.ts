@@ -4,7 +4,10 @@
  * is resumed from the last seen resourceVersion; 410 Gone (as an HTTP status or an ERROR event, or on a list's
  * continue page) forces a fresh list, whose difference from the cache is delivered as events (deletes included);
  * other failures are reported and retried with exponential backoff (1 s to 30 s, client-node's reconnect delays) on
- * the injected clock.
+ * the injected clock. Each list page must be answered in full within `listTimeoutMs` (60 s, kube-apiserver's own
+ * `--request-timeout` for such requests) and each watch must answer its headers within `watchStartTimeoutMs` (30 s;
+ * a server sends them at once); otherwise the request is aborted with a `ListWatchDeadlineError`, reported and
+ * retried like any failure. An open watch is held to an idle timeout (the server's watch timeout plus 30 s) instead.
  * Why not client-node's ListWatch/makeInformer: it stops for good after a list or watch error (the caller must
  * restart it), skips watch lines it cannot parse, and sleeps on Node's timers rather than an injected clock.
  */
@@ -37,6 +40,10 @@ export interface KubeInformerOptions {
   pageSize?: number;
   /** Server-side watch timeout, after which the watch is resumed; default 300 s. */
   watchTimeoutSeconds?: number;
+  /** Deadline for each list page, headers and body; default 60 s. */
+  listTimeoutMs?: number;
+  /** Deadline for a watch's response headers; default 30 s. */
+  watchStartTimeoutMs?: number;
   /** Failures to list or watch (each one is retried). */
   onError?: (err: unknown) => void;
   onHandlerError?: HandlerErrorSink;
@@ -62,6 +69,8 @@ export interface ReflectorStats {
 }
 
 const BACKOFF_KEY = 'reflector';
+export const DEFAULT_LIST_TIMEOUT_MS = 60_000;
+export const DEFAULT_WATCH_START_TIMEOUT_MS = 30_000;
 const SHORT_WATCH_MS = 1_000;
 
 export class KubeInformer<T extends KubeObject = KubeObject> implements Informer<T> {
@@ -195,7 +204,7 @@ export class KubeInformer<T extends KubeObject = KubeObject> implements Informer
           labelSelector: this.#o.labelSelector,
           fieldSelector: this.#o.fieldSelector,
         },
-        signal,
+        { clock: this.#clock, signal, timeoutMs: this.#o.listTimeoutMs ?? DEFAULT_LIST_TIMEOUT_MS },
       );
       for (const item of page.items ?? []) items.push(this.#withTypeMeta(item as T));
       resourceVersion ??= page.metadata?.resourceVersion ?? '';
@@ -223,6 +232,7 @@ export class KubeInformer<T extends KubeObject = KubeObject> implements Informer
         clock: this.#clock,
         signal,
         idleTimeoutMs: (timeoutSeconds + 30) * 1_000,
+        startTimeoutMs: this.#o.watchStartTimeoutMs ?? DEFAULT_WATCH_START_TIMEOUT_MS,
         onEvent: (event) => {
           events++;
           this.#apply(event);

@@ -3,7 +3,8 @@
  * adds, updates and deletes become queue keys (`watch`) and where a loop's failures are logged. The controller
  * manager runs its reconcilers on one. `OneKeyLoop` is one over a single key, for state that is not keyed by an
  * object (the node agent's `ovn0`, its TProxy rules). `stop` drops the queued keys or, with `drain`, works them off;
- * keys in flight always finish.
+ * keys in flight always finish. A key failing again the same way (the NB down for a while) is logged once as a warning,
+ * then at debug until it succeeds or fails differently (failure-log.ts).
  *
  *   const loop = new WorkLoop({ name: 'pod sync', handler: (key) => sync(key), concurrency: 16, clock, logger });
  *   loop.watch(pods, (pod) => [keyForObject(pod, 'Pod')]);  loop.start();  ...  await loop.stop({ drain: false });
@@ -12,6 +13,7 @@
 import { pino, type Logger } from 'pino';
 import type { KubeObject } from '../api/types.ts';
 import { systemClock, type Clock } from '../util/clock.ts';
+import { FailureLog } from './failure-log.ts';
 import type { Informer } from './informer.ts';
 import type { BackoffOptions } from './queue/backoff.ts';
 import type { QueueMetricsSnapshot } from './queue/metrics.ts';
@@ -41,6 +43,7 @@ export class WorkLoop {
   constructor(options: WorkLoopOptions) {
     const log = options.logger ?? pino({ level: 'silent' });
     const name = options.name ?? 'reconcile';
+    const failures = new FailureLog();
     this.queue = new WorkQueue({
       clock: options.clock ?? systemClock,
       ...(options.backoff ? { backoff: options.backoff } : {}),
@@ -48,9 +51,17 @@ export class WorkLoop {
     this.#pool = new WorkerPool({
       queue: this.queue,
       concurrency: options.concurrency ?? 1,
-      handler: options.handler,
-      onError: (key, err, retryInMs) => log.warn({ key, err, retryInMs }, `${name} failed; will retry`),
+      handler: async (key) => {
+        const result = await options.handler(key);
+        failures.clear(key);
+        return result;
+      },
+      onError: (key, err, retryInMs) => {
+        if (failures.failed(key, err)) log.warn({ key, err, retryInMs }, `${name} failed; will retry`);
+        else log.debug({ key, err, retryInMs }, `${name} failed again the same way; will retry`);
+      },
       onTerminalError: (key, err) => {
+        failures.clear(key);
         log.error({ key, err }, `${name} failed; not retrying`);
         options.onTerminalError?.(key, err);
       },

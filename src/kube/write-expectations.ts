@@ -6,15 +6,25 @@
  * exactly such a write and nothing else: the update starts from that version (for the first of several notes), and the
  * new object equals the old one with the written fields applied (resourceVersion and managedFields aside). An echo
  * consumes its note; any other update (another field, another value, another starting version) drops the object's notes
- * and is reconciled as before. A failed write drops its note, so a note never hides a change it did not make.
+ * and is reconciled as before. A failed write drops its note, so a note never hides a change it did not make; so does a
+ * finalizer change the writer found nothing to do for, and one that lets a deleting object go (its echo is a delete).
+ * A finalizer note holds the change (added and removed names), applied to the old object of the update it is matched
+ * against, as the writer applies it to the stored object.
  */
 import type { ClusterView, KubeObject } from '../api/types.ts';
 import { keyForObject, keyOf, type ObjectRef } from './queue/keys.ts';
-import { sameJson, type ObjectWriter } from './writer.ts';
+import {
+  finalizersAfter,
+  refOf,
+  sameJson,
+  type FinalizerChange,
+  type FinalizerOutcome,
+  type ObjectWriter,
+} from './writer.ts';
 
 type Change =
   | { annotations: Readonly<Record<string, string | null>> }
-  | { finalizers: readonly string[] }
+  | { finalizers: FinalizerChange }
   | { status: Readonly<Record<string, unknown>> };
 
 interface Note {
@@ -28,10 +38,15 @@ interface Note {
 
 const refKey = (ref: ObjectRef): string => keyOf(ref.kind, ref.name, ref.namespace);
 
-/** `obj` with the change applied as the writer applies it (annotations merged, `null` removes; status merged). */
+/**
+ * `obj` with the change applied as the writer applies it (annotations merged, `null` removes; finalizers added and
+ * removed by name; status merged).
+ */
 function applied(obj: KubeObject, change: Change): KubeObject {
-  if ('finalizers' in change)
-    return { ...obj, metadata: { ...obj.metadata, finalizers: [...change.finalizers] } };
+  if ('finalizers' in change) {
+    const finalizers = finalizersAfter(obj.metadata.finalizers ?? [], change.finalizers);
+    return { ...obj, metadata: { ...obj.metadata, finalizers } };
+  }
   if ('status' in change)
     return { ...obj, status: { ...(obj['status'] as object | undefined), ...change.status } };
   const annotations: Record<string, string> = { ...obj.metadata.annotations };
@@ -42,7 +57,10 @@ function applied(obj: KubeObject, change: Change): KubeObject {
   return { ...obj, metadata: { ...obj.metadata, annotations } };
 }
 
-/** The object without what every write changes on its own. */
+/**
+ * The object without what every write changes on its own; an empty finalizer list counts as none (kube-apiserver
+ * omits it, the embedded server keeps it).
+ */
 function content(obj: KubeObject): KubeObject {
   const {
     resourceVersion: _rv,
@@ -51,6 +69,7 @@ function content(obj: KubeObject): KubeObject {
   } = obj.metadata as KubeObject['metadata'] & {
     managedFields?: unknown;
   };
+  if (metadata.finalizers?.length === 0) delete metadata.finalizers;
   return { ...obj, metadata };
 }
 
@@ -100,10 +119,32 @@ export class WriteExpectations {
       remove: (ref) => writer.remove(ref),
       patchAnnotations: (ref, annotations) =>
         noted(ref, { annotations }, () => writer.patchAnnotations(ref, annotations)),
-      setFinalizers: (ref, finalizers) =>
-        noted(ref, { finalizers }, () => writer.setFinalizers(ref, finalizers)),
+      updateFinalizers: (obj, change) => this.#finalizers(writer, obj, change),
       patchStatus: (ref, status) => noted(ref, { status }, () => writer.patchStatus(ref, status)),
     };
+  }
+
+  /** A finalizer write, noted unless it lets a deleting object go; kept only if the writer wrote. */
+  async #finalizers(
+    writer: ObjectWriter,
+    obj: KubeObject,
+    change: FinalizerChange,
+  ): Promise<FinalizerOutcome> {
+    const ref = refOf(obj);
+    const seen = this.#view.get(ref.kind, ref.name, ref.namespace) ?? obj;
+    const letsGo =
+      seen.metadata.deletionTimestamp !== undefined &&
+      finalizersAfter(seen.metadata.finalizers ?? [], change).length === 0;
+    const note = letsGo ? undefined : this.#note(ref, { finalizers: change });
+    let outcome: FinalizerOutcome;
+    try {
+      outcome = await writer.updateFinalizers(obj, change);
+    } catch (err) {
+      if (note) this.#drop(ref, note);
+      throw err;
+    }
+    if (note && outcome !== 'updated') this.#drop(ref, note);
+    return outcome;
   }
 
   #note(ref: ObjectRef, change: Change): Note {

@@ -1,8 +1,9 @@
 /**
  * How reconcilers write back to Kubernetes: status, annotations, finalizers, Events, and creating the default
- * network objects. A small interface so the reconcilers run unchanged against the in-memory informer store
- * (tests, `test/support/writer-memory.ts`) and against an API server. Writers are only called when something differs, so a
- * converged controller writes nothing.
+ * network objects. A small interface so the reconcilers run unchanged against the in-memory informer store (tests,
+ * `test/support/writer-memory.ts`) and against an API server. Writers are only called when something differs, so a
+ * converged controller writes nothing. Finalizers are changed by name (add this one, remove that one), never written
+ * as a whole list taken from a cached copy, so another controller's finalizer is never dropped.
  */
 import type { KubeObject } from '../api/types.ts';
 import type { ObjectRef } from './queue/keys.ts';
@@ -24,13 +25,27 @@ export interface ObjectWriter {
   update(obj: KubeObject): Promise<void>;
   /** Deletes an object we own (already gone is not an error). */
   remove(ref: ObjectRef): Promise<void>;
-  /** Replaces `metadata.finalizers` (removing the last one from a deleting object lets it go). */
-  setFinalizers(ref: ObjectRef, finalizers: readonly string[]): Promise<void>;
+  /**
+   * Adds and removes finalizers and keeps every other one. `obj` is the object the caller decided on: the write is
+   * made against its resourceVersion and, when another write came first, against the re-read object, so a finalizer
+   * someone else added meanwhile survives. Nothing is written when the change changes nothing. Removing the last
+   * finalizer from a deleting object lets it go.
+   */
+  updateFinalizers(obj: KubeObject, change: FinalizerChange): Promise<FinalizerOutcome>;
   /** Merge-patches `status` (status subresource); top-level fields given replace the stored ones. */
   patchStatus(ref: ObjectRef, status: Readonly<Record<string, unknown>>): Promise<void>;
   /** Records a Kubernetes Event about the object. */
   event(ref: ObjectRef, event: EventRecord): Promise<void>;
 }
+
+/** The finalizers a write adds and removes (a name in both is removed, then added back at the end if absent). */
+export interface FinalizerChange {
+  add?: readonly string[];
+  remove?: readonly string[];
+}
+
+/** `gone`: the object no longer exists, so there was nothing to change. */
+export type FinalizerOutcome = 'updated' | 'unchanged' | 'gone';
 
 export const refOf = (obj: KubeObject): ObjectRef =>
   obj.metadata.namespace
@@ -72,17 +87,35 @@ export function annotationChanges(
   return out;
 }
 
+/** The finalizer list after `change`: the others kept in order, removed ones dropped, added ones appended once. */
+export function finalizersAfter(current: readonly string[], change: FinalizerChange): string[] {
+  const removed = new Set(change.remove ?? []);
+  const out = current.filter((f) => !removed.has(f));
+  for (const f of change.add ?? []) if (!out.includes(f)) out.push(f);
+  return out;
+}
+
+/** Whether `change` would change the object's finalizers (nothing to write otherwise). */
+export function changesFinalizers(obj: KubeObject, change: FinalizerChange): boolean {
+  const current = obj.metadata.finalizers ?? [];
+  return !sameJson(current, finalizersAfter(current, change));
+}
+
+/** Applies `change` to the object's finalizers through `writer`; calls it only when that changes them. */
+export async function changeFinalizers(
+  writer: ObjectWriter,
+  obj: KubeObject,
+  change: FinalizerChange,
+): Promise<void> {
+  if (changesFinalizers(obj, change)) await writer.updateFinalizers(obj, change);
+}
+
 /** Adds or removes one finalizer; writes only when that changes the list. */
-export async function ensureFinalizer(
+export function ensureFinalizer(
   writer: ObjectWriter,
   obj: KubeObject,
   finalizer: string,
   present: boolean,
 ): Promise<void> {
-  const list = obj.metadata.finalizers ?? [];
-  if (list.includes(finalizer) === present) return;
-  await writer.setFinalizers(
-    refOf(obj),
-    present ? [...list, finalizer] : list.filter((f) => f !== finalizer),
-  );
+  return changeFinalizers(writer, obj, present ? { add: [finalizer] } : { remove: [finalizer] });
 }

@@ -2,9 +2,17 @@
  * `OvsdbClient`: one logical connection to one database, kept alive across server restarts and Raft leader changes
  * (connection.ts), with a replicated cache fed by monitors (monitors.ts, cache.ts). This module is the public
  * surface: `transact` (RFC 7047 §4.1.3) with typed errors, `monitor`, locks (§4.1.8-10), schema-aware row
- * encoding, counters, events. A request in flight when the connection drops rejects with `ConnectionClosedError`
- * (its outcome is unknown; the caller's reconcile retries); requests made while disconnected wait for the next
- * ready connection. After a reconnect the cache is rebuilt and `resync` fires: re-enqueue everything.
+ * encoding, counters, events.
+ * Every call a caller awaits has a deadline (`callTimeoutMs`, default 30 s; `transact` takes its own): the wait for a
+ * ready connection and the round trip share it, and missing it rejects with `DeadlineExceededError` naming the
+ * database, the call (a transaction's op count and tables) and the time taken. A request in flight when the
+ * connection drops rejects with `ConnectionClosedError` (its outcome is unknown; the caller's reconcile retries).
+ * Plans made from the cache never reach a later connection: `cacheGeneration` numbers the connection whose monitors
+ * filled the cache, the planner reads it with the rows it plans from and passes it to `transact`, which then sends
+ * only on that connection — while disconnected it rejects at once with `NotConnectedError`, after a reconnect with
+ * `StalePlanError`, both unsent and retryable. A transaction without one (operations that do not depend on the cache)
+ * waits for the next ready connection within its deadline. After a reconnect the cache is rebuilt and `resync`
+ * fires: re-enqueue everything, so every key is planned again from the rebuilt cache.
  */
 import { EventEmitter } from 'node:events';
 import { systemClock, type Clock } from '../util/clock.ts';
@@ -12,7 +20,13 @@ import type { BackoffOptions } from './backoff.ts';
 import { DatabaseCache } from './cache.ts';
 import { decodeRow, encodeRow, type ColumnTypes, type PlainRow, type Row } from './codec.ts';
 import { Connection, type ConnectionEvents, type SessionContext } from './connection.ts';
-import { ClientClosedError, ConnectionClosedError } from './errors.ts';
+import { Deadline, describeTransaction, planRefusal } from './call-guards.ts';
+import {
+  ClientClosedError,
+  ConnectionClosedError,
+  NotConnectedError,
+  RequestTimeoutError,
+} from './errors.ts';
 import type { HandshakeResult } from './handshake.ts';
 import type { SessionStats } from './jsonrpc.ts';
 import { silentLogger, type Logger } from './logger.ts';
@@ -39,6 +53,11 @@ export interface OvsdbClientOptions {
   connectTimeoutMs?: number;
   /** Deadline for each handshake and monitor request (default 10000). */
   requestTimeoutMs?: number;
+  /**
+   * Deadline of every call a caller awaits — `transact`, `monitor`, locks, `listDbs`, `getSchema` — counting the
+   * wait for a ready connection and the round trip (default 30000, Kube-OVN's older `--ovn-timeout`).
+   */
+  callTimeoutMs?: number;
   /** How long `connect()` keeps trying before it rejects (default 30000). */
   initialConnectTimeoutMs?: number;
   connector?: Connector;
@@ -51,6 +70,19 @@ export interface ClientStats extends SessionStats {
   /** Successful connections after the first one. */
   reconnects: number;
 }
+
+export interface TransactOptions {
+  /** This call's deadline (default: the client's `callTimeoutMs`). */
+  timeoutMs?: number;
+  /**
+   * The `cacheGeneration` read with the cache rows the operations were planned from, in the same synchronous run.
+   * Given, the transaction is sent only on that connection: it rejects at once, unsent, with `NotConnectedError`
+   * while disconnected and `StalePlanError` after a reconnect. Absent, the call waits for a ready connection.
+   */
+  cacheGeneration?: number;
+}
+
+export const DEFAULT_CALL_TIMEOUT_MS = 30_000;
 
 export type ClientEvents = ConnectionEvents & {
   locked: [lock: string];
@@ -68,6 +100,9 @@ export class OvsdbClient<
   readonly #conn: Connection;
   readonly #monitors: MonitorRegistry;
   readonly #locks = new Set<string>();
+  readonly #clock: Clock;
+  readonly #callTimeoutMs: number;
+  readonly #requestTimeoutMs: number;
   #schema: DatabaseSchema | undefined;
   #types = new Map<string, ColumnTypes>();
   #counters = { operationsSent: 0, transactions: 0 };
@@ -76,8 +111,11 @@ export class OvsdbClient<
     super();
     this.database = options.database;
     const clock = options.clock ?? systemClock;
+    this.#clock = clock;
     this.#logger = options.logger ?? silentLogger;
     const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
+    this.#requestTimeoutMs = requestTimeoutMs;
+    this.#callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
     this.#monitors = new MonitorRegistry({
       cache: this.#rawCache,
       database: options.database,
@@ -136,6 +174,14 @@ export class OvsdbClient<
     return this.#conn.current !== undefined;
   }
 
+  /**
+   * The number of the connection whose monitors filled `cache` (1 for the first; a reconnect that rebuilt the cache
+   * moves it on). Read it with the rows a transaction is planned from and pass it to `transact`.
+   */
+  get cacheGeneration(): number {
+    return this.#conn.generation;
+  }
+
   /** The best monitor method the current server accepted: `monitor_cond_since`, `monitor_cond` or `monitor`. */
   get monitorMethod(): MonitorMethod | undefined {
     return this.#conn.current?.methods[0];
@@ -145,16 +191,22 @@ export class OvsdbClient<
     return { ...this.#conn.stats, ...this.#counters, reconnects: this.#conn.reconnects };
   }
 
-  /** Sends `ops` as one transaction (§4.1.3); throws the typed error of the failing operation. */
-  async transact(
-    ops: readonly Operation[],
-    options: { timeoutMs?: number } = {},
-  ): Promise<OperationResult[]> {
+  /**
+   * Sends `ops` as one transaction (§4.1.3); throws the typed error of the failing operation, `DeadlineExceededError`
+   * past the deadline, and, for a plan (`cacheGeneration`), `NotConnectedError`/`StalePlanError` (see
+   * `TransactOptions`).
+   */
+  async transact(ops: readonly Operation[], options: TransactOptions = {}): Promise<OperationResult[]> {
     if (ops.length === 0) return [];
-    const ctx = await this.#conn.whenReady(options.timeoutMs);
+    const call = describeTransaction(ops);
+    const deadline = new Deadline(this.#clock, options.timeoutMs ?? this.#callTimeoutMs);
+    const ctx =
+      options.cacheGeneration === undefined
+        ? await this.#ready(call, deadline)
+        : this.#sessionOfPlan(call, options.cacheGeneration);
     this.#counters.transactions++;
     this.#counters.operationsSent += ops.length;
-    const result = await ctx.session.request('transact', [this.database, ...ops], options.timeoutMs);
+    const result = await this.#request(ctx, call, deadline, 'transact', [this.database, ...ops]);
     return checkTransactResult(ops, result);
   }
 
@@ -165,16 +217,20 @@ export class OvsdbClient<
   async monitor(spec: MonitorSpec): Promise<void> {
     if (this.#conn.closed) throw new ClientClosedError();
     const entry = this.#monitors.add(this.schema, spec);
+    const call = `monitor (${Object.keys(spec).join(', ')})`;
+    const deadline = new Deadline(this.#clock, this.#callTimeoutMs);
     for (;;) {
-      const ctx = await this.#conn.whenReady();
-      if (entry.subscribedOn === ctx) return; // a reconnect subscribed it meanwhile
       try {
-        await this.#monitors.subscribe(ctx, entry);
+        const ctx = await this.#ready(call, deadline);
+        if (entry.subscribedOn === ctx) return; // a reconnect subscribed it meanwhile
+        await this.#monitors.subscribe(ctx, entry, Math.min(this.#requestTimeoutMs, deadline.remainingMs));
         return;
       } catch (error) {
         if (error instanceof ConnectionClosedError && !this.#conn.closed) continue; // the next connection does it
         this.#monitors.remove(entry);
-        throw error;
+        throw error instanceof RequestTimeoutError && deadline.expired
+          ? deadline.error(this.database, call, true, error)
+          : error;
       }
     }
   }
@@ -191,18 +247,15 @@ export class OvsdbClient<
 
   async unlock(name: string): Promise<void> {
     this.#locks.delete(name);
-    const ctx = await this.#conn.whenReady();
-    await ctx.session.request('unlock', [name]);
+    await this.#call('unlock', [name], `unlock ${name}`);
   }
 
   async listDbs(): Promise<string[]> {
-    const ctx = await this.#conn.whenReady();
-    return (await ctx.session.request('list_dbs', [])) as string[];
+    return (await this.#call('list_dbs', [], 'list_dbs')) as string[];
   }
 
   async getSchema(database = this.database): Promise<DatabaseSchema> {
-    const ctx = await this.#conn.whenReady();
-    return (await ctx.session.request('get_schema', [database])) as DatabaseSchema;
+    return (await this.#call('get_schema', [database], `get_schema ${database}`)) as DatabaseSchema;
   }
 
   /** Column types of a table of this database's schema. */
@@ -237,9 +290,47 @@ export class OvsdbClient<
 
   async #lockRequest(method: 'lock' | 'steal', name: string): Promise<boolean> {
     this.#locks.add(name);
-    const ctx = await this.#conn.whenReady();
-    const r = (await ctx.session.request(method, [name])) as { locked?: boolean };
+    const r = (await this.#call(method, [name], `${method} ${name}`)) as { locked?: boolean };
     return r.locked === true;
+  }
+
+  /** One request on the ready connection (waiting for one), within the client's call deadline. */
+  async #call(method: string, params: unknown[], call: string): Promise<unknown> {
+    const deadline = new Deadline(this.#clock, this.#callTimeoutMs);
+    const ctx = await this.#ready(call, deadline);
+    return this.#request(ctx, call, deadline, method, params);
+  }
+
+  /** The ready connection, waiting for one no longer than the deadline allows. */
+  #ready(call: string, deadline: Deadline): Promise<SessionContext> {
+    return this.#conn.whenReady(deadline.remainingMs, () =>
+      deadline.error(this.database, call, false, this.#conn.lastError),
+    );
+  }
+
+  /** The ready connection if a plan made at cache generation `planned` may be sent on it; else throws, unsent. */
+  #sessionOfPlan(call: string, planned: number): SessionContext {
+    if (this.#conn.closed) throw new ClientClosedError();
+    const ctx = this.#conn.current;
+    const refusal = planRefusal(this.database, call, planned, ctx?.generation);
+    if (refusal !== undefined || ctx === undefined)
+      throw refusal ?? new NotConnectedError(this.database, call);
+    return ctx;
+  }
+
+  async #request(
+    ctx: SessionContext,
+    call: string,
+    deadline: Deadline,
+    method: string,
+    params: unknown[],
+  ): Promise<unknown> {
+    try {
+      return await ctx.session.request(method, params, deadline.remainingMs);
+    } catch (error) {
+      if (error instanceof RequestTimeoutError) throw deadline.error(this.database, call, true, error);
+      throw error;
+    }
   }
 
   async #prepare(

@@ -2,7 +2,9 @@
  * The connection lifecycle behind `OvsdbClient`: pick a remote (round robin), open a session, handshake
  * (handshake.ts), let the client resubscribe, then mark the session ready and wake waiting requests. On any session
  * loss — server gone, keepalive dead, leadership moved (the `_Server` row stops qualifying) — it retries: every
- * remote once, then an exponential backoff wait, until one works or `close()`. Emits `connected`, `disconnected`,
+ * remote once, then an exponential backoff wait, until one works or `close()`. Each ready session is numbered
+ * (`generation`, 1 for the first): the number of the connection whose monitors filled the client's cache, so a plan
+ * made from that cache can tell whether it still belongs to the ready session. Emits `connected`, `disconnected`,
  * `connect-failed` and, after every successful reconnect, `resync`.
  */
 import type { Clock, TimerId } from '../util/clock.ts';
@@ -20,6 +22,8 @@ export interface SessionContext {
   server: ServerWatch | undefined;
   /** Monitor methods this server accepts, best first. */
   methods: readonly MonitorMethod[];
+  /** The session's number, given when it became ready (0 before). */
+  generation: number;
 }
 
 export type ConnectionEvents = {
@@ -75,6 +79,7 @@ export class Connection {
   #waiters: Waiter[] = [];
   #current: SessionContext | undefined;
   #nextRemote = 0;
+  #generation = 0;
   #everConnected = false;
   #connecting = false;
   #closed = false;
@@ -97,6 +102,11 @@ export class Connection {
     return this.#closed;
   }
 
+  /** The number of the last session that became ready (0 before the first); it stays while disconnected. */
+  get generation(): number {
+    return this.#generation;
+  }
+
   /** Session counters summed over every session so far. */
   get stats(): SessionStats {
     const live = this.#current?.session.stats ?? zeroStats();
@@ -114,8 +124,11 @@ export class Connection {
     );
   }
 
-  /** The ready session, now or once connected; rejects on close or after `timeoutMs`. */
-  whenReady(timeoutMs?: number): Promise<SessionContext> {
+  /**
+   * The ready session, now or once connected; rejects on close or after `timeoutMs` (with `timeoutError()`, by default
+   * a `ConnectionClosedError`).
+   */
+  whenReady(timeoutMs?: number, timeoutError?: () => Error): Promise<SessionContext> {
     if (this.#closed) return Promise.reject(new ClientClosedError());
     if (this.#current) return Promise.resolve(this.#current);
     return new Promise((resolve, reject) => {
@@ -134,7 +147,8 @@ export class Connection {
         timer = this.#o.clock.setTimeout(() => {
           this.#waiters = this.#waiters.filter((w) => w !== waiter);
           reject(
-            new ConnectionClosedError(`OVSDB ${this.#o.database}: not connected within ${timeoutMs} ms`),
+            timeoutError?.() ??
+              new ConnectionClosedError(`OVSDB ${this.#o.database}: not connected within ${timeoutMs} ms`),
           );
         }, timeoutMs);
       }
@@ -193,7 +207,7 @@ export class Connection {
       ...(o.echoIntervalMs > 0 ? { echoIntervalMs: o.echoIntervalMs } : {}),
       ...(o.echoTimeoutMs === undefined ? {} : { echoTimeoutMs: o.echoTimeoutMs }),
     });
-    const ctx: SessionContext = { session, remote, server: undefined, methods: [] };
+    const ctx: SessionContext = { session, remote, server: undefined, methods: [], generation: 0 };
     session.on('notification', (method, params) => this.#onNotification(ctx, method, params as unknown[]));
     session.once('close', (reason) => this.#onClose(ctx, reason));
     let prepared: { incremental: boolean; tables: string[] };
@@ -213,6 +227,7 @@ export class Connection {
       session.close(error as Error);
       throw error;
     }
+    ctx.generation = ++this.#generation;
     this.#current = ctx;
     this.#backoff.reset();
     const reconnected = this.#everConnected;

@@ -3,7 +3,8 @@
  * "Operations" list the strings each operation may return; ovsdb-server adds a few, such as "unknown column").
  * `errorFromWire` maps `{error, details}` to its class and attaches the failing operation and its index in the
  * transaction, so callers branch with `instanceof` and never on message text. Client-side failures (the connection
- * dropped, the client was closed, a request timed out) have their own classes below.
+ * dropped, the client was closed, a request timed out, a call missed its deadline, a transaction refused unsent
+ * because there is no connection or its plan is stale) have their own classes below.
  */
 import type { Operation } from './operations.ts';
 
@@ -135,5 +136,66 @@ export class RequestTimeoutError extends Error {
   constructor(method: string, ms: number) {
     super(`${method}: no response within ${ms} ms`);
     this.name = 'RequestTimeoutError';
+  }
+}
+
+/**
+ * A call (`transact`, `monitor`, a lock...) missed its deadline, counted from the call: waiting for a ready
+ * connection plus the round trip. `connected` says which part ran out: false, there was no connection to send on (the
+ * request was never sent); true, it was sent and no reply came (a transaction's outcome is then unknown).
+ */
+export class DeadlineExceededError extends Error {
+  readonly database: string;
+  /** What was called, e.g. `transact (3 ops: Logical_Switch_Port, Logical_Switch)`. */
+  readonly call: string;
+  readonly timeoutMs: number;
+  readonly elapsedMs: number;
+  readonly connected: boolean;
+
+  constructor(
+    what: { database: string; call: string; timeoutMs: number; elapsedMs: number; connected: boolean },
+    options?: ErrorOptions,
+  ) {
+    const part = what.connected ? 'no reply from the server' : 'no connection to the server';
+    super(`OVSDB ${what.database}: ${what.call} timed out after ${what.elapsedMs} ms (${part})`, options);
+    this.name = 'DeadlineExceededError';
+    this.database = what.database;
+    this.call = what.call;
+    this.timeoutMs = what.timeoutMs;
+    this.elapsedMs = what.elapsedMs;
+    this.connected = what.connected;
+  }
+}
+
+/**
+ * A transaction planned from the cache was refused, unsent, because no connection is ready: the cache it was planned
+ * from belongs to a connection that is gone. Retry (with backoff): after the reconnect, re-plan from the rebuilt cache.
+ */
+export class NotConnectedError extends Error {
+  readonly database: string;
+  constructor(database: string, call: string) {
+    super(`OVSDB ${database}: ${call} not sent: not connected (re-plan once the connection is back)`);
+    this.name = 'NotConnectedError';
+    this.database = database;
+  }
+}
+
+/**
+ * A transaction planned from the cache of an earlier connection was refused, unsent: since the plan was made the
+ * client reconnected and rebuilt the cache, which may now say otherwise. Re-plan from the current cache.
+ */
+export class StalePlanError extends Error {
+  readonly database: string;
+  readonly plannedGeneration: number;
+  readonly currentGeneration: number;
+  constructor(database: string, call: string, planned: number, current: number) {
+    super(
+      `OVSDB ${database}: ${call} not sent: planned from cache generation ${planned}, ` +
+        `the cache is now generation ${current} (rebuilt after a reconnect); re-plan from it`,
+    );
+    this.name = 'StalePlanError';
+    this.database = database;
+    this.plannedGeneration = planned;
+    this.currentGeneration = current;
   }
 }

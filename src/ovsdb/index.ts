@@ -2,7 +2,14 @@
  * Public surface of kovn's OVSDB client (RFC 7047): the client, operation builders, value helpers, cache types and
  * typed errors. Reconcilers import from here; the generated OVN NB row types are in `./generated/ovn-nb.ts`.
  */
-export { OvsdbClient, type ClientEvents, type ClientStats, type OvsdbClientOptions } from './client.ts';
+export {
+  DEFAULT_CALL_TIMEOUT_MS,
+  OvsdbClient,
+  type ClientEvents,
+  type ClientStats,
+  type OvsdbClientOptions,
+  type TransactOptions,
+} from './client.ts';
 export * from './operations.ts';
 export * from './values.ts';
 export * from './errors.ts';

@@ -63,8 +63,11 @@ export class MonitorRegistry {
     if (at >= 0) this.#entries.splice(at, 1);
   }
 
-  /** Sends `entry`'s monitor on `ctx`; resolves true if it resumed from its last transaction (`found`). */
-  async subscribe(ctx: SessionContext, entry: MonitorEntry): Promise<boolean> {
+  /**
+   * Sends `entry`'s monitor on `ctx` (within `timeoutMs`, default the registry's); resolves true if it resumed from its
+   * last transaction (`found`).
+   */
+  async subscribe(ctx: SessionContext, entry: MonitorEntry, timeoutMs = this.#timeoutMs): Promise<boolean> {
     const { method, reply } = await sendMonitor(
       ctx.session,
       {
@@ -72,7 +75,7 @@ export class MonitorRegistry {
         id: entry.id,
         tables: entry.tables,
         lastTxnId: entry.lastTxnId,
-        timeoutMs: this.#timeoutMs,
+        timeoutMs,
       },
       ctx.methods.length ? ctx.methods : undefined,
     );

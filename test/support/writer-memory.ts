@@ -8,7 +8,15 @@ import type { KubeObject } from '../../src/api/types.ts';
 import type { Clock } from '../../src/util/clock.ts';
 import type { InMemoryInformer } from './informer-memory.ts';
 import type { ObjectRef } from '../../src/kube/queue/keys.ts';
-import { refOf, type EventRecord, type ObjectWriter } from '../../src/kube/writer.ts';
+import {
+  changesFinalizers,
+  finalizersAfter,
+  refOf,
+  type EventRecord,
+  type FinalizerChange,
+  type FinalizerOutcome,
+  type ObjectWriter,
+} from '../../src/kube/writer.ts';
 
 export class MemoryObjectWriter implements ObjectWriter {
   readonly #informers = new Map<string, InMemoryInformer>();
@@ -77,10 +85,16 @@ export class MemoryObjectWriter implements ObjectWriter {
     return Promise.resolve();
   }
 
-  setFinalizers(ref: ObjectRef, finalizers: readonly string[]): Promise<void> {
-    return this.#update(ref, (obj) => {
-      obj.metadata.finalizers = [...finalizers];
+  /** Applies the change to the stored object (not to `obj`, which may be an older copy), as the API writer ends up. */
+  async updateFinalizers(obj: KubeObject, change: FinalizerChange): Promise<FinalizerOutcome> {
+    const ref = refOf(obj);
+    const stored = this.#informer(ref.kind).get(ref.name, ref.namespace);
+    if (!stored) return 'gone';
+    if (!changesFinalizers(stored, change)) return 'unchanged';
+    await this.#update(ref, (copy) => {
+      copy.metadata.finalizers = finalizersAfter(stored.metadata.finalizers ?? [], change);
     });
+    return 'updated';
   }
 
   patchStatus(ref: ObjectRef, status: Readonly<Record<string, unknown>>): Promise<void> {

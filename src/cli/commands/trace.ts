@@ -10,6 +10,7 @@ import {
   ANNOTATION_IP_ADDRESS,
   ANNOTATION_LOGICAL_SWITCH,
   ANNOTATION_MAC_ADDRESS,
+  ANNOTATION_PORT_SECURITY,
 } from '../../api/annotations.ts';
 import { portName } from '../../api/constants.ts';
 import type { Subnet } from '../../api/kinds/subnet-schema.ts';
@@ -21,8 +22,9 @@ import { routerPortName } from '../../controller/nb/subnet.ts';
 import { processRunner } from '../../util/exec.ts';
 import { buildMicroflow, macHolding, MicroflowError } from '../trace/microflow.ts';
 import { parseTrace } from '../trace/parse.ts';
+import { explainPortSecurityDrop, isPortSecurityStage } from '../trace/port-security.ts';
 import { renderSummary } from '../trace/render.ts';
-import { summarizeTrace } from '../trace/summary.ts';
+import { summarizeTrace, type TraceSummary } from '../trace/summary.ts';
 import type { LabLayout } from '../../lab/layout.ts';
 import { openLab, parsePodRef } from './lab-pod.ts';
 import type { CommandIo } from './validate.ts';
@@ -92,13 +94,12 @@ export async function traceCommand(args: string[], io: CommandIo): Promise<numbe
       io.out(trace.stdout.trimEnd());
       return 0;
     }
-    const tables = await routeTables(nbctl);
-    const summary = summarizeTrace(parseTrace(trace.stdout), (port) => tables.get(port) ?? '');
-    const specs = new Map<string, Vpc['spec']>();
-    for (const hop of summary.routers) specs.set(hop.router, (await get<Vpc>('Vpc', hop.router))?.spec);
-    const what = l4 ? `${l4.proto} port ${l4.port}` : 'icmp echo';
-    io.out(`trace ${namespace}/${name} (${ips.join(', ')}) -> ${dest} ${what}`);
-    for (const line of renderSummary(summary, (router) => specs.get(router))) io.out(line);
+    const head = `trace ${namespace}/${name} (${ips.join(', ')}) -> ${dest} ${l4 ? `${l4.proto} port ${l4.port}` : 'icmp echo'}`;
+    for (const line of [
+      head,
+      ...(await explainTrace(trace.stdout, { nbctl, get, source: ips[0] ?? '', dest })),
+    ])
+      io.out(line);
     return 0;
   } catch (err) {
     if (err instanceof MicroflowError) {
@@ -111,6 +112,57 @@ export async function traceCommand(args: string[], io: CommandIo): Promise<numbe
 }
 
 type Nbctl = (...args: string[]) => Promise<string>;
+
+interface DropLookups {
+  nbctl: Nbctl;
+  get: <T>(kind: string, name: string, ns?: string) => Promise<T | undefined>;
+  source: string;
+  dest: string;
+}
+
+/** The summary lines of an ovn-trace output: path, routers, verdict, and why port security dropped it. */
+async function explainTrace(output: string, l: DropLookups): Promise<string[]> {
+  const tables = await routeTables(l.nbctl);
+  const summary = summarizeTrace(parseTrace(output), (port) => tables.get(port) ?? '');
+  const specs = new Map<string, Vpc['spec']>();
+  for (const hop of summary.routers) specs.set(hop.router, (await l.get<Vpc>('Vpc', hop.router))?.spec);
+  return [...renderSummary(summary, (router) => specs.get(router)), ...(await portSecurityLines(summary, l))];
+}
+
+/** When port security dropped the packet: which pod, why, and what to change (ADR 22); else nothing. */
+async function portSecurityLines(summary: TraceSummary, l: DropLookups): Promise<string[]> {
+  const v = summary.verdict;
+  if (v.kind !== 'drop' || !v.port || !isPortSecurityStage(v.stage)) return [];
+  const column = (name: string) =>
+    l.nbctl(
+      '--data=bare',
+      '--no-headings',
+      `--columns=${name}`,
+      'find',
+      'Logical_Switch_Port',
+      `name=${v.port}`,
+    );
+  const podRef = /(?:^|\s)pod=(\S+)/.exec(await column('external_ids'))?.[1];
+  const portSecurity = (await column('port_security')).split('\n').filter(Boolean);
+  const [ns, name] = podRef?.split('/') ?? [];
+  const pod = ns && name ? await l.get<KubeObject>('Pod', name, ns) : undefined;
+  const notes = pod?.metadata.annotations ?? {};
+  const subnet = notes[ANNOTATION_LOGICAL_SWITCH];
+  const vpc = subnet ? (await l.get<Subnet>('Subnet', subnet))?.spec?.vpc : undefined;
+  const sends = v.direction === 'ingress';
+  return explainPortSecurityDrop(
+    {
+      port: v.port,
+      pod: podRef,
+      portSecurity,
+      asked: notes[ANNOTATION_PORT_SECURITY],
+      vpc,
+      ips: (notes[ANNOTATION_IP_ADDRESS] ?? '').split(',').filter(Boolean),
+    },
+    sends,
+    sends ? l.source : l.dest,
+  );
+}
 
 /** `ovn-nbctl` against the lab's northbound database: its trimmed output, or an error with its stderr. */
 function labNbctl(layout: LabLayout): Nbctl {

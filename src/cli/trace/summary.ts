@@ -38,7 +38,15 @@ export interface TraceSummary {
   path: string[];
   routers: RouterHop[];
   verdict:
-    { kind: 'output'; port: string } | { kind: 'drop'; stage: string; match: string } | { kind: 'unknown' };
+    | { kind: 'output'; port: string }
+    | {
+        kind: 'drop';
+        stage: string;
+        match: string;
+        direction: 'ingress' | 'egress';
+        port: string | undefined;
+      }
+    | { kind: 'unknown' };
 }
 
 const PREFIX = /(ip[46])\.(dst|src) == ([0-9a-f:.]+\/\d+)/;
@@ -103,8 +111,11 @@ export function summarizeTrace(
   let verdict: TraceSummary['verdict'] = { kind: 'unknown' };
   const output = lastFlow?.actions.map((a) => /^\/\* output to "([^"]+)"/.exec(a)?.[1]).find((p) => p);
   if (output) verdict = { kind: 'output', port: output };
-  else if (lastFlow?.actions.includes('drop;'))
-    verdict = { kind: 'drop', stage: lastFlow.stage, match: lastFlow.match };
+  else if (last && lastFlow?.actions.includes('drop;')) {
+    // The port the dropping stage looked at: the one a packet came in from, or the one it was going out to.
+    const port = last.direction === 'ingress' ? last.inport : last.outport;
+    verdict = { kind: 'drop', stage: lastFlow.stage, match: lastFlow.match, direction: last.direction, port };
+  }
   return { path, routers, verdict };
 }
 

@@ -2,7 +2,8 @@
  * The NB I/O of a Service reconcile: converge the owner's Load_Balancer rows (diff.ts) and their switch links
  * (lb-links.ts) in one transaction. Links need the rows' UUIDs, so a plan that inserts a load balancer is sent alone
  * and reported `linksPending`: the caller looks again once the cache holds the new row, and that reconcile (or any
- * later one) links it. A converged owner sends nothing.
+ * later one) links it. A converged owner sends nothing. As in send.ts, the plan goes out with the cache generation it
+ * was made from and is refused unsent if the connection was lost since.
  */
 import { comment } from '../../ovsdb/operations.ts';
 import { planOwner } from './diff.ts';
@@ -29,6 +30,7 @@ export async function convergeLoadBalancers(
   nb: NbSession,
   request: LbConvergeRequest,
 ): Promise<LbConvergeOutcome> {
+  const cacheGeneration = nb.cacheGeneration;
   const rows = planOwner({ ...request, cache: nb.cache, types: (t) => nb.columnTypes(t) });
   const inserts = rows.some((op) => op.op === 'insert');
   const links = inserts
@@ -40,7 +42,7 @@ export async function convergeLoadBalancers(
       ? [comment(`kovn reconcile ${request.key}`), ...links]
       : [];
   if (!ops.length) return { sent: 0, linksPending: false };
-  const results = await nb.transact(ops);
+  const results = await nb.transact(ops, { cacheGeneration });
   ops.forEach((op, i) => {
     if ((op.op === 'update' || op.op === 'mutate' || op.op === 'delete') && results[i]?.count === 0) {
       throw new StaleCacheError(

@@ -1,8 +1,9 @@
 /**
  * A pod NIC's NB row (Kube-OVN's pkg/controller/pod.go; port name as its `ovs.PodNameToPortName`): the
  * Logical_Switch_Port `<pod>.<namespace>` on the chosen subnet's switch, with `addresses = ["<mac> <ip>[ <ip6>]"]`,
- * port security on by default (the same string; annotation `ovn.kubernetes.io/port_security: "false"` turns it off),
- * and Kube-OVN's `ls`/`pod` external_ids. Pure.
+ * `port_security` as `reconcilers/next-hops.ts` decides it (ADR 22): `full` the same string (MAC and IPs), `mac` the MAC
+ * alone (a pod that forwards for its VPC: any IP, no MAC spoofing), `off` none; and Kube-OVN's `ls`/`pod` external_ids.
+ * Pure.
  */
 import type { DesiredRow } from './model.ts';
 import { ownerTags, podOwner } from './owner.ts';
@@ -14,7 +15,14 @@ export interface PodNbInput {
   mac: string;
   /** The pod's addresses, IPv4 first. */
   ips: readonly string[];
-  portSecurity: boolean;
+  portSecurity: PortSecurity;
+}
+
+/** How much of the port's address the switch enforces on what the pod sends and receives. */
+export type PortSecurity = 'full' | 'mac' | 'off';
+
+function portSecurityColumn(mode: PortSecurity, mac: string, address: string): string[] {
+  return mode === 'full' ? [address] : mode === 'mac' ? [mac] : [];
 }
 
 export const podPortName = (name: string, namespace: string): string => `${name}.${namespace}`;
@@ -28,7 +36,7 @@ export function desiredPod(input: PodNbInput): DesiredRow[] {
       columns: {
         name: podPortName(input.name, input.namespace),
         addresses: [address],
-        port_security: input.portSecurity ? [address] : [],
+        port_security: portSecurityColumn(input.portSecurity, input.mac, address),
         external_ids: ownerTags(podOwner(input.namespace, input.name), {
           ls: input.subnet,
           pod: `${input.namespace}/${input.name}`,

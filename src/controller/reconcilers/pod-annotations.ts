@@ -16,7 +16,6 @@ import {
   ANNOTATION_LOGICAL_SWITCH,
   ANNOTATION_MAC_ADDRESS,
   ANNOTATION_POD_NIC_TYPE,
-  ANNOTATION_PORT_SECURITY,
   ANNOTATION_ROUTED,
 } from '../../api/annotations.ts';
 import type { Subnet } from '../../api/kinds/subnet-schema.ts';
@@ -54,7 +53,3 @@ export function podRequest(pod: KubeObject): { ips?: string; mac?: string } {
     ...(a[ANNOTATION_MAC_ADDRESS] ? { mac: a[ANNOTATION_MAC_ADDRESS] } : {}),
   };
 }
-
-/** Port security is on unless the pod opts out with `ovn.kubernetes.io/port_security: "false"`. */
-export const portSecurityOf = (pod: KubeObject): boolean =>
-  pod.metadata.annotations?.[ANNOTATION_PORT_SECURITY] !== 'false';

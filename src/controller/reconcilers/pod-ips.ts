@@ -13,7 +13,7 @@ import type { IpObject } from '../../api/kinds/ip.ts';
 import type { Subnet } from '../../api/kinds/subnet-schema.ts';
 import type { ClusterView } from '../../api/types.ts';
 import type { Ipam } from '../../ipam/index.ts';
-import { refOf, type ObjectWriter } from '../../kube/writer.ts';
+import { changeFinalizers, refOf, type ObjectWriter } from '../../kube/writer.ts';
 import { attachmentOwner, nicName } from './ipam-view.ts';
 import { goesWithPod, ipObjectWrite, isReservationFor, requestOf, type NicRecord } from './ip-objects.ts';
 
@@ -47,9 +47,7 @@ const cachedIp = (view: ClusterView, name: string): IpObject | undefined => view
 
 /** Drops Kube-OVN's finalizers from an IP object being deleted (nothing else would). */
 async function letGo(writer: ObjectWriter, ip: IpObject): Promise<void> {
-  const finalizers = ip.metadata.finalizers ?? [];
-  const kept = finalizers.filter((f) => !KUBE_OVN_IP_FINALIZERS.includes(f));
-  if (kept.length !== finalizers.length) await writer.setFinalizers(refOf(ip), kept);
+  await changeFinalizers(writer, ip, { remove: KUBE_OVN_IP_FINALIZERS });
 }
 
 /** Writes each NIC's record where it differs; an object being deleted is let go, and re-created once gone. */

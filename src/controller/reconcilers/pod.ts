@@ -25,7 +25,8 @@ import { nicName } from './ipam-view.ts';
 import { podGone } from './pending-pods.ts';
 import { keptForStatefulSet, statefulSetPodsWatch } from './statefulset-ips.ts';
 import { allocateAttachments, attachmentNics } from './pod-attachments.ts';
-import { podAnnotations, portSecurityOf } from './pod-annotations.ts';
+import { podAnnotations } from './pod-annotations.ts';
+import { nextHopWatches, portSecurityOf, vpcNextHops } from './next-hops.ts';
 import { podIpWatch } from './pod-ip-watch.ts';
 import { releaseNics, writeNicRecords } from './pod-ips.ts';
 import { Refusals } from './pod-refusals.ts';
@@ -127,13 +128,15 @@ function settleAddress({ deps, ctx }: PodStep, choice: Allocated): void {
 async function convergePort({ deps, key, pod, ctx }: PodStep, choice: Allocated): Promise<boolean> {
   const { name, namespace = '' } = ctx.ref;
   const { allocation } = choice;
+  const ips = [allocation.v4, allocation.v6].filter((ip) => ip !== undefined);
+  const vpc = choice.subnet.spec?.vpc || deps.network.clusterRouter;
   const desired = desiredPod({
     namespace,
     name,
     subnet: choice.subnet.metadata.name ?? '',
     mac: allocation.mac,
-    ips: [allocation.v4, allocation.v6].filter((ip) => ip !== undefined),
-    portSecurity: portSecurityOf(pod),
+    ips,
+    portSecurity: portSecurityOf(pod, ips, vpcNextHops(ctx.view, vpc)),
   });
   try {
     await converge(deps.nb, { owner: podOwner(namespace, name), key, desired });
@@ -187,6 +190,7 @@ export function podReconciler(deps: NetworkDeps): Reconciler {
       { kind: 'Subnet', map: (subnet) => podsAwaiting(deps, subnet) },
       statefulSetPodsWatch,
       podIpWatch(deps.ipam),
+      ...nextHopWatches(deps),
     ],
     async reconcile(key: string, ctx: ReconcileContext): Promise<ReconcileResult> {
       deps.bootstrap.ensure(ctx.view, ctx.log);

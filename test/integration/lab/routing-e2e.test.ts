@@ -1,7 +1,7 @@
 // Custom routing in the lab with real traffic (issue #6). One VPC, three subnets: rt-a (client-a 10.20.1.10),
 // rt-b (client-b 10.20.2.10, bound to route table rtb) and rt-r holding two router pods r1 10.20.3.11 and
-// r2 10.20.3.12 (port security off, ip_forward on) that also hold 198.51.100.9 and 198.51.100.100 on their loopback
-// (RFC 5737 TEST-NET-2, inside the pod namespaces only). HTTP to those addresses is answered by whichever router the
+// r2 10.20.3.12 (no annotation: kovn relaxes their port security while they are next hops, ADR 22; ip_forward on)
+// that also hold 198.51.100.9 and 198.51.100.100 on their loopback (RFC 5737 TEST-NET-2, inside the pod namespaces only). HTTP to those addresses is answered by whichever router the
 // VPC routed the packet to (the lab responder names the pod), so each answer shows the routing decision; forwarding
 // through a hop is seen in its kernel's Ip ForwDatagrams counter. kovn trace runs against the same lab. The lab
 // (temp KOVN_HOME, random id) is removed at the end.
@@ -45,14 +45,32 @@ const answeredBy = (pod: string, ip: string): string =>
   /X-Kovn-Pod: (\S+)/.exec(
     inPod(pod, 'sh', '-c', `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 2 ${ip} 80`).stdout,
   )?.[1] ?? '';
-/** The kernel's forwarded-datagram counter in a router pod. */
-const forwarded = (pod: string): number => {
+/** A counter of the kernel's /proc/net/snmp in a pod (`Ip` ForwDatagrams, `Icmp` InEchos...). */
+const snmpCounter = (pod: string, group: string, name: string): number => {
   const snmp = inPod(pod, 'cat', '/proc/net/snmp')
     .stdout.split('\n')
-    .filter((l) => l.startsWith('Ip:'));
+    .filter((l) => l.startsWith(`${group}:`));
   const [names, values] = snmp.map((l) => l.trim().split(/\s+/));
-  return Number(values![names!.indexOf('ForwDatagrams')]);
+  return Number(values![names!.indexOf(name)]);
 };
+/** The kernel's forwarded-datagram counter in a router pod. */
+const forwarded = (pod: string): number => snmpCounter(pod, 'Ip', 'ForwDatagrams');
+/** The `port_security` column of a pod's switch port. */
+const portSecurity = (pod: string): string =>
+  nbctl(
+    '--data=bare',
+    '--no-headings',
+    '--columns=port_security',
+    'find',
+    'Logical_Switch_Port',
+    `name=${pod}.rt`,
+  ).stdout.trim();
+const annotatePortSecurity = (pod: string, value: string | null) =>
+  kubeRequest(kc, {
+    method: 'PATCH',
+    path: objectPath('Pod', pod, 'rt'),
+    body: { metadata: { annotations: { 'ovn.kubernetes.io/port_security': value } } },
+  });
 const nbctl = (...args: string[]) => nbctlRun(layout, args);
 const eventually = poller({ ms: 60_000, every: 300 });
 const { create } = kubeApi(() => kc);
@@ -70,7 +88,7 @@ const route = (cidr: string, nextHopIP: string, extra: Record<string, string> = 
   nextHopIP,
   ...extra,
 });
-const pod = (name: string, subnet: string, ip: string, router = false): KubeObject => ({
+const pod = (name: string, subnet: string, ip: string): KubeObject => ({
   apiVersion: 'v1',
   kind: 'Pod',
   metadata: {
@@ -79,7 +97,6 @@ const pod = (name: string, subnet: string, ip: string, router = false): KubeObje
     annotations: {
       'ovn.kubernetes.io/logical_switch': subnet,
       'ovn.kubernetes.io/ip_address': ip,
-      ...(router ? { 'ovn.kubernetes.io/port_security': 'false' } : {}),
     },
   },
   spec: { containers: [{ name: 'web', image: 'nginx', ports: [{ containerPort: 80 }] }] },
@@ -107,8 +124,8 @@ void describe('custom routing in the lab, with real traffic', { skip, timeout: 9
     await create(subnet('rt-r', '10.20.3.0/24'));
     await create(pod('client-a', 'rt-a', '10.20.1.10'));
     await create(pod('client-b', 'rt-b', '10.20.2.10'));
-    await create(pod('r1', 'rt-r', R1, true));
-    await create(pod('r2', 'rt-r', R2, true));
+    await create(pod('r1', 'rt-r', R1));
+    await create(pod('r2', 'rt-r', R2));
     for (const p of ['client-a', 'client-b', 'r1', 'r2']) {
       await eventually(`${p} running`, () => inPod(p, 'true').status === 0, 120_000);
     }
@@ -311,5 +328,56 @@ void describe('custom routing in the lab, with real traffic', { skip, timeout: 9
     assert.ok(uuids().has(`203.0.113.0/24>${R1}`), 'the foreign route stays');
     assert.match(nbctl('lr-policy-list', 'rt-vpc').stdout, /2000 +ip4\.dst == 203\.0\.113\.9 +drop/);
     assert.doesNotMatch(nbctl('lr-policy-list', 'rt-vpc').stdout, /^ +1000 /m, 'our policy is gone');
+  });
+
+  it('port security: only next hops may forward, the annotation wins, kovn trace says why a packet was dropped', async () => {
+    await setRoutes({ staticRoutes: [route('0.0.0.0/0', R1)] });
+    await eventually('r1, a next hop, has only its MAC checked', () =>
+      /^[0-9a-f:]{17}$/.test(portSecurity('r1')),
+    );
+    await eventually('r2, no next hop now, has all of it back', () => portSecurity('r2').endsWith(` ${R2}`));
+    assert.match(portSecurity('client-a'), / 10\.20\.1\.10$/, 'a client keeps anti-spoofing');
+    // The next hop sends from, and receives for, an address not its own...
+    assert.ok(inPod('r1', 'ping', '-c', '2', '-i', '0.2', '-W', '1', '-I', NEAR, '10.20.1.10').status === 0);
+    // ...a client that is no next hop may not: its spoofed echo requests never reach r1.
+    assert.equal(inPod('client-a', 'ip', 'addr', 'add', '10.20.1.99/32', 'dev', 'lo').status, 0);
+    const echos = snmpCounter('r1', 'Icmp', 'InEchos');
+    assert.notEqual(
+      inPod('client-a', 'ping', '-c', '3', '-i', '0.2', '-W', '1', '-I', '10.20.1.99', R1).status,
+      0,
+    );
+    assert.equal(snmpCounter('r1', 'Icmp', 'InEchos'), echos, 'no spoofed echo reached r1');
+    assert.ok(ping('client-a', R1, 1), 'the same client from its own address does reach r1');
+    assert.equal(snmpCounter('r1', 'Icmp', 'InEchos'), echos + 1);
+
+    // The annotation wins over kovn's choice, both ways.
+    await annotatePortSecurity('r1', 'true');
+    await eventually('r1 asked for port security', () => portSecurity('r1').endsWith(` ${R1}`));
+    await expectAnswer('client-a', NEAR, '');
+    const asked = kovn('trace', 'rt/client-a', NEAR, '--tcp', '80');
+    assert.match(asked.out, /verdict: +dropped in ls_out_\w*port_sec/);
+    assert.match(
+      asked.out,
+      /why: +port security of pod rt\/r1 \(switch port r1\.rt\) allows only .* 10\.20\.3\.11; it may not receive for 198\.51\.100\.9/,
+    );
+    assert.match(asked.out, /the pod asks for it: ovn\.kubernetes\.io\/port_security: "true"/);
+    await annotatePortSecurity('r1', null);
+    await expectAnswer('client-a', NEAR, 'rt/r1');
+
+    // A route kovn does not own may point at a pod that is no next hop of the spec: dropped, and explained.
+    assert.equal(nbctl('lr-route-add', 'rt-vpc', '198.51.100.0/24', R2).status, 0);
+    try {
+      await expectAnswer('client-a', NEAR, '');
+      const trace = kovn('trace', 'rt/client-a', NEAR, '--tcp', '80');
+      assert.match(trace.out, /why: +port security of pod rt\/r2 .* it may not receive for 198\.51\.100\.9/);
+      assert.match(trace.out, /kovn keeps anti-spoofing on: 10\.20\.3\.12 is no next hop of VPC rt-vpc/);
+      assert.match(trace.out, /fix: +route through it .*ovn\.kubernetes\.io\/port_security=false$/m);
+    } finally {
+      nbctl('lr-route-del', 'rt-vpc', '198.51.100.0/24');
+    }
+    await setRoutes({});
+    await eventually('r1 has all of it back once no route names it', () =>
+      portSecurity('r1').endsWith(` ${R1}`),
+    );
   });
 });

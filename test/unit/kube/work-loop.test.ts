@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../../../src/api/types.ts';
+import { pino } from 'pino';
 import { FakeClock } from '../../../src/util/clock.ts';
 import { WorkLoop } from '../../../src/kube/work-loop.ts';
 import { InMemoryInformer } from '../../support/informer-memory.ts';
@@ -122,4 +123,51 @@ void test('stop: without drain, queued keys are dropped and the key in flight fi
     await clock.flush();
     assert.deepEqual(handled, want, 'a stopped loop takes no keys');
   }
+});
+
+void test('a key failing again the same way is logged once as a warning, then at debug, until it succeeds', async () => {
+  const clock = new FakeClock(0);
+  type Line = { level: number; msg: string; key: string; err?: { message: string } };
+  const lines: Line[] = [];
+  const logger = pino(
+    { level: 'debug' },
+    { write: (line: string) => void lines.push(JSON.parse(line) as Line) },
+  );
+  // The key's outcomes, attempt by attempt: the same failure with different numbers, another one, success, the first again.
+  const outcomes = [
+    'NB down for 0 ms',
+    'NB down for 100 ms',
+    'NB down for 300 ms',
+    'stale plan',
+    'ok',
+    'NB down for 0 ms',
+  ];
+  const loop = new WorkLoop({
+    clock,
+    logger,
+    name: 'pod sync',
+    backoff: { baseMs: 100, maxMs: 1_000 },
+    handler: (key) => {
+      const outcome = outcomes.shift();
+      if (outcome === undefined) return Promise.resolve();
+      if (outcome !== 'ok') return Promise.reject(new Error(`${key}: ${outcome}`));
+      loop.enqueue(key); // once more, to fail after the success
+      return Promise.resolve();
+    },
+  });
+  loop.enqueue('Pod/a');
+  loop.start();
+  await clock.advanceAsync(5_000);
+  assert.equal(outcomes.length, 0, 'every attempt made');
+  assert.deepEqual(
+    lines.map((l) => [l.level, l.msg, l.err?.message]),
+    [
+      [40, 'pod sync failed; will retry', 'Pod/a: NB down for 0 ms'],
+      [20, 'pod sync failed again the same way; will retry', 'Pod/a: NB down for 100 ms'],
+      [20, 'pod sync failed again the same way; will retry', 'Pod/a: NB down for 300 ms'],
+      [40, 'pod sync failed; will retry', 'Pod/a: stale plan'],
+      [40, 'pod sync failed; will retry', 'Pod/a: NB down for 0 ms'],
+    ],
+  );
+  await loop.stop({ drain: false });
 });

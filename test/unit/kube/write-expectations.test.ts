@@ -21,7 +21,7 @@ const patching = (
   patchLabels: (r, l) => writer.patchLabels(r, l),
   update: (o) => writer.update(o),
   remove: (r) => writer.remove(r),
-  setFinalizers: (r, f) => writer.setFinalizers(r, f),
+  updateFinalizers: (o, c) => writer.updateFinalizers(o, c),
   patchStatus: (r, st) => writer.patchStatus(r, st),
   patchAnnotations,
 });
@@ -69,11 +69,65 @@ const scenarios: Scenario[] = [
   ],
   [
     'a finalizer write, then a status write of the same reconcile: two echoes',
-    async (_s, w) => {
-      await w.setFinalizers(ref, ['kube-ovn-controller']);
+    async (s, w) => {
+      await w.updateFinalizers(s.pods.get('p', 'n')!, { add: ['kube-ovn-controller'] });
       await w.patchStatus(ref, { phase: 'Running' });
     },
     [true, true],
+  ],
+  [
+    'a finalizer change made from a copy older than a foreign finalizer: applied to the stored list, its echo known',
+    async (s, w) => {
+      const copy = s.pods.get('p', 'n')!;
+      s.foreign((p) => ({ ...p, metadata: { ...p.metadata, finalizers: ['other.io/x'] } }));
+      await w.updateFinalizers(copy, { add: ['kube-ovn-controller'] });
+      assert.deepEqual(s.pods.get('p', 'n')?.metadata.finalizers, ['other.io/x', 'kube-ovn-controller']);
+    },
+    [false, true],
+  ],
+  [
+    'a finalizer change the writer finds nothing to do for leaves no note',
+    async (s, w) => {
+      s.foreign((p) => ({ ...p, metadata: { ...p.metadata, finalizers: ['kube-ovn-controller'] } }));
+      const copy = { ...base(), metadata: { ...base().metadata, finalizers: [] } };
+      assert.equal(await w.updateFinalizers(copy, { add: ['kube-ovn-controller'] }), 'unchanged');
+    },
+    [false],
+  ],
+  [
+    'removing the last finalizer of a deleting object leaves no note (its echo is a delete)',
+    async (s, w) => {
+      s.foreign((p) => ({
+        ...p,
+        metadata: { ...p.metadata, finalizers: ['kube-ovn-controller'], deletionTimestamp: 'now' },
+      }));
+      await w.updateFinalizers(s.pods.get('p', 'n')!, { remove: ['kube-ovn-controller'] });
+      assert.equal(s.pods.get('p', 'n'), undefined);
+    },
+    [false],
+  ],
+  [
+    'the last finalizer removed from a live object: its echo is known when the server omits the empty list',
+    async (s) => {
+      s.foreign((p) => ({ ...p, metadata: { ...p.metadata, finalizers: ['kube-ovn-controller'] } }));
+      const updateFinalizers: ObjectWriter['updateFinalizers'] = (o) => {
+        const { finalizers: _gone, ...metadata } = s.pods.get('p', 'n')!.metadata;
+        s.pods.set({ ...o, metadata: { ...metadata, resourceVersion: '77' } });
+        return Promise.resolve('updated');
+      };
+      // The memory writer, but for updateFinalizers (its other methods keep their own `this`).
+      const omitting = new Proxy<ObjectWriter>(s.memory, {
+        get: (target, key) => {
+          if (key === 'updateFinalizers') return updateFinalizers;
+          const value: unknown = Reflect.get(target, key, target);
+          return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+        },
+      });
+      await s.expectations
+        .wrap(omitting)
+        .updateFinalizers(s.pods.get('p', 'n')!, { remove: ['kube-ovn-controller'] });
+    },
+    [false, true],
   ],
   [
     'a foreign change with no write pending is not an echo',

@@ -13,7 +13,12 @@ import type {
   Reconciler,
   WatchMapping,
 } from '../../../kube/reconciler.ts';
-import { refOf, sameJson, type ObjectWriter } from '../../../kube/writer.ts';
+import {
+  changeFinalizers,
+  finalizersAfter,
+  type FinalizerChange,
+  type ObjectWriter,
+} from '../../../kube/writer.ts';
 
 export interface FinalizedKind<T extends KubeObject> {
   kind: string;
@@ -27,16 +32,20 @@ export interface FinalizedKind<T extends KubeObject> {
   release?(obj: T | undefined, ctx: ReconcileContext): Promise<{ requeueAfterMs: number } | undefined>;
 }
 
-/** The finalizers a NAT object should carry: others kept in order, ours when live, Kube-OVN's old name never. */
-export function wantedFinalizers(current: readonly string[], live: boolean): string[] {
-  const kept = current.filter((f) => f !== DEPRECATED_FINALIZER && (live || f !== FINALIZER));
-  return live && !kept.includes(FINALIZER) ? [...kept, FINALIZER] : kept;
+/** The change a NAT object's finalizers get: Kube-OVN's old name always goes; ours is added when live, else goes. */
+export function finalizerChange(live: boolean): FinalizerChange {
+  return live
+    ? { add: [FINALIZER], remove: [DEPRECATED_FINALIZER] }
+    : { remove: [FINALIZER, DEPRECATED_FINALIZER] };
 }
 
-async function settleFinalizers(writer: ObjectWriter, obj: KubeObject, live: boolean): Promise<void> {
-  const current = obj.metadata.finalizers ?? [];
-  const want = wantedFinalizers(current, live);
-  if (!sameJson(current, want)) await writer.setFinalizers(refOf(obj), want);
+/** The finalizers a NAT object should carry: others kept in order, ours when live, Kube-OVN's old name never. */
+export function wantedFinalizers(current: readonly string[], live: boolean): string[] {
+  return finalizersAfter(current, finalizerChange(live));
+}
+
+function settleFinalizers(writer: ObjectWriter, obj: KubeObject, live: boolean): Promise<void> {
+  return changeFinalizers(writer, obj, finalizerChange(live));
 }
 
 export function finalizedReconciler<T extends KubeObject>(

@@ -227,7 +227,7 @@ for (const c of subnetCases) {
 
 void test('Pod: one switch port on the subnet, addresses and port security', () => {
   const base = { namespace: 'ns1', name: 'vpc1-pod', subnet: 'net1', mac: '0a:11:22:33:44:55' };
-  assert.deepEqual(desiredPod({ ...base, ips: ['10.0.1.2'], portSecurity: true }), [
+  assert.deepEqual(desiredPod({ ...base, ips: ['10.0.1.2'], portSecurity: 'full' }), [
     {
       table: 'Logical_Switch_Port',
       parent: { table: 'Logical_Switch', name: 'net1' },
@@ -239,7 +239,9 @@ void test('Pod: one switch port on the subnet, addresses and port security', () 
       },
     },
   ]);
-  const [dual] = desiredPod({ ...base, ips: ['10.0.1.2', 'fd00::2'], portSecurity: false });
+  const [dual] = desiredPod({ ...base, ips: ['10.0.1.2', 'fd00::2'], portSecurity: 'off' });
   assert.deepEqual(dual!.columns['addresses'], ['0a:11:22:33:44:55 10.0.1.2 fd00::2']);
   assert.deepEqual(dual!.columns['port_security'], []);
+  const [forwarder] = desiredPod({ ...base, ips: ['10.0.1.2', 'fd00::2'], portSecurity: 'mac' });
+  assert.deepEqual(forwarder!.columns['port_security'], ['0a:11:22:33:44:55'], 'MAC only: any IP');
 });

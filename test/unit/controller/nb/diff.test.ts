@@ -27,7 +27,7 @@ const podRows = desiredPod({
   subnet: 'net1',
   mac: '0a:00:00:00:00:02',
   ips: ['10.0.1.2'],
-  portSecurity: true,
+  portSecurity: 'full',
 });
 
 function plan(owner: string, desired: readonly DesiredRow[], rows: readonly Cached[]): Operation[] {
@@ -144,7 +144,7 @@ void test('a pod port moved to another switch is relinked, not recreated', () =>
     subnet: 'net2',
     mac: '0a:00:00:00:00:02',
     ips: ['10.0.1.2'],
-    portSecurity: true,
+    portSecurity: 'full',
   });
   const ops = plan('pod/ns1/p', moved, nb);
   assert.deepEqual(summary(ops), [

@@ -13,11 +13,7 @@ import { ensureDefaultNetwork } from '../../../../src/controller/reconcilers/con
 import { InMemoryInformer } from '../../../support/informer-memory.ts';
 import { ownerKey, ownerRef, ownerTags } from '../../../../src/controller/nb/owner.ts';
 import { setConditions } from '../../../../src/controller/reconcilers/conditions.ts';
-import {
-  podAnnotations,
-  podRequest,
-  portSecurityOf,
-} from '../../../../src/controller/reconcilers/pod-annotations.ts';
+import { podAnnotations, podRequest } from '../../../../src/controller/reconcilers/pod-annotations.ts';
 import { MemoryObjectWriter } from '../../../support/writer-memory.ts';
 import { annotationChanges, sameJson, statusChanges } from '../../../../src/kube/writer.ts';
 import { FakeClock } from '../../../../src/util/clock.ts';
@@ -118,14 +114,6 @@ void test('pod annotations and the static request read back from them', () => {
   const annotated = { ...pod, metadata: { ...pod.metadata, annotations: a } };
   assert.deepEqual(podRequest(annotated), { ips: '10.0.1.2,fd00::2', mac: '0a:00:00:00:00:02' });
   assert.deepEqual(podRequest(pod), {});
-  assert.equal(portSecurityOf(pod), true);
-  assert.equal(
-    portSecurityOf({
-      ...pod,
-      metadata: { ...pod.metadata, annotations: { 'ovn.kubernetes.io/port_security': 'false' } },
-    }),
-    false,
-  );
 });
 
 void test('default network: objects from Kube-OVN flags', () => {
@@ -179,12 +167,12 @@ void test('memory writer: delete waits for finalizers, as the API server does', 
   });
   await informer.start();
   const writer = new MemoryObjectWriter([informer], new FakeClock(5000));
-  await writer.setFinalizers({ kind: 'Vpc', name: 'v' }, ['f']);
+  await writer.updateFinalizers(informer.get('v')!, { add: ['f'] });
   writer.delete({ kind: 'Vpc', name: 'v' });
   assert.equal(informer.get('v')?.metadata.deletionTimestamp, new Date(5000).toISOString());
   await writer.patchStatus({ kind: 'Vpc', name: 'v' }, { standby: true });
   assert.deepEqual(informer.get('v')?.['status'], { standby: true });
-  await writer.setFinalizers({ kind: 'Vpc', name: 'v' }, []);
+  await writer.updateFinalizers(informer.get('v')!, { remove: ['f'] });
   assert.equal(informer.get('v'), undefined);
   assert.equal(writer.writes, 3);
 });

@@ -20,6 +20,9 @@ export class ListWatchServer {
   readonly #log: LoggedEvent[] = [];
   readonly #watchers = new Set<{ rv: number; res: http.ServerResponse }>();
   readonly #failures: { watch: boolean; status: number }[] = [];
+  readonly #hangs: { watch: boolean }[] = [];
+  /** Requests held unanswered (see `hangNext`) whose client has not gone away yet. */
+  hanging = 0;
   #rv = 100;
   #minRv = 0;
   /** How an expired resourceVersion is refused on watch: an HTTP 410, or a 200 stream with an ERROR event. */
@@ -100,6 +103,11 @@ export class ListWatchServer {
     this.#failures.push({ watch: kind === 'watch', status });
   }
 
+  /** The next list (or watch) request is read and never answered, not even with headers. */
+  hangNext(kind: 'list' | 'watch'): void {
+    this.#hangs.push({ watch: kind === 'watch' });
+  }
+
   #emit(event: LoggedEvent): void {
     this.#log.push(event);
     for (const w of this.#watchers)
@@ -117,6 +125,13 @@ export class ListWatchServer {
     if (failure >= 0) {
       const [f] = this.#failures.splice(failure, 1);
       return this.#status(res, f!.status, 'InternalError', 'injected failure');
+    }
+    const hang = this.#hangs.findIndex((h) => h.watch === watch);
+    if (hang >= 0) {
+      this.#hangs.splice(hang, 1);
+      this.hanging++;
+      req.socket.once('close', () => this.hanging--);
+      return;
     }
     if (watch) this.#watch(url, res);
     else this.#list(url, res);
@@ -163,6 +178,7 @@ export class ListWatchServer {
       return;
     }
     res.writeHead(200, { 'content-type': 'application/json' });
+    res.flushHeaders(); // at once, before any event, as kube-apiserver's watch handler does
     for (const line of this.inject.splice(0)) res.write(line + '\n');
     for (const e of this.#log)
       if (e.rv > from) res.write(JSON.stringify({ type: e.type, object: e.object }) + '\n');

@@ -11,6 +11,9 @@ import { readyCondition, writeNotReady } from '../../../../../src/controller/rec
 import { kubeovn, memoryView } from '../../../../support/objects.ts';
 
 const FINALIZER = 'kubeovn.io/kube-ovn-controller';
+const DEPRECATED = 'kube-ovn-controller';
+/** The change a going object's finalizers get (ours and the deprecated one removed, others kept by the writer). */
+const GOING = { remove: [FINALIZER, DEPRECATED] };
 
 function recorder(): { writer: ObjectWriter; calls: string[] } {
   const calls: string[] = [];
@@ -26,7 +29,7 @@ function recorder(): { writer: ObjectWriter; calls: string[] } {
     'patchLabels',
     'update',
     'remove',
-    'setFinalizers',
+    'updateFinalizers',
     'patchStatus',
     'event',
   ];
@@ -62,7 +65,7 @@ describe('finalizedReconciler', () => {
     {
       name: 'live without the finalizer: added, then converged',
       objects: [gw([])],
-      calls: [`setFinalizers [["${FINALIZER}"]]`, 'converge'],
+      calls: [`updateFinalizers [${JSON.stringify({ add: [FINALIZER], remove: [DEPRECATED] })}]`, 'converge'],
       result: { requeueAfterMs: 7 },
     },
     {
@@ -74,7 +77,7 @@ describe('finalizedReconciler', () => {
     {
       name: 'deleting: released, then the finalizer goes (others kept)',
       objects: [gw(['other', FINALIZER], true)],
-      calls: ['release gw1', 'setFinalizers [["other"]]'],
+      calls: ['release gw1', `updateFinalizers [${JSON.stringify(GOING)}]`],
       result: undefined,
     },
     {
@@ -114,7 +117,7 @@ describe('finalizedReconciler', () => {
       converge: () => Promise.reject(new Error('not live')),
     });
     await reconciler.reconcile('VpcNatGateway/gw1', ctxFor([gw([FINALIZER], true)]));
-    assert.deepEqual(calls, ['setFinalizers [[]]']);
+    assert.deepEqual(calls, [`updateFinalizers [${JSON.stringify(GOING)}]`]);
   });
 });
 

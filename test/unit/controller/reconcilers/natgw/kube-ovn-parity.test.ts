@@ -187,7 +187,7 @@ function recorder(): { writer: ObjectWriter; calls: string[] } {
       calls.push(`${method} ${JSON.stringify(args.slice(1))}`);
       return Promise.resolve(undefined as never);
     };
-  const methods = ['patchAnnotations', 'patchLabels', 'setFinalizers', 'patchStatus', 'event'];
+  const methods = ['patchAnnotations', 'patchLabels', 'updateFinalizers', 'patchStatus', 'event'];
   return { writer: Object.fromEntries(methods.map((m) => [m, record(m)])) as unknown as ObjectWriter, calls };
 }
 

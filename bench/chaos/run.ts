@@ -1,0 +1,172 @@
+/**
+ * One chaos run, start to end: a lab up; the NAT gateway's prerequisites; the flow pods and their running ping and
+ * TCP flows; then the storm (storm.ts) written through the recording client (writes.ts) while the seeded kill
+ * schedule (schedule.ts) is carried out (lab.ts); then the convergence checks (checks.ts) until they pass or the
+ * deadline passes; the flows stopped and their figures taken; the lab removed, always. Used by bench/chaos.ts and by
+ * the short seeded version in test/integration/lab/chaos.test.ts.
+ */
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { KubeObject } from '../../src/api/types.ts';
+import { kubeRequest } from '../../src/kube/request.ts';
+import { objectPath } from '../../src/kube/resources.ts';
+import { converge, type CheckResult } from './checks.ts';
+import { startFlows, type FlowFigures, type Flows } from './flows.ts';
+import { VICTIMS, labDown, labUp, runKills, type ExecutedKill, type Lab } from './lab.ts';
+import { killSchedule, type Kill } from './schedule.ts';
+import { FLOW_NS, FLOW_PODS, flowObjects, stormNamespaces, stormPhases } from './storm.ts';
+import { RecordingWriter, type WriteStats } from './writes.ts';
+
+const NAT_DIR = fileURLToPath(new URL('../../examples/config-vpc/nat-gateway/', import.meta.url));
+
+export interface ChaosOptions {
+  seed: number;
+  pods: number;
+  kills: number;
+  vpcs: number;
+  /** The kills are spread over about this long (default 3 s per kill). */
+  killSpanMs?: number;
+  convergeDeadlineMs?: number;
+  idPrefix?: string;
+  log?: (line: string) => void;
+}
+
+export interface ChaosOutcome {
+  options: Omit<ChaosOptions, 'log'>;
+  schedule: Kill[];
+  executed: ExecutedKill[];
+  results: CheckResult[];
+  flows?: FlowFigures;
+  writes: WriteStats;
+  timings: { upMs: number; stormMs: number; convergeMs: number };
+  teardown: { ok: boolean; leftovers: string[] };
+  error?: string;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Each phase's objects concurrently (`limit` in flight), the phases one after another. */
+async function createAll(writer: RecordingWriter, phases: readonly KubeObject[][], limit = 8): Promise<void> {
+  for (const objects of phases) {
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(limit, objects.length) }, async () => {
+        while (next < objects.length) await writer.create(objects[next++]!);
+      }),
+    );
+  }
+}
+
+async function podIp(lab: Lab, ns: string, name: string, deadlineMs: number): Promise<string> {
+  const deadline = Date.now() + deadlineMs;
+  for (;;) {
+    const p = await kubeRequest<KubeObject>(lab.kc, {
+      method: 'GET',
+      path: objectPath('Pod', name, ns),
+    }).catch(() => undefined);
+    const s = p?.['status'] as { phase?: string; podIP?: string } | undefined;
+    if (s?.phase === 'Running' && s.podIP) return s.podIP;
+    if (Date.now() > deadline) throw new Error(`pod ${ns}/${name} not Running after ${deadlineMs} ms`);
+    await sleep(500);
+  }
+}
+
+async function startFlowPods(lab: Lab, writer: RecordingWriter, log: (l: string) => void): Promise<Flows> {
+  await createAll(writer, flowObjects());
+  const [a, b] = FLOW_PODS;
+  await podIp(lab, FLOW_NS, a.name, 120_000);
+  const toIp = await podIp(lab, FLOW_NS, b.name, 120_000);
+  const flows = await startFlows({
+    fromNetns: lab.layout.podNetns(FLOW_NS, a.name),
+    toNetns: lab.layout.podNetns(FLOW_NS, b.name),
+    toIp,
+  });
+  const deadline = Date.now() + 60_000;
+  while (flows.answered() < 5) {
+    if (Date.now() > deadline) throw new Error(`the flow pods do not answer pings (${a.name} -> ${toIp})`);
+    await sleep(200);
+  }
+  log(`flows: ${a.name} (${a.node}) -> ${b.name} (${b.node}) ${toIp}: ping every 100 ms, one TCP connection`);
+  return flows;
+}
+
+/** The run's kill schedule: its seed's, over every victim, the first kill 3 s into the storm. */
+export const scheduleOf = (o: Pick<ChaosOptions, 'seed' | 'kills' | 'killSpanMs'>): Kill[] =>
+  killSchedule({
+    seed: o.seed,
+    kills: o.kills,
+    victims: VICTIMS,
+    durationMs: o.killSpanMs ?? o.kills * 3_000,
+    startMs: 3_000,
+  });
+
+export async function runChaos(o: ChaosOptions): Promise<ChaosOutcome> {
+  const log = o.log ?? (() => undefined);
+  const { log: _unused, ...options } = o;
+  void _unused;
+  const schedule = scheduleOf(o);
+  const outcome: ChaosOutcome = {
+    options,
+    schedule,
+    executed: [],
+    results: [],
+    writes: { acked: 0, retries: 0, maybeOurs: 0, failed: 0 },
+    timings: { upMs: 0, stormMs: 0, convergeMs: 0 },
+    teardown: { ok: false, leftovers: [] },
+  };
+  const t0 = Date.now();
+  const lab = labUp(o.idPrefix ?? 'c');
+  outcome.timings.upMs = Date.now() - t0;
+  log(`lab ${lab.layout.id} up in ${(outcome.timings.upMs / 1000).toFixed(1)} s (home ${lab.home})`);
+  const writer = new RecordingWriter(lab.kc);
+  let flows: Flows | undefined;
+  try {
+    for (const f of ['00-nat-configmaps', '01-external-network']) {
+      const r = lab.kovn('apply', '-f', join(NAT_DIR, `${f}.yaml`));
+      if (r.code !== 0) throw new Error(`kovn apply ${f}: ${r.out}`);
+    }
+    flows = await startFlowPods(lab, writer, log);
+    const storm = stormPhases({ vpcs: o.vpcs, pods: o.pods });
+    const start = Date.now();
+    log(
+      `storm: ${storm.phases.map((p) => `${p.name} (${p.objects.length})`).join(', ')}; ${schedule.length} kills`,
+    );
+    const [executed] = await Promise.all([
+      runKills(lab, writer, schedule, start, log),
+      (async () => {
+        await createAll(
+          writer,
+          storm.phases.map((p) => p.objects),
+        );
+        for (const p of storm.patches) await writer.patch(p.kind, p.name, p.body);
+        log(`  storm written at +${((Date.now() - start) / 1000).toFixed(1)} s`);
+      })(),
+    ]);
+    outcome.executed = executed;
+    outcome.timings.stormMs = Date.now() - start;
+    const converged = await converge({
+      kc: lab.kc,
+      layout: lab.layout,
+      writer,
+      namespaces: stormNamespaces(o.vpcs),
+      deadlineMs: o.convergeDeadlineMs ?? 600_000,
+      log,
+    });
+    outcome.results = converged.results;
+    outcome.timings.convergeMs = converged.ms;
+  } catch (err) {
+    outcome.error = (err as Error).stack ?? String(err);
+  } finally {
+    const figures = await flows?.stop().catch(() => undefined);
+    if (figures) outcome.flows = figures;
+    outcome.writes = { ...writer.stats };
+    const down = labDown(lab);
+    outcome.teardown = { ok: down.ok, leftovers: down.leftovers };
+    if (!down.ok) log(`kovn down failed: ${down.out}`);
+  }
+  return outcome;
+}
+
+/** Whether every check passed (and the run itself did not fail). */
+export const passed = (r: ChaosOutcome): boolean =>
+  !r.error && r.results.length > 0 && r.results.every((c) => c.failures.length === 0) && r.teardown.ok;
