@@ -15,6 +15,10 @@ import { systemClock } from '../../../src/util/clock.ts';
 import { check, processRunner } from '../../../src/util/exec.ts';
 import { tempDir } from '../../support/ovsdb-server.ts';
 
+/** The n-th creation time of a harness run: one second apart, as RFC 3339 text that sorts in order. */
+const createdAt = (n: number): string =>
+  new Date(Date.UTC(2026, 0, 1) + n * 1000).toISOString().replace('.000Z', 'Z');
+
 export interface Ovn {
   central: Central;
   dir: string;
@@ -97,7 +101,15 @@ export async function startController(
     informers,
     get: (kind, name, namespace) => informer(kind).get(name, namespace),
     set: (obj) => {
-      informer(obj.kind).set({ ...obj, metadata: { ...obj.metadata, resourceVersion: `t${++edits}` } });
+      // As the API server does: a new object is stamped with its creation time (kept on updates), so "which came
+      // first" (overlapping subnets, NAT rules) follows the order of creation and not the names.
+      const stored = informer(obj.kind).get(obj.metadata.name ?? '', obj.metadata.namespace);
+      const creationTimestamp =
+        obj.metadata.creationTimestamp ?? stored?.metadata.creationTimestamp ?? createdAt(++edits);
+      informer(obj.kind).set({
+        ...obj,
+        metadata: { ...obj.metadata, creationTimestamp, resourceVersion: `t${++edits}` },
+      });
     },
     delete: (kind, name, namespace) =>
       writer.delete(namespace === undefined ? { kind, name } : { kind, name, namespace }),
