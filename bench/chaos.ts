@@ -8,7 +8,7 @@
  * every EIP and NAT rule ready, IP objects == pod NICs (no leak, no duplicate), subnet counters, NB rows owned by
  * kovn == the desired rows, the gateway's iptables == its rule objects, every acknowledged write present; and prints
  * the flows' losses and longest gaps. Flags: --seed N (default random, printed), --pods N (120), --kills N (40),
- * --vpcs N (3). Exits 1 when a check fails. The lab (temp home, random id) is removed at the end, also on error.
+ * --vpcs N (3). Exits 1 when a check fails or the TCP flow lost a segment or was reset. The lab (temp home, random id) is removed at the end, also on error.
  * Modules: bench/chaos/ (schedule, storm, writes, flows, checks, lab, run, report).
  */
 import { parseArgs } from 'node:util';
@@ -40,4 +40,8 @@ for (const line of formatSchedule(scheduleOf(options))) log(line);
 const outcome = await runChaos({ ...options, log });
 log('');
 for (const line of formatReport(outcome)) log(line);
-process.exitCode = passed(outcome) ? 0 : 1;
+const ok = passed(outcome);
+log(
+  `result: ${ok ? 'PASSED' : 'FAILED'} (every check green, the TCP flow without a missing segment or a reset)`,
+);
+process.exitCode = ok ? 0 : 1;

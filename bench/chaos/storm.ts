@@ -1,11 +1,12 @@
 /**
  * The chaos run's objects. `flowObjects`: the two pods (one per node, one subnet of their own VPC) that carry the
- * running flows, created before the storm. `natPrerequisites`: the NAT gateway's configmaps and external network
- * (the seed's manifests, as the NAT end-to-end test applies them). `stormPhases`: the storm itself in the order the
- * objects depend on each other: `vpcs` VPCs with static and policy routes, two subnets each with the same CIDRs in
- * every VPC (10.10.0.0/24 and 10.10.1.0/24: overlapping across VPCs), a namespace bound to each subnet; a NAT
- * gateway in the first VPC with EIPs and DNAT, SNAT and FIP rules; `pods` pods spread over the subnets and nodes;
- * and, last, a patch of every VPC's policy routes (an update under fire). Pure: objects only.
+ * running flows, created before the storm (the NAT gateway's configmaps and external network are the seed's manifests,
+ * which run.ts applies as the NAT end-to-end test does). `stormSteps`: the storm itself as steps timed
+ * over the kill span, in the order the objects depend on each other: `vpcs` VPCs with static and policy routes, two
+ * subnets each with the same CIDRs in every VPC (10.10.0.0/24 and 10.10.1.0/24: overlapping across VPCs), a
+ * namespace bound to each subnet; a NAT gateway in the first VPC with EIPs and DNAT, SNAT and FIP rules; `pods` pods
+ * spread over the subnets and nodes in waves; deletions of pods and rules, the pods re-created under their names; and,
+ * last, a patch of every VPC's policy routes (an update under fire). Pure: objects only.
  */
 import type { KubeObject } from '../../src/api/types.ts';
 
@@ -120,22 +121,39 @@ function natObjects(): { gateway: KubeObject[]; eips: KubeObject[]; rules: KubeO
   };
 }
 
-export interface StormPhase {
-  name: string;
-  objects: KubeObject[];
-}
-
 export interface StormPatch {
   kind: string;
   name: string;
   body: Record<string, unknown>;
 }
 
-/** The storm's objects by phase (a phase's objects may depend on the earlier phases'), and the patches at the end. */
-export function stormPhases(o: { vpcs: number; pods: number }): {
-  phases: StormPhase[];
-  patches: StormPatch[];
-} {
+export interface ObjectRef {
+  kind: string;
+  namespace?: string;
+  name: string;
+}
+
+/**
+ * One step of the storm, at a fraction `at` (0..1) of the kill span: objects created (in order, each group's
+ * objects concurrently), objects deleted, objects re-created under the same names once their deletion has finished
+ * (new uids: what a StatefulSet does), or merge patches.
+ */
+export type StormStep = { at: number; name: string } & (
+  { create: KubeObject[][] } | { delete: ObjectRef[] } | { recreate: KubeObject[] } | { patch: StormPatch[] }
+);
+
+const refOf = (o: KubeObject): ObjectRef => ({
+  kind: o.kind,
+  name: o.metadata.name ?? '',
+  ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}),
+});
+
+/**
+ * The storm as timed steps, spread over the kill span so that writes meet kills: the VPCs, subnets, NAT gateway,
+ * EIPs and rules first; the pods in four waves; then a quarter of the early pods deleted with a DNAT and a FIP
+ * rule; those pods re-created under their names; last, a patch of every VPC's policy routes (an update under fire).
+ */
+export function stormSteps(o: { vpcs: number; pods: number }): StormStep[] {
   const vs = Array.from({ length: o.vpcs }, (_, i) => i + 1);
   const ns = (v: number, s: 'a' | 'b') => `chaos-${v}-${s}`;
   const nat = natObjects();
@@ -143,40 +161,61 @@ export function stormPhases(o: { vpcs: number; pods: number }): {
   const pods = Array.from({ length: o.pods }, (_, i) =>
     pod(slots[i % slots.length]!, `p-${i}`, NODES[i % NODES.length]!),
   );
-  return {
-    phases: [
-      {
-        name: 'namespaces and VPCs',
-        objects: vs.flatMap((v) => [
+  const wave = (w: number) => pods.filter((_, i) => i % 4 === w);
+  // Deleted and re-created: every other pod of the first two waves.
+  const churned = [...wave(0), ...wave(1)].filter((_, i) => i % 2 === 1);
+  const churnedRules = nat.rules.filter((r) =>
+    ['chaos-dnat-4', 'chaos-fip-2'].includes(r.metadata.name ?? ''),
+  );
+  return [
+    {
+      at: 0,
+      name: 'VPCs, subnets, NAT gateway, EIPs and rules',
+      create: [
+        vs.flatMap((v) => [
           namespace(ns(v, 'a')),
           namespace(ns(v, 'b')),
           vpc(vpcName(v), [ns(v, 'a'), ns(v, 'b')], routesOf(v)),
         ]),
-      },
-      {
-        name: 'subnets',
-        objects: vs.flatMap((v) => [
+        vs.flatMap((v) => [
           subnet(subnetName(v, 'a'), vpcName(v), CIDR.a, ns(v, 'a')),
           subnet(subnetName(v, 'b'), vpcName(v), CIDR.b, ns(v, 'b')),
         ]),
-      },
-      { name: 'NAT gateway and EIPs', objects: [...nat.gateway, ...nat.eips] },
-      { name: 'NAT rules and pods', objects: [...nat.rules, ...pods] },
-    ],
-    patches: vs.map((v) => ({
-      kind: 'Vpc',
-      name: vpcName(v),
-      body: {
-        spec: {
-          policyRoutes: [
-            ...(routesOf(v)['policyRoutes'] as unknown[]),
-            { action: 'allow', match: `ip4.dst==172.28.${v}.0/24`, priority: 12 },
-          ],
+        [...nat.gateway, ...nat.eips],
+        nat.rules,
+      ],
+    },
+    ...[0, 1, 2, 3].map((w) => ({ at: w * 0.15, name: `pods, wave ${w + 1}`, create: [wave(w)] })),
+    { at: 0.55, name: 'pods and NAT rules deleted', delete: [...churned, ...churnedRules].map(refOf) },
+    { at: 0.7, name: 'deleted pods re-created', recreate: churned },
+    {
+      at: 0.9,
+      name: 'policy routes patched',
+      patch: vs.map((v) => ({
+        kind: 'Vpc',
+        name: vpcName(v),
+        body: {
+          spec: {
+            policyRoutes: [
+              ...(routesOf(v)['policyRoutes'] as unknown[]),
+              { action: 'allow', match: `ip4.dst==172.28.${v}.0/24`, priority: 12 },
+            ],
+          },
         },
-      },
-    })),
-  };
+      })),
+    },
+  ];
 }
+
+/** How many objects a step writes. */
+export const stepSize = (s: StormStep): number =>
+  'create' in s
+    ? s.create.reduce((n, g) => n + g.length, 0)
+    : 'delete' in s
+      ? s.delete.length
+      : 'recreate' in s
+        ? s.recreate.length
+        : s.patch.length;
 
 /** The namespaces whose pods the checks look at. */
 export function stormNamespaces(vpcs: number): string[] {

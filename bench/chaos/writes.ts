@@ -5,7 +5,7 @@
  * was retried means the first attempt may have been applied before the connection broke: the object read back is
  * "maybe ours", and is taken as ours when its spec holds everything we sent (its uid is then recorded). Any other
  * answer is an error of the storm itself and fails the write. `missing()` then tells which acknowledged writes the
- * API no longer shows.
+ * API does not show (an acknowledged delete whose object, by uid, is still there counts too).
  */
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { KubeObject } from '../../src/api/types.ts';
@@ -18,7 +18,10 @@ export interface AckedWrite {
   kind: string;
   namespace?: string;
   name: string;
-  /** For a create: the uid the API answered (or of the object taken as ours after a 409). */
+  /**
+   * For a create: the uid the API answered (or of the object taken as ours after a 409). For a delete: the uid of
+   * the object deleted (a new object under the same name, such as a StatefulSet's re-created pod, is another one).
+   */
   uid?: string;
   /** What must hold afterwards: the spec sent (create), the fields patched (patch). */
   expect?: Record<string, unknown>;
@@ -129,6 +132,7 @@ export class RecordingWriter {
 
   /** A delete, forced (grace period 0) when asked; an object already gone after a retry counts as deleted. */
   async delete(kind: string, name: string, namespace?: string, force = false): Promise<void> {
+    const uid = (await this.#read(kind, name, namespace))?.metadata.uid;
     await this.#retrying(`delete ${kind} ${name}`, async (attempt) => {
       try {
         await kubeRequest(this.#kc, {
@@ -140,7 +144,32 @@ export class RecordingWriter {
         if (attempt === 1 || !isNotFound(err)) throw err;
       }
     });
-    this.#ack({ verb: 'delete', kind, name, ...(namespace ? { namespace } : {}) });
+    this.#ack({ verb: 'delete', kind, name, ...(namespace ? { namespace } : {}), ...(uid ? { uid } : {}) });
+  }
+
+  /** Waits (through API server restarts) until the object is gone; throws after `deadlineMs`. */
+  async waitGone(kind: string, name: string, namespace?: string, deadlineMs = 120_000): Promise<void> {
+    const deadline = Date.now() + deadlineMs;
+    while (await this.#read(kind, name, namespace)) {
+      if (Date.now() > deadline)
+        throw new Error(`${kind} ${namespace ?? ''}/${name} still there after ${deadlineMs} ms`);
+      await sleep(250);
+    }
+  }
+
+  /** The object, or undefined when it does not exist (retried through API server restarts). */
+  #read(kind: string, name: string, namespace?: string): Promise<KubeObject | undefined> {
+    return this.#retrying(`read ${kind}/${namespace ?? ''}/${name}`, async () => {
+      try {
+        return await kubeRequest<KubeObject>(this.#kc, {
+          method: 'GET',
+          path: objectPath(kind, name, namespace),
+        });
+      } catch (err) {
+        if (isNotFound(err)) return undefined;
+        throw err;
+      }
+    });
   }
 
   #ack(w: AckedWrite): void {
@@ -149,27 +178,27 @@ export class RecordingWriter {
   }
 
   /**
-   * The acknowledged creates and patches the API does not show (object gone, another uid, fields not there), each
-   * as a line. A create followed by an acknowledged delete of the same object is not expected to be there.
+   * The acknowledged writes the API does not show, each as a line: a create or patch whose object is gone, has
+   * another uid or lacks the fields written; a delete whose object (same uid) is still there. A create
+   * followed by an acknowledged delete of the same object is not expected to be there.
    */
   async missing(): Promise<string[]> {
     const out: string[] = [];
     const id = (w: AckedWrite) => `${w.kind}/${w.namespace ?? ''}/${w.name}`;
-    const deletedAfter = new Map<string, number>();
-    this.acked.forEach((w, i) => w.verb === 'delete' && deletedAfter.set(id(w), i));
+    const lastVerb = new Map<string, { verb: AckedWrite['verb']; at: number }>();
+    this.acked.forEach((w, i) => lastVerb.set(id(w), { verb: w.verb, at: i }));
+    const deletedAfter = (w: AckedWrite, i: number) =>
+      this.acked.some((o, j) => j > i && o.verb === 'delete' && id(o) === id(w));
     for (const [i, w] of this.acked.entries()) {
-      if (w.verb === 'delete' || (deletedAfter.get(id(w)) ?? -1) > i) continue;
-      const found = await this.#retrying(`read ${id(w)}`, async () => {
-        try {
-          return await kubeRequest<KubeObject>(this.#kc, {
-            method: 'GET',
-            path: objectPath(w.kind, w.name, w.namespace),
-          });
-        } catch (err) {
-          if (isNotFound(err)) return undefined;
-          throw err;
-        }
-      });
+      if (w.verb === 'delete') {
+        if (lastVerb.get(id(w))?.at !== i) continue;
+        const still = await this.#read(w.kind, w.name, w.namespace);
+        if (still && still.metadata.uid === w.uid)
+          out.push(`delete ${id(w)}: the object is still there (uid ${still.metadata.uid})`);
+        continue;
+      }
+      if (deletedAfter(w, i)) continue;
+      const found = await this.#read(w.kind, w.name, w.namespace);
       if (!found) out.push(`${w.verb} ${id(w)}: the object is gone`);
       else if (w.verb === 'create' && w.uid && found.metadata.uid !== w.uid)
         out.push(`create ${id(w)}: uid ${found.metadata.uid} is not the acknowledged ${w.uid}`);

@@ -20,6 +20,8 @@ import { UNDERLAY_NODE_IF, UNDERLAY_PREFIX_LEN, type Underlay } from './underlay
 
 export const VSWITCH_SCHEMA = '/usr/share/openvswitch/vswitch.ovsschema';
 export const PHYSICAL_BRIDGE = 'br-phy';
+/** How long a (re)started ovn-controller keeps the installed flows before replacing them with its own. */
+const OFCTRL_WAIT_BEFORE_CLEAR_MS = 1_000;
 
 export interface NodeOptions {
   layout: LabLayout;
@@ -150,6 +152,9 @@ export class LabNode {
       'ovn-encap-type': 'geneve',
       'ovn-encap-ip': this.encapIp,
       'ovn-bridge-datapath-type': 'netdev',
+      // A restarted ovn-controller keeps the old flows this long while it computes the new ones, so a restart (or a
+      // SIGKILL) does not drop packets of running flows (ovn-controller(8); the chaos benchmark measures it).
+      'ovn-ofctrl-wait-before-clear': String(OFCTRL_WAIT_BEFORE_CLEAR_MS),
     };
     await vsctl(
       runner,
