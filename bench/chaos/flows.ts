@@ -19,6 +19,8 @@ export interface PingFigures {
   longestGapMs: number;
   /** When the longest gap began, as ms since the flows started. */
   longestGapAtMs: number;
+  /** Every run of consecutive lost echoes: when it began (ms since the flows started) and how many were lost. */
+  gaps: { atMs: number; lost: number }[];
 }
 
 export interface TcpFigures {
@@ -35,31 +37,40 @@ export interface FlowFigures {
   tcp: TcpFigures;
 }
 
-/** Figures from the icmp_seq numbers answered, out of `sent` (the last second's echoes not counted: in flight). */
-export function pingFigures(received: ReadonlySet<number>, sent: number, everyMs = EVERY_MS): PingFigures {
+/**
+ * Figures from the echoes answered (icmp_seq -> when it came back, ms since the flows started), out of `sent` (the
+ * last second's echoes not counted: in flight). A gap is dated by the answer before it (ping's own pace slips under
+ * load, so a sequence number alone is not a time).
+ */
+export function pingFigures(
+  arrivals: ReadonlyMap<number, number>,
+  sent: number,
+  everyMs = EVERY_MS,
+): PingFigures {
   const counted = Math.max(0, sent - Math.ceil(1_000 / everyMs));
-  let lost = 0;
-  let run = 0;
-  let longest = 0;
-  let longestStart = 0;
+  const gaps: { atMs: number; lost: number }[] = [];
+  let open = false;
   for (let seq = 1; seq <= counted; seq++) {
-    if (received.has(seq)) {
-      run = 0;
+    if (arrivals.has(seq)) {
+      open = false;
       continue;
     }
-    lost++;
-    run++;
-    if (run > longest) {
-      longest = run;
-      longestStart = seq - run + 1;
-    }
+    if (open) gaps.at(-1)!.lost++;
+    else gaps.push({ atMs: (arrivals.get(seq - 1) ?? (seq - 2) * everyMs) + everyMs, lost: 1 });
+    open = true;
   }
+  const lost = gaps.reduce((n, g) => n + g.lost, 0);
+  const longest = gaps.reduce<{ atMs: number; lost: number } | undefined>(
+    (best, g) => (!best || g.lost > best.lost ? g : best),
+    undefined,
+  );
   return {
     sent: counted,
     received: counted - lost,
     lost,
-    longestGapMs: longest * everyMs,
-    longestGapAtMs: (longestStart - 1) * everyMs,
+    longestGapMs: (longest?.lost ?? 0) * everyMs,
+    longestGapAtMs: longest?.atMs ?? 0,
+    gaps,
   };
 }
 
@@ -81,6 +92,8 @@ export interface Flows {
   stop(): Promise<FlowFigures>;
   /** The echoes answered so far (a flow that does not start answering is found before the storm). */
   answered(): number;
+  /** When the ping started (epoch ms). */
+  startedAt: number;
 }
 
 export async function startFlows(o: { fromNetns: string; toNetns: string; toIp: string }): Promise<Flows> {
@@ -95,16 +108,18 @@ export async function startFlows(o: { fromNetns: string; toNetns: string; toIp: 
     String(TCP_PORT),
     String(EVERY_MS),
   ]);
-  const received = new Set<number>();
+  const startedAt = Date.now();
+  const received = new Map<number, number>();
   let pingOut = '';
   ping.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
     pingOut += chunk;
-    for (const m of chunk.matchAll(/icmp_seq=(\d+)/g)) received.add(Number(m[1]));
+    for (const m of chunk.matchAll(/icmp_seq=(\d+)/g)) received.set(Number(m[1]), Date.now() - startedAt);
   });
   const tcpOut = collect(client);
   collect(server);
   return {
     answered: () => received.size,
+    startedAt,
     async stop() {
       ping.kill('SIGINT');
       client.kill('SIGTERM');

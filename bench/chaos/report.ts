@@ -1,11 +1,34 @@
 /**
  * The chaos run's printed report: the seed and the options (so the run can be replayed), the kill schedule as
  * carried out (offset, victim, pid or pod uid), the writes' figures, each convergence check with its figure and
- * its first failures, and the running flows' losses and longest gaps.
+ * its first failures, and the running flows' losses and longest gaps (each ping loss episode with the kill before it).
  */
 import type { ChaosOutcome } from './run.ts';
 
 const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/** The ping's loss episodes, each with the last kill before it (offsets from the storm's start). */
+function lossEpisodes(r: ChaosOutcome, max: number): string[] {
+  const gaps = r.flows?.ping.gaps ?? [];
+  const lead = r.timings.flowsLeadMs;
+  const lines = gaps.slice(0, max).map((g) => {
+    const at = g.atMs - lead;
+    const before = r.executed.filter((k) => k.doneMs <= at).at(-1);
+    const kill = before
+      ? `, ${s(at - before.doneMs)} after kill #${r.executed.indexOf(before) + 1} ${before.victim}`
+      : '';
+    return `        ${g.lost} lost at +${s(at)}${kill}`;
+  });
+  if (gaps.length > max) lines.push(`        ... and ${gaps.length - max} more episodes`);
+  if (gaps.length) {
+    const during = gaps.filter((g) => g.atMs - lead <= r.timings.stormMs).reduce((n, g) => n + g.lost, 0);
+    const total = gaps.reduce((n, g) => n + g.lost, 0);
+    lines.push(
+      `        ${gaps.length} episodes: ${during} lost during the storm, ${total - during} after it (converging)`,
+    );
+  }
+  return lines;
+}
 
 export function formatReport(r: ChaosOutcome, maxFailures = 8): string[] {
   const o = r.options;
@@ -32,7 +55,8 @@ export function formatReport(r: ChaosOutcome, maxFailures = 8): string[] {
     const { ping, tcp } = r.flows;
     lines.push(
       'flows (pod A on one node -> pod B on the other, for the whole run):',
-      `  ping: ${ping.sent} sent, ${ping.lost} lost, longest gap ${ping.longestGapMs} ms${ping.lost ? ` (at +${s(ping.longestGapAtMs)} from the flows' start)` : ''}`,
+      `  ping: ${ping.sent} sent, ${ping.lost} lost, longest gap ${ping.longestGapMs} ms${ping.lost ? ` (at +${s(ping.longestGapAtMs - r.timings.flowsLeadMs)})` : ''}`,
+      ...lossEpisodes(r, maxFailures),
       `  tcp:  ${tcp.sent} sent, ${tcp.missing} missing, ${tcp.late} late (> 1 s), ${tcp.resets} resets, longest gap ${tcp.longestGapMs} ms`,
     );
   } else lines.push('flows: no figures');

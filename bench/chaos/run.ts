@@ -46,7 +46,8 @@ export interface ChaosOutcome {
   results: CheckResult[];
   flows?: FlowFigures;
   writes: WriteStats;
-  timings: { upMs: number; stormMs: number; convergeMs: number };
+  /** flowsLeadMs: how long the flows ran before the storm started. */
+  timings: { upMs: number; stormMs: number; convergeMs: number; flowsLeadMs: number };
   teardown: { ok: boolean; leftovers: string[] };
   error?: string;
 }
@@ -154,7 +155,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosOutcome> {
     executed: [],
     results: [],
     writes: { acked: 0, retries: 0, maybeOurs: 0, failed: 0 },
-    timings: { upMs: 0, stormMs: 0, convergeMs: 0 },
+    timings: { upMs: 0, stormMs: 0, convergeMs: 0, flowsLeadMs: 0 },
     teardown: { ok: false, leftovers: [] },
   };
   const t0 = Date.now();
@@ -172,6 +173,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosOutcome> {
     const steps = stormSteps({ vpcs: o.vpcs, pods: o.pods });
     const spanMs = killSpanOf(o);
     const start = Date.now();
+    outcome.timings.flowsLeadMs = start - flows.startedAt;
     log(`storm: ${steps.map((s) => `${s.name} (${stepSize(s)})`).join(', ')}; ${schedule.length} kills`);
     const [executed] = await Promise.all([
       runKills(lab, writer, schedule, start, log),
