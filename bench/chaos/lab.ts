@@ -144,3 +144,28 @@ export async function runKills(
   }
   return done;
 }
+
+/**
+ * The components restarted more often than they were killed (a supervisor restart nobody asked for: a crash, or a
+ * failed health check under load), from the lab's status file: the check "restarts == kills".
+ */
+export function unexpectedRestarts(
+  layout: LabLayout,
+  executed: readonly ExecutedKill[],
+): { components: number; restarts: number; failures: string[] } {
+  const components = readStatus(layout.statusFile)?.components ?? [];
+  const killed = new Map<string, number>();
+  for (const k of executed)
+    if (k.target.startsWith('pid ')) killed.set(k.victim, (killed.get(k.victim) ?? 0) + 1);
+  const failures = components
+    .filter((c) => c.restarts > (killed.get(c.name) ?? 0))
+    .map(
+      (c) =>
+        `${c.name}: ${c.restarts} restarts, ${killed.get(c.name) ?? 0} kills (last change ${new Date(c.since).toISOString()}${c.message ? `: ${c.message}` : ''})`,
+    );
+  return {
+    components: components.length,
+    restarts: components.reduce((n, c) => n + c.restarts, 0),
+    failures,
+  };
+}

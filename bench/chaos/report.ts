@@ -63,6 +63,7 @@ export function formatReport(r: ChaosOutcome, maxFailures = 8): string[] {
   lines.push(
     `teardown: ${r.teardown.ok ? 'kovn down ok' : 'kovn down FAILED'}; namespaces left: ${r.teardown.leftovers.join(', ') || 'none'}`,
   );
+  if (r.logsKept) lines.push(`lab logs kept in ${r.logsKept}`);
   if (r.error) lines.push(`run failed: ${r.error}`);
   return lines;
 }

@@ -5,6 +5,8 @@
  * deadline passes; the flows stopped and their figures taken; the lab removed, always. Used by bench/chaos.ts and by
  * the short seeded version in test/integration/lab/chaos.test.ts.
  */
+import { cpSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { KubeObject } from '../../src/api/types.ts';
@@ -12,7 +14,7 @@ import { kubeRequest } from '../../src/kube/request.ts';
 import { objectPath } from '../../src/kube/resources.ts';
 import { converge, type CheckResult } from './checks.ts';
 import { startFlows, type FlowFigures, type Flows } from './flows.ts';
-import { VICTIMS, labDown, labUp, runKills, type ExecutedKill, type Lab } from './lab.ts';
+import { VICTIMS, labDown, labUp, runKills, unexpectedRestarts, type ExecutedKill, type Lab } from './lab.ts';
 import { killSchedule, type Kill } from './schedule.ts';
 import {
   FLOW_NS,
@@ -49,10 +51,25 @@ export interface ChaosOutcome {
   /** flowsLeadMs: how long the flows ran before the storm started. */
   timings: { upMs: number; stormMs: number; convergeMs: number; flowsLeadMs: number };
   teardown: { ok: boolean; leftovers: string[] };
+  /** Where the lab's logs were copied to, when the run failed (the lab's home goes with `kovn down`). */
+  logsKept?: string;
   error?: string;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A copy of the lab's logs outside its home, so that a failed run can be read after `kovn down`. */
+function keepLogs(lab: Lab, log: (line: string) => void): string | undefined {
+  const to = join(tmpdir(), `kovn-chaos-logs-${lab.layout.id}`);
+  try {
+    cpSync(lab.layout.logDir, to, { recursive: true });
+    log(`lab logs kept in ${to}`);
+    return to;
+  } catch (err) {
+    log(`lab logs not kept: ${(err as Error).message}`);
+    return undefined;
+  }
+}
 
 /** `work` for every item, `limit` in flight. */
 async function inParallel<T>(
@@ -189,7 +206,15 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosOutcome> {
       deadlineMs: o.convergeDeadlineMs ?? 600_000,
       log,
     });
-    outcome.results = converged.results;
+    const restarts = unexpectedRestarts(lab.layout, executed);
+    outcome.results = [
+      ...converged.results,
+      {
+        name: 'restarts == kills',
+        figure: `${restarts.restarts} restarts of ${restarts.components} components`,
+        failures: restarts.failures,
+      },
+    ];
     outcome.timings.convergeMs = converged.ms;
   } catch (err) {
     outcome.error = (err as Error).stack ?? String(err);
@@ -197,6 +222,10 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosOutcome> {
     const figures = await flows?.stop().catch(() => undefined);
     if (figures) outcome.flows = figures;
     outcome.writes = { ...writer.stats };
+    const failed =
+      !!outcome.error || outcome.results.some((c) => c.failures.length) || !tcpFlowSurvived(outcome);
+    const kept = failed ? keepLogs(lab, log) : undefined;
+    if (kept) outcome.logsKept = kept;
     const down = labDown(lab);
     outcome.teardown = { ok: down.ok, leftovers: down.leftovers };
     if (!down.ok) log(`kovn down failed: ${down.out}`);
