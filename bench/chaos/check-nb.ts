@@ -24,6 +24,7 @@ import { desiredNode } from '../../src/controller/nb/node.ts';
 import { ownerOfRow, ownerRef, OWNER_KEY } from '../../src/controller/nb/owner.ts';
 import { desiredPod } from '../../src/controller/nb/pod.ts';
 import { desiredSubnet, routerPortName } from '../../src/controller/nb/subnet.ts';
+import { desiredSubnetAcls } from '../../src/controller/nb/subnet-acls.ts';
 import { desiredVpc } from '../../src/controller/nb/vpc.ts';
 import {
   gatewayNextHops,
@@ -66,6 +67,8 @@ export function desiredRows(inp: Omit<NbInputs, 'services'>): Map<string, Desire
   };
   for (const vpc of inp.vpcs) add(desiredVpc(vpc));
   const ovnSubnets = new Map<string, string>();
+  // the join subnet's block is the controller's --node-switch-cidr (the private subnets' node allow ACLs)
+  const joinCidr = inp.subnets.find((s) => s.metadata.name === inp.joinSubnet)?.spec?.cidrBlock ?? '';
   for (const subnet of inp.subnets) {
     if (!isOvnProvider(subnet.spec?.provider)) continue;
     const name = subnet.metadata.name ?? '';
@@ -79,6 +82,7 @@ export function desiredRows(inp: Omit<NbInputs, 'services'>): Map<string, Desire
         defaultVpc: subnet.spec?.vpc === inp.clusterRouter,
       }),
     );
+    add(desiredSubnetAcls(subnet, joinCidr));
   }
   for (const pod of inp.pods) {
     if ((pod['spec'] as { hostNetwork?: boolean } | undefined)?.hostNetwork) continue;

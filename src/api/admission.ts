@@ -3,7 +3,8 @@
  * `kovn validate` offline, so an object gets the same verdict and the same message everywhere. In kube-apiserver's
  * order: the structural schema (a type error stops here: defaulting and rules never see a value of the wrong
  * type; unknown fields are pruned and reported), the kind's defaults and the schema again over what they wrote,
- * ObjectMeta (name format, labels, annotations), then the kind's rules against a read-only ClusterView. It never
+ * ObjectMeta (name format, labels, annotations), a warning for each field kovn accepts but ignores
+ * (ignored-fields.ts), then the kind's rules against a read-only ClusterView. It never
  * changes its input and answers the object to store, or the refusing issues with their reason and message
  * (issues.ts); either way with the warnings, the issues that do not refuse (types.ts IssueSeverity): the API server
  * sends them as Warning headers, the controller reports them in conditions, `kovn validate` prints them. The issues
@@ -14,6 +15,7 @@ import { admissionFor, kubeovnTypeOf } from './registry.ts';
 import { applySchema } from './schema/structural.ts';
 import { nameRuleFor, validateMeta } from './schema/object-meta.ts';
 import { formatRejection, kindGroup, refuses, rejectionReason } from './issues.ts';
+import { ignoredFieldWarnings } from './ignored-fields.ts';
 import type {
   AdmissionRequest,
   FieldIssue,
@@ -112,12 +114,14 @@ export function admit(request: AdmissionRequest, options: AdmitOptions = {}): Ad
     }
     structural.push(...validateMeta(object, nameRuleFor(kind, group)));
     if (structural.length) return reject(structural);
+    // The kubeovn.io fields kovn accepts but does not implement, where set (ignored-fields.ts).
+    if (!options.schemaOnly && type) warnings = ignoredFieldWarnings(object);
   }
   if (!options.schemaOnly && admission) {
     const checked: AdmissionRequest = { ...request, ...(object ? { object } : {}) };
     const found = guarded('validating', kind, () => admission.validate(checked));
     const refusing = found.filter((i) => refuses(i, options.controller));
-    warnings = found.filter((i) => !refuses(i, options.controller));
+    warnings = [...warnings, ...found.filter((i) => !refuses(i, options.controller))];
     if (refusing.length) return reject(refusing);
   }
   return { allowed: true, ...(object ? { object } : {}), unknownFields, warnings };

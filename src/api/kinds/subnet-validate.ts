@@ -22,6 +22,7 @@ import { GATEWAY_TYPES, PROTOCOLS, type Subnet } from './subnet-schema.ts';
 import { blockCidrs, parseCidrBlock } from '../../net/cidr-block.ts';
 import type { Vpc } from './vpc.ts';
 import { vpcSubnetNameClash } from './vpc-subnet.ts';
+import { subnetOnConnectCidr } from './vpc-peering.ts';
 
 const RESERVED: [string, string][] = [
   ['255.255.255.255/32', 'v4 broadcast'],
@@ -252,7 +253,11 @@ export function validateSubnetAgainstCluster(
   const name = subnet.metadata.name ?? '';
   const issues: FieldIssue[] = [];
   if (operation === 'CREATE') issues.push(...vpcSubnetNameClash(view, 'Vpc', name));
-  issues.push(...namespaceRules(subnet, view), ...cidrConflicts(subnet, view));
+  issues.push(
+    ...namespaceRules(subnet, view),
+    ...cidrConflicts(subnet, view),
+    ...subnetOnConnectCidr(subnet, view),
+  );
   if (operation === 'UPDATE' && old) {
     const inUse = usingIps(old);
     const before = old.spec?.vpc ?? '';

@@ -4,6 +4,7 @@
  */
 import { denied } from '../issues.ts';
 import type { KindAdmission } from '../types.ts';
+import { validateSubnetAcls } from './subnet-acls.ts';
 import { defaultSubnet } from './subnet-defaults.ts';
 import type { Subnet } from './subnet-schema.ts';
 import { validateSubnetAgainstCluster, validateSubnetDelete, validateSubnetSpec } from './subnet-validate.ts';
@@ -16,6 +17,8 @@ export const subnetAdmission: KindAdmission<Subnet> = {
     if (operation === 'DELETE') return oldObject ? validateSubnetDelete(oldObject, view) : [];
     if (!object) return [];
     const own = validateSubnetSpec(object).map(denied);
-    return [...own, ...validateSubnetAgainstCluster(operation, object, oldObject, view)];
+    // kovn's own rules on spec.acls (422, not Kube-OVN's 403: its webhook does not check them; subnet-acls.ts)
+    const acls = validateSubnetAcls(object.spec?.acls);
+    return [...own, ...acls, ...validateSubnetAgainstCluster(operation, object, oldObject, view)];
   },
 };

@@ -1,7 +1,8 @@
 /**
  * Vpc (`vpcs`, short name `vpc`): a tenant network, realised as its own OVN logical router.
  * Schema, defaults (static route policy `policyDst`, nextHopIP blanked for non-reroute policies) and validation
- * (routes and policies in vpc-routes.ts, whose priority warnings name the allow policies of this VPC's subnets).
+ * (routes and policies in vpc-routes.ts, whose priority warnings name the allow policies of this VPC's subnets;
+ * peerings in vpc-peering.ts, whose pair rules read the peer VPC and both VPCs' subnets).
  */
 import { Type, type Static } from '@sinclair/typebox';
 import {
@@ -16,9 +17,8 @@ import {
   resourceSchema,
 } from '../schema/common.ts';
 import { ageColumn, clone, column, kubeovnType, type Typed } from '../kind.ts';
-import { forbidden, invalid, warning } from '../issues.ts';
+import { forbidden, warning } from '../issues.ts';
 import { DEFAULT_VPC } from '../constants.ts';
-import { parseCidr } from '../../net/ip.ts';
 import { blockCidrs } from '../../net/cidr-block.ts';
 import type { ClusterView, FieldIssue, KindAdmission } from '../types.ts';
 import { immutable } from './immutable.ts';
@@ -31,6 +31,7 @@ import {
 } from './vpc-routes.ts';
 import type { Subnet } from './subnet-schema.ts';
 import { vpcSubnetNameClash } from './vpc-subnet.ts';
+import { validatePeeringEntries, validatePeeringsAgainstCluster } from './vpc-peering.ts';
 
 export { POLICY_ACTIONS, ROUTE_POLICIES } from './vpc-routes.ts';
 
@@ -140,18 +141,12 @@ export function subnetAllows(view: ClusterView, vpc: string): SubnetAllow[] | nu
 export function validateVpcSpec(
   spec: VpcSpec | undefined,
   allows: readonly SubnetAllow[] | null = [],
+  name = '',
 ): FieldIssue[] {
   const issues: FieldIssue[] = [];
   issues.push(...validateStaticRoutes(spec?.staticRoutes ?? []));
   issues.push(...validatePolicyRoutes(spec?.policyRoutes ?? [], allows));
-  (spec?.vpcPeerings ?? []).forEach((peering, i) => {
-    const at = `spec.vpcPeerings[${i}]`;
-    if (!peering.remoteVpc)
-      issues.push(warning(`${at}.remoteVpc`, 'no peer VPC named: the peering connects nothing'));
-    if (!peering.localConnectIP || !parseCidr(peering.localConnectIP)) {
-      issues.push(invalid(`${at}.localConnectIP`, peering.localConnectIP ?? '', 'not a valid CIDR'));
-    }
-  });
+  issues.push(...validatePeeringEntries(name, spec?.vpcPeerings ?? []));
   return issues;
 }
 
@@ -178,7 +173,8 @@ export const vpcAdmission: KindAdmission<Vpc> = {
     const near = (object?.spec?.policyRoutes ?? []).some(
       (p) => (p.priority ?? 0) >= KUBE_OVN_POLICY_PRIORITIES.min,
     );
-    const issues = validateVpcSpec(object?.spec, near ? subnetAllows(view, name) : []);
+    const issues = validateVpcSpec(object?.spec, near ? subnetAllows(view, name) : [], name);
+    if (object) issues.push(...validatePeeringsAgainstCluster(object, oldObject, view));
     if (operation === 'CREATE') issues.push(...vpcSubnetNameClash(view, 'Subnet', name));
     const extra = immutable(
       'spec.extraExternalSubnets',

@@ -20,6 +20,7 @@ import { kubeRequest } from '../../kube/request.ts';
 import { objectPath } from '../../kube/resources.ts';
 import { routerPortName } from '../../controller/nb/subnet.ts';
 import { processRunner } from '../../util/exec.ts';
+import { aclOfFlow, explainAclDrop, isAclStage } from '../trace/acl.ts';
 import { buildMicroflow, macHolding, MicroflowError } from '../trace/microflow.ts';
 import { parseTrace } from '../trace/parse.ts';
 import { explainPortSecurityDrop, isPortSecurityStage } from '../trace/port-security.ts';
@@ -120,13 +121,28 @@ interface DropLookups {
   dest: string;
 }
 
-/** The summary lines of an ovn-trace output: path, routers, verdict, and why port security dropped it. */
+/** The summary lines of an ovn-trace output: path, routers, verdict, and why port security or an ACL dropped it. */
 async function explainTrace(output: string, l: DropLookups): Promise<string[]> {
   const tables = await routeTables(l.nbctl);
   const summary = summarizeTrace(parseTrace(output), (port) => tables.get(port) ?? '');
   const specs = new Map<string, Vpc['spec']>();
   for (const hop of summary.routers) specs.set(hop.router, (await l.get<Vpc>('Vpc', hop.router))?.spec);
-  return [...renderSummary(summary, (router) => specs.get(router)), ...(await portSecurityLines(summary, l))];
+  return [
+    ...renderSummary(summary, (router) => specs.get(router)),
+    ...(await portSecurityLines(summary, l)),
+    ...(await aclLines(summary, l)),
+  ];
+}
+
+/** When an ACL dropped the packet: which ACL, the Subnet field it came from, and what to change; else nothing. */
+async function aclLines(summary: TraceSummary, l: DropLookups): Promise<string[]> {
+  const v = summary.verdict;
+  if (v.kind !== 'drop' || !isAclStage(v.stage)) return [];
+  const subnet = await l.get<Subnet>('Subnet', v.datapath);
+  return explainAclDrop(aclOfFlow(v.stage, v.match, v.priority), v.datapath, subnet, {
+    source: l.source,
+    dest: l.dest,
+  });
 }
 
 /** When port security dropped the packet: which pod, why, and what to change (ADR 22); else nothing. */

@@ -1,11 +1,13 @@
 /**
  * What a trace means, in a few lines: the datapaths crossed (routers marked), for each router the static route that
  * decided (`lr_in_ip_routing`: prefix, dst/src, next hop, ECMP group) and the policy that matched (`lr_in_policy`:
- * priority, match, allow/drop/reroute), the next hop, and the verdict (output to a port, or dropped at a stage).
+ * priority, match, allow/drop/reroute), the next hop, and the verdict (output to a port, or dropped at a stage, an
+ * ACL's drop included).
  * Routes and policies are mapped back to the Vpc spec entries that produced them when they are ours. Pure.
  */
 import type { VpcSpec } from '../../api/kinds/vpc.ts';
 import { normalizeIp, normalizePrefix } from '../../controller/nb/vpc.ts';
+import { endsPacket, isAclStage } from './acl.ts';
 import { assigned, type TraceFlow, type TraceSection } from './parse.ts';
 
 export interface RouteHit {
@@ -43,7 +45,11 @@ export interface TraceSummary {
         kind: 'drop';
         stage: string;
         match: string;
+        /** The dropping flow's priority (an ACL's is its own + 1000: acl.ts). */
+        priority: number;
         direction: 'ingress' | 'egress';
+        /** The datapath (switch or router) that dropped it. */
+        datapath: string;
         port: string | undefined;
       }
     | { kind: 'unknown' };
@@ -111,13 +117,26 @@ export function summarizeTrace(
   let verdict: TraceSummary['verdict'] = { kind: 'unknown' };
   const output = lastFlow?.actions.map((a) => /^\/\* output to "([^"]+)"/.exec(a)?.[1]).find((p) => p);
   if (output) verdict = { kind: 'output', port: output };
-  else if (last && lastFlow?.actions.includes('drop;')) {
+  else if (last && lastFlow && isDrop(lastFlow)) {
     // The port the dropping stage looked at: the one a packet came in from, or the one it was going out to.
     const port = last.direction === 'ingress' ? last.inport : last.outport;
-    verdict = { kind: 'drop', stage: lastFlow.stage, match: lastFlow.match, direction: last.direction, port };
+    const { stage, match, priority } = lastFlow;
+    verdict = {
+      kind: 'drop',
+      stage,
+      match,
+      priority,
+      direction: last.direction,
+      datapath: last.datapath,
+      port,
+    };
   }
   return { path, routers, verdict };
 }
+
+/** A `drop;` action, or an ACL flow that ends the packet (a stateful ACL's drop is a comment ovn-trace omits). */
+const isDrop = (flow: TraceFlow): boolean =>
+  flow.actions.includes('drop;') || (isAclStage(flow.stage) && endsPacket(flow.actions));
 
 /** `spec.staticRoutes[i]` entries a route hit came from (an ECMP hit lists the whole group). */
 export function specRoutes(hit: RouteHit, table: string, spec: VpcSpec | undefined): string[] {

@@ -5,9 +5,12 @@
  * that is stable across reconciles: the name for named tables, `priority|match` for policies (Kube-OVN keeps one
  * policy per priority and match) and `route_table|policy|ip_prefix|nexthop` for static routes (routes differing only in
  * the next hop coexist as an ECMP group; Kube-OVN keeps one: its `AddLogicalRouterStaticRoute` replaces the other
- * next hops; ADR 12).
+ * next hops; ADR 12), and `parent|direction|priority|match` for ACLs (acl.ts; ADR 23).
  */
 import type { OvnNbTables } from '../../ovsdb/generated/ovn-nb.ts';
+
+/** Kube-OVN's `external_ids` key naming the switch (or port group) an ACL belongs to (pkg/ovs aclParentKey). */
+export const ACL_PARENT_KEY = 'parent';
 
 /** The tables whose rows this controller owns. */
 export const OWNED_TABLES = [
@@ -19,11 +22,13 @@ export const OWNED_TABLES = [
   'Logical_Router_Static_Route',
   // root rows attached by weak reference to the switches of one VPC (Logical_Switch.load_balancer; lb-links.ts)
   'Load_Balancer',
+  // a subnet's ACLs, in its switch's `acls` (acl.ts)
+  'ACL',
 ] as const satisfies readonly (keyof OvnNbTables)[];
 
 export type OwnedTable = (typeof OWNED_TABLES)[number];
 export type ParentTable = 'Logical_Router' | 'Logical_Switch';
-export type ParentColumn = 'ports' | 'policies' | 'static_routes';
+export type ParentColumn = 'ports' | 'policies' | 'static_routes' | 'acls';
 
 /** Where each non-root table's rows are referenced from (strong references: a row lives while referenced). */
 export const PARENT_OF: Partial<Record<OwnedTable, { table: ParentTable; column: ParentColumn }>> = {
@@ -31,6 +36,7 @@ export const PARENT_OF: Partial<Record<OwnedTable, { table: ParentTable; column:
   Logical_Switch_Port: { table: 'Logical_Switch', column: 'ports' },
   Logical_Router_Policy: { table: 'Logical_Router', column: 'policies' },
   Logical_Router_Static_Route: { table: 'Logical_Router', column: 'static_routes' },
+  ACL: { table: 'Logical_Switch', column: 'acls' },
 };
 
 export const isRootTable = (table: OwnedTable): boolean => PARENT_OF[table] === undefined;
@@ -57,6 +63,10 @@ export function identityOf(table: OwnedTable, row: Readonly<Record<string, unkno
       return `${str(row['priority'])}|${str(row['match'])}`;
     case 'Logical_Router_Static_Route':
       return `${str(row['route_table'])}|${str(row['policy']) || 'dst-ip'}|${str(row['ip_prefix'])}|${str(row['nexthop'])}`;
+    case 'ACL': {
+      const parent = (row['external_ids'] as Readonly<Record<string, string>> | undefined)?.[ACL_PARENT_KEY];
+      return `${parent ?? ''}|${str(row['direction'])}|${str(row['priority'])}|${str(row['match'])}`;
+    }
     default:
       return str(row['name']);
   }
@@ -64,4 +74,4 @@ export function identityOf(table: OwnedTable, row: Readonly<Record<string, unkno
 
 /** Tables whose identity is a name; a same-named row of another owner is a conflict, not ours to adopt. */
 export const isNamedTable = (table: OwnedTable): boolean =>
-  table !== 'Logical_Router_Policy' && table !== 'Logical_Router_Static_Route';
+  table !== 'Logical_Router_Policy' && table !== 'Logical_Router_Static_Route' && table !== 'ACL';

@@ -3,7 +3,8 @@
  * `handleAddOrUpdateSubnet`, subnet_status.go `patchSubnetStatus`, pkg/apis/kubeovn/v1/subnet.go): condition types
  * `Validated`, `Ready` and `Error`; a refused spec is `ValidateLogicalSwitchFailed` on all three (Error True) with a
  * Warning event; a programmed subnet ends with Validated and Ready True, reason `ResetLogicalSwitchAclSuccess`
- * (`SetNonOvnSubnetSuccess` for an IPAM-only subnet), with Normal events. Deliberate differences (ADR 19): no
+ * (`SetPrivateLogicalSwitchSuccess` for a `private` one, `SetNonOvnSubnetSuccess` for an IPAM-only subnet), with
+ * Normal events. Deliberate differences (ADR 19): no
  * placeholder `Error: Unknown, Init, "Not Observed"` (EnsureStandardConditions) on a subnet that never failed; a
  * recovered subnet's Error is cleared (False, `NoError`, "No error seen", Kube-OVN's ClearError) instead of staying
  * True; kovn's own waits (VPC router, NB conflict, blocked deletion) are reported as conditions; events are
@@ -17,6 +18,8 @@ export const VALIDATE_FAILED = 'ValidateLogicalSwitchFailed';
 /** The last step of a programmed OVN subnet that is not `private` (ACLs reset). */
 export const READY_OVN = 'ResetLogicalSwitchAclSuccess';
 export const READY_NON_OVN = 'SetNonOvnSubnetSuccess';
+/** The last step of a programmed `private` subnet (its ACLs set). */
+export const READY_PRIVATE = 'SetPrivateLogicalSwitchSuccess';
 
 /** Conditions and the events recorded when they change. */
 export interface SubnetReport {
@@ -49,9 +52,13 @@ function errorAfterSuccess(current: readonly Condition[] | undefined): Condition
   return error?.status === 'True' ? [condition('Error', 'False', 'NoError', 'No error seen')] : [];
 }
 
-/** A subnet whose switch (or, for a non-OVN provider, whose IPAM) is in place. */
-export function readyReport(current: readonly Condition[] | undefined, ovn: boolean): SubnetReport {
-  const reason = ovn ? READY_OVN : READY_NON_OVN;
+/** A subnet whose switch (or, for a non-OVN provider, whose IPAM) is in place; `isPrivate`: `spec.private`. */
+export function readyReport(
+  current: readonly Condition[] | undefined,
+  ovn: boolean,
+  isPrivate = false,
+): SubnetReport {
+  const reason = !ovn ? READY_NON_OVN : isPrivate ? READY_PRIVATE : READY_OVN;
   return {
     conditions: [
       condition('Validated', 'True', reason),

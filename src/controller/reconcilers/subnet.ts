@@ -4,8 +4,9 @@
  * finalizer. Otherwise: validate with the shared admission rules against the informer view (`subnet-view.ts`:
  * accepted subnets win over newcomers; `subnet-admission.ts`: memoized while nothing it reads changed); on failure
  * report `ValidateLogicalSwitchFailed` and program nothing. Then wait for the VPC router, keep the router-port MAC
- * (read back from NB, generated once), update IPAM, converge the switch, router port pair, policy and route in one
- * transaction, and write the IPAM counters and Kube-OVN's conditions and events (`subnet-conditions.ts`).
+ * (read back from NB, generated once), update IPAM, converge the switch, router port pair, policy and the ACLs of
+ * `private`/`allowSubnets`/`acls` (`nb/subnet-acls.ts`) in one transaction, and write the IPAM counters and
+ * Kube-OVN's conditions and events (`subnet-conditions.ts`).
  */
 import { FINALIZER, isOvnProvider } from '../../api/constants.ts';
 import type { Subnet } from '../../api/kinds/subnet-schema.ts';
@@ -16,6 +17,7 @@ import type { DesiredRow } from '../nb/model.ts';
 import { subnetOwner, vpcOwner } from '../nb/owner.ts';
 import { converge } from '../nb/send.ts';
 import { desiredSubnet } from '../nb/subnet.ts';
+import { desiredSubnetAcls } from '../nb/subnet-acls.ts';
 import { keyOf } from '../../kube/queue/keys.ts';
 import type { ReconcileContext, ReconcileResult, Reconciler } from '../../kube/reconciler.ts';
 import { routerMacOf } from './bootstrap.ts';
@@ -128,13 +130,16 @@ async function programSubnet(step: SubnetStep, subnet: Subnet): Promise<Reconcil
     for (const pod of podKeysOfNics(ctx.view.list('Pod'), updated.dropped)) deps.enqueue(pod);
   }
   if (ovn && routerMac) {
-    await convergeSwitch(step, desiredSubnet({ subnet, routerMac, defaultVpc: vpc === clusterRouter }));
+    await convergeSwitch(step, [
+      ...desiredSubnet({ subnet, routerMac, defaultVpc: vpc === clusterRouter }),
+      ...desiredSubnetAcls(subnet, deps.network.nodeSwitchCidr),
+    ]);
   }
-  await step.status(readyReport(step.current, ovn));
+  await step.status(readyReport(step.current, ovn, subnet.spec?.private === true));
   return;
 }
 
-/** The switch, router port pair, policy and route in one NB transaction. */
+/** The switch, router port pair, policy and ACLs in one NB transaction. */
 async function convergeSwitch(step: SubnetStep, desired: DesiredRow[]): Promise<void> {
   const { deps, key, name, ctx } = step;
   let sent: number;

@@ -4,17 +4,20 @@
  * finalizer; otherwise validate with the shared admission rules, converge its router (and spec routes) in one NB
  * transaction, and write status as Kube-OVN's `getVpcSubnets` computes it (`router`, `standby`, `default`, sorted
  * `subnets`, `defaultLogicalSwitch`) plus kovn's conditions (admission warnings, e.g. a policy next to the
- * per-subnet allows, in `Validated`'s message, with a Warning Event when they change). A Subnet change enqueues its VPC (not a status-only
- * one: the VPC reads which subnets name it, nothing of their status).
+ * per-subnet allows, in `Validated`'s message, with a Warning Event when they change). Peerings (vpc-peering.ts): the
+ * port of each link both sides declare, `status.vpcPeerings` (the linked peers) and the `Peered` condition. A Subnet
+ * change enqueues its VPC and that VPC's peers, a Vpc change its peers (not a status-only one: the VPC reads which
+ * subnets name it and the peers' specs, nothing of their status).
  */
 import { admit } from '../../api/admission.ts';
 import { formatWarning } from '../../api/issues.ts';
 import { FINALIZER, isOvnProvider } from '../../api/constants.ts';
 import type { Subnet } from '../../api/kinds/subnet-schema.ts';
 import type { Vpc } from '../../api/kinds/vpc.ts';
-import type { ClusterView } from '../../api/types.ts';
+import type { ClusterView, FieldIssue } from '../../api/types.ts';
 import { NbConflictError } from '../nb/errors.ts';
 import { desiredVpc } from '../nb/vpc.ts';
+import { desiredPeeringPorts, peeringLinks, type PeeringLink } from '../nb/vpc-peering.ts';
 import { vpcOwner } from '../nb/owner.ts';
 import { converge } from '../nb/send.ts';
 import { keyOf } from '../../kube/queue/keys.ts';
@@ -22,6 +25,13 @@ import type { ReconcileContext, ReconcileResult, Reconciler } from '../../kube/r
 import { setConditions, type Condition, type ConditionInput } from './conditions.ts';
 import { BLOCKED_DELETE_RETRY_MS, type NetworkDeps } from './deps.ts';
 import { specOrDeletionChanged } from './watch-predicates.ts';
+import {
+  PEERED_CONDITION,
+  peerVpcWatch,
+  peeringCondition,
+  peeringPortMacs,
+  subnetPeerKeys,
+} from './vpc-peering.ts';
 import { ensureFinalizer, refOf, statusChanges } from '../../kube/writer.ts';
 
 /** The OVN subnets (deleting ones included) whose `spec.vpc` is this VPC, sorted by name. */
@@ -63,8 +73,9 @@ async function writeVpcStatus(
   vpc: Vpc,
   conditions: ConditionInput[],
   extra: Record<string, unknown>,
+  drop: readonly string[] = [],
 ): Promise<void> {
-  const current = vpc.status?.conditions as Condition[] | undefined;
+  const current = (vpc.status?.conditions as Condition[] | undefined)?.filter((c) => !drop.includes(c.type));
   const want = { ...extra, conditions: setConditions(current, conditions, ctx.clock.now()) };
   const changes = statusChanges(vpc, want);
   if (Object.keys(changes).length) await deps.writer.patchStatus(refOf(vpc), changes);
@@ -90,6 +101,74 @@ async function removeVpc(
   return;
 }
 
+/** One NB transaction: the router, its spec routes and policies, and its half of each linked peering. */
+async function convergeRouter(
+  deps: NetworkDeps,
+  ctx: ReconcileContext,
+  { key, vpc, defaulted, links }: { key: string; vpc: Vpc; defaulted: Vpc; links: readonly PeeringLink[] },
+): Promise<void> {
+  const name = ctx.ref.name;
+  let sent: number;
+  try {
+    const ports = desiredPeeringPorts(name, links, peeringPortMacs(deps.nb.cache, deps.random, name));
+    const desired = [...desiredVpc(defaulted), ...ports];
+    sent = await converge(deps.nb, { owner: vpcOwner(name), key, desired });
+  } catch (err) {
+    if (err instanceof NbConflictError) {
+      const conflict: ConditionInput = {
+        type: 'Ready',
+        status: 'False',
+        reason: 'NbConflict',
+        message: err.message,
+      };
+      await writeVpcStatus(deps, ctx, vpc, [conflict], {});
+    }
+    throw err;
+  }
+  if (sent) ctx.log.debug({ operations: sent }, 'vpc router converged');
+}
+
+/** The status of a programmed VPC: Validated (with its warnings, and an Event when they change), Ready, Peered. */
+async function reportProgrammed(
+  deps: NetworkDeps,
+  ctx: ReconcileContext,
+  report: {
+    vpc: Vpc;
+    defaulted: Vpc;
+    subnets: readonly Subnet[];
+    links: readonly PeeringLink[];
+    warnings: readonly FieldIssue[];
+  },
+): Promise<void> {
+  const { vpc, links } = report;
+  const name = ctx.ref.name;
+  const clusterRouter = deps.network.clusterRouter;
+  const peered = peeringCondition(links);
+  const linked = links.flatMap((l) => (l.state === 'linked' ? [l.remoteVpc] : [])).sort();
+  const warned = report.warnings.map(formatWarning).join('; ');
+  const before = (vpc.status?.conditions as Condition[] | undefined)?.find((c) => c.type === 'Validated');
+  if (warned && before?.message !== warned)
+    await deps.writer.event(refOf(vpc), { type: 'Warning', reason: 'ValidationWarning', message: warned });
+  const conditions: ConditionInput[] = [
+    {
+      type: 'Validated',
+      status: 'True',
+      reason: warned ? 'ValidationWarning' : 'ValidationSucceeded',
+      message: warned,
+    },
+    { type: 'Ready', status: 'True', reason: 'RouterReady', message: `logical router ${name} is programmed` },
+    ...(peered ? [peered] : []),
+  ];
+  const extra = {
+    router: name,
+    standby: true,
+    default: name === clusterRouter,
+    ...vpcSubnetStatus(report.defaulted, report.subnets, clusterRouter),
+    ...(linked.length || vpc.status?.vpcPeerings?.length ? { vpcPeerings: linked } : {}),
+  };
+  await writeVpcStatus(deps, ctx, vpc, conditions, extra, peered ? [] : [PEERED_CONDITION]);
+}
+
 export function vpcReconciler(deps: NetworkDeps): Reconciler {
   const clusterRouter = deps.network.clusterRouter;
   return {
@@ -97,16 +176,20 @@ export function vpcReconciler(deps: NetworkDeps): Reconciler {
     watches: [
       {
         kind: 'Subnet',
-        map: (s) => [keyOf('Vpc', (s as Subnet).spec?.vpc || clusterRouter)],
+        map: (s, view) => [
+          keyOf('Vpc', (s as Subnet).spec?.vpc || clusterRouter),
+          ...subnetPeerKeys(s, view, clusterRouter),
+        ],
         changed: specOrDeletionChanged,
       },
+      peerVpcWatch(),
     ],
     async reconcile(key: string, ctx: ReconcileContext): Promise<ReconcileResult> {
       const name = ctx.ref.name;
       const vpc = ctx.view.get('Vpc', name) as Vpc | undefined;
       const subnets = subnetsOfVpc(name, ctx.view, clusterRouter);
-      const status = (obj: Vpc, conditions: ConditionInput[], extra: Record<string, unknown> = {}) =>
-        writeVpcStatus(deps, ctx, obj, conditions, extra);
+      const status = (obj: Vpc, conditions: ConditionInput[]) =>
+        writeVpcStatus(deps, ctx, obj, conditions, {});
       if (!vpc || vpc.metadata.deletionTimestamp) return removeVpc(deps, ctx, { key, vpc, subnets });
 
       await ensureFinalizer(deps.writer, vpc, FINALIZER, true);
@@ -121,48 +204,9 @@ export function vpcReconciler(deps: NetworkDeps): Reconciler {
         return;
       }
       const defaulted = (outcome.object ?? vpc) as Vpc;
-      let sent: number;
-      try {
-        sent = await converge(deps.nb, { owner: vpcOwner(name), key, desired: desiredVpc(defaulted) });
-      } catch (err) {
-        if (err instanceof NbConflictError) {
-          await status(vpc, [{ type: 'Ready', status: 'False', reason: 'NbConflict', message: err.message }]);
-        }
-        throw err;
-      }
-      if (sent) ctx.log.debug({ operations: sent }, 'vpc router converged');
-      const isDefault = name === clusterRouter;
-      const warned = outcome.warnings.map(formatWarning).join('; ');
-      const before = (vpc.status?.conditions as Condition[] | undefined)?.find((c) => c.type === 'Validated');
-      if (warned && before?.message !== warned)
-        await deps.writer.event(refOf(vpc), {
-          type: 'Warning',
-          reason: 'ValidationWarning',
-          message: warned,
-        });
-      await status(
-        vpc,
-        [
-          {
-            type: 'Validated',
-            status: 'True',
-            reason: warned ? 'ValidationWarning' : 'ValidationSucceeded',
-            message: warned,
-          },
-          {
-            type: 'Ready',
-            status: 'True',
-            reason: 'RouterReady',
-            message: `logical router ${name} is programmed`,
-          },
-        ],
-        {
-          router: name,
-          standby: true,
-          default: isDefault,
-          ...vpcSubnetStatus(defaulted, subnets, clusterRouter),
-        },
-      );
+      const links = peeringLinks(defaulted, ctx.view);
+      await convergeRouter(deps, ctx, { key, vpc, defaulted, links });
+      await reportProgrammed(deps, ctx, { vpc, defaulted, subnets, links, warnings: outcome.warnings });
       return;
     },
   };

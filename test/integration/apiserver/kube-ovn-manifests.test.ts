@@ -1,6 +1,7 @@
 // Existing Kube-OVN manifests apply (issue 23, ADR 2), with the real kubectl against the embedded API server:
 // - every manifest of examples/ applies as its scenario orders it, with no warning (03-eip-static.yaml excepted:
-//   its fixed address is outside the external network, which Kube-OVN's webhook refuses too);
+//   its fixed address is outside the external network, which Kube-OVN's webhook refuses too; and the warnings of
+//   `fieldsKovnIgnores`, fields the README lists as accepted but ignored, src/api/ignored-fields.ts);
 // - every file of test/fixtures/kube-ovn-valid/ (Kube-OVN-valid manifests kovn used to refuse, one per rule that
 //   became a warning) applies, kubectl printing exactly the `Warning:` lines its `# expect-warning:` comments name;
 // - every file of test/fixtures/kube-ovn-refused/ (what Kube-OVN's webhook refuses, and kovn's kept refusals) is
@@ -47,6 +48,13 @@ function pathOf(o: KubeObject): string {
   return `/apis/${type.group}/${type.version}/${type.plural}`;
 }
 
+/** The warnings an example draws for a field kovn ignores (drop an entry when kovn implements the field). */
+const fieldsKovnIgnores: Record<string, string[]> = {
+  '02-ovn-default.yaml': [
+    'spec.natOutgoing: kovn ignores this field: pod traffic leaving the cluster is not SNATed to the node (custom VPCs: Kube-OVN ignores it too)',
+  ],
+};
+
 let t: TestServer;
 const kubectl = kubectlFor(() => t);
 const skip = kubectlAvailable ? false : `${kubectlBin} not found`;
@@ -79,7 +87,8 @@ describe('the examples apply unchanged', { skip }, () => {
           continue;
         }
         assert.equal(run.code, 0, `${file}: ${run.stderr}`);
-        assert.deepEqual(warningLines(run.stderr), [], `${file}: no warnings`);
+        const ignored = fieldsKovnIgnores[file.split('/').pop() ?? ''] ?? [];
+        assert.deepEqual(warningLines(run.stderr), ignored, `${file}: no warnings`);
       }
     });
   }

@@ -292,4 +292,17 @@ void describe('updates and deletes against a real NB', { timeout: 120_000 }, () 
     assert.ok(byName(c, 'Logical_Switch_Port', 'manual-port'), 'the hand-made port on net1 survives');
     manualRowsSurvive();
   });
+
+  void test('a field kovn ignores is named in the Vpc Validated condition, the router programmed', async () => {
+    run.set(vpc('ext-vpc', { enableExternal: true }));
+    await eventually(() => {
+      const c = condition(run.get('Vpc', 'ext-vpc'), 'Validated');
+      assert.equal(c?.status, 'True');
+      assert.equal(c?.reason, 'ValidationWarning');
+      assert.match(c?.message ?? '', /^spec\.enableExternal: kovn ignores this field: /);
+      assert.ok(byName(run.client, 'Logical_Router', 'ext-vpc'));
+    });
+    run.delete('Vpc', 'ext-vpc');
+    await eventually(() => assert.equal(run.get('Vpc', 'ext-vpc'), undefined));
+  });
 });

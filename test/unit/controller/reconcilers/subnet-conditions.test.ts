@@ -12,7 +12,7 @@ import {
   type SubnetReport,
 } from '../../../../src/controller/reconcilers/subnet-conditions.ts';
 
-type Outcome = 'ready' | 'readyNonOvn' | 'invalid' | 'waiting';
+type Outcome = 'ready' | 'readyPrivate' | 'readyNonOvn' | 'invalid' | 'waiting';
 
 function run(outcomes: Outcome[]): { conditions: Condition[]; events: string[] } {
   let conditions: Condition[] = [];
@@ -21,11 +21,13 @@ function run(outcomes: Outcome[]): { conditions: Condition[]; events: string[] }
     const report: SubnetReport =
       outcome === 'ready'
         ? readyReport(conditions, true)
-        : outcome === 'readyNonOvn'
-          ? readyReport(conditions, false)
-          : outcome === 'invalid'
-            ? invalidReport('subnet bad cidr 10.0.1.128/25 is conflict with subnet net1 cidr 10.0.1.0/24')
-            : waitingForVpcReport('vpc1');
+        : outcome === 'readyPrivate'
+          ? readyReport(conditions, true, true)
+          : outcome === 'readyNonOvn'
+            ? readyReport(conditions, false)
+            : outcome === 'invalid'
+              ? invalidReport('subnet bad cidr 10.0.1.128/25 is conflict with subnet net1 cidr 10.0.1.0/24')
+              : waitingForVpcReport('vpc1');
     const next = setConditions(conditions, report.conditions, 1000 * (i + 1));
     if (JSON.stringify(next) !== JSON.stringify(conditions))
       events.push(...report.events.map((e) => `${e.type} ${e.reason}`));
@@ -50,6 +52,17 @@ describe('Subnet conditions and events, as Kube-OVN leaves them', () => {
       outcomes: ['ready', 'ready'],
       conditions: ['Validated True ResetLogicalSwitchAclSuccess', 'Ready True ResetLogicalSwitchAclSuccess'],
       events: ['Normal ValidateLogicalSwitchSuccess', 'Normal ResetLogicalSwitchAclSuccess'],
+    },
+    {
+      name: 'a private subnet: SetPrivateLogicalSwitchSuccess; private off again: ResetLogicalSwitchAclSuccess',
+      outcomes: ['readyPrivate', 'ready'],
+      conditions: ['Validated True ResetLogicalSwitchAclSuccess', 'Ready True ResetLogicalSwitchAclSuccess'],
+      events: [
+        'Normal ValidateLogicalSwitchSuccess',
+        'Normal SetPrivateLogicalSwitchSuccess',
+        'Normal ValidateLogicalSwitchSuccess',
+        'Normal ResetLogicalSwitchAclSuccess',
+      ],
     },
     {
       name: 'a non-OVN (IPAM only) subnet: SetNonOvnSubnetSuccess',
