@@ -114,6 +114,38 @@ export const getObject = (kc: KubeConfig, kind: string, name: string, namespace?
   kubeRequest<KubeObject>(kc, { method: 'GET', path: objectPath(kind, name, namespace) }).catch(
     () => undefined,
   );
+/**
+ * A pod pinned to a subnet and an address by Kube-OVN's annotations, with one container declaring port 80 (the
+ * lab's responder answers HTTP there, naming the pod); `readiness` adds an HTTP readiness probe on it.
+ */
+export const webPodAt = (o: {
+  name: string;
+  namespace: string;
+  subnet: string;
+  ip: string;
+  readiness?: boolean;
+}): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: {
+    name: o.name,
+    namespace: o.namespace,
+    annotations: { 'ovn.kubernetes.io/logical_switch': o.subnet, 'ovn.kubernetes.io/ip_address': o.ip },
+  },
+  spec: {
+    containers: [
+      {
+        name: 'web',
+        image: 'nginx',
+        ports: [{ containerPort: 80 }],
+        ...(o.readiness
+          ? { readinessProbe: { httpGet: { path: '/healthz', port: 80 }, periodSeconds: 2 } }
+          : {}),
+      },
+    ],
+  },
+});
+
 export const createObject = (kc: KubeConfig, obj: KubeObject) =>
   kubeRequest<KubeObject>(kc, {
     method: 'POST',

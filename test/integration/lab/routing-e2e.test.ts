@@ -25,6 +25,7 @@ import {
   poller,
   runKovn,
   skipUnlessRoot as skip,
+  webPodAt,
 } from '../../support/lab-e2e.ts';
 
 const R1 = '10.20.3.11';
@@ -88,19 +89,8 @@ const route = (cidr: string, nextHopIP: string, extra: Record<string, string> = 
   nextHopIP,
   ...extra,
 });
-const pod = (name: string, subnet: string, ip: string): KubeObject => ({
-  apiVersion: 'v1',
-  kind: 'Pod',
-  metadata: {
-    name,
-    namespace: 'rt',
-    annotations: {
-      'ovn.kubernetes.io/logical_switch': subnet,
-      'ovn.kubernetes.io/ip_address': ip,
-    },
-  },
-  spec: { containers: [{ name: 'web', image: 'nginx', ports: [{ containerPort: 80 }] }] },
-});
+const pod = (name: string, subnet: string, ip: string): KubeObject =>
+  webPodAt({ name, namespace: 'rt', subnet, ip });
 const subnet = (name: string, cidrBlock: string, extra: Record<string, string> = {}): KubeObject => ({
   apiVersion: 'kubeovn.io/v1',
   kind: 'Subnet',

@@ -23,6 +23,7 @@ import {
   runKovn,
   skipUnlessRoot as skip,
   sleep,
+  webPodAt,
 } from '../../support/lab-e2e.ts';
 
 const TARGET = '10.30.1.10';
@@ -57,25 +58,8 @@ const expectReach = (pod: string, open: boolean) =>
 const patchSubnet = (name: string, spec: Record<string, unknown>) =>
   kubeRequest(kc, { method: 'PATCH', path: objectPath('Subnet', name), body: { spec } });
 
-const pod = (name: string, ns: string, subnet: string, ip: string): KubeObject => ({
-  apiVersion: 'v1',
-  kind: 'Pod',
-  metadata: {
-    name,
-    namespace: ns,
-    annotations: { 'ovn.kubernetes.io/logical_switch': subnet, 'ovn.kubernetes.io/ip_address': ip },
-  },
-  spec: {
-    containers: [
-      {
-        name: 'web',
-        image: 'nginx',
-        ports: [{ containerPort: 80 }],
-        readinessProbe: { httpGet: { path: '/healthz', port: 80 }, periodSeconds: 2 },
-      },
-    ],
-  },
-});
+const pod = (name: string, namespace: string, subnet: string, ip: string): KubeObject =>
+  webPodAt({ name, namespace, subnet, ip, readiness: true });
 const subnet = (name: string, spec: Record<string, unknown>): KubeObject => ({
   apiVersion: 'kubeovn.io/v1',
   kind: 'Subnet',

@@ -25,6 +25,7 @@ import {
   poller,
   runKovn,
   skipUnlessRoot as skip,
+  webPodAt,
 } from '../../support/lab-e2e.ts';
 
 const A1 = '10.31.0.10';
@@ -58,16 +59,8 @@ const peeredCondition = async (vpc: string) =>
     }
   )?.conditions?.find((c) => c.type === 'Peered');
 
-const pod = (name: string, ns: string, subnet: string, ip: string): KubeObject => ({
-  apiVersion: 'v1',
-  kind: 'Pod',
-  metadata: {
-    name,
-    namespace: ns,
-    annotations: { 'ovn.kubernetes.io/logical_switch': subnet, 'ovn.kubernetes.io/ip_address': ip },
-  },
-  spec: { containers: [{ name: 'web', image: 'nginx', ports: [{ containerPort: 80 }] }] },
-});
+const pod = (name: string, namespace: string, subnet: string, ip: string): KubeObject =>
+  webPodAt({ name, namespace, subnet, ip });
 
 void describe('vpc peering in the lab, with real traffic', { skip, timeout: 900_000 }, () => {
   before(async () => {
