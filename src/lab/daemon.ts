@@ -26,7 +26,7 @@ import { startDataplane, type Dataplane } from './dataplane/dataplane.ts';
 import type { LabNode } from './dataplane/node.ts';
 import { nodeObject, nodeStatus } from './node-objects.ts';
 import { writeStatus, type ComponentStatus, type LabPhase, type LabStatus } from './status.ts';
-import { Supervisor, type ComponentHealth } from './process/supervisor.ts';
+import { Supervisor, readyDeadlineMs, type ComponentHealth } from './process/supervisor.ts';
 
 const PROJECT = fileURLToPath(new URL('../..', import.meta.url));
 const CLI = join(PROJECT, 'src/cli/main.ts');
@@ -161,7 +161,7 @@ export class LabDaemon {
       command: process.execPath,
       args: [APISERVER, '--data-dir', layout.apiserverDir, '--port', String(port)],
       logFile: join(layout.logDir, 'apiserver.log'),
-      ready: async () => {
+      ready: async (_proc, start) => {
         const kubeconfig = join(layout.apiserverDir, 'kubeconfig');
         await waitFor(
           this.#clock,
@@ -175,7 +175,7 @@ export class LabDaemon {
               () => undefined,
             );
           },
-          30_000,
+          readyDeadlineMs(start, 30_000),
         );
       },
     });

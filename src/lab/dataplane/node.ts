@@ -11,17 +11,24 @@ import { join } from 'node:path';
 import { ovsEnv, socketAccepts, waitFor } from '../../ovn/daemons.ts';
 import { ovsDbSocket, vsctl } from '../../ovn/vsctl.ts';
 import { systemClock, type Clock } from '../../util/clock.ts';
-import { check, type ProcessRunner } from '../../util/exec.ts';
+import { check, type ProcessRunner, type SpawnedProcess } from '../../util/exec.ts';
 import type { LabLayout } from '../layout.ts';
 import type { Ledger } from '../process/ledger.ts';
 import { createNetns, deleteNetns } from './netns.ts';
-import type { ComponentHealth, Supervisor } from '../process/supervisor.ts';
+import {
+  readyDeadlineMs,
+  type ComponentHealth,
+  type StartKind,
+  type Supervisor,
+} from '../process/supervisor.ts';
 import { UNDERLAY_NODE_IF, UNDERLAY_PREFIX_LEN, type Underlay } from './underlay.ts';
 
 export const VSWITCH_SCHEMA = '/usr/share/openvswitch/vswitch.ovsschema';
 export const PHYSICAL_BRIDGE = 'br-phy';
 /** How long a (re)started ovn-controller keeps the installed flows before replacing them with its own. */
 const OFCTRL_WAIT_BEFORE_CLEAR_MS = 1_000;
+/** How long a first start of ovsdb-server or ovs-vswitchd may take to accept on its socket. */
+const SOCKET_READY_MS = 15_000;
 
 export interface NodeOptions {
   layout: LabLayout;
@@ -113,9 +120,16 @@ export class LabNode {
       logFile: join(this.ovsRundir, `${daemon}.stderr`),
       runner,
     });
-    const accepts = (path: string) => async (): Promise<void> => {
-      await waitFor(this.#clock, path, async () => (await socketAccepts(path)) || undefined);
-    };
+    const accepts =
+      (path: string) =>
+      async (_proc: SpawnedProcess, start: StartKind): Promise<void> => {
+        await waitFor(
+          this.#clock,
+          path,
+          async () => (await socketAccepts(path)) || undefined,
+          readyDeadlineMs(start, SOCKET_READY_MS),
+        );
+      };
 
     await supervisor.start({ ...spec('ovsdb-server', [`--remote=punix:${sock}`, db]), ready: accepts(sock) });
     await vsctl(runner, this.ovsRundir, '--no-wait', 'init');
@@ -126,7 +140,7 @@ export class LabNode {
     await this.#bridges();
     await supervisor.start({
       ...spec('ovn-controller', [`unix:${sock}`]),
-      ready: (p) => this.#controllerReady(p.pid),
+      ready: (p, start) => this.#controllerReady(p.pid, start),
     });
   }
 
@@ -169,7 +183,7 @@ export class LabNode {
   }
 
   /** ovn-controller says it is connected to SB and the node's Chassis row exists. */
-  async #controllerReady(pid: number): Promise<void> {
+  async #controllerReady(pid: number, start: StartKind): Promise<void> {
     const { runner } = this.#o;
     const env = ovsEnv(this.ovsRundir);
     await waitFor(
@@ -189,7 +203,7 @@ export class LabNode {
         );
         return found.stdout.trim() === this.name || undefined;
       },
-      this.#o.readyTimeoutMs ?? 30_000,
+      readyDeadlineMs(start, this.#o.readyTimeoutMs ?? 30_000),
     );
   }
 

@@ -37,8 +37,11 @@ export interface ProcessSpec {
   cwd?: string;
   /** stdout and stderr are appended here. */
   logFile?: string;
-  /** Resolves once a fresh process is ready (after every start); a throw fails that start. */
-  ready?: (proc: SpawnedProcess) => Promise<void>;
+  /**
+   * Resolves once a fresh process is ready (after every start); a throw fails that start. Its deadline should be
+   * `readyDeadlineMs(start, ...)`: a restart gets longer than a first start.
+   */
+  ready?: (proc: SpawnedProcess, start: StartKind) => Promise<void>;
   /** `false`: never restart. */
   restart?: RestartPolicy | false;
   /** SIGTERM grace before SIGKILL when stopping (default 5 s). */
@@ -50,12 +53,27 @@ export interface ProcessSpec {
 export interface LaunchSpec {
   name: string;
   /** Starts one instance and resolves once it is ready (kill it before throwing). */
-  launch: () => Promise<SpawnedProcess>;
+  launch: (start: StartKind) => Promise<SpawnedProcess>;
   /** An instance already running (started elsewhere) to adopt instead of launching the first one. */
   initial?: SpawnedProcess;
   restart?: RestartPolicy | false;
   stopGraceMs?: number;
 }
+
+/** Whether a launch is the component's first start or a restart by the supervisor. */
+export interface StartKind {
+  restart: boolean;
+}
+
+/**
+ * How long a launch may take to become ready: `firstMs` for a first start (`kovn up` fails after it); at least
+ * RESTART_READY_MS for a restart. A restart comes when something went wrong, often while the machine is loaded or a
+ * component it needs is itself restarting; killing a slow but live starter at the first deadline only starts it over
+ * again (seen in the chaos run: an API server killed three times in a row, 86 s down, each start taking 25 s).
+ */
+export const RESTART_READY_MS = 120_000;
+export const readyDeadlineMs = (start: StartKind, firstMs: number): number =>
+  start.restart ? Math.max(firstMs, RESTART_READY_MS) : firstMs;
 
 export type ComponentState = 'starting' | 'running' | 'restarting' | 'failed' | 'stopped';
 
@@ -134,7 +152,7 @@ export class Component extends Daemon {
   /** First start: adopt `initial` or launch; rejects (state failed) if the first instance cannot start. */
   async begin(): Promise<void> {
     try {
-      this.#run(this.#spec.initial ?? (await this.#spec.launch()));
+      this.#run(this.#spec.initial ?? (await this.#spec.launch({ restart: false })));
     } catch (error) {
       this.#set({ state: 'failed', pid: undefined, lastError: (error as Error).message });
       throw error;
@@ -202,7 +220,7 @@ export class Component extends Daemon {
   async #relaunch(): Promise<void> {
     let proc: SpawnedProcess;
     try {
-      proc = await this.#spec.launch();
+      proc = await this.#spec.launch({ restart: true });
     } catch (error) {
       const message = (error as Error).message;
       this.#set({ lastError: message });
@@ -239,8 +257,8 @@ export function processLauncher(
   runner: ProcessRunner,
   spec: ProcessSpec,
   detached: boolean,
-): () => Promise<SpawnedProcess> {
-  return async () => {
+): (start: StartKind) => Promise<SpawnedProcess> {
+  return async (start) => {
     const proc = await runner.spawn(spec.command, spec.args, {
       ...(spec.netns === undefined ? {} : { netns: spec.netns }),
       ...(spec.env === undefined ? {} : { env: spec.env }),
@@ -253,7 +271,7 @@ export function processLauncher(
       throw new Error(`${spec.name} exited during startup (${describeExit(exit)})`);
     });
     try {
-      await Promise.race([spec.ready(proc), died]);
+      await Promise.race([spec.ready(proc, start), died]);
     } catch (error) {
       proc.kill('SIGKILL');
       await proc.exited;

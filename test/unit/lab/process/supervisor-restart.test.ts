@@ -1,9 +1,16 @@
 // The supervisor's restart policy with a fake clock and a fake process runner: restart after an unexpected exit
 // with exponential backoff, reset after a stable run, give up after maxFailures short runs, no restart after
-// stop() or with restart: false, failed restarts retried, and one log line per exit with component, signal and count.
+// stop() or with restart: false, failed restarts retried, and one log line per exit with component, signal and count;
+// `ready` told whether a launch is a first start or a restart, and a restart's readiness deadline the longer one.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Supervisor, type ComponentHealth } from '../../../../src/lab/process/supervisor.ts';
+import {
+  RESTART_READY_MS,
+  Supervisor,
+  readyDeadlineMs,
+  type ComponentHealth,
+  type StartKind,
+} from '../../../../src/lab/process/supervisor.ts';
 import { FakeClock } from '../../../../src/util/clock.ts';
 import type { ProcessExit, ProcessRunner, RunResult, SpawnedProcess } from '../../../../src/util/exec.ts';
 
@@ -198,4 +205,36 @@ void test('every state change is an event with the health', async () => {
       ['running', 1001, 1],
     ],
   );
+});
+
+void test('ready is told a first start from a restart', async () => {
+  const clock = new FakeClock();
+  const runner = new FakeRunner();
+  const sup = new Supervisor({ runner, clock });
+  const starts: StartKind[] = [];
+  await sup.start({
+    name: 'n1/api',
+    command: 'api',
+    args: [],
+    ready: (_proc, start) => {
+      starts.push(start);
+      return Promise.resolve();
+    },
+  });
+  runner.last.exit({ signal: 'SIGKILL' });
+  await clock.advanceAsync(200);
+  runner.last.exit({ signal: 'SIGKILL' });
+  await clock.advanceAsync(400);
+  assert.deepEqual(starts, [{ restart: false }, { restart: true }, { restart: true }]);
+  await sup.stopAll();
+});
+
+void test('a restart waits for readiness at least RESTART_READY_MS; a first start its own deadline', () => {
+  const cases: [StartKind, number, number][] = [
+    [{ restart: false }, 30_000, 30_000],
+    [{ restart: false }, 15_000, 15_000],
+    [{ restart: true }, 30_000, RESTART_READY_MS],
+    [{ restart: true }, 300_000, 300_000],
+  ];
+  for (const [start, first, want] of cases) assert.equal(readyDeadlineMs(start, first), want);
 });
