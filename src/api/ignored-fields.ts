@@ -54,9 +54,13 @@ export const ignoredFields: readonly IgnoredField[] = [
     path: 'spec.natOutgoing',
     only: inDefaultVpc,
     reason:
-      'pod traffic leaving the cluster is not SNATed to the node (custom VPCs: Kube-OVN ignores it too)',
+      "the node agents keep Kube-OVN's SNAT rules for it, but kovn's default VPC does not route pod traffic out through the nodes yet, so none leaves the cluster (custom VPCs: Kube-OVN ignores it too)",
   },
-  { kind: 'Subnet', path: 'spec.natOutgoingPolicyRules', reason: 'natOutgoing is not implemented' },
+  {
+    kind: 'Subnet',
+    path: 'spec.natOutgoingPolicyRules',
+    reason: 'per-destination SNAT policy rules are not implemented',
+  },
   { kind: 'Subnet', path: 'spec.externalEgressGateway', reason: NO_EGRESS_GW },
   { kind: 'Subnet', path: 'spec.policyRoutingPriority', reason: NO_EGRESS_GW },
   { kind: 'Subnet', path: 'spec.policyRoutingTableID', reason: NO_EGRESS_GW },

@@ -14,6 +14,7 @@ import { switchLbRuleAdmission, switchLbRuleType } from './kinds/switch-lb-rule.
 import { ipAdmission, ipType } from './kinds/ip.ts';
 import { configMapAdmission } from './kinds/configmaps.ts';
 import { podAdmission } from './kinds/pod.ts';
+import { networkPolicyAdmission } from './kinds/network-policy-validate.ts';
 
 export const kubeovnResourceTypes: readonly ResourceType[] = [
   vpcType,
@@ -41,9 +42,10 @@ const admissions = new Map<string, KindAdmission<KubeObject>>([
   ['IP', ipAdmission],
   ['ConfigMap', configMapAdmission],
   ['Pod', podAdmission],
+  ['NetworkPolicy', networkPolicyAdmission],
 ]);
 
-/** Admission for a kind (kubeovn.io kinds, and core kinds with kovn-specific rules such as ConfigMap), if any. */
+/** Admission for a kind (kubeovn.io kinds, and built-in kinds with rules: ConfigMap, Pod, NetworkPolicy), if any. */
 export function admissionFor(kind: string): KindAdmission | undefined {
   return admissions.get(kind);
 }

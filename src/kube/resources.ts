@@ -1,6 +1,6 @@
 /**
  * Where kovn finds each kind it reads or writes on a Kubernetes API server, by kind name: the kubeovn.io kinds from
- * the API package's registry, plus the core, apps, coordination, discovery and Multus kinds it needs. The paths by
+ * the API package's registry, plus the core, apps, coordination, discovery, networking and Multus kinds it needs. The paths by
  * kind name are paths.ts's over this table (a namespaced kind without a namespace is in `default`).
  */
 import { kubeovnResourceTypes } from '../api/registry.ts';
@@ -42,6 +42,13 @@ const KINDS: ReadonlyMap<string, KindInfo> = new Map(
       version: 'v1',
       kind: 'EndpointSlice',
       plural: 'endpointslices',
+      namespaced: true,
+    },
+    {
+      group: 'networking.k8s.io',
+      version: 'v1',
+      kind: 'NetworkPolicy',
+      plural: 'networkpolicies',
       namespaced: true,
     },
     {

@@ -1,5 +1,5 @@
 /**
- * The built-in kinds the lab needs (core v1, apps/v1, discovery.k8s.io, rbac, coordination, apiextensions.k8s.io's
+ * The built-in kinds the lab needs (core v1, apps/v1, discovery.k8s.io, networking.k8s.io, rbac, coordination, apiextensions.k8s.io's
  * CustomResourceDefinitions, read-only) and the NetworkAttachmentDefinition CRD, in the order discovery lists them:
  * permissive schemas (unknown fields preserved), printer columns as kube-apiserver prints them, field selectors,
  * strategic-merge keys and create-time defaults. Each kind's entry is in builtin/, one file per API group or larger
@@ -14,6 +14,7 @@ import { deployment, statefulSet } from './builtin/apps.ts';
 import { lease } from './builtin/coordination.ts';
 import { configMap, endpoints, namespace, service, serviceAccount } from './builtin/core.ts';
 import { endpointSlice } from './builtin/discovery.ts';
+import { networkPolicy } from './builtin/networking.ts';
 import { event } from './builtin/event.ts';
 import { node } from './builtin/node.ts';
 import { pod } from './builtin/pod.ts';
@@ -32,6 +33,7 @@ const specs: BuiltinSpec[] = [
   deployment,
   statefulSet,
   endpointSlice,
+  networkPolicy,
   clusterRole,
   clusterRoleBinding,
   lease,

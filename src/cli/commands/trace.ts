@@ -21,6 +21,7 @@ import { objectPath } from '../../kube/resources.ts';
 import { routerPortName } from '../../controller/nb/subnet.ts';
 import { processRunner } from '../../util/exec.ts';
 import { aclOfFlow, explainAclDrop, isAclStage } from '../trace/acl.ts';
+import { explainPolicyDrop, policyOfOwner, policyPortGroupOf } from '../trace/network-policy.ts';
 import { buildMicroflow, macHolding, MicroflowError } from '../trace/microflow.ts';
 import { parseTrace } from '../trace/parse.ts';
 import { explainPortSecurityDrop, isPortSecurityStage } from '../trace/port-security.ts';
@@ -134,12 +135,25 @@ async function explainTrace(output: string, l: DropLookups): Promise<string[]> {
   ];
 }
 
-/** When an ACL dropped the packet: which ACL, the Subnet field it came from, and what to change; else nothing. */
+/** When an ACL dropped the packet: which ACL, the Subnet field or NetworkPolicy it came from, what to change. */
 async function aclLines(summary: TraceSummary, l: DropLookups): Promise<string[]> {
   const v = summary.verdict;
   if (v.kind !== 'drop' || !isAclStage(v.stage)) return [];
+  const hit = aclOfFlow(v.stage, v.match, v.priority);
+  const group = policyPortGroupOf(hit);
+  if (group) {
+    const owner = await l
+      .nbctl('get', 'Port_Group', group.portGroup, 'external_ids:kovn-owner')
+      .catch(() => undefined);
+    return explainPolicyDrop(
+      hit,
+      v.datapath,
+      group.portGroup,
+      policyOfOwner(owner?.trim().replace(/^"|"$/g, '')),
+    );
+  }
   const subnet = await l.get<Subnet>('Subnet', v.datapath);
-  return explainAclDrop(aclOfFlow(v.stage, v.match, v.priority), v.datapath, subnet, {
+  return explainAclDrop(hit, v.datapath, subnet, {
     source: l.source,
     dest: l.dest,
   });

@@ -1,8 +1,8 @@
 /**
  * OVN ACLs as desired rows, for any owner and parent (ADR 23): each `AclEntry` (direction, priority, match, action,
  * optionally a name and drop logging, extra tags) becomes one ACL row tagged with its owner and with Kube-OVN's
- * `parent=<switch>` key, linked into the parent's `acls` set. A subnet's switch is the only parent today; a
- * NetworkPolicy's port groups are meant to be the next (a `Port_Group` parent beside `Logical_Switch`, same rows).
+ * `parent=<switch>` key, linked into the parent's `acls` set. The parent is a subnet's switch or a NetworkPolicy's
+ * port group (`Port_Group`, network-policy.ts; the diff links each row into its parent's table).
  * An ACL's identity is (parent, direction, priority, match) (model.ts identityOf): a later entry with the same four
  * replaces an earlier one, a changed action, name or log setting updates the row in place, anything else is a new row.
  * The generic diff (diff.ts) turns the rows into operations: it inserts, updates and unlinks exactly the difference
@@ -27,10 +27,12 @@ export interface AclEntry {
   log?: boolean;
   /** Extra `external_ids` (Kube-OVN's `subnet=<name>` on a subnet's own `acls` entries). */
   tags?: Readonly<Record<string, string>>;
+  /** `ACL.options` (Kube-OVN's `apply-after-lb` on a NetworkPolicy's egress ACLs); absent: left as it is. */
+  options?: Readonly<Record<string, string>>;
 }
 
 export interface AclParent {
-  table: 'Logical_Switch';
+  table: 'Logical_Switch' | 'Port_Group';
   name: string;
 }
 
@@ -53,6 +55,7 @@ export function desiredAcls(owner: string, parent: AclParent, entries: readonly 
         log: entry.log ?? false,
         severity: entry.log ? ['warning'] : [],
         external_ids: ownerTags(owner, { ...entry.tags, [ACL_PARENT_KEY]: parent.name }),
+        ...(entry.options ? { options: entry.options } : {}),
       },
     };
     const id = identityOf('ACL', row.columns);

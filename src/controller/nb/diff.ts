@@ -17,10 +17,11 @@ import { MissingParentError, NbConflictError } from './errors.ts';
 import { LinkBook } from './links.ts';
 import {
   OWNED_TABLES,
-  PARENT_OF,
   identityOf,
   isNamedTable,
   isRootTable,
+  parentSlotOf,
+  parentSlotsOf,
   type DesiredRow,
   type OwnedTable,
 } from './model.ts';
@@ -116,10 +117,10 @@ interface LinkPlan {
 function unlinkStale(cache: DatabaseCache<OvnNbTables>, stale: readonly StaleRow[], links: LinkBook): void {
   const deletedRoots = new Set(stale.filter((s) => isRootTable(s.table)).map((s) => s.row._uuid));
   for (const { table, row } of stale) {
-    const parent = PARENT_OF[table];
-    if (!parent) continue;
-    for (const p of parentsOf(cache, parent.table, parent.column, row._uuid)) {
-      if (!deletedRoots.has(p._uuid)) links.unlink(parent.table, p._uuid, parent.column, uuid(row._uuid));
+    for (const parent of parentSlotsOf(table)) {
+      for (const p of parentsOf(cache, parent.table, parent.column, row._uuid)) {
+        if (!deletedRoots.has(p._uuid)) links.unlink(parent.table, p._uuid, parent.column, uuid(row._uuid));
+      }
     }
   }
 }
@@ -127,13 +128,17 @@ function unlinkStale(cache: DatabaseCache<OvnNbTables>, stale: readonly StaleRow
 /** Puts a child row in its desired parent's set and takes it out of any other parent's. */
 function linkSlot(input: PlanInput, slots: readonly Slot[], slot: Slot, plan: LinkPlan): void {
   const { row } = slot;
-  const where = PARENT_OF[row.table];
+  const where = parentSlotOf(row);
   if (!where || !row.parent) return;
   const ref: Atom = slot.current ? uuid(slot.current._uuid) : namedUuid(slot.name!);
-  // the parents whose set holds the existing row (a cache index over the set's elements)
-  const currentParents = slot.current
-    ? parentsOf(input.cache, where.table, where.column, slot.current._uuid)
+  // the parents whose set holds the existing row (a cache index over the set's elements), in every parent table
+  const current = slot.current;
+  const held = current
+    ? parentSlotsOf(row.table).flatMap((w) =>
+        parentsOf(input.cache, w.table, w.column, current._uuid).map((p) => ({ where: w, p })),
+      )
     : [];
+  const currentParents = held.filter((h) => h.where.table === where.table).map((h) => h.p);
   const own = slots.find(
     (s) => s.row.table === row.parent!.table && s.row.columns['name'] === row.parent!.name,
   );
@@ -151,8 +156,8 @@ function linkSlot(input: PlanInput, slots: readonly Slot[], slot: Slot, plan: Li
       plan.waits.set(parent._uuid, parentStillThere(where.table, parent._uuid, row.parent.name));
     }
   }
-  for (const p of currentParents) {
-    if (p._uuid !== parentUuid) plan.links.unlink(where.table, p._uuid, where.column, ref);
+  for (const h of held) {
+    if (h.p._uuid !== parentUuid) plan.links.unlink(h.where.table, h.p._uuid, h.where.column, ref);
   }
 }
 

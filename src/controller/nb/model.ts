@@ -22,12 +22,15 @@ export const OWNED_TABLES = [
   'Logical_Router_Static_Route',
   // root rows attached by weak reference to the switches of one VPC (Logical_Switch.load_balancer; lb-links.ts)
   'Load_Balancer',
-  // a subnet's ACLs, in its switch's `acls` (acl.ts)
+  // a subnet's ACLs, in its switch's `acls` (acl.ts); a NetworkPolicy's, in its port group's `acls`
   'ACL',
+  // a NetworkPolicy's port group (its pods' switch ports, weakly referenced) and its peers' address sets
+  'Port_Group',
+  'Address_Set',
 ] as const satisfies readonly (keyof OvnNbTables)[];
 
 export type OwnedTable = (typeof OWNED_TABLES)[number];
-export type ParentTable = 'Logical_Router' | 'Logical_Switch';
+export type ParentTable = 'Logical_Router' | 'Logical_Switch' | 'Port_Group';
 export type ParentColumn = 'ports' | 'policies' | 'static_routes' | 'acls';
 
 /** Where each non-root table's rows are referenced from (strong references: a row lives while referenced). */
@@ -38,6 +41,21 @@ export const PARENT_OF: Partial<Record<OwnedTable, { table: ParentTable; column:
   Logical_Router_Static_Route: { table: 'Logical_Router', column: 'static_routes' },
   ACL: { table: 'Logical_Switch', column: 'acls' },
 };
+
+/** Further parents a non-root table's rows may have: an ACL lives in a switch's or a port group's `acls`. */
+const OTHER_PARENTS: Partial<Record<OwnedTable, readonly { table: ParentTable; column: ParentColumn }[]>> = {
+  ACL: [{ table: 'Port_Group', column: 'acls' }],
+};
+
+/** Every parent table (and set column) that may hold a row of `table`. */
+export const parentSlotsOf = (table: OwnedTable): { table: ParentTable; column: ParentColumn }[] => {
+  const first = PARENT_OF[table];
+  return first ? [first, ...(OTHER_PARENTS[table] ?? [])] : [];
+};
+
+/** Where a desired row is linked: the slot of its parent's table. */
+export const parentSlotOf = (row: DesiredRow): { table: ParentTable; column: ParentColumn } | undefined =>
+  row.parent && parentSlotsOf(row.table).find((slot) => slot.table === row.parent!.table);
 
 export const isRootTable = (table: OwnedTable): boolean => PARENT_OF[table] === undefined;
 

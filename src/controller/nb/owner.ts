@@ -18,13 +18,15 @@ const KINDS: Record<string, string> = {
   pod: 'Pod',
   node: 'Node',
   service: 'Service',
+  np: 'NetworkPolicy',
 };
-const NAMESPACED = new Set(['Pod', 'Service']);
+const NAMESPACED = new Set(['Pod', 'Service', 'NetworkPolicy']);
 
 export const vpcOwner = (name: string): string => `vpc/${name}`;
 export const subnetOwner = (name: string): string => `subnet/${name}`;
 export const podOwner = (namespace: string, name: string): string => `pod/${namespace}/${name}`;
 export const nodeOwner = (name: string): string => `node/${name}`;
+export const networkPolicyOwner = (namespace: string, name: string): string => `np/${namespace}/${name}`;
 
 /** `external_ids` for a row of `owner`, plus any extra keys (e.g. `subnet`, `ls`, `pod`). */
 export function ownerTags(owner: string, extra: Record<string, string> = {}): Record<string, string> {

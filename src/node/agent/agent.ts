@@ -1,7 +1,7 @@
 /**
  * The node agent (Kube-OVN's kube-ovn-cni daemon, for one node): informers over the kubeconfig for the Pods bound to
- * this node, this Node object and the Subnets; the CNI socket (server.ts) answering kovn-cni; and the node's own
- * `ovn0` port (node-port.ts). Works the same against the lab's API server and a real cluster.
+ * this node, this Node object and the Subnets; the CNI socket (server.ts) answering kovn-cni; the node's own
+ * `ovn0` port (node-port.ts); TProxy probes (../tproxy) and Subnet natOutgoing's SNAT rules (../nat-outgoing). Works the same against the lab's API server and a real cluster.
  */
 import { dirname, join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
@@ -15,6 +15,7 @@ import { CniHandler, type NicPlumber } from './handler.ts';
 import { NodePortReconciler } from './node-port.ts';
 import { startCniServer, type CniServer } from './server.ts';
 import { TproxyReconciler } from '../tproxy/reconciler.ts';
+import { NatOutgoingReconciler } from '../nat-outgoing/reconciler.ts';
 
 export interface NodeAgentOptions {
   nodeName: string;
@@ -58,6 +59,7 @@ export class NodeAgent {
   readonly subnets: KubeInformer;
   readonly nodePort: NodePortReconciler;
   readonly tproxy: TproxyReconciler;
+  readonly natOutgoing: NatOutgoingReconciler;
   readonly #server: CniServer;
 
   private constructor(parts: {
@@ -66,6 +68,7 @@ export class NodeAgent {
     subnets: KubeInformer;
     nodePort: NodePortReconciler;
     tproxy: TproxyReconciler;
+    natOutgoing: NatOutgoingReconciler;
     server: CniServer;
   }) {
     this.pods = parts.pods;
@@ -73,6 +76,7 @@ export class NodeAgent {
     this.subnets = parts.subnets;
     this.nodePort = parts.nodePort;
     this.tproxy = parts.tproxy;
+    this.natOutgoing = parts.natOutgoing;
     this.#server = parts.server;
     this.socket = parts.server.socket;
   }
@@ -125,12 +129,22 @@ export class NodeAgent {
       clock,
       log: log.child({ part: 'tproxy' }),
     });
+    const natOutgoing = new NatOutgoingReconciler({
+      nodeNetns: o.nodeNetns,
+      subnets: () => subnets.list(),
+      synced: () => subnets.start(),
+      watch: [subnets],
+      runner,
+      clock,
+      log: log.child({ part: 'nat-outgoing' }),
+    });
     for (const inf of [pods, node, subnets]) void inf.start().catch(() => {});
     nodePort.start();
     await tproxy.start();
+    natOutgoing.start();
     const server = await startCniServer(o.socket, handler, log);
     log.info({ socket: o.socket, tproxy: o.enableTproxy ?? false }, 'node agent serving CNI');
-    return new NodeAgent({ pods, node, subnets, nodePort, tproxy, server });
+    return new NodeAgent({ pods, node, subnets, nodePort, tproxy, natOutgoing, server });
   }
 
   /** Resolves once the pod and node caches hold a full list. */
@@ -142,6 +156,7 @@ export class NodeAgent {
     await this.#server.close();
     await this.nodePort.stop();
     await this.tproxy.stop();
+    await this.natOutgoing.stop();
     await Promise.all([this.pods.stop(), this.node.stop(), this.subnets.stop()]);
   }
 }

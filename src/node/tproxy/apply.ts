@@ -2,9 +2,11 @@
  * Makes a node namespace's TProxy state what rules.ts renders, or removes all of it. Level-triggered and quiet:
  * everything is read first (iptables-save, `ip -j rule`, the two route tables) and only differences are written,
  * so converging twice writes nothing. Our chains are replaced whole (`iptables-restore --noflush`, which leaves
- * every other chain alone); our policy rules are recognised by priority and table, nothing else is touched.
+ * every other chain alone: the node agent's iptables helper, ../iptables.ts); our policy rules are recognised by
+ * priority and table, nothing else is touched.
  */
 import { check, type ProcessRunner } from '../../util/exec.ts';
+import { applyOwnedChains, chainLines, removeOwnedChains, type OwnedChains } from '../iptables.ts';
 import type { ProbeTarget } from './targets.ts';
 import {
   FIRST_HOP_TABLE,
@@ -20,6 +22,7 @@ import {
 } from './rules.ts';
 
 const OUR_CHAINS = [OUTPUT_CHAIN, PREROUTING_CHAIN];
+const MANGLE: OwnedChains = { family: 4, table: 'mangle', chains: OUR_CHAINS, jumps: JUMPS };
 /** Each table's one route, and how `ip route show table N` prints it. */
 const TABLE_ROUTES: [number, string[], RegExp][] = [
   [TPROXY_TABLE, ['local', '0.0.0.0/0', 'dev', 'lo'], /^local default dev lo\b/],
@@ -38,25 +41,13 @@ export interface TproxyChanges {
 }
 
 /** Our chains' `-A` lines (as iptables-save prints them), or undefined when a chain does not exist. */
-export function ourChainLines(save: string): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  for (const line of save.split('\n')) {
-    const decl = /^:(\S+) /.exec(line);
-    if (decl?.[1] && OUR_CHAINS.includes(decl[1])) out.set(decl[1], []);
-    const rule = /^-A (\S+) /.exec(line);
-    if (rule?.[1] && OUR_CHAINS.includes(rule[1])) out.get(rule[1])?.push(line.trim());
-  }
-  return out;
-}
+export const ourChainLines = (save: string): Map<string, string[]> => chainLines(save, OUR_CHAINS);
 
 /** A table's routes; a table that does not exist yet has none. */
 async function tableRoutes(runner: ProcessRunner, netns: string, table: number): Promise<string> {
   const r = await runner.run('ip', ['-4', 'route', 'show', 'table', String(table)], { netns });
   return r.code === 0 ? r.stdout.trim() : '';
 }
-
-const ipt = (runner: ProcessRunner, netns: string, args: string[]) =>
-  runner.run('iptables', ['-w', '-t', 'mangle', ...args], { netns });
 
 async function observedRules(runner: ProcessRunner, netns: string): Promise<Map<string, ObservedRule>> {
   const rules = JSON.parse(
@@ -82,19 +73,11 @@ export async function applyTproxy(
   targets: readonly ProbeTarget[],
   listenIp: string,
 ): Promise<TproxyChanges> {
-  const changes: TproxyChanges = { chains: false, jumps: 0, rules: 0, routes: 0 };
-  const text = renderMangle(targets, listenIp);
-  const want = ourChainLines(text);
-  const have = ourChainLines(await check(runner, 'iptables-save', ['-t', 'mangle'], { netns }));
-  if (OUR_CHAINS.some((c) => JSON.stringify(have.get(c)) !== JSON.stringify(want.get(c)))) {
-    await check(runner, 'iptables-restore', ['-w', '--noflush'], { netns, input: text });
-    changes.chains = true;
-  }
-  for (const j of JUMPS)
-    if ((await ipt(runner, netns, ['-C', j.chain, ...j.rule])).code !== 0) {
-      await check(runner, 'iptables', ['-w', '-t', 'mangle', '-I', j.chain, '1', ...j.rule], { netns });
-      changes.jumps++;
-    }
+  const changes: TproxyChanges = {
+    ...(await applyOwnedChains(runner, netns, MANGLE, renderMangle(targets, listenIp))),
+    rules: 0,
+    routes: 0,
+  };
   for (const [table, route, shown] of TABLE_ROUTES) {
     if (!shown.test(await tableRoutes(runner, netns, table))) {
       await check(runner, 'ip', ['-4', 'route', 'replace', ...route, 'table', String(table)], { netns });
@@ -119,18 +102,7 @@ export async function applyTproxy(
 
 /** Removes every rule, route and chain of ours; a no-op when there is none. Returns what it removed. */
 export async function removeTproxy(runner: ProcessRunner, netns: string): Promise<TproxyChanges> {
-  const changes: TproxyChanges = { chains: false, jumps: 0, rules: 0, routes: 0 };
-  for (const j of JUMPS)
-    while ((await ipt(runner, netns, ['-C', j.chain, ...j.rule])).code === 0) {
-      await check(runner, 'iptables', ['-w', '-t', 'mangle', '-D', j.chain, ...j.rule], { netns });
-      changes.jumps++;
-    }
-  const have = ourChainLines(await check(runner, 'iptables-save', ['-t', 'mangle'], { netns }));
-  for (const chain of have.keys()) {
-    await check(runner, 'iptables', ['-w', '-t', 'mangle', '-F', chain], { netns });
-    await check(runner, 'iptables', ['-w', '-t', 'mangle', '-X', chain], { netns });
-    changes.chains = true;
-  }
+  const changes: TproxyChanges = { ...(await removeOwnedChains(runner, netns, MANGLE)), rules: 0, routes: 0 };
   for (const key of (await observedRules(runner, netns)).keys()) {
     await check(runner, 'ip', ['-4', ...delArgs(key)], { netns });
     changes.rules++;
