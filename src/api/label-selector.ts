@@ -1,5 +1,6 @@
 /**
- * metav1.LabelSelector as Kubernetes evaluates it for the controller (NetworkPolicy pod and namespace selectors):
+ * metav1.LabelSelector as Kubernetes evaluates it (NetworkPolicy pod and namespace selectors, the lab scheduler's
+ * affinity terms):
  * matchLabels AND every matchExpressions requirement (In, NotIn, Exists, DoesNotExist); an empty selector matches
  * everything, a missing one nothing. Pure.
  */
@@ -17,7 +18,8 @@ export interface LabelSelector {
 
 type Labels = Readonly<Record<string, string>> | undefined;
 
-function requirementMatches(req: LabelSelectorRequirement, value: string | undefined): boolean {
+/** One set-based requirement against a label's value (undefined: the label is absent); an unknown operator fails. */
+export function requirementMatches(req: LabelSelectorRequirement, value: string | undefined): boolean {
   const values = req.values ?? [];
   switch (req.operator) {
     case 'In':

@@ -1,59 +1,32 @@
 /**
  * Label and node selectors as Kubernetes evaluates them: `LabelSelector` (matchLabels AND matchExpressions; an empty
  * selector matches everything, a missing one nothing) and `NodeSelectorTerm` (expressions on labels, fields on
- * `metadata.name`; terms are ORed, a term with no requirement matches nothing). Pure.
+ * `metadata.name`; terms are ORed, a term with no requirement matches nothing). The label selector itself is
+ * src/api/label-selector.ts. Pure.
  */
-import type {
-  LabelSelector,
-  LabelSelectorRequirement,
-  Node,
-  NodeSelectorRequirement,
-  NodeSelectorTerm,
-} from './types.ts';
+import { requirementMatches, selectorMatches } from '../../api/label-selector.ts';
+import type { LabelSelector, Node, NodeSelectorRequirement, NodeSelectorTerm } from './types.ts';
 
-type Labels = Readonly<Record<string, string>> | undefined;
-
-function requirementMatches(
-  req: LabelSelectorRequirement | NodeSelectorRequirement,
-  value: string | undefined,
-): boolean {
+/** A node selector requirement: the label selector's operators, and Gt/Lt (one integer, compared as integers). */
+function nodeRequirementMatches(req: NodeSelectorRequirement, value: string | undefined): boolean {
+  if (req.operator !== 'Gt' && req.operator !== 'Lt') return requirementMatches(req, value);
   const values = req.values ?? [];
-  switch (req.operator) {
-    case 'In':
-      return value !== undefined && values.includes(value);
-    case 'NotIn':
-      return value === undefined || !values.includes(value);
-    case 'Exists':
-      return value !== undefined;
-    case 'DoesNotExist':
-      return value === undefined;
-    case 'Gt':
-    case 'Lt': {
-      // Node selectors only: one integer value, compared with the label's integer value.
-      if (
-        value === undefined ||
-        values.length !== 1 ||
-        !/^-?\d+$/.test(value) ||
-        !/^-?\d+$/.test(values[0] ?? '')
-      ) {
-        return false;
-      }
-      const [have, want] = [Number(value), Number(values[0])];
-      return req.operator === 'Gt' ? have > want : have < want;
-    }
-    default:
-      return false;
-  }
+  if (
+    value === undefined ||
+    values.length !== 1 ||
+    !/^-?\d+$/.test(value) ||
+    !/^-?\d+$/.test(values[0] ?? '')
+  )
+    return false;
+  const [have, want] = [Number(value), Number(values[0])];
+  return req.operator === 'Gt' ? have > want : have < want;
 }
 
 /** metav1.LabelSelector against a set of labels; `null`/`undefined` matches nothing. */
-export function labelSelectorMatches(selector: LabelSelector | null | undefined, labels: Labels): boolean {
-  if (!selector) return false;
-  const have = labels ?? {};
-  for (const [key, value] of Object.entries(selector.matchLabels ?? {}))
-    if (have[key] !== value) return false;
-  return (selector.matchExpressions ?? []).every((req) => requirementMatches(req, have[req.key]));
-}
+export const labelSelectorMatches = (
+  selector: LabelSelector | null | undefined,
+  labels: Readonly<Record<string, string>> | undefined,
+): boolean => selectorMatches(selector, labels);
 
 function termMatches(term: NodeSelectorTerm, node: Node): boolean {
   const expressions = term.matchExpressions ?? [];
@@ -63,8 +36,8 @@ function termMatches(term: NodeSelectorTerm, node: Node): boolean {
   const fieldValue = (key: string): string | undefined =>
     key === 'metadata.name' ? node.metadata.name : undefined;
   return (
-    expressions.every((req) => requirementMatches(req, labels[req.key])) &&
-    fields.every((req) => requirementMatches(req, fieldValue(req.key)))
+    expressions.every((req) => nodeRequirementMatches(req, labels[req.key])) &&
+    fields.every((req) => nodeRequirementMatches(req, fieldValue(req.key)))
   );
 }
 
