@@ -47,7 +47,7 @@ async function list<T extends KubeObject>(kc: KubeConfig, kind: string): Promise
   }
 }
 
-async function readNb(layout: LabLayout): Promise<NbTables> {
+export async function readNb(layout: LabLayout): Promise<NbTables> {
   const client = await OvsdbClient.connect<OvnNbTables>({
     remotes: [`unix:${join(layout.centralDir, 'nb.sock')}`],
     database: 'OVN_Northbound',
@@ -193,4 +193,34 @@ export async function converge(
       );
     await sleep(5_000);
   }
+}
+
+/** The NB uuids of the flow pods' switch ports (`<pod>.<namespace>`), by port name. */
+export async function flowPortUuids(
+  layout: LabLayout,
+  ports: readonly string[],
+): Promise<Map<string, string>> {
+  const nb = await readNb(layout);
+  const rows = nb.Logical_Switch_Port as unknown as { _uuid: string; name: string }[];
+  return new Map(rows.filter((r) => ports.includes(r.name)).map((r) => [r.name, r._uuid]));
+}
+
+/**
+ * The check "flow pods' ports kept": the switch ports of the pods carrying the flows have the uuids they had before
+ * the storm. A port deleted and re-created on the way (a reconcile from a partial cache, say) changes its uuid even
+ * when the end state looks right, and drops the flows while it is gone.
+ */
+export function portsKept(
+  names: readonly string[],
+  before: ReadonlyMap<string, string>,
+  after: ReadonlyMap<string, string>,
+): CheckResult {
+  const failures = names.flatMap((name) => {
+    const uuid = before.get(name);
+    if (!uuid) return [`${name}: not in NB before the storm`];
+    const now = after.get(name);
+    if (now === uuid) return [];
+    return [now ? `${name}: re-created (${uuid} -> ${now})` : `${name}: gone`];
+  });
+  return result("flow pods' NB ports kept", `${names.length} ports`, failures);
 }

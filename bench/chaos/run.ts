@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { KubeObject } from '../../src/api/types.ts';
 import { kubeRequest } from '../../src/kube/request.ts';
 import { objectPath } from '../../src/kube/resources.ts';
-import { converge, type CheckResult } from './checks.ts';
+import { converge, flowPortUuids, portsKept, type CheckResult } from './checks.ts';
 import { startFlows, type FlowFigures, type Flows } from './flows.ts';
 import { VICTIMS, labDown, labUp, runKills, unexpectedRestarts, type ExecutedKill, type Lab } from './lab.ts';
 import { killSchedule, type Kill } from './schedule.ts';
@@ -187,6 +187,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosOutcome> {
       if (r.code !== 0) throw new Error(`kovn apply ${f}: ${r.out}`);
     }
     flows = await startFlowPods(lab, writer, log);
+    const flowPorts = FLOW_PODS.map((p) => `${p.name}.${FLOW_NS}`);
+    const portsBefore = await flowPortUuids(lab.layout, flowPorts);
     const steps = stormSteps({ vpcs: o.vpcs, pods: o.pods });
     const spanMs = killSpanOf(o);
     const start = Date.now();
@@ -207,6 +209,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosOutcome> {
       log,
     });
     const restarts = unexpectedRestarts(lab.layout, executed);
+    const kept = portsKept(flowPorts, portsBefore, await flowPortUuids(lab.layout, flowPorts));
     outcome.results = [
       ...converged.results,
       {
@@ -214,6 +217,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosOutcome> {
         figure: `${restarts.restarts} restarts of ${restarts.components} components`,
         failures: restarts.failures,
       },
+      kept,
     ];
     outcome.timings.convergeMs = converged.ms;
   } catch (err) {
