@@ -226,9 +226,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosOutcome> {
     const figures = await flows?.stop().catch(() => undefined);
     if (figures) outcome.flows = figures;
     outcome.writes = { ...writer.stats };
-    const failed =
-      !!outcome.error || outcome.results.some((c) => c.failures.length) || !tcpFlowSurvived(outcome);
-    const kept = failed ? keepLogs(lab, log) : undefined;
+    const kept = passedBeforeTeardown(outcome) ? undefined : keepLogs(lab, log);
     if (kept) outcome.logsKept = kept;
     const down = labDown(lab);
     outcome.teardown = { ok: down.ok, leftovers: down.leftovers };
@@ -245,9 +243,8 @@ export const tcpFlowSurvived = (r: ChaosOutcome): boolean =>
  * Whether every check passed, the TCP flow survived and the run itself did not fail. Lost pings are reported, not
  * judged: an echo is lost in a moment of CPU starvation on a small machine as much as by the dataplane.
  */
-export const passed = (r: ChaosOutcome): boolean =>
-  !r.error &&
-  r.results.length > 0 &&
-  r.results.every((c) => c.failures.length === 0) &&
-  tcpFlowSurvived(r) &&
-  r.teardown.ok;
+export const passed = (r: ChaosOutcome): boolean => passedBeforeTeardown(r) && r.teardown.ok;
+
+/** `passed` short of the teardown (known before `kovn down`: whether to keep the lab's logs). */
+const passedBeforeTeardown = (r: ChaosOutcome): boolean =>
+  !r.error && r.results.length > 0 && r.results.every((c) => c.failures.length === 0) && tcpFlowSurvived(r);

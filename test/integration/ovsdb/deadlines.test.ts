@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { startNb, type NbFixture } from '../../support/ovsdb-server.ts';
+import { connectedNb, killNbServer, type NbFixture } from '../../support/ovsdb-server.ts';
 import { ovsEnv } from '../../../src/ovn/daemons.ts';
 import { check, processRunner } from '../../../src/util/exec.ts';
 import {
@@ -21,30 +21,15 @@ import type { OvnNbTables } from '../../../src/ovsdb/generated/ovn-nb.ts';
 
 const DB = 'OVN_Northbound';
 
-async function connected(
-  t: { after: (fn: () => unknown) => void },
-  options: { echoIntervalMs?: number } = {},
-) {
-  const nb = await startNb();
-  t.after(() => nb.cleanup());
-  const client = await OvsdbClient.connect<OvnNbTables>({
-    remotes: [nb.unix],
-    database: DB,
-    backoff: { initialMs: 50, maxMs: 200 },
-    callTimeoutMs: 500,
-    ...options,
+const connected = (t: { after: (fn: () => unknown) => void }, options: { echoIntervalMs?: number } = {}) =>
+  connectedNb(t, {
+    monitor: { Logical_Router: { columns: ['name'] } },
+    client: { callTimeoutMs: 500, ...options },
   });
-  t.after(() => client.close());
-  await client.monitor({ Logical_Router: { columns: ['name'] } });
-  return { nb, client };
-}
 
-async function killServer(nb: NbFixture, client: OvsdbClient<OvnNbTables>): Promise<void> {
-  const disconnected = once(client, 'disconnected');
-  nb.server.kill('SIGKILL');
-  await nb.server.exited();
-  await disconnected;
-}
+const killServer = async (nb: NbFixture, client: OvsdbClient<OvnNbTables>): Promise<void> => {
+  await killNbServer(nb, client);
+};
 
 /** How a call settled and how long it took (real time: the server is real). */
 async function timed(call: Promise<unknown>): Promise<{ error: unknown; ms: number }> {

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { startNb } from '../../support/ovsdb-server.ts';
+import { connectedNb, killNbServer, startNb } from '../../support/ovsdb-server.ts';
 import { ovsEnv } from '../../../src/ovn/daemons.ts';
 import { check, processRunner } from '../../../src/util/exec.ts';
 import {
@@ -32,15 +32,10 @@ void test(
   'server SIGKILLed and restarted on the same socket: reconnect, rebuilt cache, resync, writes work',
   { timeout: 60_000 },
   async (t) => {
-    const nb = await startNb();
-    t.after(() => nb.cleanup());
-    const client = await OvsdbClient.connect<OvnNbTables>({
-      remotes: [nb.unix],
-      database: DB,
-      backoff: { initialMs: 50, maxMs: 400 },
+    const { nb, client } = await connectedNb(t, {
+      monitor: { Logical_Router: { columns: ['name', 'external_ids'] } },
+      client: { backoff: { initialMs: 50, maxMs: 400 } },
     });
-    t.after(() => client.close());
-    await client.monitor({ Logical_Router: { columns: ['name', 'external_ids'] } });
     await client.transact([
       insert('Logical_Router', { name: 'r-before' }),
       insert('Logical_Router', { name: 'r-doomed' }),
@@ -48,12 +43,9 @@ void test(
     assert.deepEqual(names(client), ['r-before', 'r-doomed']);
     const byName = client.cache.table('Logical_Router').index('name');
 
-    const disconnected = once(client, 'disconnected');
     const pid = nb.server.pid;
     assert.ok(pid);
-    nb.server.kill('SIGKILL');
-    await nb.server.exited();
-    const [reason] = (await disconnected) as [Error];
+    const reason = await killNbServer(nb, client);
     assert.ok(reason instanceof ConnectionClosedError, String(reason));
     assert.equal(client.connected, false);
 

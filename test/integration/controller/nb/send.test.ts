@@ -5,11 +5,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startNb } from '../../../support/ovsdb-server.ts';
+import { connectedNb, killNbServer } from '../../../support/ovsdb-server.ts';
 import { ovsEnv } from '../../../../src/ovn/daemons.ts';
 import { check, processRunner } from '../../../../src/util/exec.ts';
-import { NotConnectedError, OvsdbClient, eq, select } from '../../../../src/ovsdb/index.ts';
-import type { OvnNbTables } from '../../../../src/ovsdb/generated/ovn-nb.ts';
+import { NotConnectedError, eq, select } from '../../../../src/ovsdb/index.ts';
 import { converge } from '../../../../src/controller/nb/send.ts';
 import { planOwner } from '../../../../src/controller/nb/diff.ts';
 import { ownerTags, vpcOwner } from '../../../../src/controller/nb/owner.ts';
@@ -22,15 +21,7 @@ void test(
   'converge while the NB is down is refused unsent; after the reconnect it re-plans from the rebuilt cache',
   { timeout: 60_000 },
   async (t) => {
-    const nb = await startNb();
-    t.after(() => nb.cleanup());
-    const client = await OvsdbClient.connect<OvnNbTables>({
-      remotes: [nb.unix],
-      database: DB,
-      backoff: { initialMs: 50, maxMs: 200 },
-    });
-    t.after(() => client.close());
-    await client.monitor(NB_MONITOR);
+    const { nb, client } = await connectedNb(t, { monitor: NB_MONITOR });
     const owner = vpcOwner('v1');
     const desired: DesiredRow[] = [
       { table: 'Logical_Router', columns: { name: 'v1', external_ids: ownerTags(owner) } },
@@ -40,10 +31,7 @@ void test(
     const plan = planOwner({ ...request, cache: client.cache, types: (table) => client.columnTypes(table) });
     assert.ok(plan.some((op) => op.op === 'insert'));
 
-    const disconnected = once(client, 'disconnected');
-    nb.server.kill('SIGKILL');
-    await nb.server.exited();
-    await disconnected;
+    await killNbServer(nb, client);
     // The write lands while we are away: our own transaction that committed just before the crash, its reply lost.
     await check(processRunner, 'ovsdb-tool', ['transact', nb.server.dbFile, JSON.stringify([DB, ...plan])], {
       env: ovsEnv(nb.dir),
