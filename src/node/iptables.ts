@@ -43,6 +43,9 @@ export function chainLines(save: string, chains: readonly string[]): Map<string,
   return out;
 }
 
+/** More copies of one jump than anyone makes: past this, removal gives up with an error. */
+const MAX_JUMP_COPIES = 64;
+
 const iptables = (runner: ProcessRunner, netns: string, o: OwnedChains, args: readonly string[]) =>
   runner.run(tool(o.family, 'iptables'), ['-w', '-t', o.table, ...args], { netns });
 
@@ -86,7 +89,16 @@ export async function removeOwnedChains(
   const ipt = (args: string[]) =>
     check(runner, tool(o.family, 'iptables'), ['-w', '-t', o.table, ...args], { netns });
   for (const j of o.jumps)
-    while ((await iptables(runner, netns, o, ['-C', j.chain, ...j.rule])).code === 0) {
+    for (
+      let copies = 0;
+      (await iptables(runner, netns, o, ['-C', j.chain, ...j.rule])).code === 0;
+      copies++
+    ) {
+      // A delete that leaves the jump in place (a tool that lies, a writer racing us) must not loop for ever.
+      if (copies >= MAX_JUMP_COPIES)
+        throw new Error(
+          `${j.chain} still jumps to our chain after ${MAX_JUMP_COPIES} deletes in netns ${netns}`,
+        );
       await ipt(['-D', j.chain, ...j.rule]);
       changes.jumps++;
     }

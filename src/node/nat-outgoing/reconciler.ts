@@ -1,8 +1,9 @@
 /**
  * The node agent's natOutgoing part (Kube-OVN's kube-ovn-cni gateway loop, for this part only): a one-key work loop
  * (src/kube/work-loop.ts) that converges the node namespace's sets and nat chains (apply.ts) to what the Subnets in
- * the agent's informer cache ask for (desired.ts), on every Subnet change and every 30 s (drift repair: a set or
- * chain someone removed by hand comes back). Level-triggered: a restarted agent computes the same state from the
+ * the agent's informer cache ask for (desired.ts), when a Subnet change changes that, and every 30 s (drift repair:
+ * a set or chain someone removed by hand comes back); a change that leaves it as it was (a Subnet's status counting
+ * IPs) costs no process. Level-triggered: a restarted agent computes the same state from the
  * API and finds it in place. With no natOutgoing subnet, every chain, jump and set of ours is removed.
  */
 import type { Logger } from 'pino';
@@ -32,6 +33,8 @@ export interface NatOutgoingOptions {
 export class NatOutgoingReconciler {
   readonly #o: NatOutgoingOptions;
   readonly #loop: OneKeyLoop;
+  /** The desired state last applied (JSON) and when. */
+  #applied = { state: '', at: -Infinity };
 
   constructor(o: NatOutgoingOptions) {
     this.#o = o;
@@ -57,10 +60,17 @@ export class NatOutgoingReconciler {
   }
 
   async #reconcile(): Promise<{ requeueAfterMs: number }> {
-    const { runner, nodeNetns, log } = this.#o;
+    const { runner, nodeNetns, log, clock } = this.#o;
     await this.#o.synced();
     const state = desiredNatOutgoing(this.#o.subnets());
+    // A Subnet's status moves with every pod it allocates for; reading the node's rules for each such change would
+    // cost processes per pod. Unchanged sets and chains are looked at again only for drift repair.
+    const wanted = JSON.stringify(state);
+    const sinceApplied = clock.now() - this.#applied.at;
+    if (wanted === this.#applied.state && sinceApplied < RESYNC_MS)
+      return { requeueAfterMs: RESYNC_MS - sinceApplied };
     const changes = await applyNatOutgoing(runner, nodeNetns, state);
+    this.#applied = { state: wanted, at: clock.now() };
     if (changes.sets.length || changes.chains || changes.jumps)
       log.info(
         {
