@@ -8,6 +8,7 @@ APT_PACKAGES=(
   openvswitch-switch ovn-central ovn-host          # the real OVN/OVS dataplane
   iproute2 iptables nftables ethtool conntrack     # namespaces, NAT rule sets
   ipset                                            # the node agent's natOutgoing sets (Kube-OVN's ovn40subnets...)
+  procps                                           # sysctl: the node agent turns the node's forwarding on
   iputils-ping iputils-arping netcat-openbsd tcpdump  # traffic checks; gratuitous ARP after a NIC is plugged
   dnsutils curl                                    # dig and curl: DNS lookups and HTTP by name from VPC pods in the tests
   containernetworking-plugins                      # real CNI plugins (macvlan, ...)

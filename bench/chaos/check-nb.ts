@@ -1,6 +1,6 @@
 /**
  * The chaos run's NB check (pure): the rows carrying kovn's owner tag (src/controller/nb/owner.ts) against the rows
- * the controller's own desired-state code (src/controller/nb/{vpc,subnet,pod,node}.ts) wants for the objects read
+ * the controller's own desired-state code (src/controller/nb/{vpc,subnet,pod,node,node-gateway}.ts) wants for the objects read
  * back from the API. Rows are matched by (table, owner, identity) with the controller's `identityOf`; a desired row
  * absent is missing, one present with other column values (the controller's `changedColumns`) or under another
  * parent differs, an owned row nobody wants is stale. Load_Balancer rows (the Service side) are checked only for
@@ -11,7 +11,7 @@ import { isOvnProvider } from '../../src/api/constants.ts';
 import type { Subnet } from '../../src/api/kinds/subnet-schema.ts';
 import type { Vpc } from '../../src/api/kinds/vpc.ts';
 import type { VpcNatGateway } from '../../src/api/kinds/vpc-nat-gateway.ts';
-import type { KubeObject } from '../../src/api/types.ts';
+import type { ClusterView, KubeObject } from '../../src/api/types.ts';
 import { changedColumns } from '../../src/controller/nb/compare.ts';
 import {
   OWNED_TABLES,
@@ -21,7 +21,8 @@ import {
   type OwnedTable,
 } from '../../src/controller/nb/model.ts';
 import { desiredNode } from '../../src/controller/nb/node.ts';
-import { ownerOfRow, ownerRef, OWNER_KEY } from '../../src/controller/nb/owner.ts';
+import { desiredNodeGateway } from '../../src/controller/nb/node-gateway.ts';
+import { nodeOwner, ownerOfRow, ownerRef, OWNER_KEY } from '../../src/controller/nb/owner.ts';
 import { desiredPod } from '../../src/controller/nb/pod.ts';
 import { desiredSubnet, routerPortName } from '../../src/controller/nb/subnet.ts';
 import { desiredSubnetAcls } from '../../src/controller/nb/subnet-acls.ts';
@@ -31,6 +32,8 @@ import {
   portSecurityOf,
   routeNextHops,
 } from '../../src/controller/reconcilers/next-hops.ts';
+import { defaultVpcGatewayRoutes, nodeGatewayWorld } from '../../src/controller/reconcilers/node-gateway.ts';
+import { commaList } from '../../src/util/comma-list.ts';
 import { podNics } from './check-ips.ts';
 
 export type NbRow = { readonly _uuid: string } & Readonly<Record<string, unknown>>;
@@ -65,7 +68,12 @@ export function desiredRows(inp: Omit<NbInputs, 'services'>): Map<string, Desire
       out.set(owner, [...(out.get(owner) ?? []), row]);
     }
   };
-  for (const vpc of inp.vpcs) add(desiredVpc(vpc));
+  const view = listView({ Subnet: inp.subnets, Pod: inp.pods, Node: inp.nodes });
+  const network = { clusterRouter: inp.clusterRouter, nodeSwitch: inp.joinSubnet };
+  for (const vpc of inp.vpcs) {
+    add(desiredVpc(vpc));
+    add(defaultVpcGatewayRoutes(view, network, vpc.metadata.name ?? ''));
+  }
   const ovnSubnets = new Map<string, string>();
   // the join subnet's block is the controller's --node-switch-cidr (the private subnets' node allow ACLs)
   const joinCidr = inp.subnets.find((s) => s.metadata.name === inp.joinSubnet)?.spec?.cidrBlock ?? '';
@@ -75,13 +83,7 @@ export function desiredRows(inp: Omit<NbInputs, 'services'>): Map<string, Desire
     ovnSubnets.set(name, subnet.spec?.vpc ?? inp.clusterRouter);
     const lrp = routerPortName(subnet.spec?.vpc ?? inp.clusterRouter, name);
     const mac = inp.nb.Logical_Router_Port.find((r) => r['name'] === lrp)?.['mac'];
-    add(
-      desiredSubnet({
-        subnet,
-        routerMac: typeof mac === 'string' ? mac : '?',
-        defaultVpc: subnet.spec?.vpc === inp.clusterRouter,
-      }),
-    );
+    add(desiredSubnet({ subnet, routerMac: typeof mac === 'string' ? mac : '?' }));
     add(desiredSubnetAcls(subnet, joinCidr));
   }
   for (const pod of inp.pods) {
@@ -109,16 +111,36 @@ export function desiredRows(inp: Omit<NbInputs, 'services'>): Map<string, Desire
     const ann = node.metadata.annotations ?? {};
     const ips = ann['ovn.kubernetes.io/ip_address'];
     if (!ips) continue;
+    const name = node.metadata.name ?? '';
     add(
       desiredNode({
-        node: node.metadata.name ?? '',
+        node: name,
         subnet: inp.joinSubnet,
         mac: ann['ovn.kubernetes.io/mac_address'] ?? '',
-        ips: ips.split(',').map((a) => a.trim()),
+        ips: commaList(ips),
+      }),
+    );
+    add(
+      desiredNodeGateway({
+        node: name,
+        router: inp.clusterRouter,
+        owner: nodeOwner(name),
+        joinIps: commaList(ips),
+        ...nodeGatewayWorld(view, network, node),
       }),
     );
   }
   return out;
+}
+
+/** A read-only view over the objects read back from the API. */
+function listView(objects: Record<string, readonly KubeObject[]>): ClusterView {
+  const list = (kind: string, namespace?: string) =>
+    (objects[kind] ?? []).filter((o) => namespace === undefined || o.metadata.namespace === namespace);
+  return {
+    list,
+    get: (kind, name, namespace) => list(kind, namespace).find((o) => o.metadata.name === name),
+  };
 }
 
 /** Each non-root row's parent, as `<table>/<name>`, from the parents' set columns. */

@@ -19,17 +19,21 @@ export interface IgnoredField {
   path: string;
   /** Which value warns: set (the default), `false` (a field whose default is true), one value, or a number above. */
   when?: 'set' | 'false' | { equals: string } | { above: number };
-  /** Only objects this holds for (e.g. default-VPC subnets), described for README by `appliesTo`. */
-  only?: { appliesTo: string; test: (object: KubeObject) => boolean };
+  /**
+   * Only objects this holds for (e.g. custom-VPC subnets), described for README by `appliesTo`; `example` is spec
+   * fields that make an object one of them.
+   */
+  only?: { appliesTo: string; test: (object: KubeObject) => boolean; example: Record<string, unknown> };
   /** What kovn does instead, or what to use: the warning's tail. */
   reason: string;
 }
 
 const spec = (object: KubeObject): Record<string, unknown> =>
   (object as { spec?: Record<string, unknown> }).spec ?? {};
-const inDefaultVpc = {
-  appliesTo: 'subnets of the default VPC',
-  test: (o: KubeObject) => (spec(o)['vpc'] || DEFAULT_VPC) === DEFAULT_VPC,
+const inCustomVpc = {
+  appliesTo: 'subnets of custom VPCs',
+  test: (o: KubeObject) => (spec(o)['vpc'] || DEFAULT_VPC) !== DEFAULT_VPC,
+  example: { vpc: 'vpc1' },
 };
 
 const NO_UNDERLAY = 'underlay (VLAN) networks are not implemented; the subnet is an overlay';
@@ -52,9 +56,9 @@ export const ignoredFields: readonly IgnoredField[] = [
   {
     kind: 'Subnet',
     path: 'spec.natOutgoing',
-    only: inDefaultVpc,
+    only: inCustomVpc,
     reason:
-      "the node agents keep Kube-OVN's SNAT rules for it, but kovn's default VPC does not route pod traffic out through the nodes yet, so none leaves the cluster (custom VPCs: Kube-OVN ignores it too)",
+      "it applies to the default VPC's subnets (as in Kube-OVN); a custom VPC's traffic leaves through its VpcNatGateway: use an IptablesSnatRule",
   },
   {
     kind: 'Subnet',

@@ -124,6 +124,8 @@ export const webPodAt = (o: {
   subnet: string;
   ip: string;
   readiness?: boolean;
+  /** Bound to this node (`spec.nodeName`) instead of where the lab's scheduler puts it. */
+  node?: string;
 }): KubeObject => ({
   apiVersion: 'v1',
   kind: 'Pod',
@@ -133,6 +135,7 @@ export const webPodAt = (o: {
     annotations: { 'ovn.kubernetes.io/logical_switch': o.subnet, 'ovn.kubernetes.io/ip_address': o.ip },
   },
   spec: {
+    ...(o.node ? { nodeName: o.node } : {}),
     containers: [
       {
         name: 'web',

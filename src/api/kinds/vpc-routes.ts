@@ -3,7 +3,7 @@
  * plus kovn's own rules, ADR 2 and 12): route policies and addresses; policy actions and reroute next hops; the
  * match, checked by the OVN match-language parser so ovn-controller never receives one it would refuse. Warnings,
  * not refusals: a policy in the range Kube-OVN keeps for its own (29000-31000), next to the `allow` policies kovn
- * writes at 31000 for each subnet of the VPC; two entries with the same priority and match (the later replaces the
+ * writes at 31000 for each subnet of the VPC (and, in the default VPC, the node gateways' reroutes at 30000 and 29000); two entries with the same priority and match (the later replaces the
  * earlier, as in Kube-OVN); a route table name OVN takes as written. Each issue names the entry's field path. Pure.
  */
 import { invalid, notSupported, warning } from '../issues.ts';
@@ -14,8 +14,13 @@ import type { FieldIssue } from '../types.ts';
 export const ROUTE_POLICIES = ['policyDst', 'policySrc'] as const;
 export const POLICY_ACTIONS = ['allow', 'drop', 'reroute'] as const;
 
-/** The priority of the `allow` policy kovn writes for each CIDR of a custom VPC's subnets (controller/nb/subnet.ts). */
+/** The priority of the `allow` policy kovn writes for each CIDR of a VPC's subnets (controller/nb/subnet.ts). */
 export const SUBNET_ALLOW_PRIORITY = 31000;
+
+/** Kube-OVN's NodeRouterPolicyPriority: in the default VPC, traffic to a node's address goes to that node's ovn0. */
+export const NODE_ROUTER_POLICY_PRIORITY = 30000;
+/** Kube-OVN's GatewayRouterPolicyPriority: in the default VPC, a pod's traffic out of the cluster goes to its node. */
+export const GATEWAY_ROUTER_POLICY_PRIORITY = 29000;
 
 /** The match of that policy for one subnet CIDR: `ip4.dst == 10.0.1.0/24`. */
 export const subnetAllowMatch = (cidr: Cidr): string =>
@@ -83,17 +88,11 @@ const sameMatch = (a: string, b: string): boolean => a.replace(/\s+/g, '') === b
  * 29000-31000): below 31000 traffic to the VPC's subnets is allowed before it; at 31000 OVN holds both policies and
  * applies one of them, which one is undefined, to traffic both match.
  */
-function neighbourWarning(
-  at: string,
-  policy: PolicyRouteSpec,
-  allows: readonly SubnetAllow[] | null,
-): FieldIssue[] {
+function neighbourWarning(at: string, policy: PolicyRouteSpec, allows: readonly SubnetAllow[]): FieldIssue[] {
   const priority = policy.priority ?? 0;
   const { min, max } = KUBE_OVN_POLICY_PRIORITIES;
   if (priority < min || priority > max) return [];
   const range = `${min}-${max} is the range Kube-OVN keeps for its own policies`;
-  if (allows === null)
-    return [warning(`${at}.priority`, `${range}; kovn writes none there in the default VPC`)];
   if (priority < SUBNET_ALLOW_PRIORITY) {
     return [
       warning(
@@ -112,12 +111,12 @@ function neighbourWarning(
 }
 
 /**
- * The issues of `spec.policyRoutes`; `allows` are the allow policies kovn writes for the subnets of this custom VPC
- * (those known), null for the default VPC (kovn writes none there), which warnings about 29000-31000 name.
+ * The issues of `spec.policyRoutes`; `allows` are the allow policies kovn writes for the subnets of this VPC (those
+ * known), which warnings about 29000-31000 name.
  */
 export function validatePolicyRoutes(
   policies: readonly PolicyRouteSpec[],
-  allows: readonly SubnetAllow[] | null = [],
+  allows: readonly SubnetAllow[] = [],
 ): FieldIssue[] {
   const issues: FieldIssue[] = [];
   const seen = new Map<string, number>();

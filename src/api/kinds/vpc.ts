@@ -125,11 +125,10 @@ function defaultVpc(vpc: Vpc): Vpc {
   return out;
 }
 
-/** The allow policies kovn writes for the subnets of custom VPC `vpc` (none in the default VPC: null). */
-export function subnetAllows(view: ClusterView, vpc: string): SubnetAllow[] | null {
-  if (vpc === DEFAULT_VPC) return null;
+/** The allow policies kovn writes for the subnets of VPC `vpc` (a subnet naming no VPC is the default VPC's). */
+export function subnetAllows(view: ClusterView, vpc: string): SubnetAllow[] {
   return (view.list('Subnet') as Subnet[])
-    .filter((s) => s.spec?.vpc === vpc && !s.metadata.deletionTimestamp)
+    .filter((s) => (s.spec?.vpc || DEFAULT_VPC) === vpc && !s.metadata.deletionTimestamp)
     .flatMap((s) =>
       (blockCidrs(s.spec?.cidrBlock) ?? []).map((cidr) => ({
         subnet: s.metadata.name ?? '',
@@ -140,7 +139,7 @@ export function subnetAllows(view: ClusterView, vpc: string): SubnetAllow[] | nu
 
 export function validateVpcSpec(
   spec: VpcSpec | undefined,
-  allows: readonly SubnetAllow[] | null = [],
+  allows: readonly SubnetAllow[] = [],
   name = '',
 ): FieldIssue[] {
   const issues: FieldIssue[] = [];

@@ -1,10 +1,15 @@
 /**
  * The few lines `kovn trace` prints for a summarised trace: the path, per router the route and policy that decided
- * (with the Vpc spec entries they came from, or "kovn: subnet allow" for the reserved per-subnet policies), the next
- * hop, and the verdict. Pure.
+ * (with the Vpc spec entries they came from, or what kovn wrote it for: the per-subnet allows, the default VPC's node
+ * gateways), the next hop, and the verdict. Pure.
  */
+import { DEFAULT_VPC } from '../../api/constants.ts';
 import type { VpcSpec } from '../../api/kinds/vpc.ts';
-import { SUBNET_ALLOW_PRIORITY } from '../../api/kinds/vpc-routes.ts';
+import {
+  GATEWAY_ROUTER_POLICY_PRIORITY,
+  NODE_ROUTER_POLICY_PRIORITY,
+  SUBNET_ALLOW_PRIORITY,
+} from '../../api/kinds/vpc-routes.ts';
 import { specPolicy, specRoutes, type RouterHop, type TraceSummary } from './summary.ts';
 
 function routeLine(hop: RouterHop, spec: VpcSpec | undefined): string {
@@ -16,8 +21,22 @@ function routeLine(hop: RouterHop, spec: VpcSpec | undefined): string {
   const table = hop.table ? `table ${hop.table}` : 'main table';
   const ecmp = r.ecmp > 1 ? `, ECMP group of ${r.ecmp} (ovn-trace picks one member at random)` : '';
   const from = specRoutes(r, hop.table, spec);
-  const origin = from.length ? ` <- ${from.join(', ')}` : ' (not from the Vpc spec)';
+  const origin = from.length
+    ? ` <- ${from.join(', ')}`
+    : hop.router === DEFAULT_VPC && /^(0\.0\.0\.0|::)\/0$/.test(r.prefix)
+      ? " (kovn: the default VPC's way out, on to the node gateways' reroutes)"
+      : ' (not from the Vpc spec)';
   return `${r.policy} ${r.prefix} via ${r.nexthop ?? '?'} (${table}${ecmp})${origin}`;
+}
+
+/** What a policy kovn writes itself is for, by priority (the default VPC's node gateways: nb/node-gateway.ts). */
+function kovnPolicy(router: string, priority: number): string | undefined {
+  if (priority === SUBNET_ALLOW_PRIORITY) return 'kovn: per-subnet allow';
+  if (router !== DEFAULT_VPC) return undefined;
+  if (priority === NODE_ROUTER_POLICY_PRIORITY) return "kovn: a node's address, to that node's ovn0";
+  if (priority === GATEWAY_ROUTER_POLICY_PRIORITY)
+    return "kovn: a node's pods leave the cluster through its ovn0 (natOutgoing SNATs there)";
+  return undefined;
 }
 
 function policyLine(hop: RouterHop, spec: VpcSpec | undefined): string {
@@ -27,9 +46,7 @@ function policyLine(hop: RouterHop, spec: VpcSpec | undefined): string {
   const entry = specPolicy(p, spec);
   const origin = entry
     ? ` <- ${entry}`
-    : p.priority === SUBNET_ALLOW_PRIORITY
-      ? ' (kovn: per-subnet allow)'
-      : ' (not from the Vpc spec)';
+    : ` (${kovnPolicy(hop.router, p.priority) ?? 'not from the Vpc spec'})`;
   return `priority ${p.priority} ${p.action}${via}: ${p.match}${origin}`;
 }
 

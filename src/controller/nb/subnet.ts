@@ -1,8 +1,9 @@
 /**
  * A Subnet's NB rows (Kube-OVN's pkg/controller/subnet.go): the Logical_Switch `<subnet>`, the router port
  * `<vpc>-<subnet>` on the VPC router (networks = gateway/prefix per family, the recorded MAC, `options:route_table`
- * when `spec.routeTable` is set), its peer `<subnet>-<vpc>` on the switch, and for custom VPCs the per-CIDR `allow`
- * policy at priority 31000. Kube-OVN's per-subnet src-ip route `cidr -> gateway` (PR #5260) is not written: its /N
+ * when `spec.routeTable` is set), its peer `<subnet>-<vpc>` on the switch, and the per-CIDR `allow` policy at priority
+ * 31000 (in the default VPC too, where it keeps traffic between the VPC's subnets off the node gateways' reroutes:
+ * node-gateway.ts). Kube-OVN's per-subnet src-ip route `cidr -> gateway` (PR #5260) is not written: its /N
  * src route outranks a user's 0.0.0.0/0 route and points at the router's own address (issue #5490, ADR 12). Pure:
  * the input is the defaulted Subnet and the router MAC.
  */
@@ -21,8 +22,6 @@ export interface SubnetNbInput {
   subnet: Subnet;
   /** The router port MAC: read back from the existing port, or freshly generated once. */
   routerMac: string;
-  /** True for the default VPC, which gets no per-subnet policy or src route here. */
-  defaultVpc: boolean;
 }
 
 export const routerPortName = (vpc: string, subnet: string): string => `${vpc}-${subnet}`;
@@ -38,7 +37,7 @@ export function cidrGateways(subnet: Subnet): { cidr: Cidr; gateway: string }[] 
   });
 }
 
-export function desiredSubnet({ subnet, routerMac, defaultVpc }: SubnetNbInput): DesiredRow[] {
+export function desiredSubnet({ subnet, routerMac }: SubnetNbInput): DesiredRow[] {
   const name = subnet.metadata.name ?? '';
   const vpc = subnet.spec?.vpc ?? '';
   const tags = ownerTags(subnetOwner(name));
@@ -70,7 +69,6 @@ export function desiredSubnet({ subnet, routerMac, defaultVpc }: SubnetNbInput):
       },
     },
   ];
-  if (defaultVpc) return rows;
   for (const { cidr } of families) {
     rows.push({
       table: 'Logical_Router_Policy',

@@ -2,8 +2,9 @@
  * Node reconciler (Kube-OVN's node controller, for the join network): every Node gets an address on the join subnet
  * (IPAM owner and port name `node-<node>`), its Logical_Switch_Port on the join switch, and the annotations the node
  * agent plumbs `ovn0` from (`ip_address`, `mac_address`, `cidr`, `gateway`, `logical_switch`, `port_name`,
- * `allocated`). A recorded address is requested again, so a restarted controller keeps it. A deleted Node releases
- * its address and port.
+ * `allocated`). A recorded address is requested again, so a restarted controller keeps it. In the same NB
+ * transaction, the node's gateway rows: the reroutes that send its pods' traffic out of the cluster through its
+ * `ovn0` (node-gateway.ts). A deleted Node releases its address, port and gateway rows.
  */
 import {
   ANNOTATION_ALLOCATED,
@@ -19,11 +20,13 @@ import { defaultSubnet } from '../../api/kinds/subnet-defaults.ts';
 import type { Subnet } from '../../api/kinds/subnet-schema.ts';
 import { MissingParentError } from '../nb/errors.ts';
 import { desiredNode } from '../nb/node.ts';
+import { desiredNodeGateway } from '../nb/node-gateway.ts';
 import { nodeOwner } from '../nb/owner.ts';
 import { converge } from '../nb/send.ts';
 import { keyOf } from '../../kube/queue/keys.ts';
 import type { ReconcileContext, ReconcileResult, Reconciler } from '../../kube/reconciler.ts';
 import { WAIT_FOR_DEPENDENCY_MS, type NetworkDeps } from './deps.ts';
+import { nodeGatewayWatches, nodeGatewayWorld } from './node-gateway.ts';
 import { annotationChanges, refOf } from '../../kube/writer.ts';
 
 export function nodeReconciler(deps: NetworkDeps): Reconciler {
@@ -38,6 +41,7 @@ export function nodeReconciler(deps: NetworkDeps): Reconciler {
             ? view.list('Node').map((n) => keyOf('Node', n.metadata.name ?? ''))
             : [],
       },
+      ...nodeGatewayWatches(deps.network),
     ],
     async reconcile(key: string, ctx: ReconcileContext): Promise<ReconcileResult> {
       deps.bootstrap.ensure(ctx.view, ctx.log);
@@ -72,10 +76,17 @@ export function nodeReconciler(deps: NetworkDeps): Reconciler {
       if (result.changed) deps.enqueue(keyOf('Subnet', join));
       const ips = [allocation.v4, allocation.v6].filter((ip) => ip !== undefined);
       try {
+        const gateway = desiredNodeGateway({
+          node: name,
+          router: deps.network.clusterRouter,
+          owner: nodeOwner(name),
+          joinIps: ips,
+          ...nodeGatewayWorld(ctx.view, deps.network, node),
+        });
         await converge(deps.nb, {
           owner: nodeOwner(name),
           key,
-          desired: desiredNode({ node: name, subnet: join, mac: allocation.mac, ips }),
+          desired: [...desiredNode({ node: name, subnet: join, mac: allocation.mac, ips }), ...gateway],
         });
       } catch (err) {
         if (!(err instanceof MissingParentError)) throw err;

@@ -131,7 +131,7 @@ async function programSubnet(step: SubnetStep, subnet: Subnet): Promise<Reconcil
   }
   if (ovn && routerMac) {
     await convergeSwitch(step, [
-      ...desiredSubnet({ subnet, routerMac, defaultVpc: vpc === clusterRouter }),
+      ...desiredSubnet({ subnet, routerMac }),
       ...desiredSubnetAcls(subnet, deps.network.nodeSwitchCidr),
     ]);
   }

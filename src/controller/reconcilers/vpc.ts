@@ -33,6 +33,7 @@ import {
   subnetPeerKeys,
 } from './vpc-peering.ts';
 import { ensureFinalizer, refOf, statusChanges } from '../../kube/writer.ts';
+import { defaultVpcGatewayRoutes } from './node-gateway.ts';
 
 /** The OVN subnets (deleting ones included) whose `spec.vpc` is this VPC, sorted by name. */
 export function subnetsOfVpc(name: string, view: ClusterView, clusterRouter: string): Subnet[] {
@@ -111,7 +112,8 @@ async function convergeRouter(
   let sent: number;
   try {
     const ports = desiredPeeringPorts(name, links, peeringPortMacs(deps.nb.cache, deps.random, name));
-    const desired = [...desiredVpc(defaulted), ...ports];
+    const routes = defaultVpcGatewayRoutes(ctx.view, deps.network, name);
+    const desired = [...desiredVpc(defaulted), ...routes, ...ports];
     sent = await converge(deps.nb, { owner: vpcOwner(name), key, desired });
   } catch (err) {
     if (err instanceof NbConflictError) {

@@ -3,7 +3,9 @@
  * Linux bridge `br0`, and per node a veth whose node end is `ul0` (in the node's namespace, later a port of the
  * node's `br-phy`) and whose other end is a port of `br0`. Each veth is created directly inside its two
  * namespaces, so the root namespace never holds a lab link. Node encap addresses come from `UNDERLAY_CIDR`
- * (192.0.2.0/24, RFC 5737): the node with index i gets .11+i. See docs/adr (lab dataplane).
+ * (192.0.2.0/24, RFC 5737): the node with index i gets .11+i. The bridge itself holds `NODE_NETWORK_HOST` (.1): a
+ * host on the node network that is not a node, standing for what lies outside the cluster (a pod whose subnet has
+ * natOutgoing reaches it from its node's address, ADR 27). See docs/adr (lab dataplane).
  */
 import { createHash } from 'node:crypto';
 import { check, type ProcessRunner } from '../../util/exec.ts';
@@ -16,6 +18,8 @@ export const UNDERLAY_BRIDGE = 'br0';
 export const UNDERLAY_NODE_IF = 'ul0';
 export const UNDERLAY_PREFIX_LEN = Number(UNDERLAY_CIDR.split('/')[1]);
 const FIRST_HOST = 11;
+/** The node network's outside host, on the underlay bridge. */
+export const NODE_NETWORK_HOST = '192.0.2.1';
 
 /** The encap address of the node with index `i` (0-based): 192.0.2.11, .12, ... */
 export function encapIp(i: number): string {
@@ -53,7 +57,11 @@ export class Underlay {
     const u = new Underlay(options);
     await createNetns(u.#runner, u.#ledger, u.netns);
     await u.#ip('link', 'add', UNDERLAY_BRIDGE, 'type', 'bridge');
+    await u.#ip('addr', 'add', `${NODE_NETWORK_HOST}/${UNDERLAY_PREFIX_LEN}`, 'dev', UNDERLAY_BRIDGE);
     await u.#ip('link', 'set', UNDERLAY_BRIDGE, 'up');
+    await u.#ip('link', 'set', 'lo', 'up');
+    // The host's own TCP/UDP leaves with the checksum for the NIC to fill; the nodes' userspace datapath never does
+    await check(u.#runner, 'ethtool', ['-K', UNDERLAY_BRIDGE, 'tx', 'off'], { netns: u.netns });
     return u;
   }
 

@@ -1,7 +1,8 @@
 /**
  * The node agent (Kube-OVN's kube-ovn-cni daemon, for one node): informers over the kubeconfig for the Pods bound to
  * this node, this Node object and the Subnets; the CNI socket (server.ts) answering kovn-cni; the node's own
- * `ovn0` port (node-port.ts); TProxy probes (../tproxy) and Subnet natOutgoing's SNAT rules (../nat-outgoing). Works the same against the lab's API server and a real cluster.
+ * `ovn0` port (node-port.ts); TProxy probes (../tproxy); the node's forwarding and Subnet natOutgoing's SNAT rules
+ * (../nat-outgoing). Works the same against the lab's API server and a real cluster.
  */
 import { dirname, join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';

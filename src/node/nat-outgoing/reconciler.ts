@@ -1,10 +1,11 @@
 /**
- * The node agent's natOutgoing part (Kube-OVN's kube-ovn-cni gateway loop, for this part only): a one-key work loop
- * (src/kube/work-loop.ts) that converges the node namespace's sets and nat chains (apply.ts) to what the Subnets in
- * the agent's informer cache ask for (desired.ts), when a Subnet change changes that, and every 30 s (drift repair:
- * a set or chain someone removed by hand comes back); a change that leaves it as it was (a Subnet's status counting
- * IPs) costs no process. Level-triggered: a restarted agent computes the same state from the
- * API and finds it in place. With no natOutgoing subnet, every chain, jump and set of ours is removed.
+ * The node agent's gateway part (Kube-OVN's kube-ovn-cni gateway loop, for forwarding and natOutgoing only): a one-key
+ * work loop (src/kube/work-loop.ts) that keeps the node forwarding (../forwarding.ts) and converges the node
+ * namespace's sets and nat chains (apply.ts) to what the Subnets in the agent's informer cache ask for (desired.ts),
+ * when a Subnet change changes that, and every 30 s (drift repair: a set, chain or sysctl someone changed by hand
+ * comes back); a change that leaves it as it was (a Subnet's status counting IPs) costs no process. Level-triggered:
+ * a restarted agent computes the same state from the API and finds it in place. With no natOutgoing subnet, every
+ * chain, jump and set of ours is removed.
  */
 import type { Logger } from 'pino';
 import type { KubeObject } from '../../api/types.ts';
@@ -12,6 +13,7 @@ import type { Informer } from '../../kube/informer.ts';
 import { OneKeyLoop } from '../../kube/work-loop.ts';
 import type { Clock } from '../../util/clock.ts';
 import type { ProcessRunner } from '../../util/exec.ts';
+import { enableNodeForwarding } from '../forwarding.ts';
 import { applyNatOutgoing } from './apply.ts';
 import { desiredNatOutgoing } from './desired.ts';
 
@@ -69,6 +71,7 @@ export class NatOutgoingReconciler {
     const sinceApplied = clock.now() - this.#applied.at;
     if (wanted === this.#applied.state && sinceApplied < RESYNC_MS)
       return { requeueAfterMs: RESYNC_MS - sinceApplied };
+    await enableNodeForwarding(runner, nodeNetns);
     const changes = await applyNatOutgoing(runner, nodeNetns, state);
     this.#applied = { state: wanted, at: clock.now() };
     if (changes.sets.length || changes.chains || changes.jumps)

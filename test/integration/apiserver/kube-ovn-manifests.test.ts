@@ -49,11 +49,7 @@ function pathOf(o: KubeObject): string {
 }
 
 /** The warnings an example draws for a field kovn ignores (drop an entry when kovn implements the field). */
-const fieldsKovnIgnores: Record<string, string[]> = {
-  '02-ovn-default.yaml': [
-    "spec.natOutgoing: kovn ignores this field: the node agents keep Kube-OVN's SNAT rules for it, but kovn's default VPC does not route pod traffic out through the nodes yet, so none leaves the cluster (custom VPCs: Kube-OVN ignores it too)",
-  ],
-};
+const fieldsKovnIgnores: Record<string, string[]> = {};
 
 let t: TestServer;
 const kubectl = kubectlFor(() => t);

@@ -95,7 +95,7 @@ void describe('seed scenario against a real NB + ovn-northd', { timeout: 90_000 
     assert.equal(new Set(macs).size, macs.length, 'router port MACs are distinct');
   });
 
-  void test('31000 allow policies and src routes on the custom routers; spec routes of test-vpc-1', () => {
+  void test('31000 allow policies and src routes on the custom routers; spec routes of test-vpc-1; the default VPC', () => {
     const c = run.client;
     for (const [v, s] of [
       ['test-vpc-1', 'net1'],
@@ -127,9 +127,25 @@ void describe('seed scenario against a real NB + ovn-northd', { timeout: 90_000 
       }
       assert.deepEqual(routes, expected.sort());
     }
+    // the default VPC: its subnets' allows, and the default route to the join gateway (node-gateway.ts; no Node
+    // in this run, so no node reroutes)
     const defaultLr = byName(c, 'Logical_Router', 'ovn-cluster')!;
-    assert.deepEqual(defaultLr.policies, []);
-    assert.deepEqual(defaultLr.static_routes, []);
+    assert.deepEqual(
+      rows(c, 'Logical_Router_Policy')
+        .filter((p) => defaultLr.policies.includes(p._uuid))
+        .map((p) => [p.priority, p.match, p.action])
+        .sort(),
+      [
+        [31000, 'ip4.dst == 10.16.0.0/16', 'allow'],
+        [31000, 'ip4.dst == 100.64.0.0/16', 'allow'],
+      ],
+    );
+    assert.deepEqual(
+      rows(c, 'Logical_Router_Static_Route')
+        .filter((r) => defaultLr.static_routes.includes(r._uuid))
+        .map((r) => [r.route_table, r.policy, r.ip_prefix, r.nexthop, r.external_ids['kovn-owner']]),
+      [['', 'dst-ip', '0.0.0.0/0', '100.64.0.1', 'vpc/ovn-cluster']],
+    );
   });
 
   void test('pod ports: 10.0.1.2 in both VPCs, port security, Kube-OVN external_ids', () => {

@@ -118,3 +118,46 @@ void test('macHolding finds the port holding an address', () => {
   assert.equal(macHolding(addrs, 'fd00::3'), '0a:00:00:00:00:03');
   assert.equal(macHolding(addrs, '10.0.1.9'), undefined);
 });
+
+void test("the default VPC's own route and node reroutes are named as kovn's; the same in a custom VPC is foreign", () => {
+  const hop = (router: string) => ({
+    router,
+    inport: `${router}-ovn-default`,
+    table: '',
+    route: {
+      kind: 'static' as const,
+      policy: 'dst-ip' as const,
+      prefix: '0.0.0.0/0',
+      nexthop: '100.64.0.1',
+      ecmp: 1,
+      outport: `${router}-join`,
+    },
+    policy: {
+      priority: 29000,
+      match: 'ip4.src == $ovn.default.kube.ovn.worker_ip4',
+      action: 'reroute' as const,
+      nexthop: '100.64.0.3',
+    },
+    policyReached: true,
+  });
+  const render = (router: string) =>
+    renderSummary(
+      { path: [router], routers: [hop(router)], verdict: { kind: 'output', port: 'node-kube-ovn-worker' } },
+      () => ({}),
+    );
+  const cluster = render('ovn-cluster');
+  assert.ok(
+    cluster.some((l) =>
+      /route: .*0\.0\.0\.0\/0 via 100\.64\.0\.1 .*\(kovn: the default VPC's way out/.test(l),
+    ),
+    cluster.join('\n'),
+  );
+  assert.ok(
+    cluster.some((l) =>
+      /policy: +priority 29000 reroute via 100\.64\.0\.3: .*\(kovn: a node's pods leave/.test(l),
+    ),
+    cluster.join('\n'),
+  );
+  const custom = render('vpc1');
+  assert.equal(custom.filter((l) => l.includes('(not from the Vpc spec)')).length, 2, custom.join('\n'));
+});

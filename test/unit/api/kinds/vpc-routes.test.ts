@@ -23,6 +23,7 @@ const policy = (priority: number, match = 'ip4.dst == 198.51.100.9', action = 'd
 const subnets = [
   kubeovn('Subnet', 'net1', { vpc: 'v', cidrBlock: '10.0.1.0/24' }),
   kubeovn('Subnet', 'elsewhere', { vpc: 'w', cidrBlock: '10.0.9.0/24' }),
+  kubeovn('Subnet', 'ovn-default', { cidrBlock: '10.16.0.0/16' }),
 ];
 
 const cases: {
@@ -110,11 +111,18 @@ const cases: {
     warn: [['spec.policyRoutes[0].priority', 'to the same effect']],
   },
   {
-    name: 'in the default VPC kovn writes no policy there',
+    name: 'in the default VPC too: below the allow policies of its subnets',
     vpcName: 'ovn-cluster',
     spec: { policyRoutes: [policy(30000)] },
     expect: [],
-    warn: [['spec.policyRoutes[0].priority', 'kovn writes none there in the default VPC']],
+    warn: [['spec.policyRoutes[0].priority', '30000 is below the allow policies at 31000']],
+  },
+  {
+    name: 'a subnet naming no VPC has its allow in the default VPC',
+    vpcName: 'ovn-cluster',
+    spec: { policyRoutes: [policy(31000, 'ip4.dst == 10.16.0.0/16')] },
+    expect: [],
+    warn: [['spec.policyRoutes[0].priority', 'as the allow policy of subnet ovn-default']],
   },
   { name: 'priority 0 is free', spec: { policyRoutes: [policy(0)] }, expect: [] },
   {

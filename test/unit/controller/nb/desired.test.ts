@@ -117,7 +117,6 @@ void test('Vpc: spec static and policy routes become rows on the router', () => 
 const subnetCases: {
   name: string;
   subnet: Subnet;
-  defaultVpc?: boolean;
   want: Record<string, unknown>;
 }[] = [
   {
@@ -181,9 +180,8 @@ const subnetCases: {
     },
   },
   {
-    name: 'default VPC: switch and router port pair only',
+    name: 'default VPC: the same, its allow keeps traffic between subnets off the node gateways',
     subnet: subnet('ovn-default', { cidrBlock: '10.16.0.0/16' }),
-    defaultVpc: true,
     want: {
       'Logical_Switch ovn-default': { name: 'ovn-default', external_ids: tags('subnet/ovn-default') },
       'Logical_Switch_Port ovn-default-ovn-cluster @ovn-default': {
@@ -200,6 +198,12 @@ const subnetCases: {
         options: {},
         external_ids: tags('subnet/ovn-default'),
       },
+      'Logical_Router_Policy 31000|ip4.dst == 10.16.0.0/16 @ovn-cluster': {
+        priority: 31000,
+        match: 'ip4.dst == 10.16.0.0/16',
+        action: 'allow',
+        external_ids: tags('subnet/ovn-default', { subnet: 'ovn-default' }),
+      },
     },
   },
 ];
@@ -209,7 +213,6 @@ for (const c of subnetCases) {
     const rows = desiredSubnet({
       subnet: c.subnet,
       routerMac: '0a:00:00:00:00:01',
-      defaultVpc: c.defaultVpc ?? false,
     });
     const got = Object.fromEntries(
       rows.map((r) => {

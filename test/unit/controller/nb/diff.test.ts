@@ -20,7 +20,7 @@ const net1 = defaultSubnet({
 });
 const MAC = '0a:00:00:00:00:01';
 const vpcRows = desiredVpc({ apiVersion: 'kubeovn.io/v1', kind: 'Vpc', metadata: { name: 'test-vpc-1' } });
-const subnetRows = desiredSubnet({ subnet: net1, routerMac: MAC, defaultVpc: false });
+const subnetRows = desiredSubnet({ subnet: net1, routerMac: MAC });
 const podRows = desiredPod({
   namespace: 'ns1',
   name: 'p',
@@ -81,7 +81,6 @@ void test('one changed column gives one update of that column only', () => {
   const changed = desiredSubnet({
     subnet: { ...net1, spec: { ...net1.spec, routeTable: 'rtb1' } },
     routerMac: MAC,
-    defaultVpc: false,
   });
   const ops = plan('subnet/net1', changed, nb);
   // The LRP gets options:route_table, nothing else changes (the subnet owns no route, ADR 12).
@@ -135,7 +134,6 @@ void test('a pod port moved to another switch is relinked, not recreated', () =>
   const net2 = desiredSubnet({
     subnet: defaultSubnet({ ...net1, metadata: { name: 'net2' } }),
     routerMac: '0a:00:00:00:00:09',
-    defaultVpc: false,
   });
   const nb = materialize(podRows, materialize(net2, materialize(subnetRows, materialize(vpcRows))));
   const moved = desiredPod({

@@ -133,7 +133,7 @@ void test('rows: of two entries with one direction, priority and match the later
 const MAC = '0a:00:00:00:00:01';
 const vpcRows = desiredVpc({ apiVersion: 'kubeovn.io/v1', kind: 'Vpc', metadata: { name: 'v1' } });
 const rowsOf = (spec: Subnet['spec']): DesiredRow[] => [
-  ...desiredSubnet({ subnet: subnet(spec), routerMac: MAC, defaultVpc: false }),
+  ...desiredSubnet({ subnet: subnet(spec), routerMac: MAC }),
   ...desiredSubnetAcls(subnet(spec), JOIN),
 ];
 const plan = (desired: readonly DesiredRow[], nb: readonly Cached[]): Operation[] =>
