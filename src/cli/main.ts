@@ -3,6 +3,7 @@ import { enableCompileCache } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { CommandIo } from './commands/validate.ts';
+import { hoistGlobalOptions, programName } from './plugin-argv.ts';
 
 // Every Node process kovn starts (lab daemon, node agents, CNI calls, responders) inherits this and starts faster
 // from compiled code kept under node_modules/.cache (a pod start spawns several of them).
@@ -11,7 +12,10 @@ process.env['NODE_COMPILE_CACHE'] ??= fileURLToPath(
 );
 enableCompileCache(process.env['NODE_COMPILE_CACHE']);
 
-const USAGE = `usage: kovn <command> [options]
+const program = programName(process.env);
+delete process.env['KOVN_PROGRAM']; // the name is this process's; what it starts runs as kovn
+
+const USAGE = `usage: ${program} <command> [options]
 
 commands:
   up [--id ID] [--nodes A,B]      start the single-machine lab (.kovn/, KOVN_HOME overrides) and wait until ready
@@ -22,6 +26,7 @@ commands:
   status                          each lab component's health (exit 0 only when all run)
   exec NS/POD -- CMD [ARGS...]    run a command inside a lab pod's network namespace (exit code passed through)
   exec --upstream SUBNET -- CMD   run a command in the upstream namespace of an external Subnet
+  exec --node-network -- CMD      run a command on the node network's outside host (192.0.2.1)
   trace NS/POD DEST [--tcp P|--udp P] [--raw]
                                   explain a lab packet's path with ovn-trace: routers, the route and policy
                                   that matched (Vpc spec entry), next hop, verdict (--raw: full ovn-trace)
@@ -31,9 +36,15 @@ commands:
   get KIND [NAME ...]             list or show objects (-n NS | -A, -o yaml|json|wide, -l SELECTOR)
                                   apply/delete/get use --kubeconfig PATH, else KUBECONFIG,
                                   else the lab's (.kovn/kubeconfig)
+  nbctl [--ovn-nb-addr R] ARGS... ovn-nbctl ARGS against the NB: R (or OVN_NB_ADDR), else the lab's when the
+                                  kubeconfig is the lab's, else exec'd in the NB leader's ovn-central pod (kube-system),
+                                  as \`kubectl ko nbctl\`; writes are not refused (--kubeconfig F, --context C)
   start                           the main job (what \`npm start\` runs)
   controller --kubeconfig F --ovn-nb-addr R   run the network controller (kube-ovn-controller)
-  help                            this text`;
+  help                            this text
+
+As a kubectl plugin (bin/kubectl-kovn on PATH): \`kubectl kovn <command>\`; global options (--kubeconfig, -n,
+--context) may come before the command.`;
 
 const io: CommandIo = { out: (line) => console.log(line), err: (line) => console.error(line) };
 
@@ -88,6 +99,13 @@ function main(argv: string[]): Promise<number> | number {
       return import('./commands/lab.ts').then((m) => m.statusCommand(io));
     case 'trace':
       return import('./commands/trace.ts').then((m) => m.traceCommand(rest, io));
+    case 'nbctl':
+      return import('./commands/nbctl.ts').then((m) =>
+        m.nbctlCommand(rest, {
+          stdout: (text) => process.stdout.write(text),
+          stderr: (text) => process.stderr.write(text),
+        }),
+      );
     case undefined:
     case 'help':
     case '--help':
@@ -95,19 +113,19 @@ function main(argv: string[]): Promise<number> | number {
       io.out(USAGE);
       return 0;
     default:
-      io.err(`kovn: unknown command ${JSON.stringify(command)}\n${USAGE}`);
+      io.err(`${program}: unknown command ${JSON.stringify(command)}\n${USAGE}`);
       return 2;
   }
 }
 
 Promise.resolve()
-  .then(() => main(process.argv.slice(2)))
+  .then(() => main(hoistGlobalOptions(process.argv.slice(2))))
   .then(
     (code) => {
       process.exitCode = code;
     },
     (error: unknown) => {
-      console.error(`kovn: ${error instanceof Error ? error.message : String(error)}`);
+      console.error(`${program}: ${error instanceof Error ? error.message : String(error)}`);
       process.exitCode = 1;
     },
   );

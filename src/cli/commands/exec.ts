@@ -2,7 +2,9 @@
  * `kovn exec NAMESPACE/POD -- CMD [ARGS...]`: runs a command inside the pod's network namespace in the running lab
  * (found through the API: the pod must exist and be on this lab) and passes its exit code through, printing its
  * output. A pod without namespace part is looked up in `default`. `kovn exec --upstream SUBNET -- CMD` runs in the
- * upstream namespace of an external Subnet (the emulated physical router and the hosts beyond it).
+ * upstream namespace of an external Subnet (the emulated physical router and the hosts beyond it); `kovn exec
+ * --node-network -- CMD` on the node network's outside host (192.0.2.1, lab/dataplane/underlay.ts: what a default-VPC
+ * pod reaches through its node, ADR 27).
  */
 import { execInPod, PodExecError } from '../../lab/exec.ts';
 import { netnsExists } from '../../lab/kubelet/netns.ts';
@@ -12,7 +14,7 @@ import { openLab, parsePodRef } from './lab-pod.ts';
 import type { CommandIo } from './validate.ts';
 
 export const EXEC_USAGE =
-  'usage: kovn exec NAMESPACE/POD -- CMD [ARGS...]\n       kovn exec --upstream SUBNET -- CMD [ARGS...]';
+  'usage: kovn exec NAMESPACE/POD -- CMD [ARGS...]\n       kovn exec --upstream SUBNET -- CMD [ARGS...]\n       kovn exec --node-network -- CMD [ARGS...]';
 
 export async function execCommand(args: string[], io: CommandIo): Promise<number> {
   const dash = args.indexOf('--');
@@ -23,7 +25,7 @@ export async function execCommand(args: string[], io: CommandIo): Promise<number
     return 2;
   }
   const upstream = target === '--upstream' ? args[1] : undefined;
-  if (target === '--upstream' && (!upstream || dash !== 2)) {
+  if ((target === '--upstream' && (!upstream || dash !== 2)) || (target === '--node-network' && dash !== 1)) {
     io.err(EXEC_USAGE);
     return 2;
   }
@@ -32,6 +34,7 @@ export async function execCommand(args: string[], io: CommandIo): Promise<number
   if (!lab) return 1;
   const { layout, kubeConfig } = lab;
   if (upstream) return execUpstream(layout, upstream, command, io);
+  if (target === '--node-network') return execIn(layout.underlayNetns, command);
   try {
     const r = await execInPod({ layout, kubeConfig, namespace, pod, command });
     if (r.stdout) process.stdout.write(r.stdout);
@@ -60,6 +63,11 @@ async function execUpstream(
     );
     return 1;
   }
+  return execIn(netns, command);
+}
+
+/** Runs the command in a lab namespace, its output printed, its exit code returned. */
+async function execIn(netns: string, command: string[]): Promise<number> {
   const [cmd, ...rest] = command as [string, ...string[]];
   const r = await processRunner.run(cmd, rest, { netns });
   if (r.stdout) process.stdout.write(r.stdout);

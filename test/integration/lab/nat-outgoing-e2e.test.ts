@@ -4,7 +4,7 @@
 // address (192.0.2.11 / .12: each pod leaves through its node); a pod in eg-plain (a default-VPC subnet without
 // natOutgoing) leaves with its own address and gets no answer (the outside host cannot route back to it), until
 // natOutgoing is turned on, and again none once it is turned off. A custom-VPC pod does not reach the outside host at
-// all. `kovn trace` shows the default route and the node's reroute that carry the packet to its node. The lab (temp
+// all. `kovn exec --node-network` runs on that host. `kovn trace` shows the default route and the node's reroute that carry the packet to its node. The lab (temp
 // KOVN_HOME, random id) and the server are removed at the end.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -153,6 +153,12 @@ void describe('natOutgoing in the lab, with real traffic', { skip, timeout: 900_
       'no answer again once natOutgoing is off',
       () => seenFrom('eg-plain', 'plain') === '' || undefined,
     );
+  });
+
+  it('kovn exec --node-network runs on the outside host', () => {
+    const r = kovn('exec', '--node-network', '--', 'ip', '-4', '-o', 'addr', 'show', 'br0');
+    assert.equal(r.code, 0, r.out);
+    assert.match(r.out, new RegExp(`inet ${NODE_NETWORK_HOST.replaceAll('.', '\\.')}/24`));
   });
 
   it('a custom-VPC pod does not reach the node network', () => {
