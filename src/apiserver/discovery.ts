@@ -2,13 +2,48 @@
  * Discovery documents in their plain (non-aggregated) form, which kubectl falls back to when the aggregated
  * form is not offered: /api (APIVersions), /apis (APIGroupList), /apis/GROUP (APIGroup) and the per
  * group-version APIResourceList with verbs (get, list and watch only for a kind served read-only), short names,
- * categories and status subresources. The aggregated form (apidiscovery.k8s.io/v2) is not served.
+ * categories and status subresources; plus what the authentication and authorization code serves (auth/, not
+ * stored): `serviceaccounts/token` (TokenRequest) and the self-subject reviews of authorization.k8s.io and
+ * authentication.k8s.io, create only. The aggregated form (apidiscovery.k8s.io/v2) is not served.
  */
 import type { Catalog } from './resources/catalog.ts';
 
 const verbs = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 /** A kind served read-only (CustomResourceDefinitions) takes only the reading verbs. */
 const readVerbs = ['get', 'list', 'watch'];
+
+/** The self-subject reviews (http/verbs/reviews.ts), by group-version, in discovery's order. */
+const reviewGroups: ReadonlyArray<{ group: string; version: string; resources: Record<string, unknown>[] }> =
+  [
+    {
+      group: 'authentication.k8s.io',
+      version: 'v1',
+      resources: [review('selfsubjectreviews', 'SelfSubjectReview')],
+    },
+    {
+      group: 'authorization.k8s.io',
+      version: 'v1',
+      resources: [
+        review('selfsubjectaccessreviews', 'SelfSubjectAccessReview'),
+        review('selfsubjectrulesreviews', 'SelfSubjectRulesReview'),
+      ],
+    },
+  ];
+
+function review(plural: string, kind: string): Record<string, unknown> {
+  return { name: plural, singularName: plural.slice(0, -1), namespaced: false, kind, verbs: ['create'] };
+}
+
+/** kube-apiserver's entry for TokenRequest, a subresource of another group's kind. */
+const tokenSubresource = {
+  name: 'serviceaccounts/token',
+  singularName: '',
+  namespaced: true,
+  group: 'authentication.k8s.io',
+  version: 'v1',
+  kind: 'TokenRequest',
+  verbs: ['create'],
+};
 
 export function apiVersions(serverAddress: string): Record<string, unknown> {
   return {
@@ -31,6 +66,7 @@ function groups(catalog: Catalog): Map<string, string[]> {
     if (!list.includes(gv.version)) list.push(gv.version);
     out.set(gv.group, list);
   }
+  for (const gv of reviewGroups) if (!out.has(gv.group)) out.set(gv.group, [gv.version]);
   return out;
 }
 
@@ -54,8 +90,9 @@ export function apiResourceList(
   version: string,
 ): Record<string, unknown> | undefined {
   const served = catalog.inGroupVersion(group, version);
-  if (!served.length) return undefined;
-  const resources: Record<string, unknown>[] = [];
+  const reviews = reviewGroups.find((gv) => gv.group === group && gv.version === version);
+  if (!served.length && !reviews) return undefined;
+  const resources: Record<string, unknown>[] = [...(reviews?.resources ?? [])];
   for (const { type, readOnly } of served) {
     const entry: Record<string, unknown> = {
       name: type.plural,
@@ -85,6 +122,7 @@ export function apiResourceList(
         verbs: ['create'],
       });
     }
+    if (!group && type.kind === 'ServiceAccount') resources.push({ ...tokenSubresource });
   }
   return {
     kind: 'APIResourceList',

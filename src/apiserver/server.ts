@@ -12,7 +12,11 @@ import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
 import type { KindAdmission, ResourceType } from '../api/types.ts';
 import { systemClock, type Clock } from '../util/clock.ts';
+import { Authenticator } from './auth/authenticator.ts';
+import { Authorizer, rbacLoader } from './auth/authorizer.ts';
+import { loadOrCreateSigningKey } from './auth/jwt.ts';
 import { GarbageCollector } from './gc.ts';
+import type { Auth } from './http/auth-endpoints.ts';
 import { createHandler } from './http/handler.ts';
 import { defaultBodyLimit } from './http/body.ts';
 import { pingCheck, type HealthChecks } from './http/health.ts';
@@ -95,6 +99,24 @@ function healthChecks(store: Store): HealthChecks {
   return { livez: [pingCheck], readyz: [pingCheck, storeCheck], healthz: [pingCheck, storeCheck] };
 }
 
+/**
+ * The admin's token and ServiceAccount tokens signed with `pki/sa.key`; RBAC from the stored objects, its index
+ * dropped by every commit that touches one of them.
+ */
+function authFor(core: Core, pkiDir: string, adminToken: string): Auth {
+  const sa = core.catalog.forKind('ServiceAccount');
+  const authenticator = new Authenticator({
+    adminToken,
+    signingKey: loadOrCreateSigningKey(join(pkiDir, 'sa.key')),
+    clock: core.clock,
+    log: core.log,
+    serviceAccount: (namespace, name) => (sa ? core.get(sa, namespace, name) : undefined),
+  });
+  const authorizer = new Authorizer(rbacLoader((key) => [...core.store.scan(key, undefined, undefined)]));
+  core.onCommit((events) => authorizer.changed(events.map((e) => e.resource)));
+  return { authenticator, authorizer };
+}
+
 function seedNamespaces(core: Core): void {
   const ns = core.catalog.forKind('Namespace');
   if (!ns) return;
@@ -122,7 +144,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   let address = '';
   const handler = createHandler({
     core,
-    token: credentials.token,
+    auth: authFor(core, join(options.dataDir, 'pki'), credentials.token),
     serverAddress: () => address,
     openapi: { v2: buildV2(catalog), v3: buildV3(catalog) },
     version: serverVersion,

@@ -169,8 +169,9 @@ export function tooLarge(limit: number): ApiError {
   return new ApiError(413, 'RequestEntityTooLarge', `Request entity too large: limit is ${limit}`, {});
 }
 
+/** As apimachinery's NewUnauthorized("Unauthorized"), kube-apiserver's answer to a bad token: no details. */
 export function unauthorized(): ApiError {
-  return new ApiError(401, 'Unauthorized', 'Unauthorized', {});
+  return new ApiError(401, 'Unauthorized', 'Unauthorized');
 }
 
 export function gone(message: string): ApiError {

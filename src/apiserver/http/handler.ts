@@ -1,14 +1,20 @@
 /**
- * The request entry point: bearer-token authentication (`/livez`, `/readyz`, `/healthz` and `/version` are public,
- * as in kube-apiserver's system:public-info-viewer; a single check, which says why it fails, is not), then the
- * route's handler: the health endpoints (health.ts), the discovery and OpenAPI documents (documents.ts) or a
- * resource endpoint (resources.ts); and the rule that every failure leaves as a Status object and never as a crash,
- * a failed store write as a 503 when the storage is at fault (full, I/O error, read-only) and a 500 otherwise.
+ * The request entry point: authentication of the bearer token (auth/authenticator.ts: the admin's or a
+ * ServiceAccount's; `/livez`, `/readyz`, `/healthz` and `/version` are public, as in kube-apiserver's
+ * system:public-info-viewer; a single check, which says why it fails, is not), authorization of the request's
+ * attributes (auth/attributes.ts, auth/authorizer.ts: 403 as kube-apiserver words it), then the route's handler:
+ * the health endpoints (health.ts), the discovery and OpenAPI documents (documents.ts), TokenRequest and the
+ * self-subject reviews (auth-endpoints.ts) or a resource endpoint (resources.ts); and the rule that every failure
+ * leaves as a Status object and never as a crash, a failed store write as a 503 when the storage is at fault (full,
+ * I/O error, read-only) and a 500 otherwise.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { requestAttributes } from '../auth/attributes.ts';
+import { refusal } from '../auth/refusal.ts';
+import type { UserInfo } from '../auth/user.ts';
 import { ApiError, badRequest, internal, pathNotFound, unauthorized } from '../status.ts';
 import { StoreError } from '../store/errors.ts';
+import { authEndpoint, serveAuthEndpoint, type Auth } from './auth-endpoints.ts';
 import { sendDocument, type Documents } from './documents.ts';
 import { endpointHealth, singleCheckHealth, type HealthChecks } from './health.ts';
 import { handleResource } from './resources.ts';
@@ -17,19 +23,19 @@ import { route, type Route } from './router.ts';
 import type { ResourceContext } from './verbs/request.ts';
 
 export interface HandlerOptions extends ResourceContext, Pick<Documents, 'serverAddress' | 'openapi'> {
-  token: string;
+  auth: Auth;
   version: Record<string, string>;
   health: HealthChecks;
 }
 
-function digest(s: string): Buffer {
-  return createHash('sha256').update(s).digest();
-}
-
-function authenticated(req: IncomingMessage, token: string): boolean {
-  const header = req.headers.authorization ?? '';
-  const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  return m !== null && timingSafeEqual(digest(m[1] ?? ''), digest(token));
+/** The request's user, allowed to make it: 401 without a valid token, 403 when the authorizer refuses. */
+function admit(options: HandlerOptions, req: IncomingMessage, rt: Route, url: URL): UserInfo {
+  const user = options.auth.authenticator.authenticate(req.headers.authorization);
+  if (!user) throw unauthorized();
+  const attrs = requestAttributes(req.method ?? 'GET', rt, url);
+  const decision = options.auth.authorizer.authorize(user, attrs);
+  if (!decision.allowed) throw refusal(user, attrs, decision.reason);
+  return user;
 }
 
 function sendText(res: ServerResponse, status: number, text: string): void {
@@ -48,7 +54,7 @@ function serveHealth(
   rt: Extract<Route, { kind: 'health' }>,
   url: URL,
 ): void {
-  if (rt.check !== undefined && !authenticated(req, options.token)) throw unauthorized();
+  if (rt.check !== undefined) admit(options, req, rt, url);
   const checks = options.health[rt.endpoint];
   const answer =
     rt.check === undefined
@@ -92,8 +98,12 @@ async function serve(
   const { url, rt } = routeOf(req);
   if (rt.kind === 'health') return serveHealth(options, req, res, rt, url);
   if (rt.kind === 'version') return sendJson(res, 200, options.version);
-  if (!authenticated(req, options.token)) throw unauthorized();
-  if (rt.kind === 'resource') return handleResource(options, req, res, rt, url);
+  const user = admit(options, req, rt, url);
+  if (rt.kind === 'resource') {
+    const endpoint = authEndpoint(rt);
+    if (endpoint) return serveAuthEndpoint(options, options.auth, user, endpoint, req, res);
+    return handleResource(options, req, res, rt, url);
+  }
   if ((req.method ?? 'GET') !== 'GET') throw pathNotFound(url.pathname);
   return sendDocument(docs, rt, req, res, url);
 }

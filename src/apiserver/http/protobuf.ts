@@ -1,7 +1,7 @@
 /**
  * Decoding of Kubernetes protobuf request bodies (`application/vnd.kubernetes.protobuf`), which kubectl >= 1.30
  * sends for built-in kinds from its typed clients (`kubectl create namespace|configmap|serviceaccount|clusterrole|
- * clusterrolebinding|deployment|service ...`). The envelope is the 4-byte magic `k8s\0` and a runtime.Unknown
+ * clusterrolebinding|role|rolebinding|secret|deployment|service|token ...`, `kubectl auth can-i|whoami`). The envelope is the 4-byte magic `k8s\0` and a runtime.Unknown
  * {typeMeta, raw}; `raw` is decoded with a field table transcribed from k8s.io/api generated.proto (field numbers
  * never change across releases). Fields outside the table are skipped; the result is the JSON form of the object.
  */
@@ -68,6 +68,23 @@ const messages: Record<string, Spec> = {
     'verbs 1 []s; apiGroups 2 []s; resources 3 []s; resourceNames 4 []s; nonResourceURLs 5 []s',
   ),
   ClusterRoleBinding: table('metadata 1 ObjectMeta; subjects 2 []Subject; roleRef 3 RoleRef'),
+  Role: table('metadata 1 ObjectMeta; rules 2 []PolicyRule'),
+  RoleBinding: table('metadata 1 ObjectMeta; subjects 2 []Subject; roleRef 3 RoleRef'),
+  Secret: table('metadata 1 ObjectMeta; data 2 M<y>; type 3 s; stringData 4 M<s>; immutable 5 b?'),
+  TokenRequest: table('metadata 1 ObjectMeta; spec 2 TokenRequestSpec'),
+  TokenRequestSpec: table('audiences 1 []s; boundObjectRef 3 BoundObjectReference; expirationSeconds 4 i?'),
+  BoundObjectReference: table('kind 1 s; apiVersion 2 s; name 3 s; uid 4 s'),
+  SelfSubjectAccessReview: table('metadata 1 ObjectMeta; spec 2 SelfSubjectAccessReviewSpec'),
+  SelfSubjectAccessReviewSpec: table(
+    'resourceAttributes 1 ResourceAttributes; nonResourceAttributes 2 NonResourceAttributes',
+  ),
+  ResourceAttributes: table(
+    'namespace 1 s; verb 2 s; group 3 s; version 4 s; resource 5 s; subresource 6 s; name 7 s',
+  ),
+  NonResourceAttributes: table('path 1 s; verb 2 s'),
+  SelfSubjectRulesReview: table('metadata 1 ObjectMeta; spec 2 SelfSubjectRulesReviewSpec'),
+  SelfSubjectRulesReviewSpec: table('namespace 1 s'),
+  SelfSubjectReview: table('metadata 1 ObjectMeta'),
   Subject: table('kind 1 s; apiGroup 2 s; name 3 s; namespace 4 s'),
   RoleRef: table('apiGroup 1 s; kind 2 s; name 3 s'),
   Deployment: table('metadata 1 ObjectMeta; spec 2 DeploymentSpec'),

@@ -1,5 +1,5 @@
 /**
- * The built-in kinds the lab needs (core v1, apps/v1, discovery.k8s.io, networking.k8s.io, rbac, coordination, apiextensions.k8s.io's
+ * The built-in kinds the lab needs (core v1 incl. Secrets, apps/v1 incl. DaemonSets, discovery.k8s.io, networking.k8s.io, rbac (Role, ClusterRole and their bindings), coordination, apiextensions.k8s.io's
  * CustomResourceDefinitions, read-only) and the NetworkAttachmentDefinition CRD, in the order discovery lists them:
  * permissive schemas (unknown fields preserved), printer columns as kube-apiserver prints them, field selectors,
  * strategic-merge keys and create-time defaults. Each kind's entry is in builtin/, one file per API group or larger
@@ -10,15 +10,15 @@ import { prepareService, prepareServiceUpdate } from './defaults.ts';
 import { nadType } from './nad.ts';
 import { customResource, type ServedResource } from './served.ts';
 import { customResourceDefinition } from './builtin/apiextensions.ts';
-import { deployment, statefulSet } from './builtin/apps.ts';
+import { daemonSet, deployment, statefulSet } from './builtin/apps.ts';
 import { lease } from './builtin/coordination.ts';
-import { configMap, endpoints, namespace, service, serviceAccount } from './builtin/core.ts';
+import { configMap, endpoints, namespace, secret, service, serviceAccount } from './builtin/core.ts';
 import { endpointSlice } from './builtin/discovery.ts';
 import { networkPolicy } from './builtin/networking.ts';
 import { event } from './builtin/event.ts';
 import { node } from './builtin/node.ts';
 import { pod } from './builtin/pod.ts';
-import { clusterRole, clusterRoleBinding } from './builtin/rbac.ts';
+import { clusterRole, clusterRoleBinding, role, roleBinding } from './builtin/rbac.ts';
 import { servedBuiltin, type BuiltinSpec } from './builtin/spec.ts';
 
 const specs: BuiltinSpec[] = [
@@ -27,14 +27,18 @@ const specs: BuiltinSpec[] = [
   service,
   endpoints,
   configMap,
+  secret,
   serviceAccount,
   node,
   event,
   deployment,
   statefulSet,
+  daemonSet,
   endpointSlice,
   networkPolicy,
+  role,
   clusterRole,
+  roleBinding,
   clusterRoleBinding,
   lease,
   customResourceDefinition,

@@ -103,3 +103,16 @@ export function prepareWorkload(w: KubeObject): void {
   objectAt(w, 'spec').replicas ??= 1;
   w['status'] = {};
 }
+
+/** A Secret's type defaults to Opaque; `stringData` is merged into `data` (base64), as kube-apiserver converts it. */
+export function prepareSecret(secret: KubeObject): void {
+  secret['type'] ??= 'Opaque';
+  const stringData = secret['stringData'];
+  if (stringData !== null && typeof stringData === 'object') {
+    const data = { ...((secret['data'] ?? {}) as Record<string, unknown>) };
+    for (const [k, v] of Object.entries(stringData as Record<string, unknown>))
+      data[k] = Buffer.from(String(v)).toString('base64');
+    secret['data'] = data;
+  }
+  delete secret['stringData'];
+}

@@ -202,8 +202,84 @@ describe('Kubernetes protobuf bodies', () => {
       (e: unknown) => e instanceof ApiError && e.code === 400,
     );
     assert.throws(
-      () => decodeKubernetesProtobuf(envelope('v1', 'Secret', [[1, [[1, 'x']]]])),
+      () => decodeKubernetesProtobuf(envelope('v1', 'PersistentVolumeClaim', [[1, [[1, 'x']]]])),
       (e: unknown) => e instanceof ApiError && e.code === 415,
     );
+  });
+
+  it('decodes the TokenRequest, SelfSubjectAccessReview and Secret kubectl create token, auth can-i and create secret send', () => {
+    assert.deepEqual(
+      decodeKubernetesProtobuf(
+        envelope('authentication.k8s.io/v1', 'TokenRequest', [
+          [1, [[1, 'ctl']]],
+          [
+            2,
+            [
+              [1, 'api'],
+              [4, 600],
+            ],
+          ],
+        ]),
+      ),
+      {
+        apiVersion: 'authentication.k8s.io/v1',
+        kind: 'TokenRequest',
+        metadata: { name: 'ctl' },
+        spec: { audiences: ['api'], expirationSeconds: 600 },
+      },
+    );
+    assert.deepEqual(
+      decodeKubernetesProtobuf(
+        envelope('authorization.k8s.io/v1', 'SelfSubjectAccessReview', [
+          [1, []],
+          [
+            2,
+            [
+              [
+                1,
+                [
+                  [1, 'default'],
+                  [2, 'list'],
+                  [3, 'kubeovn.io'],
+                  [5, 'subnets'],
+                  [6, 'status'],
+                  [7, 'x'],
+                ],
+              ],
+            ],
+          ],
+        ]),
+      ).spec,
+      {
+        resourceAttributes: {
+          namespace: 'default',
+          verb: 'list',
+          group: 'kubeovn.io',
+          resource: 'subnets',
+          subresource: 'status',
+          name: 'x',
+        },
+      },
+    );
+    const secret = decodeKubernetesProtobuf(
+      envelope('v1', 'Secret', [
+        [1, [[1, 'x']]],
+        [
+          2,
+          [
+            [1, 'a'],
+            [2, Buffer.from('b')],
+          ],
+        ],
+        [3, 'Opaque'],
+      ]),
+    );
+    assert.deepEqual(secret, {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'x' },
+      data: { a: 'Yg==' },
+      type: 'Opaque',
+    });
   });
 });

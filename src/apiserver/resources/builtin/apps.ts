@@ -1,7 +1,9 @@
 /**
- * apps/v1 Deployment and StatefulSet: READY as ready/desired replicas, the wide containers and images columns (and
- * a Deployment's selector), pod-template merge keys, and a workload's create-time defaults (one replica).
+ * apps/v1 Deployment, StatefulSet and DaemonSet: READY as ready/desired replicas (a DaemonSet's DESIRED, CURRENT,
+ * READY, UP-TO-DATE, AVAILABLE and NODE SELECTOR from its status and pod template), the wide containers and images
+ * columns (and the selector), pod-template merge keys, and a workload's create-time defaults (one replica).
  */
+import type { KubeObject } from '../../../api/types.ts';
 import { prepareWorkload } from '../defaults.ts';
 import * as p from '../printers.ts';
 import { nameColumn } from '../served.ts';
@@ -68,4 +70,48 @@ export const statefulSet: BuiltinSpec = {
   ],
   mergeKeys: { ...podSpecKeys('spec.template.spec.'), ...conditionKeys },
   prepareCreate: prepareWorkload,
+};
+
+const daemonCount = (field: string) => (o: KubeObject) =>
+  ((o['status'] as Record<string, unknown> | undefined)?.[field] as number | undefined) ?? 0;
+
+export const daemonSet: BuiltinSpec = {
+  group: 'apps',
+  version: 'v1',
+  kind: 'DaemonSet',
+  plural: 'daemonsets',
+  shortNames: ['ds'],
+  categories: ['all'],
+  namespaced: true,
+  status: true,
+  definitionPackage: 'io.k8s.api.apps',
+  columns: [
+    nameColumn(),
+    col('Desired', daemonCount('desiredNumberScheduled'), 0, 'integer'),
+    col('Current', daemonCount('currentNumberScheduled'), 0, 'integer'),
+    col('Ready', daemonCount('numberReady'), 0, 'integer'),
+    col('Up-to-date', daemonCount('updatedNumberScheduled'), 0, 'integer'),
+    col('Available', daemonCount('numberAvailable'), 0, 'integer'),
+    col('Node Selector', (o) =>
+      p.selectorText(
+        (o['spec'] as { template?: { spec?: { nodeSelector?: unknown } } } | undefined)?.template?.spec
+          ?.nodeSelector,
+      ),
+    ),
+    age,
+    col('Containers', (o) => p.workloadContainers(o, 'name'), 1),
+    col('Images', (o) => p.workloadContainers(o, 'image'), 1),
+    col(
+      'Selector',
+      (o) =>
+        p.selectorText(
+          (o['spec'] as { selector?: { matchLabels?: unknown } } | undefined)?.selector?.matchLabels,
+        ),
+      1,
+    ),
+  ],
+  mergeKeys: { ...podSpecKeys('spec.template.spec.'), ...conditionKeys },
+  prepareCreate: (o) => {
+    o['status'] = {};
+  },
 };

@@ -1,9 +1,9 @@
 /**
  * The smaller core/v1 kinds: Namespace (its phase as STATUS; created Active, with the `kubernetes` finalizer and
  * its name label), Service (TYPE, CLUSTER-IP, EXTERNAL-IP, PORT(S); its cluster IP is allocated where the list is
- * assembled, builtin.ts), Endpoints, ConfigMap and ServiceAccount. Pod, Node and Event have files of their own.
+ * assembled, builtin.ts), Endpoints, ConfigMap, Secret (TYPE, DATA; type Opaque by default) and ServiceAccount. Pod, Node and Event have files of their own.
  */
-import { prepareNamespace } from '../defaults.ts';
+import { prepareNamespace, prepareSecret } from '../defaults.ts';
 import * as p from '../printers.ts';
 import { nameColumn } from '../served.ts';
 import { age, col, conditionKeys, type BuiltinSpec } from './spec.ts';
@@ -86,4 +86,21 @@ export const serviceAccount: BuiltinSpec = {
     age,
   ],
   mergeKeys: { secrets: 'name' },
+};
+
+export const secret: BuiltinSpec = {
+  group: '',
+  version: 'v1',
+  kind: 'Secret',
+  plural: 'secrets',
+  namespaced: true,
+  definitionPackage: 'io.k8s.api.core',
+  columns: [
+    nameColumn(),
+    col('Type', (o) => (typeof o['type'] === 'string' ? o['type'] : '')),
+    col('Data', (o) => p.countKeys(o['data']), 0, 'integer'),
+    age,
+  ],
+  fieldSelectors: ['type'],
+  prepareCreate: prepareSecret,
 };
