@@ -11,6 +11,7 @@ import { pino, type Logger } from 'pino';
 import type { OvnNbTables } from '../ovsdb/generated/ovn-nb.ts';
 import { OvsdbClient } from '../ovsdb/index.ts';
 import { systemClock, type Clock } from '../util/clock.ts';
+import type { Metrics } from '../util/metrics/registry.ts';
 import { DEFAULT_NETWORK, type DefaultNetworkOptions } from '../api/default-network.ts';
 import { kindInformer } from '../kube/informer-kind.ts';
 import { KubeLeaseStore, LeaderElector } from '../kube/leader-election.ts';
@@ -19,6 +20,9 @@ import { NETWORK_KINDS } from './reconcilers/registry.ts';
 import { KubeApplier } from '../kube/applier.ts';
 import { SERVICE_KINDS } from './services/index.ts';
 import { KubeObjectWriter } from '../kube/writer-kube.ts';
+
+/** Kube-OVN's lock name. */
+const LEASE_NAME = 'kube-ovn-controller';
 
 export interface LeaderElectionSettings {
   namespace: string;
@@ -40,6 +44,8 @@ export interface ControllerProcessOptions {
   concurrency?: number;
   logger?: Logger;
   clock?: Clock;
+  /** The process's metrics (reconciles, queue, NB transactions, subnet addresses, leader status). */
+  metrics?: Metrics;
 }
 
 interface Running {
@@ -62,6 +68,8 @@ export class ControllerProcess {
     this.#o = options;
     this.identity = options.identity ?? `${hostname()}_${process.pid}`;
     this.#log = options.logger ?? pino({ level: 'silent' });
+    // Without a lease this instance always acts; with one, the elector reports (leader-election.ts).
+    if (options.leaderElection === false) options.metrics?.leader(LEASE_NAME, () => true);
   }
 
   /** Is the network controller running in this instance (i.e. it leads, or needs no lease)? */
@@ -100,11 +108,10 @@ export class ControllerProcess {
     while (!this.#stopped) {
       const elector = new LeaderElector({
         identity: this.identity,
-        store: new KubeLeaseStore(
-          this.#o.kubeConfig,
-          election.namespace,
-          election.name ?? 'kube-ovn-controller',
-        ),
+        store: new KubeLeaseStore(this.#o.kubeConfig, election.namespace, election.name ?? LEASE_NAME),
+        ...(this.#o.metrics
+          ? { metrics: { metrics: this.#o.metrics, lease: election.name ?? LEASE_NAME } }
+          : {}),
         clock: this.#o.clock ?? systemClock,
         ...(election.leaseDurationSeconds === undefined
           ? {}
@@ -139,6 +146,7 @@ export class ControllerProcess {
     const nb = await OvsdbClient.connect<OvnNbTables>({
       remotes: this.#o.nbRemotes,
       database: 'OVN_Northbound',
+      ...(this.#o.metrics ? { metrics: this.#o.metrics } : {}),
     });
     const writer = new KubeObjectWriter(this.#o.kubeConfig, clock);
     const controller = new NetworkController({
@@ -155,6 +163,7 @@ export class ControllerProcess {
           : {}),
       },
       ...(this.#o.concurrency === undefined ? {} : { concurrency: this.#o.concurrency }),
+      ...(this.#o.metrics ? { metrics: this.#o.metrics } : {}),
     });
     try {
       await controller.start();

@@ -11,6 +11,7 @@
  * but that release.
  */
 import { systemClock, type Clock } from '../util/clock.ts';
+import type { Metrics } from '../util/metrics/registry.ts';
 import { systemRandom, type Random } from '../util/random.ts';
 import { microTime } from '../util/time.ts';
 import {
@@ -43,6 +44,8 @@ export interface LeaderElectorOptions {
   onNewLeader?: (identity: string) => void;
   /** Store failures (retried). */
   onError?: (err: unknown) => void;
+  /** The program's metrics: `kovn_leader_election_status{lease}` is 1 while this candidate leads. */
+  metrics?: { metrics: Metrics; lease: string };
 }
 
 const JITTER = 1.2;
@@ -87,6 +90,7 @@ export class LeaderElector {
       throw new Error('leader election: leaseDuration must exceed renewDeadline');
     if (this.#renewDeadlineMs <= JITTER * this.#retryMs)
       throw new Error('leader election: renewDeadline must exceed 1.2 * retryPeriod');
+    options.metrics?.metrics.leader(options.metrics.lease, () => this.isLeader());
   }
 
   isLeader(): boolean {

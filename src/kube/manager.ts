@@ -9,6 +9,7 @@
 import { pino, type Logger } from 'pino';
 import type { KubeObject } from '../api/types.ts';
 import { systemClock, type Clock } from '../util/clock.ts';
+import type { Metrics, ReconcileInstruments } from '../util/metrics/registry.ts';
 import type { Informer } from './informer.ts';
 import { InformerClusterView } from './informer-view.ts';
 import type { Reconciler, WatchMapping } from './reconciler.ts';
@@ -33,6 +34,8 @@ export interface ControllerManagerOptions {
   onTerminalError?: (key: string, err: Error) => void;
   /** Called once every cache has synced, before the workers start (e.g. to enqueue keys known from elsewhere). */
   onSynced?: () => void;
+  /** The program's metrics: reconciles per kind, and the queue (under `name`). */
+  metrics?: Metrics;
 }
 
 export class ControllerManager {
@@ -40,6 +43,8 @@ export class ControllerManager {
   readonly view: InformerClusterView;
   readonly #informers: Informer[];
   readonly #reconcilers = new Map<string, Reconciler>();
+  readonly #instruments = new Map<string, ReconcileInstruments>();
+  readonly #metrics: Metrics | undefined;
   readonly #clock: Clock;
   readonly #log: Logger;
   readonly #loop: WorkLoop;
@@ -53,14 +58,16 @@ export class ControllerManager {
     this.#clock = options.clock ?? systemClock;
     this.#log = options.logger ?? pino({ level: 'silent' });
     this.#onSynced = options.onSynced;
+    this.#metrics = options.metrics;
     this.#loop = new WorkLoop({
-      handler: (key) => this.#reconcile(key),
+      handler: (key) => this.#measured(key),
       concurrency: options.concurrency ?? 4,
       clock: this.#clock,
       logger: this.#log,
       ...(options.backoff ? { backoff: options.backoff } : {}),
       ...(options.name ? { name: options.name } : {}),
       ...(options.onTerminalError ? { onTerminalError: options.onTerminalError } : {}),
+      ...(options.metrics ? { metrics: options.metrics } : {}),
     });
     this.queue = this.#loop.queue;
   }
@@ -74,6 +81,8 @@ export class ControllerManager {
     const own = this.view.informer(kind);
     const mappings = (reconciler.watches ?? []).map((w) => ({ w, informer: this.view.informer(w.kind) }));
     this.#reconcilers.set(kind, reconciler);
+    const instruments = this.#metrics?.reconcile(kind);
+    if (instruments) this.#instruments.set(kind, instruments);
     this.#loop.watch(own, (obj, old) =>
       this.#selected(reconciler, obj) && (old === undefined || this.#matters(kind, reconciler, obj, old))
         ? [keyForObject(obj, kind)]
@@ -170,6 +179,21 @@ export class ControllerManager {
     } catch (err) {
       this.#log.error({ err, reconciler: kind, watched, name: obj.metadata.name }, what);
       return true;
+    }
+  }
+
+  /** A reconcile, counted and timed per kind when the manager has metrics. */
+  async #measured(key: string): Promise<HandlerResult> {
+    const instruments = this.#instruments.get(key.slice(0, key.indexOf('/')));
+    if (!instruments) return this.#reconcile(key);
+    const started = this.#clock.now();
+    try {
+      const result = await this.#reconcile(key);
+      instruments.finished(result?.requeueAfterMs ? 'requeue' : 'success', this.#clock.now() - started);
+      return result;
+    } catch (err) {
+      instruments.finished('error', this.#clock.now() - started);
+      throw err;
     }
   }
 

@@ -13,6 +13,7 @@
 import { pino, type Logger } from 'pino';
 import type { KubeObject } from '../api/types.ts';
 import { systemClock, type Clock } from '../util/clock.ts';
+import type { Metrics, QueueInstruments } from '../util/metrics/registry.ts';
 import { FailureLog } from './failure-log.ts';
 import type { Informer } from './informer.ts';
 import type { BackoffOptions } from './queue/backoff.ts';
@@ -31,6 +32,8 @@ export interface WorkLoopOptions {
   logger?: Logger;
   /** Told about keys given up on (TerminalError), after the loop has logged them. */
   onTerminalError?: (key: string, err: Error) => void;
+  /** The program's metrics: the queue is reported under `name` (depth, adds, retries, wait). */
+  metrics?: Metrics;
 }
 
 /** The keys an informer event asks for; `old` is the object before an update (absent on adds and deletes). */
@@ -39,14 +42,17 @@ export type EventKeys<T extends KubeObject = KubeObject> = (obj: T, old?: T) => 
 export class WorkLoop {
   readonly queue: WorkQueue;
   readonly #pool: WorkerPool;
+  readonly #instruments: QueueInstruments | undefined;
 
   constructor(options: WorkLoopOptions) {
     const log = options.logger ?? pino({ level: 'silent' });
     const name = options.name ?? 'reconcile';
     const failures = new FailureLog();
+    this.#instruments = options.metrics?.queue(name, () => this.queue.length);
     this.queue = new WorkQueue({
       clock: options.clock ?? systemClock,
       ...(options.backoff ? { backoff: options.backoff } : {}),
+      ...(this.#instruments ? { instruments: this.#instruments } : {}),
     });
     this.#pool = new WorkerPool({
       queue: this.queue,
@@ -92,6 +98,7 @@ export class WorkLoop {
   async stop(options: ShutdownOptions = {}): Promise<void> {
     await this.queue.shutdown(options);
     await this.#pool.finished;
+    this.#instruments?.release();
   }
 
   metrics(): QueueMetricsSnapshot {
@@ -112,6 +119,8 @@ export interface OneKeyLoopContext {
   log: Logger;
   /** Informers whose every change calls for a pass. */
   watch?: readonly Informer[];
+  /** The program's metrics (the loop's queue, under its name). */
+  metrics?: Metrics;
 }
 
 /**
@@ -131,6 +140,7 @@ export class OneKeyLoop {
       clock: context.clock,
       logger: context.log,
       ...(backoff ? { backoff } : {}),
+      ...(context.metrics ? { metrics: context.metrics } : {}),
     });
     for (const informer of context.watch ?? []) this.#loop.watch(informer, () => [key]);
   }

@@ -3,7 +3,8 @@
  * order — OVN central (NB, SB, northd), the underlay and the nodes (ovsdb-server, ovs-vswitchd, ovn-controller in
  * each node's namespace), the embedded API server, the Node objects, the controller (`kovn controller`, through the
  * kubeconfig and the Lease), a node agent per node, then the lab's scheduler and kubelets — and keeps
- * `.kovn/status.json` current as components change state. Every process goes through the ledger runner, so
+ * `.kovn/status.json` current as components change state, with the metrics URL of each process that serves one
+ * (metrics.ts). Every process goes through the ledger runner, so
  * `kovn down` can remove what a crashed daemon left. `stop` undoes it all in reverse.
  */
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
@@ -25,6 +26,7 @@ import type { LabLayout } from './layout.ts';
 import { startDataplane, type Dataplane } from './dataplane/dataplane.ts';
 import type { LabNode } from './dataplane/node.ts';
 import { nodeObject, nodeStatus } from './node-objects.ts';
+import { LabMetrics } from './metrics.ts';
 import { writeStatus, type ComponentStatus, type LabPhase, type LabStatus } from './status.ts';
 import { Supervisor, readyDeadlineMs, type ComponentHealth } from './process/supervisor.ts';
 
@@ -48,6 +50,8 @@ export interface LabPart {
 export class LabDaemon {
   /** Records every process it spawns in the lab ledger (for in-process parts that start processes). */
   readonly runner: LedgerRunner;
+  /** The metrics endpoints: each supervised process's, and the daemon's own (`metrics.metrics`). */
+  readonly metrics: LabMetrics;
   readonly #layout: LabLayout;
   readonly #config: LabConfig;
   readonly #log: Logger;
@@ -65,6 +69,7 @@ export class LabDaemon {
     this.#log = options.logger ?? pino({ level: 'silent' });
     this.#clock = options.clock ?? systemClock;
     this.runner = new LedgerRunner(processRunner, new Ledger(this.#layout.ledger));
+    this.metrics = new LabMetrics(this.#layout.home, this.#clock);
     this.#supervisor = new Supervisor({ runner: this.runner, logger: this.#log, clock: this.#clock });
     this.#supervisor.on('change', (h: ComponentHealth) => {
       this.#log.info({ component: h.name, state: h.state, pid: h.pid, restarts: h.restarts }, 'component');
@@ -115,19 +120,24 @@ export class LabDaemon {
   }
 
   #publish(phase?: LabPhase, error?: string): void {
-    const supervised: ComponentStatus[] = this.#supervisor.health().map((h) => ({
-      name: h.name,
-      state: h.state,
-      ...(h.pid === undefined ? {} : { pid: h.pid }),
-      restarts: h.restarts,
-      since: h.since,
-      ...(h.lastError ? { message: h.lastError } : {}),
-    }));
+    const supervised: ComponentStatus[] = this.#supervisor.health().map((h) => {
+      const metrics = this.metrics.urlOf(h.name);
+      return {
+        name: h.name,
+        state: h.state,
+        ...(h.pid === undefined ? {} : { pid: h.pid }),
+        restarts: h.restarts,
+        since: h.since,
+        ...(h.lastError ? { message: h.lastError } : {}),
+        ...(metrics ? { metrics } : {}),
+      };
+    });
     this.#status = {
       ...this.#status,
       ...(phase ? { phase } : {}),
       ...(phase === 'ready' ? { readyAt: this.#clock.now() } : {}),
       ...(error ? { error } : {}),
+      ...(this.metrics.url ? { metrics: this.metrics.url } : {}),
       components: [...supervised, ...this.#extra.values()],
     };
     try {
@@ -195,18 +205,22 @@ export class LabDaemon {
         `--kubeconfig=${layout.kubeconfig}`,
         `--ovn-nb-addr=${nbRemote}`,
         '--lease-namespace=kube-system',
+        ...this.metrics.flags('controller'),
       ],
       logFile: join(layout.logDir, 'controller.log'),
+      ready: (_proc, start) => this.metrics.ready('controller', start),
     });
+    await this.metrics.serve();
   }
 
-  /** Starts a supervised child process (node agents), logging to `<logDir>/<file>`. */
+  /** Starts a supervised child process (node agents) serving its metrics, logging to `<logDir>/<file>`. */
   async supervise(name: string, args: string[], logName: string): Promise<void> {
     await this.#supervisor.start({
       name,
       command: process.execPath,
-      args,
+      args: [...args, ...this.metrics.flags(name)],
       logFile: join(this.#layout.logDir, logName),
+      ready: (_proc, start) => this.metrics.ready(name, start),
     });
   }
 
@@ -243,6 +257,7 @@ export class LabDaemon {
     const report = await this.#dataplane?.stop({ keepLogs: true });
     if (report) this.#log.info({ report }, 'dataplane stopped');
     await this.#supervisor.stopAll();
+    await this.metrics.close();
     if (!failed) this.setPhase('stopped');
   }
 }

@@ -15,6 +15,8 @@ export interface ComponentStatus {
   /** ms since the epoch of the last state change. */
   since: number;
   message?: string;
+  /** The component's Prometheus endpoint (`http://127.0.0.1:PORT/metrics`), for those that serve one. */
+  metrics?: string;
 }
 
 export interface LabStatus {
@@ -27,6 +29,8 @@ export interface LabStatus {
   error?: string;
   apiserver?: string;
   kubeconfig: string;
+  /** The daemon's own Prometheus endpoint (its NAT gateway agents). */
+  metrics?: string;
   nodes: string[];
   components: ComponentStatus[];
 }

@@ -23,6 +23,7 @@ import { ANNOTATION_NAT_APPLIED, ANNOTATION_VPC_NAT_GW, annotationKey } from '..
 import { parseCidrBlock } from '../net/cidr-block.ts';
 import { systemClock, type Clock } from '../util/clock.ts';
 import type { ProcessRunner } from '../util/exec.ts';
+import type { Metrics, NatGatewayInstruments } from '../util/metrics/registry.ts';
 import { applyGateway } from './apply.ts';
 import { DEFAULT_EXTERNAL_SUBNET, desiredGateway } from './desired.ts';
 import { gatewaySources, type GatewaySources } from './sources.ts';
@@ -41,6 +42,8 @@ export interface GatewayAgentOptions {
   resyncMs?: number;
   /** How often the kernel state is compared with the desired state even when nothing changed (default 30 s). */
   verifyMs?: number;
+  /** The program's metrics: each gateway's apply duration, failures and refused rules; the loop's reconciles. */
+  metrics?: Metrics;
 }
 
 const netnsIdentity = (netns: string): string | undefined => {
@@ -63,9 +66,11 @@ class GatewayPods implements Reconciler {
   readonly #d: { o: GatewayAgentOptions; inf: GatewaySources; clock: Clock; log: Logger };
   /** What was last applied per pod: the namespace identity and the desired state, to skip unchanged resyncs. */
   readonly #applied = new Map<string, { fingerprint: string; at: number }>();
+  readonly #instruments: NatGatewayInstruments | undefined;
 
   constructor(o: GatewayAgentOptions, inf: GatewaySources, clock: Clock, log: Logger) {
     this.#d = { o, inf, clock, log };
+    this.#instruments = o.metrics?.natGateway();
     // Any NAT object or Subnet may change what a gateway holds.
     const everyGateway = (kind: string): WatchMapping => ({
       kind,
@@ -123,12 +128,18 @@ class GatewayPods implements Reconciler {
     );
     const ownAddress = pod.metadata.annotations?.[annotationKey(ext?.spec?.provider ?? '', 'ip_address')];
     const externalV4 = parseCidrBlock(ext?.spec?.cidrBlock).v4?.text;
+    const started = clock.now();
     const outcome = await applyGateway(desired, {
       runner: o.runner,
       netns,
       ...(ownAddress ? { keepAddresses: ownAddress.split(',') } : {}),
       ...(externalV4 ? { externalCidr: externalV4 } : {}),
+    }).catch((err: unknown) => {
+      this.#instruments?.failed(gwName, clock.now() - started);
+      throw err;
     });
+    const refused = [...outcome.results.values()].filter((r) => !r.ok).length;
+    this.#instruments?.applied(gwName, clock.now() - started, refused);
     const changed = outcome.rulesWritten || outcome.addressesAdded.length || outcome.addressesRemoved.length;
     log[changed ? 'info' : 'debug'](
       {
@@ -167,6 +178,7 @@ export async function startGatewayAgent(o: GatewayAgentOptions): Promise<Gateway
     name: 'gateway apply',
     concurrency: 2,
     backoff: { baseMs: 500, maxMs: 10_000 },
+    ...(o.metrics ? { metrics: o.metrics } : {}),
   });
   manager.register(new GatewayPods(o, inf, clock, log));
   await manager.start();

@@ -34,7 +34,8 @@ import type { MonitorMethod, MonitorSpec } from './monitor.ts';
 import { MonitorRegistry } from './monitors.ts';
 import type { Operation, OperationResult } from './operations.ts';
 import { columnTypes, type DatabaseSchema } from './schema.ts';
-import { checkTransactResult } from './transact.ts';
+import type { Metrics, TransactInstruments } from '../util/metrics/registry.ts';
+import { checkTransactResult, measuredTransact } from './transact.ts';
 import { netConnector, type Connector } from './transport.ts';
 import type { WireRow } from './values.ts';
 
@@ -61,6 +62,8 @@ export interface OvsdbClientOptions {
   /** How long `connect()` keeps trying before it rejects (default 30000). */
   initialConnectTimeoutMs?: number;
   connector?: Connector;
+  /** The program's metrics: each transaction's duration, and failures by kind. */
+  metrics?: Metrics;
 }
 
 export interface ClientStats extends SessionStats {
@@ -103,6 +106,7 @@ export class OvsdbClient<
   readonly #clock: Clock;
   readonly #callTimeoutMs: number;
   readonly #requestTimeoutMs: number;
+  readonly #transactions: TransactInstruments | undefined;
   #schema: DatabaseSchema | undefined;
   #types = new Map<string, ColumnTypes>();
   #counters = { operationsSent: 0, transactions: 0 };
@@ -112,6 +116,7 @@ export class OvsdbClient<
     this.database = options.database;
     const clock = options.clock ?? systemClock;
     this.#clock = clock;
+    this.#transactions = options.metrics?.transact(options.database);
     this.#logger = options.logger ?? silentLogger;
     const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
     this.#requestTimeoutMs = requestTimeoutMs;
@@ -198,6 +203,10 @@ export class OvsdbClient<
    */
   async transact(ops: readonly Operation[], options: TransactOptions = {}): Promise<OperationResult[]> {
     if (ops.length === 0) return [];
+    return measuredTransact(this.#transactions, this.#clock, () => this.#transact(ops, options));
+  }
+
+  async #transact(ops: readonly Operation[], options: TransactOptions): Promise<OperationResult[]> {
     const call = describeTransaction(ops);
     const deadline = new Deadline(this.#clock, options.timeoutMs ?? this.#callTimeoutMs);
     const ctx =

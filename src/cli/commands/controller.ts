@@ -2,13 +2,16 @@
  * `kovn controller`: runs the network controller as a long-lived process against the API server a kubeconfig names
  * (kube-ovn-controller's job): `--kubeconfig`, `--ovn-nb-addr` (comma list of NB remotes), leader election through
  * a Lease (on by default, `--leader-elect=false` to act alone), and the default-network flags of kube-ovn-controller
- * (`--default-cidr`, `--node-switch-cidr`, ...). Logs JSON lines to stdout; stops cleanly on SIGTERM/SIGINT.
+ * (`--default-cidr`, `--node-switch-cidr`, ...). Serves Prometheus metrics on `--metrics-addr` (docs/metrics.md).
+ * Logs JSON lines to stdout; stops cleanly on SIGTERM/SIGINT.
  */
 import { parseArgs } from 'node:util';
 import { KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
 import { networkOptionsFromFlags } from '../../api/default-network.ts';
 import { ControllerProcess } from '../../controller/process.ts';
+import { Metrics } from '../../util/metrics/registry.ts';
+import { serveMetrics } from '../../util/metrics/server.ts';
 import type { CommandIo } from './validate.ts';
 
 const NETWORK_FLAGS = [
@@ -22,12 +25,17 @@ const NETWORK_FLAGS = [
   'node-switch-gateway',
 ] as const;
 
+/** Kube-OVN's kube-ovn-controller metrics port, on loopback unless told otherwise. */
+export const DEFAULT_CONTROLLER_METRICS_ADDR = '127.0.0.1:10660';
+
 export const CONTROLLER_USAGE = `usage: kovn controller --kubeconfig PATH --ovn-nb-addr REMOTE[,REMOTE...] [options]
   --leader-elect true|false   campaign for the kube-ovn-controller Lease (default true)
   --lease-namespace NS        namespace of the Lease (default kube-system)
   --lease-duration S, --renew-deadline S, --retry-period S   (defaults 15, 10, 2; as client-go)
   --identity ID               leader-election identity (default host_pid)
   --log-level LEVEL           pino level (default info)
+  --metrics-addr HOST:PORT    where /metrics is served (default 127.0.0.1:10660, Kube-OVN's port; port 0: any)
+  --metrics-url-file PATH     write the bound metrics URL there (the lab reads it)
   --${NETWORK_FLAGS.join(', --')}   as kube-ovn-controller`;
 
 export async function controllerCommand(args: string[], io: CommandIo): Promise<number> {
@@ -43,6 +51,8 @@ export async function controllerCommand(args: string[], io: CommandIo): Promise<
       'retry-period': { type: 'string', default: '2' },
       identity: { type: 'string' },
       'log-level': { type: 'string', default: 'info' },
+      'metrics-addr': { type: 'string', default: DEFAULT_CONTROLLER_METRICS_ADDR },
+      'metrics-url-file': { type: 'string' },
       concurrency: { type: 'string' },
       ...Object.fromEntries(NETWORK_FLAGS.map((f) => [f, { type: 'string' as const }])),
     },
@@ -60,6 +70,12 @@ export async function controllerCommand(args: string[], io: CommandIo): Promise<
     Object.fromEntries(NETWORK_FLAGS.filter((f) => flags[f] !== undefined).map((f) => [f, flags[f]])),
   );
   const logger = pino({ level: values['log-level'], base: { component: 'controller' } });
+  const metrics = new Metrics();
+  const metricsServer = await serveMetrics(metrics, {
+    address: values['metrics-addr'],
+    ...(values['metrics-url-file'] ? { urlFile: values['metrics-url-file'] } : {}),
+  });
+  logger.info({ url: metricsServer.url }, 'serving metrics');
   const controller = new ControllerProcess({
     kubeConfig,
     nbRemotes: nb.split(',').map((s) => s.trim()),
@@ -74,6 +90,7 @@ export async function controllerCommand(args: string[], io: CommandIo): Promise<
           },
     network,
     logger,
+    metrics,
     ...(values.identity ? { identity: values.identity } : {}),
     ...(values.concurrency ? { concurrency: Number(values.concurrency) } : {}),
   });
@@ -88,5 +105,6 @@ export async function controllerCommand(args: string[], io: CommandIo): Promise<
   await controller.start();
   logger.info({ identity: controller.identity }, 'controller started');
   await stopped;
+  await metricsServer.close();
   return 0;
 }

@@ -53,6 +53,16 @@ export function renderComponents(components: readonly ComponentStatus[], now = s
     .join('\n');
 }
 
+/** One `<component>  metrics: <url>` line per process serving Prometheus metrics, then the daemon's own. */
+export function renderMetricsUrls(status: Pick<LabStatus, 'components' | 'metrics'>): string[] {
+  const endpoints: [string, string][] = status.components.flatMap((c) =>
+    c.metrics ? [[c.name, c.metrics] as [string, string]] : [],
+  );
+  if (status.metrics) endpoints.push(['lab daemon (NAT gateway agents)', status.metrics]);
+  const width = Math.max(0, ...endpoints.map(([name]) => name.length));
+  return endpoints.map(([name, url]) => `${name.padEnd(width)}   metrics: ${url}`);
+}
+
 function tail(path: string, lines: number): string {
   if (!existsSync(path)) return '';
   return readFileSync(path, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
@@ -202,6 +212,8 @@ export function statusCommand(io: CommandIo, options: { home?: string } = {}): n
   if (status.apiserver) io.out(`API server: ${status.apiserver}   kubeconfig: ${status.kubeconfig}`);
   io.out('');
   io.out(renderComponents(status.components));
+  const metrics = renderMetricsUrls(status);
+  if (metrics.length) io.out(['', ...metrics].join('\n'));
   const healthy = status.phase === 'ready' && status.components.every((c) => c.state === 'running');
   return healthy ? 0 : 1;
 }

@@ -23,6 +23,8 @@ import type { NetworkDeps, ServiceOptions } from './deps.ts';
 import { PendingPods } from './pending-pods.ts';
 import { SubnetCatalog } from './subnet-catalog.ts';
 import { NB_MONITOR, networkReconcilers } from './registry.ts';
+import type { Metrics } from '../../util/metrics/registry.ts';
+import { subnetIpSamples } from './subnet-metrics.ts';
 import { WriteExpectations } from '../../kube/write-expectations.ts';
 import type { ObjectWriter } from '../../kube/writer.ts';
 
@@ -40,6 +42,8 @@ export interface NetworkControllerOptions {
   backoff?: BackoffOptions;
   /** Create Vpc ovn-cluster and Subnets ovn-default/join when missing (default true). */
   createDefaultNetwork?: boolean;
+  /** The process's metrics: reconciles and queue (the manager), subnet addresses (IPAM). */
+  metrics?: Metrics;
   /** Run the Service/SwitchLBRule/VpcDns reconcilers (their kinds, `SERVICE_KINDS`, must be among the informers). */
   services?: ServiceOptions;
 }
@@ -72,7 +76,9 @@ export class NetworkController {
       logger: this.#log,
       concurrency: options.concurrency ?? NETWORK_WORKERS,
       ...(options.backoff ? { backoff: options.backoff } : {}),
+      ...(options.metrics ? { metrics: options.metrics } : {}),
     });
+    options.metrics?.subnetIps(() => subnetIpSamples(this.ipam));
     const network = options.network ?? DEFAULT_NETWORK;
     // Both read the informers: the catalog by their change counters, the index by their events (it must subscribe
     // before the informers start, which `start` does).

@@ -10,11 +10,14 @@
  */
 import { systemClock, type Clock, type TimerId } from '../../util/clock.ts';
 import { ExponentialBackoff, type BackoffOptions } from './backoff.ts';
+import type { QueueInstruments } from '../../util/metrics/registry.ts';
 import { QueueCounters, type QueueMetricsSnapshot } from './metrics.ts';
 
 export interface WorkQueueOptions {
   clock?: Clock;
   backoff?: BackoffOptions;
+  /** The program's Prometheus instruments for this queue (adds, retries, wait). */
+  instruments?: QueueInstruments;
 }
 
 export interface ShutdownOptions {
@@ -26,6 +29,7 @@ export class WorkQueue {
   readonly #clock: Clock;
   readonly #backoff: ExponentialBackoff;
   readonly #counters = new QueueCounters();
+  readonly #instruments: QueueInstruments | undefined;
   /** Ready keys, with the time they were queued. */
   readonly #queued = new Map<string, number>();
   /** The ready keys in FIFO order from `#head` on (a Map taken from the front slows down with its deleted slots). */
@@ -44,6 +48,7 @@ export class WorkQueue {
   constructor(options: WorkQueueOptions = {}) {
     this.#clock = options.clock ?? systemClock;
     this.#backoff = new ExponentialBackoff(options.backoff);
+    this.#instruments = options.instruments;
   }
 
   add(key: string): void {
@@ -53,6 +58,7 @@ export class WorkQueue {
       return;
     }
     this.#counters.adds++;
+    this.#instruments?.added();
     if (this.#processing.has(key)) {
       this.#dirty.add(key);
       return;
@@ -83,6 +89,7 @@ export class WorkQueue {
     const delay = this.#backoff.next(key);
     if (this.#shuttingDown) return delay;
     this.#counters.retries++;
+    this.#instruments?.retried();
     this.addAfter(key, delay);
     return delay;
   }
@@ -182,6 +189,7 @@ export class WorkQueue {
     this.#queued.delete(key);
     const now = this.#clock.now();
     this.#counters.queueLatency.observe(now - queuedAt);
+    this.#instruments?.waited(now - queuedAt);
     this.#processing.set(key, now);
     return key;
   }

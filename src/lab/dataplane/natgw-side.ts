@@ -27,6 +27,7 @@ export async function startNatGatewaySide(daemon: LabDaemon, layout: LabLayout):
       podNetns: (namespace, name) => layout.podNetns(namespace, name),
       runner: daemon.runner.withComponent(`${node.name}/natgw-agent`),
       logger: daemon.logger.child({ part: 'natgw-agent', node: node.name }),
+      metrics: daemon.metrics.metrics,
     });
     daemon.own({ name: `${node.name}/natgw-agent`, stop: () => agent.stop() });
   }

@@ -11,6 +11,7 @@ import { KubeInformer } from '../../kube/informer-kube.ts';
 import { kindInformer } from '../../kube/informer-kind.ts';
 import { systemClock, type Clock } from '../../util/clock.ts';
 import { processRunner, type ProcessRunner } from '../../util/exec.ts';
+import type { Metrics } from '../../util/metrics/registry.ts';
 import { announceNic, checkNic, plugNic, unplugNic } from '../nic.ts';
 import { CniHandler, type NicPlumber } from './handler.ts';
 import { NodePortReconciler } from './node-port.ts';
@@ -41,6 +42,8 @@ export interface NodeAgentOptions {
   tproxySocket?: string;
   /** The TProxy listener's log file. */
   tproxyLogFile?: string;
+  /** The agent's metrics (CNI requests and stages, its loops, TProxy probes); main.ts serves them. */
+  metrics?: Metrics;
 }
 
 /** nic.ts behind the handler's interface. */
@@ -88,6 +91,7 @@ export class NodeAgent {
     const log = (o.logger ?? pino({ level: 'silent' })).child({ node: o.nodeName });
     const plumber = o.plumber ?? nicPlumber(runner);
     const watch = { kubeConfig: o.kubeConfig, clock, log };
+    const metrics = o.metrics ? { metrics: o.metrics } : {};
     const pods = kindInformer('Pod', { ...watch, fieldSelector: `spec.nodeName=${o.nodeName}` });
     const node = kindInformer('Node', { ...watch, fieldSelector: `metadata.name=${o.nodeName}` });
     const subnets = kindInformer('Subnet', watch);
@@ -103,6 +107,7 @@ export class NodeAgent {
       watch: [node, subnets],
       clock,
       log,
+      ...metrics,
     });
     const handler = new CniHandler({
       nodeNetns: o.nodeNetns,
@@ -114,6 +119,7 @@ export class NodeAgent {
       log,
       ...(o.waitTimeoutMs === undefined ? {} : { waitTimeoutMs: o.waitTimeoutMs }),
       ...(o.mtu === undefined ? {} : { mtu: o.mtu }),
+      ...(o.metrics ? { metrics: o.metrics.cni() } : {}),
     });
     const tproxy = new TproxyReconciler({
       enabled: o.enableTproxy ?? false,
@@ -129,6 +135,7 @@ export class NodeAgent {
       runner,
       clock,
       log: log.child({ part: 'tproxy' }),
+      ...metrics,
     });
     const natOutgoing = new NatOutgoingReconciler({
       nodeNetns: o.nodeNetns,
@@ -138,6 +145,7 @@ export class NodeAgent {
       runner,
       clock,
       log: log.child({ part: 'nat-outgoing' }),
+      ...metrics,
     });
     for (const inf of [pods, node, subnets]) void inf.start().catch(() => {});
     nodePort.start();

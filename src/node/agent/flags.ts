@@ -2,7 +2,9 @@
  * The node agent's command line: `--node NAME --netns NODE_NETNS --ovs-rundir DIR --socket PATH --kubeconfig PATH`
  * (all required), plus `--wait-timeout SECONDS` (how long ADD waits for the controller, default 60), `--mtu N`,
  * `--log-level LEVEL`, `--enable-tproxy[=true|false]` (kubelet probes into custom VPCs, off by default as in
- * Kube-OVN) and `--tproxy-socket PATH` (the TProxy listener's control socket, default next to `--socket`). Pure.
+ * Kube-OVN), `--tproxy-socket PATH` (the TProxy listener's control socket, default next to `--socket`),
+ * `--metrics-addr HOST:PORT` (where /metrics is served, default Kube-OVN's 127.0.0.1:10665; port 0 picks one) and
+ * `--metrics-url-file PATH` (the bound URL is written there). Pure.
  */
 
 export interface AgentFlags {
@@ -16,14 +18,27 @@ export interface AgentFlags {
   logLevel: string;
   enableTproxy: boolean;
   tproxySocket?: string;
+  metricsAddr: string;
+  metricsUrlFile?: string;
 }
 
+/** Kube-OVN's kube-ovn-cni metrics port, on loopback unless told otherwise. */
+export const DEFAULT_AGENT_METRICS_ADDR = '127.0.0.1:10665';
+
 const REQUIRED = ['node', 'netns', 'ovs-rundir', 'socket', 'kubeconfig'] as const;
-const OPTIONAL = ['wait-timeout', 'mtu', 'log-level', 'enable-tproxy', 'tproxy-socket'] as const;
+const OPTIONAL = [
+  'wait-timeout',
+  'mtu',
+  'log-level',
+  'enable-tproxy',
+  'tproxy-socket',
+  'metrics-addr',
+  'metrics-url-file',
+] as const;
 /** Flags that may stand alone (`--enable-tproxy` = `--enable-tproxy=true`). */
 const BOOLEAN = new Set(['enable-tproxy']);
 export const USAGE =
-  'usage: agent --node NAME --netns NODE_NETNS --ovs-rundir DIR --socket PATH --kubeconfig PATH [--wait-timeout SECONDS] [--mtu N] [--log-level LEVEL] [--enable-tproxy[=BOOL]] [--tproxy-socket PATH]';
+  'usage: agent --node NAME --netns NODE_NETNS --ovs-rundir DIR --socket PATH --kubeconfig PATH [--wait-timeout SECONDS] [--mtu N] [--log-level LEVEL] [--enable-tproxy[=BOOL]] [--tproxy-socket PATH] [--metrics-addr HOST:PORT] [--metrics-url-file PATH]';
 
 function positiveInt(flag: string, value: string): number {
   if (!/^\d+$/.test(value) || Number(value) <= 0)
@@ -66,6 +81,8 @@ export function parseAgentFlags(argv: readonly string[]): AgentFlags {
     logLevel: values.get('log-level') ?? 'info',
     enableTproxy: bool('enable-tproxy', values.get('enable-tproxy') ?? 'false'),
     ...(values.has('tproxy-socket') ? { tproxySocket: get('tproxy-socket') } : {}),
+    metricsAddr: values.get('metrics-addr') ?? DEFAULT_AGENT_METRICS_ADDR,
+    ...(values.has('metrics-url-file') ? { metricsUrlFile: get('metrics-url-file') } : {}),
     ...(values.has('wait-timeout')
       ? { waitTimeoutMs: positiveInt('wait-timeout', get('wait-timeout')) * 1000 }
       : {}),

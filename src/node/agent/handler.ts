@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import type { KubeObject } from '../../api/types.ts';
 import type { Clock } from '../../util/clock.ts';
 import type { ProcessRunner } from '../../util/exec.ts';
+import type { CniInstruments, CniOp } from '../../util/metrics/registry.ts';
 import { CNI_TYPE, isOvnProvider } from '../../api/constants.ts';
 import { CniCode } from '../cni/spec.ts';
 import type { CniRequest, CniResponse } from '../cni/protocol.ts';
@@ -54,6 +55,8 @@ export interface HandlerOptions {
   waitTimeoutMs?: number;
   pollMs?: number;
   mtu?: number;
+  /** Each request's duration and its stages' (`wait_annotations`, `plug`, `announce`, `ipam_answer`, `unplug`). */
+  metrics?: CniInstruments;
 }
 
 export class CniHandler {
@@ -65,18 +68,42 @@ export class CniHandler {
   }
 
   add(req: CniRequest): Promise<CniResponse> {
-    return this.#serial(req, () => this.#add(req));
+    return this.#serial(req, () => this.#measured('add', () => this.#add(req)));
   }
   del(req: CniRequest): Promise<void> {
-    return this.#serial(req, () => this.#del(req));
+    return this.#serial(req, () => this.#measured('del', () => this.#del(req)));
   }
   check(req: CniRequest): Promise<void> {
-    return this.#serial(req, () => this.#check(req));
+    return this.#serial(req, () => this.#measured('check', () => this.#check(req)));
+  }
+
+  /** Times a request (from when it holds the pod's turn) and counts its outcome. */
+  async #measured<T>(op: CniOp, work: () => Promise<T>): Promise<T> {
+    const { clock, metrics } = this.#o;
+    const started = clock.now();
+    try {
+      const result = await work();
+      metrics?.finished(op, 'success', clock.now() - started);
+      return result;
+    } catch (err) {
+      metrics?.finished(op, 'error', clock.now() - started);
+      throw err;
+    }
+  }
+
+  /** Runs one stage of a request, timed. */
+  async #stage<T>(op: CniOp, stage: string, work: () => Promise<T>): Promise<T> {
+    const started = this.#o.clock.now();
+    try {
+      return await work();
+    } finally {
+      this.#o.metrics?.stage(op, stage, this.#o.clock.now() - started);
+    }
   }
 
   async #add(req: CniRequest): Promise<CniResponse> {
     const ifname = req.if_name || 'eth0';
-    const network = await this.#waitForNetwork(req, ifname);
+    const network = await this.#stage('add', 'wait_annotations', () => this.#waitForNetwork(req, ifname));
     const plumb = req.cni_type === CNI_TYPE && isOvnProvider(req.provider);
     const log = this.#o.log.child({
       pod: `${req.pod_namespace}/${req.pod_name}`,
@@ -85,13 +112,18 @@ export class CniHandler {
     });
     if (plumb) {
       const spec = podNicSpec(network, this.#place(req, ifname));
-      const outcome = await this.#o.plumber.plug(spec);
+      const outcome = await this.#stage('add', 'plug', () => this.#o.plumber.plug(spec));
       log.info({ ip: network.ipAddress, mac: network.mac, outcome }, 'NIC plugged');
-      if (outcome !== 'unchanged' && this.#o.plumber.announce && !(await this.#o.plumber.announce(spec))) {
+      const announce = this.#o.plumber.announce?.bind(this.#o.plumber);
+      if (
+        outcome !== 'unchanged' &&
+        announce &&
+        !(await this.#stage('add', 'announce', () => announce(spec)))
+      ) {
         log.warn({ gateways: spec.gateways }, 'the gateway did not answer yet; addresses announced anyway');
       }
     } else {
-      await this.#makeRoomForDefaults(req, network);
+      await this.#stage('add', 'ipam_answer', () => this.#makeRoomForDefaults(req, network));
       log.info({ ip: network.ipAddress }, 'address answered (IPAM)');
     }
     return {
@@ -109,11 +141,13 @@ export class CniHandler {
   async #del(req: CniRequest): Promise<void> {
     if (req.cni_type !== CNI_TYPE || !isOvnProvider(req.provider)) return;
     const ifname = req.if_name || 'eth0';
-    await this.#o.plumber.unplug({
-      nodeNetns: this.#o.nodeNetns,
-      ovsRundir: this.#o.ovsRundir,
-      hostIf: hostIfName(req.pod_namespace, req.pod_name, ifname),
-    });
+    await this.#stage('del', 'unplug', () =>
+      this.#o.plumber.unplug({
+        nodeNetns: this.#o.nodeNetns,
+        ovsRundir: this.#o.ovsRundir,
+        hostIf: hostIfName(req.pod_namespace, req.pod_name, ifname),
+      }),
+    );
     this.#o.log.info({ pod: `${req.pod_namespace}/${req.pod_name}`, ifname }, 'NIC unplugged');
   }
 

@@ -11,6 +11,7 @@ import { OneKeyLoop } from '../../kube/work-loop.ts';
 import type { Clock } from '../../util/clock.ts';
 import { nodeNicSpec, type NodeNicPlace } from '../node-nic.ts';
 import type { NicPlumber } from './handler.ts';
+import type { Metrics } from '../../util/metrics/registry.ts';
 
 const BACKOFF = { baseMs: 1_000, maxMs: 30_000 };
 
@@ -23,6 +24,8 @@ export interface NodePortOptions {
   watch?: readonly Informer[];
   clock: Clock;
   log: Logger;
+  /** The agent's metrics (the loop's queue). */
+  metrics?: Metrics;
 }
 
 export class NodePortReconciler {

@@ -13,6 +13,7 @@ import type { Informer } from '../../kube/informer.ts';
 import { OneKeyLoop } from '../../kube/work-loop.ts';
 import type { Clock } from '../../util/clock.ts';
 import type { ProcessRunner } from '../../util/exec.ts';
+import type { Metrics } from '../../util/metrics/registry.ts';
 import { enableNodeForwarding } from '../forwarding.ts';
 import { applyNatOutgoing } from './apply.ts';
 import { desiredNatOutgoing } from './desired.ts';
@@ -30,6 +31,8 @@ export interface NatOutgoingOptions {
   runner: ProcessRunner;
   clock: Clock;
   log: Logger;
+  /** The agent's metrics (the loop's queue). */
+  metrics?: Metrics;
 }
 
 export class NatOutgoingReconciler {
@@ -46,7 +49,12 @@ export class NatOutgoingReconciler {
       run: () => this.#reconcile(),
       backoff: BACKOFF,
     };
-    this.#loop = new OneKeyLoop(work, { clock: o.clock, log: o.log, watch: o.watch ?? [] });
+    this.#loop = new OneKeyLoop(work, {
+      clock: o.clock,
+      log: o.log,
+      watch: o.watch ?? [],
+      ...(o.metrics ? { metrics: o.metrics } : {}),
+    });
   }
 
   start(): void {

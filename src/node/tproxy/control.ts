@@ -4,7 +4,7 @@
  *   PUT  /targets  {targets: ProbeTarget[]}             the agent's current table (replaces the previous one)
  *   POST /expect   {pod, ip, port, srcPort, timeoutMs}  a prober announces a probe: the pod is dialled now; 200
  *                  when it accepted (the prober then connects from srcPort), 502 with kubelet's wording if not
- *   GET  /stats                                          connections accepted, carried (per pod), refused
+ *   GET  /stats                                          connections accepted, carried (per pod), refused; targets
  */
 import http from 'node:http';
 import type { Server } from 'node:net';
@@ -45,7 +45,8 @@ export function controlServer(listener: TproxyListener, log: Logger): Server {
         } else if (req.method === 'POST' && req.url === '/expect') {
           const r = await listener.expect((await readJson(req)) as Expectation & { timeoutMs?: number });
           send(r.status, r.body);
-        } else if (req.method === 'GET' && req.url === '/stats') send(200, listener.stats);
+        } else if (req.method === 'GET' && req.url === '/stats')
+          send(200, { ...listener.stats, targets: listener.targetCount });
         else send(404, { error: `no such endpoint ${req.method ?? ''} ${req.url ?? ''}` });
       } catch (err) {
         log.warn({ err: (err as Error).message, url: req.url }, 'control request failed');

@@ -43,6 +43,10 @@ export class TproxyListener {
     this.#targets = targets;
   }
 
+  get targetCount(): number {
+    return this.#targets.length;
+  }
+
   /** Handles one connection caught by TProxy. */
   async accept(client: Socket): Promise<void> {
     this.stats.accepted++;

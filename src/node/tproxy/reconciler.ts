@@ -17,9 +17,11 @@ import { OneKeyLoop } from '../../kube/work-loop.ts';
 import { vsctlRows } from '../../ovn/vsctl.ts';
 import type { Clock } from '../../util/clock.ts';
 import type { ProcessRunner, SpawnedProcess } from '../../util/exec.ts';
+import type { Metrics } from '../../util/metrics/registry.ts';
 import { netnsPathOf } from '../agent/netns-path.ts';
 import { applyTproxy, removeTproxy } from './apply.ts';
 import { LISTEN_IP, startListener, stopListener, type ListenerPlace } from './process.ts';
+import { listenerStats } from './stats.ts';
 import { netnsByPod, probeTargets, type ProbeTarget } from './targets.ts';
 
 const RESYNC_MS = 3_000;
@@ -38,6 +40,8 @@ export interface TproxyOptions {
   runner: ProcessRunner;
   clock: Clock;
   log: Logger;
+  /** The agent's metrics: the loop's queue, and the listener's probe counters (read at each scrape). */
+  metrics?: Metrics;
 }
 
 /** PUT the table to the listener's control socket. */
@@ -78,6 +82,7 @@ export class TproxyReconciler {
     const watch = o.enabled ? (o.watch ?? []) : [];
     const work = { key: 'tproxy', name: 'tproxy', run: () => this.#reconcile(), backoff: BACKOFF };
     this.#loop = new OneKeyLoop(work, { ...o, watch });
+    o.metrics?.tproxy(() => (o.enabled ? listenerStats(o.place.control) : Promise.resolve(undefined)));
   }
 
   async start(): Promise<void> {

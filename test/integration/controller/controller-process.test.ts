@@ -35,6 +35,7 @@ function startControllerProcess(identity: string, kubeconfig: string, nb: string
       '--renew-deadline=3',
       '--retry-period=1',
       '--log-level=info',
+      '--metrics-addr=127.0.0.1:0',
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );

@@ -39,6 +39,7 @@ function startController(kubeconfig: string, nb: string): { child: ChildProcess;
       '--lease-duration=4',
       '--renew-deadline=3',
       '--retry-period=1',
+      '--metrics-addr=127.0.0.1:0',
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );

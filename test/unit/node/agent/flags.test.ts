@@ -25,6 +25,7 @@ void test('required flags, both spellings, optional ones converted', () => {
     kubeconfig: '/k',
     logLevel: 'info',
     enableTproxy: false,
+    metricsAddr: '127.0.0.1:10665',
   });
   const f = parseAgentFlags([
     ...required.slice(2),
@@ -68,4 +69,17 @@ void test('refusals name the flag', () => {
     [[...required.slice(0, -1)], /--kubeconfig needs a value/],
   ];
   for (const [argv, want] of cases) assert.throws(() => parseAgentFlags(argv), want, argv.join(' '));
+});
+
+void test("--metrics-addr defaults to Kube-OVN's cni port on loopback; --metrics-url-file", () => {
+  const cases: [string[], string, string | undefined][] = [
+    [[], '127.0.0.1:10665', undefined],
+    [['--metrics-addr=127.0.0.1:0'], '127.0.0.1:0', undefined],
+    [['--metrics-addr', '0.0.0.0:9000', '--metrics-url-file=/m.url'], '0.0.0.0:9000', '/m.url'],
+  ];
+  for (const [extra, addr, file] of cases) {
+    const f = parseAgentFlags([...required, ...extra]);
+    assert.equal(f.metricsAddr, addr, extra.join(' '));
+    assert.equal(f.metricsUrlFile, file, extra.join(' '));
+  }
 });

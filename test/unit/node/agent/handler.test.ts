@@ -10,6 +10,7 @@ import { CniCode } from '../../../../src/node/cni/spec.ts';
 import type { NicSpec } from '../../../../src/node/nic-types.ts';
 import { FakeClock } from '../../../../src/util/clock.ts';
 import type { ProcessRunner, RunResult } from '../../../../src/util/exec.ts';
+import type { CniInstruments } from '../../../../src/util/metrics/registry.ts';
 
 const ext = 'ovn-vpc-external-network.kube-system';
 const annotations = {
@@ -27,7 +28,7 @@ const annotations = {
   [`${ext}.kubernetes.io/routes`]: '[{"dst":"0.0.0.0/0","gw":"192.168.0.1"}]',
 };
 
-function fixture(pods: Map<string, KubeObject>) {
+function fixture(pods: Map<string, KubeObject>, metrics?: CniInstruments) {
   const calls: string[] = [];
   const commands: string[][] = [];
   const plumber: NicPlumber = {
@@ -59,6 +60,7 @@ function fixture(pods: Map<string, KubeObject>) {
     log: pino({ level: 'silent' }),
     waitTimeoutMs: 2_000,
     pollMs: 100,
+    ...(metrics ? { metrics } : {}),
   });
   return { handler, calls, commands, clock };
 }
@@ -193,4 +195,27 @@ void test('requests for one pod run one at a time, in order', async () => {
     calls.map((c) => c.split(' ')[0]),
     ['plug', 'unplug'],
   );
+});
+
+void test('metrics: each request by op and result, and the stages it went through', async () => {
+  const seen: string[] = [];
+  const metrics: CniInstruments = {
+    finished: (op, result) => seen.push(`${op} ${result}`),
+    stage: (op, stage) => seen.push(`${op}/${stage}`),
+  };
+  const cases: [string, (f: ReturnType<typeof fixture>) => Promise<unknown>, string[]][] = [
+    ['plumbed ADD', (f) => f.handler.add(req()), ['add/wait_annotations', 'add/plug', 'add success']],
+    [
+      'IPAM-only ADD',
+      (f) => f.handler.add(req({ cni_type: 'macvlan', provider: ext })),
+      ['add/wait_annotations', 'add/ipam_answer', 'add success'],
+    ],
+    ['DEL', (f) => f.handler.del(req()), ['del/unplug', 'del success']],
+    ['unknown pod on CHECK', (f) => f.handler.check(req({ pod_name: 'b' })).catch(() => {}), ['check error']],
+  ];
+  for (const [name, act, want] of cases) {
+    seen.length = 0;
+    await act(fixture(new Map([['ns1/a', pod(annotations)]]), metrics));
+    assert.deepEqual(seen, want, name);
+  }
 });
