@@ -10,6 +10,20 @@ import { nameColumn } from '../served.ts';
 import { podSpecKeys } from './pod.ts';
 import { age, col, conditionKeys, type BuiltinSpec } from './spec.ts';
 
+/** The wide columns of a Deployment and a DaemonSet: CONTAINERS, IMAGES, SELECTOR (its matchLabels). */
+const selectorWideColumns = [
+  col('Containers', (o) => p.workloadContainers(o, 'name'), 1),
+  col('Images', (o) => p.workloadContainers(o, 'image'), 1),
+  col(
+    'Selector',
+    (o) =>
+      p.selectorText(
+        (o['spec'] as { selector?: { matchLabels?: unknown } } | undefined)?.selector?.matchLabels,
+      ),
+    1,
+  ),
+];
+
 export const deployment: BuiltinSpec = {
   group: 'apps',
   version: 'v1',
@@ -36,16 +50,7 @@ export const deployment: BuiltinSpec = {
       'integer',
     ),
     age,
-    col('Containers', (o) => p.workloadContainers(o, 'name'), 1),
-    col('Images', (o) => p.workloadContainers(o, 'image'), 1),
-    col(
-      'Selector',
-      (o) =>
-        p.selectorText(
-          (o['spec'] as { selector?: { matchLabels?: unknown } } | undefined)?.selector?.matchLabels,
-        ),
-      1,
-    ),
+    ...selectorWideColumns,
   ],
   mergeKeys: { ...podSpecKeys('spec.template.spec.'), ...conditionKeys },
   prepareCreate: prepareWorkload,
@@ -99,16 +104,7 @@ export const daemonSet: BuiltinSpec = {
       ),
     ),
     age,
-    col('Containers', (o) => p.workloadContainers(o, 'name'), 1),
-    col('Images', (o) => p.workloadContainers(o, 'image'), 1),
-    col(
-      'Selector',
-      (o) =>
-        p.selectorText(
-          (o['spec'] as { selector?: { matchLabels?: unknown } } | undefined)?.selector?.matchLabels,
-        ),
-      1,
-    ),
+    ...selectorWideColumns,
   ],
   mergeKeys: { ...podSpecKeys('spec.template.spec.'), ...conditionKeys },
   prepareCreate: (o) => {
