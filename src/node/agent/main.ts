@@ -1,10 +1,11 @@
 /**
  * The node agent process: `node src/node/agent/main.ts --node NAME --netns NODE_NETNS --ovs-rundir DIR --socket
  * PATH --kubeconfig PATH` (flags.ts). Serves its metrics on `--metrics-addr`. Logs JSON lines (pino) to stdout;
- * SIGTERM/SIGINT stop it cleanly.
+ * SIGTERM/SIGINT stop it cleanly, within a deadline.
  */
 import { KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
+import { systemClock } from '../../util/clock.ts';
 import { Metrics } from '../../util/metrics/registry.ts';
 import { serveMetrics } from '../../util/metrics/server.ts';
 import { NodeAgent } from './agent.ts';
@@ -39,15 +40,27 @@ const agent = await NodeAgent.start({
   ...(flags.tproxySocket === undefined ? {} : { tproxySocket: flags.tproxySocket }),
   metrics,
 });
+/** How long a clean stop may take; past it the agent exits anyway (the lab's supervisor waits 5 s, then kills). */
+const STOP_DEADLINE_MS = 4_000;
 let stopping = false;
 const stop = (signal: string): void => {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, 'stopping');
-  void agent
+  systemClock.setTimeout(() => {
+    logger.error({ deadlineMs: STOP_DEADLINE_MS }, 'stop did not finish in time; exiting');
+    process.exit(1);
+  }, STOP_DEADLINE_MS);
+  agent
     .stop()
     .then(() => metricsServer.close())
-    .then(() => process.exit(0));
+    .then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'stop failed');
+        process.exit(1);
+      },
+    );
 };
 process.on('SIGTERM', () => stop('SIGTERM'));
 process.on('SIGINT', () => stop('SIGINT'));
