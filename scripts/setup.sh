@@ -13,6 +13,7 @@ APT_PACKAGES=(
   dnsutils curl                                    # dig and curl: DNS lookups and HTTP by name from VPC pods in the tests
   containernetworking-plugins                      # real CNI plugins (macvlan, ...)
   python3                                          # the TProxy listener's socket (IP_TRANSPARENT, which Node lacks)
+  chromium                                         # the topology page's browser test (driven by playwright-core)
 )
 # A real kubectl for the end-to-end tests: Debian's, unless the machine already has one (some images ship kubectl 1.3x).
 command -v kubectl >/dev/null 2>&1 || APT_PACKAGES+=(kubernetes-client)

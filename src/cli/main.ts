@@ -39,6 +39,9 @@ commands:
   nbctl [--ovn-nb-addr R] ARGS... ovn-nbctl ARGS against the NB: R (or OVN_NB_ADDR), else the lab's when the
                                   kubeconfig is the lab's, else exec'd in the NB leader's ovn-central pod (kube-system),
                                   as \`kubectl ko nbctl\`; writes are not refused (--kubeconfig F, --context C)
+  ui [--kubeconfig F] [--listen HOST:PORT] [--ovn-nb-addr R] [--ovn-sb-addr R]
+                                  serve the live topology page (default 127.0.0.1:10670) and print its URL;
+                                  the lab's kubeconfig, NB and SB unless told otherwise (\`kovn up\` starts one)
   start                           the main job (what \`npm start\` runs)
   controller --kubeconfig F --ovn-nb-addr R   run the network controller (kube-ovn-controller)
   help                            this text
@@ -99,6 +102,8 @@ function main(argv: string[]): Promise<number> | number {
       return import('./commands/lab.ts').then((m) => m.statusCommand(io));
     case 'trace':
       return import('./commands/trace.ts').then((m) => m.traceCommand(rest, io));
+    case 'ui':
+      return import('./commands/ui.ts').then((m) => m.uiCommand(rest, io));
     case 'nbctl':
       return import('./commands/nbctl.ts').then((m) =>
         m.nbctlCommand(rest, {

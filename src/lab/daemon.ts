@@ -2,12 +2,12 @@
  * The lab daemon: one long-running process per lab that brings up and supervises everything `kovn up` promises, in
  * order — OVN central (NB, SB, northd), the underlay and the nodes (ovsdb-server, ovs-vswitchd, ovn-controller in
  * each node's namespace), the embedded API server, the Node objects, the controller (`kovn controller`, through the
- * kubeconfig and the Lease), a node agent per node, then the lab's scheduler and kubelets — and keeps
- * `.kovn/status.json` current as components change state, with the metrics URL of each process that serves one
- * (metrics.ts). Every process goes through the ledger runner, so
- * `kovn down` can remove what a crashed daemon left. `stop` undoes it all in reverse.
+ * kubeconfig and the Lease), the topology page (`kovn ui`), a node agent per node, then the lab's scheduler and
+ * kubelets — and keeps `.kovn/status.json` current as components change state, with the metrics URL of each process
+ * that serves one (metrics.ts) and the page's URL. Every process goes through the ledger runner, so `kovn down` can
+ * remove what a crashed daemon left. `stop` undoes it all in reverse.
  */
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KubeConfig } from '@kubernetes/client-node';
@@ -62,6 +62,7 @@ export class LabDaemon {
   #dataplane: Dataplane | undefined;
   #status: LabStatus;
   #kubeConfig: KubeConfig | undefined;
+  #uiUrl: string | undefined;
 
   constructor(options: LabDaemonOptions) {
     this.#layout = options.layout;
@@ -138,6 +139,7 @@ export class LabDaemon {
       ...(phase === 'ready' ? { readyAt: this.#clock.now() } : {}),
       ...(error ? { error } : {}),
       ...(this.metrics.url ? { metrics: this.metrics.url } : {}),
+      ...(this.#uiUrl ? { ui: this.#uiUrl } : {}),
       components: [...supervised, ...this.#extra.values()],
     };
     try {
@@ -211,6 +213,40 @@ export class LabDaemon {
       ready: (_proc, start) => this.metrics.ready('controller', start),
     });
     await this.metrics.serve();
+    await this.#startUi(nbRemote);
+  }
+
+  /** The topology page (`kovn ui`) on an ephemeral loopback port, over the lab's kubeconfig, NB and SB. */
+  async #startUi(nbRemote: string): Promise<void> {
+    const layout = this.#layout;
+    rmSync(layout.uiUrlFile, { force: true });
+    await this.#supervisor.start({
+      name: 'ui',
+      command: process.execPath,
+      args: [
+        CLI,
+        'ui',
+        `--kubeconfig=${layout.kubeconfig}`,
+        '--listen=127.0.0.1:0',
+        `--ovn-nb-addr=${nbRemote}`,
+        `--ovn-sb-addr=unix:${join(layout.centralDir, 'sb.sock')}`,
+        `--url-file=${layout.uiUrlFile}`,
+      ],
+      logFile: join(layout.logDir, 'ui.log'),
+      ready: async (_proc, start) => {
+        this.#uiUrl = await waitFor(
+          this.#clock,
+          'the topology page',
+          async () => {
+            const url = existsSync(layout.uiUrlFile) ? readFileSync(layout.uiUrlFile, 'utf8').trim() : '';
+            if (!url) return undefined;
+            const answer = await fetch(url, { redirect: 'manual' }).catch(() => undefined);
+            return answer?.status === 303 ? url : undefined;
+          },
+          readyDeadlineMs(start, 30_000),
+        );
+      },
+    });
   }
 
   /** Starts a supervised child process (node agents) serving its metrics, logging to `<logDir>/<file>`. */
@@ -253,7 +289,7 @@ export class LabDaemon {
       await part.stop().catch((err: unknown) => this.#log.warn({ err, part: part.name }, 'stop failed'));
       this.mark(part.name, 'stopped');
     }
-    for (const name of ['controller', 'apiserver']) await this.#supervisor.stop(name);
+    for (const name of ['ui', 'controller', 'apiserver']) await this.#supervisor.stop(name);
     const report = await this.#dataplane?.stop({ keepLogs: true });
     if (report) this.#log.info({ report }, 'dataplane stopped');
     await this.#supervisor.stopAll();

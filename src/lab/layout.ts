@@ -27,6 +27,8 @@ export interface LabLayout {
   /** The lab daemon's pid file and its status file (JSON, rewritten as components change state). */
   daemonPid: string;
   statusFile: string;
+  /** The topology page's URL (token included), written by the lab's `kovn ui`. */
+  uiUrlFile: string;
   /** Everything the lab created that must be removed by `kovn down` (JSON: pids, namespaces). */
   ledger: string;
   logDir: string;
@@ -63,6 +65,7 @@ export function labLayout(home: string, id: string = DEFAULT_LAB_ID, runDir = LA
     kubeconfig: join(home, 'kubeconfig'),
     daemonPid: join(home, 'lab.pid'),
     statusFile: join(home, 'status.json'),
+    uiUrlFile: join(home, 'ui.url'),
     ledger: join(home, 'ledger.json'),
     logDir: join(home, 'logs'),
     apiserverDir: join(home, 'apiserver'),

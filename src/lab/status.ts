@@ -31,6 +31,8 @@ export interface LabStatus {
   kubeconfig: string;
   /** The daemon's own Prometheus endpoint (its NAT gateway agents). */
   metrics?: string;
+  /** The topology page (`kovn ui`), its access token included. */
+  ui?: string;
   nodes: string[];
   components: ComponentStatus[];
 }

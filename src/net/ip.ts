@@ -118,3 +118,15 @@ function bytesToBigint(bytes: number[]): bigint {
 /** `host:port`, an IPv6 host in brackets (Go's net.JoinHostPort; OVN's `vips` keys and values, gRPC authorities). */
 export const joinHostPort = (host: string, port: number): string =>
   host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+
+/** `10.0.1.5` -> `10.0.1.5/32`, `10.0.1.5/24` -> `10.0.1.0/24`; unparsable text is kept (admission refuses it). */
+export function normalizePrefix(cidr: string): string {
+  const parsed = parseCidrOrIp(cidr.trim());
+  return parsed ? formatCidr(parsed) : cidr;
+}
+
+/** An address in its canonical text (IPv6 compressed), so `nexthop` compares equal across reconciles. */
+export function normalizeIp(ip: string): string {
+  const parsed = parseIp(ip.trim());
+  return parsed ? formatIp(parsed.family, parsed.value) : ip.trim();
+}

@@ -137,6 +137,7 @@ export async function upCommand(io: CommandIo, options: UpOptions = {}): Promise
   }
   io.out(`kovn lab is up in ${((clock.now() - started) / 1000).toFixed(1)} s`);
   io.out(`  kubeconfig: ${layout.kubeconfig}`);
+  if (last.ui) io.out(`  topology:   ${last.ui}`);
   io.out(`  try:        kubectl --kubeconfig ${layout.kubeconfig} get nodes`);
   return 0;
 }
@@ -210,6 +211,7 @@ export function statusCommand(io: CommandIo, options: { home?: string } = {}): n
   }
   io.out(`kovn lab ${config.id} in ${home}: ${status.phase} (daemon pid ${pid})`);
   if (status.apiserver) io.out(`API server: ${status.apiserver}   kubeconfig: ${status.kubeconfig}`);
+  if (status.ui) io.out(`topology page: ${status.ui}`);
   io.out('');
   io.out(renderComponents(status.components));
   const metrics = renderMetricsUrls(status);

@@ -63,22 +63,23 @@ export function renderSummary(
   specOf: (router: string) => VpcSpec | undefined,
 ): string[] {
   const lines = [`path:      ${summary.path.join(' -> ')}`];
-  for (const hop of summary.routers) {
-    const spec = specOf(hop.router);
-    lines.push(
-      `router ${hop.router} (in from ${hop.inport}${hop.table ? `, route table ${hop.table}` : ''}):`,
-    );
-    lines.push(`  route:    ${routeLine(hop, spec)}`);
-    lines.push(`  policy:   ${policyLine(hop, spec)}`);
-    lines.push(`  next hop: ${nextHopLine(hop)}`);
-  }
-  const v = summary.verdict;
-  lines.push(
-    v.kind === 'output'
-      ? `verdict:   delivered to ${v.port}`
-      : v.kind === 'drop'
-        ? `verdict:   dropped in ${v.stage} (${v.match})`
-        : 'verdict:   unknown (see --raw)',
-  );
+  for (const hop of summary.routers) lines.push(...renderRouter(hop, specOf(hop.router)));
+  lines.push(`verdict:   ${renderVerdict(summary.verdict)}`);
   return lines;
+}
+
+/** One router's lines: where the packet came in, the route and policy that decided, the next hop. */
+export function renderRouter(hop: RouterHop, spec: VpcSpec | undefined): string[] {
+  return [
+    `router ${hop.router} (in from ${hop.inport}${hop.table ? `, route table ${hop.table}` : ''}):`,
+    `  route:    ${routeLine(hop, spec)}`,
+    `  policy:   ${policyLine(hop, spec)}`,
+    `  next hop: ${nextHopLine(hop)}`,
+  ];
+}
+
+export function renderVerdict(v: TraceSummary['verdict']): string {
+  if (v.kind === 'output') return `delivered to ${v.port}`;
+  if (v.kind === 'drop') return `dropped in ${v.stage} (${v.match})`;
+  return 'unknown (see --raw)';
 }

@@ -6,7 +6,7 @@
  * Routes and policies are mapped back to the Vpc spec entries that produced them when they are ours. Pure.
  */
 import type { VpcSpec } from '../../api/kinds/vpc.ts';
-import { normalizeIp, normalizePrefix } from '../../controller/nb/vpc.ts';
+import { normalizeIp, normalizePrefix } from '../../net/ip.ts';
 import { endsPacket, isAclStage } from './acl.ts';
 import { assigned, type TraceFlow, type TraceSection } from './parse.ts';
 

@@ -8,7 +8,7 @@
  * the defaulted Vpc.
  */
 import type { Vpc } from '../../api/kinds/vpc.ts';
-import { formatCidr, formatIp, parseCidrOrIp, parseIp } from '../../net/ip.ts';
+import { normalizeIp, normalizePrefix } from '../../net/ip.ts';
 import type { DesiredRow } from './model.ts';
 import { ownerTags, vpcOwner } from './owner.ts';
 
@@ -20,18 +20,6 @@ export function routerOptions(vpc: Vpc): Record<string, string> {
     options['always_learn_from_arp_request'] = 'false';
   }
   return options;
-}
-
-/** `10.0.1.5` -> `10.0.1.5/32`, `10.0.1.5/24` -> `10.0.1.0/24`; unparsable text is kept (admission refuses it). */
-export function normalizePrefix(cidr: string): string {
-  const parsed = parseCidrOrIp(cidr.trim());
-  return parsed ? formatCidr(parsed) : cidr;
-}
-
-/** An address in its canonical text (IPv6 compressed), so `nexthop` compares equal across reconciles. */
-export function normalizeIp(ip: string): string {
-  const parsed = parseIp(ip.trim());
-  return parsed ? formatIp(parsed.family, parsed.value) : ip.trim();
 }
 
 /** The reroute next hops of a policy entry: the comma-separated list, normalised, deduplicated, sorted. */

@@ -4,9 +4,9 @@
  * `Metrics` and 404 to anything else. `url` is the address actually bound; `urlFile`, when given, receives it
  * (atomically), which is how the lab learns the ephemeral ports of its processes.
  */
-import { renameSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { writeFileAtomic } from '../atomic-file.ts';
 import type { Metrics } from './registry.ts';
 
 export interface MetricsAddress {
@@ -66,11 +66,7 @@ export async function serveMetrics(
   });
   const bound = server.address() as AddressInfo;
   const url = metricsUrl({ host: bound.address, port: bound.port });
-  if (options.urlFile) {
-    const tmp = `${options.urlFile}.${process.pid}.tmp`;
-    writeFileSync(tmp, `${url}\n`);
-    renameSync(tmp, options.urlFile);
-  }
+  if (options.urlFile) writeFileAtomic(options.urlFile, `${url}\n`);
   return {
     url,
     close: () =>

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import type { Vpc, VpcSpec } from '../../../../src/api/kinds/vpc.ts';
 import { planOwner } from '../../../../src/controller/nb/diff.ts';
 import { identityOf, type DesiredRow } from '../../../../src/controller/nb/model.ts';
-import { desiredVpc, normalizePrefix, policyNextHops } from '../../../../src/controller/nb/vpc.ts';
+import { desiredVpc, policyNextHops } from '../../../../src/controller/nb/vpc.ts';
+import { normalizePrefix } from '../../../../src/net/ip.ts';
 import type { Operation } from '../../../../src/ovsdb/operations.ts';
 import { cacheOf, materialize, nbTypes, nextUuid, type Cached } from './helpers.ts';
 
