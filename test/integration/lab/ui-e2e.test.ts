@@ -1,8 +1,8 @@
 // The topology page in a real browser (Debian's Chromium, driven by playwright-core) against the lab with the seed's
 // scenario: `kovn status` prints the page's URL; the page shows both VPCs, their two 10.0.1.0/24 subnets, the pods
-// and their addresses; a pod created afterwards appears without a reload; a trace between two pods draws its path
-// on the graph with the router's decision; `chromium --dump-dom` (scripts run) holds the same names and addresses.
-// A screenshot is saved to test-output/ui/seed.png.
+// and their addresses; a pod created afterwards appears without a reload; clicking two pods (or a pod and a typed
+// address) traces between them and draws the path on the graph with the router's decision; `chromium --dump-dom`
+// (scripts run) holds the same names and addresses. A screenshot is saved to test-output/ui/seed.png.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -49,6 +49,8 @@ const eventually = poller({ ms: 90_000, every: 250 });
 /** Runs a trace through the page's own hook (what a click on two pods does) and waits for it to be drawn. */
 const trace = (source: string, dest: string) =>
   page.evaluate(([s, d]) => (globalThis as unknown as Hooks).kovnUi.trace(s, d), [source, dest] as const);
+/** The page's document as far as the test reads it (this file is not compiled with the DOM library). */
+type PageGlobals = { document: { body: { dataset: Record<string, string | undefined> } } };
 interface Hooks {
   kovnUi: { trace(source: string, dest: string): Promise<TraceResult> };
 }
@@ -111,18 +113,38 @@ void describe('the topology page in Chromium', { skip, timeout: 600_000 }, () =>
     assert.equal(sameDocument, true, 'the page was not reloaded');
   });
 
-  it('a trace between two pods draws its path with the router that decided', async () => {
+  it('clicking two pods traces between them and draws the path; a pod and an address too', async () => {
+    const settled = () =>
+      page.waitForFunction(
+        () => {
+          const state = (globalThis as unknown as PageGlobals).document.body.dataset['traceState'];
+          return state === 'done' || state === 'error';
+        },
+        null,
+        { timeout: 60_000 },
+      );
+    // A real click on each pod (the inventory's items; the graph's nodes do the same).
+    await page.locator('#inventory [data-id="pod/ns1/vpc1-pod"]').click();
+    await page.locator('#inventory [data-id="pod/ns1/late-pod"]').click();
+    await settled();
+    assert.equal(await page.evaluate<string>('document.body.dataset.traceState'), 'done');
+    const traced = await page.evaluate<string[]>("kovnUi.cy.$('.traced').map((e) => e.id())");
+    for (const id of ['pod/ns1/vpc1-pod', 'subnet/net1', 'pod/ns1/late-pod'])
+      assert.ok(traced.includes(id), `${id} marked as traced (${traced.join(', ')})`);
+    assert.match(await page.locator('#trace').innerText(), /delivered to late-pod\.ns1/);
+    // The same through the page's hook, which returns what it drew.
     const result = await trace('ns1/vpc1-pod', 'ns1/late-pod');
     assert.deepEqual(result.hops, ['pod/ns1/vpc1-pod', 'subnet/net1', 'pod/ns1/late-pod']);
     assert.equal(result.verdict.kind, 'delivered');
-    const traced = await page.evaluate<string[]>("kovnUi.cy.$('.traced').map((e) => e.id())");
-    for (const id of result.hops)
-      assert.ok(traced.includes(id), `${id} marked as traced (${traced.join(', ')})`);
-    assert.match(await page.locator('#trace').innerText(), /delivered to late-pod\.ns1/);
-    // Across the router: from the pod to its gateway's far side is one router hop, with its decision shown.
-    const routed = await trace('ns1/vpc1-pod', '10.0.1.1');
-    assert.ok(routed.hops.includes('router/test-vpc-1'), routed.hops.join(' '));
+    // A pod and a typed address: across the router, whose decision is shown.
+    await page.locator('#inventory [data-id="pod/ns1/vpc1-pod"]').click();
+    await page.locator('#trace-dest').fill('10.0.1.1');
+    await page.evaluate("document.body.dataset.traceState = ''");
+    await page.locator('#trace-run').click();
+    await settled();
     assert.match(await page.locator('#trace').innerText(), /router test-vpc-1/);
+    const routed = await page.evaluate<string[]>("kovnUi.cy.$('.traced').map((e) => e.id())");
+    assert.ok(routed.includes('router/test-vpc-1'), routed.join(' '));
     mkdirSync(OUTPUT, { recursive: true });
     await trace('ns1/vpc1-pod', 'ns1/late-pod');
     await page.screenshot({ path: join(OUTPUT, 'seed.png') });
