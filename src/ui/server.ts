@@ -14,6 +14,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import type { Clock } from '../util/clock.ts';
+import { listen } from '../util/listen.ts';
 import type { ClusterWatch } from './cluster-watch.ts';
 import { parseTraceRequest, TraceRequestError, type Tracer } from './trace-request.ts';
 
@@ -72,13 +73,7 @@ export async function serveUi(o: UiServerOptions): Promise<UiServer> {
   const token = o.token ?? randomBytes(24).toString('base64url');
   const server = http.createServer();
   const streams = new Set<http.ServerResponse>();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(o.port, o.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  await listen(server, { port: o.port, host: o.host });
   const bound = server.address() as AddressInfo;
   const hostText = bound.address.includes(':') ? `[${bound.address}]` : bound.address;
   const origin = `http://${hostText}:${bound.port}`;

@@ -7,6 +7,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { writeFileAtomic } from '../atomic-file.ts';
+import { listen } from '../listen.ts';
 import type { Metrics } from './registry.ts';
 
 export interface MetricsAddress {
@@ -57,13 +58,7 @@ export async function serveMetrics(
         res.writeHead(500, { 'Content-Type': 'text/plain' }).end(`${(err as Error).message}\n`),
     );
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(wanted.port, wanted.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  await listen(server, { port: wanted.port, host: wanted.host });
   const bound = server.address() as AddressInfo;
   const url = metricsUrl({ host: bound.address, port: bound.port });
   if (options.urlFile) writeFileAtomic(options.urlFile, `${url}\n`);
