@@ -1,7 +1,7 @@
 /**
  * Discovery documents in their plain (non-aggregated) form, which kubectl falls back to when the aggregated
  * form is not offered: /api (APIVersions), /apis (APIGroupList), /apis/GROUP (APIGroup) and the per
- * group-version APIResourceList with verbs (get, list and watch only for a kind served read-only), short names,
+ * group-version APIResourceList with verbs (a server-owned kind, CustomResourceDefinitions, lists only those it takes), short names,
  * categories and status subresources; plus what the authentication and authorization code serves (auth/, not
  * stored): `serviceaccounts/token` (TokenRequest) and the self-subject reviews of authorization.k8s.io and
  * authentication.k8s.io, create only. The aggregated form (apidiscovery.k8s.io/v2) is not served.
@@ -9,8 +9,6 @@
 import type { Catalog } from './resources/catalog.ts';
 
 const verbs = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
-/** A kind served read-only (CustomResourceDefinitions) takes only the reading verbs. */
-const readVerbs = ['get', 'list', 'watch'];
 
 /** The self-subject reviews (http/verbs/reviews.ts), by group-version, in discovery's order. */
 const reviewGroups: ReadonlyArray<{ group: string; version: string; resources: Record<string, unknown>[] }> =
@@ -93,13 +91,13 @@ export function apiResourceList(
   const reviews = reviewGroups.find((gv) => gv.group === group && gv.version === version);
   if (!served.length && !reviews) return undefined;
   const resources: Record<string, unknown>[] = [...(reviews?.resources ?? [])];
-  for (const { type, readOnly } of served) {
+  for (const { type, serverOwned } of served) {
     const entry: Record<string, unknown> = {
       name: type.plural,
       singularName: type.singular,
       namespaced: type.namespaced,
       kind: type.kind,
-      verbs: readOnly === undefined ? verbs : readVerbs,
+      verbs: serverOwned?.verbs ?? verbs,
     };
     if (type.shortNames.length) entry.shortNames = [...type.shortNames];
     if (type.categories.length) entry.categories = [...type.categories];

@@ -2,11 +2,11 @@
  * Resource endpoints: finds the served resource a path names, decides which subresources it has (status where
  * the kind declares it, binding on pods), negotiates the representation and hands the request to its verb:
  * get/list and watch (verbs/read.ts, verbs/watch.ts), create/update/patch and pods/binding (verbs/write.ts),
- * delete and deletecollection (verbs/delete.ts); writes to a kind served read-only are refused (403).
+ * delete and deletecollection (verbs/delete.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ServedResource } from '../resources/served.ts';
-import { forbidden, methodNotAllowed, pathNotFound, type ApiError } from '../status.ts';
+import { methodNotAllowed, pathNotFound } from '../status.ts';
 import { negotiate } from './negotiate.ts';
 import { serveDelete } from './verbs/delete.ts';
 import { serveGet } from './verbs/read.ts';
@@ -32,31 +32,6 @@ function servesSubresource(r: ServedResource, rt: ResourceRoute): boolean {
   );
 }
 
-const writeVerbs: Record<string, string> = {
-  POST: 'create',
-  PUT: 'update',
-  PATCH: 'patch',
-  DELETE: 'delete',
-};
-
-/**
- * A write to a kind served read-only: 403 Forbidden in the form kube-apiserver's authorizer answers a refused
- * verb (`<resource>.<group> "<name>" is forbidden: cannot <verb> resource ...`), with the kind's reason, so kubectl
- * prints which object and why; undefined for reads and for kinds the API may write.
- */
-function readOnlyRefusal(r: ServedResource, rt: ResourceRoute, method: string): ApiError | undefined {
-  const why = r.readOnly;
-  const verb = writeVerbs[method];
-  if (why === undefined || verb === undefined) return undefined;
-  const { group, plural, kind } = r.type;
-  const refused = verb === 'delete' && rt.name === undefined ? 'deletecollection' : verb;
-  return forbidden(
-    { group, resource: plural, kind },
-    rt.name ?? '',
-    `cannot ${refused} resource "${plural}" in API group "${group}": ${why}`,
-  );
-}
-
 export async function handleResource(
   ctx: ResourceContext,
   req: IncomingMessage,
@@ -71,8 +46,6 @@ export async function handleResource(
   if (!servesSubresource(r, rt)) throw pathNotFound(url.pathname);
   const query = url.searchParams;
   const method = req.method ?? 'GET';
-  const refusal = readOnlyRefusal(r, rt, method);
-  if (refusal) throw refusal;
   const watch = rt.watchPath || query.get('watch') === 'true' || query.get('watch') === '1';
   const rr: ResourceRequest = {
     ctx,

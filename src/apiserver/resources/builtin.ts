@@ -1,6 +1,6 @@
 /**
  * The built-in kinds the lab needs (core v1 incl. Secrets, apps/v1 incl. DaemonSets, discovery.k8s.io, networking.k8s.io, rbac (Role, ClusterRole and their bindings), coordination, apiextensions.k8s.io's
- * CustomResourceDefinitions, read-only) and the NetworkAttachmentDefinition CRD, in the order discovery lists them:
+ * CustomResourceDefinitions, which take only metadata writes) and the NetworkAttachmentDefinition CRD, in the order discovery lists them:
  * permissive schemas (unknown fields preserved), printer columns as kube-apiserver prints them, field selectors,
  * strategic-merge keys and create-time defaults. Each kind's entry is in builtin/, one file per API group or larger
  * core kind; a Service's cluster IP range is the one option.

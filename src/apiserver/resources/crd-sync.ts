@@ -1,8 +1,11 @@
 /**
  * Writes the served CustomResourceDefinitions at start (crds.ts says what they are): a CRD for each CRD-backed kind
- * is created when absent, updated when its schema or names changed (uid, creationTimestamp and the time it was
- * established kept; generation bumped as for any spec change), left alone when unchanged (no new revision), and
- * deleted when its kind is no longer served. These are the only writes CRDs get: the API serves them read-only.
+ * is created when absent, updated when its schema or names changed (uid, creationTimestamp, the time it was
+ * established and the metadata users wrote through the API kept: labels, annotations such as kubectl's
+ * last-applied-configuration; generation bumped as for any spec change), left alone when unchanged (no new
+ * revision), and deleted when its kind is no longer served. The spec and the status change only here: the API
+ * takes writes that leave the spec as served and keeps the status (crd-writes.ts). An update is two writes, as
+ * kube-apiserver's would be: the object (spec and metadata), then the status through the status path.
  */
 import { metaTime } from '../../util/time.ts';
 import type { Core } from '../rest/core.ts';
@@ -22,8 +25,13 @@ export function syncCrds(core: Core): void {
     const name = crdName(type);
     wanted.add(name);
     const stored = core.get(crds, '', name);
-    if (stored) update(core, crds, '', name, servedCrd(type, establishedSince(stored) ?? now), serverWrite);
-    else create(core, crds, '', servedCrd(type, now), serverWrite);
+    if (!stored) {
+      create(core, crds, '', servedCrd(type, now), serverWrite);
+      continue;
+    }
+    const served = servedCrd(type, establishedSince(stored) ?? now);
+    update(core, crds, '', name, { ...served, metadata: stored.metadata }, serverWrite);
+    update(core, crds, '', name, served, { ...serverWrite, subresource: 'status' });
   }
   const stale = [...core.store.scan(crds.key, undefined, undefined)].filter(
     (crd) => !wanted.has(crd.metadata.name ?? ''),

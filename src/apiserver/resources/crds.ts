@@ -7,10 +7,10 @@
  */
 import { crdFor, crdName } from '../../api/crd.ts';
 import type { KubeObject, ResourceType } from '../../api/types.ts';
-import type { Catalog } from './catalog.ts';
+import type { ServedResources } from './served.ts';
 
 /** The kinds that are CRD-backed: every custom (not built-in) resource the catalog serves, in catalog order. */
-export function crdBackedTypes(catalog: Catalog): ResourceType[] {
+export function crdBackedTypes(catalog: ServedResources): ResourceType[] {
   return catalog.resources.filter((r) => !r.builtin).map((r) => r.type);
 }
 

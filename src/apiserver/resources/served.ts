@@ -1,7 +1,7 @@
 /**
  * What the server knows about one resource it serves: the shared ResourceType descriptor plus server-only
  * knowledge (computed printer cells for built-in kinds, extra field selectors, strategic-merge keys, create
- * defaults, OpenAPI definition name, whether the API may write it). Built-in kinds are described in builtin/ (listed by builtin.ts); kubeovn.io
+ * defaults, OpenAPI definition name, which writes the API takes of a kind the server owns). Built-in kinds are described in builtin/ (listed by builtin.ts); kubeovn.io
  * kinds come from the API package's registry unchanged.
  */
 import type { KindAdmission, KubeObject, PrinterColumn, ResourceType } from '../../api/types.ts';
@@ -35,11 +35,35 @@ export interface ServedResource {
   prepareCreate?: (object: KubeObject, context: CreateContext) => void;
   /** Server-side handling of an update of the main resource (e.g. a Service keeps its cluster IP); may throw 422. */
   prepareUpdate?: (object: KubeObject, old: KubeObject) => void;
-  /**
-   * Set on a kind the API serves read-only (its objects are the server's own, e.g. CustomResourceDefinitions):
-   * why a create, update, patch or delete is refused (403 Forbidden). Discovery lists only get, list and watch.
-   */
-  readOnly?: string;
+  /** Set on a kind whose objects are the server's own (CustomResourceDefinitions): which writes the API takes. */
+  serverOwned?: ServerOwned;
+}
+
+/** What the server serves (the Catalog, seen without its indexes). */
+export interface ServedResources {
+  readonly resources: readonly ServedResource[];
+}
+
+export type WriteVerb = 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
+
+/** One write to a server-owned kind, as the guard sees it: the object it would store and the one it replaces. */
+export interface OwnedWrite {
+  verb: WriteVerb;
+  name: string;
+  /** What the write would store (create, update, patch); absent for a delete. */
+  object?: KubeObject;
+  /** The stored object (update, patch, delete); absent for a create and a deletecollection. */
+  old?: KubeObject;
+}
+
+/**
+ * The writes the API takes on a server-owned kind: the verbs discovery lists, and the guard every write of one of
+ * its objects passes (dry runs and the server's own start-time sync included), which says why a write is refused
+ * (a 403 Forbidden, worded as kube-apiserver's authorizer refuses a verb) or undefined to let it go on.
+ */
+export interface ServerOwned {
+  verbs: readonly string[];
+  refusal(write: OwnedWrite, served: ServedResources): string | undefined;
 }
 
 export function apiVersionOf(type: ResourceType): string {

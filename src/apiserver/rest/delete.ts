@@ -12,6 +12,8 @@ import { isObject } from '../patch.ts';
 import type { ServedResource } from '../resources/served.ts';
 import { badRequest, conflict, notFound } from '../status.ts';
 import type { Core } from './core.ts';
+import { isDryRun } from './dry-run.ts';
+import { guardOwnedWrite } from './owned.ts';
 import { jsonTypeName } from './decode-meta.ts';
 import { qualifiedOf, type WriteResult } from './write.ts';
 
@@ -23,8 +25,21 @@ export interface DeleteOptions {
   dryRun: boolean;
 }
 
+/** The dryRun of DeleteOptions: the body's when it sets one (a list of strings), else the query's. */
+function dryRunOf(body: Record<string, unknown>, query: URLSearchParams): boolean {
+  const given = body.dryRun;
+  if (given === undefined || given === null) return isDryRun(query.getAll('dryRun'), 'DeleteOptions');
+  const field = 'Go struct field DeleteOptions.dryRun';
+  if (!Array.isArray(given))
+    throw badRequest(`json: cannot unmarshal ${jsonTypeName(given)} into ${field} of type []string`);
+  const odd: unknown = given.find((v) => typeof v !== 'string');
+  if (odd !== undefined)
+    throw badRequest(`json: cannot unmarshal ${jsonTypeName(odd)} into ${field} of type string`);
+  return isDryRun(given as string[], 'DeleteOptions');
+}
+
 /** DeleteOptions from a request body (may be empty) and query parameters; the body wins. */
-export function deleteOptionsFrom(body: unknown, query: URLSearchParams, dryRun: boolean): DeleteOptions {
+export function deleteOptionsFrom(body: unknown, query: URLSearchParams): DeleteOptions {
   const b = isObject(body) ? body : {};
   const given: unknown = b.propagationPolicy ?? query.get('propagationPolicy') ?? undefined;
   if (given !== undefined && typeof given !== 'string') {
@@ -45,8 +60,7 @@ export function deleteOptionsFrom(body: unknown, query: URLSearchParams, dryRun:
   const pre = isObject(b.preconditions)
     ? (b.preconditions as { uid?: string; resourceVersion?: string })
     : undefined;
-  const dry = dryRun || (Array.isArray(b.dryRun) && b.dryRun.includes('All'));
-  return { propagationPolicy: policy, preconditions: pre, dryRun: dry };
+  return { propagationPolicy: policy, preconditions: pre, dryRun: dryRunOf(b, query) };
 }
 
 export function deleteObject(
@@ -58,6 +72,7 @@ export function deleteObject(
 ): WriteResult {
   const old = core.get(r, namespace, name);
   if (!old) throw notFound(qualifiedOf(r), name);
+  guardOwnedWrite(core, r, { verb: 'delete', name, old });
   const pre = options.preconditions;
   if (pre?.uid && pre.uid !== old.metadata.uid) {
     throw conflict(

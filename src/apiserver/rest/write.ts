@@ -22,6 +22,7 @@ import {
 } from '../status.ts';
 import type { Core } from './core.ts';
 import { objectMetaProblem, typeMetaProblem } from './decode-meta.ts';
+import { guardOwnedWrite } from './owned.ts';
 
 export interface WriteOptions {
   fieldValidation: FieldValidation;
@@ -128,6 +129,7 @@ export function create(
   delete (meta as Record<string, unknown>).selfLink;
   if (!r.builtin && r.type.subresources.status) delete object['status'];
   r.prepareCreate?.(object, { list: () => [...core.store.scan(r.key, undefined, undefined)] });
+  guardOwnedWrite(core, r, { verb: 'create', name, object });
   const admitted = admit({
     resource: r,
     operation: 'CREATE',
@@ -149,6 +151,8 @@ function withoutMetaAndStatus(o: KubeObject): Record<string, unknown> {
 
 export interface UpdateOptions extends WriteOptions {
   subresource?: 'status' | undefined;
+  /** How the client asked (PUT or PATCH), for the words of a refusal; update when absent. */
+  verb?: 'update' | 'patch';
 }
 
 /**
@@ -232,6 +236,7 @@ export function applyUpdate(
     schemaOnly: options.subresource === 'status' || deleting,
   });
   next = admitted.object ?? next;
+  guardOwnedWrite(core, r, { verb: options.verb ?? 'update', name, object: next, old });
   if (
     options.subresource !== 'status' &&
     !isDeepStrictEqual(withoutMetaAndStatus(next), withoutMetaAndStatus(old))

@@ -1,6 +1,7 @@
 // The CustomResourceDefinitions the server serves, through its API: one per custom kind (kubeovn.io, the NAD,
-// the test Widget), discovery (read verbs only), get/list/watch and the table, every write refused with 403, and the
-// start-time sync (kept across restarts, updated when a kind's names change, deleted when a kind is no longer served).
+// the test Widget), discovery (no create or delete), get/list/watch and the table, metadata writes stored (dry runs
+// not), spec changes, creates and deletes refused with 403, and the start-time sync (kept across restarts with the
+// users' metadata, updated when a kind's names change, deleted when a kind is no longer served).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { crdFor } from '../../../src/api/crd.ts';
@@ -40,7 +41,7 @@ describe('CustomResourceDefinitions', () => {
     await t.close();
   });
 
-  it('are listed in discovery with the read verbs, crd and crds', async () => {
+  it('are listed in discovery with the verbs that leave them served (no create or delete), crd and crds', async () => {
     const groups = (await t.request('GET', '/apis')).body as { groups: Array<{ name: string }> };
     assert.ok(groups.groups.some((g) => g.name === 'apiextensions.k8s.io'));
     const list = await t.request('GET', '/apis/apiextensions.k8s.io/v1');
@@ -50,7 +51,7 @@ describe('CustomResourceDefinitions', () => {
         singularName: 'customresourcedefinition',
         namespaced: false,
         kind: 'CustomResourceDefinition',
-        verbs: ['get', 'list', 'watch'],
+        verbs: ['get', 'list', 'patch', 'update', 'watch'],
         shortNames: ['crd', 'crds'],
         categories: ['api-extensions'],
       },
@@ -127,15 +128,34 @@ describe('CustomResourceDefinitions', () => {
     metadata: { name: 'vpcs.kubeovn.io', labels: { a: 'b' } },
     spec: {},
   });
-  const refusals: Array<[string, string, string, Record<string, unknown> | undefined, string]> = [
-    ['create', 'POST', crds, { ...vpcCrd(), metadata: { name: 'foos.example.com' } }, ''],
-    ['create (dry run)', 'POST', `${crds}?dryRun=All`, vpcCrd(), ''],
-    ['update', 'PUT', `${crds}/vpcs.kubeovn.io`, vpcCrd(), '"vpcs.kubeovn.io" '],
-    ['patch', 'PATCH', `${crds}/vpcs.kubeovn.io`, { metadata: { labels: { a: 'b' } } }, '"vpcs.kubeovn.io" '],
-    ['delete', 'DELETE', `${crds}/vpcs.kubeovn.io`, undefined, '"vpcs.kubeovn.io" '],
-    ['deletecollection', 'DELETE', crds, undefined, ''],
+  const changesSpec = '; only their metadata may change, and this request changes spec.group';
+  const refusals: Array<
+    [string, string, string, Record<string, unknown> | unknown[] | undefined, string, string]
+  > = [
+    ['create', 'POST', crds, { ...vpcCrd(), metadata: { name: 'foos.example.com' } }, '', ''],
+    ['create (dry run)', 'POST', `${crds}?dryRun=All`, vpcCrd(), '', changesSpec],
+    ['update', 'PUT', `${crds}/vpcs.kubeovn.io`, vpcCrd(), '"vpcs.kubeovn.io" ', changesSpec],
+    [
+      'patch',
+      'PATCH',
+      `${crds}/vpcs.kubeovn.io`,
+      { spec: { names: { shortNames: ['v'] } } },
+      '"vpcs.kubeovn.io" ',
+      '; only their metadata may change, and this request changes spec.names.shortNames[0]',
+    ],
+    [
+      'patch (dry run, owner references)',
+      'PATCH',
+      `${crds}/vpcs.kubeovn.io?dryRun=All`,
+      { metadata: { ownerReferences: [{ apiVersion: 'v1', kind: 'Namespace', name: 'default', uid: 'u' }] } },
+      '"vpcs.kubeovn.io" ',
+      '; they cannot be deleted, so they take no metadata.ownerReferences',
+    ],
+    ['delete', 'DELETE', `${crds}/vpcs.kubeovn.io`, undefined, '"vpcs.kubeovn.io" ', ''],
+    ['delete (dry run)', 'DELETE', `${crds}/vpcs.kubeovn.io?dryRun=All`, undefined, '"vpcs.kubeovn.io" ', ''],
+    ['deletecollection', 'DELETE', crds, undefined, '', ''],
   ];
-  for (const [verb, method, path, body, name] of refusals) {
+  for (const [verb, method, path, body, name, why] of refusals) {
     it(`refuses ${verb} with 403 Forbidden and leaves the CRDs as they were`, async () => {
       const before = await listCrds();
       const response = await t.request(method, path, {
@@ -148,18 +168,65 @@ describe('CustomResourceDefinitions', () => {
       const refused = verb.split(' ')[0] ?? verb;
       assert.equal(
         status.message,
-        `customresourcedefinitions.apiextensions.k8s.io ${name}is forbidden: cannot ${refused} resource "customresourcedefinitions" in API group "apiextensions.k8s.io": this server's CustomResourceDefinitions are read-only: they describe the kinds it serves and are generated from kovn's schemas (as deploy/crds is)`,
+        `customresourcedefinitions.apiextensions.k8s.io ${name}is forbidden: cannot ${refused} resource "customresourcedefinitions" in API group "apiextensions.k8s.io": this server's CustomResourceDefinitions are read-only: they describe the kinds it serves and are generated from kovn's schemas (as deploy/crds is)${why}`,
       );
       assert.deepEqual((await listCrds()).items, before.items);
     });
   }
 
+  it('stores a write that changes only metadata, keeps the status, and stores nothing in a dry run', async () => {
+    const path = `${crds}/ips.kubeovn.io`;
+    const before = await getCrd('ips.kubeovn.io');
+    const merge = { contentType: 'application/merge-patch+json' };
+    const dry = await t.request('PATCH', `${path}?dryRun=All`, {
+      ...merge,
+      body: { metadata: { labels: { dry: 'run' } }, status: { storedVersions: ['v9'] } },
+    });
+    assert.equal(dry.status, 200, JSON.stringify(dry.body));
+    assert.deepEqual((dry.body as Crd & { metadata: { labels: unknown } }).metadata.labels, { dry: 'run' });
+    assert.deepEqual(await getCrd('ips.kubeovn.io'), before);
+    const patched = await t.request('PATCH', path, {
+      ...merge,
+      body: {
+        metadata: { labels: { team: 'net' }, annotations: { note: 'kept' } },
+        status: { storedVersions: ['v9'] },
+      },
+    });
+    assert.equal(patched.status, 200, JSON.stringify(patched.body));
+    const after = (await getCrd('ips.kubeovn.io')) as Crd & { metadata: Record<string, unknown> };
+    assert.deepEqual(after.metadata['labels'], { team: 'net' });
+    assert.deepEqual(after.metadata['annotations'], { note: 'kept' });
+    assert.deepEqual(after.status, before.status);
+    assert.deepEqual(after.spec, before.spec);
+    assert.equal(after.metadata.generation, before.metadata.generation);
+    // A PUT of the CRD as deploy/crds holds it (no conversion: defaulted as kube-apiserver defaults it).
+    const { spec } = crdFor(kubeovnResourceTypes.find((k) => k.kind === 'IP') ?? widgetType) as {
+      spec: unknown;
+    };
+    const put = await t.request('PUT', path, {
+      body: {
+        apiVersion: 'apiextensions.k8s.io/v1',
+        kind: 'CustomResourceDefinition',
+        metadata: after.metadata,
+        spec,
+      },
+    });
+    assert.equal(put.status, 200, JSON.stringify(put.body));
+    assert.deepEqual(await getCrd('ips.kubeovn.io'), after);
+  });
+
   it('keeps each CRD across a restart, follows a kind whose names change, drops one no longer served', async () => {
     const vpcs = await getCrd('vpcs.kubeovn.io');
+    const ips = await getCrd('ips.kubeovn.io');
     const widgets = await getCrd('widgets.test.kovn.io');
     await t.restart();
     assert.deepEqual(await getCrd('vpcs.kubeovn.io'), vpcs);
+    assert.deepEqual(await getCrd('ips.kubeovn.io'), ips, 'the metadata written through the API is kept');
     assert.deepEqual(await getCrd('widgets.test.kovn.io'), widgets);
+    await t.request('PATCH', `${crds}/widgets.test.kovn.io`, {
+      contentType: 'application/merge-patch+json',
+      body: { metadata: { labels: { mine: 'yes' } } },
+    });
     const renamed = { ...widgetType, shortNames: ['wd', 'wdg'] };
     await t.restart({
       extraResources: [{ type: renamed, admission: widgetAdmission }],
@@ -172,6 +239,7 @@ describe('CustomResourceDefinitions', () => {
     assert.deepEqual(changed.spec.names.shortNames, ['wd', 'wdg']);
     assert.deepEqual(changed.status.acceptedNames.shortNames, ['wd', 'wdg']);
     assert.deepEqual(changed.status.conditions, widgets.status.conditions);
+    assert.deepEqual((changed.metadata as { labels?: unknown }).labels, { mine: 'yes' });
     await t.restart({ extraResources: [] });
     assert.equal((await t.request('GET', `${crds}/widgets.test.kovn.io`)).status, 404);
     assert.deepEqual(await getCrd('vpcs.kubeovn.io'), vpcs);

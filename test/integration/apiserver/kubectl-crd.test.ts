@@ -1,6 +1,7 @@
 // The served CustomResourceDefinitions with the real kubectl: `get crd` (NAME, CREATED AT), `get crd -o yaml` with
 // the spec deploy/crds holds and the established status, `wait --for condition=established`, short names in
-// api-resources, and writes refused with a Forbidden that names the object and says why.
+// api-resources, `apply -f deploy/crds/` (twice, and as a dry run) and `label` stored, and the writes refused with a
+// Forbidden that names the object and says why (a changed spec naming the field, a create, a delete).
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -76,7 +77,58 @@ describe(
       );
     });
 
-    it('refuses to create, change or delete a CRD, naming the object and the reason', async () => {
+    it('applies deploy/crds: configured, then unchanged, and as a server dry run', async () => {
+      const first = ok(await kubectl('apply', '-f', 'deploy/crds/'));
+      assert.match(
+        first,
+        /^customresourcedefinition\.apiextensions\.k8s\.io\/vpcs\.kubeovn\.io configured$/m,
+      );
+      const second = ok(await kubectl('apply', '-f', 'deploy/crds/'));
+      const lines = second.trim().split('\n');
+      assert.ok(lines.length >= 10, second);
+      for (const line of lines)
+        assert.match(line, /^customresourcedefinition\.apiextensions\.k8s\.io\/\S+ unchanged$/);
+      const dry = ok(await kubectl('apply', '--dry-run=server', '-f', 'deploy/crds/'));
+      for (const line of dry.trim().split('\n')) assert.match(line, / unchanged \(server dry run\)$/);
+      const annotations = ok(
+        await kubectl('get', 'crd', 'subnets.kubeovn.io', '-o', 'jsonpath={.metadata.annotations}'),
+      );
+      assert.match(annotations, /kubectl\.kubernetes\.io\/last-applied-configuration/);
+      assert.match(
+        ok(
+          await kubectl(
+            'apply',
+            '--server-side',
+            '--dry-run=server',
+            '-f',
+            'deploy/crds/vpcs.kubeovn.io.yaml',
+          ),
+        ),
+        /vpcs\.kubeovn\.io serverside-applied \(server dry run\)/,
+      );
+      ok(await kubectl('label', 'crd', 'vpcs.kubeovn.io', 'a=b'));
+      assert.match(ok(await kubectl('get', 'crd', '-l', 'a=b')), /^vpcs\.kubeovn\.io /m);
+    });
+
+    it('refuses to change the spec of a CRD, naming the field, in a real write and in a dry run', async () => {
+      const file = join(t.dir, 'vpcs-changed.yaml');
+      const committed = readFileSync('deploy/crds/vpcs.kubeovn.io.yaml', 'utf8');
+      writeFileSync(file, committed.replace('scope: Cluster', 'scope: Namespaced'));
+      for (const dry of [[], ['--dry-run=server']]) {
+        const changed = await kubectl('apply', ...dry, '-f', file);
+        assert.notEqual(changed.code, 0);
+        assert.match(
+          changed.stderr,
+          /customresourcedefinitions\.apiextensions\.k8s\.io "vpcs\.kubeovn\.io" is forbidden: cannot patch resource "customresourcedefinitions" in API group "apiextensions\.k8s\.io": this server's CustomResourceDefinitions are read-only: .*; only their metadata may change, and this request changes spec\.scope/,
+        );
+      }
+      assert.match(
+        ok(await kubectl('get', 'crd', 'vpcs.kubeovn.io', '-o', 'jsonpath={.spec.scope}')),
+        /^Cluster$/,
+      );
+    });
+
+    it('refuses to create or delete a CRD, naming the object and the reason', async () => {
       const file = join(t.dir, 'foo-crd.yaml');
       writeFileSync(
         file,
@@ -95,9 +147,11 @@ describe(
         deleted.stderr,
         /Error from server \(Forbidden\): customresourcedefinitions\.apiextensions\.k8s\.io "vpcs\.kubeovn\.io" is forbidden: cannot delete resource/,
       );
-      const labelled = await kubectl('label', 'crd', 'vpcs.kubeovn.io', 'a=b');
-      assert.notEqual(labelled.code, 0);
-      assert.match(labelled.stderr, /"vpcs\.kubeovn\.io" is forbidden: cannot patch resource/);
+      const dryDeleted = await kubectl('delete', '--dry-run=server', 'crd', 'vpcs.kubeovn.io');
+      assert.notEqual(dryDeleted.code, 0);
+      assert.match(dryDeleted.stderr, /"vpcs\.kubeovn\.io" is forbidden: cannot delete resource/);
+      const exists = await kubectl('create', '-f', 'deploy/crds/vpcs.kubeovn.io.yaml');
+      assert.match(exists.stderr, /\(AlreadyExists\).*"vpcs\.kubeovn\.io" already exists/);
       assert.match(ok(await kubectl('get', 'crd', 'vpcs.kubeovn.io')), /^vpcs\.kubeovn\.io /m);
       assert.equal((await kubectl('get', 'crd', 'foos.example.com')).code, 1);
     });

@@ -4,19 +4,21 @@
  * DeleteOptions come from the optional body and the query.
  */
 import { deleteObject, deleteOptionsFrom, type DeleteOptions } from '../../rest/delete.ts';
+import { guardOwnedWrite } from '../../rest/owned.ts';
 import { listObjects } from '../../rest/read.ts';
 import { decodeBody, readBody } from '../body.ts';
-import { dryRunFrom, rendered, renderedList, reply, type ResourceRequest } from './request.ts';
+import { rendered, renderedList, reply, type ResourceRequest } from './request.ts';
 
 async function deleteOptionsOf(rr: ResourceRequest): Promise<DeleteOptions> {
   const raw = await readBody(rr.req, rr.ctx.bodyLimit);
   const body = raw.length ? decodeBody(raw, rr.req.headers['content-type']) : {};
-  return deleteOptionsFrom(body, rr.query, dryRunFrom(rr.query));
+  return deleteOptionsFrom(body, rr.query);
 }
 
 function deleteCollection(rr: ResourceRequest, options: DeleteOptions): void {
   const { core } = rr.ctx;
   const r = rr.resource;
+  guardOwnedWrite(core, r, { verb: 'deletecollection', name: '' });
   const list = listObjects(
     core,
     r,

@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KubeObject } from '../../../api/types.ts';
 import type { FieldValidation } from '../../admission/admit.ts';
 import type { Core } from '../../rest/core.ts';
+import { isDryRun, type OptionsKind } from '../../rest/dry-run.ts';
 import type { ListResult } from '../../rest/read.ts';
 import type { ServedResource } from '../../resources/served.ts';
 import { badRequest, methodNotAllowed, type ApiError } from '../../status.ts';
@@ -54,11 +55,9 @@ export function fieldValidationFrom(query: URLSearchParams): FieldValidation {
   );
 }
 
-export function dryRunFrom(query: URLSearchParams): boolean {
-  const values = query.getAll('dryRun');
-  for (const v of values)
-    if (v !== 'All') throw badRequest(`dryRun: Unsupported value: "${v}": supported values: "All"`);
-  return values.length > 0;
+/** The `dryRun` query parameter of a write whose options are `options` (rest/dry-run.ts). */
+export function dryRunFrom(query: URLSearchParams, options: OptionsKind): boolean {
+  return isDryRun(query.getAll('dryRun'), options);
 }
 
 /** The decoded request body (JSON, YAML or protobuf), within the body limit. */

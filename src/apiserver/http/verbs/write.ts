@@ -7,6 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { bindPod } from '../../rest/binding.ts';
 import { acceptedPatchTypes, patchObject } from '../../rest/patch.ts';
+import type { OptionsKind } from '../../rest/dry-run.ts';
 import { create, update, type UpdateOptions } from '../../rest/write.ts';
 import type { ServedResource } from '../../resources/served.ts';
 import { pathNotFound, unsupportedMediaType } from '../../status.ts';
@@ -23,10 +24,10 @@ import {
   type ResourceRequest,
 } from './request.ts';
 
-function writeOptions(rr: ResourceRequest): UpdateOptions {
+function writeOptions(rr: ResourceRequest, options: OptionsKind): UpdateOptions {
   return {
     fieldValidation: fieldValidationFrom(rr.query),
-    dryRun: dryRunFrom(rr.query),
+    dryRun: dryRunFrom(rr.query, options),
     subresource: rr.route.subresource === 'status' ? 'status' : undefined,
   };
 }
@@ -36,7 +37,7 @@ export async function serveCreate(rr: ResourceRequest): Promise<void> {
   if (route.name !== undefined) throw notAllowed();
   if (resource.type.namespaced && route.namespace === undefined) throw pathNotFound(rr.url.pathname);
   const body = await requestBody(rr.ctx, rr.req);
-  const result = create(rr.ctx.core, resource, rr.namespace, body, writeOptions(rr));
+  const result = create(rr.ctx.core, resource, rr.namespace, body, writeOptions(rr, 'CreateOptions'));
   return reply(rr, result.status, rendered(rr, result.object), result.warnings);
 }
 
@@ -44,7 +45,14 @@ export async function serveUpdate(rr: ResourceRequest): Promise<void> {
   const { name } = rr.route;
   if (name === undefined) throw notAllowed();
   const body = await requestBody(rr.ctx, rr.req);
-  const result = update(rr.ctx.core, rr.resource, rr.namespace, name, body, writeOptions(rr));
+  const result = update(
+    rr.ctx.core,
+    rr.resource,
+    rr.namespace,
+    name,
+    body,
+    writeOptions(rr, 'UpdateOptions'),
+  );
   return reply(rr, result.status, rendered(rr, result.object), result.warnings);
 }
 
@@ -56,7 +64,8 @@ export async function servePatch(rr: ResourceRequest): Promise<void> {
     throw unsupportedMediaType(type, acceptedPatchTypes);
   const patch = await requestBody(rr.ctx, rr.req);
   const result = patchObject(rr.ctx.core, rr.resource, rr.namespace, name, type, patch, {
-    ...writeOptions(rr),
+    ...writeOptions(rr, 'PatchOptions'),
+    verb: 'patch',
     fieldManager: rr.query.get('fieldManager') ?? undefined,
     force: rr.query.get('force') === 'true',
   });
@@ -74,6 +83,8 @@ export async function serveBinding(
 ): Promise<void> {
   if (req.method !== 'POST') throw notAllowed();
   const body = await requestBody(ctx, req);
-  const result = bindPod(ctx.core, pods, pod.namespace, pod.name, body, { dryRun: dryRunFrom(query) });
+  const result = bindPod(ctx.core, pods, pod.namespace, pod.name, body, {
+    dryRun: dryRunFrom(query, 'CreateOptions'),
+  });
   return sendJson(res, result.status, result.object, [], false);
 }

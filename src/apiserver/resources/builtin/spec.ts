@@ -1,6 +1,6 @@
 /**
  * The shape of a built-in kind's entry (group, version, names, scope, printer columns, field selectors,
- * strategic-merge keys, create-time defaults, read-only) and how it becomes a `ServedResource`: a permissive schema that keeps
+ * strategic-merge keys, create and update defaults, server-owned writes) and how it becomes a `ServedResource`: a permissive schema that keeps
  * unknown fields, the printer columns whose cells are computed, and the merge keys every object has (finalizers,
  * ownerReferences). The entries themselves are in this folder, one file per API group or larger core kind.
  */
@@ -44,8 +44,9 @@ export interface BuiltinSpec {
   definitionPackage: string;
   description?: string;
   prepareCreate?: ServedResource['prepareCreate'];
-  /** Why writes are refused, for a kind served read-only (ServedResource.readOnly). */
-  readOnly?: string;
+  prepareUpdate?: ServedResource['prepareUpdate'];
+  /** For a kind whose objects are the server's own: which writes the API takes (ServedResource.serverOwned). */
+  serverOwned?: ServedResource['serverOwned'];
 }
 
 /** A column whose cell `compute` works out (kube-apiserver's printers), `priority` 1 for `-o wide` only. */
@@ -93,6 +94,7 @@ export function servedBuiltin(spec: BuiltinSpec): ServedResource {
     admission: undefined,
   };
   if (spec.prepareCreate) served.prepareCreate = spec.prepareCreate;
-  if (spec.readOnly) served.readOnly = spec.readOnly;
+  if (spec.prepareUpdate) served.prepareUpdate = spec.prepareUpdate;
+  if (spec.serverOwned) served.serverOwned = spec.serverOwned;
   return served;
 }
