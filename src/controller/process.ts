@@ -9,7 +9,7 @@ import { hostname } from 'node:os';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { pino, type Logger } from 'pino';
 import type { OvnNbTables } from '../ovsdb/generated/ovn-nb.ts';
-import { OvsdbClient } from '../ovsdb/index.ts';
+import { OvsdbClient, type OvsdbTlsOptions } from '../ovsdb/index.ts';
 import { systemClock, type Clock } from '../util/clock.ts';
 import type { Metrics } from '../util/metrics/registry.ts';
 import { DEFAULT_NETWORK, type DefaultNetworkOptions } from '../api/default-network.ts';
@@ -35,8 +35,10 @@ export interface LeaderElectionSettings {
 
 export interface ControllerProcessOptions {
   kubeConfig: KubeConfig;
-  /** NB remotes (`unix:PATH`, `tcp:IP:PORT`; several for a clustered NB). */
+  /** NB remotes (`unix:PATH`, `tcp:IP:PORT`, `ssl:IP:PORT`; several for a clustered NB). */
   nbRemotes: string[];
+  /** Key, certificate and CA files for `ssl:` NB remotes. */
+  nbTls?: OvsdbTlsOptions;
   identity?: string;
   /** `false` acts without a lease (a single controller). */
   leaderElection: LeaderElectionSettings | false;
@@ -146,6 +148,7 @@ export class ControllerProcess {
     const nb = await OvsdbClient.connect<OvnNbTables>({
       remotes: this.#o.nbRemotes,
       database: 'OVN_Northbound',
+      ...(this.#o.nbTls ? { tls: this.#o.nbTls } : {}),
       ...(this.#o.metrics ? { metrics: this.#o.metrics } : {}),
     });
     const writer = new KubeObjectWriter(this.#o.kubeConfig, clock);

@@ -6,9 +6,10 @@
  * writing a value already there changes nothing. IPv6 forwarding is left as it is (the lab's node network is IPv4).
  */
 import { check, type ProcessRunner } from '../util/exec.ts';
+import type { Netns } from './agent/netns-path.ts';
 
 export const NODE_FORWARDING_SYSCTLS = ['net.ipv4.ip_forward=1', 'net.ipv4.conf.all.rp_filter=0'] as const;
 
-export async function enableNodeForwarding(runner: ProcessRunner, nodeNetns: string): Promise<void> {
+export async function enableNodeForwarding(runner: ProcessRunner, nodeNetns: Netns): Promise<void> {
   await check(runner, 'sysctl', ['-qw', ...NODE_FORWARDING_SYSCTLS], { netns: nodeNetns });
 }

@@ -7,6 +7,7 @@
  */
 import { check, type ProcessRunner } from '../util/exec.ts';
 import type { IpFamily } from './iptables.ts';
+import type { Netns } from './agent/netns-path.ts';
 
 export interface IpSet {
   name: string;
@@ -58,13 +59,13 @@ export function renderSet(s: IpSet, exists: boolean): string {
   ].join('\n');
 }
 
-const readSets = async (runner: ProcessRunner, netns: string): Promise<Map<string, string[]>> =>
+const readSets = async (runner: ProcessRunner, netns: Netns): Promise<Map<string, string[]>> =>
   savedSets(await check(runner, 'ipset', ['save'], { netns }));
 
 /** Makes each set hold exactly its members; returns the names of the sets it wrote. */
 export async function applySets(
   runner: ProcessRunner,
-  netns: string,
+  netns: Netns,
   sets: readonly IpSet[],
 ): Promise<string[]> {
   const have = await readSets(runner, netns);
@@ -81,7 +82,7 @@ export async function applySets(
 /** Destroys those of `names` that exist; returns the names it destroyed. */
 export async function removeSets(
   runner: ProcessRunner,
-  netns: string,
+  netns: Netns,
   names: readonly string[],
 ): Promise<string[]> {
   const have = await readSets(runner, netns);

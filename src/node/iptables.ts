@@ -6,6 +6,7 @@
  * deletes the jumps, then flushes and deletes the chains. IPv4 through iptables, IPv6 through ip6tables.
  */
 import { check, type ProcessRunner } from '../util/exec.ts';
+import { netnsLabel, type Netns } from './agent/netns-path.ts';
 
 export type IpFamily = 4 | 6;
 
@@ -46,10 +47,10 @@ export function chainLines(save: string, chains: readonly string[]): Map<string,
 /** More copies of one jump than anyone makes: past this, removal gives up with an error. */
 const MAX_JUMP_COPIES = 64;
 
-const iptables = (runner: ProcessRunner, netns: string, o: OwnedChains, args: readonly string[]) =>
+const iptables = (runner: ProcessRunner, netns: Netns, o: OwnedChains, args: readonly string[]) =>
   runner.run(tool(o.family, 'iptables'), ['-w', '-t', o.table, ...args], { netns });
 
-const saved = (runner: ProcessRunner, netns: string, o: OwnedChains): Promise<string> =>
+const saved = (runner: ProcessRunner, netns: Netns, o: OwnedChains): Promise<string> =>
   check(runner, tool(o.family, 'iptables-save'), ['-t', o.table], { netns });
 
 /**
@@ -58,7 +59,7 @@ const saved = (runner: ProcessRunner, netns: string, o: OwnedChains): Promise<st
  */
 export async function applyOwnedChains(
   runner: ProcessRunner,
-  netns: string,
+  netns: Netns,
   o: OwnedChains,
   document: string,
 ): Promise<ChainChanges> {
@@ -82,7 +83,7 @@ export async function applyOwnedChains(
 /** Removes the jumps (every copy) and the chains; a no-op when there is none. Returns what it removed. */
 export async function removeOwnedChains(
   runner: ProcessRunner,
-  netns: string,
+  netns: Netns,
   o: OwnedChains,
 ): Promise<ChainChanges> {
   const changes: ChainChanges = { chains: false, jumps: 0 };
@@ -97,7 +98,7 @@ export async function removeOwnedChains(
       // A delete that leaves the jump in place (a tool that lies, a writer racing us) must not loop for ever.
       if (copies >= MAX_JUMP_COPIES)
         throw new Error(
-          `${j.chain} still jumps to our chain after ${MAX_JUMP_COPIES} deletes in netns ${netns}`,
+          `${j.chain} still jumps to our chain after ${MAX_JUMP_COPIES} deletes in ${netnsLabel(netns)}`,
         );
       await ipt(['-D', j.chain, ...j.rule]);
       changes.jumps++;

@@ -4,7 +4,7 @@
  * ofport, error). Everything absent is reported as absent, never thrown; nic-state.ts compares it with the spec.
  */
 import { vsctlRows, vsctlRun } from '../ovn/vsctl.ts';
-import { netnsExists } from './agent/netns-path.ts';
+import { ipNetnsArgs, netnsExists, type Netns } from './agent/netns-path.ts';
 import type { ProcessRunner } from '../util/exec.ts';
 import { normaliseDst, type LinkState, type ObservedNic, type RouteState } from './nic-state.ts';
 import type { NicSpec } from './nic-types.ts';
@@ -28,8 +28,8 @@ interface IpRoute {
 }
 
 /** `ip -j` output of `args` in `netns`, or undefined when the command fails (no such device). */
-async function ipJson<T>(runner: ProcessRunner, netns: string, args: string[]): Promise<T | undefined> {
-  const r = await runner.run('ip', ['-n', netns, '-j', ...args]);
+async function ipJson<T>(runner: ProcessRunner, netns: Netns, args: string[]): Promise<T | undefined> {
+  const r = await runner.run('ip', [...ipNetnsArgs(netns), '-j', ...args]);
   if (r.code !== 0) return undefined;
   return JSON.parse(r.stdout || '[]') as T;
 }
@@ -37,7 +37,7 @@ async function ipJson<T>(runner: ProcessRunner, netns: string, args: string[]): 
 /** Is transmit checksum offload on? undefined when ethtool cannot tell. */
 export async function txChecksum(
   runner: ProcessRunner,
-  netns: string,
+  netns: Netns,
   ifname: string,
 ): Promise<boolean | undefined> {
   const r = await runner.run('ethtool', ['-k', ifname], { netns });
@@ -47,7 +47,7 @@ export async function txChecksum(
 
 export async function readLink(
   runner: ProcessRunner,
-  netns: string,
+  netns: Netns,
   ifname: string,
 ): Promise<LinkState | undefined> {
   // `-d addr show` carries the link's details (kind, peer) and its addresses in one answer.
@@ -70,11 +70,7 @@ export async function readLink(
   };
 }
 
-export async function readRoutes(
-  runner: ProcessRunner,
-  netns: string,
-  ifname: string,
-): Promise<RouteState[]> {
+export async function readRoutes(runner: ProcessRunner, netns: Netns, ifname: string): Promise<RouteState[]> {
   const out: RouteState[] = [];
   for (const family of [4, 6] as const) {
     const routes =

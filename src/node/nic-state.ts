@@ -5,6 +5,7 @@
  * nic-observe.ts for reading the state).
  */
 import type { NicRoute, NicSpec } from './nic-types.ts';
+import { netnsLabel } from './agent/netns-path.ts';
 
 export const INTEGRATION_BRIDGE = 'br-int';
 
@@ -107,10 +108,11 @@ function linkProblems(where: string, link: LinkState, mtu: number | undefined): 
 
 /** Every way `observed` differs from `spec`; empty when the NIC is exactly as specified. */
 export function nicProblems(spec: NicSpec, observed: ObservedNic): string[] {
-  const podIf = `${spec.ifname} in ${spec.podNetns}`;
-  const hostIf = `${spec.hostIf} in ${spec.nodeNetns}`;
-  if (!observed.nodeNetnsExists) return [`node network namespace ${spec.nodeNetns} does not exist`];
-  if (!observed.podNetnsExists) return [`pod network namespace ${spec.podNetns} does not exist`];
+  const podIf = `${spec.ifname} in ${netnsLabel(spec.podNetns)}`;
+  const hostIf = `${spec.hostIf} in ${netnsLabel(spec.nodeNetns)}`;
+  if (!observed.nodeNetnsExists)
+    return [`node network namespace ${netnsLabel(spec.nodeNetns)} does not exist`];
+  if (!observed.podNetnsExists) return [`pod network namespace ${netnsLabel(spec.podNetns)} does not exist`];
   const out: string[] = [];
   const { pod, host } = observed;
   if (!pod) out.push(`${podIf} does not exist`);

@@ -4,6 +4,8 @@
  * the MAC, addresses, gateway and routes the controller annotated. `podNetns` may equal `nodeNetns` (a node's own
  * `ovn0` port on the join subnet). Shared by the plumbing (`nic.ts`), the node agent and the CNI server.
  */
+import type { Netns } from './agent/netns-path.ts';
+
 export interface NicRoute {
   /** CIDR, e.g. `0.0.0.0/0` or `10.16.0.0/16`. */
   dst: string;
@@ -12,12 +14,12 @@ export interface NicRoute {
 }
 
 export interface NicSpec {
-  /** Network namespace holding the node's br-int (the node's "host network"). */
-  nodeNetns: string;
+  /** Network namespace holding the node's br-int (the node's "host network"); undefined: the agent's own. */
+  nodeNetns: Netns;
   /** The node's OVS run directory (its `db.sock`), for ovs-vsctl. */
   ovsRundir: string;
-  /** The pod's network namespace (must exist). */
-  podNetns: string;
+  /** The pod's network namespace (must exist); the node's own for a node port. */
+  podNetns: Netns;
   /** The veth end in the node namespace, a port on br-int (at most 15 characters). */
   hostIf: string;
   /** The interface name inside the pod (`eth0`, or `ovn0` for a node port). */
@@ -36,3 +38,6 @@ export interface NicSpec {
   /** Extra `external_ids` on the OVS interface (pod_name, pod_namespace, ...). */
   externalIds?: Record<string, string>;
 }
+
+/** A pod's own NIC: its namespace is always a named one. */
+export type PodNicSpec = NicSpec & { podNetns: string };

@@ -23,6 +23,7 @@ import {
   type LinkState,
 } from './nic-state.ts';
 import type { NicSpec } from './nic-types.ts';
+import { ipNetnsArgs, netnsLabel, type Netns } from './agent/netns-path.ts';
 
 export { INTEGRATION_BRIDGE } from './nic-state.ts';
 export type PlugOutcome = 'created' | 'updated' | 'unchanged';
@@ -30,8 +31,8 @@ export type PlugOutcome = 'created' | 'updated' | 'unchanged';
 /** What `unplugNic` needs: where the host end is. */
 export type NicRef = Pick<NicSpec, 'nodeNetns' | 'ovsRundir' | 'hostIf'>;
 
-function ip(runner: ProcessRunner, netns: string, ...args: string[]): Promise<string> {
-  return check(runner, 'ip', ['-n', netns, ...args]);
+function ip(runner: ProcessRunner, netns: Netns, ...args: string[]): Promise<string> {
+  return check(runner, 'ip', [...ipNetnsArgs(netns), ...args]);
 }
 
 /** The problems `plugNic` would fix; empty when the NIC matches `spec` exactly (CNI CHECK). */
@@ -44,15 +45,16 @@ async function createPair(runner: ProcessRunner, spec: NicSpec): Promise<void> {
     await ip(runner, spec.nodeNetns, 'link', 'add', spec.hostIf, 'type', 'veth', 'peer', 'name', spec.ifname);
   } else {
     await check(runner, 'ip', [
-      ...['-n', spec.nodeNetns, 'link', 'add', spec.hostIf, 'type', 'veth'],
-      ...['peer', 'name', spec.ifname, 'netns', spec.podNetns],
+      ...[...ipNetnsArgs(spec.nodeNetns), 'link', 'add', spec.hostIf, 'type', 'veth'],
+      // A pid names the namespace of that process: this one's, when the pod end goes to the agent's own.
+      ...['peer', 'name', spec.ifname, 'netns', spec.podNetns ?? String(process.pid)],
     ]);
   }
 }
 
 async function configureLink(
   runner: ProcessRunner,
-  netns: string,
+  netns: Netns,
   link: LinkState,
   want: { mac?: string; mtu?: number },
 ): Promise<void> {
@@ -125,8 +127,8 @@ async function configureNewPair(runner: ProcessRunner, spec: NicSpec): Promise<v
   await check(runner, 'ethtool', ['-K', spec.ifname, 'tx', 'off'], { netns: spec.podNetns });
 }
 
-function ipBatch(runner: ProcessRunner, netns: string, lines: readonly string[]): Promise<string> {
-  return check(runner, 'ip', ['-n', netns, '-batch', '-'], { input: `${lines.join('\n')}\n` });
+function ipBatch(runner: ProcessRunner, netns: Netns, lines: readonly string[]): Promise<string> {
+  return check(runner, 'ip', [...ipNetnsArgs(netns), '-batch', '-'], { input: `${lines.join('\n')}\n` });
 }
 
 async function configurePort(runner: ProcessRunner, spec: NicSpec): Promise<void> {
@@ -151,7 +153,9 @@ export async function plugNic(runner: ProcessRunner, spec: NicSpec): Promise<Plu
   const { pod, host } = observed;
   if (!pod || !host || !arePeers(spec, pod, host)) {
     if (pod && pod.kind !== 'veth')
-      throw new Error(`plug ${spec.ifaceId}: ${spec.ifname} in ${spec.podNetns} exists and is not a veth`);
+      throw new Error(
+        `plug ${spec.ifaceId}: ${spec.ifname} in ${netnsLabel(spec.podNetns)} exists and is not a veth`,
+      );
     // The host end's name is ours (derived from the pod); a stale one or a half pair is removed and rebuilt.
     if (host) await ip(runner, spec.nodeNetns, 'link', 'del', spec.hostIf);
     if (pod && (await readLink(runner, spec.podNetns, spec.ifname)))

@@ -11,13 +11,14 @@ import { parseCidrBlock } from '../net/cidr-block.ts';
 
 import type { NicRoute, NicSpec } from './nic-types.ts';
 import { isV6, withPrefix } from './pod-network.ts';
+import type { Netns } from './agent/netns-path.ts';
 
 export const NODE_NIC = 'ovn0';
 /** The veth end on br-int that pairs with `ovn0` (both in the node namespace). */
 export const NODE_NIC_HOST_END = 'ovn0_h';
 
 export interface NodeNicPlace {
-  nodeNetns: string;
+  nodeNetns: Netns;
   ovsRundir: string;
   mtu?: number;
 }

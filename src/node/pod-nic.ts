@@ -6,8 +6,9 @@
  */
 import { createHash } from 'node:crypto';
 import { portName } from '../api/constants.ts';
-import type { NicRoute, NicSpec } from './nic-types.ts';
+import type { NicRoute, PodNicSpec } from './nic-types.ts';
 import { defaultDestination, isDefaultDestination, isV6, type PodNetwork } from './pod-network.ts';
+import type { Netns } from './agent/netns-path.ts';
 
 /** The pod's `eth0` veth end in the node namespace (stable per pod, 13 characters). */
 export function hostVethName(namespace: string, pod: string): string {
@@ -21,7 +22,7 @@ export function hostIfName(namespace: string, pod: string, ifname: string): stri
 }
 
 export interface NicPlace {
-  nodeNetns: string;
+  nodeNetns: Netns;
   ovsRundir: string;
   podNetns: string;
   podName: string;
@@ -43,7 +44,7 @@ export function nicRoutes(network: Pick<PodNetwork, 'gateways' | 'routes' | 'def
   return [...defaults, ...network.routes];
 }
 
-export function podNicSpec(network: PodNetwork, place: NicPlace): NicSpec {
+export function podNicSpec(network: PodNetwork, place: NicPlace): PodNicSpec {
   const ifaceId = portName(place.podName, place.podNamespace, network.provider);
   return {
     nodeNetns: place.nodeNetns,

@@ -2,7 +2,7 @@
  * `OvsdbClient`: one logical connection to one database, kept alive across server restarts and Raft leader changes
  * (connection.ts), with a replicated cache fed by monitors (monitors.ts, cache.ts). This module is the public
  * surface: `transact` (RFC 7047 §4.1.3) with typed errors, `monitor`, locks (§4.1.8-10), schema-aware row
- * encoding, counters, events.
+ * encoding, counters, events. `ssl:` remotes need `tls` (key, certificate, CA files; see tls.ts).
  * Every call a caller awaits has a deadline (`callTimeoutMs`, default 30 s; `transact` takes its own): the wait for a
  * ready connection and the round trip share it, and missing it rejects with `DeadlineExceededError` naming the
  * database, the call (a transaction's op count and tables) and the time taken. A request in flight when the
@@ -36,13 +36,16 @@ import type { Operation, OperationResult } from './operations.ts';
 import { columnTypes, type DatabaseSchema } from './schema.ts';
 import type { Metrics, TransactInstruments } from '../util/metrics/registry.ts';
 import { checkTransactResult, measuredTransact } from './transact.ts';
+import { requireTlsOptions, type OvsdbTlsOptions } from './tls.ts';
 import { netConnector, type Connector } from './transport.ts';
 import type { WireRow } from './values.ts';
 
 export interface OvsdbClientOptions {
-  /** `unix:PATH` or `tcp:HOST:PORT`; several for a clustered database. */
+  /** `unix:PATH`, `tcp:HOST:PORT` or `ssl:HOST:PORT` (`[IPV6]` in brackets); several for a clustered database. */
   remotes: string[];
   database: string;
+  /** Key, certificate and CA files for `ssl:` remotes (required with one), read on every connect. */
+  tls?: OvsdbTlsOptions;
   clock?: Clock;
   logger?: Logger;
   /** Use only the Raft leader of a clustered database (default: when more than one remote is given). */
@@ -113,6 +116,7 @@ export class OvsdbClient<
 
   private constructor(options: OvsdbClientOptions) {
     super();
+    if (!options.connector) requireTlsOptions(options.remotes, options.tls);
     this.database = options.database;
     const clock = options.clock ?? systemClock;
     this.#clock = clock;
@@ -132,7 +136,7 @@ export class OvsdbClient<
         database: options.database,
         clock,
         logger: this.#logger,
-        connector: options.connector ?? netConnector(clock),
+        connector: options.connector ?? netConnector(clock, options.tls),
         leaderOnly: options.leaderOnly ?? options.remotes.length > 1,
         backoff: options.backoff,
         echoIntervalMs: options.echoIntervalMs ?? 5000,

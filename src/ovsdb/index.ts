@@ -22,4 +22,5 @@ export { JsonFramingError } from './json-stream.ts';
 export { JsonRpcProtocolError } from './jsonrpc.ts';
 export { ServerUnsuitableError } from './server-db.ts';
 export { parseRemote, type Connector } from './transport.ts';
+export type { OvsdbTlsOptions } from './tls.ts';
 export type { Logger } from './logger.ts';

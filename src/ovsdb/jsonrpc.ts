@@ -4,7 +4,8 @@
  * own echo keepalive. Messages sent in one tick are written together. The session ends exactly once — on a framing or
  * protocol error (typed, never swallowed; a notification whose listener throws is one), a dead keepalive, the peer
  * closing, or `close()` — and then rejects every outstanding request with `ConnectionClosedError` whose `cause` is
- * the reason. Reconnecting is the client's job, not this module's.
+ * the reason (named in its message: a TLS alert after the handshake, e.g. the server refusing our certificate
+ * under TLS 1.3, arrives here). Reconnecting is the client's job, not this module's.
  */
 import { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
@@ -18,6 +19,7 @@ import {
   errorFromWire,
 } from './errors.ts';
 import type { Logger } from './logger.ts';
+import { tlsErrorText } from './tls.ts';
 
 /** A well-formed JSON value that is not a valid JSON-RPC message. */
 export class JsonRpcProtocolError extends Error {
@@ -141,7 +143,7 @@ export class JsonRpcSession extends EventEmitter<{
       p.reject(
         reason instanceof ConnectionClosedError
           ? reason
-          : new ConnectionClosedError(undefined, { cause: reason }),
+          : new ConnectionClosedError(`OVSDB connection closed: ${tlsErrorText(reason)}`, { cause: reason }),
       );
     }
     this.emit('close', reason);

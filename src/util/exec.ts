@@ -13,8 +13,8 @@ import { systemClock } from './clock.ts';
 export interface RunOptions {
   /** Written to the child's stdin, which is then closed. */
   input?: string | Buffer;
-  /** Network namespace name (as listed by `ip netns`). */
-  netns?: string;
+  /** Network namespace name (as listed by `ip netns`); absent or undefined: this process's own. */
+  netns?: string | undefined;
   /** Extra environment variables, merged over the parent's (or the whole environment, with `inheritEnv: false`). */
   env?: Record<string, string>;
   /** Pass this process's environment on (default true). */
@@ -35,7 +35,7 @@ export interface RunResult {
 }
 
 export interface SpawnOptions {
-  netns?: string;
+  netns?: string | undefined;
   env?: Record<string, string>;
   cwd?: string;
   /** Append stdout and stderr to this file; without it they are discarded. */

@@ -18,11 +18,12 @@ import { NodePortReconciler } from './node-port.ts';
 import { startCniServer, type CniServer } from './server.ts';
 import { TproxyReconciler } from '../tproxy/reconciler.ts';
 import { NatOutgoingReconciler } from '../nat-outgoing/reconciler.ts';
+import type { Netns } from './netns-path.ts';
 
 export interface NodeAgentOptions {
   nodeName: string;
-  /** The node's network namespace (holds br-int). */
-  nodeNetns: string;
+  /** The node's network namespace (holds br-int); undefined: the agent's own (a real node's host namespace). */
+  nodeNetns: Netns;
   /** The node's OVS run directory (its db.sock). */
   ovsRundir: string;
   /** Where to serve the CNI socket. */

@@ -1,6 +1,10 @@
 /**
- * The node agent's command line: `--node NAME --netns NODE_NETNS --ovs-rundir DIR --socket PATH --kubeconfig PATH`
- * (all required), plus `--wait-timeout SECONDS` (how long ADD waits for the controller, default 60), `--mtu N`,
+ * The node agent's command line, every flag optional inside a kovn-node pod: `--node NAME` (default the downward
+ * API's `KUBE_NODE_NAME`, as kube-ovn-cni; required when that is unset), `--netns NODE_NETNS` (the namespace holding
+ * br-int; absent: the agent's own, the host's on a real node; the lab names its nodes' namespaces), `--ovs-rundir
+ * DIR` (default /var/run/openvswitch), `--socket PATH` (the CNI server socket, default Kube-OVN's
+ * /run/openvswitch/kube-ovn-daemon.sock), `--kubeconfig PATH` (absent: KUBECONFIG, else the pod's service
+ * account; src/kube/process-config.ts), plus `--wait-timeout SECONDS` (how long ADD waits for the controller, default 60), `--mtu N`,
  * `--log-level LEVEL`, `--enable-tproxy[=true|false]` (kubelet probes into custom VPCs, off by default as in
  * Kube-OVN), `--tproxy-socket PATH` (the TProxy listener's control socket, default next to `--socket`),
  * `--metrics-addr HOST:PORT` (where /metrics is served, default Kube-OVN's 127.0.0.1:10665; port 0 picks one) and
@@ -9,10 +13,12 @@
 
 export interface AgentFlags {
   node: string;
-  netns: string;
+  /** Absent: the agent's own network namespace. */
+  netns?: string;
   ovsRundir: string;
   socket: string;
-  kubeconfig: string;
+  /** Absent: KUBECONFIG, else in-cluster. */
+  kubeconfig?: string;
   waitTimeoutMs?: number;
   mtu?: number;
   logLevel: string;
@@ -25,8 +31,18 @@ export interface AgentFlags {
 /** Kube-OVN's kube-ovn-cni metrics port, on loopback unless told otherwise. */
 export const DEFAULT_AGENT_METRICS_ADDR = '127.0.0.1:10665';
 
-const REQUIRED = ['node', 'netns', 'ovs-rundir', 'socket', 'kubeconfig'] as const;
+/** Kube-OVN's OVS run directory and kube-ovn-cni's `--bind-socket`. */
+export const DEFAULT_OVS_RUNDIR = '/var/run/openvswitch';
+export const DEFAULT_CNI_SOCKET = '/run/openvswitch/kube-ovn-daemon.sock';
+/** The downward-API variable (`spec.nodeName`) kube-ovn-cni reads its node name from. */
+export const NODE_NAME_ENV = 'KUBE_NODE_NAME';
+
 const OPTIONAL = [
+  'node',
+  'netns',
+  'ovs-rundir',
+  'socket',
+  'kubeconfig',
   'wait-timeout',
   'mtu',
   'log-level',
@@ -38,7 +54,7 @@ const OPTIONAL = [
 /** Flags that may stand alone (`--enable-tproxy` = `--enable-tproxy=true`). */
 const BOOLEAN = new Set(['enable-tproxy']);
 export const USAGE =
-  'usage: agent --node NAME --netns NODE_NETNS --ovs-rundir DIR --socket PATH --kubeconfig PATH [--wait-timeout SECONDS] [--mtu N] [--log-level LEVEL] [--enable-tproxy[=BOOL]] [--tproxy-socket PATH] [--metrics-addr HOST:PORT] [--metrics-url-file PATH]';
+  'usage: agent [--node NAME (default $KUBE_NODE_NAME)] [--netns NODE_NETNS (default: its own)] [--ovs-rundir DIR (default /var/run/openvswitch)] [--socket PATH (default /run/openvswitch/kube-ovn-daemon.sock)] [--kubeconfig PATH (default $KUBECONFIG, else in-cluster)] [--wait-timeout SECONDS] [--mtu N] [--log-level LEVEL] [--enable-tproxy[=BOOL]] [--tproxy-socket PATH] [--metrics-addr HOST:PORT] [--metrics-url-file PATH]';
 
 function positiveInt(flag: string, value: string): number {
   if (!/^\d+$/.test(value) || Number(value) <= 0)
@@ -53,8 +69,8 @@ function bool(flag: string, value: string): boolean {
 }
 
 /** Parses `--flag value` and `--flag=value`; throws with a message naming the flag. */
-export function parseAgentFlags(argv: readonly string[]): AgentFlags {
-  const known = new Set<string>([...REQUIRED, ...OPTIONAL]);
+export function parseAgentFlags(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): AgentFlags {
+  const known = new Set<string>(OPTIONAL);
   const values = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
@@ -69,15 +85,15 @@ export function parseAgentFlags(argv: readonly string[]): AgentFlags {
     if (value === undefined || value === '') throw new Error(`--${name} needs a value`);
     values.set(name, value);
   }
-  const missing = REQUIRED.filter((f) => !values.has(f));
-  if (missing.length) throw new Error(`missing ${missing.map((f) => `--${f}`).join(', ')}\n${USAGE}`);
+  const node = values.get('node') ?? env[NODE_NAME_ENV] ?? '';
+  if (!node) throw new Error(`missing --node (and ${NODE_NAME_ENV} is not set)\n${USAGE}`);
   const get = (f: string): string => values.get(f) ?? '';
   return {
-    node: get('node'),
-    netns: get('netns'),
-    ovsRundir: get('ovs-rundir'),
-    socket: get('socket'),
-    kubeconfig: get('kubeconfig'),
+    node,
+    ...(values.has('netns') ? { netns: get('netns') } : {}),
+    ovsRundir: values.get('ovs-rundir') ?? DEFAULT_OVS_RUNDIR,
+    socket: values.get('socket') ?? DEFAULT_CNI_SOCKET,
+    ...(values.has('kubeconfig') ? { kubeconfig: get('kubeconfig') } : {}),
     logLevel: values.get('log-level') ?? 'info',
     enableTproxy: bool('enable-tproxy', values.get('enable-tproxy') ?? 'false'),
     ...(values.has('tproxy-socket') ? { tproxySocket: get('tproxy-socket') } : {}),

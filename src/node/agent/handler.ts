@@ -18,7 +18,7 @@ import { parseCidrBlock } from '../../net/cidr-block.ts';
 import type { NicSpec } from '../nic-types.ts';
 import { hostIfName, podNicSpec } from '../pod-nic.ts';
 import { isDefaultDestination, isV6, podNetwork, type PodNetwork } from '../pod-network.ts';
-import { netnsNameOf } from './netns-path.ts';
+import { netnsNameOf, type Netns } from './netns-path.ts';
 
 /** The plumbing the handler drives (nic.ts, or a fake in tests). */
 export interface NicPlumber {
@@ -43,7 +43,7 @@ export class AgentError extends Error {
 }
 
 export interface HandlerOptions {
-  nodeNetns: string;
+  nodeNetns: Netns;
   ovsRundir: string;
   /** The cached pod, if any (the agent's informer). */
   getPod(namespace: string, name: string): KubeObject | undefined;

@@ -8,6 +8,7 @@ import type { ProcessRunner } from '../../util/exec.ts';
 import { applyOwnedChains, removeOwnedChains, type ChainChanges, type IpFamily } from '../iptables.ts';
 import { applySets, removeSets } from '../ipset.ts';
 import { FAMILIES, allSetNames, natChains, type NatOutgoingState } from './desired.ts';
+import type { Netns } from '../agent/netns-path.ts';
 
 export interface NatOutgoingChanges {
   /** Sets created, refilled or destroyed, by name. */
@@ -24,19 +25,14 @@ function add(into: NatOutgoingChanges, sets: string[], c: ChainChanges): void {
   into.jumps += c.jumps;
 }
 
-async function removeFamily(
-  runner: ProcessRunner,
-  netns: string,
-  family: IpFamily,
-  into: NatOutgoingChanges,
-) {
+async function removeFamily(runner: ProcessRunner, netns: Netns, family: IpFamily, into: NatOutgoingChanges) {
   const chains = await removeOwnedChains(runner, netns, natChains(family));
   add(into, await removeSets(runner, netns, allSetNames(family)), chains);
 }
 
 export async function applyNatOutgoing(
   runner: ProcessRunner,
-  netns: string,
+  netns: Netns,
   state: NatOutgoingState,
 ): Promise<NatOutgoingChanges> {
   const changes = none();
@@ -53,7 +49,7 @@ export async function applyNatOutgoing(
 }
 
 /** Removes every chain, jump and set of ours in both families; a no-op when there is none. */
-export async function removeNatOutgoing(runner: ProcessRunner, netns: string): Promise<NatOutgoingChanges> {
+export async function removeNatOutgoing(runner: ProcessRunner, netns: Netns): Promise<NatOutgoingChanges> {
   const changes = none();
   for (const family of FAMILIES) await removeFamily(runner, netns, family, changes);
   return changes;

@@ -17,12 +17,13 @@ import type { Metrics } from '../../util/metrics/registry.ts';
 import { enableNodeForwarding } from '../forwarding.ts';
 import { applyNatOutgoing } from './apply.ts';
 import { desiredNatOutgoing } from './desired.ts';
+import type { Netns } from '../agent/netns-path.ts';
 
 const RESYNC_MS = 30_000;
 const BACKOFF = { baseMs: 500, maxMs: 10_000 };
 
 export interface NatOutgoingOptions {
-  nodeNetns: string;
+  nodeNetns: Netns;
   subnets(): KubeObject[];
   /** Resolves once the Subnets' cache holds a full list (no pass before: an empty cache would remove everything). */
   synced(): Promise<void>;

@@ -20,6 +20,7 @@ import {
   ruleKey,
   type ObservedRule,
 } from './rules.ts';
+import type { Netns } from '../agent/netns-path.ts';
 
 const OUR_CHAINS = [OUTPUT_CHAIN, PREROUTING_CHAIN];
 const MANGLE: OwnedChains = { family: 4, table: 'mangle', chains: OUR_CHAINS, jumps: JUMPS };
@@ -44,12 +45,12 @@ export interface TproxyChanges {
 export const ourChainLines = (save: string): Map<string, string[]> => chainLines(save, OUR_CHAINS);
 
 /** A table's routes; a table that does not exist yet has none. */
-async function tableRoutes(runner: ProcessRunner, netns: string, table: number): Promise<string> {
+async function tableRoutes(runner: ProcessRunner, netns: Netns, table: number): Promise<string> {
   const r = await runner.run('ip', ['-4', 'route', 'show', 'table', String(table)], { netns });
   return r.code === 0 ? r.stdout.trim() : '';
 }
 
-async function observedRules(runner: ProcessRunner, netns: string): Promise<Map<string, ObservedRule>> {
+async function observedRules(runner: ProcessRunner, netns: Netns): Promise<Map<string, ObservedRule>> {
   const rules = JSON.parse(
     (await check(runner, 'ip', ['-j', '-4', 'rule'], { netns })) || '[]',
   ) as ObservedRule[];
@@ -69,7 +70,7 @@ const delArgs = (key: string): string[] => {
 
 export async function applyTproxy(
   runner: ProcessRunner,
-  netns: string,
+  netns: Netns,
   targets: readonly ProbeTarget[],
   listenIp: string,
 ): Promise<TproxyChanges> {
@@ -101,7 +102,7 @@ export async function applyTproxy(
 }
 
 /** Removes every rule, route and chain of ours; a no-op when there is none. Returns what it removed. */
-export async function removeTproxy(runner: ProcessRunner, netns: string): Promise<TproxyChanges> {
+export async function removeTproxy(runner: ProcessRunner, netns: Netns): Promise<TproxyChanges> {
   const changes: TproxyChanges = { ...(await removeOwnedChains(runner, netns, MANGLE)), rules: 0, routes: 0 };
   for (const key of (await observedRules(runner, netns)).keys()) {
     await check(runner, 'ip', ['-4', ...delArgs(key)], { netns });

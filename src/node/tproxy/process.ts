@@ -11,13 +11,14 @@ import type { Clock } from '../../util/clock.ts';
 import type { ProcessRunner, SpawnedProcess } from '../../util/exec.ts';
 import { TPROXY_PORT } from './rules.ts';
 import { transparentListenerArgs } from './transparent-socket.ts';
+import type { Netns } from '../agent/netns-path.ts';
 
 export const LISTENER_MAIN = fileURLToPath(new URL('./listener-main.ts', import.meta.url));
 /** The address the listener binds and TPROXY `--on-ip` names (the node's loopback). */
 export const LISTEN_IP = '127.0.0.1';
 
 export interface ListenerPlace {
-  nodeNetns: string;
+  nodeNetns: Netns;
   /** The control socket (a unix socket: reachable from any namespace). */
   control: string;
   logFile?: string;

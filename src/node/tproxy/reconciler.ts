@@ -7,7 +7,6 @@
  * that pass is under 30 s old. Disabled: removes every rule, route and chain of ours and ends a listener an earlier run
  * left, once at start (the reference's clean-up when the flag is off).
  */
-import { existsSync } from 'node:fs';
 import { request } from 'node:http';
 import type { Logger } from 'pino';
 import type { KubeObject } from '../../api/types.ts';
@@ -18,7 +17,7 @@ import { vsctlRows } from '../../ovn/vsctl.ts';
 import type { Clock } from '../../util/clock.ts';
 import type { ProcessRunner, SpawnedProcess } from '../../util/exec.ts';
 import type { Metrics } from '../../util/metrics/registry.ts';
-import { netnsPathOf } from '../agent/netns-path.ts';
+import { netnsExists } from '../agent/netns-path.ts';
 import { applyTproxy, removeTproxy } from './apply.ts';
 import { LISTEN_IP, startListener, stopListener, type ListenerPlace } from './process.ts';
 import { listenerStats } from './stats.ts';
@@ -90,7 +89,7 @@ export class TproxyReconciler {
     if (!this.#o.enabled) {
       const left = await stopListener(clock, place.control);
       // No namespace, nothing to remove; a failed removal is reported but does not keep the agent from serving CNI.
-      if (!existsSync(netnsPathOf(place.nodeNetns))) return;
+      if (!netnsExists(place.nodeNetns)) return;
       await removeTproxy(runner, place.nodeNetns).then(
         (removed) =>
           log.info({ listenerStopped: left, removed }, 'tproxy disabled: rules, routes and listener removed'),

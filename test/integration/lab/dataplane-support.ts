@@ -11,7 +11,7 @@ import { createNetns } from '../../../src/lab/dataplane/netns.ts';
 import { listNetns } from '../../../src/lab/dataplane/netns.ts';
 import { isAlive, type ProcessIdentity } from '../../../src/lab/process/procfs.ts';
 import { plugNic } from '../../../src/node/nic.ts';
-import type { NicSpec } from '../../../src/node/nic-types.ts';
+import type { PodNicSpec } from '../../../src/node/nic-types.ts';
 import { insert, namedUuid, OvsdbClient, set } from '../../../src/ovsdb/index.ts';
 import { check, processRunner } from '../../../src/util/exec.ts';
 
@@ -69,12 +69,17 @@ export async function writeSwitch(nbRemote: string, ls: string, ports: PodPort[]
 }
 
 /** Creates the pod's namespace (recorded in the lab ledger) and plugs its eth0 into `node`'s br-int. */
-export async function addPod(dp: Dataplane, node: string, port: PodPort, prefixLen = 24): Promise<NicSpec> {
+export async function addPod(
+  dp: Dataplane,
+  node: string,
+  port: PodPort,
+  prefixLen = 24,
+): Promise<PodNicSpec> {
   const n = dp.nodes.get(node);
   if (!n) throw new Error(`no node ${node}`);
   const podNetns = dp.layout.podNetns('default', port.name);
   await createNetns(runner, dp.ledger, podNetns);
-  const spec: NicSpec = {
+  const spec: PodNicSpec = {
     nodeNetns: n.netns,
     ovsRundir: n.ovsRundir,
     podNetns,

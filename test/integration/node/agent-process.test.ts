@@ -19,9 +19,21 @@ void test('the agent process: flags, socket, bounded wait, SIGTERM', async (t) =
   const dir = tempDir(t);
   const socket = join(dir, 'cni.sock');
 
-  const bad = await processRunner.run(NODE, [MAIN, '--node', 'w1']);
-  assert.equal(bad.code, 2);
-  assert.match(bad.stderr, /missing --netns, --ovs-rundir, --socket, --kubeconfig/);
+  const outside = {
+    KUBE_NODE_NAME: '',
+    KUBECONFIG: '',
+    KUBERNETES_SERVICE_HOST: '',
+    KUBERNETES_SERVICE_PORT: '',
+  };
+  const noNode = await processRunner.run(NODE, [MAIN], { env: outside });
+  assert.equal(noNode.code, 2);
+  assert.match(noNode.stderr, /missing --node \(and KUBE_NODE_NAME is not set\)/);
+  const noKube = await processRunner.run(NODE, [MAIN, '--node', 'w1'], { env: outside });
+  assert.equal(noKube.code, 2);
+  assert.match(
+    noKube.stderr,
+    /no Kubernetes configuration: no --kubeconfig, KUBECONFIG is not set, and this is not a pod/,
+  );
 
   const urlFile = join(dir, 'metrics.url');
   const flags = ['--node', 'w1', '--netns', 'lab-n-w1', '--ovs-rundir', dir, '--socket', socket];

@@ -1,4 +1,4 @@
-// The node agent's command line.
+// The node agent's command line: given flags, and inside a pod the defaults (KUBE_NODE_NAME, Kube-OVN's paths).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseAgentFlags } from '../../../../src/node/agent/flags.ts';
@@ -68,7 +68,25 @@ void test('refusals name the flag', () => {
     [[...required, 'stray'], /unexpected argument "stray"/],
     [[...required.slice(0, -1)], /--kubeconfig needs a value/],
   ];
-  for (const [argv, want] of cases) assert.throws(() => parseAgentFlags(argv), want, argv.join(' '));
+  for (const [argv, want] of cases) assert.throws(() => parseAgentFlags(argv, {}), want, argv.join(' '));
+});
+
+void test("no flags in a pod: the downward API's node name, the agent's own namespace, Kube-OVN's paths", () => {
+  assert.deepEqual(parseAgentFlags([], { KUBE_NODE_NAME: 'worker-1' }), {
+    node: 'worker-1',
+    ovsRundir: '/var/run/openvswitch',
+    socket: '/run/openvswitch/kube-ovn-daemon.sock',
+    logLevel: 'info',
+    enableTproxy: false,
+    metricsAddr: '127.0.0.1:10665',
+  });
+  assert.equal(
+    parseAgentFlags(['--node=lab-w'], { KUBE_NODE_NAME: 'worker-1' }).node,
+    'lab-w',
+    '--node wins',
+  );
+  assert.throws(() => parseAgentFlags([], {}), /missing --node \(and KUBE_NODE_NAME is not set\)/);
+  assert.throws(() => parseAgentFlags([], { KUBE_NODE_NAME: '' }), /missing --node/);
 });
 
 void test("--metrics-addr defaults to Kube-OVN's cni port on loopback; --metrics-url-file", () => {
