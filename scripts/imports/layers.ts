@@ -21,10 +21,12 @@ export const layers = {
   node: ['api', 'kube', 'net', 'ovn', 'util'],
   natgw: ['api', 'kube', 'net', 'util'],
   lab: ['api', 'kube', 'natgw', 'net', 'node', 'ovn', 'ovsdb', 'util'],
+  // What `kovn install` renders for a cluster (documents only).
+  install: ['api'],
   // The topology page's server: read-only watches and NB rows (traces are handed in by the command line).
   ui: ['api', 'kube', 'net', 'ovsdb', 'util'],
   // The command line starts every program.
-  cli: ['api', 'apiserver', 'controller', 'kube', 'lab', 'manifest', 'net', 'ui', 'util'],
+  cli: ['api', 'apiserver', 'controller', 'install', 'kube', 'lab', 'manifest', 'net', 'ui', 'util'],
 } as const satisfies Record<string, readonly string[]>;
 
 /** The only folders that may import src/controller: the controller is a program, not a library. */

@@ -42,8 +42,11 @@ commands:
   ui [--kubeconfig F] [--listen HOST:PORT] [--ovn-nb-addr R] [--ovn-sb-addr R]
                                   serve the live topology page (default 127.0.0.1:10670) and print its URL;
                                   the lab's kubeconfig, NB and SB unless told otherwise (\`kovn up\` starts one)
+  install [--mode primary|secondary] [--ovn-nb-addr R] [--image REF] [--namespace NS] [--ovn-central-replicas 1|3]
+                                  print the YAML that installs kovn in a cluster: \`kovn install | kubectl apply -f -\`
   start                           the main job (what \`npm start\` runs)
-  controller --kubeconfig F --ovn-nb-addr R   run the network controller (kube-ovn-controller)
+  controller [--kubeconfig F] [--ovn-nb-addr R]   run the network controller (kube-ovn-controller); in a pod:
+                                  the service account, OVN_NB_ADDR / OVN_DB_IPS / OVN_NB_SERVICE_HOST
   help                            this text
 
 As a kubectl plugin (bin/kubectl-kovn on PATH): \`kubectl kovn <command>\`; global options (--kubeconfig, -n,
@@ -102,6 +105,10 @@ function main(argv: string[]): Promise<number> | number {
       return import('./commands/lab.ts').then((m) => m.statusCommand(io));
     case 'trace':
       return import('./commands/trace.ts').then((m) => m.traceCommand(rest, io));
+    case 'install':
+      return import('./commands/install.ts').then((m) =>
+        m.installCommand(rest, io, (text) => process.stdout.write(text)),
+      );
     case 'ui':
       return import('./commands/ui.ts').then((m) => m.uiCommand(rest, io));
     case 'nbctl':

@@ -1,7 +1,7 @@
 /**
  * The `/metrics` endpoint of a program: an HTTP server on one address (`--metrics-addr HOST:PORT`, loopback unless
  * told otherwise; port 0 picks a free port) that answers `GET /metrics` with the text exposition of the program's
- * `Metrics` and 404 to anything else. `url` is the address actually bound; `urlFile`, when given, receives it
+ * `Metrics`, `GET /healthz` with the program's health (liveness and readiness probes), and 404 to anything else. `url` is the address actually bound; `urlFile`, when given, receives it
  * (atomically), which is how the lab learns the ephemeral ports of its processes.
  */
 import http from 'node:http';
@@ -39,6 +39,8 @@ export interface ServeMetricsOptions {
   address?: string;
   /** A file to write the bound URL to. */
   urlFile?: string;
+  /** What `GET /healthz` reports (200 `ok` or 503); always healthy when absent (the process answers). */
+  healthy?: () => boolean;
 }
 
 export async function serveMetrics(
@@ -48,8 +50,17 @@ export async function serveMetrics(
   const wanted = parseMetricsAddress(options.address ?? '127.0.0.1:0');
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '').split('?')[0];
+    if (req.method === 'GET' && path === '/healthz') {
+      const healthy = options.healthy?.() ?? true;
+      res
+        .writeHead(healthy ? 200 : 503, { 'Content-Type': 'text/plain' })
+        .end(healthy ? 'ok\n' : 'unhealthy\n');
+      return;
+    }
     if (req.method !== 'GET' || path !== '/metrics') {
-      res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found: only GET /metrics is served\n');
+      res
+        .writeHead(404, { 'Content-Type': 'text/plain' })
+        .end('not found: only GET /metrics and /healthz are served\n');
       return;
     }
     metrics.text().then(

@@ -50,3 +50,18 @@ void test('serves GET /metrics as text on an ephemeral loopback port, 404 otherw
   }
   await assert.rejects(fetch(server.url), 'nothing listens after close');
 });
+
+void test('GET /healthz: 200 ok while healthy, 503 when the program says it is not (liveness, readiness)', async () => {
+  let healthy = true;
+  const server = await serveMetrics(new Metrics(), { healthy: () => healthy });
+  try {
+    const url = server.url.replace(/\/metrics$/, '/healthz');
+    const ok = await fetch(url);
+    assert.deepEqual([ok.status, await ok.text()], [200, 'ok\n']);
+    healthy = false;
+    const sick = await fetch(url);
+    assert.deepEqual([sick.status, await sick.text()], [503, 'unhealthy\n']);
+  } finally {
+    await server.close();
+  }
+});
