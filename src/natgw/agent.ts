@@ -7,7 +7,8 @@
  * and a cheap periodic look at each gateway namespace's identity (inode), so a namespace destroyed and re-created gets
  * everything back without anyone touching the CRs; every `verifyMs` the kernel state is compared again (apply.ts writes
  * only on a difference), so rules flushed by hand come back too. In the lab one agent runs per node in the lab daemon
- * (natgw-side.ts); in a cluster the same loop would be the gateway image's entrypoint, scoped to its own pod (ADR 14).
+ * (natgw-side.ts); in a cluster the same loop is the gateway image's entrypoint (main.ts), scoped to its own pod
+ * (`ownPod`) and applying in its own namespace (`podNetns` answers undefined; identity from /proc/self/ns/net; ADR 14).
  */
 import { statSync } from 'node:fs';
 import type { KubeConfig } from '@kubernetes/client-node';
@@ -32,9 +33,12 @@ import { nextReport, outcomeRules } from './report.ts';
 
 export interface GatewayAgentOptions {
   kubeConfig: KubeConfig;
-  nodeName: string;
-  /** The network namespace of a pod on this node. */
-  podNetns(namespace: string, name: string): string;
+  /** Per-node mode (the lab): the node whose gateway pods it handles. Required unless `ownPod`. */
+  nodeName?: string;
+  /** In-pod mode (the gateway image's entrypoint): the one pod it handles, its own; `nodeName` is then not looked at. */
+  ownPod?: { namespace: string; name: string };
+  /** The network namespace of a gateway pod, as `ip netns` names it; undefined: this process's own. */
+  podNetns(namespace: string, name: string): string | undefined;
   runner: ProcessRunner;
   clock?: Clock;
   logger?: Logger;
@@ -46,9 +50,10 @@ export interface GatewayAgentOptions {
   metrics?: Metrics;
 }
 
-const netnsIdentity = (netns: string): string | undefined => {
+/** A namespace's identity (device and inode of its nsfs file); this process's own is /proc/self/ns/net. */
+const netnsIdentity = (netns: string | undefined): string | undefined => {
   try {
-    const s = statSync(`/var/run/netns/${netns}`);
+    const s = statSync(netns === undefined ? '/proc/self/ns/net' : `/var/run/netns/${netns}`);
     return `${s.dev}:${s.ino}`;
   } catch {
     return undefined;
@@ -85,12 +90,12 @@ class GatewayPods implements Reconciler {
     );
   }
 
-  /** A NAT gateway pod on this node. */
+  /** A NAT gateway pod on this node (in-pod mode: this process's own pod). */
   selects(p: KubeObject): boolean {
-    return (
-      !!p.metadata.annotations?.[ANNOTATION_VPC_NAT_GW] &&
-      (p['spec'] as { nodeName?: string } | undefined)?.nodeName === this.#d.o.nodeName
-    );
+    const { nodeName, ownPod } = this.#d.o;
+    if (!p.metadata.annotations?.[ANNOTATION_VPC_NAT_GW]) return false;
+    if (ownPod) return p.metadata.name === ownPod.name && p.metadata.namespace === ownPod.namespace;
+    return (p['spec'] as { nodeName?: string } | undefined)?.nodeName === nodeName;
   }
 
   async reconcile(key: string, { ref }: ReconcileContext): Promise<ReconcileResult> {
@@ -170,7 +175,12 @@ class GatewayPods implements Reconciler {
 export async function startGatewayAgent(o: GatewayAgentOptions): Promise<GatewayAgent> {
   const clock = o.clock ?? systemClock;
   const log = o.logger ?? pino({ level: 'silent' });
-  const inf = gatewaySources({ kubeConfig: o.kubeConfig, clock, log });
+  if (!o.ownPod && !o.nodeName) throw new Error('gateway agent: neither a node nor its own pod to handle');
+  // In-pod mode the Pod informer holds the agent's own pod only (a gateway need not cache the cluster's pods).
+  const ownPodSelector = o.ownPod
+    ? `metadata.namespace=${o.ownPod.namespace},metadata.name=${o.ownPod.name}`
+    : undefined;
+  const inf = gatewaySources({ kubeConfig: o.kubeConfig, clock, log }, ownPodSelector);
   const manager = new ControllerManager({
     informers: Object.values(inf),
     clock,
@@ -190,7 +200,10 @@ export async function startGatewayAgent(o: GatewayAgentOptions): Promise<Gateway
     }
   };
   const resyncing = resync();
-  log.info({ node: o.nodeName }, 'gateway agent started');
+  log.info(
+    o.ownPod ? { pod: `${o.ownPod.namespace}/${o.ownPod.name}` } : { node: o.nodeName },
+    'gateway agent started',
+  );
   return {
     async stop() {
       stopped = true;

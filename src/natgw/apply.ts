@@ -16,7 +16,8 @@ import { canonicalRuleSet, renderRuleSet, ruleId, type NatRule, type RuleId } fr
 
 export interface ApplyOptions {
   runner: ProcessRunner;
-  netns: string;
+  /** The gateway's namespace as `ip netns` names it; undefined: this process's own (the agent in its pod). */
+  netns: string | undefined;
   /** The external interface's own (IPAM) address, never removed. */
   keepAddresses?: readonly string[];
   /** The IPv4 CIDR of the external subnet: addresses in it that are not wanted are removed. */
@@ -33,6 +34,9 @@ export interface ApplyOutcome {
 
 const TIMEOUT_MS = 60_000;
 
+/** How messages name the namespace. */
+const where = (o: ApplyOptions): string => o.netns ?? 'own namespace';
+
 export async function applyGateway(d: GatewayDesired, o: ApplyOptions): Promise<ApplyOutcome> {
   const run = async (cmd: string, args: string[], input?: string) =>
     o.runner.run(cmd, args, {
@@ -44,7 +48,7 @@ export async function applyGateway(d: GatewayDesired, o: ApplyOptions): Promise<
     const r = await run(cmd, args, input);
     if (r.code !== 0)
       throw new Error(
-        `${o.netns}: ${cmd} ${args.join(' ')}: ${(r.stderr || r.stdout).trim() || `exit ${r.code}`}`,
+        `${where(o)}: ${cmd} ${args.join(' ')}: ${(r.stderr || r.stdout).trim() || `exit ${r.code}`}`,
       );
   };
   await must('sysctl', ['-q', '-w', 'net.ipv4.ip_forward=1']);
@@ -90,7 +94,7 @@ async function syncAddresses(
   must: (cmd: string, args: string[]) => Promise<void>,
 ): Promise<{ added: string[]; removed: string[] }> {
   const r = await run('ip', ['-j', '-4', 'addr', 'show', 'dev', d.extIf]);
-  if (r.code !== 0) throw new Error(`${o.netns}: interface ${d.extIf} is not there yet: ${r.stderr.trim()}`);
+  if (r.code !== 0) throw new Error(`${where(o)}: interface ${d.extIf} is not there yet: ${r.stderr.trim()}`);
   const have = (JSON.parse(r.stdout || '[]') as { addr_info?: { local: string; prefixlen: number }[] }[])
     .flatMap((l) => l.addr_info ?? [])
     .map((a) => `${a.local}/${a.prefixlen}`);

@@ -1,7 +1,7 @@
 /**
  * What the gateway agent reads, as informers over any Kubernetes API server: the NAT kinds (VpcNatGateway,
  * IptablesEIP, the DNAT/SNAT/FIP rules), Subnets (the external network's gateway and CIDR, the VPC's subnets) and
- * Pods (the gateway pods and their allocation annotations).
+ * Pods (the gateway pods and their allocation annotations; `podFieldSelector` narrows them, e.g. to one pod).
  */
 import type { IptablesEip } from '../api/kinds/iptables-eip.ts';
 import type { Dnat, Fip, Snat } from '../api/kinds/nat-rules.ts';
@@ -21,7 +21,7 @@ export interface GatewaySources {
   pods: KubeInformer<KubeObject>;
 }
 
-export function gatewaySources(options: KindInformerOptions): GatewaySources {
+export function gatewaySources(options: KindInformerOptions, podFieldSelector?: string): GatewaySources {
   return {
     gateways: kindInformer<VpcNatGateway>('VpcNatGateway', options),
     eips: kindInformer<IptablesEip>('IptablesEIP', options),
@@ -29,6 +29,9 @@ export function gatewaySources(options: KindInformerOptions): GatewaySources {
     snats: kindInformer<Snat>('IptablesSnatRule', options),
     fips: kindInformer<Fip>('IptablesFIPRule', options),
     subnets: kindInformer<Subnet>('Subnet', options),
-    pods: kindInformer('Pod', options),
+    pods: kindInformer('Pod', {
+      ...options,
+      ...(podFieldSelector === undefined ? {} : { fieldSelector: podFieldSelector }),
+    }),
   };
 }

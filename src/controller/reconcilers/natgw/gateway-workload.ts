@@ -6,8 +6,12 @@
  * the external gateway, route the VPC's other subnets via the LAN gateway, and name the gateway; container
  * `vpc-nat-gw` with the image of `ovn-vpc-nat-config`, privileged, `GATEWAY_V4` and `GATEWAY_V6` (empty without
  * one), ip forwarding switched on after start; `nodeSelector` from `spec.selector`, tolerations and affinity copied
- * (an empty affinity as Kube-OVN writes it). The rendered object carries a hash of itself, so a change is
- * detected whatever the API server defaults. Pure.
+ * (an empty affinity as Kube-OVN writes it). Where Kube-OVN's container sleeps (`sleep infinity`, programmed by
+ * `kubectl exec`), kovn's runs the gateway agent (src/natgw/main.ts) under ServiceAccount `vpc-nat-gw`, with its pod
+ * and node from the downward API (ADR 14). Always so: the lab's kubelet runs no container commands and the lab's
+ * per-node agents apply its gateways, so one template serves both. Privileged, as Kube-OVN's, and needed: the
+ * runtime mounts /proc/sys read-only in an unprivileged container, so NET_ADMIN alone cannot set ip_forward. The
+ * rendered object carries a hash of itself, so a change is detected whatever the API server defaults. Pure.
  */
 import { createHash } from 'node:crypto';
 import {
@@ -78,6 +82,18 @@ const v4Of = (list: string | undefined): string | undefined =>
 const v6Of = (list: string | undefined): string | undefined =>
   (list ?? '').split(',').find((s) => s.includes(':'));
 
+/** The gateway agent in kovn's gateway image (deploy/image/Containerfile.natgw), with the Node runtime from npm. */
+export const GATEWAY_AGENT_COMMAND = ['/opt/kovn/node_modules/.bin/node', '/opt/kovn/src/natgw/main.ts'];
+/** The ServiceAccount `kovn install` renders for it (src/install/rbac.ts). */
+export const GATEWAY_SERVICE_ACCOUNT = 'vpc-nat-gw';
+
+/** The agent's own pod and node (src/natgw/pod-config.ts reads them). */
+const downwardEnv = [
+  ['POD_NAME', 'metadata.name'],
+  ['POD_NAMESPACE', 'metadata.namespace'],
+  ['KUBE_NODE_NAME', 'spec.nodeName'],
+].map(([name, fieldPath]) => ({ name, valueFrom: { fieldRef: { fieldPath } } }));
+
 function templateAnnotations(input: GatewayWorkloadInput): Record<string, string> {
   const { gateway, lanSubnet, externalSubnet } = input;
   const spec = gateway.spec;
@@ -125,16 +141,18 @@ export function renderGatewayWorkload(input: GatewayWorkloadInput): KubeObject {
       {
         name: NAT_GW_CONTAINER,
         image: input.image,
-        command: ['sleep', 'infinity'],
+        command: GATEWAY_AGENT_COMMAND,
         imagePullPolicy: 'IfNotPresent',
         env: [
           { name: 'GATEWAY_V4', value: v4Of(extGateways) ?? '' },
           { name: 'GATEWAY_V6', value: v6Of(extGateways) ?? '' },
+          ...downwardEnv,
         ],
         securityContext: { privileged: true, allowPrivilegeEscalation: true },
         lifecycle: { postStart: { exec: { command: ['sh', '-c', 'sysctl -w net.ipv4.ip_forward=1'] } } },
       },
     ],
+    serviceAccountName: GATEWAY_SERVICE_ACCOUNT,
     terminationGracePeriodSeconds: 0,
     ...(Object.keys(nodeSelector).length ? { nodeSelector } : {}),
     ...(spec?.tolerations?.length ? { tolerations: spec.tolerations } : {}),

@@ -1,6 +1,7 @@
 // Table-driven tests of the StatefulSet rendered from a VpcNatGateway: names, labels, owner, the pod template's
 // annotations (LAN switch and lanIp, port security off, external NAD, routes), image, nodeSelector from `selector`,
-// tolerations, affinity, noDefaultEIP, a custom prefix and namespace, and the change hash.
+// tolerations, affinity, noDefaultEIP, a custom prefix and namespace, the change hash, and the container that runs
+// kovn's gateway agent (command, ServiceAccount, downward-API env, privileged).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Subnet } from '../../../../../src/api/kinds/subnet-schema.ts';
@@ -96,7 +97,7 @@ void test('the seed gateway renders as Kube-OVN does', () => {
   const container = sts.spec.template.spec.containers[0]!;
   assert.equal(container.name, 'vpc-nat-gw');
   assert.equal(container.image, 'docker.io/kubeovn/vpc-nat-gateway:v1.12.26');
-  assert.deepEqual(container.env, [
+  assert.deepEqual(container.env.slice(0, 2), [
     { name: 'GATEWAY_V4', value: '192.168.0.1' },
     { name: 'GATEWAY_V6', value: '' },
   ]);
@@ -104,6 +105,24 @@ void test('the seed gateway renders as Kube-OVN does', () => {
     'kubernetes.io/hostname': 'kube-ovn-worker',
     'kubernetes.io/os': 'linux',
   });
+});
+
+void test("the container runs kovn's gateway agent, not Kube-OVN's sleep", () => {
+  const { spec } = render().spec.template as unknown as {
+    spec: {
+      serviceAccountName: string;
+      containers: { command: string[]; env: unknown[]; securityContext: unknown }[];
+    };
+  };
+  const container = spec.containers[0]!;
+  assert.deepEqual(container.command, ['/opt/kovn/node_modules/.bin/node', '/opt/kovn/src/natgw/main.ts']);
+  assert.equal(spec.serviceAccountName, 'vpc-nat-gw');
+  assert.deepEqual(container.env.slice(2), [
+    { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+    { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
+    { name: 'KUBE_NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
+  ]);
+  assert.deepEqual(container.securityContext, { privileged: true, allowPrivilegeEscalation: true });
 });
 
 void test('template variations', () => {

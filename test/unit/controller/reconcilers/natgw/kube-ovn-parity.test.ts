@@ -350,8 +350,9 @@ describe('VpcNatGateway (updateCrdNatGwLabels, patchNatGwStatus, StatefulSetIsRe
       vpcSubnets: [],
     });
     const pod = (rendered['spec'] as { template: { spec: Record<string, unknown> } }).template.spec;
-    const [container] = pod['containers'] as { env: unknown; lifecycle: unknown }[];
-    assert.deepEqual(container?.env, [
+    const [container] = pod['containers'] as { env: { name: string }[]; lifecycle: unknown }[];
+    // Kube-OVN's variables first; the downward-API ones after them are kovn's agent's (gateway-workload.test.ts).
+    assert.deepEqual(container?.env.slice(0, 2), [
       { name: 'GATEWAY_V4', value: '192.168.0.1' },
       { name: 'GATEWAY_V6', value: 'fd00::1' },
     ]);

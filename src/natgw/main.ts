@@ -1,0 +1,74 @@
+/**
+ * The NAT gateway image's entrypoint: `node src/natgw/main.ts [--kubeconfig PATH] [--metrics-addr HOST:PORT]
+ * [--metrics-url-file PATH] [--log-level LEVEL]` (pod-config.ts; in the gateway pod none is needed: POD_NAME and
+ * POD_NAMESPACE from the downward API, the pod's service account). Runs the gateway agent (agent.ts) scoped to its
+ * own pod, applying that gateway's state in this process's own network namespace and reporting in the pod's
+ * `kovn.io/nat-applied` annotation, as the lab's per-node agents do for the pods they enter. Serves its metrics on
+ * `--metrics-addr`; logs JSON lines (pino) to stdout; SIGTERM/SIGINT stop it cleanly, within a deadline.
+ */
+import { pino } from 'pino';
+import { loadProcessConfig } from '../kube/process-config.ts';
+import { systemClock } from '../util/clock.ts';
+import { processRunner } from '../util/exec.ts';
+import { Metrics } from '../util/metrics/registry.ts';
+import { serveMetrics } from '../util/metrics/server.ts';
+import { startGatewayAgent } from './agent.ts';
+import { parseGatewayPodConfig } from './pod-config.ts';
+
+let config, kube;
+try {
+  config = parseGatewayPodConfig(process.argv.slice(2));
+  kube = loadProcessConfig({ kubeconfig: config.kubeconfig });
+} catch (err) {
+  process.stderr.write(`${(err as Error).message}\n`);
+  process.exit(2);
+}
+const logger = pino({ level: config.logLevel, base: { component: 'kovn-natgw-agent' } });
+const metrics = new Metrics();
+const metricsServer = await serveMetrics(metrics, {
+  address: config.metricsAddr,
+  ...(config.metricsUrlFile === undefined ? {} : { urlFile: config.metricsUrlFile }),
+});
+logger.info({ url: metricsServer.url }, 'serving metrics');
+logger.info(
+  {
+    pod: `${config.pod.namespace}/${config.pod.name}`,
+    node: config.node ?? '(unknown)',
+    kube: kube.describe,
+    from: kube.from,
+  },
+  'configuration',
+);
+const agent = await startGatewayAgent({
+  kubeConfig: kube.kubeConfig,
+  ownPod: config.pod,
+  ...(config.node === undefined ? {} : { nodeName: config.node }),
+  podNetns: () => undefined,
+  runner: processRunner,
+  logger,
+  metrics,
+});
+/** How long a clean stop may take; past it the agent exits anyway (the pod's grace period is 0 s as Kube-OVN's). */
+const STOP_DEADLINE_MS = 4_000;
+let stopping = false;
+const stop = (signal: string): void => {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'stopping');
+  systemClock.setTimeout(() => {
+    logger.error({ deadlineMs: STOP_DEADLINE_MS }, 'stop did not finish in time; exiting');
+    process.exit(1);
+  }, STOP_DEADLINE_MS);
+  agent
+    .stop()
+    .then(() => metricsServer.close())
+    .then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'stop failed');
+        process.exit(1);
+      },
+    );
+};
+process.on('SIGTERM', () => stop('SIGTERM'));
+process.on('SIGINT', () => stop('SIGINT'));
