@@ -20,7 +20,7 @@ export const layers = {
   controller: ['api', 'ipam', 'kube', 'net', 'ovsdb', 'util'],
   node: ['api', 'kube', 'net', 'ovn', 'util'],
   natgw: ['api', 'kube', 'net', 'util'],
-  lab: ['api', 'kube', 'natgw', 'net', 'node', 'ovn', 'ovsdb', 'util'],
+  lab: ['api', 'install', 'kube', 'natgw', 'net', 'node', 'ovn', 'ovsdb', 'util'],
   // What `kovn install` renders for a cluster (documents only).
   install: ['api'],
   // The topology page's server: read-only watches and NB rows (traces are handed in by the command line).

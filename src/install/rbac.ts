@@ -4,9 +4,10 @@
  * a ClusterRole; what only happens in the install namespace (the controller's Lease, the gateway agent's patch of its
  * own pod's report) in a Role there.
  *   - kovn-controller: every kubeovn.io kind (it creates the default VPC and subnets, the pods' IP objects and the
- *     VpcDns SwitchLBRules; status and finalizers on all), pods/namespaces/nodes annotations, the NAT gateways'
- *     StatefulSets, the VpcDns Deployments, Services and Endpoints for SwitchLBRules, NetworkPolicies, the NADs of
- *     secondary networks, ConfigMaps (ovn-vpc-nat-config, the Corefile), Events, its leader Lease.
+ *     VpcDns SwitchLBRules; status and finalizers on all; it removes VpcDns objects when vpc-dns is switched off),
+ *     pods/namespaces/nodes annotations, the NAT gateways' StatefulSets, the VpcDns Deployments, the Services and
+ *     Endpoints of SwitchLBRules, NetworkPolicies, the NADs of secondary networks, ConfigMaps (ovn-vpc-nat-config,
+ *     the Corefile), Events, its leader Lease.
  *   - kovn-node: the pods on its node, its Node, the Subnets (natOutgoing, TProxy).
  *   - vpc-nat-gw: the gateways, EIPs, DNAT/SNAT/FIP rules, Subnets and pods it programs; patches its own pod.
  *   - vpc-dns: what CoreDNS's kubernetes plugin reads (Kube-OVN's vpc-dns ServiceAccount).
@@ -42,7 +43,9 @@ export const CONTROLLER: Component = {
   cluster: [
     { apiGroups: [KUBEOVN], resources: ['vpcs', 'subnets'], verbs: [...READ, 'create', 'update', 'patch'] },
     { apiGroups: [KUBEOVN], resources: ['ips', 'switch-lb-rules'], verbs: WRITE },
-    { apiGroups: [KUBEOVN], resources: [...NAT_KINDS, 'vpc-dnses'], verbs: [...READ, 'update', 'patch'] },
+    { apiGroups: [KUBEOVN], resources: NAT_KINDS, verbs: [...READ, 'update', 'patch'] },
+    // A VpcDns is removed when vpc-dns is switched off (vpc-dns/lifecycle.ts, as Kube-OVN).
+    { apiGroups: [KUBEOVN], resources: ['vpc-dnses'], verbs: [...READ, 'update', 'patch', 'delete'] },
     {
       apiGroups: [KUBEOVN],
       resources: ['vpcs', 'subnets', 'ips', 'switch-lb-rules', ...NAT_KINDS, 'vpc-dnses'].map(
@@ -51,8 +54,9 @@ export const CONTROLLER: Component = {
       verbs: ['get', 'update', 'patch'],
     },
     { apiGroups: [''], resources: ['pods', 'namespaces', 'nodes'], verbs: [...READ, 'patch', 'update'] },
-    { apiGroups: [''], resources: ['services', 'configmaps'], verbs: READ },
-    { apiGroups: [''], resources: ['endpoints'], verbs: WRITE },
+    { apiGroups: [''], resources: ['configmaps'], verbs: READ },
+    // A SwitchLBRule's Service and Endpoints are the controller's (services/slr-render.ts).
+    { apiGroups: [''], resources: ['services', 'endpoints'], verbs: WRITE },
     { apiGroups: ['apps'], resources: ['statefulsets', 'deployments'], verbs: WRITE },
     { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], verbs: READ },
     {

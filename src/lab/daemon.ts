@@ -26,7 +26,9 @@ import type { LabLayout } from './layout.ts';
 import { startDataplane, type Dataplane } from './dataplane/dataplane.ts';
 import type { LabNode } from './dataplane/node.ts';
 import { nodeObject, nodeStatus } from './node-objects.ts';
+import { CONTROLLER, type Component } from '../install/rbac.ts';
 import { LabMetrics } from './metrics.ts';
+import { applyComponentRbac, componentKubeconfig } from './service-accounts.ts';
 import { writeStatus, type ComponentStatus, type LabPhase, type LabStatus } from './status.ts';
 import { Supervisor, readyDeadlineMs, type ComponentHealth } from './process/supervisor.ts';
 
@@ -196,6 +198,8 @@ export class LabDaemon {
     this.#kubeConfig.loadFromFile(layout.kubeconfig);
     this.#status.apiserver = `https://127.0.0.1:${port}`;
     await this.#registerNodes();
+    await applyComponentRbac(this.#kubeConfig);
+    const controllerKubeconfig = await this.componentKubeconfig(CONTROLLER);
 
     const nbRemote = this.#dataplane.nbRemotes[0]!;
     await this.#supervisor.start({
@@ -204,7 +208,7 @@ export class LabDaemon {
       args: [
         CLI,
         'controller',
-        `--kubeconfig=${layout.kubeconfig}`,
+        `--kubeconfig=${controllerKubeconfig}`,
         `--ovn-nb-addr=${nbRemote}`,
         '--lease-namespace=kube-system',
         ...this.metrics.flags('controller'),
@@ -247,6 +251,16 @@ export class LabDaemon {
         );
       },
     });
+  }
+
+  /** A kubeconfig for component `c`: its own ServiceAccount's token, under the rendered RBAC (service-accounts.ts). */
+  componentKubeconfig(c: Component): Promise<string> {
+    return componentKubeconfig(
+      this.kubeConfig,
+      c,
+      this.#layout.kubeconfig,
+      join(this.#layout.home, 'kubeconfigs'),
+    );
   }
 
   /** Starts a supervised child process (node agents) serving its metrics, logging to `<logDir>/<file>`. */

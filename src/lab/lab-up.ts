@@ -4,6 +4,7 @@
  * `join` Ready) and every node's `ovn0` answering (each node pings the join gateway through OVN); then the lab's
  * scheduler and one kubelet per node, in the daemon's process (stopped with the lab, pods torn down).
  */
+import { NODE } from '../install/rbac.ts';
 import { fileURLToPath } from 'node:url';
 import type { Subnet } from '../api/kinds/subnet-schema.ts';
 import type { KubeObject } from '../api/types.ts';
@@ -36,6 +37,7 @@ export async function startNodeSide(
   layout: LabLayout,
   options: { enableTproxy?: boolean } = {},
 ): Promise<void> {
+  const nodeKubeconfig = await daemon.componentKubeconfig(NODE);
   for (const node of daemon.nodes) {
     await daemon.supervise(
       `${node.name}/node-agent`,
@@ -46,7 +48,7 @@ export async function startNodeSide(
         `--ovs-rundir=${node.ovsRundir}`,
         `--socket=${layout.cniSocket(node.name)}`,
         `--tproxy-socket=${layout.tproxySocket(node.name)}`,
-        `--kubeconfig=${layout.kubeconfig}`,
+        `--kubeconfig=${nodeKubeconfig}`,
         `--enable-tproxy=${options.enableTproxy ?? true}`,
       ],
       `node-agent-${node.name}.log`,
