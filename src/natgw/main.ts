@@ -9,6 +9,7 @@
 import { pino } from 'pino';
 import { loadProcessConfig } from '../kube/process-config.ts';
 import { systemClock } from '../util/clock.ts';
+import { stopOnSignals } from '../util/stop-on-signal.ts';
 import { processRunner } from '../util/exec.ts';
 import { Metrics } from '../util/metrics/registry.ts';
 import { serveMetrics } from '../util/metrics/server.ts';
@@ -48,27 +49,10 @@ const agent = await startGatewayAgent({
   logger,
   metrics,
 });
-/** How long a clean stop may take; past it the agent exits anyway (the pod's grace period is 0 s as Kube-OVN's). */
-const STOP_DEADLINE_MS = 4_000;
-let stopping = false;
-const stop = (signal: string): void => {
-  if (stopping) return;
-  stopping = true;
-  logger.info({ signal }, 'stopping');
-  systemClock.setTimeout(() => {
-    logger.error({ deadlineMs: STOP_DEADLINE_MS }, 'stop did not finish in time; exiting');
-    process.exit(1);
-  }, STOP_DEADLINE_MS);
-  agent
-    .stop()
-    .then(() => metricsServer.close())
-    .then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error({ err }, 'stop failed');
-        process.exit(1);
-      },
-    );
-};
-process.on('SIGTERM', () => stop('SIGTERM'));
-process.on('SIGINT', () => stop('SIGINT'));
+// A clean stop gets 4 s; past that the agent exits anyway (the pod's grace period is 0 s, as Kube-OVN's).
+stopOnSignals({
+  stop: () => agent.stop().then(() => metricsServer.close()),
+  logger,
+  clock: systemClock,
+  deadlineMs: 4_000,
+});

@@ -7,6 +7,7 @@
 import { pino } from 'pino';
 import { loadProcessConfig } from '../../kube/process-config.ts';
 import { systemClock } from '../../util/clock.ts';
+import { stopOnSignals } from '../../util/stop-on-signal.ts';
 import { Metrics } from '../../util/metrics/registry.ts';
 import { serveMetrics } from '../../util/metrics/server.ts';
 import { NodeAgent } from './agent.ts';
@@ -50,27 +51,10 @@ const agent = await NodeAgent.start({
   ...(flags.tproxySocket === undefined ? {} : { tproxySocket: flags.tproxySocket }),
   metrics,
 });
-/** How long a clean stop may take; past it the agent exits anyway (the lab's supervisor waits 5 s, then kills). */
-const STOP_DEADLINE_MS = 4_000;
-let stopping = false;
-const stop = (signal: string): void => {
-  if (stopping) return;
-  stopping = true;
-  logger.info({ signal }, 'stopping');
-  systemClock.setTimeout(() => {
-    logger.error({ deadlineMs: STOP_DEADLINE_MS }, 'stop did not finish in time; exiting');
-    process.exit(1);
-  }, STOP_DEADLINE_MS);
-  agent
-    .stop()
-    .then(() => metricsServer.close())
-    .then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error({ err }, 'stop failed');
-        process.exit(1);
-      },
-    );
-};
-process.on('SIGTERM', () => stop('SIGTERM'));
-process.on('SIGINT', () => stop('SIGINT'));
+// A clean stop gets 4 s; past that the agent exits anyway (the lab's supervisor waits 5 s, then kills).
+stopOnSignals({
+  stop: () => agent.stop().then(() => metricsServer.close()),
+  logger,
+  clock: systemClock,
+  deadlineMs: 4_000,
+});
