@@ -2,44 +2,27 @@
  * The lab runs kovn's components as a cluster does: with the ServiceAccounts and least-privilege RBAC that
  * `kovn install` renders (src/install/rbac.ts), created in the lab's API server, and a kubeconfig per component that
  * carries a token of its own ServiceAccount (TokenRequest, a year long: a lab does not live that long). A permission
- * missing from the rendering therefore fails the lab's own tests. Idempotent: objects already there are replaced
- * with the rendered ones.
+ * missing from the rendering therefore fails the lab's own tests. Idempotent (kube/applier.ts): an object already
+ * there is written only where it differs from the rendering.
  */
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { parse, stringify } from 'yaml';
-import type { KubeObject } from '../api/types.ts';
-import { isAlreadyExists } from '../kube/errors.ts';
+import { KubeApplier } from '../kube/applier.ts';
 import { kubeRequest } from '../kube/request.ts';
-import { kindCollectionPath, objectPath } from '../kube/resources.ts';
+import { objectPath } from '../kube/resources.ts';
 import { COMPONENTS, rbacObjects, type Component } from '../install/rbac.ts';
 
 export const COMPONENT_NAMESPACE = 'kube-system';
 const TOKEN_SECONDS = 365 * 24 * 3600;
 
-async function put(kc: KubeConfig, obj: KubeObject): Promise<void> {
-  const { kind, metadata } = obj;
-  try {
-    await kubeRequest(kc, { method: 'POST', path: kindCollectionPath(kind, metadata.namespace), body: obj });
-  } catch (err) {
-    if (!isAlreadyExists(err)) throw err;
-    const current = await kubeRequest<KubeObject>(kc, {
-      method: 'GET',
-      path: objectPath(kind, metadata.name ?? '', metadata.namespace),
-    });
-    const body = { ...obj, metadata: { ...metadata, resourceVersion: current.metadata.resourceVersion } };
-    await kubeRequest(kc, {
-      method: 'PUT',
-      path: objectPath(kind, metadata.name ?? '', metadata.namespace),
-      body,
-    });
-  }
-}
-
 /** Creates every component's ServiceAccount and RBAC as rendered. */
 export async function applyComponentRbac(kc: KubeConfig): Promise<void> {
-  for (const c of COMPONENTS) for (const obj of rbacObjects(c, COMPONENT_NAMESPACE)) await put(kc, obj);
+  const applier = new KubeApplier(kc);
+  for (const c of COMPONENTS) {
+    for (const obj of rbacObjects(c, COMPONENT_NAMESPACE)) await applier.apply(obj, undefined);
+  }
 }
 
 /** A kubeconfig like `adminKubeconfig` whose user is component `c`'s ServiceAccount; returns its path. */

@@ -160,15 +160,17 @@ function podsIn(subnets: readonly SubnetView[]): Map<string, string> {
   return pods;
 }
 
-/** Address -> the element holding it in one VPC: its pods (NAT gateway pods count as their gateway), gateways. */
-function holdersIn(vpc: VpcView, pods: readonly KubeObject[]): Map<string, string> {
-  const holders = podsIn(vpc.subnets);
-  const subnets = new Set(vpc.subnets.map((s) => s.name));
-  for (const pod of pods) {
-    const view = podView(pod);
-    const gateway = pod.metadata.annotations?.[ANNOTATION_VPC_NAT_GW];
-    if (!view || !gateway || !subnets.has(view.subnet)) continue;
-    for (const ip of view.ips) holders.set(ip, `natgw/${gateway}`);
+/**
+ * Address -> the element holding it in one VPC: its pods (a NAT gateway's pod counts as its gateway, `gatewayOf`
+ * maps pod ids to gateway names), and the gateways' LAN addresses.
+ */
+function holdersIn(vpc: VpcView, gatewayOf: ReadonlyMap<string, string>): Map<string, string> {
+  const holders = new Map<string, string>();
+  for (const s of vpc.subnets) {
+    for (const p of s.pods) {
+      const gateway = gatewayOf.get(p.id);
+      for (const ip of p.ips) holders.set(ip, gateway ? `natgw/${gateway}` : p.id);
+    }
   }
   for (const gw of vpc.natGateways) if (gw.lanIp) holders.set(gw.lanIp, gw.id);
   return holders;
@@ -202,10 +204,15 @@ function withRoutes(vpc: VpcView, spec: Vpc['spec'], holders: ReadonlyMap<string
 export function buildTopology(o: ClusterObjects, options: BuildOptions): Topology {
   const externals = externalNames(o);
   const podsBySubnet = new Map<string, PodView[]>();
+  const gatewayOf = new Map<string, string>();
   for (const pod of o.pods) {
     const view = podView(pod);
     if (!view || externals.has(view.subnet)) continue;
-    podsBySubnet.set(view.subnet, [...(podsBySubnet.get(view.subnet) ?? []), view]);
+    const list = podsBySubnet.get(view.subnet);
+    if (list) list.push(view);
+    else podsBySubnet.set(view.subnet, [view]);
+    const gateway = pod.metadata.annotations?.[ANNOTATION_VPC_NAT_GW];
+    if (gateway) gatewayOf.set(view.id, gateway);
   }
   const vpcNames = new Set([...o.vpcs.map(nameOf)]);
   const subnets = o.subnets
@@ -241,7 +248,7 @@ export function buildTopology(o: ClusterObjects, options: BuildOptions): Topolog
         p.remoteVpc ? [{ remote: `router/${p.remoteVpc}`, localConnectIP: p.localConnectIP ?? '' }] : [],
       ),
     };
-    withRoutes(vpc, spec, holdersIn(vpc, o.pods));
+    withRoutes(vpc, spec, holdersIn(vpc, gatewayOf));
     return vpc;
   });
   for (const vpc of vpcs) peerTargets(vpc, vpcs);

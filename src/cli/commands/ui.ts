@@ -5,10 +5,11 @@
  * another cluster it does so when given their addresses (or OVN_NB_ADDR / OVN_SB_ADDR). Loopback unless told
  * otherwise. Runs until SIGTERM or SIGINT.
  */
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { KubeConfig } from '@kubernetes/client-node';
 import { pino } from 'pino';
+import { loadProcessConfig } from '../../kube/process-config.ts';
 import { labHome, labLayout } from '../../lab/layout.ts';
 import { ClusterWatch } from '../../ui/cluster-watch.ts';
 import { serveUi } from '../../ui/server.ts';
@@ -68,9 +69,23 @@ export async function uiCommand(args: string[], io: CommandIo, env = process.env
     return 2;
   }
   const source = kubeconfigSource(values.kubeconfig, env);
-  const kubeConfig = new KubeConfig();
-  if (source.from === 'KUBECONFIG') kubeConfig.loadFromDefault();
-  else kubeConfig.loadFromFile(source.paths[0] ?? '');
+  if (source.from === 'lab' && !existsSync(source.paths[0] ?? '')) {
+    io.err(
+      `kovn ui: no kovn lab in ${labHome(env)} (start one with \`kovn up\`), and no --kubeconfig or KUBECONFIG`,
+    );
+    return 2;
+  }
+  let kubeConfig;
+  try {
+    // As every kovn process reads it (kube/process-config.ts); the CLI's own default is the lab's kubeconfig.
+    kubeConfig = loadProcessConfig({
+      kubeconfig: source.from === 'lab' ? source.paths[0] : values.kubeconfig,
+      env,
+    }).kubeConfig;
+  } catch (err) {
+    io.err(`kovn ui: ${(err as Error).message}`);
+    return 2;
+  }
   const labKubeconfig = labLayout(labHome(env)).kubeconfig;
   const isLab = source.paths.length === 1 && resolve(source.paths[0] ?? '') === resolve(labKubeconfig);
   const ovn = ovnOf(values, isLab, env);
