@@ -11,10 +11,10 @@ if [[ ${1:-} == --ready ]]; then
   exit 0
 fi
 IFS=, read -r -a members <<<"${OVN_CENTRAL_MEMBERS:-}"
-me=$(hostname -i | awk '{print $1}')
 args=(--db-nb-addr=0.0.0.0 --db-sb-addr=0.0.0.0 --db-nb-create-insecure-remote=yes --db-sb-create-insecure-remote=yes)
 if ((${#members[@]} > 1)); then
   first=${members[0]}
+  me=$(hostname -i | awk '{print $1}') # the pod's address (only Raft members need it)
   args+=(--db-nb-cluster-local-addr="$me" --db-sb-cluster-local-addr="$me")
   if [[ $first != "${POD_NAME:-}".* ]]; then
     leader=$(getent hosts "$first" | awk '{print $1}')
