@@ -6,7 +6,11 @@
  *   (2) pod-ready latency for --pods pods (default 100) created at once in the default VPC: create -> Running and
  *       answering a ping from its node's namespace (through ovn0, join and ovn-cluster), p50/p90/p99/max, next to
  *       the same latency of one pod created alone.
- *   (3) where the burst's CPU went: each lab process's CPU (and that of the children it ran) per pod, and the time
+ *   (3) the stages of a burst pod, each as p50/p99 ms from its creation, in the order of their p50 with the gap to
+ *       the previous one (so the largest step is the next bottleneck): scheduled, annotated by the controller, CNI
+ *       ADD started and finished on the node agent (its log), OVS port up (the NB Logical_Switch_Port's `up`),
+ *       routed (the ping above), Ready. Observed from outside: a pod watch and an NB monitor (lab-observe.ts).
+ *   (4) where the burst's CPU went: each lab process's CPU (and that of the children it ran) per pod, and the time
  *       that CPU alone needs on this machine's cores (the floor for the burst when it is CPU-bound).
  * Anchors: kind creates a cluster in 12-17 s; ovn-kubernetes CI reports 1.2-2.0 s average pod-ready at 400 pods.
  * The lab (temp home, random id) is removed at the end, also on error.
@@ -26,6 +30,8 @@ import { labLayout } from '../src/lab/layout.ts';
 import { readStatus } from '../src/lab/status.ts';
 import { processRunner } from '../src/util/exec.ts';
 import { cpuBetween, sampleAll } from './cpu-account.ts';
+import { observeStages, type StageObserver } from './lab-observe.ts';
+import { percentile as pct, STAGE_LABELS, stageRows, StageTimes } from './lab-stages.ts';
 
 const { values: flags } = parseArgs({ options: { pods: { type: 'string', default: '100' } } });
 const PODS = Number(flags.pods);
@@ -37,8 +43,6 @@ const kovn = (...args: string[]) =>
   spawnSync(process.execPath, [CLI, ...args], { env: { ...process.env, KOVN_HOME: home }, encoding: 'utf8' });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-const pct = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 const line = (label: string, value: string, note = '') =>
   console.log(`  ${label.padEnd(46)} ${value.padStart(10)}${note ? `   ${note}` : ''}`);
 
@@ -53,10 +57,12 @@ function labPids(): Map<string, number> {
   return pids;
 }
 
-async function podsReady(kc: KubeConfig, names: string[], created: Map<string, number>): Promise<number[]> {
+/** Waits for the pods to answer a ping; each pod's time of it (epoch ms). The deadline grows with the count. */
+async function podsReady(kc: KubeConfig, names: string[]): Promise<Map<string, number>> {
   const pending = new Set(names);
-  const latency: number[] = [];
-  const deadline = Date.now() + 600_000;
+  const routed = new Map<string, number>();
+  const limitMs = Math.max(600_000, names.length * 3_000);
+  const deadline = Date.now() + limitMs;
   while (pending.size && Date.now() < deadline) {
     const list = await kubeRequest<{ items: KubeObject[] }>(kc, {
       method: 'GET',
@@ -72,14 +78,18 @@ async function podsReady(kc: KubeConfig, names: string[], created: Map<string, n
           netns: layout.nodeNetns(node),
         });
         if (ping.code !== 0 || !pending.delete(name)) return;
-        latency.push(Date.now() - created.get(name)!);
+        routed.set(name, Date.now());
       }),
     );
     if (pending.size) await sleep(100);
   }
-  if (pending.size) throw new Error(`${pending.size} pods not ready after 600 s`);
-  return latency.sort((a, b) => a - b);
+  if (pending.size) throw new Error(`${pending.size} pods not ready after ${limitMs / 1000} s`);
+  return routed;
 }
+
+/** Each pod's latency from creation to `at`, ascending. */
+const latencies = (at: ReadonlyMap<string, number>, created: ReadonlyMap<string, number>): number[] =>
+  [...at].map(([name, t]) => t - created.get(name)!).sort((a, b) => a - b);
 
 async function createPods(
   kc: KubeConfig,
@@ -106,6 +116,7 @@ async function createPods(
   return [names, created];
 }
 
+let observer: StageObserver | undefined;
 try {
   console.log(`bench:lab — ${new Date().toISOString()}, ${PODS} pods`);
   const t0 = Date.now();
@@ -130,15 +141,26 @@ try {
   kc.loadFromFile(layout.kubeconfig);
   console.log('\n(2) pod-ready latency (create -> Running and answering a ping from its node)');
   const [one, oneAt] = await createPods(kc, 'solo', 1);
-  const [solo] = await podsReady(kc, one, oneAt);
+  const [solo] = latencies(await podsReady(kc, one), oneAt);
   line('one pod alone (baseline)', secs(solo!));
+  const times = new StageTimes();
+  observer = await observeStages({
+    kubeConfig: kc,
+    nbRemote: `unix:${join(layout.centralDir, 'nb.sock')}`,
+    logDir: layout.logDir,
+    namespace: 'default',
+    times,
+  });
   const pids = labPids();
   const cpuBefore = sampleAll(pids);
   const tBurst = Date.now();
   const [names, created] = await createPods(kc, 'burst', PODS);
-  const lat = await podsReady(kc, names, created);
+  const routed = await podsReady(kc, names);
   const all = Date.now() - tBurst;
   const cpu = cpuBetween(cpuBefore, sampleAll(pids));
+  for (const [name, at] of routed) times.mark('routed', name, at);
+  observer.readAgentLogs();
+  const lat = latencies(routed, created);
   const mean = lat.reduce((a, b) => a + b, 0) / lat.length;
   line(
     `${PODS} pods at once: p50`,
@@ -154,9 +176,21 @@ try {
   line(`${PODS} pods at once: mean`, secs(mean), 'anchor: ovn-kubernetes CI 1.2-2.0 s avg at 400 pods');
   line(`${PODS} pods at once: all ready`, secs(all), `${((PODS * 1000) / all).toFixed(1)} pods/s`);
 
+  console.log(
+    `\n(3) stages of the ${PODS} burst pods, ms from each pod's creation, in the order of their p50`,
+  );
+  console.log(
+    `  ${'stage'.padEnd(46)} ${'p50'.padStart(10)} ${'p99'.padStart(10)} ${'p50 gap'.padStart(10)}`,
+  );
+  for (const r of stageRows(times, created)) {
+    const ms = (x: number) => `${x.toFixed(0)} ms`.padStart(10);
+    const seen = r.pods < PODS ? `   (${r.pods} of ${PODS} pods seen)` : '';
+    console.log(`  ${STAGE_LABELS[r.stage].padEnd(46)} ${ms(r.p50)} ${ms(r.p99)} ${ms(r.gapP50)}${seen}`);
+  }
+
   const cores = availableParallelism();
   const total = cpu.reduce((sum, r) => sum + r.self + r.children, 0);
-  console.log(`\n(3) CPU per pod during the burst, by process (self + the children it ran), ${cores} cores`);
+  console.log(`\n(4) CPU per pod during the burst, by process (self + the children it ran), ${cores} cores`);
   for (const r of cpu.filter((r) => r.self + r.children >= 0.005 * total)) {
     const ms = (x: number) => `${((1000 * x) / PODS).toFixed(0)} ms`;
     line(`  ${r.name}`, ms(r.self + r.children), `own ${ms(r.self)}, children ${ms(r.children)}`);
@@ -167,6 +201,7 @@ try {
     `CPU-bound floor ${secs((1000 * total) / cores)} for the burst on ${cores} cores`,
   );
 } finally {
+  await observer?.stop();
   const down = kovn('down');
   if (down.status !== 0) console.error(`kovn down failed:\n${down.stdout}${down.stderr}`);
 }

@@ -103,13 +103,14 @@ export class CniHandler {
 
   async #add(req: CniRequest): Promise<CniResponse> {
     const ifname = req.if_name || 'eth0';
-    const network = await this.#stage('add', 'wait_annotations', () => this.#waitForNetwork(req, ifname));
-    const plumb = req.cni_type === CNI_TYPE && isOvnProvider(req.provider);
     const log = this.#o.log.child({
       pod: `${req.pod_namespace}/${req.pod_name}`,
       ifname,
       provider: req.provider,
     });
+    log.info('CNI ADD started');
+    const network = await this.#stage('add', 'wait_annotations', () => this.#waitForNetwork(req, ifname));
+    const plumb = req.cni_type === CNI_TYPE && isOvnProvider(req.provider);
     if (plumb) {
       const spec = podNicSpec(network, this.#place(req, ifname));
       const outcome = await this.#stage('add', 'plug', () => this.#o.plumber.plug(spec));
@@ -126,6 +127,7 @@ export class CniHandler {
       await this.#stage('add', 'ipam_answer', () => this.#makeRoomForDefaults(req, network));
       log.info({ ip: network.ipAddress }, 'address answered (IPAM)');
     }
+    log.info('CNI ADD finished');
     return {
       protocol: parseCidrBlock(network.cidr).protocol,
       address: network.ipAddress,

@@ -1,16 +1,27 @@
 /**
  * The agent's CNI socket: HTTP on a unix socket (protocol.ts), one JSON request per call, dispatched to the
  * `CniHandler`. ADD answers 200 with a `CniResponse`; DEL and CHECK answer 204; failures answer the handler's
- * status (500 for anything unexpected) with `{"error", "code"}`. A stale socket file from an earlier run is
- * replaced; the socket is removed on close.
+ * status (500 for anything unexpected) with `{"error", "code"}`. `/api/v1/cni-exec`, the bin/kovn-cni shim's
+ * endpoint, runs a forwarded invocation (cni-exec.ts) and answers 200 with its stdout and exit code. A stale socket
+ * file from an earlier run is replaced; the socket is removed on close.
  */
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { dirname } from 'node:path';
 import type { Logger } from 'pino';
 import { CNI_TYPE, OVN_PROVIDER } from '../../api/constants.ts';
-import { ADD_PATH, CHECK_PATH, DEL_PATH, type CniFailure, type CniRequest } from '../cni/protocol.ts';
+import type { CniOutcome } from '../cni/plugin.ts';
+import {
+  ADD_PATH,
+  CHECK_PATH,
+  DEL_PATH,
+  EXEC_PATH,
+  EXIT_CODE_HEADER,
+  type CniFailure,
+  type CniRequest,
+} from '../cni/protocol.ts';
 import { CniCode } from '../cni/spec.ts';
+import { parseExecRequest, runForwarded } from './cni-exec.ts';
 import { AgentError, type CniHandler } from './handler.ts';
 
 const MAX_BODY = 1 << 20;
@@ -71,6 +82,17 @@ function send(res: http.ServerResponse, status: number, body?: unknown): void {
     .end(text);
 }
 
+/** A forwarded invocation's answer: the plugin's stdout as the body, its exit code in a header. */
+function sendOutcome(res: http.ServerResponse, outcome: CniOutcome): void {
+  res
+    .writeHead(200, {
+      'Content-Type': 'application/json',
+      'Content-Length': Buffer.byteLength(outcome.stdout),
+      [EXIT_CODE_HEADER]: String(outcome.exitCode),
+    })
+    .end(outcome.stdout);
+}
+
 export async function startCniServer(socket: string, handler: CniHandler, log: Logger): Promise<CniServer> {
   mkdirSync(dirname(socket), { recursive: true });
   if (existsSync(socket)) rmSync(socket, { force: true });
@@ -79,7 +101,15 @@ export async function startCniServer(socket: string, handler: CniHandler, log: L
       try {
         if (req.method !== 'POST')
           throw new AgentError(405, CniCode.InvalidEnvironment, `${req.method ?? ''} not allowed`);
-        const request = parseRequest(await readBody(req));
+        const body = await readBody(req);
+        if (req.url === EXEC_PATH) {
+          const outcome = await runForwarded(handler, parseExecRequest(body));
+          if (outcome.exitCode !== 0)
+            log.warn({ url: req.url, err: outcome.stdout.trim() }, 'CNI request failed');
+          sendOutcome(res, outcome);
+          return;
+        }
+        const request = parseRequest(body);
         if (req.url === ADD_PATH) send(res, 200, await handler.add(request));
         else if (req.url === DEL_PATH) send(res, 204, await handler.del(request));
         else if (req.url === CHECK_PATH) send(res, 204, await handler.check(request));

@@ -1,10 +1,10 @@
 /**
- * kovn-cni: the CNI plugin binary (`bin/kovn-cni`, installed as `kube-ovn` on a runtime's CNI_PATH). Thin, like
- * Kube-OVN's: reads the environment and stdin, runs plugin.ts, prints the result; a failure is printed as a CNI
- * error object on stdout with exit code 1.
+ * The CNI plugin as a Node process of its own, speaking Kube-OVN's protocol (`/api/v1/add`, `del`, `check`) to the
+ * agent: what bin/kovn-cni was before the shim (docs/adr/0031), kept for debugging (`node src/node/cni/main.ts`
+ * with the CNI environment and stdin; `NODE_OPTIONS=--cpu-prof` and breakpoints work) and as a client of the
+ * Kube-OVN-compatible endpoints. Reads the environment and stdin, runs plugin.ts, prints what it answers.
  */
-import { runCni, versionOf } from './plugin.ts';
-import { CniError } from './spec.ts';
+import { execCni } from './plugin.ts';
 
 async function readStdin(): Promise<string> {
   if (process.stdin.isTTY) return '';
@@ -14,19 +14,6 @@ async function readStdin(): Promise<string> {
   return text;
 }
 
-async function main(): Promise<void> {
-  const stdin = await readStdin();
-  try {
-    const out = await runCni(process.env, stdin);
-    if (out) process.stdout.write(`${out}\n`);
-  } catch (err) {
-    const cniErr =
-      err instanceof CniError
-        ? err
-        : new CniError(999, 'kovn-cni failed', (err as Error).message ?? String(err));
-    process.stdout.write(`${JSON.stringify(cniErr.toJSON(versionOf(stdin)))}\n`);
-    process.exitCode = 1;
-  }
-}
-
-await main();
+const outcome = await execCni(process.env, await readStdin());
+process.stdout.write(outcome.stdout);
+process.exitCode = outcome.exitCode;

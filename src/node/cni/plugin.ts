@@ -1,15 +1,37 @@
 /**
- * What kovn-cni does for one invocation, given its environment and stdin (main.ts is the process around it):
- * VERSION answers locally; ADD, DEL and CHECK go to the node agent over its unix socket (protocol.ts) and ADD
- * returns the CNI result built from the agent's answer (result.ts). The same code serves `type: kube-ovn` (the agent
- * plumbs the NIC) and `ipam: {type: kube-ovn}` inside another plugin's config (the agent only returns the address
- * the controller annotated for the provider).
+ * What kovn-cni does for one invocation, given its environment and stdin: VERSION answers locally; ADD, DEL and
+ * CHECK go to the node agent (protocol.ts) and ADD returns the CNI result built from the agent's answer (result.ts).
+ * The same code serves `type: kube-ovn` (the agent plumbs the NIC) and `ipam: {type: kube-ovn}` inside another
+ * plugin's config (the agent only returns the address the controller annotated for the provider). How a request
+ * reaches the agent is injected (`AgentCall`): over its socket from a process of its own (main.ts, `httpAgentCall`),
+ * or, when the bin/kovn-cni shim forwarded the invocation to the agent, a direct call of the handler (docs/adr/0031).
  */
 import { postJson } from './client.ts';
 import { parseEnv, parseNetConf, podOf, type CniInvocation } from './invocation.ts';
 import { ADD_PATH, CHECK_PATH, DEL_PATH, type CniRequest, type CniResponse } from './protocol.ts';
 import { cniResult } from './result.ts';
 import { CNI_VERSION, CniCode, CniError, SUPPORTED_VERSIONS, versionAtLeast } from './spec.ts';
+
+export type AgentPath = typeof ADD_PATH | typeof DEL_PATH | typeof CHECK_PATH;
+
+/**
+ * Sends one request to the node agent at `socket` (the config's choice, invocation.ts); resolves with ADD's answer
+ * (undefined for DEL and CHECK); a failure is a `CniError`.
+ */
+export type AgentCall = (
+  socket: string,
+  path: AgentPath,
+  request: CniRequest,
+) => Promise<CniResponse | undefined>;
+
+/** Kube-OVN's protocol: one JSON POST over the agent's unix socket (client.ts). */
+export const httpAgentCall: AgentCall = (socket, path, body) => postJson<CniResponse>({ socket, path, body });
+
+/** What a plugin process prints on stdout (with its newline) and exits with. */
+export interface CniOutcome {
+  stdout: string;
+  exitCode: number;
+}
 
 /** The configuration's cniVersion, for VERSION answers and error objects (1.0.0 when there is none). */
 export function versionOf(stdin: string): string {
@@ -25,6 +47,7 @@ export function versionOf(stdin: string): string {
 export async function runCni(
   env: Readonly<Record<string, string | undefined>>,
   stdin: string,
+  call: AgentCall = httpAgentCall,
 ): Promise<string> {
   const inv: CniInvocation = parseEnv(env);
   if (inv.command === 'VERSION')
@@ -43,16 +66,12 @@ export async function runCni(
   };
   switch (inv.command) {
     case 'ADD': {
-      const response = await postJson<CniResponse>({
-        socket: conf.serverSocket,
-        path: ADD_PATH,
-        body: request,
-      });
+      const response = await call(conf.serverSocket, ADD_PATH, request);
       if (!response) throw new CniError(CniCode.IoFailure, 'the node agent answered ADD without a body');
       return JSON.stringify(cniResult(response, conf.cniVersion, inv.netns));
     }
     case 'DEL':
-      await postJson({ socket: conf.serverSocket, path: DEL_PATH, body: request });
+      await call(conf.serverSocket, DEL_PATH, request);
       return '';
     case 'CHECK':
       if (!versionAtLeast(conf.cniVersion, '0.4.0'))
@@ -60,7 +79,25 @@ export async function runCni(
           CniCode.IncompatibleVersion,
           `CHECK needs cniVersion 0.4.0 or later, the config says ${conf.cniVersion}`,
         );
-      await postJson({ socket: conf.serverSocket, path: CHECK_PATH, body: request });
+      await call(conf.serverSocket, CHECK_PATH, request);
       return '';
+  }
+}
+
+/** Runs one invocation as a plugin process does: the result, or a CNI error object and exit code 1. */
+export async function execCni(
+  env: Readonly<Record<string, string | undefined>>,
+  stdin: string,
+  call: AgentCall = httpAgentCall,
+): Promise<CniOutcome> {
+  try {
+    const out = await runCni(env, stdin, call);
+    return { stdout: out ? `${out}\n` : '', exitCode: 0 };
+  } catch (err) {
+    const cniErr =
+      err instanceof CniError
+        ? err
+        : new CniError(999, 'kovn-cni failed', (err as Error).message ?? String(err));
+    return { stdout: `${JSON.stringify(cniErr.toJSON(versionOf(stdin)))}\n`, exitCode: 1 };
   }
 }

@@ -1,14 +1,18 @@
-// The real kovn-cni binary, called with CNI_* variables and a config on stdin as a runtime calls it, against a
-// running node agent (an embedded API server supplies the pods; the NIC plumbing is a recorder, so this runs
-// without root): VERSION, ADD -> result JSON after the controller's annotations arrive, DEL twice, CHECK, the IPAM
-// answer for a macvlan config, and CNI error objects for bad input.
+// The real kovn-cni binary (the shim, docs/adr/0031), called with CNI_* variables and a config on stdin as a runtime
+// calls it, against a running node agent (an embedded API server supplies the pods; the NIC plumbing is a recorder,
+// so this runs without root): VERSION, ADD -> result JSON after the controller's annotations arrive, DEL twice,
+// CHECK, the IPAM answer for a macvlan config, CNI error objects for bad input, and for an agent that is missing,
+// silent or too old; and the Node plugin (src/node/cni/main.ts) through Kube-OVN's endpoints.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { chmodSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
 import { join } from 'node:path';
 import { NodeAgent } from '../../../src/node/agent/agent.ts';
 import type { NicPlumber } from '../../../src/node/agent/handler.ts';
 import type { NicSpec } from '../../../src/node/nic-types.ts';
-import { KOVN_CNI, apiServer, defer, callPlugin, podPath, tempDir } from './helpers.ts';
+import { KOVN_CNI, PROJECT, apiServer, defer, callPlugin, podPath, tempDir } from './helpers.ts';
 
 const EXT = 'ovn-vpc-external-network.kube-system';
 const controllerAnnotations = {
@@ -117,6 +121,32 @@ void test('kovn-cni against a running node agent', async (t) => {
     },
   );
 
+  await t.test("the Node plugin (main.ts) through Kube-OVN's endpoints: ADD, CHECK, DEL", async () => {
+    const nodePlugin = join(dir, 'kovn-cni-node');
+    writeFileSync(
+      nodePlugin,
+      `#!/bin/sh\nexec ${join(PROJECT, 'node_modules/.bin/node')} ${join(PROJECT, 'src/node/cni/main.ts')}\n`,
+    );
+    chmodSync(nodePlugin, 0o755);
+    const add = await callPlugin(nodePlugin, { command: 'ADD', conf, netns, pod });
+    assert.equal(add.code, 0, add.stdout + add.stderr);
+    assert.deepEqual(JSON.parse(add.stdout), {
+      cniVersion: '1.0.0',
+      interfaces: [{ name: 'eth0', mac: '00:00:00:12:34:56', sandbox: netns }],
+      ips: [{ address: '10.0.1.2/24', gateway: '10.0.1.1', interface: 0 }],
+      routes: [{ dst: '0.0.0.0/0', gw: '10.0.1.1' }],
+      dns: {},
+    });
+    assert.equal(plugged.length, 2);
+    for (const command of ['CHECK', 'DEL'] as const) {
+      const r = await callPlugin(nodePlugin, { command, conf, netns, pod });
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.equal(r.stdout, '');
+    }
+    assert.equal(unplugged.length, 1, 'DEL reached the agent');
+    unplugged.length = 0;
+  });
+
   await t.test('DEL succeeds, again, and for a pod that never existed', async () => {
     for (const who of [pod, pod, { namespace: 'default', name: 'never' }]) {
       const r = await callPlugin(KOVN_CNI, { command: 'DEL', conf, netns, pod: who });
@@ -147,5 +177,82 @@ void test('kovn-cni against a running node agent', async (t) => {
     }
     const noEnv = await callPlugin(KOVN_CNI, { command: 'ADD', conf, pod, env: { CNI_CONTAINERID: '' } });
     assert.equal((JSON.parse(noEnv.stdout) as { code: number }).code, 4);
+    const badJson = await callPlugin(KOVN_CNI, {
+      command: 'ADD',
+      conf: '{"type": }',
+      netns,
+      pod,
+      env: { KOVN_CNI_SOCKET: socket },
+    });
+    assert.equal(badJson.code, 1);
+    assert.deepEqual(
+      { ...(JSON.parse(badJson.stdout) as object), details: undefined },
+      { cniVersion: '1.0.0', code: 6, msg: 'failed to load netconf', details: undefined },
+      'a config that looks like an object reaches the agent, which cannot parse it',
+    );
   });
+
+  const errorOf = (r: { code: number; stdout: string }): { code: number; msg: string; details: string } => {
+    assert.equal(r.code, 1, r.stdout);
+    return JSON.parse(r.stdout) as { code: number; msg: string; details: string };
+  };
+
+  await t.test('no agent at the socket: try again later, naming the socket, at once', async () => {
+    const missing = join(dir, 'missing.sock');
+    const started = Date.now();
+    const err = errorOf(
+      await callPlugin(KOVN_CNI, { command: 'ADD', conf, netns, pod, env: { KOVN_CNI_SOCKET: missing } }),
+    );
+    assert.ok(Date.now() - started < 5_000, `took ${Date.now() - started} ms`);
+    assert.deepEqual(err, {
+      cniVersion: '1.0.0',
+      code: 11,
+      msg: 'RPC failed',
+      details: `node agent at ${missing}: connect: No such file or directory`,
+    });
+  });
+
+  await t.test(
+    'an agent that accepts and never answers: the deadline (KOVN_CNI_DEADLINE) ends the call',
+    async () => {
+      const silent = join(dir, 'silent.sock');
+      const held: net.Socket[] = [];
+      const server = net.createServer((c) => void held.push(c));
+      await new Promise<void>((r) => server.listen(silent, r));
+      defer(t, () => new Promise<void>((r) => (held.forEach((c) => c.destroy()), server.close(() => r()))));
+      const started = Date.now();
+      const err = errorOf(
+        await callPlugin(KOVN_CNI, {
+          command: 'DEL',
+          conf,
+          netns,
+          pod,
+          env: { KOVN_CNI_SOCKET: silent, KOVN_CNI_DEADLINE: '1' },
+        }),
+      );
+      const took = Date.now() - started;
+      assert.ok(took >= 900 && took < 5_000, `took ${took} ms`);
+      assert.deepEqual([err.code, err.details], [11, `node agent at ${silent}: no answer within 1 s`]);
+    },
+  );
+
+  await t.test(
+    'an agent without the cni-exec endpoint (a Kube-OVN daemon): try again later, with its status',
+    async () => {
+      const old = join(dir, 'kube-ovn.sock');
+      const server = http.createServer((_req, res) =>
+        res.writeHead(404, { 'Content-Length': 19 }).end('404 page not found\n'),
+      );
+      await new Promise<void>((r) => server.listen(old, r));
+      defer(t, () => new Promise<void>((r) => server.close(() => r())));
+      const err = errorOf(
+        await callPlugin(KOVN_CNI, { command: 'ADD', conf, netns, pod, env: { KOVN_CNI_SOCKET: old } }),
+      );
+      assert.equal(err.code, 11);
+      assert.equal(
+        err.details,
+        `node agent at ${old}: answered 404 without kovn-cni-exit-code: 404 page not found\n`,
+      );
+    },
+  );
 });
