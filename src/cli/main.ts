@@ -21,6 +21,8 @@ commands:
   up [--id ID] [--nodes A,B]      start the single-machine lab (.kovn/, KOVN_HOME overrides) and wait until ready
                                   (id and nodes apply to a new lab: namespace prefix, node names)
      [--enable-tproxy=BOOL]       kubelet probes into custom VPCs through the node agents' TProxy (default true)
+     [--cni-mode primary|secondary]  secondary: pods' eth0 from the cluster CNI (ptp), kovn only serves the networks
+                                  a NAD of type kube-ovn names (kovn install --mode secondary; a new lab only)
   down                            stop the lab and remove every namespace, process and file it made
   down --id ID                    remove what a dead lab with that id left on this machine (namespaces, processes)
   status                          each lab component's health (exit 0 only when all run)
@@ -54,6 +56,37 @@ As a kubectl plugin (bin/kubectl-kovn on PATH): \`kubectl kovn <command>\`; glob
 
 const io: CommandIo = { out: (line) => console.log(line), err: (line) => console.error(line) };
 
+/** `kovn up`: its flags checked here, the lab started by commands/lab.ts. */
+function up(rest: string[]): Promise<number> | number {
+  const { values } = parseArgs({
+    args: rest.map((a) => (a === '--enable-tproxy' ? '--enable-tproxy=true' : a)),
+    options: {
+      id: { type: 'string' },
+      nodes: { type: 'string' },
+      'enable-tproxy': { type: 'string' },
+      'cni-mode': { type: 'string' },
+    },
+  });
+  const tproxy = values['enable-tproxy'];
+  const cniMode = values['cni-mode'];
+  if (cniMode !== undefined && cniMode !== 'primary' && cniMode !== 'secondary') {
+    io.err(`kovn up: --cni-mode ${JSON.stringify(cniMode)}: want primary or secondary`);
+    return 2;
+  }
+  if (tproxy !== undefined && tproxy !== 'true' && tproxy !== 'false') {
+    io.err(`kovn up: --enable-tproxy=${JSON.stringify(tproxy)}: want true or false`);
+    return 2;
+  }
+  return import('./commands/lab.ts').then((m) =>
+    m.upCommand(io, {
+      ...(values.id ? { id: values.id } : {}),
+      ...(values.nodes ? { nodes: values.nodes.split(',').map((n) => n.trim()) } : {}),
+      ...(tproxy === undefined ? {} : { enableTproxy: tproxy === 'true' }),
+      ...(cniMode === undefined ? {} : { cniMode }),
+    }),
+  );
+}
+
 function main(argv: string[]): Promise<number> | number {
   const [command, ...rest] = argv;
   switch (command) {
@@ -75,24 +108,8 @@ function main(argv: string[]): Promise<number> | number {
       return import('./commands/get.ts').then((m) => m.getCommand(rest, io));
     case 'controller':
       return import('./commands/controller.ts').then((m) => m.controllerCommand(rest, io));
-    case 'up': {
-      const { values } = parseArgs({
-        args: rest.map((a) => (a === '--enable-tproxy' ? '--enable-tproxy=true' : a)),
-        options: { id: { type: 'string' }, nodes: { type: 'string' }, 'enable-tproxy': { type: 'string' } },
-      });
-      const tproxy = values['enable-tproxy'];
-      if (tproxy !== undefined && tproxy !== 'true' && tproxy !== 'false') {
-        io.err(`kovn up: --enable-tproxy=${JSON.stringify(tproxy)}: want true or false`);
-        return 2;
-      }
-      return import('./commands/lab.ts').then((m) =>
-        m.upCommand(io, {
-          ...(values.id ? { id: values.id } : {}),
-          ...(values.nodes ? { nodes: values.nodes.split(',').map((n) => n.trim()) } : {}),
-          ...(tproxy === undefined ? {} : { enableTproxy: tproxy === 'true' }),
-        }),
-      );
-    }
+    case 'up':
+      return up(rest);
     case 'down': {
       const { values } = parseArgs({ args: rest, options: { id: { type: 'string' } } });
       return import('./commands/lab.ts').then((m) =>

@@ -43,6 +43,8 @@ export interface ControllerProcessOptions {
   /** `false` acts without a lease (a single controller). */
   leaderElection: LeaderElectionSettings | false;
   network?: DefaultNetworkOptions;
+  /** Kube-OVN's `--non-primary-cni-mode`: pods get only their attachments' NICs. */
+  nonPrimaryCni?: boolean;
   concurrency?: number;
   logger?: Logger;
   clock?: Clock;
@@ -159,6 +161,7 @@ export class ControllerProcess {
       clock,
       logger: this.#log,
       network: this.#o.network ?? DEFAULT_NETWORK,
+      ...(this.#o.nonPrimaryCni ? { nonPrimaryCni: true } : {}),
       services: {
         applier: new KubeApplier(this.#o.kubeConfig),
         ...(process.env['KUBERNETES_SERVICE_HOST']

@@ -11,7 +11,7 @@ import type { InstallOptions } from './options.ts';
 import { CONTROLLER, NODE } from './rbac.ts';
 
 export const KOVN_DIR = '/opt/kovn';
-const NODE_BIN = `${KOVN_DIR}/node_modules/.bin/node`;
+export const NODE_BIN = `${KOVN_DIR}/node_modules/.bin/node`;
 const SCRIPTS = `${KOVN_DIR}/deploy/image`;
 /** Kube-OVN's ports: the controller's metrics/health, the CNI daemon's. */
 export const CONTROLLER_PORT = 10660;
@@ -81,6 +81,7 @@ export function controllerDeployment(o: InstallOptions): KubeObject {
                 `--lease-namespace=${o.namespace}`,
                 '--identity=$(POD_NAME)',
                 `--metrics-addr=0.0.0.0:${CONTROLLER_PORT}`,
+                ...(o.mode === 'secondary' ? ['--non-primary-cni-mode=true'] : []),
               ],
               env: [
                 env('OVN_NB_ADDR', nb),

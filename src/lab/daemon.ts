@@ -1,11 +1,12 @@
 /**
  * The lab daemon: one long-running process per lab that brings up and supervises everything `kovn up` promises, in
  * order — OVN central (NB, SB, northd), the underlay and the nodes (ovsdb-server, ovs-vswitchd, ovn-controller in
- * each node's namespace), the embedded API server, the Node objects, the controller (`kovn controller`, through the
- * kubeconfig and the Lease), the topology page (`kovn ui`), a node agent per node, then the lab's scheduler and
- * kubelets — and keeps `.kovn/status.json` current as components change state, with the metrics URL of each process
- * that serves one (metrics.ts) and the page's URL. Every process goes through the ledger runner, so `kovn down` can
- * remove what a crashed daemon left. `stop` undoes it all in reverse.
+ * each node's namespace), the embedded API server, the Node objects, the controller (the process `kovn install`'s
+ * Deployment renders, rendered-launch.ts: `kovn controller` under its own ServiceAccount, on the Lease), the
+ * topology page (`kovn ui`), a node agent per node, then the lab's scheduler and kubelets — and keeps
+ * `.kovn/status.json` current as components change state, with the metrics URL of each process that serves one
+ * (metrics.ts) and the page's URL. Every process goes through the ledger runner, so `kovn down` can remove what a
+ * crashed daemon left. `stop` undoes it all in reverse.
  */
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,8 +27,9 @@ import type { LabLayout } from './layout.ts';
 import { startDataplane, type Dataplane } from './dataplane/dataplane.ts';
 import type { LabNode } from './dataplane/node.ts';
 import { nodeObject, nodeStatus } from './node-objects.ts';
-import { CONTROLLER, type Component } from '../install/rbac.ts';
+import type { Component } from '../install/rbac.ts';
 import { LabMetrics } from './metrics.ts';
+import { labControllerWorkload, labLaunch, workloadComponent, type Launch } from './rendered-launch.ts';
 import { applyComponentRbac, componentKubeconfig } from './service-accounts.ts';
 import { writeStatus, type ComponentStatus, type LabPhase, type LabStatus } from './status.ts';
 import { Supervisor, readyDeadlineMs, type ComponentHealth } from './process/supervisor.ts';
@@ -86,6 +88,10 @@ export class LabDaemon {
       nodes: this.#config.nodes,
       components: [],
     };
+  }
+
+  get config(): LabConfig {
+    return this.#config;
   }
 
   get logger(): Logger {
@@ -199,20 +205,17 @@ export class LabDaemon {
     this.#status.apiserver = `https://127.0.0.1:${port}`;
     await this.#registerNodes();
     await applyComponentRbac(this.#kubeConfig);
-    const controllerKubeconfig = await this.componentKubeconfig(CONTROLLER);
 
     const nbRemote = this.#dataplane.nbRemotes[0]!;
+    const controller = labControllerWorkload(this.#config.cniMode);
+    const launch = labLaunch(controller, {
+      kubeconfig: await this.componentKubeconfig(workloadComponent(controller)),
+      metricsFlags: this.metrics.flags('controller'),
+      nbRemote,
+    });
     await this.#supervisor.start({
       name: 'controller',
-      command: process.execPath,
-      args: [
-        CLI,
-        'controller',
-        `--kubeconfig=${controllerKubeconfig}`,
-        `--ovn-nb-addr=${nbRemote}`,
-        '--lease-namespace=kube-system',
-        ...this.metrics.flags('controller'),
-      ],
+      ...launch,
       logFile: join(layout.logDir, 'controller.log'),
       ready: (_proc, start) => this.metrics.ready('controller', start),
     });
@@ -263,12 +266,11 @@ export class LabDaemon {
     );
   }
 
-  /** Starts a supervised child process (node agents) serving its metrics, logging to `<logDir>/<file>`. */
-  async supervise(name: string, args: string[], logName: string): Promise<void> {
+  /** Starts a supervised child process (node agents) from its launch given the metrics flags the lab assigns it. */
+  async supervise(name: string, launch: (metricsFlags: string[]) => Launch, logName: string): Promise<void> {
     await this.#supervisor.start({
       name,
-      command: process.execPath,
-      args: [...args, ...this.metrics.flags(name)],
+      ...launch(this.metrics.flags(name)),
       logFile: join(this.#layout.logDir, logName),
       ready: (_proc, start) => this.metrics.ready(name, start),
     });

@@ -1,10 +1,10 @@
 /**
  * The node side of `kovn up`, after the dataplane, API server and controller (daemon.ts): a node agent per node
- * (supervised, serving its CNI socket); the readiness gate — the default network programmed (`ovn-default` and
- * `join` Ready) and every node's `ovn0` answering (each node pings the join gateway through OVN); then the lab's
- * scheduler and one kubelet per node, in the daemon's process (stopped with the lab, pods torn down).
+ * (supervised, serving its CNI socket; the process `kovn install`'s DaemonSet renders, rendered-launch.ts); the
+ * readiness gate — the default network programmed (`ovn-default` and `join` Ready) and every node's `ovn0`
+ * answering (each node pings the join gateway through OVN); then the lab's scheduler and one kubelet per node, in
+ * the daemon's process (stopped with the lab, pods torn down).
  */
-import { NODE } from '../install/rbac.ts';
 import { fileURLToPath } from 'node:url';
 import type { Subnet } from '../api/kinds/subnet-schema.ts';
 import type { KubeObject } from '../api/types.ts';
@@ -22,10 +22,13 @@ import { startNatGatewaySide } from './dataplane/natgw-side.ts';
 import type { LabLayout } from './layout.ts';
 import { startEndpointsController } from './control-plane/endpoints.ts';
 import { startVpcDnsRunner } from './vpc-dns/runner.ts';
+import { labLaunch, labNodeWorkload, workloadComponent } from './rendered-launch.ts';
 
-const AGENT = fileURLToPath(new URL('../node/agent/main.ts', import.meta.url));
 const CNI_BINARY = fileURLToPath(new URL('../../bin/kovn-cni', import.meta.url));
 const READY_TIMEOUT_MS = 120_000;
+
+/** The cluster CNI's pod addresses in a `--cni-mode secondary` lab: flannel's default 10.244.0.0/16, a /24 per node. */
+const nodePodCidr = (index: number): string => `10.244.${index}.0/24`;
 
 const ready = (subnet: KubeObject | undefined): boolean =>
   ((subnet as Subnet | undefined)?.status?.conditions ?? []).some(
@@ -37,20 +40,25 @@ export async function startNodeSide(
   layout: LabLayout,
   options: { enableTproxy?: boolean } = {},
 ): Promise<void> {
-  const nodeKubeconfig = await daemon.componentKubeconfig(NODE);
+  const agents = labNodeWorkload(daemon.config.cniMode);
+  const kubeconfig = await daemon.componentKubeconfig(workloadComponent(agents));
   for (const node of daemon.nodes) {
+    const where = {
+      name: node.name,
+      address: node.encapIp,
+      netns: node.netns,
+      ovsRundir: node.ovsRundir,
+      cniSocket: layout.cniSocket(node.name),
+    };
     await daemon.supervise(
       `${node.name}/node-agent`,
-      [
-        AGENT,
-        `--node=${node.name}`,
-        `--netns=${node.netns}`,
-        `--ovs-rundir=${node.ovsRundir}`,
-        `--socket=${layout.cniSocket(node.name)}`,
-        `--tproxy-socket=${layout.tproxySocket(node.name)}`,
-        `--kubeconfig=${nodeKubeconfig}`,
-        `--enable-tproxy=${options.enableTproxy ?? true}`,
-      ],
+      (metricsFlags) =>
+        labLaunch(agents, {
+          kubeconfig,
+          metricsFlags,
+          node: where,
+          enableTproxy: options.enableTproxy ?? true,
+        }),
       `node-agent-${node.name}.log`,
     );
   }
@@ -66,13 +74,16 @@ export async function startNodeSide(
     logger: daemon.logger.child({ part: 'statefulset-controller' }),
   });
   daemon.own({ name: 'statefulset-controller', stop: () => statefulSets.stop() });
-  for (const node of daemon.nodes) {
+  const secondary = daemon.config.cniMode === 'secondary';
+  for (const [i, node] of daemon.nodes.entries()) {
     const kubelet = new Kubelet({
       nodeName: node.name,
       nodeNetns: node.netns,
       layout,
       kubeConfig: daemon.kubeConfig,
       cniBinary: CNI_BINARY,
+      // kovn as a secondary network: the cluster's own CNI gives eth0 from this node's /24 of 10.244.0.0/16.
+      ...(secondary ? { clusterNetwork: { podCidr: nodePodCidr(i) } } : {}),
       runner: daemon.runner.withComponent(`${node.name}/pods`),
       logger: daemon.logger.child({ part: 'kubelet', node: node.name }),
     });

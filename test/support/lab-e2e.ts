@@ -197,8 +197,8 @@ export function labHome(homePrefix: string, idPrefix: string): { home: string; l
  * `kovn up` of that lab; asserts it came up; its kubeconfig. Separate from labHome so that a test holds home and
  * layout (for labDown in `after`) even when the lab fails to come up.
  */
-export function labUp(home: string, layout: LabLayout): KubeConfig {
-  const up = runKovn(home, ['up', '--id', layout.id]);
+export function labUp(home: string, layout: LabLayout, args: readonly string[] = []): KubeConfig {
+  const up = runKovn(home, ['up', '--id', layout.id, ...args]);
   assert.equal(up.code, 0, up.out);
   const kc = new KubeConfig();
   kc.loadFromFile(layout.kubeconfig);

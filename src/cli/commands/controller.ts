@@ -43,6 +43,13 @@ function nbTlsFiles(flags: { 'ovn-ssl-key': string; 'ovn-ssl-cert': string; 'ovn
   };
 }
 
+/** `--non-primary-cni-mode true|false`; anything else throws. */
+function nonPrimaryCni(text: string): boolean {
+  if (text !== 'true' && text !== 'false')
+    throw new Error(`--non-primary-cni-mode ${JSON.stringify(text)}: want true or false`);
+  return text === 'true';
+}
+
 /** Kube-OVN's kube-ovn-controller metrics port, on loopback unless told otherwise. */
 export const DEFAULT_CONTROLLER_METRICS_ADDR = '127.0.0.1:10660';
 
@@ -54,6 +61,8 @@ export const CONTROLLER_USAGE = `usage: kovn controller [--kubeconfig PATH] [--o
   --ovn-ssl-cert PATH         our certificate (default ${KUBE_OVN_TLS_FILES.certificate})
   --ovn-ssl-ca PATH           the CA the NB's certificate must chain to (default ${KUBE_OVN_TLS_FILES.caCert})
   --leader-elect true|false   campaign for the kube-ovn-controller Lease (default true)
+  --non-primary-cni-mode true|false   the cluster's own CNI gives pods eth0; kovn serves only the networks a NAD of
+                              type kube-ovn names (default false, as kube-ovn-controller)
   --lease-namespace NS        namespace of the Lease (default kube-system)
   --lease-duration S, --renew-deadline S, --retry-period S   (defaults 15, 10, 2; as client-go)
   --identity ID               leader-election identity (default host_pid)
@@ -62,32 +71,39 @@ export const CONTROLLER_USAGE = `usage: kovn controller [--kubeconfig PATH] [--o
   --metrics-url-file PATH     write the bound metrics URL there (the lab reads it)
   --${NETWORK_FLAGS.join(', --')}   as kube-ovn-controller`;
 
+const CONTROLLER_OPTIONS = {
+  kubeconfig: { type: 'string' },
+  'ovn-nb-addr': { type: 'string' },
+  'ovn-ssl-key': { type: 'string', default: KUBE_OVN_TLS_FILES.privateKey },
+  'ovn-ssl-cert': { type: 'string', default: KUBE_OVN_TLS_FILES.certificate },
+  'ovn-ssl-ca': { type: 'string', default: KUBE_OVN_TLS_FILES.caCert },
+  'leader-elect': { type: 'string', default: 'true' },
+  'non-primary-cni-mode': { type: 'string', default: 'false' },
+  'lease-namespace': { type: 'string', default: 'kube-system' },
+  'lease-duration': { type: 'string', default: '15' },
+  'renew-deadline': { type: 'string', default: '10' },
+  'retry-period': { type: 'string', default: '2' },
+  identity: { type: 'string' },
+  'log-level': { type: 'string', default: 'info' },
+  'metrics-addr': { type: 'string', default: DEFAULT_CONTROLLER_METRICS_ADDR },
+  'metrics-url-file': { type: 'string' },
+  concurrency: { type: 'string' },
+  ...Object.fromEntries(NETWORK_FLAGS.map((f) => [f, { type: 'string' as const }])),
+} as const;
+
 export async function controllerCommand(args: string[], io: CommandIo): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: {
-      kubeconfig: { type: 'string' },
-      'ovn-nb-addr': { type: 'string' },
-      'ovn-ssl-key': { type: 'string', default: KUBE_OVN_TLS_FILES.privateKey },
-      'ovn-ssl-cert': { type: 'string', default: KUBE_OVN_TLS_FILES.certificate },
-      'ovn-ssl-ca': { type: 'string', default: KUBE_OVN_TLS_FILES.caCert },
-      'leader-elect': { type: 'string', default: 'true' },
-      'lease-namespace': { type: 'string', default: 'kube-system' },
-      'lease-duration': { type: 'string', default: '15' },
-      'renew-deadline': { type: 'string', default: '10' },
-      'retry-period': { type: 'string', default: '2' },
-      identity: { type: 'string' },
-      'log-level': { type: 'string', default: 'info' },
-      'metrics-addr': { type: 'string', default: DEFAULT_CONTROLLER_METRICS_ADDR },
-      'metrics-url-file': { type: 'string' },
-      concurrency: { type: 'string' },
-      ...Object.fromEntries(NETWORK_FLAGS.map((f) => [f, { type: 'string' as const }])),
-    },
+    options: CONTROLLER_OPTIONS,
   });
   const nb = nbRemotesOf(values['ovn-nb-addr'], process.env);
   let kube;
   try {
     if ('error' in nb) throw new Error(nb.error);
+    if (!['true', 'false'].includes(values['non-primary-cni-mode']))
+      throw new Error(
+        `--non-primary-cni-mode ${JSON.stringify(values['non-primary-cni-mode'])}: want true or false`,
+      );
     kube = loadProcessConfig({ kubeconfig: values.kubeconfig });
   } catch (err) {
     io.err(`kovn controller: ${(err as Error).message}\n${CONTROLLER_USAGE}`);
@@ -120,6 +136,7 @@ export async function controllerCommand(args: string[], io: CommandIo): Promise<
             retryPeriodMs: Number(values['retry-period']) * 1000,
           },
     network,
+    ...(nonPrimaryCni(values['non-primary-cni-mode']) ? { nonPrimaryCni: true } : {}),
     logger,
     metrics,
     ...(values.identity ? { identity: values.identity } : {}),

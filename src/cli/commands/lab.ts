@@ -9,7 +9,7 @@
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { configPath, ensureConfig, readConfig } from '../../lab/config.ts';
+import { configPath, ensureConfig, LabConfigError, readConfig, type CniMode } from '../../lab/config.ts';
 import { labHome, labLayout } from '../../lab/layout.ts';
 import { releaseClaim } from '../../lab/process/claim.ts';
 import { clearForUp, removeLeftoversOf } from '../../lab/process/leftovers.ts';
@@ -75,6 +75,8 @@ export interface UpOptions {
   nodes?: string[];
   /** Node agents with `--enable-tproxy` (default: on in the lab). */
   enableTproxy?: boolean;
+  /** `kovn up --cni-mode` (a new lab only). */
+  cniMode?: CniMode;
   clock?: Clock;
 }
 
@@ -82,11 +84,19 @@ export async function upCommand(io: CommandIo, options: UpOptions = {}): Promise
   const home = options.home ?? labHome();
   const clock = options.clock ?? systemClock;
   const started = clock.now();
-  const config = await ensureConfig(home, {
-    ...(options.id ? { id: options.id } : {}),
-    ...(options.nodes ? { nodes: options.nodes } : {}),
-    ...(options.enableTproxy === undefined ? {} : { enableTproxy: options.enableTproxy }),
-  });
+  let config;
+  try {
+    config = await ensureConfig(home, {
+      ...(options.id ? { id: options.id } : {}),
+      ...(options.nodes ? { nodes: options.nodes } : {}),
+      ...(options.enableTproxy === undefined ? {} : { enableTproxy: options.enableTproxy }),
+      ...(options.cniMode === undefined ? {} : { cniMode: options.cniMode }),
+    });
+  } catch (err) {
+    if (!(err instanceof LabConfigError)) throw err;
+    io.err(`kovn up: ${err.message}`);
+    return 2;
+  }
   const layout = labLayout(home, config.id);
   const running = daemonPid(layout);
   if (running !== undefined) {

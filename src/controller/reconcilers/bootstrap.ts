@@ -30,22 +30,31 @@ import { routerPortName } from '../nb/subnet.ts';
 import { attachmentOwner, ipamSpec, nicName } from './ipam-view.ts';
 import { requestOf } from './ip-objects.ts';
 import { attachmentProviders } from './pod-attachments.ts';
+import type { NadLookup } from '../../api/nad-config.ts';
 import { recordedEips } from './natgw/names.ts';
 
 /**
  * A pod's secondary-network allocations recorded as `<provider>.kubernetes.io/{allocated,ip_address}`
- * (pod-attachments.ts). Their subnet is the one serving the provider, found as the allocation finds it (the first
- * by name): no `logical_switch` names it (Kube-OVN removes that key for a non-OVN subnet, and so does kovn). No
- * MAC: such a NIC has none.
+ * (pod-attachments.ts, pod-ovn-attachments.ts). An OVN attachment's subnet is its `logical_switch` and it has a MAC;
+ * an IPAM-only one's is the subnet serving the provider, found as the allocation finds it (the first by name): no
+ * `logical_switch` names it (Kube-OVN removes that key for a non-OVN subnet, and so does kovn), and it has no MAC.
  */
-function recordedAttachments(pod: KubeObject, subnets: readonly Subnet[]): ExistingAllocation[] {
+function recordedAttachments(
+  pod: KubeObject,
+  subnets: readonly Subnet[],
+  nads: NadLookup,
+): ExistingAllocation[] {
   const a = pod.metadata.annotations ?? {};
-  return attachmentProviders(pod).flatMap((provider) => {
-    const subnet = subnets.find((s) => s.spec?.provider === provider)?.metadata.name;
+  return attachmentProviders(pod, nads).flatMap((provider) => {
+    const ovn = isOvnProvider(provider);
+    const subnet = ovn
+      ? a[annotationKey(provider, 'logical_switch')]
+      : subnets.find((s) => s.spec?.provider === provider)?.metadata.name;
     const ips = a[annotationKey(provider, 'ip_address')];
     if (a[annotationKey(provider, 'allocated')] !== 'true' || !subnet || !ips) return [];
     const owner = attachmentOwner(pod.metadata.name ?? '', pod.metadata.namespace ?? '', provider);
-    return [{ subnet, owner, ips }];
+    const mac = ovn ? a[annotationKey(provider, 'mac_address')] : undefined;
+    return [{ subnet, owner, ips, ...(mac ? { mac } : {}) }];
   });
 }
 
@@ -83,14 +92,18 @@ export function recordedAllocations(view: ClusterView): ExistingAllocation[] {
   const subnets = (view.list('Subnet') as Subnet[])
     .filter((s) => !isOvnProvider(s.spec?.provider))
     .sort((x, y) => (x.metadata.name ?? '').localeCompare(y.metadata.name ?? ''));
+  const nads: NadLookup = (namespace, name) => view.get('NetworkAttachmentDefinition', name, namespace);
   const pods = view.list('Pod').flatMap((pod) => {
     const a = pod.metadata.annotations ?? {};
     const subnet = a[ANNOTATION_LOGICAL_SWITCH];
     const ips = a[ANNOTATION_IP_ADDRESS];
-    if (a[ANNOTATION_ALLOCATED] !== 'true' || !subnet || !ips) return [];
     const owner = nicName(pod.metadata.name ?? '', pod.metadata.namespace ?? '');
-    const primary = { subnet, owner, ips, mac: a[ANNOTATION_MAC_ADDRESS] };
-    return [primary, ...recordedAttachments(pod, subnets)].filter((nic) => !recorded.has(nic.owner));
+    // No primary record in non-primary mode (or before the first allocation); attachments are recorded on their own.
+    const primary =
+      a[ANNOTATION_ALLOCATED] === 'true' && subnet && ips
+        ? [{ subnet, owner, ips, mac: a[ANNOTATION_MAC_ADDRESS] }]
+        : [];
+    return [...primary, ...recordedAttachments(pod, subnets, nads)].filter((nic) => !recorded.has(nic.owner));
   });
   const nodes = view.list('Node').flatMap((node) => {
     const a = node.metadata.annotations ?? {};

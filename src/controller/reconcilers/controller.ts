@@ -37,6 +37,8 @@ export interface NetworkControllerOptions {
   logger?: Logger;
   random?: RandomBytes;
   network?: DefaultNetworkOptions;
+  /** Kube-OVN's `--non-primary-cni-mode` (NetworkDeps.nonPrimaryCni). */
+  nonPrimaryCni?: boolean;
   /** Workers, and so NB transactions outstanding at once on the one connection (default `NETWORK_WORKERS`). */
   concurrency?: number;
   backoff?: BackoffOptions;
@@ -92,6 +94,7 @@ export class NetworkController {
       enqueue: (key, afterMs = 0) => this.manager.enqueue(key, afterMs),
       random,
       network,
+      ...(options.nonPrimaryCni ? { nonPrimaryCni: true } : {}),
       catalog,
       pendingPods,
       ...(options.services ? { services: options.services } : {}),

@@ -19,6 +19,11 @@ export interface NetworkDeps {
   enqueue(key: string, afterMs?: number): void;
   random: RandomBytes;
   network: DefaultNetworkOptions;
+  /**
+   * Kube-OVN's `--non-primary-cni-mode`: the cluster's own CNI gives pods their primary network, so pods get only the
+   * NICs of their attachments (no primary address, port or `ovn.kubernetes.io/` annotations).
+   */
+  nonPrimaryCni?: boolean;
   /** Rebuilds IPAM from the caches once, before the first reconcile that needs it. */
   bootstrap: IpamBootstrap;
   /** Defaulted subnets and each namespace's subnets, memoized over the informers. */

@@ -74,10 +74,13 @@ export function podKeyOf(ip: IpObject): string | undefined {
   return podName && namespace ? keyOf('Pod', podName, namespace) : undefined;
 }
 
-/** A pod's NIC records: its primary NIC `<pod>.<namespace>` and each attachment NIC (named by its IPAM owner). */
+/**
+ * A pod's NIC records: its primary NIC `<pod>.<namespace>` (none when kovn is not the pod's primary network) and each
+ * attachment NIC (named by its IPAM owner).
+ */
 export function podNicRecords(
   pod: KubeObject,
-  primary: { subnet: string; allocation: NicRecord['allocation'] },
+  primary: { subnet: string; allocation: NicRecord['allocation'] } | undefined,
   attachments: readonly { owner: string; subnet: string; allocation: NicRecord['allocation'] }[],
 ): NicRecord[] {
   const podName = pod.metadata.name ?? '';
@@ -85,7 +88,7 @@ export function podNicRecords(
   const nodeName = (pod['spec'] as { nodeName?: string } | undefined)?.nodeName ?? '';
   const common = { podName, namespace, nodeName, podType: podTypeOf(pod) };
   return [
-    { name: portName(podName, namespace), ...common, ...primary },
+    ...(primary ? [{ name: portName(podName, namespace), ...common, ...primary }] : []),
     ...attachments.map(({ owner, subnet, allocation }) => ({ name: owner, ...common, subnet, allocation })),
   ];
 }

@@ -8,16 +8,12 @@
  * routed by its VPC and says so (ADR 19). Pure.
  */
 import {
-  ANNOTATION_ALLOCATED,
-  ANNOTATION_CIDR,
-  ANNOTATION_GATEWAY,
   ANNOTATION_IP_ADDRESS,
-  ANNOTATION_LOGICAL_ROUTER,
-  ANNOTATION_LOGICAL_SWITCH,
   ANNOTATION_MAC_ADDRESS,
-  ANNOTATION_POD_NIC_TYPE,
-  ANNOTATION_ROUTED,
+  annotationKey,
+  type ProviderKey,
 } from '../../api/annotations.ts';
+import { OVN_PROVIDER } from '../../api/constants.ts';
 import type { Subnet } from '../../api/kinds/subnet-schema.ts';
 import type { KubeObject } from '../../api/types.ts';
 import type { Allocation } from '../../ipam/index.ts';
@@ -25,23 +21,28 @@ import type { Allocation } from '../../ipam/index.ts';
 /** `--pod-nic-type` default. */
 export const DEFAULT_POD_NIC_TYPE = 'veth-pair';
 
-/** Annotations for an allocated pod whose switch port exists. */
+/**
+ * Annotations for an allocated NIC whose switch port exists: the primary NIC's (`ovn.kubernetes.io/...`) or, with
+ * `provider`, an OVN attachment's (`<provider>.kubernetes.io/...`, pod-ovn-attachments.ts).
+ */
 export function podAnnotations(
   pod: KubeObject,
   subnet: Subnet,
   allocation: Allocation,
+  provider: string = OVN_PROVIDER,
 ): Record<string, string> {
+  const key = (k: ProviderKey): string => annotationKey(provider, k);
   const vpc = subnet.spec?.vpc;
   return {
-    [ANNOTATION_ALLOCATED]: 'true',
-    [ANNOTATION_IP_ADDRESS]: allocation.ipAddress,
-    [ANNOTATION_MAC_ADDRESS]: allocation.mac,
-    [ANNOTATION_CIDR]: subnet.spec?.cidrBlock ?? '',
-    [ANNOTATION_GATEWAY]: subnet.spec?.gateway ?? '',
-    [ANNOTATION_LOGICAL_SWITCH]: subnet.metadata.name ?? '',
-    ...(vpc ? { [ANNOTATION_LOGICAL_ROUTER]: vpc } : {}),
-    [ANNOTATION_POD_NIC_TYPE]: pod.metadata.annotations?.[ANNOTATION_POD_NIC_TYPE] || DEFAULT_POD_NIC_TYPE,
-    [ANNOTATION_ROUTED]: 'true',
+    [key('allocated')]: 'true',
+    [key('ip_address')]: allocation.ipAddress,
+    [key('mac_address')]: allocation.mac,
+    [key('cidr')]: subnet.spec?.cidrBlock ?? '',
+    [key('gateway')]: subnet.spec?.gateway ?? '',
+    [key('logical_switch')]: subnet.metadata.name ?? '',
+    ...(vpc ? { [key('logical_router')]: vpc } : {}),
+    [key('pod_nic_type')]: pod.metadata.annotations?.[key('pod_nic_type')] || DEFAULT_POD_NIC_TYPE,
+    [key('routed')]: 'true',
   };
 }
 

@@ -1,6 +1,7 @@
 /**
  * Addresses for a pod's secondary networks whose IPAM is ours (Kube-OVN's `getPodKubeovnNets` for attachments):
- * each `k8s.v1.cni.cncf.io/networks` element `<namespace>/<name>` stands for provider `<name>.<namespace>`, and the
+ * each `k8s.v1.cni.cncf.io/networks` element `<namespace>/<name>` whose NAD is not of our type stands for provider
+ * `<name>.<namespace>` (one of our type, `<name>.<namespace>.ovn`, is an OVN NIC: pod-ovn-attachments.ts), and the
  * Subnet whose `spec.provider` is that provider (e.g. the NAT gateway's `ovn-vpc-external-network.kube-system`
  * macvlan network) hands out the address, honouring its excludeIps. The IPAM owner is the NIC's port name
  * `<pod>.<namespace>.<provider>`; the answer is written as Kube-OVN writes it for a non-OVN subnet
@@ -17,6 +18,7 @@ import type { Allocation, Ipam } from '../../ipam/index.ts';
 import { isOvnProvider } from '../../api/constants.ts';
 import { ANNOTATION_NETWORKS, annotationKey } from '../../api/annotations.ts';
 import { parseNetworks } from '../../api/networks-annotation.ts';
+import { attachmentProvider, type NadLookup } from '../../api/nad-config.ts';
 import { attachmentOwner } from './ipam-view.ts';
 import { acquireAddressFailed } from './pod-address-events.ts';
 import type { NicReservation } from './pod-subnet.ts';
@@ -25,14 +27,17 @@ export type AttachmentOutcome =
   | { kind: 'allocated'; annotations: Record<string, string | null>; changedSubnets: string[] }
   | { kind: 'refused'; reason: string; message: string };
 
-/** The providers of the pod's attachments (`<name>.<namespace>`); [] when the annotation cannot be read. */
-export function attachmentProviders(pod: KubeObject): string[] {
+/**
+ * The providers of the pod's attachments: `<name>.<namespace>.ovn` for a NAD of our type (found through `nads`),
+ * else `<name>.<namespace>`; [] when the annotation cannot be read.
+ */
+export function attachmentProviders(pod: KubeObject, nads?: NadLookup): string[] {
   try {
     const list = parseNetworks(
       pod.metadata.annotations?.[ANNOTATION_NETWORKS],
       pod.metadata.namespace ?? 'default',
     );
-    return list.map((s) => `${s.name}.${s.namespace}`);
+    return list.map((s) => attachmentProvider(s.namespace, s.name, nads));
   } catch {
     return [];
   }
@@ -54,10 +59,11 @@ export function attachmentNics(
   pod: KubeObject,
   subnets: readonly Subnet[],
   ipam: Pick<Ipam, 'get'>,
+  nads?: NadLookup,
 ): AttachmentNic[] {
   const name = pod.metadata.name ?? '';
   const namespace = pod.metadata.namespace ?? '';
-  return attachmentProviders(pod).flatMap((provider) => {
+  return attachmentProviders(pod, nads).flatMap((provider) => {
     const subnet = isOvnProvider(provider)
       ? undefined
       : subnets.find((s) => s.spec?.provider === provider)?.metadata.name;
@@ -74,12 +80,13 @@ export function allocateAttachments(
   subnets: readonly Subnet[],
   ipam: Ipam,
   reservations: AttachmentReservations = () => undefined,
+  nads?: NadLookup,
 ): AttachmentOutcome {
   const name = pod.metadata.name ?? '';
   const namespace = pod.metadata.namespace ?? '';
   const annotations: Record<string, string | null> = {};
   const changedSubnets: string[] = [];
-  for (const provider of attachmentProviders(pod)) {
+  for (const provider of attachmentProviders(pod, nads)) {
     if (isOvnProvider(provider)) continue;
     const subnet = subnets.find((s) => s.spec?.provider === provider);
     const subnetName = subnet?.metadata.name ?? '';

@@ -8,10 +8,10 @@
  * An object being deleted that still carries Kube-OVN's finalizer (made by kube-ovn-controller, which kovn stands in
  * for) loses it, so it can go.
  */
-import { FINALIZER, isOvnProvider } from '../../api/constants.ts';
+import { FINALIZER, isOvnProvider, OVN_PROVIDER } from '../../api/constants.ts';
 import type { IpObject } from '../../api/kinds/ip.ts';
 import type { Subnet } from '../../api/kinds/subnet-schema.ts';
-import type { ClusterView } from '../../api/types.ts';
+import type { ClusterView, KubeObject } from '../../api/types.ts';
 import type { Ipam } from '../../ipam/index.ts';
 import { changeFinalizers, refOf, type ObjectWriter } from '../../kube/writer.ts';
 import { attachmentOwner, nicName } from './ipam-view.ts';
@@ -68,11 +68,26 @@ export async function writeNicRecords(
   }
 }
 
-/** The NICs a pod may hold addresses for: its primary NIC and one per non-OVN provider (attachments). */
-export function podNicNames(name: string, namespace: string, subnets: readonly Subnet[]): string[] {
+/**
+ * The NICs a pod may hold addresses for: its primary NIC and one per attachment provider, those the subnets name
+ * (`<nad>.<ns>` and `<nad>.<ns>.ovn`) and those the pod's annotations record (an OVN attachment placed in a subnet of
+ * another provider by its `logical_switch` annotation), when the pod is still cached.
+ */
+export function podNicNames(
+  name: string,
+  namespace: string,
+  subnets: readonly Subnet[],
+  pod?: KubeObject,
+): string[] {
   const providers = new Set(
-    subnets.map((s) => s.spec?.provider ?? '').filter((provider) => !isOvnProvider(provider)),
+    subnets
+      .map((s) => s.spec?.provider ?? '')
+      .filter((provider) => provider !== '' && provider !== OVN_PROVIDER),
   );
+  for (const key of Object.keys(pod?.metadata.annotations ?? {})) {
+    const provider = /^(.+)\.kubernetes\.io\/allocated$/.exec(key)?.[1];
+    if (provider && provider !== OVN_PROVIDER) providers.add(provider);
+  }
   return [nicName(name, namespace), ...[...providers].map((p) => attachmentOwner(name, namespace, p))];
 }
 
@@ -121,7 +136,8 @@ export async function releaseNics(
   namespace: string,
 ): Promise<NicRelease> {
   const out: NicRelease = { changedSubnets: [], refusals: [], held: [], waiting: false };
-  for (const nic of podNicNames(name, namespace, view.list('Subnet'))) {
+  const pod = view.get('Pod', name, namespace);
+  for (const nic of podNicNames(name, namespace, view.list('Subnet'), pod)) {
     const ip = cachedIp(view, nic);
     if (ip?.metadata.deletionTimestamp) await letGo(deps.writer, ip);
     if (isReservationFor(ip, name, namespace)) {

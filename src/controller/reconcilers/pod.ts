@@ -24,7 +24,16 @@ import { isReservationFor, podNicRecords, podTypeOf, requestOf } from './ip-obje
 import { nicName } from './ipam-view.ts';
 import { podGone } from './pending-pods.ts';
 import { keptForStatefulSet, statefulSetPodsWatch } from './statefulset-ips.ts';
-import { allocateAttachments, attachmentNics } from './pod-attachments.ts';
+import { allocateAttachments, attachmentNics, attachmentProviders } from './pod-attachments.ts';
+import {
+  allocateOvnAttachments,
+  ovnAttachmentAnnotations,
+  ovnAttachmentRows,
+  nadPodsWatch,
+  type OvnAttachmentOutcome,
+  type OvnNic,
+} from './pod-ovn-attachments.ts';
+import type { NadLookup } from '../../api/nad-config.ts';
 import { podAnnotations } from './pod-annotations.ts';
 import { nextHopWatches, portSecurityOf, vpcNextHops } from './next-hops.ts';
 import { podIpWatch } from './pod-ip-watch.ts';
@@ -124,20 +133,40 @@ function settleAddress({ deps, ctx }: PodStep, choice: Allocated): void {
   if (choice.changed) deps.enqueue(keyOf('Subnet', subnetName));
 }
 
-/** The pod's Logical_Switch_Port in one NB transaction; false while its logical switch does not exist yet. */
-async function convergePort({ deps, key, pod, ctx }: PodStep, choice: Allocated): Promise<boolean> {
+/** The NADs a pod's attachments name, from the cache. */
+const nadsOf =
+  (view: ClusterView): NadLookup =>
+  (namespace, name) =>
+    view.get('NetworkAttachmentDefinition', name, namespace);
+
+/**
+ * Every NIC's Logical_Switch_Port (the primary one unless kovn is not the pod's primary network, and each OVN
+ * attachment's) in one NB transaction; false while a logical switch does not exist yet.
+ */
+async function convergePorts(
+  { deps, key, pod, ctx }: PodStep,
+  primary: Allocated | undefined,
+  attachments: readonly OvnNic[],
+): Promise<boolean> {
   const { name, namespace = '' } = ctx.ref;
-  const { allocation } = choice;
-  const ips = [allocation.v4, allocation.v6].filter((ip) => ip !== undefined);
-  const vpc = choice.subnet.spec?.vpc || deps.network.clusterRouter;
-  const desired = desiredPod({
-    namespace,
-    name,
-    subnet: choice.subnet.metadata.name ?? '',
-    mac: allocation.mac,
-    ips,
-    portSecurity: portSecurityOf(pod, ips, vpcNextHops(ctx.view, vpc)),
-  });
+  const security = (subnet: Subnet, ips: readonly string[]) =>
+    portSecurityOf(pod, ips, vpcNextHops(ctx.view, subnet.spec?.vpc || deps.network.clusterRouter));
+  const primaryIps = primary
+    ? [primary.allocation.v4, primary.allocation.v6].filter((ip) => ip !== undefined)
+    : [];
+  const desired = [
+    ...(primary
+      ? desiredPod({
+          namespace,
+          name,
+          subnet: primary.subnet.metadata.name ?? '',
+          mac: primary.allocation.mac,
+          ips: primaryIps,
+          portSecurity: security(primary.subnet, primaryIps),
+        })
+      : []),
+    ...ovnAttachmentRows(pod, attachments, (nic, ips) => security(nic.subnet, ips)),
+  ];
   try {
     await converge(deps.nb, { owner: podOwner(namespace, name), key, desired });
     return true;
@@ -148,35 +177,94 @@ async function convergePort({ deps, key, pod, ctx }: PodStep, choice: Allocated)
   }
 }
 
-/** The secondary networks' addresses, every NIC's IP object, then every annotation of the pod in one patch. */
-async function annotatePod(step: PodStep, choice: Allocated, refusals: Refusals): Promise<ReconcileResult> {
+/** A refused attachment: one Warning Event per distinct message, and a retry. */
+async function attachmentRefused(
+  { deps, key, pod, ctx }: PodStep,
+  refusals: Refusals,
+  refusal: { reason: string; message: string },
+): Promise<ReconcileResult> {
+  if (refusals.isNew(key, refusal.message)) {
+    ctx.log.info({ reason: refusal.reason, message: refusal.message }, 'attachment refused an address');
+    await deps.writer.event(refOf(pod), {
+      type: 'Warning',
+      reason: refusal.reason,
+      message: refusal.message,
+    });
+  }
+  return { requeueAfterMs: WAIT_FOR_DEPENDENCY_MS };
+}
+
+/** The NICs of the pod's attachments: OVN ones allocated here, before their ports; IPAM-only ones in `annotatePod`. */
+function allocateOvnNics(step: PodStep, primary: Allocated | undefined): OvnAttachmentOutcome {
+  const { deps, pod, ctx } = step;
+  const { name, namespace = '' } = ctx.ref;
+  const providers = attachmentProviders(pod, nadsOf(ctx.view));
+  const reserved = (owner: string) => reservationOf(ctx.view, owner, name, namespace);
+  const outcome = allocateOvnAttachments(
+    pod,
+    providers,
+    deps.catalog.live(),
+    deps.ipam,
+    primary?.subnet,
+    reserved,
+  );
+  if (outcome.kind === 'allocated') for (const s of outcome.changedSubnets) deps.enqueue(keyOf('Subnet', s));
+  return outcome;
+}
+
+/** The IPAM-only attachments' addresses, every NIC's IP object, then every annotation of the pod in one patch. */
+async function annotatePod(
+  step: PodStep,
+  primary: Allocated | undefined,
+  ovnNics: readonly OvnNic[],
+  refusals: Refusals,
+): Promise<ReconcileResult> {
   const { deps, key, pod, ctx } = step;
   const { name, namespace = '' } = ctx.ref;
   const subnets = deps.catalog.live();
+  const nads = nadsOf(ctx.view);
   const reserved = (owner: string) => reservationOf(ctx.view, owner, name, namespace);
-  const attached = allocateAttachments(pod, subnets, deps.ipam, reserved);
-  if (attached.kind === 'refused') {
-    if (refusals.isNew(key, attached.message)) {
-      ctx.log.info({ reason: attached.reason, message: attached.message }, 'attachment refused an address');
-      await deps.writer.event(refOf(pod), {
-        type: 'Warning',
-        reason: attached.reason,
-        message: attached.message,
-      });
-    }
-    return { requeueAfterMs: WAIT_FOR_DEPENDENCY_MS };
-  }
+  const attached = allocateAttachments(pod, subnets, deps.ipam, reserved, nads);
+  if (attached.kind === 'refused') return attachmentRefused(step, refusals, attached);
   refusals.forget(key);
   for (const subnet of attached.changedSubnets) deps.enqueue(keyOf('Subnet', subnet));
-  const primary = { subnet: choice.subnet.metadata.name ?? '', allocation: choice.allocation };
-  const nics = podNicRecords(pod, primary, attachmentNics(pod, subnets, deps.ipam));
+  const nics = podNicRecords(
+    pod,
+    primary && { subnet: primary.subnet.metadata.name ?? '', allocation: primary.allocation },
+    [
+      ...ovnNics.map((n) => ({
+        owner: n.owner,
+        subnet: n.subnet.metadata.name ?? '',
+        allocation: n.allocation,
+      })),
+      ...attachmentNics(pod, subnets, deps.ipam, nads),
+    ],
+  );
   await writeNicRecords(deps.writer, ctx.view, nics);
   const changes = annotationChanges(pod, {
-    ...podAnnotations(pod, choice.subnet, choice.allocation),
+    ...(primary ? podAnnotations(pod, primary.subnet, primary.allocation) : {}),
+    ...ovnAttachmentAnnotations(pod, ovnNics),
     ...attached.annotations,
   });
   if (Object.keys(changes).length) await deps.writer.patchAnnotations(refOf(pod), changes);
   return;
+}
+
+/** A pod with its primary subnet chosen (or, in non-primary mode, none): its attachments, ports and annotations. */
+async function attachPod(
+  step: PodStep,
+  primary: Allocated | undefined,
+  refusals: Refusals,
+): Promise<ReconcileResult> {
+  if (primary) settleAddress(step, primary);
+  const ovn = allocateOvnNics(step, primary);
+  if (ovn.kind === 'refused') return attachmentRefused(step, refusals, ovn);
+  if (ovn.kind === 'wait') {
+    step.ctx.log.debug({ reason: ovn.message }, 'pod attachment waits for its subnet');
+    return { requeueAfterMs: WAIT_FOR_DEPENDENCY_MS };
+  }
+  if (!(await convergePorts(step, primary, ovn.nics))) return { requeueAfterMs: WAIT_FOR_DEPENDENCY_MS };
+  return annotatePod(step, primary, ovn.nics, refusals);
 }
 
 export function podReconciler(deps: NetworkDeps): Reconciler {
@@ -190,6 +278,7 @@ export function podReconciler(deps: NetworkDeps): Reconciler {
       { kind: 'Subnet', map: (subnet) => podsAwaiting(deps, subnet) },
       statefulSetPodsWatch,
       podIpWatch(deps.ipam),
+      nadPodsWatch,
       ...nextHopWatches(deps),
     ],
     async reconcile(key: string, ctx: ReconcileContext): Promise<ReconcileResult> {
@@ -202,6 +291,8 @@ export function podReconciler(deps: NetworkDeps): Reconciler {
         attachmentRefusals.forget(key);
         return releasePod(release, keptForItsStatefulSet(ctx.view, pod, name, namespace));
       }
+      // Non-primary mode (Kube-OVN's --non-primary-cni-mode): the cluster's own CNI owns eth0; only attachments here.
+      if (deps.nonPrimaryCni) return attachPod({ deps, key, pod: pod!, ctx }, undefined, attachmentRefusals);
       const reservation = reservationOf(ctx.view, nicName(name, namespace), name, namespace);
       const choice = choosePodSubnet(deps, pod!, ctx.view, reservation);
       if (choice.kind === 'wait') {
@@ -221,10 +312,7 @@ export function podReconciler(deps: NetworkDeps): Reconciler {
         return released;
       }
       refusals.forget(key);
-      const step: PodStep = { deps, key, pod: pod!, ctx };
-      settleAddress(step, choice);
-      if (!(await convergePort(step, choice))) return { requeueAfterMs: WAIT_FOR_DEPENDENCY_MS };
-      return annotatePod(step, choice, attachmentRefusals);
+      return attachPod({ deps, key, pod: pod!, ctx }, choice, attachmentRefusals);
     },
   };
 }

@@ -27,6 +27,8 @@ export const NETWORK_KINDS = [
   'Node',
   'IP',
   'NetworkPolicy',
+  // A pod's attachments: the NAD's type makes its NIC an OVN port or an address only (pod-ovn-attachments.ts).
+  'NetworkAttachmentDefinition',
   ...NAT_KINDS,
 ] as const;
 

@@ -75,6 +75,12 @@ export interface KubeletOptions {
   /** The node agent's TProxy control socket (custom-VPC probes are announced there when it exists); default
    * `tproxy.sock` next to the agent's CNI socket. */
   tproxySocket?: string;
+  /**
+   * kovn as a secondary network (`kovn up --cni-mode secondary`): the node's primary network is the cluster's own
+   * CNI, played by the reference `ptp` plugin with `host-local` addresses from this node's pod CIDR; kovn serves only
+   * the attachments. Absent: kovn is the primary network.
+   */
+  clusterNetwork?: { podCidr: string };
 }
 
 /** Is the pod's primary network in a custom VPC (so the node reaches it only through TProxy)? */
@@ -89,6 +95,29 @@ export function primaryConfList(agentSocket: string): ConfList {
     cniVersion: CNI_VERSION,
     name: CNI_TYPE,
     plugins: [{ type: CNI_TYPE, server_socket: agentSocket }],
+  };
+}
+
+/**
+ * The cluster's own CNI when kovn is a secondary network: a point-to-point veth per pod (the reference `ptp` plugin),
+ * addresses from the node's pod CIDR by `host-local` (its state under the node directory), a default route via the
+ * node end.
+ */
+export function clusterConfList(podCidr: string, ipamDataDir: string): ConfList {
+  return {
+    cniVersion: CNI_VERSION,
+    name: 'cluster-ptp',
+    plugins: [
+      {
+        type: 'ptp',
+        ipam: {
+          type: 'host-local',
+          ranges: [[{ subnet: podCidr }]],
+          routes: [{ dst: '0.0.0.0/0' }],
+          dataDir: ipamDataDir,
+        },
+      },
+    ],
   };
 }
 
@@ -212,10 +241,11 @@ export class Kubelet {
   async start(): Promise<void> {
     mkdirSync(this.confDir, { recursive: true });
     const socket = this.#o.agentSocket ?? this.#o.layout.cniSocket(this.#o.nodeName);
-    writeFileSync(
-      join(this.confDir, PRIMARY_CONFLIST),
-      `${JSON.stringify(primaryConfList(socket), null, 2)}\n`,
-    );
+    const cluster = this.#o.clusterNetwork;
+    const primary = cluster
+      ? clusterConfList(cluster.podCidr, join(dirname(this.confDir), 'host-local'))
+      : primaryConfList(socket);
+    writeFileSync(join(this.confDir, PRIMARY_CONFLIST), `${JSON.stringify(primary, null, 2)}\n`);
     linkPlugin(this.binDir, this.#o.cniBinary);
     await this.#prober.start();
     await this.#manager.start();

@@ -69,7 +69,7 @@ export async function startController(
   ovn: Ovn,
   objects: readonly KubeObject[],
   seed = 1,
-  options: { concurrency?: number } = {},
+  options: { concurrency?: number; nonPrimaryCni?: boolean } = {},
 ): Promise<Running> {
   const informers = new Map(
     NETWORK_KINDS.map((kind) => [
@@ -89,6 +89,7 @@ export async function startController(
     random: seededRandom(seed),
     backoff: { baseMs: 50, maxMs: 500 },
     ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+    ...(options.nonPrimaryCni ? { nonPrimaryCni: true } : {}),
     logger: pino({ level: process.env['KOVN_TEST_LOG'] ?? 'silent' }),
   });
   await controller.start();

@@ -150,3 +150,14 @@ for (const [args, message] of refused) {
     );
   });
 }
+
+test('secondary mode: the controller runs with --non-primary-cni-mode=true; primary mode without it', () => {
+  const controllerArgs = (mode: string) => {
+    const deployment = installObjects(parseInstallOptions(['--mode', mode])).find(
+      (o) => o.kind === 'Deployment' && o.metadata.name === 'kovn-controller',
+    ) as { spec: { template: { spec: { containers: { args?: string[] }[] } } } } | undefined;
+    return deployment?.spec.template.spec.containers[0]?.args ?? [];
+  };
+  assert.ok(controllerArgs('secondary').includes('--non-primary-cni-mode=true'));
+  assert.ok(!controllerArgs('primary').some((a) => a.startsWith('--non-primary-cni-mode')));
+});
