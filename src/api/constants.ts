@@ -29,6 +29,10 @@ export const DEFAULT_VPC_DNS_COREFILE = 'vpc-dns-corefile';
 export const OVN_PROVIDER = 'ovn';
 /** The CNI `type` of our plugin (Kube-OVN's `util.CniTypeName`). */
 export const CNI_TYPE = 'kube-ovn';
+/** kovn's own name for the same plugin (`type: kovn` in a NAD or conflist); it is read as `kube-ovn`. */
+export const CNI_TYPE_ALIAS = 'kovn';
+/** Is a CNI `type` (or `ipam.type`) our plugin? */
+export const isCniType = (type: unknown): boolean => type === CNI_TYPE || type === CNI_TYPE_ALIAS;
 
 /**
  * Is the provider's subnet an OVN logical switch (`ovn`, or an attachment network `<nad>.<ns>.ovn`), as opposed to a

@@ -1,10 +1,10 @@
 /**
  * What a NetworkAttachmentDefinition's `spec.config` says about the network it defines, as Kube-OVN's controller
  * reads it (`util.IsOvnNetwork`): an OVN network when the config, or any plugin of a config list, is of our CNI
- * `type` (`kube-ovn`). Its pods' NICs then get a Logical_Switch_Port on the subnet of provider `<nad>.<ns>.ovn`;
+ * `type` (`kube-ovn`, or kovn's own name for it, `kovn`). Its pods' NICs then get a Logical_Switch_Port on the subnet of provider `<nad>.<ns>.ovn`;
  * any other NAD (macvlan with our IPAM, say) gets only an address, for provider `<nad>.<ns>`. Pure.
  */
-import { CNI_TYPE, OVN_PROVIDER } from './constants.ts';
+import { isCniType, OVN_PROVIDER } from './constants.ts';
 import type { KubeObject } from './types.ts';
 
 /** Is the NAD's `spec.config` an OVN network (our plugin, alone or in a list)? Unreadable config: no. */
@@ -18,10 +18,8 @@ export function isOvnNetworkConfig(config: unknown): boolean {
   }
   if (typeof doc !== 'object' || doc === null) return false;
   const d = doc as { type?: unknown; plugins?: unknown };
-  if (d.type === CNI_TYPE) return true;
-  return (
-    Array.isArray(d.plugins) && d.plugins.some((p) => (p as { type?: unknown } | null)?.type === CNI_TYPE)
-  );
+  if (isCniType(d.type)) return true;
+  return Array.isArray(d.plugins) && d.plugins.some((p) => isCniType((p as { type?: unknown } | null)?.type));
 }
 
 /** Finds a NetworkAttachmentDefinition by namespace and name (a cache read). */

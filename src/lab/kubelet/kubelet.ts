@@ -31,7 +31,7 @@ import { kindInformer } from '../../kube/informer-kind.ts';
 import type { KubeInformer } from '../../kube/informer-kube.ts';
 import { ControllerManager } from '../../kube/manager.ts';
 import { keyForObject, keyOf, type ObjectRef } from '../../kube/queue/keys.ts';
-import { CNI_TYPE, DEFAULT_VPC, OVN_PROVIDER } from '../../api/constants.ts';
+import { CNI_TYPE, CNI_TYPE_ALIAS, DEFAULT_VPC, OVN_PROVIDER } from '../../api/constants.ts';
 import { annotationKey } from '../../api/annotations.ts';
 import { CNI_VERSION } from '../../node/cni/spec.ts';
 import { systemClock, type Clock } from '../../util/clock.ts';
@@ -131,16 +131,19 @@ export function readPrimaryConfList(confDir: string): ConfList {
   return confListOf(readFileSync(join(confDir, first), 'utf8'), first);
 }
 
+/** Links our plugin under both its names (`kube-ovn`, Kube-OVN's; `kovn`, ours), as install-cni.sh installs it. */
 function linkPlugin(binDir: string, target: string): void {
   mkdirSync(binDir, { recursive: true });
-  const link = join(binDir, CNI_TYPE);
-  try {
-    if (readlinkSync(link) === target) return;
-  } catch {
-    // absent or not a link
+  for (const name of [CNI_TYPE, CNI_TYPE_ALIAS]) {
+    const link = join(binDir, name);
+    try {
+      if (readlinkSync(link) === target) continue;
+    } catch {
+      // absent or not a link
+    }
+    rmSync(link, { force: true });
+    symlinkSync(target, link);
   }
-  rmSync(link, { force: true });
-  symlinkSync(target, link);
 }
 
 export class Kubelet {

@@ -7,7 +7,7 @@
  * `CniError`s with the spec's codes.
  */
 import type { NicRoute } from '../nic-types.ts';
-import { CNI_TYPE, OVN_PROVIDER } from '../../api/constants.ts';
+import { CNI_TYPE, isCniType, OVN_PROVIDER } from '../../api/constants.ts';
 import { KUBE_OVN_DEFAULT_SOCKET, SOCKET_ENV } from './protocol.ts';
 import { CNI_VERSION, CniCode, CniError, isSupportedVersion } from './spec.ts';
 
@@ -119,8 +119,8 @@ export function parseNetConf(stdin: string, env: Readonly<Record<string, string 
     typeof conf['ipam'] === 'object' && conf['ipam'] !== null
       ? (conf['ipam'] as Record<string, unknown>)
       : {};
-  const ipamOnly = type !== CNI_TYPE;
-  if (ipamOnly && str(ipam['type']) !== CNI_TYPE)
+  const ipamOnly = !isCniType(type);
+  if (ipamOnly && !isCniType(str(ipam['type'])))
     throw new CniError(
       CniCode.InvalidNetworkConfig,
       'Invalid Configuration',
@@ -159,7 +159,8 @@ export function parseNetConf(stdin: string, env: Readonly<Record<string, string 
   return {
     cniVersion,
     name: str(conf['name']),
-    type,
+    // `type: kovn` is our plugin under its own name: the agent is told `kube-ovn`, as Kube-OVN's CNI would say.
+    type: ipamOnly ? type : CNI_TYPE,
     ipamOnly,
     serverSocket: env[SOCKET_ENV] || str(source['server_socket']) || KUBE_OVN_DEFAULT_SOCKET,
     provider,

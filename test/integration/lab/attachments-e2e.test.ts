@@ -29,7 +29,7 @@ const M2 = '10.20.0.12';
 const CONTROL_PLANE = 'kube-ovn-control-plane';
 const WORKER = 'kube-ovn-worker';
 
-const objects = (): KubeObject[] => [
+const objects = (nadType: string): KubeObject[] => [
   { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'att1' } },
   {
     apiVersion: 'k8s.cni.cncf.io/v1',
@@ -38,7 +38,7 @@ const objects = (): KubeObject[] => [
     spec: {
       config: JSON.stringify({
         cniVersion: '0.3.1',
-        type: 'kube-ovn',
+        type: nadType,
         server_socket: '/run/openvswitch/kube-ovn-daemon.sock',
         provider: PROVIDER,
       }),
@@ -66,7 +66,7 @@ function multiNicPod(name: string, node: string, ip: string): KubeObject {
 const eventually = poller({ ms: 90_000, every: 300 });
 
 /** Brings a lab up with the attachment network and m1/m2; the test context the cases use. */
-function attachmentLab(idPrefix: string, upArgs: string[]) {
+function attachmentLab(idPrefix: string, upArgs: string[], nadType: string) {
   const ctx = { home: '', layout: undefined as unknown as LabLayout, kc: undefined as unknown as KubeConfig };
   const api = kubeApi(() => ctx.kc);
   const ping = (pod: string, ip: string) =>
@@ -76,7 +76,7 @@ function attachmentLab(idPrefix: string, upArgs: string[]) {
   before(async () => {
     ({ home: ctx.home, layout: ctx.layout } = labHome(`kovn-${idPrefix}-`, idPrefix));
     ctx.kc = labUp(ctx.home, ctx.layout, upArgs);
-    for (const o of objects()) await api.create(o);
+    for (const o of objects(nadType)) await api.create(o);
     await api.create(multiNicPod('m1', CONTROL_PLANE, M1));
     await api.create(multiNicPod('m2', WORKER, M2));
     await runningPodIp(ctx.kc, eventually, 'att1', 'm1');
@@ -89,7 +89,7 @@ function attachmentLab(idPrefix: string, upArgs: string[]) {
 }
 
 void describe('OVN attachments in the lab (kovn primary)', { skip, timeout: 900_000 }, () => {
-  const { ctx, api, ping, addr } = attachmentLab('att', []);
+  const { ctx, api, ping, addr } = attachmentLab('att', [], 'kube-ovn');
 
   it('net1 has the requested address on the attachment subnet and m1 reaches m2 over it, across nodes', async () => {
     assert.match(addr('m1', 'net1'), new RegExp(`inet ${M1.replaceAll('.', '\\.')}/24`));
@@ -121,7 +121,7 @@ void describe(
   'kovn as a secondary network (kovn up --cni-mode secondary)',
   { skip, timeout: 900_000 },
   () => {
-    const { ctx, api, ping, addr } = attachmentLab('sec', ['--cni-mode', 'secondary']);
+    const { ctx, api, ping, addr } = attachmentLab('sec', ['--cni-mode', 'secondary'], 'kovn');
 
     it("eth0 is the cluster CNI's; kovn writes no primary annotation or port; net1 carries m1 -> m2", async () => {
       assert.match(addr('m1', 'eth0'), /inet 10\.244\./, 'eth0 comes from the cluster CNI (ptp, host-local)');

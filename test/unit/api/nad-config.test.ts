@@ -11,11 +11,12 @@ const nad = (config: unknown): KubeObject => ({
 });
 
 describe('NAD config: OVN network or address only', () => {
-  it('is an OVN network when the config, or a plugin of its list, is of type kube-ovn', () => {
+  it('is an OVN network when the config, or a plugin of its list, is of type kube-ovn (or kovn)', () => {
     const cases: [unknown, boolean][] = [
       ['{"cniVersion":"0.3.1","type":"kube-ovn","provider":"attnet.ns1.ovn"}', true],
       ['{"cniVersion":"1.0.0","name":"x","plugins":[{"type":"kube-ovn"},{"type":"portmap"}]}', true],
       ['{"cniVersion":"1.0.0","name":"x","plugins":[{"type":"bridge"}]}', false],
+      ['{"cniVersion":"1.0.0","type":"kovn"}', true],
       ['{"cniVersion":"0.3.1","type":"macvlan","ipam":{"type":"kube-ovn"}}', false],
       ['{"type": "kube-ovn"', false],
       ['"kube-ovn"', false],

@@ -122,6 +122,16 @@ void test('config: type kube-ovn (we plumb) and ipam.type kube-ovn (we only answ
         serverSocket: '/run/openvswitch/kube-ovn-daemon.sock',
       },
     ],
+    [
+      'type kovn, our own name for the plugin, reaches the agent as kube-ovn',
+      { cniVersion: '1.0.0', type: 'kovn', provider: 'attnet.ns1.ovn' },
+      { ipamOnly: false, type: 'kube-ovn', provider: 'attnet.ns1.ovn' },
+    ],
+    [
+      'ipam.type kovn inside another plugin',
+      { cniVersion: '1.0.0', type: 'macvlan', ipam: { type: 'kovn', provider: 'ext.kube-system' } },
+      { ipamOnly: true, type: 'macvlan', provider: 'ext.kube-system' },
+    ],
   ];
   for (const [name, conf, want] of cases) {
     const got = parseNetConf(JSON.stringify(conf));
