@@ -18,7 +18,7 @@ export const layers = {
   // which runs the agents inside its own processes, imports them.
   apiserver: ['api', 'kube', 'net', 'util'],
   controller: ['api', 'ipam', 'kube', 'net', 'ovsdb', 'util'],
-  node: ['api', 'kube', 'net', 'ovn', 'util'],
+  node: ['api', 'kube', 'net', 'ovn', 'ovsdb', 'util'],
   natgw: ['api', 'kube', 'net', 'util'],
   lab: ['api', 'install', 'kube', 'natgw', 'net', 'node', 'ovn', 'ovsdb', 'util'],
   // What `kovn install` renders for a cluster (documents only).

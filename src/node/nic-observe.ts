@@ -1,13 +1,13 @@
 /**
  * Reads a pod NIC's actual state: both veth ends with their addresses (`ip -j -d addr`), the pod interface's routes
  * (`ip -j route`), transmit checksum offload (`ethtool -k`) and the OVS interface row (bridge, external_ids,
- * ofport, error). Everything absent is reported as absent, never thrown; nic-state.ts compares it with the spec.
+ * ofport, error) from the agent's OVSDB cache (ovs-db.ts). Everything absent is reported as absent, never thrown; nic-state.ts compares it with the spec.
  */
-import { vsctlRows, vsctlRun } from '../ovn/vsctl.ts';
 import { ipNetnsArgs, netnsExists, type Netns } from './agent/netns-path.ts';
 import type { ProcessRunner } from '../util/exec.ts';
 import { normaliseDst, type LinkState, type ObservedNic, type RouteState } from './nic-state.ts';
 import type { NicSpec } from './nic-types.ts';
+import type { NodeOvsDb } from './ovs-db.ts';
 
 interface IpLink {
   ifindex: number;
@@ -83,30 +83,8 @@ export async function readRoutes(runner: ProcessRunner, netns: Netns, ifname: st
   return out;
 }
 
-async function readOvs(runner: ProcessRunner, spec: NicSpec): Promise<ObservedNic['ovs']> {
-  const rows = await vsctlRows(
-    runner,
-    spec.ovsRundir,
-    '--columns=name,external_ids,ofport,error',
-    'find',
-    'Interface',
-    `name=${spec.hostIf}`,
-  );
-  const row = rows[0];
-  if (!row) return undefined;
-  const br = await vsctlRun(runner, spec.ovsRundir, 'iface-to-br', spec.hostIf);
-  const ofport = row['ofport'];
-  const error = row['error'];
-  return {
-    bridge: br.code === 0 ? br.stdout.trim() : undefined,
-    externalIds: (row['external_ids'] ?? {}) as Record<string, string>,
-    ofport: typeof ofport === 'number' ? ofport : undefined,
-    error: typeof error === 'string' && error !== '' ? error : undefined,
-  };
-}
-
 /** Observes everything `nicProblems` compares. */
-export async function observeNic(runner: ProcessRunner, spec: NicSpec): Promise<ObservedNic> {
+export async function observeNic(runner: ProcessRunner, ovs: NodeOvsDb, spec: NicSpec): Promise<ObservedNic> {
   const nodeNetnsExists = netnsExists(spec.nodeNetns);
   const podNetnsExists = spec.podNetns === spec.nodeNetns ? nodeNetnsExists : netnsExists(spec.podNetns);
   const pod = podNetnsExists ? await readLink(runner, spec.podNetns, spec.ifname) : undefined;
@@ -116,6 +94,6 @@ export async function observeNic(runner: ProcessRunner, spec: NicSpec): Promise<
     pod,
     host: nodeNetnsExists ? await readLink(runner, spec.nodeNetns, spec.hostIf) : undefined,
     routes: pod ? await readRoutes(runner, spec.podNetns, spec.ifname) : [],
-    ovs: await readOvs(runner, spec),
+    ovs: await ovs.portState(spec.hostIf),
   };
 }

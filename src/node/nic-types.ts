@@ -16,7 +16,7 @@ export interface NicRoute {
 export interface NicSpec {
   /** Network namespace holding the node's br-int (the node's "host network"); undefined: the agent's own. */
   nodeNetns: Netns;
-  /** The node's OVS run directory (its `db.sock`), for ovs-vsctl. */
+  /** The node's OVS run directory (its `db.sock`, the Open_vSwitch database the agent programs ports through). */
   ovsRundir: string;
   /** The pod's network namespace (must exist); the node's own for a node port. */
   podNetns: Netns;

@@ -6,12 +6,13 @@
  *
  * `plugNic` is idempotent: it observes first and changes nothing when `checkNic` finds no problem; otherwise it
  * converges (recreating the pair only when the two ends are missing or not one pair). `unplugNic` removes the OVS
- * port and the veth, and succeeds when they are already gone. `podNetns === nodeNetns` plumbs a node's own port
+ * port and the veth, and succeeds when they are already gone. The OVS port goes through the agent's own OVSDB
+ * connection (ovs-db.ts: one transaction per change, none when it already matches); links through `ip`/`ethtool`. `podNetns === nodeNetns` plumbs a node's own port
  * (`ovn0` on the join subnet): both ends then live in the node namespace.
  */
-import { vsctl } from '../ovn/vsctl.ts';
 import { check, type ProcessRunner } from '../util/exec.ts';
 import { observeNic, readLink, readRoutes } from './nic-observe.ts';
+import type { NodeOvsDb } from './ovs-db.ts';
 import {
   arePeers,
   desiredExternalIds,
@@ -36,8 +37,8 @@ function ip(runner: ProcessRunner, netns: Netns, ...args: string[]): Promise<str
 }
 
 /** The problems `plugNic` would fix; empty when the NIC matches `spec` exactly (CNI CHECK). */
-export async function checkNic(runner: ProcessRunner, spec: NicSpec): Promise<string[]> {
-  return nicProblems(spec, await observeNic(runner, spec));
+export async function checkNic(runner: ProcessRunner, ovs: NodeOvsDb, spec: NicSpec): Promise<string[]> {
+  return nicProblems(spec, await observeNic(runner, ovs, spec));
 }
 
 async function createPair(runner: ProcessRunner, spec: NicSpec): Promise<void> {
@@ -131,21 +132,13 @@ function ipBatch(runner: ProcessRunner, netns: Netns, lines: readonly string[]):
   return check(runner, 'ip', [...ipNetnsArgs(netns), '-batch', '-'], { input: `${lines.join('\n')}\n` });
 }
 
-async function configurePort(runner: ProcessRunner, spec: NicSpec): Promise<void> {
-  const ids = Object.entries(desiredExternalIds(spec)).map(
-    ([k, v]) => `external_ids:${k}=${JSON.stringify(v)}`,
-  );
-  await vsctl(
-    runner,
-    spec.ovsRundir,
-    ...['--may-exist', 'add-port', INTEGRATION_BRIDGE, spec.hostIf],
-    ...['--', 'set', 'Interface', spec.hostIf, ...ids],
-  );
+async function configurePort(ovs: NodeOvsDb, spec: NicSpec): Promise<void> {
+  await ovs.ensurePort(INTEGRATION_BRIDGE, spec.hostIf, desiredExternalIds(spec));
 }
 
 /** Makes the NIC exactly `spec`; returns what it had to do. The pod namespace must exist. */
-export async function plugNic(runner: ProcessRunner, spec: NicSpec): Promise<PlugOutcome> {
-  const observed = await observeNic(runner, spec);
+export async function plugNic(runner: ProcessRunner, ovs: NodeOvsDb, spec: NicSpec): Promise<PlugOutcome> {
+  const observed = await observeNic(runner, ovs, spec);
   const problems = nicProblems(spec, observed);
   if (problems.length === 0) return 'unchanged';
   if (!observed.nodeNetnsExists || !observed.podNetnsExists)
@@ -162,7 +155,7 @@ export async function plugNic(runner: ProcessRunner, spec: NicSpec): Promise<Plu
       await ip(runner, spec.podNetns, 'link', 'del', spec.ifname);
     await createPair(runner, spec);
     // The port first (as Kube-OVN's CNI does): ovn-controller binds it while the addresses are being set.
-    await configurePort(runner, spec);
+    await configurePort(ovs, spec);
     await configureNewPair(runner, spec);
     return 'created';
   }
@@ -173,7 +166,7 @@ export async function plugNic(runner: ProcessRunner, spec: NicSpec): Promise<Plu
   });
   await configureAddresses(runner, spec, pod);
   await configureRoutes(runner, spec);
-  await configurePort(runner, spec);
+  await configurePort(ovs, spec);
   return 'updated';
 }
 
@@ -212,8 +205,8 @@ export async function announceNic(
 }
 
 /** Removes the OVS port and the veth pair (its pod end goes with it); a no-op when both are gone. */
-export async function unplugNic(runner: ProcessRunner, ref: NicRef): Promise<void> {
-  await vsctl(runner, ref.ovsRundir, '--if-exists', 'del-port', INTEGRATION_BRIDGE, ref.hostIf);
+export async function unplugNic(runner: ProcessRunner, ovs: NodeOvsDb, ref: NicRef): Promise<void> {
+  await ovs.removePort(INTEGRATION_BRIDGE, ref.hostIf);
   if (await readLink(runner, ref.nodeNetns, ref.hostIf).catch(() => undefined))
     await ip(runner, ref.nodeNetns, 'link', 'del', ref.hostIf);
 }

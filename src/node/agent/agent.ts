@@ -13,6 +13,7 @@ import { systemClock, type Clock } from '../../util/clock.ts';
 import { processRunner, type ProcessRunner } from '../../util/exec.ts';
 import type { Metrics } from '../../util/metrics/registry.ts';
 import { announceNic, checkNic, plugNic, unplugNic } from '../nic.ts';
+import { NodeOvsDb } from '../ovs-db.ts';
 import { CniHandler, type NicPlumber } from './handler.ts';
 import { NodePortReconciler } from './node-port.ts';
 import { startCniServer, type CniServer } from './server.ts';
@@ -32,7 +33,7 @@ export interface NodeAgentOptions {
   runner?: ProcessRunner;
   clock?: Clock;
   logger?: Logger;
-  /** The NIC plumbing; default nic.ts over `runner`. */
+  /** The NIC plumbing; default nic.ts over `runner` and the agent's own connection to the node's OVS database. */
   plumber?: NicPlumber;
   /** How long ADD waits for the controller's annotations (default 60 s). */
   waitTimeoutMs?: number;
@@ -48,12 +49,12 @@ export interface NodeAgentOptions {
 }
 
 /** nic.ts behind the handler's interface. */
-export function nicPlumber(runner: ProcessRunner): NicPlumber {
+export function nicPlumber(runner: ProcessRunner, ovs: NodeOvsDb): NicPlumber {
   return {
-    plug: (spec) => plugNic(runner, spec),
+    plug: (spec) => plugNic(runner, ovs, spec),
     announce: (spec) => announceNic(runner, spec),
-    unplug: (ref) => unplugNic(runner, ref),
-    check: (spec) => checkNic(runner, spec),
+    unplug: (ref) => unplugNic(runner, ovs, ref),
+    check: (spec) => checkNic(runner, ovs, spec),
   };
 }
 
@@ -66,6 +67,7 @@ export class NodeAgent {
   readonly tproxy: TproxyReconciler;
   readonly natOutgoing: NatOutgoingReconciler;
   readonly #server: CniServer;
+  readonly #ovs: NodeOvsDb | undefined;
 
   private constructor(parts: {
     pods: KubeInformer;
@@ -75,6 +77,7 @@ export class NodeAgent {
     tproxy: TproxyReconciler;
     natOutgoing: NatOutgoingReconciler;
     server: CniServer;
+    ovs: NodeOvsDb | undefined;
   }) {
     this.pods = parts.pods;
     this.node = parts.node;
@@ -83,6 +86,7 @@ export class NodeAgent {
     this.tproxy = parts.tproxy;
     this.natOutgoing = parts.natOutgoing;
     this.#server = parts.server;
+    this.#ovs = parts.ovs;
     this.socket = parts.server.socket;
   }
 
@@ -90,7 +94,9 @@ export class NodeAgent {
     const runner = o.runner ?? processRunner;
     const clock = o.clock ?? systemClock;
     const log = (o.logger ?? pino({ level: 'silent' })).child({ node: o.nodeName });
-    const plumber = o.plumber ?? nicPlumber(runner);
+    // The agent's own OVSDB connection (it connects in the background), for the default plumbing only.
+    const ovs = o.plumber ? undefined : NodeOvsDb.start(o.ovsRundir, { logger: log, clock });
+    const plumber = o.plumber ?? nicPlumber(runner, ovs as NodeOvsDb);
     const watch = { kubeConfig: o.kubeConfig, clock, log };
     const metrics = o.metrics ? { metrics: o.metrics } : {};
     const pods = kindInformer('Pod', { ...watch, fieldSelector: `spec.nodeName=${o.nodeName}` });
@@ -154,7 +160,7 @@ export class NodeAgent {
     natOutgoing.start();
     const server = await startCniServer(o.socket, handler, log);
     log.info({ socket: o.socket, tproxy: o.enableTproxy ?? false }, 'node agent serving CNI');
-    return new NodeAgent({ pods, node, subnets, nodePort, tproxy, natOutgoing, server });
+    return new NodeAgent({ pods, node, subnets, nodePort, tproxy, natOutgoing, server, ovs });
   }
 
   /** Resolves once the pod and node caches hold a full list. */
@@ -168,5 +174,6 @@ export class NodeAgent {
     await this.tproxy.stop();
     await this.natOutgoing.stop();
     await Promise.all([this.pods.stop(), this.node.stop(), this.subnets.stop()]);
+    this.#ovs?.close();
   }
 }

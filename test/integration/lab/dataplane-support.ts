@@ -11,6 +11,7 @@ import { createNetns } from '../../../src/lab/dataplane/netns.ts';
 import { listNetns } from '../../../src/lab/dataplane/netns.ts';
 import { isAlive, type ProcessIdentity } from '../../../src/lab/process/procfs.ts';
 import { plugNic } from '../../../src/node/nic.ts';
+import { NodeOvsDb } from '../../../src/node/ovs-db.ts';
 import type { PodNicSpec } from '../../../src/node/nic-types.ts';
 import { insert, namedUuid, OvsdbClient, set } from '../../../src/ovsdb/index.ts';
 import { check, processRunner } from '../../../src/util/exec.ts';
@@ -92,7 +93,12 @@ export async function addPod(
     mtu: 1400,
     externalIds: { pod_name: port.name, pod_namespace: 'default', ip: port.ip, vendor: 'kube-ovn' },
   };
-  await plugNic(runner, spec);
+  const ovs = await NodeOvsDb.open(n.ovsRundir);
+  try {
+    await plugNic(runner, ovs, spec);
+  } finally {
+    ovs.close();
+  }
   return spec;
 }
 
