@@ -6,39 +6,23 @@
  * `kovn.io/nat-applied` annotation, as the lab's per-node agents do for the pods they enter. Serves its metrics on
  * `--metrics-addr`; logs JSON lines (pino) to stdout; SIGTERM/SIGINT stop it cleanly, within a deadline.
  */
-import { pino } from 'pino';
-import { loadProcessConfig } from '../kube/process-config.ts';
+import { startProgram } from '../kube/program.ts';
 import { systemClock } from '../util/clock.ts';
 import { stopOnSignals } from '../util/stop-on-signal.ts';
 import { processRunner } from '../util/exec.ts';
-import { Metrics } from '../util/metrics/registry.ts';
-import { serveMetrics } from '../util/metrics/server.ts';
 import { startGatewayAgent } from './agent.ts';
 import { parseGatewayPodConfig } from './pod-config.ts';
 
-let config, kube;
-try {
-  config = parseGatewayPodConfig(process.argv.slice(2));
-  kube = loadProcessConfig({ kubeconfig: config.kubeconfig });
-} catch (err) {
-  process.stderr.write(`${(err as Error).message}\n`);
-  process.exit(2);
-}
-const logger = pino({ level: config.logLevel, base: { component: 'kovn-natgw-agent' } });
-const metrics = new Metrics();
-const metricsServer = await serveMetrics(metrics, {
-  address: config.metricsAddr,
-  ...(config.metricsUrlFile === undefined ? {} : { urlFile: config.metricsUrlFile }),
-});
-logger.info({ url: metricsServer.url }, 'serving metrics');
-logger.info(
-  {
-    pod: `${config.pod.namespace}/${config.pod.name}`,
-    node: config.node ?? '(unknown)',
-    kube: kube.describe,
-    from: kube.from,
-  },
-  'configuration',
+const {
+  flags: config,
+  kube,
+  logger,
+  metrics,
+  metricsServer,
+} = await startProgram(
+  'kovn-natgw-agent',
+  () => parseGatewayPodConfig(process.argv.slice(2)),
+  (c) => ({ pod: `${c.pod.namespace}/${c.pod.name}`, node: c.node ?? '(unknown)' }),
 );
 const agent = await startGatewayAgent({
   kubeConfig: kube.kubeConfig,

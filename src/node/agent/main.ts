@@ -4,39 +4,16 @@
  * namespace, Kube-OVN's paths and the pod's service account). Serves its metrics on `--metrics-addr`. Logs JSON lines (pino) to stdout;
  * SIGTERM/SIGINT stop it cleanly, within a deadline.
  */
-import { pino } from 'pino';
-import { loadProcessConfig } from '../../kube/process-config.ts';
+import { startProgram } from '../../kube/program.ts';
 import { systemClock } from '../../util/clock.ts';
 import { stopOnSignals } from '../../util/stop-on-signal.ts';
-import { Metrics } from '../../util/metrics/registry.ts';
-import { serveMetrics } from '../../util/metrics/server.ts';
 import { NodeAgent } from './agent.ts';
 import { parseAgentFlags } from './flags.ts';
 
-let flags, kube;
-try {
-  flags = parseAgentFlags(process.argv.slice(2));
-  kube = loadProcessConfig({ kubeconfig: flags.kubeconfig });
-} catch (err) {
-  process.stderr.write(`${(err as Error).message}\n`);
-  process.exit(2);
-}
-const logger = pino({ level: flags.logLevel, base: { component: 'kovn-node-agent' } });
-const metrics = new Metrics();
-const metricsServer = await serveMetrics(metrics, {
-  address: flags.metricsAddr,
-  ...(flags.metricsUrlFile === undefined ? {} : { urlFile: flags.metricsUrlFile }),
-});
-logger.info({ url: metricsServer.url }, 'serving metrics');
-logger.info(
-  {
-    node: flags.node,
-    netns: flags.netns ?? '(own)',
-    socket: flags.socket,
-    kube: kube.describe,
-    from: kube.from,
-  },
-  'configuration',
+const { flags, kube, logger, metrics, metricsServer } = await startProgram(
+  'kovn-node-agent',
+  () => parseAgentFlags(process.argv.slice(2)),
+  (f) => ({ node: f.node, netns: f.netns ?? '(own)', socket: f.socket }),
 );
 const agent = await NodeAgent.start({
   nodeName: flags.node,
