@@ -13,6 +13,7 @@ APT_PACKAGES=(
   dnsutils curl                                    # dig and curl: DNS lookups and HTTP by name from VPC pods in the tests
   containernetworking-plugins                      # real CNI plugins (macvlan, ...)
   python3                                          # the TProxy listener's socket (IP_TRANSPARENT, which Node lacks)
+  python3-pyroute2                                 # the node agent's link helper: netlink in any namespace (ADR 34)
   chromium                                         # the topology page's browser test (driven by playwright-core)
 )
 # A real kubectl for the end-to-end tests: Debian's, unless the machine already has one (some images ship kubectl 1.3x).

@@ -4,6 +4,9 @@
  * pod port lives in (ovs-port-ops.ts), so reading a port is a cache look-up, and adding, updating or removing one
  * is a single transaction (none when the cache shows nothing to do). Like ovs-vsctl, a change bumps `next_cfg` and
  * returns once ovs-vswitchd has applied it (`cur_cfg` caught up), so the interface has its ofport by then.
+ * Changes asked for while a transaction is in flight go out together in the next one, with one `next_cfg` bump, so
+ * a burst of plugs on a node is a few transactions and a few ovs-vswitchd reconfigurations, not one per pod; if such
+ * a batch fails, its changes are sent again one by one, so one bad port fails alone.
  * `start` returns at once and connects in the background (the agent may start before the database); the client
  * reconnects by itself; a call made while not connected waits up to `readyTimeoutMs`, then fails naming the socket.
  */
@@ -37,6 +40,14 @@ export interface NodeOvsDbOptions {
 }
 
 type Client = OvsdbClient<OpenVswitchTables>;
+
+/** A change waiting for the next transaction: `plan` reads the cache when the transaction is built. */
+interface QueuedChange {
+  call: string;
+  plan: (tag: string) => Operation[];
+  resolve(sent: boolean): void;
+  reject(error: Error): void;
+}
 /** One connection attempt's own deadline; the loop tries again after it. */
 const ATTEMPT_MS = 5_000;
 /** The pause after a failed attempt (the client's own backoff paces the connects within one). */
@@ -49,6 +60,10 @@ export class NodeOvsDb {
   readonly #readyTimeoutMs: number;
   #client: Client | undefined;
   #closed = false;
+  readonly #queue: QueuedChange[] = [];
+  #flushing = false;
+  /** Transactions that carried more than one change. */
+  batched = 0;
   readonly #opened: Promise<Client | undefined>;
 
   private constructor(rundir: string, o: NodeOvsDbOptions) {
@@ -108,8 +123,8 @@ export class NodeOvsDb {
     const call = `add-port ${bridge} ${name}`;
     const client = await this.#ready(call);
     const bridges = client.cache.table('Bridge').rows();
-    return this.#change(client, call, () =>
-      ensurePortOps(this.#find(client, name), bridges, bridge, name, externalIds),
+    return this.#change(client, call, (tag) =>
+      ensurePortOps(this.#find(client, name), bridges, bridge, name, externalIds, tag),
     );
   }
 
@@ -144,25 +159,71 @@ export class NodeOvsDb {
     return { ...(bridge ? { bridge } : {}), ...(port ? { port } : {}), ...(iface ? { iface } : {}) };
   }
 
-  /** Plans with `plan` from the cache; sends it with a reconfigure request and waits until it is applied. */
-  async #change(client: Client, call: string, plan: () => Operation[]): Promise<boolean> {
-    const fail = (error: unknown): Error =>
-      new Error(`OVS database ${this.socket}: ${call}: ${(error as Error).message}`, { cause: error });
-    let ops: Operation[];
+  /** Queues a change for the next transaction; resolves once ovs-vswitchd applied it (false: nothing to send). */
+  #change(client: Client, call: string, plan: (tag: string) => Operation[]): Promise<boolean> {
+    return new Promise<boolean>((resolve, reject) => {
+      this.#queue.push({ call, plan, resolve, reject });
+      if (!this.#flushing) void this.#flush(client);
+    });
+  }
+
+  /** Sends what is queued, one transaction at a time; what queues meanwhile goes in the next. */
+  async #flush(client: Client): Promise<void> {
+    this.#flushing = true;
     try {
-      ops = plan();
-    } catch (error) {
-      throw fail(error);
+      // One turn of the event loop first, so the calls made together share the first transaction too.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      while (this.#queue.length > 0) {
+        const batch = this.#queue.splice(0);
+        if (batch.length > 1 && (await this.#send(client, batch))) continue;
+        // A single change, or a batch that failed as a whole: one transaction each.
+        for (const change of batch) await this.#send(client, [change]);
+      }
+    } finally {
+      this.#flushing = false;
     }
-    if (ops.length === 0) return false;
+  }
+
+  /**
+   * Plans `batch` from the cache and sends it as one transaction; the waits for ovs-vswitchd run on their own.
+   * A batch of several that fails settles nothing and returns false (they are then sent one by one).
+   */
+  async #send(client: Client, batch: readonly QueuedChange[]): Promise<boolean> {
+    const fail = (change: QueuedChange, error: unknown): Error =>
+      new Error(`OVS database ${this.socket}: ${change.call}: ${(error as Error).message}`, { cause: error });
+    const single = batch.length === 1;
+    const planned: { change: QueuedChange; ops: Operation[] }[] = [];
+    for (const [i, change] of batch.entries()) {
+      try {
+        planned.push({ change, ops: change.plan(single ? '' : `_${i}`) });
+      } catch (error) {
+        if (!single) return false;
+        change.reject(fail(change, error));
+        return true;
+      }
+    }
+    const ops = planned.flatMap((p) => p.ops);
+    for (const p of planned) if (p.ops.length === 0) p.change.resolve(false);
+    const sending = planned.filter((p) => p.ops.length > 0);
+    if (sending.length === 0) return true;
     let results;
     try {
       results = await client.transact([...ops, ...RECONFIGURE_OPS], { timeoutMs: this.#readyTimeoutMs });
     } catch (error) {
-      throw fail(error);
+      if (!single) return false;
+      batch[0]!.reject(fail(batch[0]!, error));
+      return true;
     }
+    if (sending.length > 1) this.batched++;
     const next = results[results.length - 1]?.rows?.[0]?.['next_cfg'];
-    if (typeof next === 'number') await this.#applied(client, call, next);
+    for (const { change } of sending) {
+      if (typeof next !== 'number') change.resolve(true);
+      else
+        this.#applied(client, change.call, next).then(
+          () => change.resolve(true),
+          (error: unknown) => change.reject(error as Error),
+        );
+    }
     return true;
   }
 

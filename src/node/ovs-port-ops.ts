@@ -65,12 +65,22 @@ export interface FoundPort {
   bridge?: OvsBridge;
 }
 
-/** Adds port `name` (one interface of the same name, with `externalIds`) to bridge `br`. */
-export function addPortOps(br: OvsBridge, name: string, externalIds: Record<string, string>): Operation[] {
+/**
+ * Adds port `name` (one interface of the same name, with `externalIds`) to bridge `br`. `tag` makes the rows' named
+ * UUIDs unique when several ports go in one transaction.
+ */
+export function addPortOps(
+  br: OvsBridge,
+  name: string,
+  externalIds: Record<string, string>,
+  tag = '',
+): Operation[] {
+  const iface = `iface${tag}`;
+  const port = `port${tag}`;
   return [
-    insert('Interface', { name, external_ids: map(externalIds) }, 'iface'),
-    insert('Port', { name, interfaces: set([namedUuid('iface')]) }, 'port'),
-    mutate('Bridge', [eq('_uuid', uuid(br._uuid))], [insertInto('ports', set([namedUuid('port')]))]),
+    insert('Interface', { name, external_ids: map(externalIds) }, iface),
+    insert('Port', { name, interfaces: set([namedUuid(iface)]) }, port),
+    mutate('Bridge', [eq('_uuid', uuid(br._uuid))], [insertInto('ports', set([namedUuid(port)]))]),
   ];
 }
 
@@ -98,6 +108,7 @@ export function ensurePortOps(
   bridgeName: string,
   name: string,
   externalIds: Record<string, string>,
+  tag = '',
 ): Operation[] {
   const bridge = bridges.find((b) => b.name === bridgeName);
   if (!bridge) throw new Error(`no bridge named ${bridgeName}`);
@@ -105,7 +116,7 @@ export function ensurePortOps(
     throw new Error(
       `a port named ${name} already exists${found.bridge ? ` on bridge ${found.bridge.name}` : ''}`,
     );
-  if (!found.port) return addPortOps(bridge, name, externalIds);
+  if (!found.port) return addPortOps(bridge, name, externalIds, tag);
   if (!found.iface) throw new Error(`port ${name} has no interface named ${name}`);
   return setExternalIdsOps(found.iface, externalIds);
 }

@@ -14,6 +14,7 @@ import { processRunner, type ProcessRunner } from '../../util/exec.ts';
 import type { Metrics } from '../../util/metrics/registry.ts';
 import { announceNic, checkNic, plugNic, unplugNic } from '../nic.ts';
 import { NodeOvsDb } from '../ovs-db.ts';
+import { LinkHelper, type LinkOps } from '../netlink/link-helper.ts';
 import { CniHandler, type NicPlumber } from './handler.ts';
 import { NodePortReconciler } from './node-port.ts';
 import { startCniServer, type CniServer } from './server.ts';
@@ -33,7 +34,7 @@ export interface NodeAgentOptions {
   runner?: ProcessRunner;
   clock?: Clock;
   logger?: Logger;
-  /** The NIC plumbing; default nic.ts over `runner` and the agent's own connection to the node's OVS database. */
+  /** The NIC plumbing; default nic.ts over the agent's link helper and its own connection to the node's OVS database. */
   plumber?: NicPlumber;
   /** How long ADD waits for the controller's annotations (default 60 s). */
   waitTimeoutMs?: number;
@@ -49,12 +50,12 @@ export interface NodeAgentOptions {
 }
 
 /** nic.ts behind the handler's interface. */
-export function nicPlumber(runner: ProcessRunner, ovs: NodeOvsDb): NicPlumber {
+export function nicPlumber(links: LinkOps, ovs: NodeOvsDb): NicPlumber {
   return {
-    plug: (spec) => plugNic(runner, ovs, spec),
-    announce: (spec) => announceNic(runner, spec),
-    unplug: (ref) => unplugNic(runner, ovs, ref),
-    check: (spec) => checkNic(runner, ovs, spec),
+    plug: (spec) => plugNic(links, ovs, spec),
+    announce: (spec) => announceNic(links, spec),
+    unplug: (ref) => unplugNic(links, ovs, ref),
+    check: (spec) => checkNic(links, ovs, spec),
   };
 }
 
@@ -68,6 +69,7 @@ export class NodeAgent {
   readonly natOutgoing: NatOutgoingReconciler;
   readonly #server: CniServer;
   readonly #ovs: NodeOvsDb | undefined;
+  readonly #links: LinkHelper | undefined;
 
   private constructor(parts: {
     pods: KubeInformer;
@@ -78,6 +80,7 @@ export class NodeAgent {
     natOutgoing: NatOutgoingReconciler;
     server: CniServer;
     ovs: NodeOvsDb | undefined;
+    links: LinkHelper | undefined;
   }) {
     this.pods = parts.pods;
     this.node = parts.node;
@@ -87,6 +90,7 @@ export class NodeAgent {
     this.natOutgoing = parts.natOutgoing;
     this.#server = parts.server;
     this.#ovs = parts.ovs;
+    this.#links = parts.links;
     this.socket = parts.server.socket;
   }
 
@@ -96,7 +100,9 @@ export class NodeAgent {
     const log = (o.logger ?? pino({ level: 'silent' })).child({ node: o.nodeName });
     // The agent's own OVSDB connection (it connects in the background), for the default plumbing only.
     const ovs = o.plumber ? undefined : NodeOvsDb.start(o.ovsRundir, { logger: log, clock });
-    const plumber = o.plumber ?? nicPlumber(runner, ovs as NodeOvsDb);
+    // Its netlink helper process (started at the first plug), likewise.
+    const links = o.plumber ? undefined : new LinkHelper({ logger: log.child({ part: 'links' }), clock });
+    const plumber = o.plumber ?? nicPlumber(links as LinkHelper, ovs as NodeOvsDb);
     const watch = { kubeConfig: o.kubeConfig, clock, log };
     const metrics = o.metrics ? { metrics: o.metrics } : {};
     const pods = kindInformer('Pod', { ...watch, fieldSelector: `spec.nodeName=${o.nodeName}` });
@@ -160,7 +166,7 @@ export class NodeAgent {
     natOutgoing.start();
     const server = await startCniServer(o.socket, handler, log);
     log.info({ socket: o.socket, tproxy: o.enableTproxy ?? false }, 'node agent serving CNI');
-    return new NodeAgent({ pods, node, subnets, nodePort, tproxy, natOutgoing, server, ovs });
+    return new NodeAgent({ pods, node, subnets, nodePort, tproxy, natOutgoing, server, ovs, links });
   }
 
   /** Resolves once the pod and node caches hold a full list. */
@@ -175,5 +181,6 @@ export class NodeAgent {
     await this.natOutgoing.stop();
     await Promise.all([this.pods.stop(), this.node.stop(), this.subnets.stop()]);
     this.#ovs?.close();
+    await this.#links?.close();
   }
 }

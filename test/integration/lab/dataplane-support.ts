@@ -10,6 +10,7 @@ import { hostVethName } from '../../../src/node/pod-nic.ts';
 import { createNetns } from '../../../src/lab/dataplane/netns.ts';
 import { listNetns } from '../../../src/lab/dataplane/netns.ts';
 import { isAlive, type ProcessIdentity } from '../../../src/lab/process/procfs.ts';
+import { LinkHelper } from '../../../src/node/netlink/link-helper.ts';
 import { plugNic } from '../../../src/node/nic.ts';
 import { NodeOvsDb } from '../../../src/node/ovs-db.ts';
 import type { PodNicSpec } from '../../../src/node/nic-types.ts';
@@ -94,10 +95,12 @@ export async function addPod(
     externalIds: { pod_name: port.name, pod_namespace: 'default', ip: port.ip, vendor: 'kube-ovn' },
   };
   const ovs = await NodeOvsDb.open(n.ovsRundir);
+  const links = new LinkHelper();
   try {
-    await plugNic(runner, ovs, spec);
+    await plugNic(links, ovs, spec);
   } finally {
     ovs.close();
+    await links.close();
   }
   return spec;
 }

@@ -5,6 +5,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkNic, plugNic, unplugNic } from '../../../src/node/nic.ts';
 import type { NicSpec } from '../../../src/node/nic-types.ts';
+import { LinkHelper } from '../../../src/node/netlink/link-helper.ts';
 import { NodeOvsDb } from '../../../src/node/ovs-db.ts';
 import { vsctl } from '../../../src/ovn/vsctl.ts';
 import { check } from '../../../src/util/exec.ts';
@@ -13,6 +14,7 @@ import { runner, skipReason, startOvsNode, type OvsNode } from './nic-fixture.ts
 let skip: string | undefined;
 let node: OvsNode | undefined;
 let ovs: NodeOvsDb;
+const links = new LinkHelper();
 const tag = (process.pid % 100000).toString(36);
 
 before(async () => {
@@ -22,6 +24,7 @@ before(async () => {
   ovs = await NodeOvsDb.open(node.rundir);
 });
 after(async () => {
+  await links.close();
   if (node) ovs.close();
   await node?.cleanup();
 });
@@ -50,9 +53,9 @@ void test('plugNic creates the NIC; re-plugging changes nothing; checkNic finds 
   if (skip || !node) return t.skip(skip);
   const pod = await node.addPod('a');
   const spec = podSpec(node, pod);
-  assert.ok((await checkNic(runner, ovs, spec)).length > 0, 'nothing plugged yet');
-  assert.equal(await plugNic(runner, ovs, spec), 'created');
-  assert.deepEqual(await checkNic(runner, ovs, spec), []);
+  assert.ok((await checkNic(links, ovs, spec)).length > 0, 'nothing plugged yet');
+  assert.equal(await plugNic(links, ovs, spec), 'created');
+  assert.deepEqual(await checkNic(links, ovs, spec), []);
   const link = await ipOut(pod, '-d', 'link', 'show', 'eth0');
   assert.match(link, /0a:58:0a:10:00:05/);
   assert.match(link, /mtu 1400/);
@@ -67,7 +70,7 @@ void test('plugNic creates the NIC; re-plugging changes nothing; checkNic finds 
   assert.ok(!rootLinks.includes(spec.hostIf), 'no link in the root namespace');
 
   const ifindex = await ipOut(pod, '-o', 'link', 'show', 'eth0');
-  assert.equal(await plugNic(runner, ovs, spec), 'unchanged');
+  assert.equal(await plugNic(links, ovs, spec), 'unchanged');
   assert.equal(await ipOut(pod, '-o', 'link', 'show', 'eth0'), ifindex, 'same link, untouched');
 
   await ipOut(pod, 'link', 'set', 'eth0', 'mtu', '1300');
@@ -75,7 +78,7 @@ void test('plugNic creates the NIC; re-plugging changes nothing; checkNic finds 
   await ipOut(pod, 'addr', 'add', '10.16.0.99/16', 'dev', 'eth0');
   await check(runner, 'ethtool', ['-K', 'eth0', 'tx', 'on'], { netns: pod });
   await vsctl(runner, node.rundir, 'remove', 'Interface', spec.hostIf, 'external_ids', 'iface-id');
-  const problems = await checkNic(runner, ovs, spec);
+  const problems = await checkNic(links, ovs, spec);
   for (const p of [
     /MTU 1300/,
     /addresses/,
@@ -87,8 +90,8 @@ void test('plugNic creates the NIC; re-plugging changes nothing; checkNic finds 
       problems.some((x) => p.test(x)),
       `${p} in ${problems.join('; ')}`,
     );
-  assert.equal(await plugNic(runner, ovs, spec), 'updated');
-  assert.deepEqual(await checkNic(runner, ovs, spec), []);
+  assert.equal(await plugNic(links, ovs, spec), 'updated');
+  assert.deepEqual(await checkNic(links, ovs, spec), []);
 
   // a changed spec (new route, no IPv6) converges too, removing what is no longer wanted
   const changed: NicSpec = {
@@ -97,13 +100,13 @@ void test('plugNic creates the NIC; re-plugging changes nothing; checkNic finds 
     gateways: ['10.16.0.1'],
     routes: [{ dst: '192.168.50.0/24' }],
   };
-  assert.equal(await plugNic(runner, ovs, changed), 'updated');
-  assert.deepEqual(await checkNic(runner, ovs, changed), []);
+  assert.equal(await plugNic(links, ovs, changed), 'updated');
+  assert.deepEqual(await checkNic(links, ovs, changed), []);
   assert.doesNotMatch(await ipOut(pod, 'route'), /10\.96\.0\.0/);
 
-  await unplugNic(runner, ovs, spec);
-  await unplugNic(runner, ovs, spec);
-  assert.ok((await checkNic(runner, ovs, spec)).some((p) => /does not exist/.test(p)));
+  await unplugNic(links, ovs, spec);
+  await unplugNic(links, ovs, spec);
+  assert.ok((await checkNic(links, ovs, spec)).some((p) => /does not exist/.test(p)));
   assert.equal(
     (await runner.run('ovs-vsctl', [`--db=unix:${node.rundir}/db.sock`, 'iface-to-br', spec.hostIf])).code,
     1,
@@ -114,13 +117,13 @@ void test('a pod namespace recreated under the same name gets a fresh pair', asy
   if (skip || !node) return t.skip(skip);
   const pod = await node.addPod('b');
   const spec = { ...podSpec(node, pod), hostIf: `${tag}b_h`, ifaceId: 'pod-b.default' };
-  assert.equal(await plugNic(runner, ovs, spec), 'created');
+  assert.equal(await plugNic(links, ovs, spec), 'created');
   await check(runner, 'ip', ['netns', 'delete', pod]);
   await check(runner, 'ip', ['netns', 'add', pod]);
-  assert.ok((await checkNic(runner, ovs, spec)).some((p) => /eth0 in .* does not exist/.test(p)));
-  assert.equal(await plugNic(runner, ovs, spec), 'created');
-  assert.deepEqual(await checkNic(runner, ovs, spec), []);
-  await unplugNic(runner, ovs, spec);
+  assert.ok((await checkNic(links, ovs, spec)).some((p) => /eth0 in .* does not exist/.test(p)));
+  assert.equal(await plugNic(links, ovs, spec), 'created');
+  assert.deepEqual(await checkNic(links, ovs, spec), []);
+  await unplugNic(links, ovs, spec);
 });
 
 void test("a node's own port: both ends in the node namespace, no default route", async (t) => {
@@ -139,12 +142,12 @@ void test("a node's own port: both ends in the node namespace, no default route"
     routes: [{ dst: '10.16.0.0/16', gw: '100.64.0.1' }],
     mtu: 1400,
   };
-  assert.equal(await plugNic(runner, ovs, spec), 'created');
-  assert.deepEqual(await checkNic(runner, ovs, spec), []);
-  assert.equal(await plugNic(runner, ovs, spec), 'unchanged');
+  assert.equal(await plugNic(links, ovs, spec), 'created');
+  assert.deepEqual(await checkNic(links, ovs, spec), []);
+  assert.equal(await plugNic(links, ovs, spec), 'unchanged');
   const routes = await ipOut(node.netns, 'route');
   assert.match(routes, /10\.16\.0\.0\/16 via 100\.64\.0\.1 dev ovn0/);
   assert.doesNotMatch(routes, /default/);
-  await unplugNic(runner, ovs, spec);
+  await unplugNic(links, ovs, spec);
   assert.doesNotMatch(await ipOut(node.netns, 'link'), /ovn0/);
 });

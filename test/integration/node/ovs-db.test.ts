@@ -1,8 +1,8 @@
 // The node agent's own OVSDB connection (src/node/ovs-db.ts) against a real ovsdb-server and userspace
 // ovs-vswitchd, as root: plugNic leaves the br-int port with the external_ids Kube-OVN's CNI sets (read back with
 // ovs-vsctl), a second plug sends no transaction, a changed external id is one transaction, unplug removes the Port
-// (and its Interface) from br-int, and a database that is not there makes open and a plug fail clearly. Reports how many
-// processes one plug and one unplug start.
+// (and its Interface) from br-int, and a database that is not there makes open and a plug fail clearly. Links go through
+// the agent's link helper (no process per plug): counts its round trips per plug and unplug.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -11,26 +11,10 @@ import type { NicSpec } from '../../../src/node/nic-types.ts';
 import { NodeOvsDb } from '../../../src/node/ovs-db.ts';
 import { hostVethName } from '../../../src/node/pod-nic.ts';
 import { vsctl } from '../../../src/ovn/vsctl.ts';
-import { check, type ProcessRunner } from '../../../src/util/exec.ts';
+import { check } from '../../../src/util/exec.ts';
+import { LinkHelper } from '../../../src/node/netlink/link-helper.ts';
 import { defer, eventually, tempDir } from './helpers.ts';
 import { rootSkipReason, runner, startOvsNode } from './ovs-node.ts';
-
-/** `runner`, counting the processes it starts by command name. */
-function countingRunner(): { runner: ProcessRunner; counts: Map<string, number>; total: () => number } {
-  const counts = new Map<string, number>();
-  const count = (cmd: string): void => void counts.set(cmd, (counts.get(cmd) ?? 0) + 1);
-  return {
-    counts,
-    total: () => [...counts.values()].reduce((a, b) => a + b, 0),
-    runner: {
-      run: (cmd, args, options) => (count(cmd), runner.run(cmd, args, options)),
-      spawn: (cmd, args, options) => (count(cmd), runner.spawn(cmd, args, options)),
-    },
-  };
-}
-
-const shown = (counts: Map<string, number>): string =>
-  [...counts].map(([cmd, n]) => `${cmd} ${n}`).join(', ') || 'none';
 
 void test('plugNic programs br-int through the agent OVSDB connection', async (t) => {
   const skip = await rootSkipReason();
@@ -38,6 +22,8 @@ void test('plugNic programs br-int through the agent OVSDB connection', async (t
   const node = await startOvsNode(t);
   const ovs = await NodeOvsDb.open(node.rundir);
   defer(t, () => ovs.close());
+  const links = new LinkHelper();
+  defer(t, () => links.close());
   const podNetns = await node.addPodNetns('default', 'pod-a');
   const spec: NicSpec = {
     nodeNetns: node.netns,
@@ -55,10 +41,10 @@ void test('plugNic programs br-int through the agent OVSDB connection', async (t
   const get = (column: string): Promise<string> =>
     vsctl(runner, node.rundir, 'get', 'Interface', spec.hostIf, column).then((s) => s.trim());
 
-  const plug = countingRunner();
-  assert.equal(await plugNic(plug.runner, ovs, spec), 'created');
-  t.diagnostic(`processes for one plug: ${plug.total()} (${shown(plug.counts)})`);
-  assert.equal(plug.counts.get('ovs-vsctl') ?? 0, 0, 'no ovs-vsctl on the plug path');
+  assert.equal(await plugNic(links, ovs, spec), 'created');
+  t.diagnostic(`link helper round trips for one plug: ${links.requests}`);
+  // Two reads (both ends absent), then the pair in one request and its configuration in another.
+  assert.equal(links.requests, 4, 'a first plug is four link-helper requests');
   assert.equal(
     await get('external_ids'),
     '{iface-id=pod-a.default, ip="10.16.0.5", pod_name=pod-a, pod_namespace=default, vendor=kube-ovn}',
@@ -67,19 +53,23 @@ void test('plugNic programs br-int through the agent OVSDB connection', async (t
   assert.match(await vsctl(runner, node.rundir, 'port-to-br', spec.hostIf), /^br-int$/m);
 
   const sent = ovs.transactions;
-  const again = countingRunner();
-  assert.equal(await plugNic(again.runner, ovs, spec), 'unchanged');
+  const before = links.requests;
+  assert.equal(await plugNic(links, ovs, spec), 'unchanged');
   assert.equal(ovs.transactions, sent, 'a second plug sends no transaction');
-  t.diagnostic(`processes for an unchanged re-plug: ${again.total()} (${shown(again.counts)})`);
+  assert.equal(
+    links.requests - before,
+    3,
+    'an unchanged re-plug reads both ends and the routes, and changes nothing',
+  );
 
   const moved = { ...spec, externalIds: { ...spec.externalIds, ip: '10.16.0.6' } };
-  assert.equal(await plugNic(runner, ovs, moved), 'updated');
+  assert.equal(await plugNic(links, ovs, moved), 'updated');
   assert.equal(ovs.transactions, sent + 1, 'a changed external id is one transaction');
   assert.match(await get('external_ids'), /ip="10\.16\.0\.6"/);
 
-  const unplug = countingRunner();
-  await unplugNic(unplug.runner, ovs, spec);
-  t.diagnostic(`processes for one unplug: ${unplug.total()} (${shown(unplug.counts)})`);
+  const beforeUnplug = links.requests;
+  await unplugNic(links, ovs, spec);
+  t.diagnostic(`link helper round trips for one unplug: ${links.requests - beforeUnplug}`);
   assert.doesNotMatch(await vsctl(runner, node.rundir, 'list-ports', 'br-int'), new RegExp(spec.hostIf));
   assert.equal(
     (await vsctl(runner, node.rundir, '--columns=name', 'find', 'Interface', `name=${spec.hostIf}`)).trim(),
@@ -87,7 +77,7 @@ void test('plugNic programs br-int through the agent OVSDB connection', async (t
     'the Interface row went with its Port',
   );
   const afterUnplug = ovs.transactions;
-  await unplugNic(runner, ovs, spec);
+  await unplugNic(links, ovs, spec);
   assert.equal(ovs.transactions, afterUnplug, 'unplugging a port that is gone sends nothing');
 });
 
@@ -123,4 +113,46 @@ void test('the connection comes back after the server drops it; a plug meanwhile
     (await vsctl(runner, node.rundir, 'get', 'Interface', 'rc_h', 'external_ids:iface-id')).trim(),
     'rc.default',
   );
+});
+
+void test('plugs asked for together share transactions; a bad one in a batch fails alone', async (t) => {
+  const skip = await rootSkipReason();
+  if (skip) return t.skip(skip);
+  const node = await startOvsNode(t);
+  const ovs = await NodeOvsDb.open(node.rundir);
+  defer(t, () => ovs.close());
+  const names = Array.from({ length: 12 }, (_, i) => `bt${i}_h`);
+  const start = ovs.transactions;
+  const plugged = await Promise.all(
+    names.map((n) => ovs.ensurePort('br-int', n, { 'iface-id': `${n}.default` })),
+  );
+  assert.deepEqual(
+    plugged,
+    names.map(() => true),
+  );
+  const sent = ovs.transactions - start;
+  t.diagnostic(`12 plugs at once: ${sent} transaction(s)`);
+  assert.ok(sent <= 3, `12 plugs at once took ${sent} transactions`);
+  assert.ok(ovs.batched >= 1, 'at least one transaction carried several plugs');
+  const ports = await vsctl(runner, node.rundir, 'list-ports', 'br-int');
+  for (const n of names) assert.match(ports, new RegExp(`^${n}$`, 'm'));
+
+  const mixed = await Promise.allSettled([
+    ovs.ensurePort('br-int', 'ok1_h', { 'iface-id': 'ok1.default' }),
+    ovs.ensurePort('br-nope', 'bad_h', { 'iface-id': 'bad.default' }),
+    ovs.ensurePort('br-int', 'ok2_h', { 'iface-id': 'ok2.default' }),
+  ]);
+  assert.equal(mixed[0].status, 'fulfilled');
+  assert.equal(mixed[2].status, 'fulfilled');
+  assert.equal(mixed[1].status, 'rejected');
+  assert.match(
+    String((mixed[1] as PromiseRejectedResult).reason),
+    /add-port br-nope bad_h: no bridge named br-nope/,
+  );
+  assert.match(await vsctl(runner, node.rundir, 'list-ports', 'br-int'), /^ok2_h$/m);
+
+  const beforeRemove = ovs.transactions;
+  await Promise.all([...names, 'ok1_h', 'ok2_h'].map((n) => ovs.removePort('br-int', n)));
+  assert.ok(ovs.transactions - beforeRemove <= 3, 'removals at once share transactions too');
+  assert.equal((await vsctl(runner, node.rundir, 'list-ports', 'br-int')).trim(), '');
 });
