@@ -27,6 +27,21 @@ export const VSWITCH_SCHEMA = '/usr/share/openvswitch/vswitch.ovsschema';
 export const PHYSICAL_BRIDGE = 'br-phy';
 /** How long a (re)started ovn-controller keeps the installed flows before replacing them with its own. */
 const OFCTRL_WAIT_BEFORE_CLEAR_MS = 1_000;
+/**
+ * Written in the node's namespace before any link is made in it: new links get no IPv6 link-local address (IPv6
+ * stays on; addresses set explicitly still work). Each pod's host-side veth would otherwise add an address and
+ * three IPv6 routes, and ovs-vswitchd's routing and tunnel-address tables (which it rebuilds on every link or
+ * route change in its namespace) match each route and address-holding interface against the whole address list:
+ * a cost per pod that grows with the pods on the node (docs/benchmarks.md, "ovs-vswitchd per pod").
+ */
+export const NODE_NETNS_SYSCTLS = ['net.ipv6.conf.default.addr_gen_mode=1'] as const;
+/**
+ * How long an idle datapath flow stays (OVS default 10 s). ovs-vswitchd re-translates every datapath flow after
+ * each flow-table or bridge change, which a pod burst makes several times per pod, so flows left over from
+ * one-off packets (a new pod's probes, ARP, announcements) cost CPU long after they are used; a flow that carries
+ * traffic is not idle and stays. Lab value, not for real nodes (docs/benchmarks.md, "ovs-vswitchd per pod").
+ */
+const DATAPATH_MAX_IDLE_MS = 1_000;
 /** How long a first start of ovsdb-server or ovs-vswitchd may take to accept on its socket. */
 const SOCKET_READY_MS = 15_000;
 
@@ -101,6 +116,7 @@ export class LabNode {
     rmSync(this.ovsRundir, { recursive: true, force: true }); // a node always starts from an empty conf.db
     mkdirSync(this.ovsRundir, { recursive: true });
     await createNetns(runner, ledger, this.netns);
+    await check(runner, 'sysctl', ['-qw', ...NODE_NETNS_SYSCTLS], { netns: this.netns });
     await this.#o.underlay.attach(this.name, this.netns);
 
     const db = join(this.ovsRundir, 'conf.db');
@@ -178,6 +194,7 @@ export class LabNode {
         'Open_vSwitch',
         '.',
         ...Object.entries(ids).map(([k, v]) => `external_ids:${k}=${JSON.stringify(v)}`),
+        `other_config:max-idle=${DATAPATH_MAX_IDLE_MS}`,
       ],
     );
   }

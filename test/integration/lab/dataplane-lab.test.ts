@@ -118,6 +118,23 @@ void test('pods on two nodes exchange ping and TCP over geneve', async (t) => {
   assert.ok(await ping(s2.podNetns, P1.ip), 'p2 pings p1');
   assert.equal(await tcpExchange(s2.podNetns, s1.podNetns, P2.ip), 'hello over tcp\n');
   assert.equal(await tcpExchange(s1.podNetns, s2.podNetns, P1.ip, 8081), 'hello over tcp\n');
+  // the node settings that keep ovs-vswitchd's CPU per pod down (node.ts): no link-local on the pod's host end
+  // (while its pod end, in the pod's namespace, keeps its own), and idle datapath flows go after 1 s
+  for (const [node, s] of [
+    [NODE_A, s1],
+    [NODE_B, s2],
+  ] as const) {
+    const netns: string = dp.nodes.get(node)!.netns;
+    const host = await check(runner, 'ip', ['-n', netns, '-6', '-o', 'addr', 'show', 'dev', s.hostIf]);
+    assert.equal(host.trim(), '', `${s.hostIf} in ${netns} has no IPv6 address`);
+    const pod = await check(runner, 'ip', ['-n', s.podNetns, '-6', '-o', 'addr', 'show', 'dev', 'eth0']);
+    assert.match(pod, /inet6 fe80::/, `eth0 in ${s.podNetns} has its link-local address`);
+  }
+  const maxIdle = await check(runner, 'ovs-vsctl', [
+    `--db=unix:${dp.nodes.get(NODE_A)!.ovsRundir}/db.sock`,
+    ...['get', 'Open_vSwitch', '.', 'other_config:max-idle'],
+  ]);
+  assert.equal(maxIdle.trim(), '"1000"');
 });
 
 void test('a spoofed source address is dropped by port security', async (t) => {
