@@ -2,7 +2,7 @@
  * The chaos run's NAT checks (pure): every EIP and DNAT/SNAT/FIP rule ready (status.ready, and an EIP with its
  * address), and, per gateway, the rules in its network namespace (`iptables-save -t nat` and `-t mangle`, read by
  * the caller) equal to what the gateway agent's own pure code wants for the rule objects read back from the API
- * (src/natgw/desired.ts `desiredGateway`, rendered by src/natgw/rules.ts `renderRuleSet` and compared in its
+ * (src/natgw/desired.ts `desiredGateway`, rendered by src/natgw/iptables-rules.ts `renderRuleSet` and compared in its
  * `canonicalRuleSet` form): a wanted rule line absent is lost, a line not wanted is extra; a rule the desired state
  * refuses (bad values, a clash) is reported too, since the storm writes none.
  */
@@ -12,7 +12,7 @@ import type { Subnet } from '../../src/api/kinds/subnet-schema.ts';
 import type { VpcNatGateway } from '../../src/api/kinds/vpc-nat-gateway.ts';
 import type { KubeObject } from '../../src/api/types.ts';
 import { desiredGateway } from '../../src/natgw/desired.ts';
-import { canonicalRuleSet, renderRuleSet } from '../../src/natgw/rules.ts';
+import { canonicalRuleSet, renderRuleSet } from '../../src/natgw/iptables-rules.ts';
 
 export interface NatInputs {
   gateways: readonly VpcNatGateway[];

@@ -9,7 +9,8 @@
  *     Endpoints of SwitchLBRules, NetworkPolicies, the NADs of secondary networks, ConfigMaps (ovn-vpc-nat-config,
  *     the Corefile), Events, its leader Lease.
  *   - kovn-node: the pods on its node, its Node, the Subnets (natOutgoing, TProxy).
- *   - vpc-nat-gw: the gateways, EIPs, DNAT/SNAT/FIP rules, Subnets and pods it programs; patches its own pod.
+ *   - vpc-nat-gw: the gateways, EIPs, DNAT/SNAT/FIP rules, Subnets and pods it programs; patches its own pod; reads
+ *     the ConfigMaps of the install namespace (ovn-vpc-nat-config's natBackend).
  *   - vpc-dns: what CoreDNS's kubernetes plugin reads (Kube-OVN's vpc-dns ServiceAccount).
  */
 import type { KubeObject } from '../api/types.ts';
@@ -86,7 +87,10 @@ export const NAT_GATEWAY: Component = {
     { apiGroups: [KUBEOVN], resources: [...NAT_KINDS, 'subnets'], verbs: READ },
     { apiGroups: [''], resources: ['pods'], verbs: READ },
   ],
-  namespaced: [{ apiGroups: [''], resources: ['pods'], verbs: ['patch'] }],
+  namespaced: [
+    { apiGroups: [''], resources: ['pods'], verbs: ['patch'] },
+    { apiGroups: [''], resources: ['configmaps'], verbs: READ },
+  ],
 };
 
 export const VPC_DNS: Component = {

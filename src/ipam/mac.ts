@@ -35,8 +35,13 @@ export function normalizeMac(text: string): string | undefined {
   return text.toLowerCase().replaceAll('-', ':');
 }
 
+/** Each byte's two lower-case hex digits. */
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
 export function formatMac(bytes: Uint8Array): string {
-  return Array.from(bytes.subarray(0, 6), (b) => b.toString(16).padStart(2, '0')).join(':');
+  if (bytes.length < 6) return Array.from(bytes, (b) => HEX[b]!).join(':');
+  const [a, b, c, d, e, f] = [bytes[0]!, bytes[1]!, bytes[2]!, bytes[3]!, bytes[4]!, bytes[5]!];
+  return `${HEX[a]!}:${HEX[b]!}:${HEX[c]!}:${HEX[d]!}:${HEX[e]!}:${HEX[f]!}`;
 }
 
 const MAX_ATTEMPTS = 1000;

@@ -62,13 +62,36 @@ export interface RestoreIssue {
   failure: AllocateFailure;
 }
 
+/** A copy the caller cannot change afterwards. */
+const copySpec = (spec: SubnetSpec): SubnetSpec => ({
+  ...spec,
+  ...(spec.excludeIps ? { excludeIps: [...spec.excludeIps] } : {}),
+  ...(spec.reservedMacs ? { reservedMacs: [...spec.reservedMacs] } : {}),
+});
+
+/** Whether two specs are the same input (parsing is deterministic, so they parse alike). */
+function sameSpec(a: SubnetSpec, b: SubnetSpec): boolean {
+  const sameList = (x: readonly string[] = [], y: readonly string[] = []) =>
+    x.length === y.length && x.every((v, i) => v === y[i]);
+  return (
+    a.name === b.name &&
+    a.cidrBlock === b.cidrBlock &&
+    a.gateway === b.gateway &&
+    sameList(a.excludeIps, b.excludeIps) &&
+    sameList(a.reservedMacs, b.reservedMacs)
+  );
+}
+
 export class SubnetAllocator {
   #spec: ParsedSubnetSpec;
+  /** The spec last created or updated from, as given: an update with the same one changes nothing. */
+  #input: SubnetSpec;
   readonly #pools: Partial<Record<Family, FamilyPool>> = {};
   readonly #book = new OwnerBook();
   readonly #random: RandomBytes;
 
-  private constructor(spec: ParsedSubnetSpec, random: RandomBytes) {
+  private constructor(input: SubnetSpec, spec: ParsedSubnetSpec, random: RandomBytes) {
+    this.#input = input;
     this.#spec = spec;
     this.#random = random;
     for (const family of FAMILIES) {
@@ -80,7 +103,7 @@ export class SubnetAllocator {
   static create(spec: SubnetSpec, options: SubnetOptions = {}): SubnetResult {
     const parsed = parseSubnetSpec(spec);
     if (!parsed.ok) return parsed;
-    const subnet = new SubnetAllocator(parsed.spec, options.random ?? cryptoRandom);
+    const subnet = new SubnetAllocator(copySpec(spec), parsed.spec, options.random ?? cryptoRandom);
     return { ok: true, subnet, issues: parsed.spec.issues };
   }
 
@@ -105,6 +128,8 @@ export class SubnetAllocator {
   update(spec: SubnetSpec): UpdateResult {
     if (spec.name !== this.#spec.name)
       throw new Error(`update of subnet ${this.name} with spec of ${spec.name}`);
+    // A Subnet is reconciled again after every change of its counters, with the same spec.
+    if (sameSpec(spec, this.#input)) return { ok: true, issues: this.#spec.issues, dropped: [] };
     const parsed = parseSubnetSpec(spec);
     if (!parsed.ok) return parsed;
     const dropped: string[] = [];
@@ -119,6 +144,7 @@ export class SubnetAllocator {
       }
     }
     this.#spec = parsed.spec;
+    this.#input = copySpec(spec);
     return { ok: true, issues: parsed.spec.issues, dropped };
   }
 

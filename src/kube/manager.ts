@@ -106,13 +106,16 @@ export class ControllerManager {
     this.#loop.start();
   }
 
-  /** Enqueues every cached object each reconciler selects; returns how many keys were added. */
+  /**
+   * Enqueues every cached object each reconciler selects, at low priority (like an initial list: keys asked for by
+   * changes go first); returns how many keys were added.
+   */
   resyncAll(): number {
     let n = 0;
     for (const [kind, reconciler] of this.#reconcilers) {
       for (const obj of this.view.informer(kind).list()) {
         if (!this.#selected(reconciler, obj)) continue;
-        this.queue.add(keyForObject(obj, kind));
+        this.queue.add(keyForObject(obj, kind), 'low');
         n++;
       }
     }
@@ -120,9 +123,9 @@ export class ControllerManager {
     return n;
   }
 
-  /** Enqueues a key directly (e.g. a garbage-collection sweep key). */
+  /** Enqueues a key directly (e.g. a garbage-collection sweep key); before `start`, as part of the initial list. */
   enqueue(key: string, afterMs = 0): void {
-    this.queue.addAfter(key, afterMs);
+    this.#loop.enqueue(key, afterMs);
   }
 
   /** Stops taking new work, finishes in-flight (and, with `drain`, queued) keys, then stops the informers. */

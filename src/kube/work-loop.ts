@@ -19,7 +19,7 @@ import type { Informer } from './informer.ts';
 import type { BackoffOptions } from './queue/backoff.ts';
 import type { QueueMetricsSnapshot } from './queue/metrics.ts';
 import { WorkerPool, type HandlerResult } from './queue/worker-pool.ts';
-import { WorkQueue, type ShutdownOptions } from './queue/workqueue.ts';
+import { WorkQueue, type Priority, type ShutdownOptions } from './queue/workqueue.ts';
 
 export interface WorkLoopOptions {
   handler: (key: string) => Promise<HandlerResult>;
@@ -43,6 +43,7 @@ export class WorkLoop {
   readonly queue: WorkQueue;
   readonly #pool: WorkerPool;
   readonly #instruments: QueueInstruments | undefined;
+  #started = false;
 
   constructor(options: WorkLoopOptions) {
     const log = options.logger ?? pino({ level: 'silent' });
@@ -74,23 +75,35 @@ export class WorkLoop {
     });
   }
 
-  /** Enqueues the keys `keys` gives for every add, update and delete of the informer's objects. */
+  /**
+   * Enqueues the keys `keys` gives for every add, update and delete of the informer's objects. Events before `start`
+   * (an informer's initial list) queue at low priority, so that keys asked for by later changes (a dependency that
+   * became ready, a user's edit) are not stuck behind the whole list.
+   */
   watch<T extends KubeObject>(informer: Informer<T>, keys: EventKeys<T>): void {
     const enqueue = (obj: T, old?: T): void => {
-      for (const key of keys(obj, old)) this.queue.add(key);
+      const priority = this.#priority();
+      for (const key of keys(obj, old)) this.queue.add(key, priority);
     };
     informer.on('add', (obj) => enqueue(obj));
     informer.on('update', enqueue);
     informer.on('delete', (obj) => enqueue(obj));
   }
 
-  /** Enqueues a key, after `afterMs` if that is positive. */
+  /** Enqueues a key, after `afterMs` if that is positive; before `start`, at once and as part of the initial list. */
   enqueue(key: string, afterMs = 0): void {
-    this.queue.addAfter(key, afterMs);
+    if (afterMs <= 0) this.queue.add(key, this.#priority());
+    else this.queue.addAfter(key, afterMs);
+  }
+
+  /** Keys queued before the workers start are the initial list: low priority. */
+  #priority(): Priority {
+    return this.#started ? 'normal' : 'low';
   }
 
   /** Starts the workers (keys enqueued before are worked on at once). */
   start(): void {
+    this.#started = true;
     void this.#pool.start();
   }
 

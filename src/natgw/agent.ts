@@ -2,10 +2,12 @@
  * The gateway agent: for every NAT gateway pod on its node (annotation `ovn.kubernetes.io/vpc_nat_gw`, phase Running),
  * it reads the VpcNatGateway, its IptablesEIPs (`spec.natGwDp`), the DNAT/SNAT/FIP rules on them and the Subnets from
  * informers, computes the desired state (desired.ts), applies it inside the pod's network namespace (apply.ts: one
- * atomic rule set) and reports per rule in the pod's `kovn.io/nat-applied` annotation, the only thing it writes to the
- * API. Level-triggered: a controller manager's workers on the keys of those pods, fed by every change of those kinds,
- * and a cheap periodic look at each gateway namespace's identity (inode), so a namespace destroyed and re-created gets
- * everything back without anyone touching the CRs; every `verifyMs` the kernel state is compared again (apply.ts writes
+ * atomic rule set, through the backend `natBackend` of ovn-vpc-nat-config names: iptables by default, nftables, or
+ * `auto`, detected once per namespace by backend-select.ts; an invalid value fails every rule with the reason) and
+ * reports per rule in the pod's `kovn.io/nat-applied` annotation, the only thing it writes to the API.
+ * Level-triggered: a controller manager's workers on the keys of those pods, fed by every change of those kinds and
+ * of the ConfigMap, and a cheap periodic look at each gateway namespace's identity (inode), so a namespace destroyed
+ * and re-created gets everything back without anyone touching the CRs; every `verifyMs` the kernel state is compared again (apply.ts writes
  * only on a difference), so rules flushed by hand come back too. In the lab one agent runs per node in the lab daemon
  * (natgw-side.ts); in a cluster the same loop is the gateway image's entrypoint (main.ts), scoped to its own pod
  * (`ownPod`) and applying in its own namespace (`podNetns` answers undefined; identity from /proc/self/ns/net; ADR 14).
@@ -25,8 +27,14 @@ import { parseCidrBlock } from '../net/cidr-block.ts';
 import { systemClock, type Clock } from '../util/clock.ts';
 import type { ProcessRunner } from '../util/exec.ts';
 import type { Metrics, NatGatewayInstruments } from '../util/metrics/registry.ts';
-import { applyGateway } from './apply.ts';
-import { DEFAULT_EXTERNAL_SUBNET, desiredGateway } from './desired.ts';
+import { CONTROLLER_NAMESPACE, NAT_GW_CONFIG } from '../api/constants.ts';
+import { readNatBackend, type NatBackendSetting } from '../api/kinds/configmaps.ts';
+import type { VpcNatGateway } from '../api/kinds/vpc-nat-gateway.ts';
+import { applyGateway, type ApplyOutcome } from './apply.ts';
+import { resolveBackend } from './backend-select.ts';
+import type { BackendName, Run } from './backends.ts';
+import { DEFAULT_EXTERNAL_SUBNET, desiredGateway, type GatewayDesired } from './desired.ts';
+import { ruleId } from './rules.ts';
 import { gatewaySources, type GatewaySources } from './sources.ts';
 import { readNatReport } from '../api/nat-report.ts';
 import { nextReport, outcomeRules } from './report.ts';
@@ -71,6 +79,11 @@ class GatewayPods implements Reconciler {
   readonly #d: { o: GatewayAgentOptions; inf: GatewaySources; clock: Clock; log: Logger };
   /** What was last applied per pod: the namespace identity and the desired state, to skip unchanged resyncs. */
   readonly #applied = new Map<string, { fingerprint: string; at: number }>();
+  /** Per pod: the backend chosen for a namespace identity and setting, and whether the other one was looked at. */
+  readonly #backends = new Map<
+    string,
+    { identity: string; setting: NatBackendSetting; name: BackendName; otherChecked: boolean }
+  >();
   readonly #instruments: NatGatewayInstruments | undefined;
 
   constructor(o: GatewayAgentOptions, inf: GatewaySources, clock: Clock, log: Logger) {
@@ -85,8 +98,8 @@ class GatewayPods implements Reconciler {
           .filter((p) => this.selects(p))
           .map((p) => keyForObject(p, 'Pod')),
     });
-    this.watches = [inf.gateways, inf.eips, inf.dnats, inf.snats, inf.fips, inf.subnets].map((i) =>
-      everyGateway(i.kind),
+    this.watches = [inf.gateways, inf.eips, inf.dnats, inf.snats, inf.fips, inf.subnets, inf.natConfig].map(
+      (i) => everyGateway(i.kind),
     );
   }
 
@@ -99,14 +112,14 @@ class GatewayPods implements Reconciler {
   }
 
   async reconcile(key: string, { ref }: ReconcileContext): Promise<ReconcileResult> {
-    const { o, inf, clock, log } = this.#d;
+    const { o, inf, clock } = this.#d;
     const applied = this.#applied;
-    const isGatewayPod = (p: KubeObject): boolean => this.selects(p);
     const { name } = ref;
     const namespace = ref.namespace ?? '';
     const pod = inf.pods.get(name, namespace);
-    if (!pod || !isGatewayPod(pod) || pod.metadata.deletionTimestamp) {
+    if (!pod || !this.selects(pod) || pod.metadata.deletionTimestamp) {
       applied.delete(key);
+      this.#backends.delete(key);
       return;
     }
     if ((pod['status'] as { phase?: string } | undefined)?.phase !== 'Running') return;
@@ -116,48 +129,22 @@ class GatewayPods implements Reconciler {
     const netns = o.podNetns(namespace, name);
     const identity = netnsIdentity(netns);
     if (!identity) return; // the kubelet has not made it yet; the pod update will bring us back
-    const subnets = inf.subnets.list();
     const desired = desiredGateway({
       gateway,
-      subnets,
+      subnets: inf.subnets.list(),
       eips: inf.eips.list(),
       dnats: inf.dnats.list(),
       snats: inf.snats.list(),
       fips: inf.fips.list(),
     });
-    const fingerprint = `${identity} ${pod.metadata.uid ?? ''} ${JSON.stringify({ ...desired, refused: [...desired.refused] })}`;
+    const backend = await this.#backendFor(key, identity, netns, desired);
+    const fingerprint = `${identity} ${pod.metadata.uid ?? ''} ${backend.ok ? backend.name : backend.reason} ${JSON.stringify({ ...desired, refused: [...desired.refused] })}`;
     const last = applied.get(key);
     if (last?.fingerprint === fingerprint && clock.now() - last.at < (o.verifyMs ?? 30_000)) return;
-    const ext = subnets.find(
-      (s) => s.metadata.name === (gateway.spec?.externalSubnets?.[0] || DEFAULT_EXTERNAL_SUBNET),
-    );
-    const ownAddress = pod.metadata.annotations?.[annotationKey(ext?.spec?.provider ?? '', 'ip_address')];
-    const externalV4 = parseCidrBlock(ext?.spec?.cidrBlock).v4?.text;
-    const started = clock.now();
-    const outcome = await applyGateway(desired, {
-      runner: o.runner,
-      netns,
-      ...(ownAddress ? { keepAddresses: ownAddress.split(',') } : {}),
-      ...(externalV4 ? { externalCidr: externalV4 } : {}),
-    }).catch((err: unknown) => {
-      this.#instruments?.failed(gwName, clock.now() - started);
-      throw err;
-    });
-    const refused = [...outcome.results.values()].filter((r) => !r.ok).length;
-    this.#instruments?.applied(gwName, clock.now() - started, refused);
-    const changed = outcome.rulesWritten || outcome.addressesAdded.length || outcome.addressesRemoved.length;
-    log[changed ? 'info' : 'debug'](
-      {
-        pod: key,
-        gateway: gwName,
-        rules: desired.rules.length,
-        written: outcome.rulesWritten,
-        added: outcome.addressesAdded,
-        removed: outcome.addressesRemoved,
-      },
-      changed ? 'gateway state applied' : 'gateway state verified: nothing to change',
-    );
-    const value = nextReport(readNatReport(pod.metadata.annotations), outcomeRules(outcome.results));
+    const results = backend.ok
+      ? await this.#apply(key, pod, gateway, desired, { netns, identity, backend: backend.name })
+      : this.#refuseAll(key, gwName, desired, backend.reason);
+    const value = nextReport(readNatReport(pod.metadata.annotations), outcomeRules(results));
     if (value !== undefined) {
       await kubeRequest(o.kubeConfig, {
         method: 'PATCH',
@@ -169,6 +156,90 @@ class GatewayPods implements Reconciler {
       });
     }
     applied.set(key, { fingerprint, at: clock.now() });
+  }
+
+  /**
+   * The backend for this pod's rules, from ovn-vpc-nat-config's `natBackend`; `auto` is detected once per
+   * namespace identity. An invalid setting is the reason every rule fails.
+   */
+  async #backendFor(
+    key: string,
+    identity: string,
+    netns: string | undefined,
+    d: GatewayDesired,
+  ): Promise<{ ok: true; name: BackendName } | { ok: false; reason: string }> {
+    const setting = readNatBackend(this.#d.inf.natConfig.get(NAT_GW_CONFIG, CONTROLLER_NAMESPACE));
+    if (!setting.ok) return setting;
+    const known = this.#backends.get(key);
+    if (known?.identity === identity && known.setting === setting.value)
+      return { ok: true, name: known.name };
+    const run: Run = (cmd, args, input) =>
+      this.#d.o.runner.run(cmd, args, {
+        netns,
+        timeoutMs: 30_000,
+        ...(input === undefined ? {} : { input }),
+      });
+    const name = await resolveBackend(setting.value, run, d);
+    // A new namespace or backend: the first apply also looks for kovn's rules in the other backend.
+    this.#backends.set(key, { identity, setting: setting.value, name, otherChecked: false });
+    if (setting.value === 'auto') this.#d.log.info({ pod: key, backend: name }, 'NAT rule backend detected');
+    return { ok: true, name };
+  }
+
+  async #apply(
+    key: string,
+    pod: KubeObject,
+    gateway: VpcNatGateway,
+    desired: GatewayDesired,
+    at: { netns: string | undefined; identity: string; backend: BackendName },
+  ): Promise<ApplyOutcome['results']> {
+    const { o, inf, clock, log } = this.#d;
+    const gwName = gateway.metadata.name ?? '';
+    const ext = inf.subnets
+      .list()
+      .find((s) => s.metadata.name === (gateway.spec?.externalSubnets?.[0] || DEFAULT_EXTERNAL_SUBNET));
+    const ownAddress = pod.metadata.annotations?.[annotationKey(ext?.spec?.provider ?? '', 'ip_address')];
+    const externalV4 = parseCidrBlock(ext?.spec?.cidrBlock).v4?.text;
+    const chosen = this.#backends.get(key);
+    const started = clock.now();
+    const outcome = await applyGateway(desired, {
+      runner: o.runner,
+      netns: at.netns,
+      backend: at.backend,
+      removeOther: chosen?.otherChecked !== true,
+      ...(ownAddress ? { keepAddresses: ownAddress.split(',') } : {}),
+      ...(externalV4 ? { externalCidr: externalV4 } : {}),
+    }).catch((err: unknown) => {
+      this.#instruments?.failed(gwName, clock.now() - started);
+      throw err;
+    });
+    if (chosen) chosen.otherChecked = true;
+    const refused = [...outcome.results.values()].filter((r) => !r.ok).length;
+    this.#instruments?.applied(gwName, clock.now() - started, refused);
+    const changed = outcome.rulesWritten || outcome.addressesAdded.length || outcome.addressesRemoved.length;
+    log[changed ? 'info' : 'debug'](
+      {
+        pod: key,
+        gateway: gwName,
+        backend: outcome.backend,
+        rules: desired.rules.length,
+        written: outcome.rulesWritten,
+        ...(outcome.otherRemoved ? { otherBackendRemoved: true } : {}),
+        added: outcome.addressesAdded,
+        removed: outcome.addressesRemoved,
+      },
+      changed ? 'gateway state applied' : 'gateway state verified: nothing to change',
+    );
+    return outcome.results;
+  }
+
+  /** Nothing is applied; every rule reports the reason (the kernel keeps what it had). */
+  #refuseAll(key: string, gwName: string, d: GatewayDesired, reason: string): ApplyOutcome['results'] {
+    this.#d.log.error({ pod: key, gateway: gwName }, `NAT rules not applied: ${reason}`);
+    const results: ApplyOutcome['results'] = new Map();
+    for (const r of d.rules) results.set(ruleId(r), { ok: false, reason });
+    for (const [id, why] of d.refused) results.set(id, { ok: false, reason: why });
+    return results;
   }
 }
 

@@ -2,17 +2,20 @@
  * Applies a gateway's desired state inside its network namespace, level-triggered and never rule by rule:
  * forwarding on; the EIP addresses on the external interface (stale EIPs of the external subnet removed, the
  * interface's own address kept) with gratuitous ARP for each address newly added; the default route via the
- * external gateway and the VPC's subnets via the LAN gateway; then ONE `iptables-restore` of the whole rule set.
- * Before that, the candidate set is checked with `iptables-restore --test`; when it fails, the failing rules are
- * found by bisection (a half that passes is kept whole) and left out, each reported with the kernel's message. When
- * the kernel already holds exactly the wanted set nothing is written; when a DNAT or FIP went away or moved, the
- * conntrack entries to its EIP are flushed, so the next connection takes the new path. Returns per rule: applied, or
- * why not.
+ * external gateway and the VPC's subnets via the LAN gateway; then the whole rule set in ONE atomic write of the
+ * selected backend (backends.ts: one `iptables-restore`, or one `nft -f` transaction). The steps are the same for
+ * both: the candidate set is checked first (`iptables-restore --test`, `nft -c`); when that fails, the failing
+ * rules are found by bisection (a half that passes is kept whole) and left out, each reported with the kernel's
+ * message. When the kernel already holds exactly the wanted set (canonical forms equal) nothing is written. The
+ * other backend's kovn state, if any, is taken away after the write (`removeOther`), so a switch leaves one copy.
+ * When a DNAT or FIP went away or moved (in either backend), the conntrack entries to its EIP are flushed, so the
+ * next connection takes the new path. Returns per rule: applied, or why not.
  */
 import { cidrContains, parseCidr, parseIp } from '../net/ip.ts';
 import type { ProcessRunner } from '../util/exec.ts';
+import { ruleBackend, type BackendName, type Observed, type RuleBackend } from './backends.ts';
 import type { GatewayDesired } from './desired.ts';
-import { canonicalRuleSet, renderRuleSet, ruleId, type NatRule, type RuleId } from './rules.ts';
+import { removedDnatTargets, ruleId, wantedDnats, type NatRule, type RuleId } from './rules.ts';
 
 export interface ApplyOptions {
   runner: ProcessRunner;
@@ -22,12 +25,19 @@ export interface ApplyOptions {
   keepAddresses?: readonly string[];
   /** The IPv4 CIDR of the external subnet: addresses in it that are not wanted are removed. */
   externalCidr?: string;
+  /** Which backend writes the rules (default iptables). */
+  backend?: BackendName;
+  /** Whether to look for (and take away) kovn's state in the other backend (default true). */
+  removeOther?: boolean;
 }
 
 export interface ApplyOutcome {
   results: Map<RuleId, { ok: true } | { ok: false; reason: string }>;
-  /** Whether the rule set was written (false: the kernel already held it). */
+  /** Whether the rule set was written (false: the kernel already held it), or the other backend's removed. */
   rulesWritten: boolean;
+  backend: BackendName;
+  /** Whether kovn's rules were found in the other backend and taken away. */
+  otherRemoved: boolean;
   addressesAdded: string[];
   addressesRemoved: string[];
 }
@@ -60,25 +70,47 @@ export async function applyGateway(d: GatewayDesired, o: ApplyOptions): Promise<
 
   const results: ApplyOutcome['results'] = new Map();
   for (const [id, reason] of d.refused) results.set(id, { ok: false, reason });
-  const failing = await findFailing(d.rules, (ids) => testSet(d, ids, run));
+  const backend = ruleBackend(o.backend ?? 'iptables', run, where(o));
+  const failing = await findFailing(d.rules, (ids) => backend.test(d.rules, d, ids));
   for (const [id, reason] of failing) results.set(id, { ok: false, reason });
   const include = new Set(d.rules.map(ruleId).filter((id) => !failing.has(id)));
-  const wanted = renderRuleSet(d.rules, d, include);
-  const saved = await run('iptables-save', ['-t', 'nat']);
-  const savedMangle = await run('iptables-save', ['-t', 'mangle']);
-  const same = canonicalRuleSet(saved.stdout + savedMangle.stdout) === canonicalRuleSet(wanted);
-  if (!same) {
-    await must('iptables-restore', ['-w', '5'], wanted);
-    // Connections set up by a DNAT/FIP that is gone or moved keep their old translation; forget them (best effort).
-    for (const eip of removedDnatTargets(saved.stdout, wanted)) await run('conntrack', ['-D', '-d', eip]);
-  }
+  const now = await backend.observe();
+  const same = now.canonical === backend.wanted(d.rules, d, include);
+  if (!same) await backend.write(d.rules, d, include, now);
+  const other = o.removeOther === false ? undefined : await otherState(backend, run, o);
+  if (other?.now.present) await other.backend.remove(other.now);
+  // Connections set up by a DNAT/FIP that is gone or moved keep their old translation; forget them (best effort).
+  const had = [...now.dnats, ...(other?.now.dnats ?? [])];
+  for (const eip of removedDnatTargets(had, wantedDnats(d.rules, include)))
+    await run('conntrack', ['-D', '-d', eip]);
   for (const id of include) results.set(id, { ok: true });
 
   for (const ip of added) {
     // Unsolicited ARP so the upstream router learns the (possibly moved) address at once; best effort.
     await run('arping', ['-U', '-c', '1', '-I', d.extIf, '-s', ip, ip]);
   }
-  return { results, rulesWritten: !same, addressesAdded: added, addressesRemoved: removed };
+  return {
+    results,
+    rulesWritten: !same || other?.now.present === true,
+    backend: backend.name,
+    otherRemoved: other?.now.present === true,
+    addressesAdded: added,
+    addressesRemoved: removed,
+  };
+}
+
+/**
+ * What kovn holds in the backend not selected. A backend this namespace cannot run (no binary, no kernel support)
+ * holds nothing of ours.
+ */
+async function otherState(
+  selected: RuleBackend,
+  run: Run,
+  o: ApplyOptions,
+): Promise<{ backend: RuleBackend; now: Observed } | undefined> {
+  const backend = ruleBackend(selected.name === 'iptables' ? 'nftables' : 'iptables', run, where(o));
+  const now = await backend.observe().catch(() => undefined);
+  return now && { backend, now };
 }
 
 type Run = (
@@ -115,28 +147,6 @@ function inCidr(addr: string, cidr: string | undefined): boolean {
   const block = cidr ? parseCidr(cidr) : undefined;
   const ip = parseIp(addr.replace(/\/\d+$/, ''));
   return block !== undefined && ip !== undefined && cidrContains(block, ip);
-}
-
-/** EIPs of DNAT/FIP rules in the kernel that the wanted set no longer has (exactly). */
-export function removedDnatTargets(saved: string, wanted: string): string[] {
-  const dnat = (text: string) =>
-    new Set(
-      text
-        .split('\n')
-        .filter((l) => /^-A (EXCLUSIVE|SHARED)_DNAT /.test(l.trim()))
-        .map((l) => l.trim()),
-    );
-  const keep = dnat(wanted);
-  const eips = [...dnat(saved)]
-    .filter((l) => !keep.has(l))
-    .map((l) => /-d (\S+)\/32/.exec(l)?.[1])
-    .filter((ip): ip is string => ip !== undefined);
-  return [...new Set(eips)].sort();
-}
-
-async function testSet(d: GatewayDesired, ids: Set<RuleId>, run: Run): Promise<string | undefined> {
-  const r = await run('iptables-restore', ['--test', '-w', '5'], renderRuleSet(d.rules, d, ids));
-  return r.code === 0 ? undefined : (r.stderr || r.stdout).trim() || `iptables-restore exit ${r.code}`;
 }
 
 /** The rules the kernel refuses, by bisection over the candidate set; a passing half is not split. */

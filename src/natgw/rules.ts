@@ -1,12 +1,12 @@
 /**
- * The gateway's NAT rules as values and their rendering into ONE `iptables-restore` document in Kube-OVN's chain
- * layout (the `init` of its dist/images/vpcnatgateway/nat-gateway.sh): nat PREROUTING -> DNAT_FILTER ->
- * EXCLUSIVE_DNAT (floating IPs) then SHARED_DNAT (port DNAT); nat POSTROUTING -> SNAT_FILTER -> EXCLUSIVE_SNAT
- * (floating IPs), SHARED_SNAT (longest prefix first), HAIRPIN_SNAT (per EIP: traffic that came in from the VPC and
- * was DNATed back into it leaves with the EIP as source, so replies return through the gateway); mangle PREROUTING
- * -> VPC_MARK marks what enters from the VPC. The document replaces the whole nat and mangle tables of the gateway's
- * namespace (which is the gateway's alone), so applying it is atomic and applying it twice changes nothing.
- * `include` renders only some rules, so a candidate set can be tested rule by rule (apply.ts). Pure.
+ * The gateway's NAT rules as values, whichever backend writes them (iptables-rules.ts, nft-rules.ts): the kinds, the
+ * rule identity the report is keyed by, the order rules are written in, and the DNAT/FIP translations a rule set
+ * holds (to know which EIPs' connections must be forgotten when a translation went away). Kube-OVN's chain layout
+ * (the `init` of its dist/images/vpcnatgateway/nat-gateway.sh) is kept by both backends: DNAT_FILTER ->
+ * EXCLUSIVE_DNAT (floating IPs) then SHARED_DNAT (port DNAT); SNAT_FILTER -> EXCLUSIVE_SNAT (floating IPs),
+ * SHARED_SNAT (longest prefix first), HAIRPIN_SNAT (per EIP: traffic that came in from the VPC and was DNATed back
+ * into it leaves with the EIP as source, so replies return through the gateway); VPC_MARK marks what enters from
+ * the VPC. Pure.
  */
 
 export type RuleKind = 'eip' | 'dnat' | 'snat' | 'fip';
@@ -34,54 +34,17 @@ export interface RenderOptions {
   extIf: string;
 }
 
-const CHAINS = {
-  nat: [
-    'DNAT_FILTER',
-    'EXCLUSIVE_DNAT',
-    'SHARED_DNAT',
-    'SNAT_FILTER',
-    'EXCLUSIVE_SNAT',
-    'SHARED_SNAT',
-    'HAIRPIN_SNAT',
-  ],
-  mangle: ['VPC_MARK'],
-} as const;
-const BUILTIN = {
-  nat: ['PREROUTING', 'INPUT', 'OUTPUT', 'POSTROUTING'],
-  mangle: ['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'],
-} as const;
-
-/** The lines one rule contributes, by chain (the chain name is the `-A` target). */
-export function ruleLines(r: NatRule, o: RenderOptions): { chain: string; args: string }[] {
-  switch (r.kind) {
-    case 'eip':
-      return [
-        {
-          chain: 'HAIRPIN_SNAT',
-          args: `-o ${o.vpcIf} -m mark --mark 0x1/0x1 -m conntrack --ctstate DNAT --ctorigdst ${r.eip} -j SNAT --to-source ${r.eip} --random-fully`,
-        },
-      ];
-    case 'fip':
-      return [
-        { chain: 'EXCLUSIVE_DNAT', args: `-d ${r.eip}/32 -j DNAT --to-destination ${r.internalIp}` },
-        { chain: 'EXCLUSIVE_SNAT', args: `-s ${r.internalIp}/32 -j SNAT --to-source ${r.eip}` },
-      ];
-    case 'dnat':
-      return [
-        {
-          chain: 'SHARED_DNAT',
-          args: `-d ${r.eip}/32 -p ${r.protocol} -m ${r.protocol} --dport ${r.externalPort} -j DNAT --to-destination ${r.internalIp}:${r.internalPort}`,
-        },
-      ];
-    case 'snat':
-      return [
-        {
-          chain: 'SHARED_SNAT',
-          args: `-s ${r.cidr} -o ${o.extIf} -j SNAT --to-source ${r.eip} --random-fully`,
-        },
-      ];
-  }
-}
+/** The chains of the layout, in the order they are written (the names Kube-OVN users know). */
+export const NAT_CHAINS = [
+  'DNAT_FILTER',
+  'EXCLUSIVE_DNAT',
+  'SHARED_DNAT',
+  'SNAT_FILTER',
+  'EXCLUSIVE_SNAT',
+  'SHARED_SNAT',
+  'HAIRPIN_SNAT',
+] as const;
+export const MARK_CHAIN = 'VPC_MARK';
 
 /**
  * The order rules are written in: SNAT by descending prefix length, and, within a length, in the order given (the
@@ -96,75 +59,34 @@ export function ordered(rules: readonly NatRule[]): NatRule[] {
   return [...others, ...snats.sort((a, b) => b.prefix - a.prefix)];
 }
 
-/** The iptables-restore document for the rules in `include` (default: all). */
-export function renderRuleSet(
-  rules: readonly NatRule[],
-  o: RenderOptions,
-  include?: ReadonlySet<RuleId>,
-): string {
-  const byChain = new Map<string, string[]>();
-  const seen = new Set<string>();
-  for (const r of ordered(rules)) {
-    if (include && !include.has(ruleId(r))) continue;
-    for (const { chain, args } of ruleLines(r, o)) {
-      const line = `-A ${chain} ${args}`;
-      if (seen.has(line)) continue; // the same rule twice (e.g. two SNAT CRs alike) is one rule
-      seen.add(line);
-      byChain.set(chain, [...(byChain.get(chain) ?? []), line]);
-    }
-  }
-  const table = (name: 'nat' | 'mangle', jumps: string[]): string[] => [
-    `*${name}`,
-    ...BUILTIN[name].map((c) => `:${c} ACCEPT [0:0]`),
-    ...CHAINS[name].map((c) => `:${c} - [0:0]`),
-    ...jumps,
-    ...CHAINS[name].flatMap((c) => byChain.get(c) ?? []),
-    'COMMIT',
-  ];
-  return [
-    ...table('nat', [
-      '-A PREROUTING -j DNAT_FILTER',
-      '-A POSTROUTING -j SNAT_FILTER',
-      '-A DNAT_FILTER -j EXCLUSIVE_DNAT',
-      '-A DNAT_FILTER -j SHARED_DNAT',
-      '-A SNAT_FILTER -j EXCLUSIVE_SNAT',
-      '-A SNAT_FILTER -j SHARED_SNAT',
-      '-A SNAT_FILTER -j HAIRPIN_SNAT',
-    ]),
-    ...table('mangle', [
-      '-A PREROUTING -j VPC_MARK',
-      `-A VPC_MARK -i ${o.vpcIf} -j MARK --set-xmark 0x1/0x1`,
-    ]),
-    '',
-  ].join('\n');
-}
+/** The rules to write, in order: those in `include` (default all). */
+export const selected = (rules: readonly NatRule[], include?: ReadonlySet<RuleId>): NatRule[] =>
+  ordered(rules).filter((r) => !include || include.has(ruleId(r)));
 
 /**
- * A dump (`iptables-save`) or a rendered document in one canonical form, for comparing what is in the kernel with
- * what is wanted: per table, the chain declarations sorted, then each chain's rules in their order, chains sorted
- * (iptables-save lists chains alphabetically); counters and comments dropped. Rules are written in the order
- * iptables-save prints their options, so an applied set reads back equal.
+ * One DNAT or FIP translation, the same whichever backend holds it: `key` is `<eip> <protocol|*> <port|*> <target>`
+ * (a rule the parser of a backend cannot read keeps its own text as key, so it always counts as gone).
  */
-export function canonicalRuleSet(text: string): string {
-  const tables = new Map<string, { chains: string[]; rules: Map<string, string[]> }>();
-  let current: { chains: string[]; rules: Map<string, string[]> } | undefined;
-  for (const raw of text.split('\n')) {
-    const line = raw.trim();
-    if (line.startsWith('*')) {
-      current = { chains: [], rules: new Map() };
-      tables.set(line.slice(1), current);
-    } else if (!current) continue;
-    else if (line.startsWith(':')) current.chains.push(line.replace(/\s*\[\d+:\d+\]$/, ''));
-    else if (line.startsWith('-A ')) {
-      const chain = line.split(' ')[1] ?? '';
-      current.rules.set(chain, [...(current.rules.get(chain) ?? []), line]);
-    }
-  }
-  return [...tables.keys()]
-    .sort()
-    .flatMap((name) => {
-      const t = tables.get(name)!;
-      return [`*${name}`, ...t.chains.sort(), ...[...t.rules.keys()].sort().flatMap((c) => t.rules.get(c)!)];
-    })
-    .join('\n');
+export interface DnatEntry {
+  eip: string;
+  key: string;
+}
+
+export const dnatKey = (eip: string, protocol: string | undefined, port: string | undefined, to: string) =>
+  `${eip} ${protocol ?? '*'} ${port ?? '*'} ${to}`;
+
+/** The translations a wanted rule set holds. */
+export function wantedDnats(rules: readonly NatRule[], include?: ReadonlySet<RuleId>): DnatEntry[] {
+  return selected(rules, include).flatMap((r): DnatEntry[] => {
+    if (r.kind === 'fip') return [{ eip: r.eip, key: dnatKey(r.eip, undefined, undefined, r.internalIp) }];
+    if (r.kind !== 'dnat') return [];
+    const to = `${r.internalIp}:${r.internalPort}`;
+    return [{ eip: r.eip, key: dnatKey(r.eip, r.protocol, String(r.externalPort), to) }];
+  });
+}
+
+/** EIPs with a translation in the kernel (`had`) that the wanted set no longer has exactly. Sorted. */
+export function removedDnatTargets(had: readonly DnatEntry[], wanted: readonly DnatEntry[]): string[] {
+  const keep = new Set(wanted.map((e) => e.key));
+  return [...new Set(had.filter((e) => !keep.has(e.key)).map((e) => e.eip))].sort();
 }

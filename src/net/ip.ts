@@ -26,6 +26,9 @@ export const bits = (family: Family): number => (family === 4 ? 32 : 128);
 /** Four decimal parts without leading zeros (what ipaddr's isValidFourPartDecimal accepts, before the 255 check). */
 const DOTTED_QUAD = /^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})$/;
 
+/** What ipaddr's isValidFourPartDecimal also requires: tested first, so that other text skips its throwing parse. */
+const FOUR_PART_DECIMAL = /^(0|[1-9]\d*)(\.(0|[1-9]\d*)){3}$/;
+
 /** Parses an IPv4 or IPv6 address; undefined if it is not one (upper-case IPv6 is refused, as Kube-OVN does). */
 export function parseIp(text: string): Ip | undefined {
   const quad = DOTTED_QUAD.exec(text);
@@ -36,7 +39,7 @@ export function parseIp(text: string): Ip | undefined {
     return { family: 4, value: BigInt(a * 0x1000000 + b * 0x10000 + c * 0x100 + d) };
   }
   if (text !== text.trim() || text !== text.toLowerCase() || text.includes('%')) return undefined;
-  if (ipaddr.IPv4.isValidFourPartDecimal(text)) {
+  if (FOUR_PART_DECIMAL.test(text) && ipaddr.IPv4.isValidFourPartDecimal(text)) {
     const bytes = ipaddr.IPv4.parse(text).toByteArray();
     return { family: 4, value: bytesToBigint(bytes) };
   }
@@ -69,7 +72,8 @@ export function parseCidrOrIp(text: string): Cidr | undefined {
 
 export function formatIp(family: Family, value: bigint): string {
   if (family === 4) {
-    return [24n, 16n, 8n, 0n].map((shift) => String((value >> shift) & 0xffn)).join('.');
+    const n = Number(value & 0xffffffffn);
+    return `${n >>> 24}.${(n >>> 16) & 0xff}.${(n >>> 8) & 0xff}.${n & 0xff}`;
   }
   const bytes: number[] = [];
   for (let i = 15; i >= 0; i--) bytes.push(Number((value >> BigInt(i * 8)) & 0xffn));

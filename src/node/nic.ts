@@ -134,10 +134,9 @@ export async function plugNic(links: LinkOps, ovs: NodeOvsDb, spec: NicSpec): Pr
       ...(pod ? [{ op: 'link-del' as const, netns: spec.podNetns, name: spec.ifname, ifExists: true }] : []),
     ];
     // Both ends are created directly in their namespaces, so the root namespace never sees the pod's end.
-    const peerNetns = spec.podNetns === spec.nodeNetns ? spec.nodeNetns : spec.podNetns;
     await links.apply([
       ...stale,
-      { op: 'veth', netns: spec.nodeNetns, name: spec.hostIf, peer: spec.ifname, peerNetns },
+      { op: 'veth', netns: spec.nodeNetns, name: spec.hostIf, peer: spec.ifname, peerNetns: spec.podNetns },
     ]);
     // The port first (as Kube-OVN's CNI does): ovn-controller binds it while the addresses are being set.
     await configurePort(ovs, spec);

@@ -37,22 +37,37 @@ function columnKeyFn<R extends Row>(spec: string): IndexKeyFn<R> {
   };
 }
 
+/**
+ * Rows by key. A bucket holds row UUIDs, and rows are read from the table when asked for, so an update that keeps a
+ * row's keys (a switch gaining one port keeps its other ports' keys) touches only the keys that changed.
+ */
 export class Index<R extends Row> {
   readonly #keyFn: IndexKeyFn<R>;
-  readonly #entries = new Map<string, Map<string, R>>();
+  readonly #rowOf: (uuid: string) => R | undefined;
+  readonly #entries = new Map<string, Set<string>>();
 
-  constructor(keyFn: IndexKeyFn<R>) {
+  constructor(keyFn: IndexKeyFn<R>, rowOf: (uuid: string) => R | undefined) {
     this.#keyFn = keyFn;
+    this.#rowOf = rowOf;
   }
 
-  /** The row under `key`; with several, the first one indexed. */
+  /** The row under `key`; with several, the first one indexed under it. */
   get(key: string | number | boolean): R | undefined {
-    return this.#entries.get(String(key))?.values().next().value;
+    const bucket = this.#entries.get(String(key));
+    if (!bucket) return undefined;
+    for (const uuid of bucket) return this.#rowOf(uuid);
+    return undefined;
   }
 
   getAll(key: string | number | boolean): R[] {
     const bucket = this.#entries.get(String(key));
-    return bucket ? [...bucket.values()] : [];
+    if (!bucket) return [];
+    const rows: R[] = [];
+    for (const uuid of bucket) {
+      const row = this.#rowOf(uuid);
+      if (row) rows.push(row);
+    }
+    return rows;
   }
 
   keys(): string[] {
@@ -60,23 +75,37 @@ export class Index<R extends Row> {
   }
 
   add(row: R): void {
-    for (const key of this.#keys(row)) {
-      let bucket = this.#entries.get(key);
-      if (!bucket) this.#entries.set(key, (bucket = new Map<string, R>()));
-      bucket.set(row._uuid, row);
-    }
+    for (const key of this.#keys(row)) this.#put(key, row._uuid);
   }
 
   remove(row: R): void {
-    for (const key of this.#keys(row)) {
-      const bucket = this.#entries.get(key);
-      bucket?.delete(row._uuid);
-      if (bucket?.size === 0) this.#entries.delete(key);
-    }
+    for (const key of this.#keys(row)) this.#drop(key, row._uuid);
+  }
+
+  /** `old` became `row` (same UUID): only the keys one has and the other lacks change. */
+  update(old: R, row: R): void {
+    const before = this.#keys(old);
+    const after = this.#keys(row);
+    if (before.length === after.length && before.every((k, i) => k === after[i])) return;
+    const kept = new Set(after);
+    for (const key of before) if (!kept.has(key)) this.#drop(key, row._uuid);
+    for (const key of after) this.#put(key, row._uuid);
   }
 
   clear(): void {
     this.#entries.clear();
+  }
+
+  #put(key: string, uuid: string): void {
+    let bucket = this.#entries.get(key);
+    if (!bucket) this.#entries.set(key, (bucket = new Set<string>()));
+    bucket.add(uuid);
+  }
+
+  #drop(key: string, uuid: string): void {
+    const bucket = this.#entries.get(key);
+    bucket?.delete(uuid);
+    if (bucket?.size === 0) this.#entries.delete(key);
   }
 
   #keys(row: R): string[] {
@@ -114,7 +143,7 @@ export class TableCache<R extends Row = Row> {
 
   /** Defines (or replaces) an index with a custom key function and builds it over the current rows. */
   defineIndex(name: string, keyFn: IndexKeyFn<R>): Index<R> {
-    const index = new Index<R>(keyFn);
+    const index = new Index<R>(keyFn, (uuid) => this.#rows.get(uuid));
     for (const row of this.#rows.values()) index.add(row);
     this.#indexes.set(name, index);
     return index;
@@ -123,15 +152,18 @@ export class TableCache<R extends Row = Row> {
   /** Stores `row` (or deletes when `undefined`) and returns what changed. */
   apply(uuid: string, row: R | undefined): RowChange<R> | undefined {
     const old = this.#rows.get(uuid);
-    if (old) for (const index of this.#indexes.values()) index.remove(old);
     if (row === undefined) {
       if (!old) return undefined;
+      for (const index of this.#indexes.values()) index.remove(old);
       this.#rows.delete(uuid);
       return { kind: 'delete', table: this.name, uuid, old };
     }
     const frozen = Object.freeze(row);
     this.#rows.set(uuid, frozen);
-    for (const index of this.#indexes.values()) index.add(frozen);
+    for (const index of this.#indexes.values()) {
+      if (old) index.update(old, frozen);
+      else index.add(frozen);
+    }
     return old
       ? { kind: 'update', table: this.name, uuid, old, new: frozen }
       : { kind: 'insert', table: this.name, uuid, new: frozen };

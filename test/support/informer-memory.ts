@@ -27,6 +27,21 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/**
+ * A frozen deep copy of plain data, in one pass: what `deepFreeze(structuredClone(value))` gives for the objects
+ * informers hold (JSON-like: objects, arrays, primitives), without structuredClone's per-call cost. Anything else
+ * (a Date, a Map) is left to structuredClone.
+ */
+function frozenCopy<T>(value: T): T {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return Object.freeze(value.map(frozenCopy)) as T;
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return deepFreeze(structuredClone(value));
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) out[key] = frozenCopy((value as Record<string, unknown>)[key]);
+  return Object.freeze(out) as T;
+}
+
 function stagingKey(name: string | undefined, namespace: string | undefined): string {
   return `${namespace ?? ''}/${name ?? ''}`;
 }
@@ -75,7 +90,7 @@ export class InMemoryInformer<T extends KubeObject = KubeObject> implements Info
 
   /** Adds or updates an object (fires add or update); stores a frozen deep copy. */
   set(obj: T): T {
-    return this.adopt(structuredClone(obj));
+    return this.adopt(frozenCopy(obj));
   }
 
   /**
@@ -97,7 +112,7 @@ export class InMemoryInformer<T extends KubeObject = KubeObject> implements Info
   }
   /** Replaces the whole cache, as a relist would. */
   replace(objects: readonly T[]): void {
-    const copies = objects.map((o) => deepFreeze(structuredClone(o)));
+    const copies = objects.map((o) => frozenCopy(o));
     if (this.#synced) this.#cache.replace(copies);
     else {
       this.#staged.clear();

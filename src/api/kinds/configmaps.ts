@@ -2,8 +2,8 @@
  * The ConfigMaps kovn reads, in the controller namespace: `ovn-vpc-nat-config`, `ovn-vpc-nat-gw-config` and
  * `vpc-dns-config`. Their keys are parsed here (with defaults) and checked at admission (Kube-OVN checks none): a
  * value no gateway or DNS pod could run with (a workload name prefix that is not a DNS label, an API server address
- * that is not one) is refused; a value that turns a feature off or leaves it waiting, which the objects of that
- * feature then report, is a warning. Other ConfigMaps pass untouched.
+ * that is not one, a NAT rule backend kovn does not have) is refused; a value that turns a feature off or leaves it
+ * waiting, which the objects of that feature then report, is a warning. Other ConfigMaps pass untouched.
  */
 import {
   CONTROLLER_NAMESPACE,
@@ -12,7 +12,7 @@ import {
   NAT_GW_ENABLE_CONFIG,
   VPC_DNS_CONFIG,
 } from '../constants.ts';
-import { invalid, warning } from '../issues.ts';
+import { invalid, notSupported, warning } from '../issues.ts';
 import { parseIp } from '../../net/ip.ts';
 import type { FieldIssue, KindAdmission, KubeObject } from '../types.ts';
 
@@ -43,6 +43,28 @@ export function parseNatGwConfig(cm: KubeObject): NatGwConfig {
     natGwNamePrefix: d['natGwNamePrefix'] || DEFAULT_NAT_GW_PREFIX,
     ...(d['bgpSpeakerImage'] ? { bgpSpeakerImage: d['bgpSpeakerImage'] } : {}),
     ...(d['apiNadProvider'] ? { apiNadProvider: d['apiNadProvider'] } : {}),
+  };
+}
+
+/** `natBackend` of ovn-vpc-nat-config (kovn's key; Kube-OVN has none): how gateways program their NAT rules. */
+export const NAT_BACKEND_KEY = 'natBackend';
+export const NAT_BACKENDS = ['auto', 'iptables', 'nftables'] as const;
+export type NatBackendSetting = (typeof NAT_BACKENDS)[number];
+/** Absent or empty: iptables, the layout Kube-OVN users read with `iptables -t nat -S` in the gateway. */
+export const DEFAULT_NAT_BACKEND: NatBackendSetting = 'iptables';
+const BACKEND_CHOICES = NAT_BACKENDS.map((b) => `"${b}"`).join(', ');
+
+/** The gateways' NAT backend setting, or why the ConfigMap's value is not one (naming the ConfigMap and key). */
+export function readNatBackend(
+  cm: KubeObject | undefined,
+): { ok: true; value: NatBackendSetting } | { ok: false; reason: string } {
+  const value = cm ? dataOf(cm)[NAT_BACKEND_KEY] : undefined;
+  if (!value) return { ok: true, value: DEFAULT_NAT_BACKEND };
+  if ((NAT_BACKENDS as readonly string[]).includes(value))
+    return { ok: true, value: value as NatBackendSetting };
+  return {
+    ok: false,
+    reason: `ConfigMap ${CONTROLLER_NAMESPACE}/${NAT_GW_CONFIG}: data.${NAT_BACKEND_KEY}: ${JSON.stringify(value)} is not one of ${BACKEND_CHOICES}`,
   };
 }
 
@@ -88,6 +110,8 @@ function validateKnown(cm: KubeObject): FieldIssue[] {
           ),
         );
       }
+      if (!readNatBackend(cm).ok)
+        issues.push(notSupported(`data.${NAT_BACKEND_KEY}`, d[NAT_BACKEND_KEY], NAT_BACKENDS));
       break;
     case NAT_GW_ENABLE_CONFIG:
       bool(d, 'enable-vpc-nat-gw', 'read as false: NAT gateway objects are refused', issues);

@@ -35,6 +35,8 @@ const RESERVED: [string, string][] = [
   ['ff00::/8', 'v6 multicast'],
   ['fe80::/10', 'v6 link-local'],
 ];
+/** The reserved ranges parsed once (subnet validation runs on every reconcile of a new spec). */
+const RESERVED_CIDRS = RESERVED.map(([text, what]) => ({ text, what, cidr: parseCidr(text)! }));
 
 function validateCidrBlock(block: string | undefined, issues: FieldIssue[]): Cidr[] {
   const field = 'spec.cidrBlock';
@@ -53,9 +55,9 @@ function validateCidrBlock(block: string | undefined, issues: FieldIssue[]): Cid
     else if (part.startsWith('0.0.0.0'))
       issues.push(invalid(field, block, `${part} must not start with 0.0.0.0`));
     else {
-      const clash = RESERVED.find(([text]) => cidrsOverlap(cidr, parseCidr(text)!));
+      const clash = RESERVED_CIDRS.find((r) => cidrsOverlap(cidr, r.cidr));
       if (clash)
-        issues.push(invalid(field, block, `${part} conflicts with the ${clash[1]} range ${clash[0]}`));
+        issues.push(invalid(field, block, `${part} conflicts with the ${clash.what} range ${clash.text}`));
       else cidrs.push(cidr);
     }
   }

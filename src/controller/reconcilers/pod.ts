@@ -10,6 +10,7 @@
  * enqueued when its counters change. Subnet and Namespace changes enqueue only pending pods (`pending-pods.ts`): a
  * routed pod reads neither; IP object changes enqueue the pod they name (`pod-ip-watch.ts`).
  */
+import { isOvnProvider } from '../../api/constants.ts';
 import type { IpObject } from '../../api/kinds/ip.ts';
 import type { Subnet } from '../../api/kinds/subnet-schema.ts';
 import type { ClusterView, KubeObject } from '../../api/types.ts';
@@ -41,6 +42,7 @@ import { releaseNics, writeNicRecords } from './pod-ips.ts';
 import { Refusals } from './pod-refusals.ts';
 import { choosePodSubnet, type NicReservation, type SubnetChoice } from './pod-subnet.ts';
 import { annotationChanges, refOf } from '../../kube/writer.ts';
+import { labelsOrDeletionChanged, specStatusOrDeletionChanged } from './watch-predicates.ts';
 
 type Allocated = Extract<SubnetChoice, { kind: 'allocated' }>;
 
@@ -67,10 +69,18 @@ interface PodStep {
 /**
  * The pending pods a change of this subnet may unblock: those pinned to it, those of the namespaces its spec lists
  * (also called with the old object, so a namespace it stops listing is looked at again), and, for a subnet that can
- * serve namespaces it does not list (a default subnet), those whose namespace now has it among its subnets.
+ * serve namespaces it does not list (a default subnet), those whose namespace now has it among its subnets. None
+ * while an OVN subnet has no logical switch yet (a pod would only wait for it): the status write that follows
+ * programming the switch is a change too, and maps them then (a deleted subnet still maps them).
  */
-function podsAwaiting(deps: NetworkDeps, subnet: Subnet): string[] {
+function podsAwaiting(deps: NetworkDeps, subnet: Subnet, view: ClusterView): string[] {
   const name = subnet.metadata.name ?? '';
+  const switchless =
+    isOvnProvider(subnet.spec?.provider) &&
+    !subnet.metadata.deletionTimestamp &&
+    view.get('Subnet', name) !== undefined &&
+    deps.nb.cache.table('Logical_Switch').index('name').get(name) === undefined;
+  if (switchless) return [];
   const keys = deps.pendingPods.pinnedTo(name);
   const namespaces = new Set(subnet.spec?.namespaces ?? []);
   if (deps.catalog.servesUnlisted(name)) {
@@ -274,8 +284,18 @@ export function podReconciler(deps: NetworkDeps): Reconciler {
   return {
     kind: 'Pod',
     watches: [
-      { kind: 'Namespace', map: (ns) => deps.pendingPods.inNamespace(ns.metadata.name ?? '') },
-      { kind: 'Subnet', map: (subnet) => podsAwaiting(deps, subnet) },
+      // A pod reads no namespace annotation (those the Namespace reconciler writes are derived from the subnets).
+      {
+        kind: 'Namespace',
+        map: (ns) => deps.pendingPods.inNamespace(ns.metadata.name ?? ''),
+        changed: labelsOrDeletionChanged,
+      },
+      // Readiness and room are in the status; a finalizer write changes nothing a pod waits for.
+      {
+        kind: 'Subnet',
+        map: (subnet, view) => podsAwaiting(deps, subnet, view),
+        changed: specStatusOrDeletionChanged,
+      },
       statefulSetPodsWatch,
       podIpWatch(deps.ipam),
       nadPodsWatch,

@@ -30,6 +30,8 @@ export class SubnetAdmission {
   readonly #view: VersionedView;
   readonly #catalog: SubnetCatalog;
   readonly #memo = new Map<string, Memo>();
+  /** Each subnet's overlapping others by name, valid for one catalog generation (CIDRs change only with specs). */
+  #overlaps = { generation: -1, byName: new Map<string, readonly string[]>() };
   #vpcs = { version: -1, signature: '' };
 
   constructor(catalog: SubnetCatalog) {
@@ -66,15 +68,36 @@ export class SubnetAdmission {
 
   /** The other subnets that count for `subnet` (validation view) and whose CIDRs overlap its own. */
   #overlappingCounted(subnet: Subnet): KubeObject[] {
-    const name = subnet.metadata.name ?? '';
-    const mine = this.#catalog.cidrsOf(name);
-    if (mine.length === 0) return [];
     const counts = countsFor(subnet);
-    return this.#view.list('Subnet').filter((other) => {
-      const otherName = other.metadata.name ?? '';
-      if (otherName === name || !counts(other)) return false;
-      return this.#catalog.cidrsOf(otherName).some((b) => mine.some((a) => cidrsOverlap(a, b)));
-    });
+    const relevant: KubeObject[] = [];
+    for (const otherName of this.#overlapping(subnet.metadata.name ?? '')) {
+      const other = this.#view.get('Subnet', otherName);
+      if (other && counts(other)) relevant.push(other);
+    }
+    return relevant;
+  }
+
+  /**
+   * The other cached subnets whose CIDRs overlap this one's, in the view's order; computed once per catalog
+   * generation (which changes with any name, spec or deletion mark), not on every reconcile.
+   */
+  #overlapping(name: string): readonly string[] {
+    const generation = this.#catalog.generation;
+    if (this.#overlaps.generation !== generation) this.#overlaps = { generation, byName: new Map() };
+    const known = this.#overlaps.byName.get(name);
+    if (known) return known;
+    const mine = this.#catalog.cidrsOf(name);
+    const names: string[] = [];
+    if (mine.length > 0) {
+      for (const other of this.#view.list('Subnet')) {
+        const otherName = other.metadata.name ?? '';
+        if (otherName === name) continue;
+        if (this.#catalog.cidrsOf(otherName).some((b) => mine.some((a) => cidrsOverlap(a, b))))
+          names.push(otherName);
+      }
+    }
+    this.#overlaps.byName.set(name, names);
+    return names;
   }
 
   #vpcSignature(): string {

@@ -14,6 +14,19 @@ export function specOrDeletionChanged(obj: KubeObject, old: KubeObject): boolean
   );
 }
 
+/** The spec, the status or the deletion mark changed: not a metadata-only update (a finalizer, an annotation). */
+export function specStatusOrDeletionChanged(obj: KubeObject, old: KubeObject): boolean {
+  return specOrDeletionChanged(obj, old) || !sameJson(obj['status'], old['status']);
+}
+
+/** The labels or the deletion mark changed: not an annotation-only update (the Namespace reconciler's own). */
+export function labelsOrDeletionChanged(obj: KubeObject, old: KubeObject): boolean {
+  return (
+    Boolean(obj.metadata.deletionTimestamp) !== Boolean(old.metadata.deletionTimestamp) ||
+    !sameJson(obj.metadata.labels ?? {}, old.metadata.labels ?? {})
+  );
+}
+
 /** For a Vpc: what decides the namespaces it claims and their fallback subnet (spec, deletion, default switch). */
 export function vpcClaimChanged(obj: KubeObject, old: KubeObject): boolean {
   const defaultSwitch = (vpc: KubeObject) =>

@@ -5,6 +5,9 @@
  *   queues it again;
  * - `addAfter` delays a key (the earliest pending deadline per key wins); `addRateLimited` delays it by the key's
  *   exponential backoff and `forget` resets that backoff;
+ * - two priorities (controller-runtime's priority queue, narrowed): a key added `low` (an informer's initial list, a
+ *   resync of everything) waits behind every `normal` key; adding a queued low key as normal moves it forward. FIFO
+ *   within a priority.
  * - `shutdown` stops accepting keys and resolves once in-flight work is done (and, with `drain`, queued work too).
  * Workers take keys with `get()` and must call `done(key)`; see worker-pool.ts for the loop that does.
  */
@@ -20,6 +23,45 @@ export interface WorkQueueOptions {
   instruments?: QueueInstruments;
 }
 
+/** How soon a key is handed out: every `normal` key before any `low` one. */
+export type Priority = 'normal' | 'low';
+
+/** A queued key: when and at which priority it was queued. */
+interface Entry {
+  key: string;
+  queuedAt: number;
+  priority: Priority;
+}
+
+/**
+ * Entries in FIFO order from `#head` on; an entry no longer current for its key (taken, or moved to the other
+ * priority) is skipped by the queue. An array with a moving head: a Map taken from the front slows down with its
+ * deleted slots.
+ */
+class Fifo {
+  #entries: Entry[] = [];
+  #head = 0;
+
+  push(entry: Entry): void {
+    this.#entries.push(entry);
+  }
+
+  shift(): Entry | undefined {
+    if (this.#head >= this.#entries.length) return undefined;
+    const entry = this.#entries[this.#head++]!;
+    if (this.#head > 1024 && this.#head * 2 > this.#entries.length) {
+      this.#entries = this.#entries.slice(this.#head);
+      this.#head = 0;
+    }
+    return entry;
+  }
+
+  clear(): void {
+    this.#entries = [];
+    this.#head = 0;
+  }
+}
+
 export interface ShutdownOptions {
   /** Process the keys already queued before finishing (default true); otherwise only in-flight keys finish. */
   drain?: boolean;
@@ -30,15 +72,14 @@ export class WorkQueue {
   readonly #backoff: ExponentialBackoff;
   readonly #counters = new QueueCounters();
   readonly #instruments: QueueInstruments | undefined;
-  /** Ready keys, with the time they were queued. */
-  readonly #queued = new Map<string, number>();
-  /** The ready keys in FIFO order from `#head` on (a Map taken from the front slows down with its deleted slots). */
-  #order: string[] = [];
-  #head = 0;
+  /** Ready keys: each key's current entry. */
+  readonly #queued = new Map<string, Entry>();
+  readonly #normal = new Fifo();
+  readonly #low = new Fifo();
   /** Keys handed to a worker, with the time they were taken. */
   readonly #processing = new Map<string, number>();
-  /** Keys added while being processed; queued again by `done`. */
-  readonly #dirty = new Set<string>();
+  /** Keys added while being processed, with the priority `done` queues them at. */
+  readonly #dirty = new Map<string, Priority>();
   readonly #delayed = new Map<string, { readyAt: number; timer: TimerId }>();
   readonly #getters: ((key: string | undefined) => void)[] = [];
   #shuttingDown = false;
@@ -51,19 +92,24 @@ export class WorkQueue {
     this.#instruments = options.instruments;
   }
 
-  add(key: string): void {
+  /** Queues `key` (default priority `normal`); a queued `low` key added as `normal` moves forward, keeping its age. */
+  add(key: string, priority: Priority = 'normal'): void {
     if (this.#shuttingDown) return;
-    if (this.#queued.has(key) || this.#dirty.has(key)) {
+    const queued = this.#queued.get(key);
+    const dirty = this.#dirty.get(key);
+    if (queued || dirty) {
       this.#counters.coalesced++;
+      if (priority === 'normal' && queued?.priority === 'low') this.#enqueue(key, 'normal', queued.queuedAt);
+      if (priority === 'normal' && dirty === 'low') this.#dirty.set(key, 'normal');
       return;
     }
     this.#counters.adds++;
     this.#instruments?.added();
     if (this.#processing.has(key)) {
-      this.#dirty.add(key);
+      this.#dirty.set(key, priority);
       return;
     }
-    this.#enqueue(key);
+    this.#enqueue(key, priority, this.#clock.now());
   }
 
   /** Adds `key` after `ms` (immediately if `ms <= 0`). An earlier pending deadline for the key is kept. */
@@ -117,7 +163,11 @@ export class WorkQueue {
     if (started === undefined) return;
     this.#processing.delete(key);
     this.#counters.processingLatency.observe(this.#clock.now() - started);
-    if (this.#dirty.delete(key)) this.#enqueue(key);
+    const dirty = this.#dirty.get(key);
+    if (dirty) {
+      this.#dirty.delete(key);
+      this.#enqueue(key, dirty, this.#clock.now());
+    }
     this.#checkIdle();
   }
 
@@ -129,8 +179,8 @@ export class WorkQueue {
     this.#delayed.clear();
     if (!this.#drain) {
       this.#queued.clear();
-      this.#order = [];
-      this.#head = 0;
+      this.#normal.clear();
+      this.#low.clear();
       this.#dirty.clear();
     }
     for (const resolve of this.#getters.splice(0)) resolve(undefined);
@@ -171,21 +221,31 @@ export class WorkQueue {
     this.#counters[outcome]++;
   }
 
-  #enqueue(key: string): void {
-    this.#queued.set(key, this.#clock.now());
-    this.#order.push(key);
+  /** Makes a new entry current for `key` (an older one, at the other priority, is then skipped). */
+  #enqueue(key: string, priority: Priority, queuedAt: number): void {
+    const entry: Entry = { key, queuedAt, priority };
+    this.#queued.set(key, entry);
+    (priority === 'normal' ? this.#normal : this.#low).push(entry);
     const getter = this.#getters.shift();
     if (getter) getter(this.#take());
   }
 
-  #take(): string | undefined {
-    if (this.#head >= this.#order.length) return undefined;
-    const key = this.#order[this.#head++]!;
-    if (this.#head > 1024 && this.#head * 2 > this.#order.length) {
-      this.#order = this.#order.slice(this.#head);
-      this.#head = 0;
+  /** The oldest current entry, normal ones first. */
+  #next(): Entry | undefined {
+    return this.#current(this.#normal) ?? this.#current(this.#low);
+  }
+
+  #current(fifo: Fifo): Entry | undefined {
+    for (let entry = fifo.shift(); entry; entry = fifo.shift()) {
+      if (this.#queued.get(entry.key) === entry) return entry;
     }
-    const queuedAt = this.#queued.get(key) ?? 0;
+    return undefined;
+  }
+
+  #take(): string | undefined {
+    const entry = this.#next();
+    if (!entry) return undefined;
+    const { key, queuedAt } = entry;
     this.#queued.delete(key);
     const now = this.#clock.now();
     this.#counters.queueLatency.observe(now - queuedAt);

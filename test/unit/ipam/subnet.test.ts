@@ -379,3 +379,23 @@ void test('status: fragmented ranges and exact IPv6 counters', () => {
   assert.match(json, /"v6usingIPs":1,/);
   assert.match(json, /"v4availableIPs":0,/);
 });
+
+void test('update with the spec it already has changes nothing, even after the caller edits its arrays', () => {
+  const excludeIps = ['10.0.1.10'];
+  const s = subnet({ cidrBlock: '10.0.1.0/24', excludeIps });
+  ok(s.allocate('a'));
+  s.release('a');
+  const same = s.update({ name: 'net1', cidrBlock: '10.0.1.0/24', excludeIps: ['10.0.1.10'] });
+  assert.ok(same.ok && same.dropped.length === 0);
+  assert.equal(outcome(s.allocate('b')), '10.0.1.3', 'the released list survives: nothing was rebuilt');
+  excludeIps.push('10.0.1.4'); // the caller's array, changed after create: not what the subnet was made from
+  assert.ok(s.update({ name: 'net1', cidrBlock: '10.0.1.0/24', excludeIps }).ok);
+  assert.equal(outcome(s.allocate('c')), '10.0.1.2', 'a changed spec is applied (free list rebuilt)');
+  assert.equal(outcome(s.allocate('d')), '10.0.1.5', 'and its new exclusion honoured');
+  const bad = s.update({ name: 'net1', cidrBlock: 'nonsense' });
+  assert.ok(!bad.ok);
+  assert.ok(
+    !s.update({ name: 'net1', cidrBlock: 'nonsense' }).ok,
+    'a refused spec is parsed (and refused) again',
+  );
+});

@@ -171,3 +171,27 @@ void test('a key failing again the same way is logged once as a warning, then at
   );
   await loop.stop({ drain: false });
 });
+
+void test('the initial list (events and enqueues before start) waits behind keys asked for after start', async () => {
+  const { clock, loop, handled, held } = setup({ hold: true });
+  const nodes = new InMemoryInformer({
+    kind: 'Node',
+    objects: [node('n1', '1'), node('n2', '1'), node('n3', '1')],
+  });
+  loop.watch(nodes, (obj) => [`Node/${obj.metadata.name ?? ''}`]);
+  await nodes.start();
+  loop.enqueue('Node/gc-sweep');
+  loop.start();
+  await clock.flush();
+  assert.deepEqual(handled, ['Node/n1'], 'the one worker holds the first key of the list');
+  nodes.set(node('n9', '1'));
+  nodes.set(node('n3', '2'));
+  loop.enqueue('Node/asked');
+  assert.equal(loop.queue.length, 5);
+  for (let i = 0; i < 6; i++) {
+    held.shift()?.();
+    await clock.flush();
+  }
+  assert.deepEqual(handled, ['Node/n1', 'Node/n9', 'Node/n3', 'Node/asked', 'Node/n2', 'Node/gc-sweep']);
+  await loop.stop();
+});

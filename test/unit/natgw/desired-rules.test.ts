@@ -4,11 +4,12 @@ import type { IptablesEip } from '../../../src/api/kinds/iptables-eip.ts';
 import type { Dnat, Fip, Snat } from '../../../src/api/kinds/nat-rules.ts';
 import type { Subnet } from '../../../src/api/kinds/subnet-schema.ts';
 import type { VpcNatGateway } from '../../../src/api/kinds/vpc-nat-gateway.ts';
-import { findFailing, removedDnatTargets } from '../../../src/natgw/apply.ts';
+import { findFailing } from '../../../src/natgw/apply.ts';
 import { desiredGateway, type GatewayInputs } from '../../../src/natgw/desired.ts';
 import { nextReport } from '../../../src/natgw/report.ts';
 import { readNatReport } from '../../../src/api/nat-report.ts';
-import { canonicalRuleSet, renderRuleSet, ruleId, type RuleId } from '../../../src/natgw/rules.ts';
+import { canonicalRuleSet, iptablesDnats, renderRuleSet } from '../../../src/natgw/iptables-rules.ts';
+import { removedDnatTargets, ruleId, wantedDnats, type RuleId } from '../../../src/natgw/rules.ts';
 
 const meta = (name: string, t = '2026-01-01T00:00:00Z') => ({ name, creationTimestamp: t });
 const subnet = (name: string, spec: Record<string, unknown>): Subnet =>
@@ -260,7 +261,25 @@ describe('conntrack flush targets', () => {
       '-A SHARED_DNAT -d 192.168.0.11/32 -p tcp -m tcp --dport 8888 -j DNAT --to-destination 10.0.1.11:80',
       '-A SHARED_DNAT -d 192.168.0.12/32 -p tcp -m tcp --dport 80 -j DNAT --to-destination 10.0.1.10:80',
     ].join('\n');
-    assert.deepEqual(removedDnatTargets(saved, wanted), ['192.168.0.11', '192.168.0.13']);
-    assert.deepEqual(removedDnatTargets(wanted, wanted), []);
+    assert.deepEqual(removedDnatTargets(iptablesDnats(saved), iptablesDnats(wanted)), [
+      '192.168.0.11',
+      '192.168.0.13',
+    ]);
+    assert.deepEqual(removedDnatTargets(iptablesDnats(wanted), iptablesDnats(wanted)), []);
+  });
+  it('reads a rendered set back as the translations its rules hold', () => {
+    const d = desiredGateway({
+      ...base,
+      dnats: [dnat('d1', 'e1', '8888', '10.0.1.10')],
+      fips: [fip('f1', 'e2', '10.0.1.5')],
+    });
+    const wanted = wantedDnats(d.rules);
+    assert.deepEqual(
+      wanted.map((e) => e.key),
+      ['192.168.0.11 tcp 8888 10.0.1.10:80', '192.168.0.12 * * 10.0.1.5'],
+    );
+    const byKey = (a: { key: string }, b: { key: string }) => (a.key < b.key ? -1 : 1);
+    assert.deepEqual(iptablesDnats(renderRuleSet(d.rules, d)).sort(byKey), [...wanted].sort(byKey));
+    assert.deepEqual(removedDnatTargets(iptablesDnats(renderRuleSet(d.rules, d)), wanted), []);
   });
 });

@@ -102,3 +102,40 @@ void test('cached rows are frozen snapshots', () => {
     (t.get('u1') as { name: string }).name = 'mutated';
   }, TypeError);
 });
+
+void test('an update moves a row between keys only where its keys changed; every key answers the new row', () => {
+  const cache = new DatabaseCache<Tables>();
+  const table = cache.table('Logical_Router');
+  const ports = table.index('ports');
+  const byName = table.index('name');
+  cache.apply('Logical_Router', 'u1', r('u1', 'a', undefined, ['p1', 'p2']));
+  cache.apply('Logical_Router', 'u2', r('u2', 'a', undefined, ['p2']));
+  cache.apply('Logical_Router', 'u1', r('u1', 'a', 'vpc1', ['p2', 'p3']));
+  assert.deepEqual(ports.getAll('p1'), []);
+  assert.deepEqual(
+    ports.getAll('p2').map((x) => [x._uuid, x.external_ids['kovn.io/vpc'] ?? '-']),
+    [
+      ['u1', 'vpc1'],
+      ['u2', '-'],
+    ],
+    'a key both versions have keeps its place and answers the new row',
+  );
+  assert.deepEqual(
+    ports.getAll('p3').map((x) => x._uuid),
+    ['u1'],
+  );
+  assert.equal(byName.get('a')?.external_ids['kovn.io/vpc'], 'vpc1', 'get: the first indexed, as it is now');
+  assert.deepEqual(ports.keys().sort(), ['p2', 'p3']);
+  cache.apply('Logical_Router', 'u1', r('u1', 'b'));
+  assert.deepEqual(
+    byName.getAll('a').map((x) => x._uuid),
+    ['u2'],
+  );
+  assert.deepEqual(
+    ports.getAll('p2').map((x) => x._uuid),
+    ['u2'],
+  );
+  cache.apply('Logical_Router', 'u2', undefined);
+  assert.deepEqual(ports.keys(), []);
+  assert.equal(byName.get('a'), undefined);
+});

@@ -69,7 +69,17 @@ void test('status and annotation diffs list only what differs', () => {
   assert.deepEqual(statusChanges(obj, { x: { k: [1, 2] }, y: 2 }), { y: 2 });
   assert.deepEqual(annotationChanges(obj, { a: '1', b: null, c: null, d: '4' }), { b: null, d: '4' });
   assert.ok(sameJson({ a: 1, b: undefined }, { a: 1 }));
+  assert.ok(sameJson({ a: 1 }, { b: undefined, a: 1 }));
   assert.ok(!sameJson([1, 2], [2, 1]));
+  assert.ok(sameJson({ a: { b: [1, { c: 'x' }] }, d: null }, { d: null, a: { b: [1, { c: 'x' }] } }));
+  assert.ok(!sameJson({ a: { b: [1, { c: 'x' }] } }, { a: { b: [1, { c: 'y' }] } }));
+  assert.ok(!sameJson({ a: 1 }, { a: 1, b: 2 }));
+  assert.ok(!sameJson({ a: 1, b: 2 }, { a: 1 }));
+  assert.ok(!sameJson({ a: undefined, b: 1 }, { a: 1 }));
+  assert.ok(!sameJson({ 0: 'x' }, ['x']), 'an array is not an object');
+  assert.ok(!sameJson({ a: null }, { a: undefined }));
+  assert.ok(!sameJson({ toString: 'x' }, {}), 'own keys only, on both sides');
+  assert.ok(!sameJson({}, { toString: 'x' }));
 });
 
 void test('pod annotations and the static request read back from them', () => {

@@ -186,3 +186,75 @@ void test('FIFO order holds over many keys taken and re-added (past the internal
   assert.equal(taken.length, expected.length);
   assert.deepEqual(taken, expected);
 });
+
+void test('low keys wait behind every normal key; FIFO within each priority', async () => {
+  const q = new WorkQueue({ clock: new FakeClock() });
+  q.add('k/low1', 'low');
+  q.add('k/a');
+  q.add('k/low2', 'low');
+  q.add('k/b');
+  const taken: string[] = [];
+  while (q.length > 0) {
+    const key = (await q.get())!;
+    taken.push(key);
+    q.done(key);
+  }
+  assert.deepEqual(taken, ['k/a', 'k/b', 'k/low1', 'k/low2']);
+});
+
+void test('a queued low key added as normal moves forward, once, keeping its queue time; normal stays normal', async () => {
+  const clock = new FakeClock(0);
+  const q = new WorkQueue({ clock });
+  q.add('k/low1', 'low');
+  q.add('k/low2', 'low');
+  clock.advance(100);
+  q.add('k/a');
+  q.add('k/low2');
+  q.add('k/low2');
+  q.add('k/a', 'low');
+  assert.equal(q.length, 3, 'each key queued once');
+  const taken: string[] = [];
+  while (q.length > 0) {
+    const key = (await q.get())!;
+    taken.push(key);
+    q.done(key);
+  }
+  assert.deepEqual(taken, ['k/a', 'k/low2', 'k/low1']);
+  const m = q.metrics();
+  assert.equal(m.adds, 3);
+  assert.equal(m.coalesced, 3);
+  assert.equal(m.queueLatency.maxMs, 100, 'the moved key waited since it was first queued');
+});
+
+void test('a key added while processing is queued again by done at the highest priority it was asked with', async () => {
+  const q = new WorkQueue({ clock: new FakeClock() });
+  q.add('k/a', 'low');
+  q.add('k/x', 'low');
+  const key = (await q.get())!;
+  assert.equal(key, 'k/a');
+  q.add('k/a', 'low');
+  q.add('k/a');
+  q.done('k/a');
+  assert.equal(await q.get(), 'k/a', 'normal: ahead of the low k/x');
+  q.done('k/a');
+  q.add('k/y', 'low');
+  assert.equal(await q.get(), 'k/x');
+  q.add('k/x', 'low');
+  q.done('k/x');
+  assert.deepEqual([await q.get(), await q.get()], ['k/y', 'k/x'], 'low again: behind k/y');
+});
+
+void test('FIFO order holds over many keys moved between priorities (past the internal compaction)', async () => {
+  const q = new WorkQueue({ clock: new FakeClock() });
+  for (let i = 0; i < 3000; i++) q.add(`k/${i}`, 'low');
+  const moved = Array.from({ length: 3000 }, (_, i) => `k/${i}`).filter((_, i) => i % 3 === 0);
+  for (const key of moved) q.add(key);
+  const taken: string[] = [];
+  while (q.length > 0) {
+    const key = (await q.get())!;
+    taken.push(key);
+    q.done(key);
+  }
+  const rest = Array.from({ length: 3000 }, (_, i) => `k/${i}`).filter((_, i) => i % 3 !== 0);
+  assert.deepEqual(taken, [...moved, ...rest]);
+});
