@@ -4,6 +4,8 @@
 // ways, DNAT and SNAT sharing one EIP, SNAT longest prefix first, a second FIP on one EIP refused, EIP deletion
 // blocked while in use, hairpin, a DNAT moved by a spec change, the gateway pod (and its namespace) destroyed and re-created with traffic restored,
 // and a second VPC with the same CIDR and its own gateway and EIPs on the other node at the same time.
+// The rule backend is iptables (the default); natgw-e2e-nftables.test.ts runs the same cases with `natBackend:
+// nftables` in ovn-vpc-nat-config (KOVN_TEST_NAT_BACKEND), and checks each backend holds the rules alone.
 // The lab (temp KOVN_HOME, random id) and the listener process are removed at the end.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -30,6 +32,8 @@ import {
 } from '../../support/lab-e2e.ts';
 
 const NAT = join(ROOT, 'examples/config-vpc/nat-gateway');
+/** The rule backend under test: iptables unless natgw-e2e-nftables.test.ts set nftables. */
+const BACKEND = process.env['KOVN_TEST_NAT_BACKEND'] === 'nftables' ? 'nftables' : 'iptables';
 const EXT = 'ovn-vpc-external-network';
 const LISTEN = '192.168.0.1:9000';
 
@@ -52,6 +56,29 @@ const curl = (netns: string, url: string): string => {
 const upstream = (): string => layout.upstreamNetns(EXT);
 const pod = (ns: string, name: string): string => layout.podNetns(ns, name);
 const eventually = poller({ ms: 120_000, every: 500, retryErrors: true });
+const inGateway = (gw: string, cmd: string[]) =>
+  spawnSync('ip', ['netns', 'exec', gw, ...cmd], { encoding: 'utf8' });
+/** kovn's NAT rules in the gateway as the given backend holds them ('' when it holds none). */
+const backendRules = (gw: string, backend: 'iptables' | 'nftables'): string => {
+  if (backend === 'nftables') {
+    const r = inGateway(gw, ['nft', 'list', 'table', 'ip', 'kovn-nat']);
+    return r.status === 0 ? r.stdout : '';
+  }
+  const r = inGateway(gw, ['iptables', '-t', 'nat', '-S']);
+  return r.stdout.includes('SNAT_FILTER') ? r.stdout : '';
+};
+const gatewayRules = (gw: string): string => backendRules(gw, BACKEND);
+/** The source prefixes of SHARED_SNAT's rules, in order, as /32-qualified CIDRs. */
+function sharedSnatOrder(gw: string): string[] {
+  if (BACKEND === 'nftables') {
+    const chain = inGateway(gw, ['nft', 'list', 'chain', 'ip', 'kovn-nat', 'SHARED_SNAT']).stdout;
+    return [...chain.matchAll(/ip saddr (\S+) /g)].map((m) => (m[1]!.includes('/') ? m[1]! : `${m[1]}/32`));
+  }
+  return inGateway(gw, ['iptables', '-t', 'nat', '-S', 'SHARED_SNAT'])
+    .stdout.split('\n')
+    .filter((l) => l.startsWith('-A'))
+    .map((l) => l.split(' ')[3]!);
+}
 /** Waits until `fn` returns `want`; the assertion message shows the last value seen. */
 async function until(what: string, fn: () => string, want: string, ms = 120_000): Promise<void> {
   let seen = '';
@@ -123,6 +150,13 @@ void describe(
       for (const f of NAT_MANIFESTS) {
         const r = kovn('apply', '-f', join(NAT, `${f}.yaml`));
         assert.equal(r.code, 0, r.out);
+        if (f === '00-nat-configmaps' && BACKEND === 'nftables')
+          await kubeRequest(kc, {
+            method: 'PATCH',
+            path: objectPath('ConfigMap', 'ovn-vpc-nat-config', 'kube-system'),
+            body: { data: { natBackend: 'nftables' } },
+            patch: 'merge',
+          });
       }
       await eventually('the gateway pod on kube-ovn-worker, Running', async () => {
         const p = await get('Pod', 'vpc-nat-gw-gw1-0', 'kube-system');
@@ -179,6 +213,16 @@ void describe(
       assert.match(ok.out, /192\.168\.0\.1\/24/);
     });
 
+    it(`the rules are in the ${BACKEND} backend, and only there`, () => {
+      const gw = pod('kube-system', 'vpc-nat-gw-gw1-0');
+      const held = gatewayRules(gw);
+      for (const chain of ['DNAT_FILTER', 'EXCLUSIVE_DNAT', 'SHARED_DNAT', 'SNAT_FILTER', 'SHARED_SNAT'])
+        assert.ok(held.includes(chain), `${chain} in the ${BACKEND} rules:\n${held}`);
+      assert.ok(held.includes(eipd), `the DNAT EIP ${eipd} in the ${BACKEND} rules`);
+      const other = BACKEND === 'nftables' ? 'iptables' : 'nftables';
+      assert.equal(backendRules(gw, other), '', `nothing of kovn's in ${other}`);
+    });
+
     it('DNAT: upstream connects to EIP:8888 and reaches the pod on port 80', async () => {
       await until('upstream -> dnat01', () => curl(upstream(), `http://${eipd}:8888/`), 'ns1/web10');
     });
@@ -231,14 +275,7 @@ void describe(
         'ns1/web10',
       );
       const gw = pod('kube-system', 'vpc-nat-gw-gw1-0');
-      const chain = spawnSync('ip', ['netns', 'exec', gw, 'iptables', '-t', 'nat', '-S', 'SHARED_SNAT'], {
-        encoding: 'utf8',
-      }).stdout;
-      const order = chain
-        .split('\n')
-        .filter((l) => l.startsWith('-A'))
-        .map((l) => l.split(' ')[3]);
-      assert.deepEqual(order, ['10.0.1.2/32', '10.0.1.0/24', '10.0.0.0/16']);
+      assert.deepEqual(sharedSnatOrder(gw), ['10.0.1.2/32', '10.0.1.0/24', '10.0.0.0/16']);
     });
 
     it('a second FIP on the same EIP is refused, and the first keeps working', async () => {
@@ -283,9 +320,7 @@ void describe(
       await eventually('eip16 gone', async () => ((await get('IptablesEIP', 'eip16')) ? undefined : true));
       const gw = pod('kube-system', 'vpc-nat-gw-gw1-0');
       await eventually('the address of eip16 left net1, its rules left the gateway', () => {
-        const rules = spawnSync('ip', ['netns', 'exec', gw, 'iptables', '-t', 'nat', '-S'], {
-          encoding: 'utf8',
-        }).stdout;
+        const rules = gatewayRules(gw);
         const addrs = spawnSync('ip', ['-n', gw, '-4', 'addr', 'show', 'dev', 'net1'], {
           encoding: 'utf8',
         }).stdout;
