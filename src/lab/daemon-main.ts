@@ -47,7 +47,15 @@ process.on('SIGINT', () => void stop(0));
 
 try {
   await daemon.startInfrastructure();
-  await startNodeSide(daemon, layout, { enableTproxy: config.enableTproxy ?? true });
+  // The controller, the topology page and the node side start together; the node side waits for the controller's
+  // default network on its own. Every start settles before a failure is reported, so `stop` finds all of them.
+  const started = await Promise.allSettled([
+    daemon.startController(),
+    daemon.startUi(),
+    startNodeSide(daemon, layout, { enableTproxy: config.enableTproxy ?? true }),
+  ]);
+  const failure = started.find((s) => s.status === 'rejected');
+  if (failure) throw failure.reason;
   daemon.setPhase('ready');
   logger.info('lab ready');
 } catch (err) {

@@ -161,19 +161,33 @@ export class LabDaemon {
     this.#publish(phase, error);
   }
 
-  /** Brings up the dataplane, API server, Node objects and controller. */
+  /**
+   * Brings up the dataplane and the API server side by side (neither needs the other), then the Node objects and
+   * the components' RBAC. The controller and the topology page come next (`startController`, `startUi`), at the
+   * same time as the node side (daemon-main.ts).
+   */
   async startInfrastructure(): Promise<void> {
     const layout = this.#layout;
     mkdirSync(layout.logDir, { recursive: true });
     this.mark('dataplane', 'starting', 'OVN central, underlay and nodes');
-    this.#dataplane = await startDataplane({
+    const dataplane = startDataplane({
       layout,
       nodes: this.#config.nodes,
       supervisor: this.#supervisor,
+    }).then((d) => {
+      this.#dataplane = d;
+      this.#extra.delete('dataplane');
+      this.#publish();
     });
-    this.#extra.delete('dataplane');
-    this.#publish();
+    const [dataplaneUp, apiserverUp] = await Promise.allSettled([dataplane, this.#startApiserver()]);
+    if (dataplaneUp.status === 'rejected') throw dataplaneUp.reason;
+    if (apiserverUp.status === 'rejected') throw apiserverUp.reason;
+    await this.#registerNodes();
+    await applyComponentRbac(this.kubeConfig);
+  }
 
+  async #startApiserver(): Promise<void> {
+    const layout = this.#layout;
     mkdirSync(layout.apiserverDir, { recursive: true });
     const port = this.#config.apiserverPort;
     await this.#supervisor.start({
@@ -203,10 +217,19 @@ export class LabDaemon {
     this.#kubeConfig = new KubeConfig();
     this.#kubeConfig.loadFromFile(layout.kubeconfig);
     this.#status.apiserver = `https://127.0.0.1:${port}`;
-    await this.#registerNodes();
-    await applyComponentRbac(this.#kubeConfig);
+  }
 
-    const nbRemote = this.#dataplane.nbRemotes[0]!;
+  /** The NB address the controller and the topology page use. */
+  get #nbRemote(): string {
+    const nb = this.#dataplane?.nbRemotes[0];
+    if (!nb) throw new Error('the dataplane is not up yet');
+    return nb;
+  }
+
+  /** The controller (supervised), then the lab's metrics endpoint. */
+  async startController(): Promise<void> {
+    const layout = this.#layout;
+    const nbRemote = this.#nbRemote;
     const controller = labControllerWorkload(this.#config.cniMode);
     const launch = labLaunch(controller, {
       kubeconfig: await this.componentKubeconfig(workloadComponent(controller)),
@@ -220,12 +243,12 @@ export class LabDaemon {
       ready: (_proc, start) => this.metrics.ready('controller', start),
     });
     await this.metrics.serve();
-    await this.#startUi(nbRemote);
   }
 
   /** The topology page (`kovn ui`) on an ephemeral loopback port, over the lab's kubeconfig, NB and SB. */
-  async #startUi(nbRemote: string): Promise<void> {
+  async startUi(): Promise<void> {
     const layout = this.#layout;
+    const nbRemote = this.#nbRemote;
     rmSync(layout.uiUrlFile, { force: true });
     await this.#supervisor.start({
       name: 'ui',

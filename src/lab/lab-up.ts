@@ -14,7 +14,7 @@ import { DEFAULT_NETWORK } from '../api/default-network.ts';
 import { waitFor } from '../ovn/daemons.ts';
 import { systemClock } from '../util/clock.ts';
 import { processRunner } from '../util/exec.ts';
-import type { LabDaemon } from './daemon.ts';
+import type { LabDaemon, LabPart } from './daemon.ts';
 import { Kubelet } from './kubelet/kubelet.ts';
 import { startScheduler } from './scheduler/scheduler.ts';
 import { startStatefulSetController } from './control-plane/statefulset.ts';
@@ -42,56 +42,82 @@ export async function startNodeSide(
 ): Promise<void> {
   const agents = labNodeWorkload(daemon.config.cniMode);
   const kubeconfig = await daemon.componentKubeconfig(workloadComponent(agents));
-  for (const node of daemon.nodes) {
-    const where = {
-      name: node.name,
-      address: node.encapIp,
-      netns: node.netns,
-      ovsRundir: node.ovsRundir,
-      cniSocket: layout.cniSocket(node.name),
-    };
-    await daemon.supervise(
-      `${node.name}/node-agent`,
-      (metricsFlags) =>
-        labLaunch(agents, {
-          kubeconfig,
-          metricsFlags,
-          node: where,
-          enableTproxy: options.enableTproxy ?? true,
-        }),
-      `node-agent-${node.name}.log`,
-    );
-  }
+  // The agents start side by side: each one's start-up is mostly its own process loading and connecting.
+  await settleAll(
+    daemon.nodes.map(async (node) => {
+      const where = {
+        name: node.name,
+        address: node.encapIp,
+        netns: node.netns,
+        ovsRundir: node.ovsRundir,
+        cniSocket: layout.cniSocket(node.name),
+      };
+      await daemon.supervise(
+        `${node.name}/node-agent`,
+        (metricsFlags) =>
+          labLaunch(agents, {
+            kubeconfig,
+            metricsFlags,
+            node: where,
+            enableTproxy: options.enableTproxy ?? true,
+          }),
+        `node-agent-${node.name}.log`,
+      );
+    }),
+  );
   await waitForDefaultNetwork(daemon);
 
-  const scheduler = await startScheduler({
-    kubeConfig: daemon.kubeConfig,
-    logger: daemon.logger.child({ part: 'scheduler' }),
-  });
-  daemon.own({ name: 'scheduler', stop: () => scheduler.stop() });
-  const statefulSets = await startStatefulSetController({
-    kubeConfig: daemon.kubeConfig,
-    logger: daemon.logger.child({ part: 'statefulset-controller' }),
-  });
-  daemon.own({ name: 'statefulset-controller', stop: () => statefulSets.stop() });
   const secondary = daemon.config.cniMode === 'secondary';
-  for (const [i, node] of daemon.nodes.entries()) {
-    const kubelet = new Kubelet({
-      nodeName: node.name,
-      nodeNetns: node.netns,
-      layout,
-      kubeConfig: daemon.kubeConfig,
-      cniBinary: CNI_BINARY,
-      // kovn as a secondary network: the cluster's own CNI gives eth0 from this node's /24 of 10.244.0.0/16.
-      ...(secondary ? { clusterNetwork: { podCidr: nodePodCidr(i) } } : {}),
-      runner: daemon.runner.withComponent(`${node.name}/pods`),
-      logger: daemon.logger.child({ part: 'kubelet', node: node.name }),
-    });
-    await kubelet.start();
-    daemon.own({ name: `${node.name}/kubelet`, stop: () => kubelet.stop({ teardown: true }) });
-  }
+  await startParts(daemon, [
+    async () => {
+      const scheduler = await startScheduler({
+        kubeConfig: daemon.kubeConfig,
+        logger: daemon.logger.child({ part: 'scheduler' }),
+      });
+      return { name: 'scheduler', stop: () => scheduler.stop() };
+    },
+    async () => {
+      const statefulSets = await startStatefulSetController({
+        kubeConfig: daemon.kubeConfig,
+        logger: daemon.logger.child({ part: 'statefulset-controller' }),
+      });
+      return { name: 'statefulset-controller', stop: () => statefulSets.stop() };
+    },
+    ...daemon.nodes.map((node, i) => async () => {
+      const kubelet = new Kubelet({
+        nodeName: node.name,
+        nodeNetns: node.netns,
+        layout,
+        kubeConfig: daemon.kubeConfig,
+        cniBinary: CNI_BINARY,
+        // kovn as a secondary network: the cluster's own CNI gives eth0 from this node's /24 of 10.244.0.0/16.
+        ...(secondary ? { clusterNetwork: { podCidr: nodePodCidr(i) } } : {}),
+        runner: daemon.runner.withComponent(`${node.name}/pods`),
+        logger: daemon.logger.child({ part: 'kubelet', node: node.name }),
+      });
+      await kubelet.start();
+      return { name: `${node.name}/kubelet`, stop: () => kubelet.stop({ teardown: true }) };
+    }),
+  ]);
   await startNatGatewaySide(daemon, layout);
   await startServiceSide(daemon, layout);
+}
+
+/** Waits for every promise to settle, then throws the first failure (so nothing is still starting behind it). */
+async function settleAll(starts: Promise<unknown>[]): Promise<void> {
+  const failure = (await Promise.allSettled(starts)).find((s) => s.status === 'rejected');
+  if (failure) throw failure.reason;
+}
+
+/**
+ * Starts in-process parts side by side and registers each one that started, in the order given (the lab stops
+ * them in reverse), also when another failed; then throws the first failure.
+ */
+async function startParts(daemon: LabDaemon, starts: (() => Promise<LabPart>)[]): Promise<void> {
+  const settled = await Promise.allSettled(starts.map((start) => start()));
+  for (const s of settled) if (s.status === 'fulfilled') daemon.own(s.value);
+  const failure = settled.find((s) => s.status === 'rejected');
+  if (failure) throw failure.reason;
 }
 
 async function waitForDefaultNetwork(daemon: LabDaemon): Promise<void> {
@@ -111,18 +137,20 @@ async function waitForDefaultNetwork(daemon: LabDaemon): Promise<void> {
   );
   const join = (await get('Subnet', DEFAULT_NETWORK.nodeSwitch)) as Subnet;
   const gateway = join.spec?.gateway ?? '';
-  for (const node of daemon.nodes) {
-    daemon.mark('default-network', 'starting', `waiting for ${node.name}'s ovn0 to reach ${gateway}`);
-    await waitFor(
-      systemClock,
-      `node ${node.name}'s ovn0 to reach the join gateway ${gateway}`,
-      async () => {
-        const r = await processRunner.run('ping', ['-c', '1', '-W', '1', gateway], { netns: node.netns });
-        return r.code === 0 ? true : undefined;
-      },
-      READY_TIMEOUT_MS,
-    );
-  }
+  daemon.mark('default-network', 'starting', `waiting for every node's ovn0 to reach ${gateway}`);
+  await settleAll(
+    daemon.nodes.map((node) =>
+      waitFor(
+        systemClock,
+        `node ${node.name}'s ovn0 to reach the join gateway ${gateway}`,
+        async () => {
+          const r = await processRunner.run('ping', ['-c', '1', '-W', '1', gateway], { netns: node.netns });
+          return r.code === 0 ? true : undefined;
+        },
+        READY_TIMEOUT_MS,
+      ),
+    ),
+  );
   daemon.mark('default-network', 'running', `ovn-cluster, ovn-default, join; nodes reach ${gateway}`);
 }
 
