@@ -23,7 +23,6 @@ import { ControllerManager } from '../kube/manager.ts';
 import { keyForObject } from '../kube/queue/keys.ts';
 import type { ReconcileContext, ReconcileResult, Reconciler, WatchMapping } from '../kube/reconciler.ts';
 import { ANNOTATION_NAT_APPLIED, ANNOTATION_VPC_NAT_GW, annotationKey } from '../api/annotations.ts';
-import { parseCidrBlock } from '../net/cidr-block.ts';
 import { systemClock, type Clock } from '../util/clock.ts';
 import type { ProcessRunner } from '../util/exec.ts';
 import type { Metrics, NatGatewayInstruments } from '../util/metrics/registry.ts';
@@ -33,7 +32,7 @@ import type { VpcNatGateway } from '../api/kinds/vpc-nat-gateway.ts';
 import { applyGateway, type ApplyOutcome } from './apply.ts';
 import { resolveBackend } from './backend-select.ts';
 import type { BackendName, Run } from './backends.ts';
-import { DEFAULT_EXTERNAL_SUBNET, desiredGateway, type GatewayDesired } from './desired.ts';
+import { desiredGateway, type GatewayDesired } from './desired.ts';
 import { ruleId } from './rules.ts';
 import { gatewaySources, type GatewaySources } from './sources.ts';
 import { readNatReport } from '../api/nat-report.ts';
@@ -193,13 +192,12 @@ class GatewayPods implements Reconciler {
     desired: GatewayDesired,
     at: { netns: string | undefined; identity: string; backend: BackendName },
   ): Promise<ApplyOutcome['results']> {
-    const { o, inf, clock, log } = this.#d;
+    const { o, clock, log } = this.#d;
     const gwName = gateway.metadata.name ?? '';
-    const ext = inf.subnets
-      .list()
-      .find((s) => s.metadata.name === (gateway.spec?.externalSubnets?.[0] || DEFAULT_EXTERNAL_SUBNET));
-    const ownAddress = pod.metadata.annotations?.[annotationKey(ext?.spec?.provider ?? '', 'ip_address')];
-    const externalV4 = parseCidrBlock(ext?.spec?.cidrBlock).v4?.text;
+    // Each external NIC's own address (from IPAM, keyed by its subnet's provider) is never taken away.
+    const own = desired.nics.flatMap(
+      (n) => pod.metadata.annotations?.[annotationKey(n.provider, 'ip_address')]?.split(',') ?? [],
+    );
     const chosen = this.#backends.get(key);
     const started = clock.now();
     const outcome = await applyGateway(desired, {
@@ -207,13 +205,14 @@ class GatewayPods implements Reconciler {
       netns: at.netns,
       backend: at.backend,
       removeOther: chosen?.otherChecked !== true,
-      ...(ownAddress ? { keepAddresses: ownAddress.split(',') } : {}),
-      ...(externalV4 ? { externalCidr: externalV4 } : {}),
+      keepAddresses: own,
     }).catch((err: unknown) => {
       this.#instruments?.failed(gwName, clock.now() - started);
       throw err;
     });
     if (chosen) chosen.otherChecked = true;
+    for (const route of outcome.routesRefused)
+      log.error({ pod: key, gateway: gwName }, `gateway route not applied: ${route}`);
     const refused = [...outcome.results.values()].filter((r) => !r.ok).length;
     this.#instruments?.applied(gwName, clock.now() - started, refused);
     const changed = outcome.rulesWritten || outcome.addressesAdded.length || outcome.addressesRemoved.length;

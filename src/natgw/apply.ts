@@ -1,30 +1,29 @@
 /**
  * Applies a gateway's desired state inside its network namespace, level-triggered and never rule by rule:
- * forwarding on; the EIP addresses on the external interface (stale EIPs of the external subnet removed, the
- * interface's own address kept) with gratuitous ARP for each address newly added; the default route via the
- * external gateway and the VPC's subnets via the LAN gateway; then the whole rule set in ONE atomic write of the
- * selected backend (backends.ts: one `iptables-restore`, or one `nft -f` transaction). The steps are the same for
- * both: the candidate set is checked first (`iptables-restore --test`, `nft -c`); when that fails, the failing
- * rules are found by bisection (a half that passes is kept whole) and left out, each reported with the kernel's
- * message. When the kernel already holds exactly the wanted set (canonical forms equal) nothing is written. The
- * other backend's kovn state, if any, is taken away after the write (`removeOther`), so a switch leaves one copy.
- * When a DNAT or FIP went away or moved (in either backend), the conntrack entries to its EIP are flushed, so the
- * next connection takes the new path. Returns per rule: applied, or why not.
+ * forwarding on; on each external NIC (`net1`, `net2`, ...) the EIP addresses of its subnet (stale addresses of that
+ * subnet removed, the NIC's own address kept) with gratuitous ARP out of that NIC for each address newly added; the
+ * routes (each external CIDR out of its NIC, added when the kernel has no route there yet; the default route via the
+ * first external gateway; the VPC's subnets via the LAN gateway; the gateway's own `routes`); then the whole rule set
+ * in ONE atomic write of the selected backend (backends.ts: one `iptables-restore`, or one `nft -f` transaction). The
+ * steps are the same for both: the candidate set is checked first (`iptables-restore --test`, `nft -c`); when that
+ * fails, the failing rules are found by bisection (a half that passes is kept whole) and left out, each reported with
+ * the kernel's message. When the kernel already holds exactly the wanted set (canonical forms equal) nothing is
+ * written. The other backend's kovn state, if any, is taken away after the write (`removeOther`), so a switch leaves
+ * one copy. When a DNAT or FIP went away or moved (in either backend), the conntrack entries to its EIP are flushed,
+ * so the next connection takes the new path. Returns per rule: applied, or why not.
  */
 import { cidrContains, parseCidr, parseIp } from '../net/ip.ts';
 import type { ProcessRunner } from '../util/exec.ts';
 import { ruleBackend, type BackendName, type Observed, type RuleBackend } from './backends.ts';
-import type { GatewayDesired } from './desired.ts';
+import type { ExternalNic, GatewayDesired } from './desired.ts';
 import { removedDnatTargets, ruleId, wantedDnats, type NatRule, type RuleId } from './rules.ts';
 
 export interface ApplyOptions {
   runner: ProcessRunner;
   /** The gateway's namespace as `ip netns` names it; undefined: this process's own (the agent in its pod). */
   netns: string | undefined;
-  /** The external interface's own (IPAM) address, never removed. */
+  /** The external NICs' own (IPAM) addresses, never removed. */
   keepAddresses?: readonly string[];
-  /** The IPv4 CIDR of the external subnet: addresses in it that are not wanted are removed. */
-  externalCidr?: string;
   /** Which backend writes the rules (default iptables). */
   backend?: BackendName;
   /** Whether to look for (and take away) kovn's state in the other backend (default true). */
@@ -38,8 +37,11 @@ export interface ApplyOutcome {
   backend: BackendName;
   /** Whether kovn's rules were found in the other backend and taken away. */
   otherRemoved: boolean;
+  /** `<address>` added (on whichever NIC), and `<address>/<prefix>` removed. */
   addressesAdded: string[];
   addressesRemoved: string[];
+  /** Entries of the gateway's `spec.routes` the kernel refused: `<field>: <route>: <message>`. */
+  routesRefused: string[];
 }
 
 const TIMEOUT_MS = 60_000;
@@ -63,10 +65,14 @@ export async function applyGateway(d: GatewayDesired, o: ApplyOptions): Promise<
   };
   await must('sysctl', ['-q', '-w', 'net.ipv4.ip_forward=1']);
 
-  const { added, removed } = await syncAddresses(d, o, run, must);
-  if (d.externalGateway)
-    await must('ip', ['route', 'replace', 'default', 'via', d.externalGateway, 'dev', d.extIf, 'onlink']);
-  for (const r of d.routes) await must('ip', ['route', 'replace', r.dst, 'via', r.via, 'dev', r.dev]);
+  const added: { ip: string; dev: string }[] = [];
+  const removed: string[] = [];
+  for (const nic of d.nics) {
+    const sync = await syncAddresses(nic, o, run, must);
+    added.push(...sync.added.map((ip) => ({ ip, dev: nic.ifname })));
+    removed.push(...sync.removed);
+  }
+  const routesRefused = await syncRoutes(d, run, must);
 
   const results: ApplyOutcome['results'] = new Map();
   for (const [id, reason] of d.refused) results.set(id, { ok: false, reason });
@@ -85,17 +91,18 @@ export async function applyGateway(d: GatewayDesired, o: ApplyOptions): Promise<
     await run('conntrack', ['-D', '-d', eip]);
   for (const id of include) results.set(id, { ok: true });
 
-  for (const ip of added) {
+  for (const { ip, dev } of added) {
     // Unsolicited ARP so the upstream router learns the (possibly moved) address at once; best effort.
-    await run('arping', ['-U', '-c', '1', '-I', d.extIf, '-s', ip, ip]);
+    await run('arping', ['-U', '-c', '1', '-I', dev, '-s', ip, ip]);
   }
   return {
     results,
     rulesWritten: !same || other?.now.present === true,
     backend: backend.name,
     otherRemoved: other?.now.present === true,
-    addressesAdded: added,
+    addressesAdded: added.map((a) => a.ip),
     addressesRemoved: removed,
+    routesRefused,
   };
 }
 
@@ -119,28 +126,69 @@ type Run = (
   input?: string,
 ) => Promise<{ code: number; stdout: string; stderr: string }>;
 
+/** One NIC's EIP addresses: the wanted ones added, unwanted ones of its subnet removed (its own address kept). */
 async function syncAddresses(
-  d: GatewayDesired,
+  nic: ExternalNic,
   o: ApplyOptions,
   run: Run,
   must: (cmd: string, args: string[]) => Promise<void>,
 ): Promise<{ added: string[]; removed: string[] }> {
-  const r = await run('ip', ['-j', '-4', 'addr', 'show', 'dev', d.extIf]);
-  if (r.code !== 0) throw new Error(`${where(o)}: interface ${d.extIf} is not there yet: ${r.stderr.trim()}`);
+  const dev = nic.ifname;
+  const r = await run('ip', ['-j', '-4', 'addr', 'show', 'dev', dev]);
+  if (r.code !== 0)
+    throw new Error(
+      `${where(o)}: interface ${dev} (external subnet ${nic.subnet}) is not there yet: ${r.stderr.trim()}`,
+    );
   const have = (JSON.parse(r.stdout || '[]') as { addr_info?: { local: string; prefixlen: number }[] }[])
     .flatMap((l) => l.addr_info ?? [])
     .map((a) => `${a.local}/${a.prefixlen}`);
   const keep = new Set((o.keepAddresses ?? []).map((a) => a.replace(/\/\d+$/, '')));
-  const added = d.addresses.filter((a) => !have.includes(a));
+  const added = nic.addresses.filter((a) => !have.includes(a));
   const stale = have.filter(
-    (a) => !d.addresses.includes(a) && !keep.has(a.replace(/\/\d+$/, '')) && inCidr(a, o.externalCidr),
+    (a) => !nic.addresses.includes(a) && !keep.has(a.replace(/\/\d+$/, '')) && inCidr(a, nic.cidr),
   );
-  for (const a of added) await must('ip', ['addr', 'replace', a, 'dev', d.extIf]);
+  for (const a of added) await must('ip', ['addr', 'replace', a, 'dev', dev]);
   for (const a of stale) {
-    await must('ip', ['addr', 'del', a, 'dev', d.extIf]);
+    await must('ip', ['addr', 'del', a, 'dev', dev]);
     await run('conntrack', ['-D', '-d', a.replace(/\/\d+$/, '')]); // connections to a gone EIP; best effort
   }
   return { added: added.map((a) => a.replace(/\/\d+$/, '')), removed: stale };
+}
+
+/**
+ * The routes: a link route (an external CIDR out of its NIC) only when the kernel has no route to that CIDR out of
+ * that NIC yet (the NIC's own address makes one, which is kept as the kernel wrote it); the default route and every
+ * route with a next hop replaced, so a route changed by hand comes back. Returns the `spec.routes` entries the kernel
+ * refused, each with its field path and the kernel's message.
+ */
+async function syncRoutes(
+  d: GatewayDesired,
+  run: Run,
+  must: (cmd: string, args: string[]) => Promise<void>,
+): Promise<string[]> {
+  const links = d.routes.filter((r) => r.via === undefined);
+  if (links.length) {
+    const r = await run('ip', ['-j', '-4', 'route', 'show', 'table', 'main']);
+    const held = r.code === 0 ? (JSON.parse(r.stdout || '[]') as { dst?: string; dev?: string }[]) : [];
+    for (const l of links)
+      if (!held.some((h) => h.dst === l.dst && h.dev === l.dev))
+        await must('ip', ['route', 'replace', l.dst, 'dev', l.dev, 'scope', 'link']);
+  }
+  if (d.externalGateway)
+    await must('ip', ['route', 'replace', 'default', 'via', d.externalGateway, 'dev', d.extIf, 'onlink']);
+  const refused: string[] = [];
+  for (const r of d.routes) {
+    if (r.via === undefined) continue;
+    const args = ['route', 'replace', r.dst, 'via', r.via, 'dev', r.dev];
+    if (!r.field) await must('ip', args);
+    else {
+      // A route of the gateway's own `routes` the kernel refuses fails alone; the NAT rules still apply.
+      const out = await run('ip', args);
+      if (out.code !== 0)
+        refused.push(`${r.field}: ${r.dst} via ${r.via} dev ${r.dev}: ${out.stderr.trim()}`);
+    }
+  }
+  return refused;
 }
 
 function inCidr(addr: string, cidr: string | undefined): boolean {

@@ -23,13 +23,23 @@ import { liveOldestFirst, nameOf, older, type AgedObject } from '../api/kinds/ag
 import { dnatRule, fipRule, snatRule } from './rule-values.ts';
 import type { NatRule, RuleId } from './rules.ts';
 
+/**
+ * Where an EIP is: its address and its NIC; `pinFip`: the gateway has several external NICs, so a floating IP's
+ * source translation is bound to the EIP's NIC (traffic leaving another NIC is not given this EIP).
+ */
+export interface EipPlace {
+  ip: string;
+  dev: string;
+  pinFip: boolean;
+}
+
 /** One FIP, DNAT or SNAT CR on its way to becoming a rule. */
 export interface NatCandidate {
   id: RuleId;
   kind: NatKind;
   obj: AgedObject & { spec?: { eip?: string } };
-  /** The rule on the EIP's address, or why the CR's values cannot make one. */
-  make: (ip: string) => NatRule | string;
+  /** The rule on the EIP (its address, its NIC), or why the CR's values cannot make one. */
+  make: (eip: EipPlace) => NatRule | string;
   /** Refused by an earlier rule of its identity (nat-identity.ts), else records itself as a holder. */
   claim?: (eipName: string) => string | undefined;
 }
@@ -73,7 +83,9 @@ function claimSnat(holders: Map<string, string>, s: Snat, eipName: string): stri
 
 /** Floating IPs: no identity beyond their EIP, which placement keeps from port DNATs and other floating IPs. */
 export const fipCandidates = (fips: readonly Fip[]): NatCandidate[] =>
-  liveOldestFirst(fips).map((f) => candidate('fip', f, (ip) => fipRule(f, ip)));
+  liveOldestFirst(fips).map((f) =>
+    candidate('fip', f, (e) => fipRule(f, e.ip, e.pinFip ? e.dev : undefined)),
+  );
 
 /** DNATs, sharing one record of the identities claimed so far (DNAT identity -> the DNATs programmed for it). */
 export function dnatCandidates(dnats: readonly Dnat[]): NatCandidate[] {
@@ -82,7 +94,7 @@ export function dnatCandidates(dnats: readonly Dnat[]): NatCandidate[] {
     candidate(
       'dnat',
       d,
-      (ip) => dnatRule(d, ip),
+      (e) => dnatRule(d, e.ip),
       (eip) => claimDnat(holders, d, eip),
     ),
   );
@@ -95,7 +107,7 @@ export function snatCandidates(snats: readonly Snat[]): NatCandidate[] {
     candidate(
       'snat',
       s,
-      (ip) => snatRule(s, ip),
+      (e) => snatRule(s, e.ip, e.dev),
       (eip) => claimSnat(holders, s, eip),
     ),
   );
@@ -123,20 +135,20 @@ export function eipShareRefusal(
 
 /**
  * The candidates placed oldest first (a stable sort, so equal ages keep the order given) on the addresses of their
- * EIPs (EIP name -> address): each becomes a rule or a refusal, unless its EIP has no address here.
+ * EIPs (EIP name -> address and NIC): each becomes a rule or a refusal, unless its EIP has no address here.
  */
 export function placeNatRules(
   candidates: readonly NatCandidate[],
-  eipIps: ReadonlyMap<string, string>,
+  eipIps: ReadonlyMap<string, EipPlace>,
 ): PlacedRules {
   const users = new Map<string, EipUser[]>(); // eip name -> the rules placed on it
   const rules: NatRule[] = [];
   const refused = new Map<RuleId, string>();
   for (const { id, kind, obj, make, claim } of [...candidates].sort((a, b) => older(a.obj, b.obj))) {
     const eipName = obj.spec?.eip ?? '';
-    const ip = eipIps.get(eipName);
-    if (ip === undefined) continue;
-    const rule = make(ip);
+    const place = eipIps.get(eipName);
+    if (place === undefined) continue;
+    const rule = make(place);
     if (typeof rule === 'string') {
       refused.set(id, rule);
       continue;

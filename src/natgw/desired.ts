@@ -1,24 +1,45 @@
 /**
  * A NAT gateway's desired dataplane, computed from the API objects alone (pure), one builder per concern composed by
- * `desiredGateway`: the EIPs to hold on the external interface (`gatewayEips`), the routes (default via the
- * external Subnet's gateway out of `net1`; the VPC's other subnets via the LAN gateway out of `eth0`: `vpcRoutes`),
- * and the FIP/DNAT/SNAT rules to program (desired-nat.ts), with, per rule, why it cannot be applied when that is
- * decided without the kernel: its EIP has no address yet (the rule is simply not tried: no entry), its values are
- * bad, or it clashes with an earlier rule, by the identities and clash rule that admission and the controller apply
- * too (api/kinds/nat-identity.ts). Earlier = older `creationTimestamp`, then name (age.ts), so the first holder
- * keeps its rule and a later one is refused, whatever order the objects arrive in.
+ * `desiredGateway`: its external NICs, one per external subnet (`net1`, `net2`, ...: desired-nics.ts), the EIPs each
+ * holds (`gatewayEips`: an EIP lives on the NIC of its `spec.externalSubnet`, absent = the gateway's first external
+ * subnet; an EIP of a subnet the gateway has no NIC on is refused), the routes (default via the first external
+ * subnet's gateway, each external CIDR out of its own NIC, the VPC's other subnets via the LAN gateway out of `eth0`,
+ * the gateway's `spec.routes`: desired-nics.ts), and the FIP/DNAT/SNAT rules to program (desired-nat.ts; a SNAT
+ * leaves through its EIP's NIC), with, per rule, why it cannot be applied when that is decided without the kernel:
+ * its EIP has no address yet (the rule is simply not tried: no entry), its values are bad, or it clashes with an
+ * earlier rule, by the identities and clash rule that admission and the controller apply too
+ * (api/kinds/nat-identity.ts). Earlier = older `creationTimestamp`, then name (age.ts), so the first holder keeps its
+ * rule and a later one is refused, whatever order the objects arrive in.
  */
-import type { IptablesEip } from '../api/kinds/iptables-eip.ts';
+import { eipExternalSubnet, type IptablesEip } from '../api/kinds/iptables-eip.ts';
 import type { Dnat, Fip, Snat } from '../api/kinds/nat-rules.ts';
 import type { Subnet } from '../api/kinds/subnet-schema.ts';
 import type { VpcNatGateway } from '../api/kinds/vpc-nat-gateway.ts';
+import { DEFAULT_EXTERNAL_NETWORK } from '../api/constants.ts';
 import { parseIp } from '../net/ip.ts';
 import { parseCidrBlock } from '../net/cidr-block.ts';
 import { liveOldestFirst, nameOf } from '../api/kinds/age.ts';
-import { dnatCandidates, fipCandidates, placeNatRules, snatCandidates } from './desired-nat.ts';
+import {
+  dnatCandidates,
+  fipCandidates,
+  placeNatRules,
+  snatCandidates,
+  type EipPlace,
+} from './desired-nat.ts';
+import {
+  VPC_IF,
+  externalNics,
+  nicRoutes,
+  specRoutes,
+  subnetNamed,
+  vpcRoutes,
+  type ExternalNic,
+  type GatewayRoute,
+} from './desired-nics.ts';
 import type { NatRule, RuleId } from './rules.ts';
 
-export const DEFAULT_EXTERNAL_SUBNET = 'ovn-vpc-external-network';
+export { vpcRoutes, type ExternalNic, type GatewayRoute } from './desired-nics.ts';
+export const DEFAULT_EXTERNAL_SUBNET = DEFAULT_EXTERNAL_NETWORK;
 
 export interface GatewayInputs {
   gateway: VpcNatGateway;
@@ -31,87 +52,86 @@ export interface GatewayInputs {
 
 export interface GatewayDesired {
   vpcIf: string;
+  /** The first external NIC (`net1`): the default route's, and the SNAT interface of a rule that names none. */
   extIf: string;
-  /** EIP addresses with the external subnet's prefix length, e.g. `192.168.0.11/24`. */
-  addresses: string[];
+  /** The external NICs in order, each with its EIP addresses. */
+  nics: ExternalNic[];
+  /** The default route's next hop: the first external subnet's gateway (absent when `spec.routes` has 0.0.0.0/0). */
   externalGateway?: string;
-  /** Other subnets of the VPC, reached through the LAN subnet's gateway. */
-  routes: { dst: string; via: string; dev: string }[];
+  /** Each external CIDR out of its NIC, the VPC's other subnets via the LAN gateway, then `spec.routes`. */
+  routes: GatewayRoute[];
   rules: NatRule[];
   /** Rules refused before reaching the kernel, with the reason. */
   refused: Map<RuleId, string>;
 }
 
 type EipRule = Extract<NatRule, { kind: 'eip' }>;
-type Route = GatewayDesired['routes'][number];
 
-/** The gateway's EIPs with an address: a rule each (EIP name -> address for the NAT rules), or the reason not. */
+/** The gateway's EIPs with an address: a rule each (EIP name -> address and NIC for the NAT rules), or the reason not. */
 export interface GatewayEips {
   rules: EipRule[];
-  ips: Map<string, string>;
+  ips: Map<string, EipPlace>;
   refused: Map<RuleId, string>;
 }
 
-const subnetNamed = (subnets: readonly Subnet[], name: string): Subnet | undefined =>
-  subnets.find((s) => s.metadata.name === name);
+/** The EIP's external subnet: its `spec.externalSubnet`, absent = the gateway's first external subnet. */
+export const eipSubnetName = (eip: IptablesEip, gateway: VpcNatGateway): string =>
+  eipExternalSubnet(eip, gateway);
 
-/** The prefix length of a subnet's IPv4 CIDR (the EIPs are IPv4). */
-const v4PrefixOf = (cidrBlock: string | undefined): number | undefined =>
-  parseCidrBlock(cidrBlock).v4?.cidr.prefix;
+/** Why an EIP's subnet is none of the gateway's NICs' (the field, the value, what the gateway has). */
+export const noNicReason = (subnet: string, gateway: VpcNatGateway, nics: readonly ExternalNic[]): string =>
+  `spec.externalSubnet: ${subnet} is not an external subnet of vpc-nat-gateway ${nameOf(gateway)} (it has ${nics
+    .map((n) => `${n.ifname} on ${n.subnet}`)
+    .join(', ')})`;
 
-/** The live EIPs bound to this gateway that have an address; one that is not IPv4 of a known subnet is refused. */
-export function gatewayEips(inp: Pick<GatewayInputs, 'gateway' | 'eips' | 'subnets'>): GatewayEips {
+/**
+ * The live EIPs bound to this gateway that have an address, each on the NIC of its external subnet; one whose
+ * subnet the gateway has no NIC on, or that is not IPv4 of that subnet, is refused.
+ */
+export function gatewayEips(
+  inp: Pick<GatewayInputs, 'gateway' | 'eips' | 'subnets'>,
+  nics: readonly ExternalNic[] = externalNics(inp.gateway, inp.subnets),
+): GatewayEips {
   const gw = nameOf(inp.gateway);
   const out: GatewayEips = { rules: [], ips: new Map(), refused: new Map() };
   for (const eip of liveOldestFirst(inp.eips)) {
     if (eip.spec?.natGwDp !== gw || !eip.status?.ip) continue;
-    const external = subnetNamed(inp.subnets, eip.spec.externalSubnet || DEFAULT_EXTERNAL_SUBNET);
-    const prefix = v4PrefixOf(external?.spec?.cidrBlock);
-    if (parseIp(eip.status.ip)?.family !== 4 || prefix === undefined) {
+    const subnetName = eipSubnetName(eip, inp.gateway);
+    const nic = nics.find((n) => n.subnet === subnetName);
+    const prefix = parseCidrBlock(subnetNamed(inp.subnets, subnetName)?.spec?.cidrBlock).v4?.cidr.prefix;
+    if (!nic) out.refused.set(`eip/${nameOf(eip)}`, noNicReason(subnetName, inp.gateway, nics));
+    else if (parseIp(eip.status.ip)?.family !== 4 || prefix === undefined)
       out.refused.set(
         `eip/${nameOf(eip)}`,
-        `address ${eip.status.ip} is not an IPv4 address of a known external subnet`,
+        `address ${eip.status.ip} is not an IPv4 address of external subnet ${subnetName}`,
       );
-      continue;
+    else {
+      out.ips.set(nameOf(eip), { ip: eip.status.ip, dev: nic.ifname, pinFip: nics.length > 1 });
+      out.rules.push({ kind: 'eip', name: nameOf(eip), eip: eip.status.ip, prefix, dev: nic.ifname });
     }
-    out.ips.set(nameOf(eip), eip.status.ip);
-    out.rules.push({ kind: 'eip', name: nameOf(eip), eip: eip.status.ip, prefix });
   }
   return out;
 }
 
-/** The VPC's other live subnets (IPv4 part, sorted) via the LAN subnet's gateway; none without that gateway. */
-export function vpcRoutes(gateway: VpcNatGateway, subnets: readonly Subnet[]): Route[] {
-  const lan = subnetNamed(subnets, gateway.spec?.subnet ?? '');
-  const via = lan?.spec?.gateway ?? '';
-  if (!lan || !via) return [];
-  const vpc = gateway.spec?.vpc ?? '';
-  return subnets
-    .filter(
-      (s) => s.spec?.vpc === vpc && s.metadata.name !== lan.metadata.name && !s.metadata.deletionTimestamp,
-    )
-    .flatMap((s) => parseCidrBlock(s.spec?.cidrBlock).v4?.text ?? [])
-    .sort()
-    .map((dst) => ({ dst, via, dev: 'eth0' }));
-}
-
 /** The default route's next hop: the gateway of its first external subnet (default ovn-vpc-external-network). */
 export function externalGateway(gateway: VpcNatGateway, subnets: readonly Subnet[]): string | undefined {
-  const name = gateway.spec?.externalSubnets?.[0] || DEFAULT_EXTERNAL_SUBNET;
-  return subnetNamed(subnets, name)?.spec?.gateway || undefined;
+  return externalNics(gateway, subnets)[0]?.gateway;
 }
 
 export function desiredGateway(inp: GatewayInputs): GatewayDesired {
-  const eips = gatewayEips(inp);
+  const nics = externalNics(inp.gateway, inp.subnets);
+  const eips = gatewayEips(inp, nics);
+  for (const r of eips.rules) nics.find((n) => n.ifname === r.dev)?.addresses.push(`${r.eip}/${r.prefix}`);
   const candidates = [...fipCandidates(inp.fips), ...dnatCandidates(inp.dnats), ...snatCandidates(inp.snats)];
   const nat = placeNatRules(candidates, eips.ips);
-  const nextHop = externalGateway(inp.gateway, inp.subnets);
+  const own = specRoutes(inp.gateway, inp.subnets, nics);
+  const nextHop = own.some((r) => r.dst === '0.0.0.0/0') ? undefined : nics[0]?.gateway;
   return {
-    vpcIf: 'eth0',
-    extIf: 'net1',
-    addresses: eips.rules.map((r) => `${r.eip}/${r.prefix}`),
+    vpcIf: VPC_IF,
+    extIf: nics[0]?.ifname ?? 'net1',
+    nics,
     ...(nextHop ? { externalGateway: nextHop } : {}),
-    routes: vpcRoutes(inp.gateway, inp.subnets),
+    routes: [...nicRoutes(nics), ...vpcRoutes(inp.gateway, inp.subnets), ...own],
     rules: [...eips.rules, ...nat.rules],
     refused: new Map([...eips.refused, ...nat.refused]),
   };

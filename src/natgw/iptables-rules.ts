@@ -4,9 +4,11 @@
  * HAIRPIN_SNAT; mangle PREROUTING -> VPC_MARK. Only kovn's chains are written: each is declared (which empties it
  * in a `--noflush` restore) and refilled, and the built-in chains get exactly one jump to ours, added when missing
  * and extra copies deleted (`saved`, the dump the document is written against); every other rule and chain in the
- * namespace is left as it is. Rules are written in the option order `iptables-save` prints, so an applied set
- * reads back equal in `canonicalRuleSet` form and an unchanged state writes nothing. Also: the translations a dump
- * holds, and the document that takes kovn's chains away. Pure.
+ * namespace is left as it is. A SNAT leaves through its EIP's NIC (`-o net2` for an EIP of the second external
+ * subnet); with several NICs a floating IP's source translation is bound to its EIP's NIC too. Rules are written in
+ * the option order `iptables-save` prints, so an applied set reads back equal in `canonicalRuleSet` form and an
+ * unchanged state writes nothing. Also: the translations a dump holds, and the document that takes kovn's chains
+ * away. Pure.
  */
 import {
   MARK_CHAIN,
@@ -58,7 +60,10 @@ export function ruleLines(r: NatRule, o: RenderOptions): { chain: string; args: 
     case 'fip':
       return [
         { chain: 'EXCLUSIVE_DNAT', args: `-d ${r.eip}/32 -j DNAT --to-destination ${r.internalIp}` },
-        { chain: 'EXCLUSIVE_SNAT', args: `-s ${r.internalIp}/32 -j SNAT --to-source ${r.eip}` },
+        {
+          chain: 'EXCLUSIVE_SNAT',
+          args: `-s ${r.internalIp}/32 ${r.dev ? `-o ${r.dev} ` : ''}-j SNAT --to-source ${r.eip}`,
+        },
       ];
     case 'dnat':
       return [
@@ -71,7 +76,7 @@ export function ruleLines(r: NatRule, o: RenderOptions): { chain: string; args: 
       return [
         {
           chain: 'SHARED_SNAT',
-          args: `${source(r.cidr)}-o ${o.extIf} -j SNAT --to-source ${r.eip} --random-fully`,
+          args: `${source(r.cidr)}-o ${r.dev ?? o.extIf} -j SNAT --to-source ${r.eip} --random-fully`,
         },
       ];
   }

@@ -4,6 +4,7 @@
  * where iptables' nat PREROUTING runs) jumping to EXCLUSIVE_DNAT then SHARED_DNAT; SNAT_FILTER the nat base chain
  * at postrouting (srcnat) jumping to EXCLUSIVE_SNAT, SHARED_SNAT (longest prefix first), HAIRPIN_SNAT; VPC_MARK a
  * filter base chain at prerouting, priority mangle (iptables' mangle PREROUTING), marking what enters from the VPC.
+ * A SNAT leaves through its EIP's NIC (`oifname "net2"`); with several NICs a floating IP's source translation too.
  * The script adds the table, deletes it and defines it whole, all in one transaction: the kernel swaps the old table
  * for the new one atomically, an empty or absent table alike, and no other table is named. Each rule is written in
  * the form `nft` prints it back (nft-observe.ts reads the kernel's JSON into the same `NftRuleSet`), so the
@@ -74,7 +75,10 @@ export function nftStatements(r: NatRule, o: RenderOptions): { chain: string; te
     case 'fip':
       return [
         { chain: 'EXCLUSIVE_DNAT', text: `ip daddr ${r.eip} dnat to ${r.internalIp}` },
-        { chain: 'EXCLUSIVE_SNAT', text: `ip saddr ${r.internalIp} snat to ${r.eip}` },
+        {
+          chain: 'EXCLUSIVE_SNAT',
+          text: `ip saddr ${r.internalIp} ${r.dev ? `oifname ${quoted(r.dev)} ` : ''}snat to ${r.eip}`,
+        },
       ];
     case 'dnat':
       return [
@@ -87,7 +91,7 @@ export function nftStatements(r: NatRule, o: RenderOptions): { chain: string; te
       return [
         {
           chain: 'SHARED_SNAT',
-          text: `ip saddr ${addrOrPrefix(r.cidr)} oifname ${quoted(o.extIf)} snat to ${r.eip} fully-random`,
+          text: `ip saddr ${addrOrPrefix(r.cidr)} oifname ${quoted(r.dev ?? o.extIf)} snat to ${r.eip} fully-random`,
         },
       ];
   }

@@ -11,10 +11,11 @@ import type { NatRule } from './rules.ts';
 const nameOf = (o: { metadata: { name?: string } }): string => o.metadata.name ?? '';
 const v4 = (ip: string | undefined): boolean => parseIp(ip ?? '')?.family === 4 && !ip?.includes('/');
 
-export function fipRule(f: Fip, eip: string): NatRule | string {
+/** `dev`: the NIC its source translation is bound to (only when the gateway has several). */
+export function fipRule(f: Fip, eip: string, dev?: string): NatRule | string {
   const internalIp = f.spec?.internalIp ?? '';
   if (!v4(internalIp)) return `internalIp ${JSON.stringify(internalIp)} is not an IPv4 address`;
-  return { kind: 'fip', name: nameOf(f), eip, internalIp };
+  return { kind: 'fip', name: nameOf(f), eip, internalIp, ...(dev ? { dev } : {}) };
 }
 
 export function dnatRule(d: Dnat, eip: string): NatRule | string {
@@ -37,8 +38,16 @@ export function dnatRule(d: Dnat, eip: string): NatRule | string {
   };
 }
 
-export function snatRule(s: Snat, eip: string): NatRule | string {
+/** `dev`: the EIP's NIC, the one the translated traffic leaves through. */
+export function snatRule(s: Snat, eip: string, dev?: string): NatRule | string {
   const read = readSnatCidr(s.spec?.internalCIDR);
   if (!read) return `internalCIDR ${JSON.stringify(s.spec?.internalCIDR)} is not an IPv4 CIDR`;
-  return { kind: 'snat', name: nameOf(s), eip, cidr: read.cidr, prefix: read.prefix };
+  return {
+    kind: 'snat',
+    name: nameOf(s),
+    eip,
+    cidr: read.cidr,
+    prefix: read.prefix,
+    ...(dev ? { dev } : {}),
+  };
 }

@@ -13,9 +13,14 @@ export type RuleKind = 'eip' | 'dnat' | 'snat' | 'fip';
 /** `<kind>/<CR name>`, the key of the applied-rules report. */
 export type RuleId = `${RuleKind}/${string}`;
 
+/**
+ * `dev`: the external NIC the rule is about (the EIP's). An EIP's address is held there; a SNAT leaves through it
+ * (absent: `RenderOptions.extIf`); a floating IP's source translation is bound to it only when the gateway has
+ * several external NICs (with one, the rule is Kube-OVN's, without `-o`).
+ */
 export type NatRule =
-  | { kind: 'eip'; name: string; eip: string; prefix: number }
-  | { kind: 'fip'; name: string; eip: string; internalIp: string }
+  | { kind: 'eip'; name: string; eip: string; prefix: number; dev?: string }
+  | { kind: 'fip'; name: string; eip: string; internalIp: string; dev?: string }
   | {
       kind: 'dnat';
       name: string;
@@ -25,12 +30,13 @@ export type NatRule =
       internalIp: string;
       internalPort: number;
     }
-  | { kind: 'snat'; name: string; eip: string; cidr: string; prefix: number };
+  | { kind: 'snat'; name: string; eip: string; cidr: string; prefix: number; dev?: string };
 
 export const ruleId = (r: NatRule): RuleId => `${r.kind}/${r.name}`;
 
 export interface RenderOptions {
   vpcIf: string;
+  /** The first external NIC: where a SNAT without its own `dev` leaves. */
   extIf: string;
 }
 

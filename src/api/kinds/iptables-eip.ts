@@ -2,13 +2,14 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Bool, FreeForm, Opt, Str, resourceSchema } from '../schema/common.ts';
 import { column, kubeovnType, type Typed } from '../kind.ts';
-import { forbidden, invalid, required } from '../issues.ts';
+import { forbidden, invalid, required, warning } from '../issues.ts';
 import { DEFAULT_EXTERNAL_NETWORK } from '../constants.ts';
 import { cidrContains, parseIp } from '../../net/ip.ts';
 import type { ClusterView, FieldIssue, KindAdmission } from '../types.ts';
 import { immutable } from './immutable.ts';
 import { mustExist, natFeatureIssues } from './nat-config.ts';
 import type { Subnet } from './subnet-schema.ts';
+import { natGatewayExternalSubnets, type VpcNatGateway } from './vpc-nat-gateway.ts';
 import { blockCidrs } from '../../net/cidr-block.ts';
 import { NAT_RULE_KINDS, rulesUsingEip } from './nat-usage.ts';
 
@@ -17,7 +18,11 @@ export const IptablesEipSpec = Type.Object({
   v4ip: Opt(Str('A fixed IPv4 address in the external subnet; allocated when empty')),
   v6ip: Opt(Str('IPv6 address (stored, unused: NAT is IPv4 only)')),
   macAddress: Opt(Str('MAC address allocated with the EIP')),
-  externalSubnet: Opt(Str('External subnet of the address (default ovn-vpc-external-network)')),
+  externalSubnet: Opt(
+    Str(
+      'External subnet of the address, one of its gateway externalSubnets (default: the gateway first one)',
+    ),
+  ),
   qosPolicy: Opt(Str()),
   namespace: Opt(Str('Namespace of the gateway pod')),
 });
@@ -48,10 +53,37 @@ export const iptablesEipType = kubeovnType(
   resourceSchema('An elastic IP of a VPC NAT gateway', IptablesEipSpec, IptablesEipStatus),
 );
 
+/**
+ * The EIP's external subnet: `spec.externalSubnet`; absent, its gateway's first external subnet (Kube-OVN takes
+ * `ovn-vpc-external-network` whatever the gateway, which is the same for a gateway on the default network; kovn
+ * follows the gateway, so an EIP of a gateway on other networks lands on one of its NICs); no gateway known, Kube-OVN's
+ * default.
+ */
+export function eipExternalSubnet(eip: IptablesEip, gateway: VpcNatGateway | undefined): string {
+  return (
+    eip.spec?.externalSubnet || (gateway ? natGatewayExternalSubnets(gateway)[0]! : DEFAULT_EXTERNAL_NETWORK)
+  );
+}
+
+/** Why the EIP's subnet is none of its gateway's NICs' (the gateway known), or undefined. */
+export function eipOffGateway(subnet: string, gateway: VpcNatGateway | undefined): string | undefined {
+  if (!gateway) return undefined;
+  const nics = natGatewayExternalSubnets(gateway);
+  if (nics.includes(subnet)) return undefined;
+  return `${subnet} is not an external subnet of vpc-nat-gateway ${gateway.metadata.name ?? ''} (it has ${nics
+    .map((n, i) => `net${i + 1} on ${n}`)
+    .join(', ')})`;
+}
+
 function validateAddresses(eip: IptablesEip, view: ClusterView): FieldIssue[] {
   const spec = eip.spec;
-  const subnetName = spec?.externalSubnet || DEFAULT_EXTERNAL_NETWORK;
+  const gateway = view.get('VpcNatGateway', spec?.natGwDp ?? '') as VpcNatGateway | undefined;
+  const subnetName = eipExternalSubnet(eip, gateway);
   const issues = mustExist(view, 'Subnet', subnetName, 'spec.externalSubnet');
+  // Kube-OVN's webhook has no such check (its gateway puts such an EIP on its first NIC); accepted with a warning,
+  // since the gateway may be given the subnet later: until then the EIP is not ready and says why.
+  const off = eipOffGateway(subnetName, gateway);
+  if (off) issues.push(warning('spec.externalSubnet', `${off}: the EIP will not be ready until it is`));
   const subnet = view.get('Subnet', subnetName) as Subnet | undefined;
   const cidrs = blockCidrs(subnet?.spec?.cidrBlock) ?? [];
   for (const [field, family] of [

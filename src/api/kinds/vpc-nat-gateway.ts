@@ -18,7 +18,7 @@ import {
 } from '../schema/common.ts';
 import { ageColumn, column, kubeovnType, type Typed } from '../kind.ts';
 import { forbidden, invalid, notSupported, required, warning } from '../issues.ts';
-import { MAX_NAT_GW_WORKLOAD_NAME } from '../constants.ts';
+import { DEFAULT_EXTERNAL_NETWORK, MAX_NAT_GW_WORKLOAD_NAME } from '../constants.ts';
 import { LABEL_NAT_GW_NAME } from '../annotations.ts';
 import { cidrContains, parseIp } from '../../net/ip.ts';
 import type { FieldIssue, KindAdmission } from '../types.ts';
@@ -34,7 +34,9 @@ export const VpcNatGatewaySpec = Type.Object({
   subnet: Str('Subnet of the VPC where the gateway LAN interface (eth0) lives'),
   lanIp: Opt(Str('Static IP of eth0 in the subnet: the next hop of the VPC default route')),
   externalSubnets: Opt(
-    StrList('External networks; only the first is used (default ovn-vpc-external-network)'),
+    StrList(
+      'External networks, one NIC each (net1, net2, ...); the default route goes out of the first (default ovn-vpc-external-network)',
+    ),
   ),
   selector: Opt(StrList('Node selector entries "key: value"')),
   tolerations: Opt(Type.Array(Toleration)),
@@ -101,6 +103,15 @@ export const vpcNatGatewayType = kubeovnType(
     VpcNatGatewayStatus,
   ),
 );
+
+/**
+ * The gateway's external subnets in NIC order (`net1`, `net2`, ...): `spec.externalSubnets` without empty names and
+ * repeats (a repeat would be a second NIC on one network), none = `ovn-vpc-external-network`.
+ */
+export function natGatewayExternalSubnets(gw: VpcNatGateway | undefined): string[] {
+  const listed = (gw?.spec?.externalSubnets ?? []).filter((s) => s !== '');
+  return listed.length ? [...new Set(listed)] : [DEFAULT_EXTERNAL_NETWORK];
+}
 
 const TAINT_OPERATORS = ['Equal', 'Exists'] as const;
 const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'] as const;

@@ -3,7 +3,9 @@
 // and its macvlan NAD, gateway gw1 on kube-ovn-worker, EIPs, DNAT, SNAT, FIP), then DNAT in, SNAT out, FIP both
 // ways, DNAT and SNAT sharing one EIP, SNAT longest prefix first, a second FIP on one EIP refused, EIP deletion
 // blocked while in use, hairpin, a DNAT moved by a spec change, the gateway pod (and its namespace) destroyed and re-created with traffic restored,
-// and a second VPC with the same CIDR and its own gateway and EIPs on the other node at the same time.
+// a second VPC with the same CIDR and its own gateway and EIPs on the other node at the same time, and gw1 given a
+// second external network (issue 22 point 2: net2 on ext-net-2 with its own upstream host; SNAT, DNAT and FIP on
+// each network's EIPs, each external CIDR out of its own NIC, a `routes` entry out of net2).
 // The rule backend is iptables (the default); natgw-e2e-nftables.test.ts runs the same cases with `natBackend:
 // nftables` in ovn-vpc-nat-config (KOVN_TEST_NAT_BACKEND), and checks each backend holds the rules alone.
 // The lab (temp KOVN_HOME, random id) and the listener process are removed at the end.
@@ -41,6 +43,7 @@ let home: string;
 let layout: LabLayout;
 let kc: KubeConfig;
 let listener: ChildProcess | undefined;
+let listener2: ChildProcess | undefined;
 
 const kovn = (...args: string[]) => runKovn(home, args);
 const applyYaml = (name: string, yaml: string): void => {
@@ -191,6 +194,7 @@ void describe(
 
     after(() => {
       if (listener?.pid) process.kill(listener.pid, 'SIGTERM');
+      if (listener2?.pid) process.kill(listener2.pid, 'SIGTERM');
       labDown(home, layout);
     });
 
@@ -413,6 +417,167 @@ spec:
       await until('upstream -> dnat01 (VPC 1)', () => curl(upstream(), `http://${eipd}:8888/`), 'ns1/web10');
       await until('ns2 web10 leaves with eip2', () => curl(pod('ns2', 'web10'), `http://${LISTEN}/`), eip2);
       await until('ns1 web10 leaves with eips01', () => curl(pod('ns1', 'web10'), `http://${LISTEN}/`), eips);
+    });
+
+    it('a second external network: each network reached through its own NIC with its own EIPs, both ways', async () => {
+      const EXT2 = 'ext-net-2';
+      const up2 = layout.upstreamNetns(EXT2);
+      const r = kovn('apply', '-f', join(NAT, '07-second-external-network.yaml'));
+      assert.equal(r.code, 0, r.out);
+      await eventually('the upstream namespace of ext-net-2', () =>
+        kovn('exec', '--upstream', EXT2, '--', 'ip', '-4', '-o', 'addr', 'show', 'dev', 'br0').out.includes(
+          '192.168.1.1/24',
+        )
+          ? true
+          : undefined,
+      );
+      // A host beyond the second router, also at an address only a `routes` entry of the gateway reaches.
+      const more = kovn(
+        'exec',
+        '--upstream',
+        EXT2,
+        '--',
+        'ip',
+        'addr',
+        'add',
+        '198.51.100.1/32',
+        'dev',
+        'lo',
+      );
+      assert.equal(more.code, 0, more.out);
+      listener2 = spawn(
+        'ip',
+        [
+          'netns',
+          'exec',
+          up2,
+          process.execPath,
+          '-e',
+          `require('node:http').createServer((q, s) => s.end(q.socket.remoteAddress)).listen(9000, '0.0.0.0')`,
+        ],
+        { stdio: 'ignore' },
+      );
+      const before = (await get('Pod', 'vpc-nat-gw-gw1-0', 'kube-system'))?.metadata.uid;
+      await kubeRequest(kc, {
+        method: 'PATCH',
+        path: objectPath('VpcNatGateway', 'gw1'),
+        body: {
+          spec: {
+            externalSubnets: [EXT, EXT2],
+            routes: [{ cidr: '198.51.100.0/24', nextHopIP: '192.168.1.1' }],
+          },
+        },
+        patch: 'merge',
+      });
+      applyYaml(
+        'second-network-nat',
+        `
+kind: IptablesEIP
+apiVersion: kubeovn.io/v1
+metadata: { name: eip-x2 }
+spec: { natGwDp: gw1, externalSubnet: ${EXT2} }
+---
+kind: IptablesEIP
+apiVersion: kubeovn.io/v1
+metadata: { name: eip-f2 }
+spec: { natGwDp: gw1, externalSubnet: ${EXT2} }
+---
+kind: IptablesEIP
+apiVersion: kubeovn.io/v1
+metadata: { name: eip-lost }
+spec: { natGwDp: gw2, externalSubnet: ${EXT2} }
+---
+kind: IptablesSnatRule
+apiVersion: kubeovn.io/v1
+metadata: { name: snat-x2 }
+spec: { eip: eip-x2, internalCIDR: 10.0.1.0/24 }
+---
+kind: IptablesDnatRule
+apiVersion: kubeovn.io/v1
+metadata: { name: dnat-x2 }
+spec: { eip: eip-x2, externalPort: '8888', internalIp: 10.0.1.10, internalPort: '80', protocol: tcp }
+---
+kind: IptablesFIPRule
+apiVersion: kubeovn.io/v1
+metadata: { name: fip-x2 }
+spec: { eip: eip-f2, internalIp: 10.0.1.5 }
+`,
+      );
+      await eventually('a new gateway pod with two external NICs, Running', async () => {
+        const p = await get('Pod', 'vpc-nat-gw-gw1-0', 'kube-system');
+        const phase = (p?.['status'] as { phase?: string } | undefined)?.phase;
+        const nets = p?.metadata.annotations?.['k8s.v1.cni.cncf.io/networks'];
+        return p?.metadata.uid !== before &&
+          phase === 'Running' &&
+          nets === `kube-system/${EXT},kube-system/${EXT2}`
+          ? true
+          : undefined;
+      });
+      for (const [kind, name] of [
+        ['IptablesSnatRule', 'snat-x2'],
+        ['IptablesDnatRule', 'dnat-x2'],
+        ['IptablesFIPRule', 'fip-x2'],
+      ] as const)
+        await ready(kind, name);
+      const [eipX2, eipF2] = [await eipIp('eip-x2'), await eipIp('eip-f2')];
+      assert.match(eipX2, /^192\.168\.1\./);
+      const gw = pod('kube-system', 'vpc-nat-gw-gw1-0');
+      const addrs = (dev: string) =>
+        spawnSync('ip', ['-n', gw, '-4', '-o', 'addr', 'show', 'dev', dev], { encoding: 'utf8' }).stdout;
+      await eventually('the EIPs on the NIC of their network', () =>
+        addrs('net2').includes(`inet ${eipX2}/24`) &&
+        addrs('net2').includes(`inet ${eipF2}/24`) &&
+        addrs('net1').includes(`inet ${eips}/24`) &&
+        !addrs('net1').includes(eipX2)
+          ? true
+          : undefined,
+      );
+      const routes = spawnSync('ip', ['-n', gw, 'route'], { encoding: 'utf8' }).stdout;
+      assert.match(routes, /^default via 192\.168\.0\.1 dev net1/m);
+      assert.match(routes, /^192\.168\.1\.0\/24 dev net2/m);
+      assert.match(routes, /^198\.51\.100\.0\/24 via 192\.168\.1\.1 dev net2/m);
+      // The SNAT of each network's EIP leaves through that network's NIC only.
+      assert.match(
+        gatewayRules(gw),
+        BACKEND === 'nftables'
+          ? /oifname "net2" snat to 192\.168\.1\./
+          : /-o net2 -j SNAT --to-source 192\.168\.1\./,
+      );
+      await eventually('the second listener', () =>
+        curl(up2, 'http://192.168.1.1:9000/') === '192.168.1.1' ? true : undefined,
+      );
+      // SNAT: the same pod leaves as the EIP of whichever network it reaches.
+      await until('web10 -> upstream 2', () => curl(pod('ns1', 'web10'), 'http://192.168.1.1:9000/'), eipX2);
+      await until('web10 -> upstream 1', () => curl(pod('ns1', 'web10'), `http://${LISTEN}/`), eips);
+      await until(
+        'web10 -> beyond upstream 2 (routes)',
+        () => curl(pod('ns1', 'web10'), 'http://198.51.100.1:9000/'),
+        eipX2,
+      );
+      // DNAT from both upstreams.
+      await until('upstream 2 -> dnat-x2', () => curl(up2, `http://${eipX2}:8888/`), 'ns1/web10');
+      await until('upstream 1 -> dnat01', () => curl(upstream(), `http://${eipd}:8888/`), 'ns1/web10');
+      // FIP: web5 holds one EIP per network and leaves each with that network's.
+      await until('upstream 2 -> fip-x2', () => curl(up2, `http://${eipF2}/`), 'ns1/web5');
+      await until('web5 -> upstream 2', () => curl(pod('ns1', 'web5'), 'http://192.168.1.1:9000/'), eipF2);
+      await until('web5 -> upstream 1', () => curl(pod('ns1', 'web5'), `http://${LISTEN}/`), eipf);
+      // An EIP of a subnet its gateway (gw2, on the first network only) has no NIC on: not ready, and says why.
+      const lost = await eventually('eip-lost refused', async () => {
+        const st = (await get('IptablesEIP', 'eip-lost'))?.['status'] as
+          | {
+              ready?: boolean;
+              conditions?: { type: string; status: string; reason?: string; message?: string }[];
+            }
+          | undefined;
+        return st?.conditions?.find(
+          (c) => c.type === 'Ready' && c.status === 'False' && c.reason !== 'Pending',
+        );
+      });
+      assert.equal(lost.reason, 'ExternalSubnetNotOnGateway');
+      assert.match(
+        lost.message ?? '',
+        /^spec\.externalSubnet: ext-net-2 is not an external subnet of vpc-nat-gateway gw2 \(it has net1 on ovn-vpc-external-network\)$/,
+      );
     });
   },
 );

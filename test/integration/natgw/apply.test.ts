@@ -31,7 +31,16 @@ function desired(rules: NatRule[]): GatewayDesired {
   return {
     vpcIf: 'eth0',
     extIf: 'net1',
-    addresses: rules.flatMap((r) => (r.kind === 'eip' ? [`${r.eip}/${r.prefix}`] : [])),
+    nics: [
+      {
+        subnet: 'ovn-vpc-external-network',
+        ifname: 'net1',
+        provider: 'ovn-vpc-external-network.kube-system',
+        cidr: '192.168.0.0/24',
+        gateway: '192.168.0.1',
+        addresses: rules.flatMap((r) => (r.kind === 'eip' ? [`${r.eip}/${r.prefix}`] : [])),
+      },
+    ],
     externalGateway: '192.168.0.1',
     routes: [{ dst: '10.0.2.0/24', via: '10.0.1.1', dev: 'eth0' }],
     rules,
@@ -78,7 +87,6 @@ for (const backend of BACKENDS) {
       netns,
       backend,
       keepAddresses: ['192.168.0.11'],
-      externalCidr: '192.168.0.0/24',
     };
     const view = VIEW[backend];
     before(() => gatewayNamespace(netns));
@@ -152,8 +160,7 @@ void describe('what the backends own in the gateway namespace', { skip }, () => 
   const netns = `kovnt${randomBytes(3).toString('hex')}`;
   const sh = (...args: string[]) => check(processRunner, args[0]!, args.slice(1), { netns });
   const d = desired([eip('e1', '192.168.0.12'), dnat('d1', '192.168.0.12', 8888, '10.0.1.10')]);
-  const apply = (backend: BackendName) =>
-    applyGateway(d, { runner: processRunner, netns, backend, externalCidr: '192.168.0.0/24' });
+  const apply = (backend: BackendName) => applyGateway(d, { runner: processRunner, netns, backend });
   const kovnIptables = async () =>
     (await sh('iptables-save'))
       .split('\n')

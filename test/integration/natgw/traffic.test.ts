@@ -36,7 +36,16 @@ const rules = (dnatTarget: string): NatRule[] => [
 const desired = (dnatTarget: string): GatewayDesired => ({
   vpcIf: 'eth0',
   extIf: 'net1',
-  addresses: ['192.168.0.12/24', '192.168.0.13/24'],
+  nics: [
+    {
+      subnet: 'ovn-vpc-external-network',
+      ifname: 'net1',
+      provider: 'ovn-vpc-external-network.kube-system',
+      cidr: '192.168.0.0/24',
+      gateway: '192.168.0.1',
+      addresses: ['192.168.0.12/24', '192.168.0.13/24'],
+    },
+  ],
   externalGateway: '192.168.0.1',
   routes: [],
   rules: rules(dnatTarget),
@@ -55,7 +64,6 @@ for (const backend of ['iptables', 'nftables'] as BackendName[]) {
         netns: ns.gw,
         backend,
         keepAddresses: ['192.168.0.11'],
-        externalCidr: '192.168.0.0/24',
       });
     /** What the server at HOST:PORT says from SOURCE in the VPC or upstream: "<peer it saw> <its own address>". */
     const ask = async (from: string, source: string, host: string, port: number) =>

@@ -641,6 +641,32 @@ test('IptablesEIP rules', () => {
       expect: [['spec.externalSubnet', 'Subnet nope not found']],
     },
     {
+      name: 'a subnet its gateway has no NIC on: accepted (Kube-OVN has no such check), with a warning',
+      object: eip({ externalSubnet: 'ext2' }),
+      others: [
+        ...natWorld(),
+        gw({}),
+        subnet('ext2', { provider: 'ext2.kube-system', cidrBlock: '192.168.1.0/24', gateway: '192.168.1.1' }),
+      ],
+      expect: [],
+      warn: [
+        [
+          'spec.externalSubnet',
+          'ext2 is not an external subnet of vpc-nat-gateway gw1 (it has net1 on ovn-vpc-external-network)',
+        ],
+      ],
+    },
+    {
+      name: 'no externalSubnet: the gateway first external subnet is the one checked',
+      object: eip({ v4ip: '192.168.1.20' }),
+      others: [
+        ...natWorld(),
+        gw({ externalSubnets: ['ext2', 'ovn-vpc-external-network'] }),
+        subnet('ext2', { provider: 'ext2.kube-system', cidrBlock: '192.168.1.0/24', gateway: '192.168.1.1' }),
+      ],
+      expect: [],
+    },
+    {
       name: 'natGwDp immutable',
       old: eip({}),
       object: eip({ natGwDp: 'gw2' }),

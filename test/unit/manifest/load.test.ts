@@ -25,7 +25,7 @@ test('every manifest of the seed document loads, with kinds in order', () => {
   ]) {
     assert.ok(kinds.has(kind), kind);
   }
-  assert.equal(documents.length, 32);
+  assert.equal(documents.length, 34); // 07-second-external-network.yaml: a Subnet and its NAD
   const nad = documents.find(
     (d) =>
       d.object.kind === 'NetworkAttachmentDefinition' &&

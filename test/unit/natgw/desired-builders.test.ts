@@ -33,24 +33,36 @@ const other = subnet('ext2', { cidrBlock: '172.16.0.0/16,fd00::/64', gateway: '1
 const v6only = subnet('ext6', { cidrBlock: 'fd01::/64' });
 
 describe('gatewayEips', () => {
+  // A gateway on two external networks (net1, net2) and a third listed subnet that has no IPv4.
+  const twoNics = gateway({ externalSubnets: ['ovn-vpc-external-network', 'ext2', 'ext6'] });
   const cases: {
     name: string;
+    gateway?: VpcNatGateway;
     eips: IptablesEip[];
     addresses: string[];
-    ips: [string, string][];
+    ips: [string, { ip: string; dev: string; pinFip: boolean }][];
     refused: string[];
   }[] = [
     {
-      name: 'bound EIPs with an address, oldest first, each with its subnet prefix',
+      name: 'bound EIPs with an address, oldest first, each on the NIC of its subnet with its prefix',
+      gateway: twoNics,
       eips: [
         eip('b', '192.168.0.12', { t: '2026-01-02T00:00:00Z' }),
         eip('a', '172.16.0.5', { subnet: 'ext2' }),
       ],
-      addresses: ['172.16.0.5/16', '192.168.0.12/24'],
+      addresses: ['172.16.0.5/16 net2', '192.168.0.12/24 net1'],
       ips: [
-        ['a', '172.16.0.5'],
-        ['b', '192.168.0.12'],
+        ['a', { ip: '172.16.0.5', dev: 'net2', pinFip: true }],
+        ['b', { ip: '192.168.0.12', dev: 'net1', pinFip: true }],
       ],
+      refused: [],
+    },
+    {
+      name: 'no externalSubnet: the gateway first external subnet; one NIC: floating IPs not pinned',
+      gateway: gateway({ externalSubnets: ['ext2'] }),
+      eips: [eip('a', '172.16.0.5')],
+      addresses: ['172.16.0.5/16 net1'],
+      ips: [['a', { ip: '172.16.0.5', dev: 'net1', pinFip: false }]],
       refused: [],
     },
     {
@@ -65,7 +77,8 @@ describe('gatewayEips', () => {
       refused: [],
     },
     {
-      name: 'an IPv6 address, an unknown subnet or one without IPv4: refused',
+      name: 'an IPv6 address, a subnet the gateway has no NIC on, or a NIC subnet without IPv4: refused',
+      gateway: twoNics,
       eips: [
         eip('v6', 'fd00::5'),
         eip('lost', '10.9.0.5', { subnet: 'nope' }),
@@ -75,22 +88,41 @@ describe('gatewayEips', () => {
       ips: [],
       refused: ['eip/lost', 'eip/six', 'eip/v6'],
     },
+    {
+      name: 'an EIP of a known external subnet that is not one of the gateway NICs: refused',
+      eips: [eip('a', '172.16.0.5', { subnet: 'ext2' })],
+      addresses: [],
+      ips: [],
+      refused: ['eip/a'],
+    },
   ];
   for (const c of cases)
     it(c.name, () => {
-      const got = gatewayEips({ gateway: gateway({}), eips: c.eips, subnets: [external, other, v6only] });
+      const got = gatewayEips({
+        gateway: c.gateway ?? gateway({}),
+        eips: c.eips,
+        subnets: [external, other, v6only],
+      });
       assert.deepEqual(
-        got.rules.map((r) => `${r.eip}/${r.prefix}`),
+        got.rules.map((r) => `${r.eip}/${r.prefix} ${r.dev ?? ''}`),
         c.addresses,
       );
       assert.deepEqual([...got.ips], c.ips);
       assert.deepEqual([...got.refused.keys()].sort(), c.refused);
     });
-  it('says why an EIP is refused', () => {
-    const got = gatewayEips({ gateway: gateway({}), eips: [eip('v6', 'fd00::5')], subnets: [external] });
+  it('says why an EIP is refused: the field, the value, the NICs the gateway has', () => {
+    const got = gatewayEips({
+      gateway: twoNics,
+      eips: [eip('v6', 'fd00::5'), eip('lost', '10.9.0.5', { subnet: 'nope' })],
+      subnets: [external, other],
+    });
     assert.equal(
       got.refused.get('eip/v6'),
-      'address fd00::5 is not an IPv4 address of a known external subnet',
+      'address fd00::5 is not an IPv4 address of external subnet ovn-vpc-external-network',
+    );
+    assert.equal(
+      got.refused.get('eip/lost'),
+      'spec.externalSubnet: nope is not an external subnet of vpc-nat-gateway gw1 (it has net1 on ovn-vpc-external-network, net2 on ext2, net3 on ext6)',
     );
   });
 });

@@ -35,9 +35,11 @@ const dnat = (
   }) as Dnat;
 const snat = (name: string, eip: string, cidr: string, d?: number): Snat =>
   ({ metadata: meta(name, d), spec: { eip, internalCIDR: cidr } }) as Snat;
+/** An EIP on net1 of a gateway with one external NIC. */
+const at = (ip: string) => ({ ip, dev: 'net1', pinFip: false });
 const eipIps = new Map([
-  ['e1', '192.168.0.11'],
-  ['e2', '192.168.0.12'],
+  ['e1', at('192.168.0.11')],
+  ['e2', at('192.168.0.12')],
 ]);
 
 describe('candidates per kind', () => {
@@ -58,7 +60,7 @@ describe('candidates per kind', () => {
   });
   it('makes the rule on the address given, or the reason the values cannot', () => {
     const [good] = dnatCandidates([dnat('d', 'e1', '8080')]);
-    assert.deepEqual(good?.make('192.168.0.11'), {
+    assert.deepEqual(good?.make(at('192.168.0.11')), {
       kind: 'dnat',
       name: 'd',
       eip: '192.168.0.11',
@@ -68,7 +70,7 @@ describe('candidates per kind', () => {
       internalPort: 80,
     });
     const [bad] = snatCandidates([snat('s', 'e1', 'fd00::/64')]);
-    assert.equal(bad?.make('192.168.0.11'), 'internalCIDR "fd00::/64" is not an IPv4 CIDR');
+    assert.equal(bad?.make(at('192.168.0.11')), 'internalCIDR "fd00::/64" is not an IPv4 CIDR');
     assert.equal(fipCandidates([fip('f', 'e1')])[0]?.claim, undefined);
   });
   it('claims are shared by the candidates of one call only', () => {

@@ -63,9 +63,15 @@ const base: GatewayInputs = {
 describe('desired gateway state', () => {
   it('holds its own EIPs with an address, routes the VPC other subnets via the LAN gateway', () => {
     const d = desiredGateway(base);
-    assert.deepEqual(d.addresses, ['192.168.0.11/24', '192.168.0.12/24']);
+    assert.deepEqual(
+      d.nics.map((n) => [n.ifname, n.subnet, n.addresses]),
+      [['net1', 'ovn-vpc-external-network', ['192.168.0.11/24', '192.168.0.12/24']]],
+    );
     assert.equal(d.externalGateway, '192.168.0.1');
-    assert.deepEqual(d.routes, [{ dst: '10.0.2.0/24', via: '10.0.1.1', dev: 'eth0' }]);
+    assert.deepEqual(d.routes, [
+      { dst: '192.168.0.0/24', dev: 'net1' },
+      { dst: '10.0.2.0/24', via: '10.0.1.1', dev: 'eth0' },
+    ]);
   });
 
   const cases: { name: string; input: Partial<GatewayInputs>; applied: RuleId[]; refused: RuleId[] }[] = [

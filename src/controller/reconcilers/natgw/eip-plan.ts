@@ -7,7 +7,8 @@
  * status (`ip`, `nat` = the kinds of the rules holding it, `ready` from the gateway agent's report).
  */
 import { LABEL_EIP_V4_IP, LABEL_NAT_GW_NAME, LABEL_SUBNET } from '../../../api/annotations.ts';
-import type { IptablesEip } from '../../../api/kinds/iptables-eip.ts';
+import { eipOffGateway, type IptablesEip } from '../../../api/kinds/iptables-eip.ts';
+import type { VpcNatGateway } from '../../../api/kinds/vpc-nat-gateway.ts';
 import type { Subnet } from '../../../api/kinds/subnet-schema.ts';
 import type { ClusterView, KubeObject } from '../../../api/types.ts';
 import type { AllocateFailure, AllocateRequest, Allocation } from '../../../ipam/index.ts';
@@ -15,14 +16,7 @@ import { parseCidrBlock } from '../../../net/cidr-block.ts';
 import type { ConditionInput } from '../conditions.ts';
 import { BLOCKED_DELETE_RETRY_MS, WAIT_FOR_DEPENDENCY_MS } from '../deps.ts';
 import { appliedVerdict } from './applied.ts';
-import {
-  SHORT_KIND,
-  externalSubnetOf,
-  gatewayPod,
-  rulesOfEip,
-  workloadName,
-  type RuleKind,
-} from './names.ts';
+import { SHORT_KIND, gatewayPod, rulesOfEip, workloadName, type RuleKind } from './names.ts';
 import { labelChanges, natKinds, ruleConflict, verdictCondition } from './rule-status.ts';
 import { readyCondition, type NotReady } from './status.ts';
 
@@ -34,13 +28,36 @@ export function eipInUse(name: string, users: readonly KubeObject[]): ConditionI
   return readyCondition(false, 'InUse', `eip ${name} is still used by ${list}; delete those rules first`);
 }
 
-/** Why the EIP cannot be allocated yet (its external subnet as the cache and IPAM know it), or undefined. */
+/**
+ * Why the EIP cannot be allocated yet, or undefined: without `spec.externalSubnet` its gateway decides the subnet,
+ * so it waits for the gateway; the gateway has no NIC on its subnet (named with the field path: it stays so until
+ * the EIP or the gateway changes; an address already held is kept); the subnet as the cache and IPAM know it.
+ */
 export function eipPrecondition(
   eip: IptablesEip,
-  subnet: Subnet | undefined,
-  subnetInIpam: boolean,
+  at: {
+    subnetName: string;
+    subnet: Subnet | undefined;
+    subnetInIpam: boolean;
+    gateway: VpcNatGateway | undefined;
+  },
 ): NotReady | undefined {
-  const subnetName = externalSubnetOf(eip);
+  const { subnetName, subnet, subnetInIpam, gateway } = at;
+  if (!eip.spec?.externalSubnet && !gateway)
+    return {
+      fields: { ready: false },
+      condition: readyCondition(
+        false,
+        'Pending',
+        `vpc-nat-gateway ${eip.spec?.natGwDp ?? ''} does not exist yet: without spec.externalSubnet it decides the external subnet`,
+      ),
+    };
+  const off = eipOffGateway(subnetName, gateway);
+  if (off)
+    return {
+      fields: { ready: false },
+      condition: readyCondition(false, 'ExternalSubnetNotOnGateway', `spec.externalSubnet: ${off}`),
+    };
   if (!subnet || !subnetInIpam)
     return {
       fields: { ready: false },

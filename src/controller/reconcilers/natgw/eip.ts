@@ -61,13 +61,14 @@ async function convergeEip(
   eip: IptablesEip,
   ctx: ReconcileContext,
 ): Promise<ReconcileResult> {
-  const subnetName = externalSubnetOf(eip);
+  const subnetName = externalSubnetOf(eip, ctx.view);
   const subnet = ctx.view.get('Subnet', subnetName) as Subnet | undefined;
-  const waiting = eipPrecondition(eip, subnet, deps.ipam.subnet(subnetName) !== undefined);
+  const gateway = ctx.view.get('VpcNatGateway', eip.spec?.natGwDp ?? '') as VpcNatGateway | undefined;
+  const subnetInIpam = deps.ipam.subnet(subnetName) !== undefined;
+  const waiting = eipPrecondition(eip, { subnetName, subnet, subnetInIpam, gateway });
   if (waiting) return writeNotReady(deps.writer, ctx, eip, waiting);
   const result = allocateEip(deps, ctx.ref.name, subnetName, eipRequest(eip));
   if (!result.ok) return writeNotReady(deps.writer, ctx, eip, allocationRefusal(result, subnetName));
-  const gateway = ctx.view.get('VpcNatGateway', eip.spec?.natGwDp ?? '') as VpcNatGateway | undefined;
   const plan = eipWriteBack(eip, subnetName, result.allocation, workloadNamespace(gateway));
   await writeBack(deps.writer, eip, plan);
   const { fields, condition } = eipStatus(ctx.view, eip, result.allocation.v4 ?? '');

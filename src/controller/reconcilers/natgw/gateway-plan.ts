@@ -5,12 +5,7 @@
  * kept, the labels Kube-OVN puts on the gateway, and its status (`ready` as Kube-OVN reads a StatefulSet, `lanIp`,
  * the spec copies Kube-OVN keeps, `workload` with the pod's node).
  */
-import {
-  CONTROLLER_NAMESPACE,
-  DEFAULT_EXTERNAL_NETWORK,
-  NAT_GW_CONFIG,
-  NAT_GW_ENABLE_CONFIG,
-} from '../../../api/constants.ts';
+import { CONTROLLER_NAMESPACE, NAT_GW_CONFIG, NAT_GW_ENABLE_CONFIG } from '../../../api/constants.ts';
 import { natGatewayEnabled, parseNatGwConfig } from '../../../api/kinds/configmaps.ts';
 import type { Subnet } from '../../../api/kinds/subnet-schema.ts';
 import type { VpcNatGateway } from '../../../api/kinds/vpc-nat-gateway.ts';
@@ -20,7 +15,7 @@ import type { ConditionInput } from '../conditions.ts';
 import { WAIT_FOR_DEPENDENCY_MS } from '../deps.ts';
 import type { GatewayWorkloadInput } from './gateway-workload.ts';
 import { ANNOTATION_TEMPLATE_HASH, ANNOTATION_VPC, LABEL_SUBNET } from '../../../api/annotations.ts';
-import { workloadName, workloadNamespace } from './names.ts';
+import { externalSubnetNames, workloadName, workloadNamespace } from './names.ts';
 import { readyCondition, type NotReady } from './status.ts';
 
 /** `remove`: the StatefulSet to delete first (the feature is switched off). */
@@ -64,7 +59,7 @@ export function readGateway(view: ClusterView, gw: VpcNatGateway): GatewayReadin
     return stop('VpcNotFound', `vpc ${spec?.vpc ?? ''} does not exist`);
   const lanSubnet = spec.subnet ? (view.get('Subnet', spec.subnet) as Subnet | undefined) : undefined;
   if (!lanSubnet) return stop('SubnetNotFound', `subnet ${spec.subnet ?? ''} does not exist`);
-  const externalName = spec.externalSubnets?.[0] || DEFAULT_EXTERNAL_NETWORK;
+  const externalNames = externalSubnetNames(gw);
   const vpcSubnets = (view.list('Subnet') as Subnet[]).filter(
     (s) => s.spec?.vpc === spec.vpc && s.metadata.name !== spec.subnet && !s.metadata.deletionTimestamp,
   );
@@ -75,7 +70,10 @@ export function readGateway(view: ClusterView, gw: VpcNatGateway): GatewayReadin
       image: config.image,
       prefix: config.natGwNamePrefix,
       lanSubnet,
-      externalSubnet: view.get('Subnet', externalName),
+      externalSubnets: externalNames.map((name) => ({
+        name,
+        subnet: view.get('Subnet', name),
+      })),
       vpcSubnets,
     },
   };

@@ -2,8 +2,10 @@
  * The StatefulSet `<prefix>-<gw>` of a VpcNatGateway, as Kube-OVN renders it (`genNatGwStatefulSet`,
  * pkg/controller/vpc_nat_gateway.go): labels `app` and `ovn.kubernetes.io/vpc-nat-gw`, an owner reference to the
  * gateway, one replica, and a pod template whose annotations place `eth0` in the LAN subnet at `lanIp` (port
- * security off, so the gateway can forward), attach the external network's NAD as `net1` with the default route via
- * the external gateway, route the VPC's other subnets via the LAN gateway, and name the gateway; container
+ * security off, so the gateway can forward), attach the NAD of every external subnet in `spec.externalSubnets`
+ * order (`k8s.v1.cni.cncf.io/networks: ns/nad1,ns/nad2`, so Multus names them `net1`, `net2`, ...: Kube-OVN's PR
+ * #7238) with the default route via the FIRST external subnet's gateway, route the VPC's other subnets and the
+ * `spec.routes` whose next hop is not on an external network via the LAN gateway, and name the gateway; container
  * `vpc-nat-gw` with the image of `ovn-vpc-nat-config`, privileged, `GATEWAY_V4` and `GATEWAY_V6` (empty without
  * one), ip forwarding switched on after start; `nodeSelector` from `spec.selector`, tolerations and affinity copied
  * (an empty affinity as Kube-OVN writes it). Where Kube-OVN's container sleeps (`sleep infinity`, programmed by
@@ -30,7 +32,8 @@ import {
 import type { Subnet } from '../../../api/kinds/subnet-schema.ts';
 import type { VpcNatGateway } from '../../../api/kinds/vpc-nat-gateway.ts';
 import { controllerReference, type KubeObject } from '../../../api/types.ts';
-import { parseCidrBlock } from '../../../net/cidr-block.ts';
+import { blockCidrs, parseCidrBlock } from '../../../net/cidr-block.ts';
+import { cidrContains, parseIp } from '../../../net/ip.ts';
 import { ANNOTATION_TEMPLATE_HASH } from '../../../api/annotations.ts';
 import { NAT_GW_CONTAINER } from './names.ts';
 
@@ -40,8 +43,8 @@ export interface GatewayWorkloadInput {
   image: string;
   prefix: string;
   lanSubnet: Subnet;
-  /** The first external subnet, if it exists. */
-  externalSubnet: Subnet | undefined;
+  /** The external subnets in NIC order (`spec.externalSubnets`, default ovn-vpc-external-network), those known. */
+  externalSubnets: readonly { name: string; subnet: Subnet | undefined }[];
   /** The other OVN subnets of the gateway's VPC (routed via the LAN gateway). */
   vpcSubnets: readonly Subnet[];
 }
@@ -94,12 +97,23 @@ const downwardEnv = [
   ['KUBE_NODE_NAME', 'spec.nodeName'],
 ].map(([name, fieldPath]) => ({ name, valueFrom: { fieldRef: { fieldPath } } }));
 
+/** Does one of the external subnets hold `ip`? (A route via it goes out of that NIC: the gateway agent adds it.) */
+function onExternalNetwork(input: GatewayWorkloadInput, ip: string): boolean {
+  const addr = parseIp(ip);
+  return input.externalSubnets.some(({ subnet }) =>
+    (blockCidrs(subnet?.spec?.cidrBlock) ?? []).some((c) => addr !== undefined && cidrContains(c, addr)),
+  );
+}
+
 function templateAnnotations(input: GatewayWorkloadInput): Record<string, string> {
-  const { gateway, lanSubnet, externalSubnet } = input;
+  const { gateway, lanSubnet } = input;
   const spec = gateway.spec;
   const lanProvider = lanSubnet.spec?.provider;
-  const extName = spec?.externalSubnets?.[0] || DEFAULT_EXTERNAL_NETWORK;
-  const extProvider = externalSubnet?.spec?.provider || extName;
+  const externals = input.externalSubnets.length
+    ? input.externalSubnets
+    : [{ name: DEFAULT_EXTERNAL_NETWORK, subnet: undefined }];
+  const providerOf = (e: (typeof externals)[number]) => e.subnet?.spec?.provider || e.name;
+  const first = externals[0]!;
   const lanGateway = v4Of(lanSubnet.spec?.gateway);
   const routes = [
     // By name: the informer's order is not stable across restarts, and the template hash must be.
@@ -108,24 +122,25 @@ function templateAnnotations(input: GatewayWorkloadInput): Record<string, string
       return cidr && lanGateway ? [{ dst: cidr, gw: lanGateway }] : [];
     }),
     ...(spec?.routes ?? []).flatMap((r) =>
-      r.cidr && r.nextHopIP
+      r.cidr && r.nextHopIP && !onExternalNetwork(input, r.nextHopIP)
         ? [{ dst: r.cidr, gw: r.nextHopIP === 'gateway' ? (lanGateway ?? '') : r.nextHopIP }]
         : [],
     ),
   ];
   const out: Record<string, string> = {
     ...spec?.annotations,
-    [ANNOTATION_NETWORKS]: externalNad(extName, externalSubnet),
+    [ANNOTATION_NETWORKS]: externals.map((e) => externalNad(e.name, e.subnet)).join(','),
     [ANNOTATION_VPC_NAT_GW]: gateway.metadata.name ?? '',
     [providerKey(lanProvider, 'logical_switch')]: spec?.subnet ?? '',
     [providerKey(lanProvider, 'port_security')]: 'false',
   };
   if (spec?.lanIp) out[providerKey(lanProvider, 'ip_address')] = spec.lanIp;
   if (routes.length) out[providerKey(lanProvider, 'routes')] = JSON.stringify(routes);
-  const extGateway = v4Of(externalSubnet?.spec?.gateway);
-  if (spec?.noDefaultEIP) out[providerKey(extProvider, 'allocated')] = 'true';
+  const extGateway = v4Of(first.subnet?.spec?.gateway);
+  // noDefaultEIP: no external NIC takes an address from IPAM (Kube-OVN's PR #7238 skips only the first's).
+  if (spec?.noDefaultEIP) for (const e of externals) out[providerKey(providerOf(e), 'allocated')] = 'true';
   else if (extGateway)
-    out[providerKey(extProvider, 'routes')] = JSON.stringify([{ dst: '0.0.0.0/0', gw: extGateway }]);
+    out[providerKey(providerOf(first), 'routes')] = JSON.stringify([{ dst: '0.0.0.0/0', gw: extGateway }]);
   return out;
 }
 
@@ -135,7 +150,7 @@ export function renderGatewayWorkload(input: GatewayWorkloadInput): KubeObject {
   const labels = { app: name, [LABEL_VPC_NAT_GW]: 'true' };
   const spec = gateway.spec;
   const nodeSelector = nodeSelectorOf(spec?.selector);
-  const extGateways = input.externalSubnet?.spec?.gateway;
+  const extGateways = input.externalSubnets[0]?.subnet?.spec?.gateway;
   const podSpec: Record<string, unknown> = {
     containers: [
       {

@@ -4,14 +4,9 @@
  * over the informer view: a gateway's workload name and namespace, its pod, an EIP's external subnet, the rules that
  * name an EIP.
  */
-import {
-  CONTROLLER_NAMESPACE,
-  DEFAULT_EXTERNAL_NETWORK,
-  DEFAULT_NAT_GW_PREFIX,
-  NAT_GW_CONFIG,
-} from '../../../api/constants.ts';
-import type { IptablesEip } from '../../../api/kinds/iptables-eip.ts';
-import type { VpcNatGateway } from '../../../api/kinds/vpc-nat-gateway.ts';
+import { CONTROLLER_NAMESPACE, DEFAULT_NAT_GW_PREFIX, NAT_GW_CONFIG } from '../../../api/constants.ts';
+import { eipExternalSubnet, type IptablesEip } from '../../../api/kinds/iptables-eip.ts';
+import { natGatewayExternalSubnets, type VpcNatGateway } from '../../../api/kinds/vpc-nat-gateway.ts';
 import type { ClusterView, KubeObject } from '../../../api/types.ts';
 import { ANNOTATION_VPC_NAT_GW } from '../../../api/annotations.ts';
 
@@ -43,8 +38,12 @@ export function gatewayPod(view: ClusterView, gateway: string): KubeObject | und
   return view.get('Pod', `${workloadName(view, gateway)}-0`, workloadNamespace(gw));
 }
 
-export const externalSubnetOf = (eip: IptablesEip): string =>
-  eip.spec?.externalSubnet || DEFAULT_EXTERNAL_NETWORK;
+/** The EIP's external subnet: its own field, else its gateway's first external subnet (api/kinds/iptables-eip.ts). */
+export const externalSubnetOf = (eip: IptablesEip, view: ClusterView): string =>
+  eipExternalSubnet(eip, view.get('VpcNatGateway', eip.spec?.natGwDp ?? ''));
+
+/** The gateway's external subnets in NIC order (api/kinds/vpc-nat-gateway.ts). */
+export const externalSubnetNames = (gw: VpcNatGateway): string[] => natGatewayExternalSubnets(gw);
 
 export const eipNameOf = (rule: KubeObject): string => (rule.spec as { eip?: string } | undefined)?.eip ?? '';
 
@@ -74,7 +73,7 @@ export function recordedEips(
     eip.status?.ip
       ? [
           {
-            subnet: externalSubnetOf(eip),
+            subnet: externalSubnetOf(eip, view),
             owner: eip.metadata.name ?? '',
             ips: [eip.status.ip, eip.spec?.v6ip].filter(Boolean).join(','),
             ...(eip.spec?.macAddress ? { mac: eip.spec.macAddress } : {}),

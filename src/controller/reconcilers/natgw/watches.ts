@@ -2,15 +2,11 @@
  * What enqueues the NAT keys (guideline 3: cross-kind references map back to the owning key). A gateway: its
  * StatefulSet, its pod's node, the NAT ConfigMaps (all gateways), the subnets that shape its template. An EIP: the
  * rules naming it (old and new name, so a moved rule updates both `nat` fields), its gateway pod's report or
- * existence, its subnet while it waits for an address. A rule: its EIP, its gateway pod's report, its rivals of the
- * same identity and the rules of the kind it may not share its EIP with (conflicts are decided between them).
+ * existence, its subnet while it waits for an address, its gateway's spec (its default subnet, its NICs). A rule:
+ * its EIP, its gateway pod's report, its rivals of the same identity and the rules of the kind it may not share its
+ * EIP with (conflicts are decided between them).
  */
-import {
-  CONTROLLER_NAMESPACE,
-  DEFAULT_EXTERNAL_NETWORK,
-  NAT_GW_CONFIG,
-  NAT_GW_ENABLE_CONFIG,
-} from '../../../api/constants.ts';
+import { CONTROLLER_NAMESPACE, NAT_GW_CONFIG, NAT_GW_ENABLE_CONFIG } from '../../../api/constants.ts';
 import type { IptablesEip } from '../../../api/kinds/iptables-eip.ts';
 import type { Subnet } from '../../../api/kinds/subnet-schema.ts';
 import type { VpcNatGateway } from '../../../api/kinds/vpc-nat-gateway.ts';
@@ -19,7 +15,14 @@ import { keyOf } from '../../../kube/queue/keys.ts';
 import type { WatchMapping } from '../../../kube/reconciler.ts';
 import { sameJson } from '../../../kube/writer.ts';
 import { ANNOTATION_NAT_APPLIED } from '../../../api/annotations.ts';
-import { RULE_KINDS, eipNameOf, externalSubnetOf, gatewayOfPod, type RuleKind } from './names.ts';
+import {
+  RULE_KINDS,
+  eipNameOf,
+  externalSubnetNames,
+  externalSubnetOf,
+  gatewayOfPod,
+  type RuleKind,
+} from './names.ts';
 import { eipRivalKinds, rulesWithIdentity } from './rule-status.ts';
 
 /** Only a change of the agent's report on a pod matters to EIPs and rules (adds and deletes always do). */
@@ -63,7 +66,7 @@ export const gatewayWatches: readonly WatchMapping[] = [
   },
   {
     kind: 'Subnet',
-    // The LAN subnet, the external subnet and the VPC's other subnets all shape the pod template.
+    // The LAN subnet, the external subnets and the VPC's other subnets all shape the pod template.
     map: (subnet, view) =>
       (view.list('VpcNatGateway') as VpcNatGateway[])
         .filter((g) => {
@@ -71,7 +74,7 @@ export const gatewayWatches: readonly WatchMapping[] = [
           const name = s.metadata.name ?? '';
           return (
             g.spec?.subnet === name ||
-            (g.spec?.externalSubnets?.[0] || DEFAULT_EXTERNAL_NETWORK) === name ||
+            externalSubnetNames(g).includes(name) ||
             (s.spec?.vpc !== undefined && s.spec.vpc === g.spec?.vpc)
           );
         })
@@ -80,6 +83,16 @@ export const gatewayWatches: readonly WatchMapping[] = [
 ];
 
 export const eipWatches: readonly WatchMapping[] = [
+  {
+    // Its gateway decides its default subnet and whether the gateway has a NIC on its subnet.
+    kind: 'VpcNatGateway',
+    map: (gw, view) =>
+      view
+        .list('IptablesEIP')
+        .filter((e) => (e as IptablesEip).spec?.natGwDp === gw.metadata.name)
+        .map((e) => keyOf('IptablesEIP', e.metadata.name ?? '')),
+    changed: (gw, old) => !sameJson(gw['spec'], old['spec']),
+  },
   ...RULE_KINDS.map((kind) => ({
     kind,
     map: (rule: Parameters<typeof eipNameOf>[0]) => eipKeys(eipNameOf(rule)),
@@ -105,7 +118,8 @@ export const eipWatches: readonly WatchMapping[] = [
         .list('IptablesEIP')
         .filter(
           (e) =>
-            !(e as IptablesEip).status?.ip && externalSubnetOf(e as IptablesEip) === subnet.metadata.name,
+            !(e as IptablesEip).status?.ip &&
+            externalSubnetOf(e as IptablesEip, view) === subnet.metadata.name,
         )
         .map((e) => keyOf('IptablesEIP', e.metadata.name ?? '')),
   },

@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { IptablesEip } from '../../../../../src/api/kinds/iptables-eip.ts';
 import type { Subnet } from '../../../../../src/api/kinds/subnet-schema.ts';
+import type { VpcNatGateway } from '../../../../../src/api/kinds/vpc-nat-gateway.ts';
 import type { KubeObject } from '../../../../../src/api/types.ts';
 import type { AllocateFailure } from '../../../../../src/ipam/index.ts';
 import {
@@ -27,6 +28,12 @@ const eip = (
   status,
 });
 const subnet = (cidrBlock: string): Subnet => kubeovn('Subnet', 'ovn-vpc-external-network', { cidrBlock });
+/** gw1 on the default external network only, and on two networks. */
+const onDefaultNetwork = kubeovn('VpcNatGateway', 'gw1', {}) as VpcNatGateway;
+const onX2 = kubeovn('VpcNatGateway', 'gw1', { externalSubnets: ['x2'] }) as VpcNatGateway;
+const onTwo = kubeovn('VpcNatGateway', 'gw1', {
+  externalSubnets: ['ovn-vpc-external-network', 'ext2'],
+}) as VpcNatGateway;
 const labels = (ip: string) => ({
   'ovn.kubernetes.io/subnet': 'ovn-vpc-external-network',
   'ovn.kubernetes.io/eip_v4_ip': ip,
@@ -115,7 +122,12 @@ describe('eipPrecondition', () => {
   ];
   for (const c of cases)
     it(c.name, () => {
-      const got = eipPrecondition(c.eip, c.subnet, c.inIpam);
+      const got = eipPrecondition(c.eip, {
+        subnetName: c.eip.spec?.externalSubnet || 'ovn-vpc-external-network',
+        subnet: c.subnet,
+        subnetInIpam: c.inIpam,
+        gateway: c.eip.spec?.externalSubnet === 'x2' ? onX2 : onDefaultNetwork,
+      });
       if (!c.want) return assert.equal(got, undefined);
       const { reason, message, fields, requeueAfterMs } = c.want;
       assert.deepEqual(got, {
@@ -124,6 +136,37 @@ describe('eipPrecondition', () => {
         ...(requeueAfterMs ? { requeueAfterMs } : {}),
       });
     });
+});
+
+describe('eipPrecondition and the gateway', () => {
+  const at = (e: IptablesEip, subnetName: string, gateway: VpcNatGateway | undefined) =>
+    eipPrecondition(e, { subnetName, subnet: subnet('192.168.0.0/24'), subnetInIpam: true, gateway });
+  it('without spec.externalSubnet, waits for its gateway (which decides the subnet)', () => {
+    const got = at(eip(), 'ovn-vpc-external-network', undefined);
+    assert.equal(got?.condition.reason, 'Pending');
+    assert.match(got?.condition.message ?? '', /vpc-nat-gateway gw1 does not exist yet/);
+  });
+  it('with it, the gateway not there yet is no reason to wait', () => {
+    const e = eip({ natGwDp: 'gw1', externalSubnet: 'ovn-vpc-external-network' });
+    assert.equal(at(e, 'ovn-vpc-external-network', undefined), undefined);
+  });
+  it('a subnet the gateway has no NIC on: not ready, with the field, the value and the NICs', () => {
+    const e = eip({ natGwDp: 'gw1', externalSubnet: 'ext3' });
+    assert.deepEqual(at(e, 'ext3', onTwo), {
+      fields: { ready: false },
+      condition: {
+        type: 'Ready',
+        status: 'False',
+        reason: 'ExternalSubnetNotOnGateway',
+        message:
+          'spec.externalSubnet: ext3 is not an external subnet of vpc-nat-gateway gw1 (it has net1 on ovn-vpc-external-network, net2 on ext2)',
+      },
+    });
+  });
+  it('the second external subnet of the gateway is fine', () => {
+    const e = eip({ natGwDp: 'gw1', externalSubnet: 'ext2' });
+    assert.equal(at(e, 'ext2', onTwo), undefined);
+  });
 });
 
 describe('eipRequest', () => {

@@ -111,7 +111,7 @@ describe('readGateway: the workload inputs', () => {
     assert.equal(got.workload.image, 'kubeovn/vpc-nat-gateway:v1.12.26');
     assert.equal(got.workload.prefix, 'vpc-nat-gw');
     assert.equal(got.workload.lanSubnet, lan);
-    assert.equal(got.workload.externalSubnet, external);
+    assert.deepEqual(got.workload.externalSubnets, [{ name: 'ext2', subnet: external }]);
     assert.deepEqual(
       got.workload.vpcSubnets.map((s) => s.metadata.name),
       ['b'],
@@ -120,7 +120,7 @@ describe('readGateway: the workload inputs', () => {
   it('the default external subnet, absent is fine', () => {
     const got = readGateway(memoryView([...natEnabled(), vpc, lan]), gateway());
     assert.ok(got.ok);
-    assert.equal(got.workload.externalSubnet, undefined);
+    assert.deepEqual(got.workload.externalSubnets, [{ name: 'ovn-vpc-external-network', subnet: undefined }]);
   });
 });
 

@@ -42,11 +42,16 @@ const input = (over: Partial<GatewayWorkloadInput> = {}): GatewayWorkloadInput =
     gateway: '10.0.1.1',
     provider: 'ovn',
   }),
-  externalSubnet: subnet('ovn-vpc-external-network', {
-    cidrBlock: '192.168.0.0/24',
-    gateway: '192.168.0.1',
-    provider: 'ovn-vpc-external-network.kube-system',
-  }),
+  externalSubnets: [
+    {
+      name: 'ovn-vpc-external-network',
+      subnet: subnet('ovn-vpc-external-network', {
+        cidrBlock: '192.168.0.0/24',
+        gateway: '192.168.0.1',
+        provider: 'ovn-vpc-external-network.kube-system',
+      }),
+    },
+  ],
   vpcSubnets: [],
   ...over,
 });
@@ -226,4 +231,39 @@ void test('external NAD and selectors', () => {
   ];
   for (const [name, s, want] of cases) assert.equal(externalNad('ext', s), want, name);
   assert.deepEqual(nodeSelectorOf(['a: b', 'c:d', 'x', 'e: f: g', ': v']), { a: 'b', c: 'd' });
+});
+
+void test('several external subnets: one NAD each in order (net1, net2, ...), the default route via the first', () => {
+  const ext2 = subnet('ext2', {
+    cidrBlock: '192.168.1.0/24',
+    gateway: '192.168.1.1',
+    provider: 'ext2.infra',
+  });
+  const both = (spec: Partial<NonNullable<VpcNatGateway['spec']>>) => {
+    const first = input().externalSubnets[0]!;
+    return render({
+      gateway: seedGateway({ externalSubnets: ['ovn-vpc-external-network', 'ext2'], ...spec }),
+      externalSubnets: [first, { name: 'ext2', subnet: ext2 }],
+    }).spec.template;
+  };
+  const t = both({
+    routes: [
+      { cidr: '198.51.100.0/24', nextHopIP: '192.168.1.1' },
+      { cidr: '10.9.0.0/16', nextHopIP: 'gateway' },
+    ],
+  });
+  const a = t.metadata.annotations;
+  assert.equal(a['k8s.v1.cni.cncf.io/networks'], 'kube-system/ovn-vpc-external-network,infra/ext2');
+  assert.equal(
+    a['ovn-vpc-external-network.kube-system.kubernetes.io/routes'],
+    '[{"dst":"0.0.0.0/0","gw":"192.168.0.1"}]',
+  );
+  assert.equal(a['ext2.infra.kubernetes.io/routes'], undefined, 'only the first NIC has the default route');
+  // A route via the second network is the gateway agent's to add on net2; the LAN NIC keeps the others.
+  assert.equal(a['ovn.kubernetes.io/routes'], '[{"dst":"10.9.0.0/16","gw":"10.0.1.1"}]');
+  assert.deepEqual(t.spec.containers[0]!.env.slice(0, 1), [{ name: 'GATEWAY_V4', value: '192.168.0.1' }]);
+  const none = both({ noDefaultEIP: true }).metadata.annotations;
+  assert.equal(none['ovn-vpc-external-network.kube-system.kubernetes.io/allocated'], 'true');
+  assert.equal(none['ext2.infra.kubernetes.io/allocated'], 'true');
+  assert.equal(none['ovn-vpc-external-network.kube-system.kubernetes.io/routes'], undefined);
 });

@@ -346,7 +346,7 @@ describe('VpcNatGateway (updateCrdNatGwLabels, patchNatGwStatus, StatefulSetIsRe
       image: 'img',
       prefix: 'vpc-nat-gw',
       lanSubnet: lan,
-      externalSubnet: ext,
+      externalSubnets: [{ name: 'ovn-vpc-external-network', subnet: ext }],
       vpcSubnets: [],
     });
     const pod = (rendered['spec'] as { template: { spec: Record<string, unknown> } }).template.spec;
