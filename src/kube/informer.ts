@@ -47,8 +47,9 @@ export class InformerCache<T extends KubeObject> {
     this.#onHandlerError = onHandlerError;
   }
 
+  /** Handlers are kept copy-on-write: an event goes to the handlers registered when it began, without a copy each. */
   on(event: InformerEvent, handler: AnyHandler<T>): void {
-    this.#handlers[event].push(handler);
+    this.#handlers[event] = [...this.#handlers[event], handler];
   }
 
   get(name: string, namespace?: string): T | undefined {
@@ -57,7 +58,9 @@ export class InformerCache<T extends KubeObject> {
 
   list(namespace?: string): T[] {
     if (namespace !== undefined) return [...(this.#objects.get(namespace)?.values() ?? [])];
-    return [...this.#objects.values()].flatMap((byName) => [...byName.values()]);
+    const out: T[] = [];
+    for (const byName of this.#objects.values()) for (const obj of byName.values()) out.push(obj);
+    return out;
   }
 
   /** Incremented before each change is announced, so handlers and readers already see the new count. */
@@ -107,7 +110,7 @@ export class InformerCache<T extends KubeObject> {
   }
 
   #emit(event: InformerEvent, obj: T, old: T): void {
-    for (const handler of this.#handlers[event].slice()) {
+    for (const handler of this.#handlers[event]) {
       try {
         handler(obj, old);
       } catch (err) {

@@ -140,11 +140,15 @@ export class ControllerManager {
     return this.#loop.metrics();
   }
 
-  #mapped(kind: string, mapping: WatchMapping, objects: KubeObject[]): Set<string> {
-    const keys = new Set<string>();
+  #mapped(kind: string, mapping: WatchMapping, objects: KubeObject[]): Iterable<string> {
+    // Most events map to no key or to one: a set (to drop repeats) only when there are several.
+    let keys: readonly string[] | Set<string> = [];
     for (const obj of objects) {
       try {
-        for (const key of mapping.map(obj, this.view)) keys.add(key);
+        const mapped = mapping.map(obj, this.view);
+        if (keys instanceof Set) for (const key of mapped) keys.add(key);
+        else if (keys.length === 0 && mapped.length <= 1) keys = mapped;
+        else keys = new Set([...keys, ...mapped]);
       } catch (err) {
         this.#log.error(
           { err, reconciler: kind, watched: mapping.kind, name: obj.metadata.name },

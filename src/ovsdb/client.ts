@@ -211,7 +211,8 @@ export class OvsdbClient<
   }
 
   async #transact(ops: readonly Operation[], options: TransactOptions): Promise<OperationResult[]> {
-    const call = describeTransaction(ops);
+    // Named only when an error needs the name: building it for each of thousands of transactions shows.
+    const call = (): string => describeTransaction(ops);
     const deadline = new Deadline(this.#clock, options.timeoutMs ?? this.#callTimeoutMs);
     const ctx =
       options.cacheGeneration === undefined
@@ -230,7 +231,7 @@ export class OvsdbClient<
   async monitor(spec: MonitorSpec): Promise<void> {
     if (this.#conn.closed) throw new ClientClosedError();
     const entry = this.#monitors.add(this.schema, spec);
-    const call = `monitor (${Object.keys(spec).join(', ')})`;
+    const call = (): string => `monitor (${Object.keys(spec).join(', ')})`;
     const deadline = new Deadline(this.#clock, this.#callTimeoutMs);
     for (;;) {
       try {
@@ -242,7 +243,7 @@ export class OvsdbClient<
         if (error instanceof ConnectionClosedError && !this.#conn.closed) continue; // the next connection does it
         this.#monitors.remove(entry);
         throw error instanceof RequestTimeoutError && deadline.expired
-          ? deadline.error(this.database, call, true, error)
+          ? deadline.error(this.database, call(), true, error)
           : error;
       }
     }
@@ -310,30 +311,32 @@ export class OvsdbClient<
   /** One request on the ready connection (waiting for one), within the client's call deadline. */
   async #call(method: string, params: unknown[], call: string): Promise<unknown> {
     const deadline = new Deadline(this.#clock, this.#callTimeoutMs);
-    const ctx = await this.#ready(call, deadline);
-    return this.#request(ctx, call, deadline, method, params);
+    const name = (): string => call;
+    const ctx = await this.#ready(name, deadline);
+    return this.#request(ctx, name, deadline, method, params);
   }
 
-  /** The ready connection, waiting for one no longer than the deadline allows. */
-  #ready(call: string, deadline: Deadline): Promise<SessionContext> {
+  /** The ready connection, waiting for one no longer than the deadline allows. `call` names it in errors. */
+  #ready(call: () => string, deadline: Deadline): Promise<SessionContext> {
     return this.#conn.whenReady(deadline.remainingMs, () =>
-      deadline.error(this.database, call, false, this.#conn.lastError),
+      deadline.error(this.database, call(), false, this.#conn.lastError),
     );
   }
 
   /** The ready connection if a plan made at cache generation `planned` may be sent on it; else throws, unsent. */
-  #sessionOfPlan(call: string, planned: number): SessionContext {
+  #sessionOfPlan(call: () => string, planned: number): SessionContext {
     if (this.#conn.closed) throw new ClientClosedError();
     const ctx = this.#conn.current;
-    const refusal = planRefusal(this.database, call, planned, ctx?.generation);
-    if (refusal !== undefined || ctx === undefined)
-      throw refusal ?? new NotConnectedError(this.database, call);
-    return ctx;
+    const current = ctx?.generation;
+    if (ctx !== undefined && current === planned) return ctx;
+    throw (
+      planRefusal(this.database, call(), planned, current) ?? new NotConnectedError(this.database, call())
+    );
   }
 
   async #request(
     ctx: SessionContext,
-    call: string,
+    call: () => string,
     deadline: Deadline,
     method: string,
     params: unknown[],
@@ -341,7 +344,7 @@ export class OvsdbClient<
     try {
       return await ctx.session.request(method, params, deadline.remainingMs);
     } catch (error) {
-      if (error instanceof RequestTimeoutError) throw deadline.error(this.database, call, true, error);
+      if (error instanceof RequestTimeoutError) throw deadline.error(this.database, call(), true, error);
       throw error;
     }
   }

@@ -82,9 +82,9 @@ export function decodeValue(type: ColumnType | undefined, wire: Value): PlainVal
 export function decodeRow(types: ColumnTypes, uuid: string, wire: WireRow): PlainRow {
   wireRow(wire);
   const row: Record<string, PlainValue | undefined> = { _uuid: uuid };
-  for (const [column, value] of Object.entries(wire)) {
+  for (const column of Object.keys(wire)) {
     if (column === '_uuid') continue;
-    const plain = decodeValue(types.get(column), value);
+    const plain = decodeValue(types.get(column), wire[column]!);
     if (plain !== undefined) setOwn(row, column, plain);
   }
   return row as PlainRow;
@@ -147,11 +147,11 @@ export function encodeValue(type: ColumnType, v: unknown): Value {
 /** Encodes a plain row for insert/update; columns unknown to the schema are rejected, `_uuid` is dropped. */
 export function encodeRow(types: ColumnTypes, row: Record<string, unknown>): WireRow {
   const out: WireRow = {};
-  for (const [column, value] of Object.entries(row)) {
+  for (const column of Object.keys(row)) {
     if (column === '_uuid' || column === '_version') continue;
     const type = types.get(column);
     if (type === undefined) throw new TypeError(`unknown column ${JSON.stringify(column)}`);
-    out[column] = encodeValue(type, value);
+    out[column] = encodeValue(type, row[column]);
   }
   return out;
 }

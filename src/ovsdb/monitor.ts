@@ -162,16 +162,17 @@ export function applyUpdates(
     const tableCache = cache.table(table.name);
     if (replace) {
       const rows: PlainRow[] = [];
-      for (const [uuid, u] of Object.entries(rowUpdates)) {
-        const row = nextRow(table, uuid, undefined, u, format);
+      for (const uuid of Object.keys(rowUpdates)) {
+        const row = nextRow(table, uuid, undefined, rowUpdates[uuid], format);
         if (row) rows.push(row);
       }
       tableCache.replaceAll(rows);
       continue;
     }
-    for (const [uuid, u] of Object.entries(rowUpdates)) {
+    // one update per transaction, thousands of them in a burst: no [key, value] pairs
+    for (const uuid of Object.keys(rowUpdates)) {
       const old = tableCache.get(uuid) as PlainRow | undefined;
-      cache.apply(table.name, uuid, nextRow(table, uuid, old, u, format));
+      cache.apply(table.name, uuid, nextRow(table, uuid, old, rowUpdates[uuid], format));
     }
   }
 }

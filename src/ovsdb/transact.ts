@@ -18,7 +18,8 @@ function isErrorSlot(r: unknown): r is { error: unknown; details?: unknown } {
 export function checkTransactResult(ops: readonly Operation[], result: unknown): OperationResult[] {
   if (!Array.isArray(result))
     throw new TypeError(`transact: expected an array result, got ${JSON.stringify(result)}`);
-  for (const [index, slot] of result.entries()) {
+  for (let index = 0; index < result.length; index++) {
+    const slot: unknown = result[index];
     if (isErrorSlot(slot)) {
       const operation = ops[index];
       throw errorFromWire(slot, {

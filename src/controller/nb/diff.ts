@@ -115,6 +115,7 @@ interface LinkPlan {
 
 /** A stale non-root row leaves the sets that hold it (unless that parent is deleted by this plan anyway). */
 function unlinkStale(cache: DatabaseCache<OvnNbTables>, stale: readonly StaleRow[], links: LinkBook): void {
+  if (stale.length === 0) return;
   const deletedRoots = new Set(stale.filter((s) => isRootTable(s.table)).map((s) => s.row._uuid));
   for (const { table, row } of stale) {
     for (const parent of parentSlotsOf(table)) {

@@ -13,7 +13,7 @@
 import { admit, type AdmissionOutcome } from '../../api/admission.ts';
 import type { Subnet } from '../../api/kinds/subnet-schema.ts';
 import type { ClusterView, KubeObject } from '../../api/types.ts';
-import { cidrsOverlap } from '../../net/ip.ts';
+import { cidrsOverlap, type Cidr } from '../../net/ip.ts';
 import type { SubnetCatalog, VersionedView } from './subnet-catalog.ts';
 import { countsFor } from './subnet-view.ts';
 
@@ -21,6 +21,13 @@ interface Memo {
   /** Vpc signature, own spec object, then the spec objects of the overlapping subnets that count. */
   key: readonly unknown[];
   outcome: AdmissionOutcome;
+}
+
+/** Whether some CIDR of `a` overlaps some CIDR of `b`. */
+function anyOverlap(a: readonly Cidr[], b: readonly Cidr[]): boolean {
+  for (let i = 0; i < a.length; i++)
+    for (let j = 0; j < b.length; j++) if (cidrsOverlap(a[i]!, b[j]!)) return true;
+  return false;
 }
 
 const sameKey = (a: readonly unknown[], b: readonly unknown[]): boolean =>
@@ -89,11 +96,10 @@ export class SubnetAdmission {
     const mine = this.#catalog.cidrsOf(name);
     const names: string[] = [];
     if (mine.length > 0) {
+      // once per subnet and generation, over every other subnet: plain loops, no closures per pair
       for (const other of this.#view.list('Subnet')) {
         const otherName = other.metadata.name ?? '';
-        if (otherName === name) continue;
-        if (this.#catalog.cidrsOf(otherName).some((b) => mine.some((a) => cidrsOverlap(a, b))))
-          names.push(otherName);
+        if (otherName !== name && anyOverlap(mine, this.#catalog.cidrsOf(otherName))) names.push(otherName);
       }
     }
     this.#overlaps.byName.set(name, names);

@@ -200,11 +200,13 @@ export class SubnetCatalog {
   /** Brings the entries up to date; true if a name, spec or deletion mark changed. */
   #refreshSubnets(): boolean {
     let changed = false;
-    const seen = new Set<string>();
-    for (const raw of this.view.list('Subnet') as Subnet[]) {
+    const listed = this.view.list('Subnet') as Subnet[];
+    // Every status write of a subnet lands here: names are collected only when some entry may be gone.
+    let known = 0;
+    for (const raw of listed) {
       const name = raw.metadata.name ?? '';
-      seen.add(name);
       const entry = this.#entries.get(name);
+      if (entry) known++;
       if (entry?.raw === raw) continue;
       const deleting = Boolean(raw.metadata.deletionTimestamp);
       if (entry && entry.deleting === deleting && sameJson(entry.raw.spec, raw.spec)) {
@@ -214,6 +216,8 @@ export class SubnetCatalog {
       this.#entries.set(name, { raw, spec: subnetSpecView(raw), deleting });
       changed = true;
     }
+    if (known === this.#entries.size - (listed.length - known)) return changed;
+    const seen = new Set(listed.map((raw) => raw.metadata.name ?? ''));
     for (const name of this.#entries.keys()) {
       if (!seen.has(name)) {
         this.#entries.delete(name);

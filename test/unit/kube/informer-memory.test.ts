@@ -157,3 +157,35 @@ void test('set stores a frozen copy; adopt stores the object itself, frozen', as
     assert.ok(Object.isFrozen(stored) && Object.isFrozen(stored.metadata), method);
   }
 });
+
+void test('a handler registered during an event hears the next event, not that one', async () => {
+  const inf = new InMemoryInformer({ kind: 'Subnet' });
+  await inf.start();
+  const seen: string[] = [];
+  inf.on('add', (o) => {
+    seen.push(`first ${o.metadata.name}`);
+    if (o.metadata.name === 'a') inf.on('add', (p) => seen.push(`late ${p.metadata.name}`));
+  });
+  inf.set(obj('Subnet', 'a'));
+  inf.set(obj('Subnet', 'b'));
+  assert.deepEqual(seen, ['first a', 'first b', 'late b']);
+});
+
+void test('list without a namespace gives every object of every namespace', async () => {
+  const inf = new InMemoryInformer({ kind: 'Pod' });
+  await inf.start();
+  assert.deepEqual(inf.list(), []);
+  for (const [name, ns] of [
+    ['a', 'n1'],
+    ['b', 'n2'],
+    ['c', 'n1'],
+  ] as const)
+    inf.set(obj('Pod', name, ns));
+  assert.deepEqual(
+    inf
+      .list()
+      .map((o) => `${o.metadata.namespace}/${o.metadata.name}`)
+      .sort(),
+    ['n1/a', 'n1/c', 'n2/b'],
+  );
+});

@@ -478,3 +478,38 @@ void test('newOnly: an update maps the new version alone; without it, the old on
     await manager.stop();
   }
 });
+
+void test("mapped keys: none, one, or several (repeats and the old version's dropped) reach the queue once each", async () => {
+  const cases: { why: string; keys: (rv: string) => string[]; want: string[] }[] = [
+    { why: 'no key', keys: () => [], want: [] },
+    {
+      why: 'one key, from both versions',
+      keys: () => ['IptablesDnatRule/d1'],
+      want: ['IptablesDnatRule/d1'],
+    },
+    {
+      why: 'several keys with a repeat, the old version adding another',
+      keys: (rv) =>
+        rv === '7'
+          ? ['IptablesDnatRule/d1', 'IptablesDnatRule/d2', 'IptablesDnatRule/d1']
+          : ['IptablesDnatRule/d3'],
+      want: ['IptablesDnatRule/d1', 'IptablesDnatRule/d2', 'IptablesDnatRule/d3'],
+    },
+  ];
+  for (const { why, keys, want } of cases) {
+    const { clock, eips, manager, dnatRec } = setup();
+    dnatRec.watches = [{ kind: 'IptablesEIP', map: (obj) => keys(obj.metadata.resourceVersion ?? '') }];
+    manager.register(dnatRec);
+    await manager.start();
+    await clock.flush();
+    const before = manager.metrics();
+    dnatRec.calls.length = 0;
+    eips.set({ ...eip('e1'), metadata: { name: 'e1', resourceVersion: '7' } });
+    const after = manager.metrics();
+    assert.equal(after.adds - before.adds, want.length, `${why}: adds`);
+    assert.equal(after.coalesced - before.coalesced, 0, `${why}: no repeat reached the queue`);
+    await clock.flush();
+    assert.deepEqual(dnatRec.calls.map((c) => c.key).sort(), want, why);
+    await manager.stop();
+  }
+});

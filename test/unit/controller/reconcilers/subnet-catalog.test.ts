@@ -97,6 +97,14 @@ const steps: Step[] = [
     true,
   ],
   ['a subnet gone', ({ subnets }) => subnets.delete('ovn-default'), true],
+  [
+    'one subnet gone and another new between two reads (the count of subnets stays)',
+    ({ subnets }) => {
+      subnets.delete('plain-b');
+      subnets.set(subnet('plain-c', { cidrBlock: '10.19.0.0/24', namespaces: ['plain'] }));
+    },
+    true,
+  ],
 ];
 
 void test('catalog answers equal the unmemoized rule after every edit; spec-level edits move the generation', async () => {
