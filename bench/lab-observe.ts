@@ -2,7 +2,8 @@
  * Watches a lab's pods from outside, for bench:lab's stage table (lab-stages.ts): a watch on the namespace's pods
  * (scheduled, annotated, Ready: the time each change arrives), a monitor of the NB's Logical_Switch_Port rows (the
  * pod's port `up`, which northd sets once ovn-controller has bound the OVS interface), and, read afterwards, the node
- * agents' JSON logs (the `time` of each CNI ADD's start and finish).
+ * agents' JSON logs (the `time` of each CNI ADD's start and finish) and the lab daemon's (the kubelet's `sandbox
+ * created`).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,7 +17,7 @@ import type { OvnNbTables } from '../src/ovsdb/generated/ovn-nb.ts';
 import { agentLogMark, podStages, type StageTimes } from './lab-stages.ts';
 
 export interface StageObserver {
-  /** Adds the CNI ADD starts and finishes from the node agents' logs so far to the stage times. */
+  /** Adds the CNI ADD starts and finishes (node agents' logs) and the sandboxes created (the daemon's) so far. */
   readAgentLogs(): void;
   /** Ends the watch and the monitor. */
   stop(): Promise<void>;
@@ -26,7 +27,7 @@ export async function observeStages(options: {
   kubeConfig: KubeConfig;
   /** The NB's remote (the lab's `unix:<centralDir>/nb.sock`). */
   nbRemote: string;
-  /** The lab's log directory, holding `node-agent-<node>.log`. */
+  /** The lab's log directory, holding `node-agent-<node>.log` and the daemon's `lab.log`. */
   logDir: string;
   namespace: string;
   times: StageTimes;
@@ -60,7 +61,7 @@ export async function observeStages(options: {
 
   return {
     readAgentLogs() {
-      for (const file of readdirSync(options.logDir).filter((f) => /^node-agent-.*\.log$/.test(f))) {
+      for (const file of readdirSync(options.logDir).filter((f) => /^(node-agent-.*|lab)\.log$/.test(f))) {
         for (const line of readFileSync(join(options.logDir, file), 'utf8').split('\n')) {
           const mark = agentLogMark(line, namespace);
           if (mark) times.mark(mark.stage, mark.pod, mark.at);

@@ -12,6 +12,7 @@ export const STAGES = [
   'annotated',
   'cniAddStarted',
   'cniAddFinished',
+  'sandboxCreated',
   'portUp',
   'routed',
   'ready',
@@ -23,15 +24,18 @@ export const STAGE_LABELS: Record<Stage, string> = {
   annotated: 'annotated by the controller (routed: "true")',
   cniAddStarted: 'CNI ADD started on the node agent',
   cniAddFinished: 'CNI ADD finished on the node agent',
+  sandboxCreated: 'sandbox created (CNI result at the kubelet)',
   portUp: 'OVS port up (NB Logical_Switch_Port up)',
   routed: 'routed (answers a ping from its node)',
   ready: 'Ready (PodReady condition True)',
 };
 
-/** The node agent's log messages at the start and end of a CNI ADD (src/node/agent/handler.ts). */
+/** The node agent's log messages at the start and end of a CNI ADD (src/node/agent/handler.ts), and the lab
+ * daemon's once a kubelet has every CNI result of a pod (src/lab/kubelet/pod.ts). */
 const AGENT_MESSAGES: Record<string, Stage> = {
   'CNI ADD started': 'cniAddStarted',
   'CNI ADD finished': 'cniAddFinished',
+  'sandbox created': 'sandboxCreated',
 };
 
 /** When each pod was first seen at each stage (epoch ms). */
@@ -61,7 +65,8 @@ export function podStages(pod: KubeObject): Stage[] {
   return stages;
 }
 
-/** A node agent's pino line that marks a CNI ADD of a pod in `namespace`: the stage, the pod's name and `time`. */
+/** A node agent's (or the kubelet's) pino line that marks a stage of a pod in `namespace`: the stage, the pod's name
+ * and `time`. */
 export function agentLogMark(
   line: string,
   namespace: string,

@@ -12,6 +12,9 @@
  *       routed (the ping above), Ready. Observed from outside: a pod watch and an NB monitor (lab-observe.ts).
  *   (4) where the burst's CPU went: each lab process's CPU (and that of the children it ran) per pod, and the time
  *       that CPU alone needs on this machine's cores (the floor for the burst when it is CPU-bound).
+ *   (5) with `--cpu-prof DIR`: the lab daemon's main thread profiled over the burst (bench/cpu-profile.ts; the
+ *       profile is written to DIR), its busy time per pod by file and by function (wall clock: a thread blocked in a
+ *       synchronous call, such as a spawn, counts).
  * Anchors: kind creates a cluster in 12-17 s; ovn-kubernetes CI reports 1.2-2.0 s average pod-ready at 400 pods.
  * The lab (temp home, random id) is removed at the end, also on error.
  */
@@ -28,12 +31,16 @@ import { kubeRequest } from '../src/kube/request.ts';
 import { kindCollectionPath } from '../src/kube/resources.ts';
 import { labLayout } from '../src/lab/layout.ts';
 import { readStatus } from '../src/lab/status.ts';
-import { processRunner } from '../src/util/exec.ts';
+import { LinkHelper } from '../src/node/netlink/link-helper.ts';
+import { NODE_NIC } from '../src/node/node-nic.ts';
 import { cpuBetween, sampleAll } from './cpu-account.ts';
+import { profileProcess, type RunningProfile } from './cpu-profile.ts';
 import { observeStages, type StageObserver } from './lab-observe.ts';
 import { percentile as pct, STAGE_LABELS, stageRows, StageTimes } from './lab-stages.ts';
 
-const { values: flags } = parseArgs({ options: { pods: { type: 'string', default: '100' } } });
+const { values: flags } = parseArgs({
+  options: { pods: { type: 'string', default: '100' }, 'cpu-prof': { type: 'string' } },
+});
 const PODS = Number(flags.pods);
 const CLI = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 const home = mkdtempSync(join(tmpdir(), 'kovn-bench-lab-'));
@@ -57,32 +64,52 @@ function labPids(): Map<string, number> {
   return pids;
 }
 
-/** Waits for the pods to answer a ping; each pod's time of it (epoch ms). The deadline grows with the count. */
+/**
+ * Waits for the pods to answer a ping; each pod's time of it (epoch ms). Each pod Running with an IP is pinged on its
+ * own from its node's namespace out of `ovn0` (an ICMP echo every 100 ms from a link helper's thread, no process per
+ * ping, so the pinging costs the busy machine little and a pod is seen within 100 ms of answering), while the pod
+ * list is read again every 100 ms for the others. The deadline grows with the count.
+ */
 async function podsReady(kc: KubeConfig, names: string[]): Promise<Map<string, number>> {
   const pending = new Set(names);
+  const pinging = new Set<string>();
   const routed = new Map<string, number>();
   const limitMs = Math.max(600_000, names.length * 3_000);
   const deadline = Date.now() + limitMs;
+  const ping = async (name: string, ip: string, node: string): Promise<void> => {
+    while (Date.now() < deadline) {
+      const netns = layout.nodeNetns(node);
+      const answered = await pinger.announce({
+        netns,
+        ifname: NODE_NIC,
+        gateway: ip,
+        addrs: [],
+        timeoutMs: 1_000,
+      });
+      if (answered) {
+        routed.set(name, Date.now());
+        pending.delete(name);
+        return;
+      }
+    }
+  };
+  const running: Promise<void>[] = [];
   while (pending.size && Date.now() < deadline) {
     const list = await kubeRequest<{ items: KubeObject[] }>(kc, {
       method: 'GET',
       path: kindCollectionPath('Pod', 'default'),
     });
-    await Promise.all(
-      list.items.map(async (p) => {
-        const name = p.metadata.name ?? '';
-        const s = p['status'] as { phase?: string; podIP?: string } | undefined;
-        const node = (p['spec'] as { nodeName?: string }).nodeName;
-        if (!pending.has(name) || s?.phase !== 'Running' || !s.podIP || !node) return;
-        const ping = await processRunner.run('ping', ['-c', '1', '-W', '1', s.podIP], {
-          netns: layout.nodeNetns(node),
-        });
-        if (ping.code !== 0 || !pending.delete(name)) return;
-        routed.set(name, Date.now());
-      }),
-    );
+    for (const p of list.items) {
+      const name = p.metadata.name ?? '';
+      const s = p['status'] as { phase?: string; podIP?: string } | undefined;
+      const node = (p['spec'] as { nodeName?: string }).nodeName;
+      if (!pending.has(name) || pinging.has(name) || s?.phase !== 'Running' || !s.podIP || !node) continue;
+      pinging.add(name);
+      running.push(ping(name, s.podIP, node));
+    }
     if (pending.size) await sleep(100);
   }
+  await Promise.all(running);
   if (pending.size) throw new Error(`${pending.size} pods not ready after ${limitMs / 1000} s`);
   return routed;
 }
@@ -117,6 +144,7 @@ async function createPods(
 }
 
 let observer: StageObserver | undefined;
+const pinger = new LinkHelper();
 try {
   console.log(`bench:lab — ${new Date().toISOString()}, ${PODS} pods`);
   const t0 = Date.now();
@@ -152,12 +180,19 @@ try {
     times,
   });
   const pids = labPids();
+  const profileDir = flags['cpu-prof'];
+  const profiling: RunningProfile | undefined = profileDir
+    ? await profileProcess(status.pid, fileURLToPath(new URL('..', import.meta.url)))
+    : undefined;
   const cpuBefore = sampleAll(pids);
   const tBurst = Date.now();
   const [names, created] = await createPods(kc, 'burst', PODS);
   const routed = await podsReady(kc, names);
   const all = Date.now() - tBurst;
   const cpu = cpuBetween(cpuBefore, sampleAll(pids));
+  const profile = profileDir
+    ? await profiling?.stop(join(profileDir, `lab-daemon-${id}.cpuprofile`))
+    : undefined;
   for (const [name, at] of routed) times.mark('routed', name, at);
   observer.readAgentLogs();
   const lat = latencies(routed, created);
@@ -200,8 +235,18 @@ try {
     `${((1000 * total) / PODS).toFixed(0)} ms`,
     `CPU-bound floor ${secs((1000 * total) / cores)} for the burst on ${cores} cores`,
   );
+  if (profile) {
+    const ms = (x: number) => `${(x / PODS).toFixed(1)} ms`;
+    console.log(
+      `\n(5) the lab daemon's main thread, busy per pod (sampled wall time, ${ms(profile.totalMs)} in all), by file`,
+    );
+    for (const r of profile.byFile.slice(0, 25)) line(`  ${r.what}`, ms(r.ms));
+    console.log('  by function');
+    for (const r of profile.byFunction.slice(0, 30)) console.log(`  ${ms(r.ms).padStart(9)}  ${r.what}`);
+  }
 } finally {
   await observer?.stop();
+  await pinger.close();
   const down = kovn('down');
   if (down.status !== 0) console.error(`kovn down failed:\n${down.stdout}${down.stderr}`);
 }

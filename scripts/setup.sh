@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   openvswitch-switch ovn-central ovn-host          # the real OVN/OVS dataplane
   iproute2 iptables nftables ethtool conntrack     # namespaces, NAT rule sets
+  conntrackd                                       # HA NAT gateways: conntrack sync between instances (ADR 37)
   ipset                                            # the node agent's natOutgoing sets (Kube-OVN's ovn40subnets...)
   procps                                           # sysctl: the node agent turns the node's forwarding on
   iputils-ping iputils-arping netcat-openbsd tcpdump  # traffic checks; gratuitous ARP after a NIC is plugged

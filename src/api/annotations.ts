@@ -72,6 +72,11 @@ export const ANNOTATION_VPC_EIP = 'ovn.kubernetes.io/vpc_eip';
 export const LABEL_SUBNET = 'ovn.kubernetes.io/subnet';
 /** Written by the gateway agent on the gateway pod: what it applied (src/natgw/report.ts). Ours. */
 export const ANNOTATION_NAT_APPLIED = 'kovn.io/nat-applied';
+/**
+ * Written by the controller on each instance of an HA NAT gateway (ADR 37): `active` on the one the VPC routes to,
+ * which alone holds the EIP addresses; `standby` on the others (they keep the rules, not the addresses). Ours.
+ */
+export const ANNOTATION_NAT_GW_ROLE = 'kovn.io/vpc-nat-gw-role';
 /** On a NAT gateway's StatefulSet: a hash of what the controller rendered, so a change is seen whatever the API
  * server defaulted. Ours. */
 export const ANNOTATION_TEMPLATE_HASH = 'kovn.io/template-hash';

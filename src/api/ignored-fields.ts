@@ -107,15 +107,6 @@ export const ignoredFields: readonly IgnoredField[] = [
     path: 'spec.bgpSpeaker.enabled',
     reason: 'the BGP speaker sidecar is not implemented',
   },
-  { kind: 'VpcNatGateway', path: 'spec.bfd.enabled', reason: NO_BFD },
-  {
-    kind: 'VpcNatGateway',
-    path: 'spec.replicas',
-    when: { above: 1 },
-    reason: 'HA gateways are not implemented; one gateway pod runs',
-  },
-  { kind: 'VpcNatGateway', path: 'spec.internalSubnets', reason: 'HA gateways are not implemented' },
-  { kind: 'VpcNatGateway', path: 'spec.internalCIDRs', reason: 'HA gateways are not implemented' },
   { kind: 'IptablesEIP', path: 'spec.qosPolicy', reason: 'QoS policies are not implemented' },
 ];
 

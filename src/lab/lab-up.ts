@@ -3,7 +3,8 @@
  * (supervised, serving its CNI socket; the process `kovn install`'s DaemonSet renders, rendered-launch.ts); the
  * readiness gate — the default network programmed (`ovn-default` and `join` Ready) and every node's `ovn0`
  * answering (each node pings the join gateway through OVN); then the lab's scheduler and one kubelet per node, in
- * the daemon's process (stopped with the lab, pods torn down).
+ * the daemon's process (stopped with the lab, pods torn down), sharing one link helper (recorded in the ledger) for
+ * their sandboxes' namespaces and CNI plugin runs.
  */
 import { fileURLToPath } from 'node:url';
 import type { Subnet } from '../api/kinds/subnet-schema.ts';
@@ -23,6 +24,7 @@ import type { LabLayout } from './layout.ts';
 import { startEndpointsController } from './control-plane/endpoints.ts';
 import { startVpcDnsRunner } from './vpc-dns/runner.ts';
 import { labLaunch, labNodeWorkload, workloadComponent } from './rendered-launch.ts';
+import { DEFAULT_PYTHON, LINK_HELPER_PROGRAM, LinkHelper } from '../node/netlink/link-helper.ts';
 
 const CNI_BINARY = fileURLToPath(new URL('../../bin/kovn-cni', import.meta.url));
 const READY_TIMEOUT_MS = 120_000;
@@ -68,6 +70,18 @@ export async function startNodeSide(
   await waitForDefaultNetwork(daemon);
 
   const secondary = daemon.config.cniMode === 'secondary';
+  // Registered before the kubelets, so it is closed after they have torn their pods down.
+  const helperLedger = daemon.runner.withComponent('kubelets/link-helper');
+  const links = new LinkHelper({
+    logger: daemon.logger.child({ part: 'kubelet-link-helper' }),
+    onStart: (proc) => helperLedger.adopt(proc, `${DEFAULT_PYTHON} ${LINK_HELPER_PROGRAM}`),
+  });
+  daemon.own({ name: 'kubelets/link-helper', stop: () => links.close() });
+  // Started with the kubelets, so the first pod does not wait for Python to load.
+  const warming = links.warmUp().then(
+    () => undefined,
+    (err: unknown) => (err instanceof Error ? err : new Error(String(err))),
+  );
   await startParts(daemon, [
     async () => {
       const scheduler = await startScheduler({
@@ -93,12 +107,15 @@ export async function startNodeSide(
         // kovn as a secondary network: the cluster's own CNI gives eth0 from this node's /24 of 10.244.0.0/16.
         ...(secondary ? { clusterNetwork: { podCidr: nodePodCidr(i) } } : {}),
         runner: daemon.runner.withComponent(`${node.name}/pods`),
+        links,
         logger: daemon.logger.child({ part: 'kubelet', node: node.name }),
       });
       await kubelet.start();
       return { name: `${node.name}/kubelet`, stop: () => kubelet.stop({ teardown: true }) };
     }),
   ]);
+  const warmUpFailure = await warming;
+  if (warmUpFailure) throw warmUpFailure;
   await startNatGatewaySide(daemon, layout);
   await startServiceSide(daemon, layout);
 }

@@ -22,13 +22,19 @@ import { objectPath } from '../kube/resources.ts';
 import { ControllerManager } from '../kube/manager.ts';
 import { keyForObject } from '../kube/queue/keys.ts';
 import type { ReconcileContext, ReconcileResult, Reconciler, WatchMapping } from '../kube/reconciler.ts';
-import { ANNOTATION_NAT_APPLIED, ANNOTATION_VPC_NAT_GW, annotationKey } from '../api/annotations.ts';
+import {
+  ANNOTATION_NAT_APPLIED,
+  ANNOTATION_NAT_GW_ROLE,
+  ANNOTATION_VPC_NAT_GW,
+  annotationKey,
+} from '../api/annotations.ts';
 import { systemClock, type Clock } from '../util/clock.ts';
 import type { ProcessRunner } from '../util/exec.ts';
 import type { Metrics, NatGatewayInstruments } from '../util/metrics/registry.ts';
 import { CONTROLLER_NAMESPACE, NAT_GW_CONFIG } from '../api/constants.ts';
 import { readNatBackend, type NatBackendSetting } from '../api/kinds/configmaps.ts';
 import type { VpcNatGateway } from '../api/kinds/vpc-nat-gateway.ts';
+import { isHaGateway } from '../api/kinds/vpc-nat-gateway-ha.ts';
 import { applyGateway, type ApplyOutcome } from './apply.ts';
 import { resolveBackend } from './backend-select.ts';
 import type { BackendName, Run } from './backends.ts';
@@ -128,14 +134,18 @@ class GatewayPods implements Reconciler {
     const netns = o.podNetns(namespace, name);
     const identity = netnsIdentity(netns);
     if (!identity) return; // the kubelet has not made it yet; the pod update will bring us back
-    const desired = desiredGateway({
+    const desired = heldByThisInstance(
+      desiredGateway({
+        gateway,
+        subnets: inf.subnets.list(),
+        eips: inf.eips.list(),
+        dnats: inf.dnats.list(),
+        snats: inf.snats.list(),
+        fips: inf.fips.list(),
+      }),
       gateway,
-      subnets: inf.subnets.list(),
-      eips: inf.eips.list(),
-      dnats: inf.dnats.list(),
-      snats: inf.snats.list(),
-      fips: inf.fips.list(),
-    });
+      pod,
+    );
     const backend = await this.#backendFor(key, identity, netns, desired);
     const fingerprint = `${identity} ${pod.metadata.uid ?? ''} ${backend.ok ? backend.name : backend.reason} ${JSON.stringify({ ...desired, refused: [...desired.refused] })}`;
     const last = applied.get(key);
@@ -240,6 +250,20 @@ class GatewayPods implements Reconciler {
     for (const [id, why] of d.refused) results.set(id, { ok: false, reason: why });
     return results;
   }
+}
+
+/**
+ * What this instance holds: everything, except that an instance of an HA gateway (ADR 37) that the controller has
+ * not marked active holds no EIP address (its NICs' EIPs are taken away, so the upstream's ARP can only find the
+ * active one); it keeps the rules, so it can take over the moment it is made active.
+ */
+export function heldByThisInstance(
+  d: GatewayDesired,
+  gateway: VpcNatGateway,
+  pod: KubeObject,
+): GatewayDesired {
+  if (!isHaGateway(gateway) || pod.metadata.annotations?.[ANNOTATION_NAT_GW_ROLE] === 'active') return d;
+  return { ...d, nics: d.nics.map((n) => ({ ...n, addresses: [] })) };
 }
 
 export async function startGatewayAgent(o: GatewayAgentOptions): Promise<GatewayAgent> {

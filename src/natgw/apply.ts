@@ -1,9 +1,14 @@
 /**
  * Applies a gateway's desired state inside its network namespace, level-triggered and never rule by rule:
- * forwarding on; on each external NIC (`net1`, `net2`, ...) the EIP addresses of its subnet (stale addresses of that
- * subnet removed, the NIC's own address kept) with gratuitous ARP out of that NIC for each address newly added; the
- * routes (each external CIDR out of its NIC, added when the kernel has no route there yet; the default route via the
- * first external gateway; the VPC's subnets via the LAN gateway; the gateway's own `routes`); then the whole rule set
+ * forwarding on (IPv6 forwarding too when the gateway has anything IPv6); on each external NIC (`net1`, `net2`, ...)
+ * the EIP addresses of its subnet (stale addresses of that subnet removed, the NIC's own addresses kept) with
+ * gratuitous ARP out of that NIC for each IPv4 address newly added; an IPv6 EIP is added without duplicate address
+ * detection (`accept_dad=0` on the NIC: the address is IPAM's, and a tentative address could not be used or NATed
+ * to for a second or more) and announced by the kernel's own unsolicited neighbour advertisement (`ndisc_notify=1`
+ * on the NIC: sent when an address that skipped DAD comes up), so no NDP tool is needed in the image; the
+ * routes, per family (each external CIDR out of its NIC, added when the kernel has no route there yet; the default
+ * route via the first external gateway; the VPC's subnets via the LAN gateway; the gateway's own `routes`); then the
+ * whole rule set
  * in ONE atomic write of the selected backend (backends.ts: one `iptables-restore`, or one `nft -f` transaction). The
  * steps are the same for both: the candidate set is checked first (`iptables-restore --test`, `nft -c`); when that
  * fails, the failing rules are found by bisection (a half that passes is kept whole) and left out, each reported with
@@ -64,6 +69,16 @@ export async function applyGateway(d: GatewayDesired, o: ApplyOptions): Promise<
       );
   };
   await must('sysctl', ['-q', '-w', 'net.ipv4.ip_forward=1']);
+  if (hasIpv6(d)) {
+    await must('sysctl', ['-q', '-w', 'net.ipv6.conf.all.forwarding=1']);
+    for (const nic of d.nics.filter((n) => n.cidr6))
+      await must('sysctl', [
+        '-q',
+        '-w',
+        `net.ipv6.conf.${nic.ifname}.accept_dad=0`,
+        `net.ipv6.conf.${nic.ifname}.ndisc_notify=1`,
+      ]);
+  }
 
   const added: { ip: string; dev: string }[] = [];
   const removed: string[] = [];
@@ -87,13 +102,13 @@ export async function applyGateway(d: GatewayDesired, o: ApplyOptions): Promise<
   if (other?.now.present) await other.backend.remove(other.now);
   // Connections set up by a DNAT/FIP that is gone or moved keep their old translation; forget them (best effort).
   const had = [...now.dnats, ...(other?.now.dnats ?? [])];
-  for (const eip of removedDnatTargets(had, wantedDnats(d.rules, include)))
-    await run('conntrack', ['-D', '-d', eip]);
+  for (const eip of removedDnatTargets(had, wantedDnats(d.rules, include))) await forget(run, eip);
   for (const id of include) results.set(id, { ok: true });
 
   for (const { ip, dev } of added) {
-    // Unsolicited ARP so the upstream router learns the (possibly moved) address at once; best effort.
-    await run('arping', ['-U', '-c', '1', '-I', dev, '-s', ip, ip]);
+    // Unsolicited ARP so the upstream router learns the (possibly moved) address at once; best effort. (IPv6: the
+    // kernel's unsolicited neighbour advertisement, above.)
+    if (!ip.includes(':')) await run('arping', ['-U', '-c', '1', '-I', dev, '-s', ip, ip]);
   }
   return {
     results,
@@ -105,6 +120,17 @@ export async function applyGateway(d: GatewayDesired, o: ApplyOptions): Promise<
     routesRefused,
   };
 }
+
+/** Whether the gateway has anything IPv6: an address, a route or a rule. */
+const hasIpv6 = (d: GatewayDesired): boolean =>
+  d.externalGateway6 !== undefined ||
+  d.nics.some((n) => n.addresses.some((a) => a.includes(':'))) ||
+  d.routes.some((r) => r.dst.includes(':')) ||
+  d.rules.some((r) => r.eip.includes(':'));
+
+/** Forget the tracked connections to an address (best effort; conntrack wants the family of an IPv6 one). */
+const forget = (run: Run, addr: string) =>
+  run('conntrack', ['-D', ...(addr.includes(':') ? ['-f', 'ipv6'] : []), '-d', addr]);
 
 /**
  * What kovn holds in the backend not selected. A backend this namespace cannot run (no binary, no kernel support)
@@ -134,7 +160,7 @@ async function syncAddresses(
   must: (cmd: string, args: string[]) => Promise<void>,
 ): Promise<{ added: string[]; removed: string[] }> {
   const dev = nic.ifname;
-  const r = await run('ip', ['-j', '-4', 'addr', 'show', 'dev', dev]);
+  const r = await run('ip', ['-j', 'addr', 'show', 'dev', dev]);
   if (r.code !== 0)
     throw new Error(
       `${where(o)}: interface ${dev} (external subnet ${nic.subnet}) is not there yet: ${r.stderr.trim()}`,
@@ -145,12 +171,15 @@ async function syncAddresses(
   const keep = new Set((o.keepAddresses ?? []).map((a) => a.replace(/\/\d+$/, '')));
   const added = nic.addresses.filter((a) => !have.includes(a));
   const stale = have.filter(
-    (a) => !nic.addresses.includes(a) && !keep.has(a.replace(/\/\d+$/, '')) && inCidr(a, nic.cidr),
+    (a) =>
+      !nic.addresses.includes(a) &&
+      !keep.has(a.replace(/\/\d+$/, '')) &&
+      (inCidr(a, nic.cidr) || inCidr(a, nic.cidr6)),
   );
   for (const a of added) await must('ip', ['addr', 'replace', a, 'dev', dev]);
   for (const a of stale) {
     await must('ip', ['addr', 'del', a, 'dev', dev]);
-    await run('conntrack', ['-D', '-d', a.replace(/\/\d+$/, '')]); // connections to a gone EIP; best effort
+    await forget(run, a.replace(/\/\d+$/, '')); // connections to a gone EIP
   }
   return { added: added.map((a) => a.replace(/\/\d+$/, '')), removed: stale };
 }
@@ -167,19 +196,35 @@ async function syncRoutes(
   must: (cmd: string, args: string[]) => Promise<void>,
 ): Promise<string[]> {
   const links = d.routes.filter((r) => r.via === undefined);
-  if (links.length) {
-    const r = await run('ip', ['-j', '-4', 'route', 'show', 'table', 'main']);
+  const fam = (dst: string) => (dst.includes(':') ? '-6' : '-4');
+  const v6 = (dst: string): string[] => (dst.includes(':') ? ['-6'] : []);
+  for (const family of ['-4', '-6'] as const) {
+    const wanted = links.filter((l) => fam(l.dst) === family);
+    if (!wanted.length) continue;
+    const r = await run('ip', ['-j', family, 'route', 'show', 'table', 'main']);
     const held = r.code === 0 ? (JSON.parse(r.stdout || '[]') as { dst?: string; dev?: string }[]) : [];
-    for (const l of links)
+    for (const l of wanted)
       if (!held.some((h) => h.dst === l.dst && h.dev === l.dev))
-        await must('ip', ['route', 'replace', l.dst, 'dev', l.dev, 'scope', 'link']);
+        await must('ip', [...v6(l.dst), 'route', 'replace', l.dst, 'dev', l.dev, 'scope', 'link']);
   }
   if (d.externalGateway)
     await must('ip', ['route', 'replace', 'default', 'via', d.externalGateway, 'dev', d.extIf, 'onlink']);
+  if (d.externalGateway6)
+    await must('ip', [
+      '-6',
+      'route',
+      'replace',
+      'default',
+      'via',
+      d.externalGateway6,
+      'dev',
+      d.extIf,
+      'onlink',
+    ]);
   const refused: string[] = [];
   for (const r of d.routes) {
     if (r.via === undefined) continue;
-    const args = ['route', 'replace', r.dst, 'via', r.via, 'dev', r.dev];
+    const args = [...v6(r.dst), 'route', 'replace', r.dst, 'via', r.via, 'dev', r.dev];
     if (!r.field) await must('ip', args);
     else {
       // A route of the gateway's own `routes` the kernel refuses fails alone; the NAT rules still apply.

@@ -5,7 +5,8 @@
  * `share` DNATs to one target; a SNAT identity (eip, CIDR) by one SNAT). Placing the candidates of all three kinds
  * oldest first on their EIPs' addresses gives the rules and the refusals: a bad value, a DNAT or second floating IP
  * on an EIP a floating IP holds (or a FIP on an EIP a DNAT holds), an identity an earlier rule holds. A candidate
- * whose EIP has no address here (none yet, or another gateway's) is not tried: no rule, no refusal.
+ * whose EIP has no address here (none yet, or another gateway's) is not tried: no rule, no refusal. A CR naming both
+ * families (a dual-stack pair) makes one rule per family, under one rule id, kept or refused together.
  */
 import type { Dnat, Fip, Snat } from '../api/kinds/nat-rules.ts';
 import {
@@ -20,26 +21,18 @@ import {
   type NatKind,
 } from '../api/kinds/nat-identity.ts';
 import { liveOldestFirst, nameOf, older, type AgedObject } from '../api/kinds/age.ts';
-import { dnatRule, fipRule, snatRule } from './rule-values.ts';
-import type { NatRule, RuleId } from './rules.ts';
+import { dnatRule, fipRule, snatRule, type EipPlace } from './rule-values.ts';
 
-/**
- * Where an EIP is: its address and its NIC; `pinFip`: the gateway has several external NICs, so a floating IP's
- * source translation is bound to the EIP's NIC (traffic leaving another NIC is not given this EIP).
- */
-export interface EipPlace {
-  ip: string;
-  dev: string;
-  pinFip: boolean;
-}
+export type { EipPlace } from './rule-values.ts';
+import type { NatRule, RuleId } from './rules.ts';
 
 /** One FIP, DNAT or SNAT CR on its way to becoming a rule. */
 export interface NatCandidate {
   id: RuleId;
   kind: NatKind;
   obj: AgedObject & { spec?: { eip?: string } };
-  /** The rule on the EIP (its address, its NIC), or why the CR's values cannot make one. */
-  make: (eip: EipPlace) => NatRule | string;
+  /** The rules on the EIP (one per address family the CR names), or why the CR's values cannot make them. */
+  make: (eip: EipPlace) => NatRule[] | string;
   /** Refused by an earlier rule of its identity (nat-identity.ts), else records itself as a holder. */
   claim?: (eipName: string) => string | undefined;
 }
@@ -83,9 +76,7 @@ function claimSnat(holders: Map<string, string>, s: Snat, eipName: string): stri
 
 /** Floating IPs: no identity beyond their EIP, which placement keeps from port DNATs and other floating IPs. */
 export const fipCandidates = (fips: readonly Fip[]): NatCandidate[] =>
-  liveOldestFirst(fips).map((f) =>
-    candidate('fip', f, (e) => fipRule(f, e.ip, e.pinFip ? e.dev : undefined)),
-  );
+  liveOldestFirst(fips).map((f) => candidate('fip', f, (e) => fipRule(f, e)));
 
 /** DNATs, sharing one record of the identities claimed so far (DNAT identity -> the DNATs programmed for it). */
 export function dnatCandidates(dnats: readonly Dnat[]): NatCandidate[] {
@@ -94,7 +85,7 @@ export function dnatCandidates(dnats: readonly Dnat[]): NatCandidate[] {
     candidate(
       'dnat',
       d,
-      (e) => dnatRule(d, e.ip),
+      (e) => dnatRule(d, e),
       (eip) => claimDnat(holders, d, eip),
     ),
   );
@@ -107,7 +98,7 @@ export function snatCandidates(snats: readonly Snat[]): NatCandidate[] {
     candidate(
       'snat',
       s,
-      (e) => snatRule(s, e.ip, e.dev),
+      (e) => snatRule(s, e),
       (eip) => claimSnat(holders, s, eip),
     ),
   );
@@ -148,9 +139,9 @@ export function placeNatRules(
     const eipName = obj.spec?.eip ?? '';
     const place = eipIps.get(eipName);
     if (place === undefined) continue;
-    const rule = make(place);
-    if (typeof rule === 'string') {
-      refused.set(id, rule);
+    const made = make(place);
+    if (typeof made === 'string') {
+      refused.set(id, made);
       continue;
     }
     const placed = users.get(eipName) ?? [];
@@ -160,7 +151,7 @@ export function placeNatRules(
       continue;
     }
     users.set(eipName, [...placed, { id, kind }]);
-    rules.push(rule);
+    rules.push(...made);
   }
   return { rules, refused };
 }

@@ -7,7 +7,9 @@
  * namespace is left as it is. A SNAT leaves through its EIP's NIC (`-o net2` for an EIP of the second external
  * subnet); with several NICs a floating IP's source translation is bound to its EIP's NIC too. Rules are written in
  * the option order `iptables-save` prints, so an applied set reads back equal in `canonicalRuleSet` form and an
- * unchanged state writes nothing. Also: the translations a dump holds, and the document that takes kovn's chains
+ * unchanged state writes nothing. The same document serves `ip6tables-restore` for the IPv6 rules (ip6tables has
+ * the same nat and mangle tables): an address written with its family's host prefix (`/32`, `/128`), a port target
+ * in brackets (`[fd00::5]:80`). Also: the translations a dump holds, and the document that takes kovn's chains
  * away. Pure.
  */
 import {
@@ -19,6 +21,8 @@ import {
   type NatRule,
   type RenderOptions,
   type RuleId,
+  hostPort,
+  ruleFamily,
 } from './rules.ts';
 
 type Table = 'nat' | 'mangle';
@@ -44,11 +48,12 @@ const INNER: Record<Table, string[]> = {
 const isOwned = (chain: string): boolean => Object.values(OWNED).some((c) => c.includes(chain));
 const jumpLine = (j: { from: string; to: string }): string => `-A ${j.from} -j ${j.to}`;
 
-/** `-s <cidr>`, left out for 0.0.0.0/0 (iptables-save prints no `-s` for it). */
+/** `-s <cidr>`, left out for 0.0.0.0/0 and ::/0 (iptables-save prints no `-s` for them). */
 const source = (cidr: string): string => (cidr.endsWith('/0') ? '' : `-s ${cidr} `);
 
 /** The lines one rule contributes, by chain (the chain name is the `-A` target). */
 export function ruleLines(r: NatRule, o: RenderOptions): { chain: string; args: string }[] {
+  const host = ruleFamily(r) === 6 ? '/128' : '/32';
   switch (r.kind) {
     case 'eip':
       return [
@@ -59,17 +64,17 @@ export function ruleLines(r: NatRule, o: RenderOptions): { chain: string; args: 
       ];
     case 'fip':
       return [
-        { chain: 'EXCLUSIVE_DNAT', args: `-d ${r.eip}/32 -j DNAT --to-destination ${r.internalIp}` },
+        { chain: 'EXCLUSIVE_DNAT', args: `-d ${r.eip}${host} -j DNAT --to-destination ${r.internalIp}` },
         {
           chain: 'EXCLUSIVE_SNAT',
-          args: `-s ${r.internalIp}/32 ${r.dev ? `-o ${r.dev} ` : ''}-j SNAT --to-source ${r.eip}`,
+          args: `-s ${r.internalIp}${host} ${r.dev ? `-o ${r.dev} ` : ''}-j SNAT --to-source ${r.eip}`,
         },
       ];
     case 'dnat':
       return [
         {
           chain: 'SHARED_DNAT',
-          args: `-d ${r.eip}/32 -p ${r.protocol} -m ${r.protocol} --dport ${r.externalPort} -j DNAT --to-destination ${r.internalIp}:${r.internalPort}`,
+          args: `-d ${r.eip}${host} -p ${r.protocol} -m ${r.protocol} --dport ${r.externalPort} -j DNAT --to-destination ${hostPort(r.internalIp, r.internalPort)}`,
         },
       ];
     case 'snat':
@@ -179,7 +184,7 @@ export function canonicalRuleSet(text: string): string {
 }
 
 const DNAT_LINE =
-  /^-A (?:EXCLUSIVE|SHARED)_DNAT -d (\S+?)(?:\/32)?(?: -p (\S+) -m \S+ --dport (\d+))? -j DNAT --to-destination (\S+)$/;
+  /^-A (?:EXCLUSIVE|SHARED)_DNAT -d (\S+?)(?:\/(?:32|128))?(?: -p (\S+) -m \S+ --dport (\d+))? -j DNAT --to-destination (\S+)$/;
 
 /** The DNAT/FIP translations in a dump (rules of EXCLUSIVE_DNAT and SHARED_DNAT). */
 export function iptablesDnats(saved: string): DnatEntry[] {
@@ -190,7 +195,7 @@ export function iptablesDnats(saved: string): DnatEntry[] {
     .flatMap((l): DnatEntry[] => {
       const m = DNAT_LINE.exec(l);
       if (m) return [{ eip: m[1]!, key: dnatKey(m[1]!, m[2], m[3], m[4]!) }];
-      const eip = /-d (\d+\.\d+\.\d+\.\d+)/.exec(l)?.[1];
+      const eip = /-d ([0-9a-f.:]+)/.exec(l)?.[1];
       return eip ? [{ eip, key: l }] : [];
     });
 }

@@ -1,5 +1,6 @@
 /**
- * What the kernel holds in kovn's nftables table, read from `nft -j list table ip kovn-nat` (libnftables' JSON, not
+ * What the kernel holds in kovn's nftables table, read from `nft -j list table ip kovn-nat` (or `ip6 kovn-nat`, the
+ * same way) (libnftables' JSON, not
  * the text listing) into the `NftRuleSet` nft-rules.ts renders, each rule's expressions printed back as the one-line
  * statement nft-rules.ts writes for them. Only the expressions our rules use are known (payload, meta, ct, prefix,
  * the bitwise `&`/`|`, match, snat/dnat, mangle, jump/goto, verdicts); anything else is printed as its JSON, so a
@@ -87,7 +88,9 @@ function nat(kind: string, n: Record<string, Json>): string {
   const keys = Object.keys(n).filter((k) => !['addr', 'port', 'flags', 'family'].includes(k));
   if (typeof addr !== 'string' || keys.length) return raw({ [kind]: n });
   const flagText = [flags ?? []].flat().map(String).join(' ');
-  return `${kind} to ${addr}${port === undefined ? '' : `:${value(port)}`}${flagText ? ` ${flagText}` : ''}`;
+  // An IPv6 address with a port is bracketed, as nft prints it (`dnat to [fd00::5]:80`).
+  const to = port === undefined ? addr : `${addr.includes(':') ? `[${addr}]` : addr}:${value(port)}`;
+  return `${kind} to ${to}${flagText ? ` ${flagText}` : ''}`;
 }
 
 /** One statement of a rule's `expr` list, as nft-rules.ts writes it. */

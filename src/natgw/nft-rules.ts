@@ -6,7 +6,9 @@
  * filter base chain at prerouting, priority mangle (iptables' mangle PREROUTING), marking what enters from the VPC.
  * A SNAT leaves through its EIP's NIC (`oifname "net2"`); with several NICs a floating IP's source translation too.
  * The script adds the table, deletes it and defines it whole, all in one transaction: the kernel swaps the old table
- * for the new one atomically, an empty or absent table alike, and no other table is named. Each rule is written in
+ * for the new one atomically, an empty or absent table alike, and no other table is named. The IPv6 rules go the same
+ * way into `table ip6 kovn-nat` (same chains, `ip6` matches), written in the same transaction as the IPv4 table
+ * (backends.ts), and only while the gateway has IPv6 rules (ADR 33: why not one `inet` table). Each rule is written in
  * the form `nft` prints it back (nft-observe.ts reads the kernel's JSON into the same `NftRuleSet`), so the
  * canonical forms of what is wanted and what is held compare equal when they are. Pure.
  */
@@ -19,10 +21,13 @@ import {
   type NatRule,
   type RenderOptions,
   type RuleId,
+  hostPort,
 } from './rules.ts';
 
 export const NFT_FAMILY = 'ip';
 export const NFT_TABLE = 'kovn-nat';
+/** nft's table family for an address family. */
+export const nftFamily = (family: 4 | 6): 'ip' | 'ip6' => (family === 6 ? 'ip6' : 'ip');
 
 export interface NftBase {
   type: 'nat' | 'filter';
@@ -59,39 +64,40 @@ const INNER: Record<string, string[]> = {
 const CHAIN_ORDER = [MARK_CHAIN, ...NAT_CHAINS];
 
 const quoted = (name: string): string => JSON.stringify(name);
-/** A CIDR as nft prints it: a /32 is the bare address. */
-const addrOrPrefix = (cidr: string): string => (cidr.endsWith('/32') ? cidr.slice(0, -3) : cidr);
+/** A CIDR as nft prints it: a host prefix (/32, /128) is the bare address. */
+const addrOrPrefix = (cidr: string): string => cidr.replace(cidr.includes(':') ? /\/128$/ : /\/32$/, '');
 
-/** The statements one rule contributes, by chain. */
+/** The statements one rule contributes, by chain (`ip` or `ip6` matches by the rule's family). */
 export function nftStatements(r: NatRule, o: RenderOptions): { chain: string; text: string }[] {
+  const p = r.eip.includes(':') ? 'ip6' : 'ip';
   switch (r.kind) {
     case 'eip':
       return [
         {
           chain: 'HAIRPIN_SNAT',
-          text: `oifname ${quoted(o.vpcIf)} meta mark & 0x1 == 0x1 ct status dnat ct original ip daddr ${r.eip} snat to ${r.eip} fully-random`,
+          text: `oifname ${quoted(o.vpcIf)} meta mark & 0x1 == 0x1 ct status dnat ct original ${p} daddr ${r.eip} snat to ${r.eip} fully-random`,
         },
       ];
     case 'fip':
       return [
-        { chain: 'EXCLUSIVE_DNAT', text: `ip daddr ${r.eip} dnat to ${r.internalIp}` },
+        { chain: 'EXCLUSIVE_DNAT', text: `${p} daddr ${r.eip} dnat to ${r.internalIp}` },
         {
           chain: 'EXCLUSIVE_SNAT',
-          text: `ip saddr ${r.internalIp} ${r.dev ? `oifname ${quoted(r.dev)} ` : ''}snat to ${r.eip}`,
+          text: `${p} saddr ${r.internalIp} ${r.dev ? `oifname ${quoted(r.dev)} ` : ''}snat to ${r.eip}`,
         },
       ];
     case 'dnat':
       return [
         {
           chain: 'SHARED_DNAT',
-          text: `ip daddr ${r.eip} ${r.protocol} dport ${r.externalPort} dnat to ${r.internalIp}:${r.internalPort}`,
+          text: `${p} daddr ${r.eip} ${r.protocol} dport ${r.externalPort} dnat to ${hostPort(r.internalIp, r.internalPort)}`,
         },
       ];
     case 'snat':
       return [
         {
           chain: 'SHARED_SNAT',
-          text: `ip saddr ${addrOrPrefix(r.cidr)} oifname ${quoted(r.dev ?? o.extIf)} snat to ${r.eip} fully-random`,
+          text: `${p} saddr ${addrOrPrefix(r.cidr)} oifname ${quoted(r.dev ?? o.extIf)} snat to ${r.eip} fully-random`,
         },
       ];
   }
@@ -123,9 +129,17 @@ export function nftRuleSet(
 const baseLine = (b: NftBase, named: boolean): string =>
   `type ${b.type} hook ${b.hook} priority ${named ? (PRIORITY_NAMES[b.priority] ?? b.priority) : b.priority}; policy ${b.policy};`;
 
-/** The `nft -f -` script: our table added (so the delete never fails), deleted, and defined whole. */
-export function renderNftScript(set: NftRuleSet): string {
-  const table = `${NFT_FAMILY} ${NFT_TABLE}`;
+/**
+ * The `nft -f -` script: our table added (so the delete never fails), deleted, and defined whole; `ip6`: the same
+ * for the IPv6 table in the same transaction, or, `'remove'`, that table taken away.
+ */
+export function renderNftScript(set: NftRuleSet, ip6?: NftRuleSet | 'remove'): string {
+  const six = ip6 === undefined ? '' : ip6 === 'remove' ? NFT_REMOVAL_SCRIPT6 : tableScript(ip6, 'ip6');
+  return tableScript(set, 'ip') + six;
+}
+
+function tableScript(set: NftRuleSet, family: 'ip' | 'ip6'): string {
+  const table = `${family} ${NFT_TABLE}`;
   const chains = set.chains.flatMap((c) => [
     `\tchain ${c.name} {`,
     ...(c.base ? [`\t\t${baseLine(c.base, true)}`] : []),
@@ -135,8 +149,9 @@ export function renderNftScript(set: NftRuleSet): string {
   return [`table ${table} {}`, `delete table ${table}`, `table ${table} {`, ...chains, '}', ''].join('\n');
 }
 
-/** The script that takes our table away, whether it is there or not. */
+/** The script that takes our IPv4 (IPv6) table away, whether it is there or not. */
 export const NFT_REMOVAL_SCRIPT = `table ${NFT_FAMILY} ${NFT_TABLE} {}\ndelete table ${NFT_FAMILY} ${NFT_TABLE}\n`;
+export const NFT_REMOVAL_SCRIPT6 = `table ip6 ${NFT_TABLE} {}\ndelete table ip6 ${NFT_TABLE}\n`;
 
 /** One text for comparing: chains sorted by name, each with its hook and its rules in order; foreign objects last. */
 export function nftCanonical(set: NftRuleSet): string {
@@ -150,7 +165,7 @@ export function nftCanonical(set: NftRuleSet): string {
   ].join('\n');
 }
 
-const DNAT_STATEMENT = /^ip daddr (\S+)(?: (\S+) dport (\d+))? dnat to (\S+)$/;
+const DNAT_STATEMENT = /^ip6? daddr (\S+)(?: (\S+) dport (\d+))? dnat to (\S+)$/;
 
 /** The DNAT/FIP translations a table holds (rules of EXCLUSIVE_DNAT and SHARED_DNAT). */
 export function nftDnats(set: NftRuleSet): DnatEntry[] {
@@ -160,7 +175,7 @@ export function nftDnats(set: NftRuleSet): DnatEntry[] {
     .flatMap((text): DnatEntry[] => {
       const m = DNAT_STATEMENT.exec(text);
       if (m) return [{ eip: m[1]!, key: dnatKey(m[1]!, m[2], m[3], m[4]!) }];
-      const eip = /ip daddr (\d+\.\d+\.\d+\.\d+)/.exec(text)?.[1];
+      const eip = /ip6? daddr ([0-9a-f.:]+)/.exec(text)?.[1];
       return eip ? [{ eip, key: text }] : [];
     });
 }

@@ -6,7 +6,8 @@
  * EXCLUSIVE_DNAT (floating IPs) then SHARED_DNAT (port DNAT); SNAT_FILTER -> EXCLUSIVE_SNAT (floating IPs),
  * SHARED_SNAT (longest prefix first), HAIRPIN_SNAT (per EIP: traffic that came in from the VPC and was DNATed back
  * into it leaves with the EIP as source, so replies return through the gateway); VPC_MARK marks what enters from
- * the VPC. Pure.
+ * the VPC. A rule is of one address family, that of its addresses; each backend writes the IPv4 and the IPv6 rules
+ * in the same layout, in its IPv4 and IPv6 tables. Pure.
  */
 
 export type RuleKind = 'eip' | 'dnat' | 'snat' | 'fip';
@@ -33,6 +34,13 @@ export type NatRule =
   | { kind: 'snat'; name: string; eip: string; cidr: string; prefix: number; dev?: string };
 
 export const ruleId = (r: NatRule): RuleId => `${r.kind}/${r.name}`;
+
+/** A rule's address family: that of its EIP address (a rule translates within one family). */
+export const ruleFamily = (r: NatRule): 4 | 6 => (r.eip.includes(':') ? 6 : 4);
+
+/** The rules of one family. */
+export const ofFamily = (rules: readonly NatRule[], family: 4 | 6): NatRule[] =>
+  rules.filter((r) => ruleFamily(r) === family);
 
 export interface RenderOptions {
   vpcIf: string;
@@ -81,12 +89,16 @@ export interface DnatEntry {
 export const dnatKey = (eip: string, protocol: string | undefined, port: string | undefined, to: string) =>
   `${eip} ${protocol ?? '*'} ${port ?? '*'} ${to}`;
 
+/** `ip:port`, an IPv6 address in brackets (`[fd00::5]:80`), as both backends print a translation's target. */
+export const hostPort = (ip: string, port: number): string =>
+  ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
+
 /** The translations a wanted rule set holds. */
 export function wantedDnats(rules: readonly NatRule[], include?: ReadonlySet<RuleId>): DnatEntry[] {
   return selected(rules, include).flatMap((r): DnatEntry[] => {
     if (r.kind === 'fip') return [{ eip: r.eip, key: dnatKey(r.eip, undefined, undefined, r.internalIp) }];
     if (r.kind !== 'dnat') return [];
-    const to = `${r.internalIp}:${r.internalPort}`;
+    const to = hostPort(r.internalIp, r.internalPort);
     return [{ eip: r.eip, key: dnatKey(r.eip, r.protocol, String(r.externalPort), to) }];
   });
 }

@@ -2,7 +2,8 @@
  * Pod NIC plumbing, as a CNI plugin does it: a veth from the node's namespace (a port on `br-int` bound to the
  * Logical_Switch_Port `ifaceId`) into the pod's namespace (`ifname`, with the MAC, addresses, MTU, routes and
  * transmit checksum offload off, which the userspace datapath needs for TCP). The veth is created directly inside
- * the two namespaces (one RTM_NEWLINK naming both namespaces), so the root namespace never sees it.
+ * the two namespaces (one RTM_NEWLINK naming both namespaces), so the root namespace never sees it; its host end
+ * gets no IPv6 link-local address (the pod's end keeps its own).
  *
  * `plugNic` is idempotent: it observes first and changes nothing when `checkNic` finds no problem; otherwise it
  * converges (recreating the pair only when the two ends are missing or not one pair). `unplugNic` removes the OVS
@@ -133,10 +134,20 @@ export async function plugNic(links: LinkOps, ovs: NodeOvsDb, spec: NicSpec): Pr
       // Gone with the host end when the two were one pair.
       ...(pod ? [{ op: 'link-del' as const, netns: spec.podNetns, name: spec.ifname, ifExists: true }] : []),
     ];
-    // Both ends are created directly in their namespaces, so the root namespace never sees the pod's end.
+    // Both ends are created directly in their namespaces, so the root namespace never sees the pod's end. The host
+    // end gets no IPv6 link-local address: it carries no IP traffic of its own, and each address and its IPv6
+    // routes in the node namespace make ovs-vswitchd's route and tunnel-address table rebuilds (on every link or
+    // route change there) dearer for every pod after (docs/benchmarks.md, "ovs-vswitchd per pod").
     await links.apply([
       ...stale,
-      { op: 'veth', netns: spec.nodeNetns, name: spec.hostIf, peer: spec.ifname, peerNetns: spec.podNetns },
+      {
+        op: 'veth',
+        netns: spec.nodeNetns,
+        name: spec.hostIf,
+        peer: spec.ifname,
+        peerNetns: spec.podNetns,
+        noIpv6LinkLocal: true,
+      },
     ]);
     // The port first (as Kube-OVN's CNI does): ovn-controller binds it while the addresses are being set.
     await configurePort(ovs, spec);

@@ -16,7 +16,7 @@ import { NAT_RULE_KINDS, rulesUsingEip } from './nat-usage.ts';
 export const IptablesEipSpec = Type.Object({
   natGwDp: Str('The VpcNatGateway holding this EIP'),
   v4ip: Opt(Str('A fixed IPv4 address in the external subnet; allocated when empty')),
-  v6ip: Opt(Str('IPv6 address (stored, unused: NAT is IPv4 only)')),
+  v6ip: Opt(Str('A fixed IPv6 address in a dual-stack or IPv6 external subnet; allocated there when empty')),
   macAddress: Opt(Str('MAC address allocated with the EIP')),
   externalSubnet: Opt(
     Str(
@@ -30,6 +30,7 @@ export const IptablesEipSpec = Type.Object({
 export const IptablesEipStatus = Type.Object({
   ready: Opt(Bool()),
   ip: Opt(Str('The IPv4 address in use')),
+  v6ip: Opt(Str('The IPv6 address in use (kovn; Kube-OVN leaves the IPv6 status a TODO)')),
   nat: Opt(Str('Rule kinds using this EIP, ordered dnat,fip,snat')),
   redo: Opt(Str()),
   qosPolicy: Opt(Str()),

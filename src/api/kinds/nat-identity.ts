@@ -9,7 +9,8 @@
  *   targets with an nftables map; kovn's gateway does not (ADR 14), so here two `share` DNATs must also go to the
  *   same target, or the later one is refused: admission refuses it up front instead of accepting what the gateway
  *   would never program (ADR 2).
- * - A SNAT is (EIP, internal CIDR), the CIDR normalised: a bare address is a /32, host bits are cleared.
+ * - A SNAT is (EIP, internal CIDR), the CIDR normalised: a bare address is a /32 (/128), host bits are cleared; a
+ *   dual-stack pair `v4,v6` is one identity (its two CIDRs as written).
  * - A floating IP takes every new connection to its EIP: no port DNAT and no second floating IP beside it (Kube-OVN's
  *   webhook refuses FIP+DNAT, its controller a second FIP, fipTryUseEip). A SNAT may share the EIP with a floating IP
  *   (as in Kube-OVN: the FIP's EXCLUSIVE_DNAT sees only new inbound connections, the SNAT's replies come back through
@@ -131,15 +132,34 @@ export function refusedDnats<T extends DnatObject>(
   return refused;
 }
 
-/** A SNAT's internal CIDR as programmed (`10.0.1.7` -> `10.0.1.7/32`, `10.0.1.9/24` -> `10.0.1.0/24`), if IPv4. */
-export function readSnatCidr(text: string | undefined): { cidr: string; prefix: number } | undefined {
+/**
+ * A SNAT's internal CIDR as programmed (`10.0.1.7` -> `10.0.1.7/32`, `10.0.1.9/24` -> `10.0.1.0/24`,
+ * `fd00::1:9/112` -> `fd00::1:0/112`): one CIDR or address of either family.
+ */
+export function readSnatCidr(
+  text: string | undefined,
+): { cidr: string; prefix: number; family: 4 | 6 } | undefined {
   const parsed = parseCidrOrIp(text ?? '');
-  return parsed?.family === 4 ? { cidr: formatCidr(parsed), prefix: parsed.prefix } : undefined;
+  return parsed && { cidr: formatCidr(parsed), prefix: parsed.prefix, family: parsed.family };
 }
 
-export const snatCidr = (text: string | undefined): string | undefined => readSnatCidr(text)?.cidr;
+/** The CIDRs of a SNAT: one (either family), or a dual-stack pair `v4,v6` (one of each family); else undefined. */
+export function readSnatCidrs(
+  text: string | undefined,
+): { cidr: string; prefix: number; family: 4 | 6 }[] | undefined {
+  const parts = (text ?? '').split(',').map(readSnatCidr);
+  if (parts.length > 2 || parts.some((p) => !p)) return undefined;
+  const read = parts as { cidr: string; prefix: number; family: 4 | 6 }[];
+  return read.length === 2 && read[0]!.family === read[1]!.family ? undefined : read;
+}
 
-/** The identity of a SNAT, `eip cidr`, or undefined while its CIDR is not an IPv4 CIDR or address. */
+/** The SNAT's CIDRs normalised, comma-separated as written (`10.0.1.0/24,fd00::/64`). */
+export const snatCidr = (text: string | undefined): string | undefined =>
+  readSnatCidrs(text)
+    ?.map((c) => c.cidr)
+    .join(',');
+
+/** The identity of a SNAT, `eip cidr`, or undefined while its CIDR is not a CIDR, an address or a dual-stack pair. */
 export function snatKey(s: {
   eip?: string | undefined;
   internalCIDR?: string | undefined;

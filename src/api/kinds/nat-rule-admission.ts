@@ -7,8 +7,12 @@
  *   iptables, and share DNATs to other targets are not balanced by kovn (nat-identity.ts);
  * - a DNAT beside a floating IP (or a FIP beside a DNAT): refused once the EIP has its address (the webhook finds the
  *   rules by the EIP's address label), else a warning;
- * - what Kube-OVN's controller refuses (a second FIP on an EIP, IPv6 targets, several SNAT CIDRs) and kovn's own
- *   concerns (a duplicate SNAT, a SNAT beside a FIP, two FIPs for one address): warnings.
+ * - what Kube-OVN's controller refuses (a second FIP on an EIP) and kovn's own concerns (a duplicate SNAT, a SNAT
+ *   beside a FIP, two FIPs for one address): warnings;
+ * - IPv6 and dual-stack: kovn's gateway NATs IPv6 too (Kube-OVN's is IPv4 only), so an internal address may be IPv4,
+ *   IPv6 or a dual-stack pair `v4,v6` (a SNAT CIDR likewise); another address list is refused (the webhook takes
+ *   one address), another CIDR list warned about (the webhook takes any list, the gateway one pair). A family the EIP has no address of is the rule's not-ready reason (natgw/rule-values.ts), warned here
+ *   once the EIP has its addresses.
  * Where a warning names two rules, the controller reports the newer Conflict and the gateway skips it
  * (controller/reconcilers/natgw/rule-status.ts, natgw/desired-nat.ts, by the same nat-identity.ts).
  */
@@ -35,14 +39,45 @@ function port(field: string, value: string | undefined): FieldIssue[] {
   return [invalid(field, value, why)];
 }
 
-/** An IP address (the webhook's net.ParseIP); IPv6 only warns: Kube-OVN's controller refuses it (validateDnatRule). */
-function address(field: string, value: string | undefined): FieldIssue[] {
+/** The families of `v4`, `v6` or `v4,v6`, or why the text is none of those. */
+function families(
+  value: string,
+  read: (part: string) => 4 | 6 | undefined,
+  what: string,
+): (4 | 6)[] | string {
+  const parts = value.split(',');
+  const fams = parts.map(read);
+  if (fams.some((f) => f === undefined)) return `not a valid ${what}`;
+  if (parts.length > 2 || (parts.length === 2 && fams[0] === fams[1]))
+    return `one ${what} of each family at most (a dual-stack pair "v4,v6")`;
+  return fams as (4 | 6)[];
+}
+
+/** The families a rule names that its EIP, with its addresses allocated, has no address of: a warning each. */
+function familyWarnings(view: ClusterView, eip: string | undefined, field: string, fams: readonly (4 | 6)[]) {
+  const held = eipOf(view, eip ?? '')?.status;
+  if (!held?.ip && !held?.v6ip) return [];
+  return fams
+    .filter((f) => !(f === 4 ? held.ip : held.v6ip))
+    .map((f) =>
+      warning(
+        field,
+        `names an IPv${f} address, but eip ${eip ?? ''} has no IPv${f} address (its external subnet has no IPv${f} CIDR); this rule will not be ready`,
+      ),
+    );
+}
+
+/** An IP address (the webhook's net.ParseIP), IPv4 or IPv6, or a dual-stack pair `v4,v6`. */
+function address(
+  view: ClusterView,
+  eip: string | undefined,
+  field: string,
+  value: string | undefined,
+): FieldIssue[] {
   if (!value) return [required(field)];
-  const ip = parseIp(value);
-  if (!ip) return [invalid(field, value, 'not a valid IP address')];
-  if (ip.family === 4) return [];
-  const why = `${value} is IPv6: iptables NAT is IPv4 only (Kube-OVN's controller refuses it too); this rule will not be ready`;
-  return [warning(field, why, 'controller')];
+  const fams = families(value, (p) => parseIp(p)?.family, 'IP address');
+  if (typeof fams === 'string') return [invalid(field, value, fams)];
+  return familyWarnings(view, eip, field, fams);
 }
 
 const common = (view: ClusterView, eip: string | undefined): FieldIssue[] => [
@@ -59,7 +94,8 @@ const eipOf = (view: ClusterView, eip: string): IptablesEip | undefined => view.
  * controller has labelled its rules), else a warning.
  */
 function exclusiveUse(view: ClusterView, eip: string, message: string): FieldIssue[] {
-  if (eipOf(view, eip)?.status?.ip) return [invalid('spec.eip', eip, message)];
+  const held = eipOf(view, eip)?.status;
+  if (held?.ip || held?.v6ip) return [invalid('spec.eip', eip, message)];
   return [warning('spec.eip', `${message}; ${NEWER_LOSES}`)];
 }
 
@@ -92,7 +128,7 @@ export const dnatAdmission: KindAdmission<Dnat> = {
       ...common(view, spec?.eip),
       ...port('spec.externalPort', spec?.externalPort),
       ...port('spec.internalPort', spec?.internalPort),
-      ...address('spec.internalIp', spec?.internalIp),
+      ...address(view, spec?.eip, 'spec.internalIp', spec?.internalIp),
     ];
     const protocol = spec?.protocol?.toLowerCase();
     if (!protocol || !(PROTOCOLS as readonly string[]).includes(protocol))
@@ -113,13 +149,18 @@ export const dnatAdmission: KindAdmission<Dnat> = {
   },
 };
 
-/** The webhook's CheckCidrs (each comma-separated part a CIDR; kovn also takes a bare address), then kovn's one. */
-function snatCidrIssues(text: string | undefined): FieldIssue[] {
+/**
+ * The webhook's CheckCidrs (each comma-separated part a CIDR; kovn also takes a bare address), then kovn's: one
+ * CIDR, or a dual-stack pair `v4,v6`.
+ */
+function snatCidrIssues(view: ClusterView, eip: string | undefined, text: string | undefined): FieldIssue[] {
   if (!text) return [required('spec.internalCIDR')];
   if (!text.split(',').every((part) => parseCidrOrIp(part.trim())))
     return [invalid('spec.internalCIDR', text, 'not a valid CIDR or IP address')];
-  if (snatCidr(text)) return [];
-  const why = `${text} is not one IPv4 CIDR or address: iptables NAT takes one IPv4 CIDR per SNAT (Kube-OVN's controller refuses it too); this rule will not be ready`;
+  const fams = families(text, (p) => parseCidrOrIp(p.trim())?.family, 'CIDR');
+  if (typeof fams !== 'string') return familyWarnings(view, eip, 'spec.internalCIDR', fams);
+  // The webhook takes any list of CIDRs; the gateway programs one CIDR or one pair.
+  const why = `${text}: ${fams}: the gateway takes one CIDR per SNAT, or a dual-stack pair (Kube-OVN's controller takes one CIDR); this rule will not be ready`;
   return [warning('spec.internalCIDR', why, 'controller')];
 }
 
@@ -128,7 +169,7 @@ export const snatAdmission: KindAdmission<Snat> = {
     if (operation === 'DELETE' || !object) return [];
     const spec = object.spec;
     const self = object.metadata.name ?? '';
-    const issues = [...common(view, spec?.eip), ...snatCidrIssues(spec?.internalCIDR)];
+    const issues = [...common(view, spec?.eip), ...snatCidrIssues(view, spec?.eip, spec?.internalCIDR)];
     const key = spec && snatKey(spec);
     if (!spec?.eip || !key) return issues;
     const fips = rulesUsingEip(view, 'IptablesFIPRule', spec.eip, self);
@@ -167,7 +208,10 @@ export const fipAdmission: KindAdmission<Fip> = {
     if (operation === 'DELETE' || !object) return [];
     const spec = object.spec;
     const self = object.metadata.name ?? '';
-    const issues = [...common(view, spec?.eip), ...address('spec.internalIp', spec?.internalIp)];
+    const issues = [
+      ...common(view, spec?.eip),
+      ...address(view, spec?.eip, 'spec.internalIp', spec?.internalIp),
+    ];
     if (!spec?.eip) return issues;
     const dnats = rulesUsingEip(view, 'IptablesDnatRule', spec.eip, self);
     if (dnats.length) {

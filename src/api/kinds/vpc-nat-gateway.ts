@@ -26,8 +26,8 @@ import { immutable } from './immutable.ts';
 import { mustExist, natFeatureIssues, natGwPrefix } from './nat-config.ts';
 import type { Subnet } from './subnet-schema.ts';
 import { blockCidrs } from '../../net/cidr-block.ts';
-import type { Vpc } from './vpc.ts';
 import { subnetOutsideVpc } from './vpc-subnet.ts';
+import { haGatewayIssues } from './vpc-nat-gateway-ha.ts';
 
 export const VpcNatGatewaySpec = Type.Object({
   vpc: Str('The VPC this gateway serves'),
@@ -47,17 +47,46 @@ export const VpcNatGatewaySpec = Type.Object({
   noDefaultEIP: Opt(Bool('Give net1 no address and no default route')),
   annotations: Opt(StringMap('Extra pod template annotations')),
   namespace: Opt(Str('Namespace of the gateway workload (default: the controller namespace)')),
-  replicas: Opt(Int('Gateway replicas; 1 runs a StatefulSet', { format: 'int32', minimum: 1 })),
-  bfd: Opt(
-    Type.Object({
-      enabled: Opt(Bool()),
-      minRX: Opt(Int(undefined, { minimum: 1, maximum: 3600000 })),
-      minTX: Opt(Int(undefined, { minimum: 1, maximum: 3600000 })),
-      multiplier: Opt(Int(undefined, { minimum: 1, maximum: 255 })),
-    }),
+  replicas: Opt(
+    Int(
+      'Gateway instances, one per node (more than 1: HA, an active instance and standbys; lanIp is ignored)',
+      {
+        format: 'int32',
+        minimum: 1,
+      },
+    ),
   ),
-  internalSubnets: Opt(StrList()),
-  internalCIDRs: Opt(StrList()),
+  bfd: Opt(
+    Type.Object(
+      {
+        enabled: Opt(Bool('BFD-checked instances (HA only); not supported yet, must be false')),
+        minRX: Opt(
+          Int('BFD minimum receive interval, ms (default 1000)', {
+            format: 'int32',
+            minimum: 1,
+            maximum: 3600000,
+          }),
+        ),
+        minTX: Opt(
+          Int('BFD minimum transmit interval, ms (default 1000)', {
+            format: 'int32',
+            minimum: 1,
+            maximum: 3600000,
+          }),
+        ),
+        multiplier: Opt(
+          Int('BFD detection multiplier (default 3)', { format: 'int32', minimum: 1, maximum: 255 }),
+        ),
+      },
+      { description: 'BFD health checking of HA instances (Kube-OVN v1.17)' },
+    ),
+  ),
+  internalSubnets: Opt(
+    StrList('Subnets (by name) whose traffic the VPC routes to the HA gateway (replicas > 1)'),
+  ),
+  internalCIDRs: Opt(
+    StrList('CIDRs whose traffic the VPC routes to the HA gateway (replicas > 1), with internalSubnets'),
+  ),
 });
 
 export const VpcNatGatewayStatus = Type.Object({
@@ -158,16 +187,7 @@ function validateGateway(
       }
     }
   }
-  const vpc = spec?.vpc ? (view.get('Vpc', spec.vpc) as Vpc | undefined) : undefined;
-  if (spec?.bfd?.enabled && vpc && !vpc.spec?.enableBfd) {
-    issues.push(
-      invalid(
-        'spec.bfd.enabled',
-        true,
-        `BFD is enabled on the gateway but vpc ${spec.vpc} does not have enableBfd`,
-      ),
-    );
-  }
+  issues.push(...haGatewayIssues(spec, view));
   (spec?.selector ?? []).forEach((entry, i) => {
     if (!/^[^:]+:[^:]*$/.test(entry) || !entry.split(':')[0]!.trim()) {
       issues.push(

@@ -19,6 +19,7 @@ const KINDS: Record<string, string> = {
   node: 'Node',
   service: 'Service',
   np: 'NetworkPolicy',
+  natgw: 'VpcNatGateway',
 };
 const NAMESPACED = new Set(['Pod', 'Service', 'NetworkPolicy']);
 
@@ -27,6 +28,8 @@ export const subnetOwner = (name: string): string => `subnet/${name}`;
 export const podOwner = (namespace: string, name: string): string => `pod/${namespace}/${name}`;
 export const nodeOwner = (name: string): string => `node/${name}`;
 export const networkPolicyOwner = (namespace: string, name: string): string => `np/${namespace}/${name}`;
+/** The VPC routes to an HA NAT gateway's active instance (controller/reconcilers/natgw/gateway-routes.ts). */
+export const natGatewayOwner = (name: string): string => `natgw/${name}`;
 
 /** `external_ids` for a row of `owner`, plus any extra keys (e.g. `subnet`, `ls`, `pod`). */
 export function ownerTags(owner: string, extra: Record<string, string> = {}): Record<string, string> {

@@ -12,11 +12,14 @@ export interface Command {
   netns?: string;
 }
 
-/** The bridge of the upstream namespace `up`, with the gateway address, up. */
+/** The bridge of the upstream namespace `up`, with the gateway address (and the IPv6 one, usable at once), up. */
 export function bridgeCommands(n: ExternalNetwork, up: string): Command[] {
   return [
     { args: ['ip', '-n', up, 'link', 'add', 'br0', 'type', 'bridge'] },
     { args: ['ip', '-n', up, 'addr', 'add', n.gatewayAddress, 'dev', 'br0'] },
+    ...(n.gatewayAddress6
+      ? [{ args: ['ip', '-n', up, 'addr', 'add', n.gatewayAddress6, 'dev', 'br0', 'nodad'] }]
+      : []),
     { args: ['ip', '-n', up, 'link', 'set', 'br0', 'up'] },
     { args: ['ethtool', '-K', 'br0', 'tx', 'off'], netns: up },
   ];

@@ -14,6 +14,8 @@ export interface ExternalNetwork {
   subnet: string;
   /** `gateway/prefix` on the upstream bridge. */
   gatewayAddress: string;
+  /** The IPv6 `gateway/prefix` on the bridge too, for a dual-stack Subnet (its IPv6 CIDR and IPv6 gateway). */
+  gatewayAddress6?: string;
   master: string;
 }
 
@@ -22,7 +24,8 @@ export function externalNetworks(subnets: readonly Subnet[], nads: readonly Kube
   const out: ExternalNetwork[] = [];
   for (const s of [...subnets].sort((a, b) => (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''))) {
     const provider = s.spec?.provider ?? '';
-    const prefix = parseCidrBlock(s.spec?.cidrBlock).parts[0]?.cidr?.prefix;
+    const block = parseCidrBlock(s.spec?.cidrBlock);
+    const prefix = block.parts[0]?.cidr?.prefix;
     if (isOvnProvider(provider) || !s.spec?.gateway || prefix === undefined || s.metadata.deletionTimestamp)
       continue;
     const nad = nads.find((n) => `${n.metadata.name}.${n.metadata.namespace}` === provider);
@@ -37,9 +40,13 @@ export function externalNetworks(subnets: readonly Subnet[], nads: readonly Kube
       master = undefined;
     }
     if (!master || out.some((n) => n.master === master)) continue;
+    const gateways = s.spec.gateway.split(',').map((g) => g.trim());
+    const v6 = block.parts[0]?.cidr?.family === 4 ? block.v6?.cidr.prefix : undefined;
+    const gateway6 = gateways.slice(1).find((g) => g.includes(':'));
     out.push({
       subnet: s.metadata.name ?? '',
-      gatewayAddress: `${s.spec.gateway.split(',')[0]}/${prefix}`,
+      gatewayAddress: `${gateways[0]}/${prefix}`,
+      ...(v6 !== undefined && gateway6 ? { gatewayAddress6: `${gateway6}/${v6}` } : {}),
       master,
     });
   }

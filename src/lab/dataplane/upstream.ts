@@ -114,11 +114,12 @@ class UpstreamNetworks {
     }
   }
 
-  /** Does an existing upstream namespace hold the gateway address, and every node its master? */
+  /** Does an existing upstream namespace hold the gateway address (both, for dual stack), and every node its master? */
   async #intact(n: ExternalNetwork, up: string): Promise<boolean> {
     const { runner, nodes } = this.#o;
-    const br = await runner.run('ip', ['-n', up, '-4', '-o', 'addr', 'show', 'dev', 'br0']);
+    const br = await runner.run('ip', ['-n', up, '-o', 'addr', 'show', 'dev', 'br0']);
     if (br.code !== 0 || !br.stdout.includes(` ${n.gatewayAddress} `)) return false;
+    if (n.gatewayAddress6 && !br.stdout.includes(` ${n.gatewayAddress6} `)) return false;
     for (const node of nodes) {
       const link = await runner.run('ip', ['-n', node.netns, 'link', 'show', n.master]);
       if (link.code !== 0) return false;

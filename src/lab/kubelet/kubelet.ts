@@ -3,9 +3,12 @@
  * each into a sandbox as a kubelet with a CNI-driven runtime would (pod.ts): a network namespace plumbed by calling the
  * real CNI plugins with the config list it writes under the node directory (`cni/net.d/00-kube-ovn.conflist`,
  * `type: kube-ovn`, the node agent's `server_socket`) and the pod's NetworkAttachmentDefinitions, a responder for the
- * declared ports, and the pod's status. Level-triggered: a controller manager's workers (16 by default) on the keys
- * of Pods, fed by the informers, by the sandbox records on disk at start (so pods deleted while it was down are torn
- * down), by probe results, and by a periodic resync; failures are retried with backoff.
+ * declared ports, and the pod's status. The namespaces are made, and the plugins started in the node's namespace, by
+ * a link helper (src/node/netlink/link-helper.ts; the lab daemon shares one between its kubelets), so a pod costs the
+ * daemon no process start of its own: only the plugin binaries run (ADR 35). Level-triggered: a controller
+ * manager's workers (16 by default) on the keys of Pods, fed by the informers, by the sandbox records on disk at
+ * start (so pods deleted while it was down are torn down), by probe results, and by a periodic resync; failures are
+ * retried with backoff.
  *
  * Usage (the lab daemon, once the node's OVS and agent run):
  *   const kubelet = new Kubelet({ nodeName, nodeNetns: layout.nodeNetns(nodeName), layout, kubeConfig,
@@ -36,6 +39,7 @@ import { annotationKey } from '../../api/annotations.ts';
 import { CNI_VERSION } from '../../node/cni/spec.ts';
 import { systemClock, type Clock } from '../../util/clock.ts';
 import { processRunner, type ProcessRunner } from '../../util/exec.ts';
+import { LinkHelper } from '../../node/netlink/link-helper.ts';
 import type { LabLayout } from '../layout.ts';
 import { KubeletApi } from './api.ts';
 import { ProbeManager } from './probes.ts';
@@ -65,6 +69,8 @@ export interface KubeletOptions {
   /** The node agent's socket; default `layout.cniSocket(nodeName)`. */
   agentSocket?: string;
   runner?: ProcessRunner;
+  /** Makes the sandboxes' namespaces and runs the CNI plugins; default a helper of its own, closed on stop. */
+  links?: LinkHelper;
   clock?: Clock;
   logger?: Logger;
   /** Runs the responders; default this process's Node. */
@@ -146,6 +152,19 @@ function linkPlugin(binDir: string, target: string): void {
   }
 }
 
+/** CNI plugins started by the link helper, born in the node's namespace (no `ip netns exec`, no fork of this
+ * process); anything long-running the runtime starts goes through `runner`. */
+function pluginRuntime(
+  links: LinkHelper,
+  runner: ProcessRunner,
+  where: Omit<CniRuntime, 'runner'>,
+): CniRuntime {
+  return {
+    ...where,
+    runner: { run: (cmd, args, options) => links.run(cmd, args, options), spawn: runner.spawn.bind(runner) },
+  };
+}
+
 export class Kubelet {
   readonly nodeName: string;
   readonly confDir: string;
@@ -160,6 +179,8 @@ export class Kubelet {
   readonly #sync: PodSync;
   readonly #prober: NodeProber;
   readonly #probes: ProbeManager;
+  readonly #links: LinkHelper;
+  readonly #ownLinks: boolean;
 
   constructor(o: KubeletOptions) {
     this.#o = o;
@@ -171,13 +192,15 @@ export class Kubelet {
     this.binDir = o.cniBinDir ?? join(nodeDir, 'cni', 'bin');
     this.store = new SandboxStore(join(nodeDir, 'pods'));
     const runner = o.runner ?? processRunner;
+    this.#ownLinks = o.links === undefined;
+    this.#links = o.links ?? new LinkHelper({ logger: this.#log, clock: this.#clock });
+    const links = this.#links;
     const agentSocket = o.agentSocket ?? o.layout.cniSocket(o.nodeName);
-    const cni: CniRuntime = {
-      runner,
+    const cni = pluginRuntime(links, runner, {
       binDirs: [this.binDir, dirname(o.cniBinary), ...(o.pluginDirs ?? DEFAULT_PLUGIN_DIRS)],
       runNetns: o.nodeNetns,
       agentSocket,
-    };
+    });
     const informer = (kind: string, fieldSelector: string): KubeInformer =>
       kindInformer(kind, { kubeConfig: o.kubeConfig, clock: this.#clock, log: this.#log, fieldSelector });
     this.#pods = informer('Pod', `spec.nodeName=${o.nodeName}`);
@@ -222,6 +245,7 @@ export class Kubelet {
       nodeNetns: o.nodeNetns,
       layout: o.layout,
       runner,
+      links,
       clock: this.#clock,
       log: this.#log,
       api,
@@ -261,6 +285,7 @@ export class Kubelet {
     this.#probes.stopAll();
     await this.#prober.stop();
     if (options.teardown) await this.#sync.teardownAll();
+    if (this.#ownLinks) await this.#links.close();
   }
 
   async #reconcile({ name, namespace = 'default' }: ObjectRef): Promise<{ requeueAfterMs?: number }> {

@@ -22,7 +22,7 @@ import { metaTime } from '../../util/time.ts';
 import type { LabLayout } from '../layout.ts';
 import type { KubeletApi } from './api.ts';
 import { addNetwork, delNetwork, type Attachment, type CniRuntime } from './cni.ts';
-import { deleteNetns, ensureNetns, netnsExists, netnsPathOf } from './netns.ts';
+import { deleteNetns, ensureNetns, netnsExists, netnsPathOf, type NetnsOps } from './netns.ts';
 import { parseNetworks } from '../../api/networks-annotation.ts';
 import { confListOf, type ConfList } from './networks.ts';
 import type { ProbeManager } from './probes.ts';
@@ -35,6 +35,8 @@ export interface PodSyncDeps {
   nodeNetns: string;
   layout: LabLayout;
   runner: ProcessRunner;
+  /** Makes and removes the sandboxes' namespaces (the kubelets' link helper). */
+  links: NetnsOps;
   clock: Clock;
   log: Logger;
   api: KubeletApi;
@@ -155,7 +157,7 @@ export class PodSync {
     }
     // Networks are resolved before anything is plumbed: a missing NAD fails the setup without side effects.
     const secondary = await this.#secondaryNetworks(pod);
-    await ensureNetns(this.#d.runner, netns);
+    await ensureNetns(this.#d.links, netns);
     const attachment = (ifname: string): Attachment => ({
       containerId: record.containerId,
       netnsPath: netnsPathOf(netns),
@@ -164,11 +166,13 @@ export class PodSync {
       podName: name,
       podUid: uid,
     });
+    // Each attachment is recorded as soon as it is made, so a setup cut short DELs it with the configuration used;
+    // eth0 alone is recorded with `ready` (cut short before that, #teardown DELs eth0 with today's configuration).
     try {
       const primary = this.#d.primary();
       const result = await addNetwork(this.#d.cni, primary, attachment('eth0'));
       record.attachments.push({ network: primary.name || CNI_TYPE, ifname: 'eth0', conf: primary, result });
-      this.#d.store.write(record);
+      if (secondary.length) this.#d.store.write(record);
       for (const net of secondary) {
         const r = await addNetwork(this.#d.cni, net.conf, attachment(net.ifname));
         record.attachments.push({ network: net.network, ifname: net.ifname, conf: net.conf, result: r });
@@ -239,7 +243,7 @@ export class PodSync {
       if (!attached.some((x) => x.ifname === 'eth0'))
         attached.push({ conf: this.#d.primary(), ifname: 'eth0' });
       for (const att of attached) await delNetwork(this.#d.cni, att.conf, a(att.ifname), att.result);
-      await deleteNetns(this.#d.runner, record.netns);
+      await deleteNetns(this.#d.links, record.netns);
     }
     this.#d.store.removeContainerDirs(record.namespace, record.name);
     this.#d.store.remove(record.namespace, record.name);
@@ -252,6 +256,7 @@ export class PodSync {
     const current = record.responder;
     if (current && current.ports.join(',') === ports.join(',') && isResponder(current.pid, key))
       return record;
+    if (!current && !ports.length) return record;
     if (current) await stopResponder(this.#d.clock, current.pid, key);
     const next: SandboxRecord = { ...record };
     delete next.responder;

@@ -1,8 +1,8 @@
 /**
  * The lab's scheduler loop: a controller manager with informers on Pods, Nodes and Namespaces, whose reconciler selects
  * the pods that are unbound, not being deleted and ask for this scheduler (`spec.schedulerName`, default
- * `default-scheduler`); a few workers (8) place each with `schedule()` and bind it (the `pods/binding` subresource: one
- * write), or record why it fits nowhere. Pending pods are looked at again whenever a node changes, a bound pod changes
+ * `default-scheduler`); a few workers (16) place each with `schedule()` and bind it (the `pods/binding` subresource:
+ * one write), or record why it fits nowhere. Pending pods are looked at again whenever a node changes, a bound pod changes
  * or goes (spreading and affinity depend on them), and every `retryUnschedulableMs` as a backstop. Bindings made but
  * not yet seen by the informer are remembered ("assumed", as in kube-scheduler, from before the write), so a burst of
  * pods still spreads.
@@ -35,7 +35,7 @@ export interface SchedulerOptions {
   schedulerName?: string;
   /** Look again at unschedulable pods after this long even without a cluster change (default 60 s). */
   retryUnschedulableMs?: number;
-  /** Pods placed and bound at the same time (default 8; kube-scheduler binds asynchronously too). */
+  /** Pods placed and bound at the same time (default 16; kube-scheduler binds asynchronously too). */
   concurrency?: number;
   /** How bindings and conditions are written (default: to the API server the kubeconfig names). */
   writer?: SchedulerWriter;
@@ -162,7 +162,7 @@ export async function startScheduler(options: SchedulerOptions): Promise<Schedul
     clock,
     logger: log,
     name: 'scheduling',
-    concurrency: options.concurrency ?? 8,
+    concurrency: options.concurrency ?? 16,
     backoff: { baseMs: 1_000, maxMs: 30_000 },
   });
   const scheduling = new PodScheduling({

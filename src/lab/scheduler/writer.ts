@@ -47,11 +47,13 @@ export class ApiSchedulerWriter implements SchedulerWriter {
     });
   }
 
+  /** The `Scheduled` Event is sent without waiting for it (as client-go's broadcaster does), so a worker is free for
+   * the next pod after one write. */
   async bind(pod: Pod, node: string): Promise<BindOutcome> {
     const outcome = (await this.#postBinding(pod, node)) ?? (await this.#patchNodeName(pod, node));
     if (outcome === 'bound') {
       const name = `${pod.metadata.namespace ?? ''}/${pod.metadata.name ?? ''}`;
-      await this.#event(pod, 'Normal', 'Scheduled', `Successfully assigned ${name} to ${node}`);
+      void this.#event(pod, 'Normal', 'Scheduled', `Successfully assigned ${name} to ${node}`);
     }
     return outcome;
   }

@@ -1,12 +1,14 @@
 #!/usr/bin/python3
-"""kovn node agent's link helper: one long-lived process per node agent that reads and changes links, addresses,
-routes and transmit checksum offload in any network namespace through netlink (pyroute2, Debian's python3-pyroute2),
-checks that a pod's gateway answers (ICMP echo) and announces a pod's addresses (gratuitous ARP), so that plumbing a
-pod starts no process (ADR 34). The agent (link-helper.ts) writes one JSON request per line on stdin and reads one
-JSON answer per line on stdout, {"id", "ok", "result"} or {"id", "ok": false, "error"}; requests run concurrently,
-each on a worker thread that enters the namespaces it names (setns is per thread) and returns to its own after.
-The process ends when its stdin closes (the agent is gone). Namespaces are `ip netns` names (/var/run/netns/NAME) or
-null: the helper's own, which is the agent's.
+"""kovn's link helper: one long-lived process per node agent (and one in the lab daemon, for its kubelets) that
+reads and changes links, addresses, routes and transmit checksum offload in any network namespace through netlink
+(pyroute2, Debian's python3-pyroute2), creates and deletes network namespaces as `ip netns add/delete` do, checks
+that a pod's gateway answers (ICMP echo), announces a pod's addresses (gratuitous ARP), and runs a program to
+completion inside a namespace (a CNI plugin, as a runtime in the node's namespace would), so that plumbing a pod
+starts no process of its own and no `ip` (ADR 34, ADR 35). The caller (link-helper.ts) writes one JSON request per
+line on stdin and reads one JSON answer per line on stdout, {"id", "ok", "result"} or {"id", "ok": false, "error"};
+requests run concurrently, each on a worker thread that enters the namespaces it names (setns and unshare are per
+thread) and returns to its own after. The process ends when its stdin closes (the caller is gone). Namespaces are
+`ip netns` names (/var/run/netns/NAME) or null: the helper's own, which is the caller's.
 """
 import ctypes
 import errno
@@ -15,6 +17,7 @@ import os
 import select
 import socket
 import struct
+import subprocess
 import sys
 import threading
 import time
@@ -26,13 +29,22 @@ from pyroute2.netlink.exceptions import NetlinkError
 
 NETNS_DIR = "/var/run/netns"
 CLONE_NEWNET = 0x40000000
+MS_BIND = 0x1000
+MS_REC = 0x4000
+MS_SHARED = 0x100000
+MNT_DETACH = 0x2
 IFF_UP = 0x1
 IFA_F_NODAD = 0x02
 RT_TABLE_MAIN = 254
 RTPROT_KERNEL = 2
 RT_SCOPE_UNIVERSE = 0
+IN6_ADDR_GEN_MODE_NONE = 1
+# IFLA_AF_SPEC / AF_INET6: no IPv6 address generation on the link (no link-local address and the routes that come
+# with it; addresses set explicitly still work), as `ip link set addrgenmode none`.
+NO_IPV6_ADDR_GEN = {"attrs": [["AF_INET6", {"attrs": [["IFLA_INET6_ADDR_GEN_MODE", IN6_ADDR_GEN_MODE_NONE]]}]]}
 TX_CHECKSUM = ("tx-checksum-ipv4", "tx-checksum-ip-generic", "tx-checksum-ipv6")
-# Enough for every ADD a kubelet runs at once on a node (each waits for its gateway) plus reads.
+# Enough for every ADD a kubelet runs at once on a node (each waits for its gateway) plus reads; in the lab daemon,
+# for both kubelets' plugin runs at once (16 workers each, each run waiting on its node agent) plus namespaces.
 WORKERS = 64
 
 _libc = ctypes.CDLL(None, use_errno=True)
@@ -82,6 +94,71 @@ class InNetns:
         finally:
             os.close(self.home)
         return False
+
+
+def _libc_check(result, what):
+    if result != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, f"{what}: {os.strerror(err)}")
+
+
+_netns_dir_lock = threading.Lock()
+_netns_dir_shared = False
+
+
+def _share_netns_dir():
+    """/var/run/netns made a shared mount point (bound onto itself first if it is none), as `ip netns add` leaves it,
+    so the namespaces bound under it appear in every mount namespace."""
+    global _netns_dir_shared
+    with _netns_dir_lock:
+        if _netns_dir_shared:
+            return
+        os.makedirs(NETNS_DIR, mode=0o755, exist_ok=True)
+        where = NETNS_DIR.encode()
+        if _libc.mount(b"none", where, None, MS_SHARED | MS_REC, None) != 0:
+            if ctypes.get_errno() != errno.EINVAL:
+                _libc_check(-1, f"mount --make-rshared {NETNS_DIR}")
+            _libc_check(_libc.mount(where, where, None, MS_BIND | MS_REC, None), f"mount --rbind {NETNS_DIR}")
+            shared = _libc.mount(b"none", where, None, MS_SHARED | MS_REC, None)
+            _libc_check(shared, f"mount --make-rshared {NETNS_DIR}")
+        _netns_dir_shared = True
+
+
+def _netns_add(name):
+    """A new network namespace bound at /var/run/netns/NAME (kept as it is when that exists): this thread unshares
+    its network namespace, binds it there, and returns to its own."""
+    path = os.path.join(NETNS_DIR, name)
+    if os.path.exists(path):
+        return
+    _share_netns_dir()
+    os.close(os.open(path, os.O_RDONLY | os.O_CREAT | os.O_EXCL, 0))
+    home = os.open("/proc/thread-self/ns/net", os.O_RDONLY)
+    try:
+        unshared = _libc.unshare(CLONE_NEWNET) == 0
+        try:
+            _libc_check(0 if unshared else -1, "unshare(CLONE_NEWNET)")
+            _libc_check(_libc.mount(b"/proc/thread-self/ns/net", path.encode(), None, MS_BIND, None), f"bind {path}")
+        finally:
+            if unshared:
+                try:
+                    _setns(home)
+                except OSError:
+                    os._exit(70)  # as in InNetns: never serve the next request from a pod's namespace
+    except OSError:
+        os.unlink(path)
+        raise
+    finally:
+        os.close(home)
+
+
+def _netns_del(name):
+    """The namespace's mount point unmounted (lazily) and removed; nothing to do when it is gone."""
+    path = os.path.join(NETNS_DIR, name)
+    if not os.path.lexists(path):
+        return
+    if _libc.umount2(path.encode(), MNT_DETACH) != 0 and ctypes.get_errno() != errno.EINVAL:
+        _libc_check(-1, f"umount {path}")
+    os.unlink(path)
 
 
 def _index(ipr, ifname):
@@ -162,6 +239,10 @@ def _step(ipr, step):
         if step.get("peerFd") is not None:
             peer["net_ns_fd"] = step["peerFd"]
         ipr.link("add", ifname=step["name"], kind="veth", peer=peer)
+        if step.get("noIpv6LinkLocal"):
+            # Before the link first goes up, when the kernel would add the address; the kernel takes this only on
+            # an existing link (on RTM_NEWLINK it answers EAFNOSUPPORT), so right after the add, on this socket.
+            ipr.link("set", index=_index(ipr, step["name"]), IFLA_AF_SPEC=NO_IPV6_ADDR_GEN)
     elif kind == "set":
         index = _index(ipr, step["name"])
         if step.get("mac") is not None:
@@ -203,6 +284,8 @@ def _step(ipr, step):
 
 
 def _describe(step):
+    if step["op"] in ("netns-add", "netns-del"):
+        return f"{step['op']} {step['name']}"
     where = step.get("netns") or "the agent's namespace"
     detail = " ".join(f"{k}={v}" for k, v in step.items() if k not in ("op", "netns", "peerFd", "peerNetns"))
     return f"{step['op']} {detail} in {where}"
@@ -213,6 +296,9 @@ def apply(req):
     for step in req["steps"]:
         peer_fd = None
         try:
+            if step["op"] in ("netns-add", "netns-del"):
+                (_netns_add if step["op"] == "netns-add" else _netns_del)(step["name"])
+                continue
             if step["op"] == "veth":
                 # The peer's namespace is opened before entering the first one: null names the helper's own.
                 peer = step.get("peerNetns", step.get("netns"))
@@ -295,7 +381,35 @@ def announce(req):
     return {"reached": reached}
 
 
-OPS = {"link": read_link, "routes": read_routes, "apply": apply, "announce": announce}
+def run(req):
+    """Runs `argv` to completion inside the namespace (started from this thread, so it is born there; no `ip netns
+    exec`): its stdin `input`, its environment this process's with `env` over it (or `env` alone), killed after
+    `timeoutMs`. Answers its exit code (128 + signal when killed), stdout and stderr, or timedOut."""
+    argv = req["argv"]
+    env = {**os.environ, **req.get("env", {})} if req.get("inheritEnv", True) else dict(req.get("env", {}))
+    try:
+        with InNetns(req.get("netns")):
+            child = subprocess.Popen(
+                argv,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env=env,
+                cwd=req.get("cwd"),
+            )
+    except OSError as e:
+        raise RuntimeError(f"cannot run {argv[0]}: {e.strerror}") from None
+    try:
+        out, err = child.communicate(req.get("input", "").encode(), timeout=req["timeoutMs"] / 1000)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.communicate()
+        return {"timedOut": True}
+    code = child.returncode if child.returncode >= 0 else 128 - child.returncode
+    return {"code": code, "stdout": out.decode("utf-8", "replace"), "stderr": err.decode("utf-8", "replace")}
+
+
+OPS = {"link": read_link, "routes": read_routes, "apply": apply, "announce": announce, "run": run}
 _out = threading.Lock()
 
 

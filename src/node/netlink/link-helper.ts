@@ -1,27 +1,42 @@
 /**
- * The node agent's side of its link helper (link-helper.py, ADR 34): one long-lived `python3` process per agent that
+ * The caller's side of the link helper (link-helper.py, ADR 34): one long-lived `python3` process per node agent that
  * does the pod NICs' netlink work (links, addresses, routes, checksum offload) in any namespace, and the gateway
- * check and gratuitous ARP after a plug, so a pod's plumbing starts no process. Requests are JSON lines, answered out
- * of order by id; each has a deadline. The helper starts at the first request and again at the next request after
- * it exits (the requests in flight then fail, naming its exit); `close` ends it by its pid. `LinkOps` is what the
- * NIC plumbing (nic.ts, nic-observe.ts) needs from it.
+ * check and gratuitous ARP after a plug, so a pod's plumbing starts no process; the lab daemon's kubelets have one
+ * too, for their sandboxes' namespaces and to run CNI plugins in the node's namespace (ADR 35). Requests are JSON
+ * lines, answered out of order by id; each has a deadline. The helper starts at the first request and again at the
+ * next request after it exits (the requests in flight then fail, naming its exit); `close` ends it by its pid.
+ * `LinkOps` is what the NIC plumbing (nic.ts, nic-observe.ts) needs from it; `run` starts a program in a namespace.
  */
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import { systemClock, type Clock, type TimerId } from '../../util/clock.ts';
-import { spawnPiped, type PipedProcess } from '../../util/exec.ts';
+import {
+  ProcessTimeoutError,
+  spawnPiped,
+  type PipedProcess,
+  type ProcessExit,
+  type RunOptions,
+  type RunResult,
+} from '../../util/exec.ts';
 import type { Netns } from '../agent/netns-path.ts';
 import type { LinkState, RouteState } from '../nic-state.ts';
 
 /** One change, made in `netns` (undefined: the agent's own namespace). */
 export type LinkStep =
-  | { op: 'veth'; netns: Netns; name: string; peer: string; peerNetns: Netns }
+  /**
+   * A veth pair, `name` in `netns` and `peer` in `peerNetns`, both down. `noIpv6LinkLocal`: IPv6 address generation
+   * off on `name` before it is ever up (no link-local address, so none of the IPv6 routes that come with it); the
+   * peer keeps its own.
+   */
+  | { op: 'veth'; netns: Netns; name: string; peer: string; peerNetns: Netns; noIpv6LinkLocal?: boolean }
   | { op: 'set'; netns: Netns; name: string; mac?: string; mtu?: number; up?: boolean }
   | { op: 'addr-add' | 'addr-del'; netns: Netns; name: string; addr: string }
   | { op: 'route-replace' | 'route-del'; netns: Netns; name: string; dst: string; gw?: string }
   | { op: 'link-del'; netns: Netns; name: string; ifExists?: boolean }
-  | { op: 'tx-off'; netns: Netns; name: string };
+  | { op: 'tx-off'; netns: Netns; name: string }
+  /** A network namespace `name` (as `ip netns add` makes it; kept when it exists), or none (gone already: fine). */
+  | { op: 'netns-add' | 'netns-del'; name: string };
 
 export interface Announcement {
   netns: Netns;
@@ -47,6 +62,8 @@ export const LINK_HELPER_PROGRAM = fileURLToPath(new URL('./link-helper.py', imp
 /** Debian's interpreter, which has python3-pyroute2 (a `python3` first on PATH may be another one). */
 export const DEFAULT_PYTHON = '/usr/bin/python3';
 const REQUEST_DEADLINE_MS = 10_000;
+/** A program `run` starts is killed after this long unless the call says otherwise. */
+const RUN_DEFAULT_TIMEOUT_MS = 60_000;
 
 interface Pending {
   resolve(result: unknown): void;
@@ -82,15 +99,34 @@ export class LinkHelper implements LinkOps {
   requests = 0;
   #pid: number | undefined;
 
-  constructor(options: { python?: string; logger?: Logger; clock?: Clock } = {}) {
+  readonly #onStart: ((proc: { pid: number; exited: Promise<ProcessExit> }) => void) | undefined;
+
+  constructor(
+    options: {
+      python?: string;
+      logger?: Logger;
+      clock?: Clock;
+      /** Told of each helper process as it starts (the lab records it in its ledger, for `kovn down`). */
+      onStart?: (proc: { pid: number; exited: Promise<ProcessExit> }) => void;
+    } = {},
+  ) {
     this.#clock = options.clock ?? systemClock;
     this.#python = options.python ?? process.env.KOVN_PYTHON ?? DEFAULT_PYTHON;
     this.#log = options.logger;
+    this.#onStart = options.onStart;
   }
 
   /** The running helper's pid, if one runs. */
   get pid(): number | undefined {
     return this.#pid;
+  }
+
+  /**
+   * Starts the helper now and waits for its first answer (a read of `lo` where it runs), so the first real request
+   * does not pay Python's and pyroute2's start-up; a helper that cannot start fails here.
+   */
+  async warmUp(): Promise<void> {
+    await this.readLink(undefined, 'lo');
   }
 
   async readLink(netns: Netns, ifname: string): Promise<LinkState | undefined> {
@@ -122,7 +158,7 @@ export class LinkHelper implements LinkOps {
     if (steps.length === 0) return;
     const wire = steps.map((s) => ({
       ...s,
-      netns: netnsWire(s.netns),
+      ...('netns' in s ? { netns: netnsWire(s.netns) } : {}),
       ...('peerNetns' in s ? { peerNetns: netnsWire(s.peerNetns) } : {}),
     }));
     await this.#request({ op: 'apply', steps: wire });
@@ -134,6 +170,32 @@ export class LinkHelper implements LinkOps {
       a.timeoutMs + REQUEST_DEADLINE_MS,
     )) as { reached: boolean };
     return r.reached;
+  }
+
+  /**
+   * Runs `cmd` to completion inside `options.netns`, started by the helper (no process of the caller's, no `ip netns
+   * exec`): what `ProcessRunner.run` answers (a timeout rejects with ProcessTimeoutError). `cwd`, `input`, `env`,
+   * `inheritEnv` and `timeoutMs` as there (at the deadline the program alone is killed: `processGroup` is not
+   * offered); the environment inherited is the helper's, which is its caller's.
+   */
+  async run(cmd: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+    const timeoutMs = options.timeoutMs ?? RUN_DEFAULT_TIMEOUT_MS;
+    const input = options.input === undefined ? '' : options.input.toString();
+    const r = (await this.#request(
+      {
+        op: 'run',
+        argv: [cmd, ...args],
+        netns: netnsWire(options.netns),
+        env: options.env ?? {},
+        inheritEnv: options.inheritEnv ?? true,
+        input,
+        timeoutMs,
+        ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+      },
+      timeoutMs + REQUEST_DEADLINE_MS,
+    )) as RunResult | { timedOut: true };
+    if ('timedOut' in r) throw new ProcessTimeoutError([cmd, ...args].join(' '), timeoutMs);
+    return r;
   }
 
   /** Ends the helper (by its pid) and fails what is in flight. */
@@ -193,6 +255,7 @@ export class LinkHelper implements LinkOps {
     });
     this.#pid = proc.pid;
     this.#log?.info({ pid: proc.pid }, 'link helper started');
+    this.#onStart?.({ pid: proc.pid, exited: proc.exited });
     createInterface({ input: proc.stdout }).on('line', (line) => {
       let a: Answer;
       try {

@@ -6,30 +6,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../../../src/api/types.ts';
-import { eventually, kubeovn, seed, settled, startController, startOvn } from './reconcile-harness.ts';
+import {
+  eventually,
+  externalNetwork,
+  kubeovn,
+  natGatewayConfigMaps,
+  seed,
+  settled,
+  startController,
+  startOvn,
+} from './reconcile-harness.ts';
 
-const configMaps = (): KubeObject[] => [
-  {
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
-    metadata: { name: 'ovn-vpc-nat-config', namespace: 'kube-system' },
-    data: { image: 'img' },
-  },
-  {
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
-    metadata: { name: 'ovn-vpc-nat-gw-config', namespace: 'kube-system' },
-    data: { 'enable-vpc-nat-gw': 'true' },
-  },
-];
-const external = () =>
-  kubeovn('Subnet', 'ovn-vpc-external-network', {
-    protocol: 'IPv4',
-    provider: 'ovn-vpc-external-network.kube-system',
-    cidrBlock: '192.168.0.0/24',
-    gateway: '192.168.0.1',
-    excludeIps: ['192.168.0.1..192.168.0.10'],
-  });
 const at = (obj: KubeObject, creationTimestamp: string): KubeObject => ({
   ...obj,
   metadata: { ...obj.metadata, creationTimestamp },
@@ -48,8 +35,8 @@ void test(
     t.after(() => ovn.cleanup());
     const objects = [
       ...seed().filter((o) => o.kind !== 'Pod'),
-      ...configMaps(),
-      external(),
+      ...natGatewayConfigMaps(),
+      externalNetwork(),
       kubeovn('VpcNatGateway', 'gw1', {
         vpc: 'test-vpc-1',
         subnet: 'net1',
@@ -152,7 +139,7 @@ void test(
 
     // The feature switched off: the StatefulSet goes, the CR stays, not ready with the reason; on again: back.
     const enable = (value: string): KubeObject => ({
-      ...configMaps()[1]!,
+      ...natGatewayConfigMaps()[1]!,
       data: { 'enable-vpc-nat-gw': value },
     });
     running.set(enable('false'));

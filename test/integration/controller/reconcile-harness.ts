@@ -202,3 +202,29 @@ export const seed = (): KubeObject[] => [
   pod('vpc1-pod', 'ns1'),
   pod('vpc2-pod', 'ns2'),
 ];
+
+/** The two ConfigMaps a NAT gateway needs (its image, the gateway feature on), as the seed's 00-nat-configmaps. */
+export const natGatewayConfigMaps = (): KubeObject[] => [
+  {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'ovn-vpc-nat-config', namespace: 'kube-system' },
+    data: { image: 'img' },
+  },
+  {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'ovn-vpc-nat-gw-config', namespace: 'kube-system' },
+    data: { 'enable-vpc-nat-gw': 'true' },
+  },
+];
+
+/** The seed's external network Subnet (192.168.0.0/24, the first ten addresses excluded). */
+export const externalNetwork = (): KubeObject =>
+  kubeovn('Subnet', 'ovn-vpc-external-network', {
+    protocol: 'IPv4',
+    provider: 'ovn-vpc-external-network.kube-system',
+    cidrBlock: '192.168.0.0/24',
+    gateway: '192.168.0.1',
+    excludeIps: ['192.168.0.1..192.168.0.10'],
+  });

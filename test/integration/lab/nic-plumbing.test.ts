@@ -1,6 +1,7 @@
-// plugNic/unplugNic/checkNic against a real userspace OVS in throwaway namespaces (no OVN): creation, idempotent
-// re-plug, drift found by checkNic and repaired by plugNic, a node's own port (podNetns === nodeNetns), a pod
-// namespace recreated under the same name, and unplug. Needs root and Open vSwitch (skips otherwise).
+// plugNic/unplugNic/checkNic against a real userspace OVS in throwaway namespaces (no OVN): creation (the host end
+// without IPv6 link-local, the pod end with it), idempotent re-plug, drift found by checkNic and repaired by plugNic,
+// a node's own port (podNetns === nodeNetns), a pod namespace recreated under the same name, and unplug. Needs root
+// and Open vSwitch (skips otherwise).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkNic, plugNic, unplugNic } from '../../../src/node/nic.ts';
@@ -49,6 +50,15 @@ function podSpec(n: OvsNode, podNetns: string): NicSpec {
 const ipOut = (netns: string, ...args: string[]): Promise<string> =>
   check(runner, 'ip', ['-n', netns, ...args]);
 
+/** `ip -6 addr show dev IF` once it lists a link-local address (at most 5 s). */
+async function podLinkLocal(netns: string, ifname: string): Promise<string> {
+  for (let tries = 0; ; tries++) {
+    const shown = await ipOut(netns, '-6', 'addr', 'show', 'dev', ifname);
+    if (/inet6 fe80::/.test(shown) || tries === 50) return shown;
+    await new Promise((done) => setTimeout(done, 100));
+  }
+}
+
 void test('plugNic creates the NIC; re-plugging changes nothing; checkNic finds drift and plugNic repairs it', async (t) => {
   if (skip || !node) return t.skip(skip);
   const pod = await node.addPod('a');
@@ -68,6 +78,18 @@ void test('plugNic creates the NIC; re-plugging changes nothing; checkNic finds 
     assert.ok(ids.includes(kv), `${kv} in ${ids}`);
   const rootLinks = await check(runner, 'ip', ['-o', 'link', 'show']);
   assert.ok(!rootLinks.includes(spec.hostIf), 'no link in the root namespace');
+  // The node namespace keeps the kernel's default address generation (the lab's nodes turn it off for every link):
+  // the host end alone is made without IPv6 link-local. The kernel adds a link-local when the carrier comes up (a
+  // link-watch event, up to a second later), so the pod end's is awaited before the host end is looked at.
+  assert.match(await ipOut(node.netns, '-d', 'link', 'show', spec.hostIf), /addrgenmode none/);
+  assert.match(await ipOut(pod, '-d', 'link', 'show', 'eth0'), /addrgenmode eui64/);
+  assert.match(await podLinkLocal(pod, 'eth0'), /inet6 fe80::[0-9a-f:]+\/64 scope link/);
+  assert.equal(
+    await ipOut(node.netns, '-6', 'addr', 'show', 'dev', spec.hostIf),
+    '',
+    'no IPv6 on the host end',
+  );
+  assert.doesNotMatch(await ipOut(node.netns, '-6', 'route', 'show', 'dev', spec.hostIf), /\S/);
 
   const ifindex = await ipOut(pod, '-o', 'link', 'show', 'eth0');
   assert.equal(await plugNic(links, ovs, spec), 'unchanged');

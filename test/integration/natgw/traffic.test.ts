@@ -13,10 +13,10 @@ import { applyGateway } from '../../../src/natgw/apply.ts';
 import type { BackendName } from '../../../src/natgw/backends.ts';
 import type { GatewayDesired } from '../../../src/natgw/desired.ts';
 import type { NatRule } from '../../../src/natgw/rules.ts';
-import { check, processRunner, spawnPiped, type PipedProcess } from '../../../src/util/exec.ts';
+import { check, processRunner, type PipedProcess } from '../../../src/util/exec.ts';
+import { PEER_ECHO, servePeerEcho } from '../../support/peer-echo-process.ts';
 
 const skip = process.getuid?.() !== 0 ? 'needs root (network namespaces, iptables, nft)' : false;
-const PEER_ECHO = 'test/support/peer-echo.ts';
 
 const rules = (dnatTarget: string): NatRule[] => [
   { kind: 'eip', name: 'e1', eip: '192.168.0.12', prefix: 24 },
@@ -70,12 +70,7 @@ for (const backend of ['iptables', 'nftables'] as BackendName[]) {
       (await sh(from, process.execPath, PEER_ECHO, 'ask', source, host, String(port))).trim();
 
     async function serve(netns: string, port: number): Promise<void> {
-      const p = await spawnPiped(process.execPath, [PEER_ECHO, 'serve', '0.0.0.0', String(port)], { netns });
-      servers.push(p);
-      await new Promise<void>((resolve, reject) => {
-        p.stdout.on('data', (b: Buffer) => b.toString().includes('listening') && resolve());
-        void p.exited.then((e) => reject(new Error(`server in ${netns} exited: ${JSON.stringify(e)}`)));
-      });
+      servers.push(await servePeerEcho(netns, '0.0.0.0', port));
     }
 
     before(async () => {

@@ -2,11 +2,12 @@
 // root, in throwaway namespaces: a veth pair created straight into two namespaces and configured in one request
 // (read back with `ip`/`ethtool`, and with the helper's own reads), a failing step named with its namespace and the
 // kernel's reason (and the steps before it kept), the gateway check answered by a real peer, a gratuitous ARP that
-// the peer's neighbour table learns, and a helper killed mid-life failing what was in flight and starting again.
+// the peer's neighbour table learns, a helper killed mid-life failing what was in flight and starting again, and the
+// lab kubelets' uses: a namespace made and removed as `ip netns` does, and a program run to completion inside one.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LinkHelper } from '../../../src/node/netlink/link-helper.ts';
-import { check } from '../../../src/util/exec.ts';
+import { check, ProcessTimeoutError } from '../../../src/util/exec.ts';
 import { defer, isRoot, randomLabId } from './helpers.ts';
 import { runner } from './ovs-node.ts';
 
@@ -152,4 +153,45 @@ void test('a helper that dies fails what is in flight and starts again at the ne
   await assert.rejects(waiting, /link helper exited \(code null, signal SIGKILL\)/);
   assert.equal((await links.readLink(pod, 'lo'))?.up, true, 'the next request is answered');
   assert.ok(links.pid && links.pid !== first, 'by a new helper');
+});
+
+void test('a namespace made by the helper is an `ip netns` one; run starts a program inside it', async (t) => {
+  if (!isRoot()) return t.skip('needs root');
+  const name = `${randomLabId()}-made`;
+  const links = new LinkHelper();
+  defer(t, () => links.close());
+  defer(t, () =>
+    ip('netns', 'delete', name).then(
+      () => undefined,
+      () => undefined,
+    ),
+  );
+  await links.apply([
+    { op: 'netns-add', name },
+    { op: 'set', netns: name, name: 'lo', up: true },
+  ]);
+  await links.apply([{ op: 'netns-add', name }]); // there already: kept
+  assert.ok((await ip('netns', 'list')).split('\n').some((l) => l.split(' ')[0] === name));
+  assert.match(await ip('-n', name, 'link', 'show', 'lo'), /LOOPBACK,UP/);
+  const inside = await check(runner, 'readlink', ['/proc/self/ns/net'], { netns: name });
+  const mine = await check(runner, 'readlink', ['/proc/self/ns/net']);
+  assert.notEqual(inside, mine, 'a namespace of its own');
+
+  const r = await links.run('sh', ['-c', 'echo "$GREETING"; cat; readlink /proc/self/ns/net; exit 3'], {
+    netns: name,
+    env: { GREETING: 'hello' },
+    input: 'from stdin\n',
+  });
+  assert.deepEqual(r, { code: 3, stdout: `hello\nfrom stdin\n${inside}`, stderr: '' });
+  assert.equal((await links.run('readlink', ['/proc/self/ns/net'])).stdout, mine, 'no namespace: its own');
+  assert.equal((await links.run('sh', ['-c', 'kill -TERM $$'])).code, 128 + 15);
+  await assert.rejects(links.run('sleep', ['10'], { timeoutMs: 200 }), ProcessTimeoutError);
+  await assert.rejects(
+    links.run('/nonexistent/program', []),
+    /cannot run \/nonexistent\/program: No such file/,
+  );
+
+  await links.apply([{ op: 'netns-del', name }]);
+  await links.apply([{ op: 'netns-del', name }]); // gone already: fine
+  assert.ok(!(await ip('netns', 'list')).split('\n').some((l) => l.split(' ')[0] === name));
 });

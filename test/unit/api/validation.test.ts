@@ -561,10 +561,10 @@ test('VpcNatGateway rules', () => {
       expect: [['spec.lanIp', 'gateway']],
     },
     {
-      name: 'bfd without vpc bfd',
+      name: 'bfd is refused until BFD peers run in the gateway (ADR 37)',
       object: gw({ bfd: { enabled: true } }),
       others: natWorld(),
-      expect: [['spec.bfd.enabled', 'enableBfd']],
+      expect: [['spec.bfd.enabled', 'not supported yet']],
     },
     {
       name: 'toleration operator/effect',
@@ -595,7 +595,7 @@ test('VpcNatGateway rules', () => {
     {
       name: 'replicas 1 -> 2',
       old: gw({}),
-      object: gw({ replicas: 2 }),
+      object: gw({ replicas: 2, lanIp: '' }),
       others: natWorld(),
       expect: [['spec.replicas', 'not supported']],
     },
@@ -627,6 +627,18 @@ test('IptablesEIP rules', () => {
       object: eip({ v6ip: 'FD00::1' }),
       others: natWorld(),
       expect: [['spec.v6ip', 'lower case']],
+    },
+    {
+      name: 'v6 on an IPv4-only external subnet: out of its range',
+      object: eip({ v6ip: 'fd00::1' }),
+      others: natWorld(),
+      expect: [['spec.v6ip', 'not in the range of subnet ovn-vpc-external-network']],
+    },
+    {
+      name: 'v6 not an IPv6 address',
+      object: eip({ v6ip: '192.168.0.20' }),
+      others: natWorld(),
+      expect: [['spec.v6ip', 'not a valid IPv6 address']],
     },
     {
       name: 'natGwDp empty',
@@ -748,11 +760,31 @@ test('NAT rule rules: ports, protocols, identities and EIP sharing', () => {
       expect: [],
     },
     {
-      name: 'internalIp v6',
+      name: 'internalIp v6 on an EIP without IPv6',
       object: dnat('d1', { internalIp: 'fd00::5' }),
-      others: world(),
+      others: allocated(),
       expect: [],
-      warn: [['spec.internalIp', 'iptables NAT is IPv4 only']],
+      warn: [['spec.internalIp', 'eip e1 has no IPv6 address']],
+    },
+    {
+      name: 'a dual-stack pair on a dual-stack EIP',
+      object: dnat('d1', { eip: 'e6', internalIp: '10.0.1.5,fd00::5' }),
+      others: [
+        ...world(),
+        kubeovn(
+          'IptablesEIP',
+          'e6',
+          { natGwDp: 'gw1' },
+          { status: { ip: '192.168.0.16', v6ip: 'fd00:e::16' } },
+        ),
+      ],
+      expect: [],
+    },
+    {
+      name: 'internalIp: two addresses of one family',
+      object: dnat('d1', { internalIp: '10.0.1.5,10.0.1.6' }),
+      others: world(),
+      expect: [['spec.internalIp', 'one IP address of each family at most']],
     },
     {
       name: 'eip missing',
@@ -828,18 +860,18 @@ test('NAT rule rules: ports, protocols, identities and EIP sharing', () => {
       warn: [['spec.eip', 'both are programmed, as in Kube-OVN']],
     },
     {
-      name: 'snat v6 cidr',
+      name: 'snat v6 cidr on an EIP without IPv6',
       object: snat('s1', { internalCIDR: 'fd00::/64' }),
-      others: world(),
+      others: allocated(),
       expect: [],
-      warn: [['spec.internalCIDR', 'one IPv4 CIDR']],
+      warn: [['spec.internalCIDR', 'eip e1 has no IPv6 address']],
     },
     {
-      name: 'snat two cidrs',
+      name: 'snat two cidrs of one family',
       object: snat('s1', { internalCIDR: '10.0.1.0/24,10.0.2.0/24' }),
       others: world(),
       expect: [],
-      warn: [['spec.internalCIDR', 'one IPv4 CIDR']],
+      warn: [['spec.internalCIDR', 'one CIDR per SNAT, or a dual-stack pair']],
     },
     { name: 'snat bare IP', object: snat('s1', { internalCIDR: '10.0.1.7' }), others: world(), expect: [] },
     {

@@ -118,7 +118,7 @@ describe('gatewayEips', () => {
     });
     assert.equal(
       got.refused.get('eip/v6'),
-      'address fd00::5 is not an IPv4 address of external subnet ovn-vpc-external-network',
+      'status.ip: address fd00::5 is not an IPv4 address of external subnet ovn-vpc-external-network',
     );
     assert.equal(
       got.refused.get('eip/lost'),

@@ -60,17 +60,27 @@ describe('candidates per kind', () => {
   });
   it('makes the rule on the address given, or the reason the values cannot', () => {
     const [good] = dnatCandidates([dnat('d', 'e1', '8080')]);
-    assert.deepEqual(good?.make(at('192.168.0.11')), {
-      kind: 'dnat',
-      name: 'd',
-      eip: '192.168.0.11',
-      protocol: 'tcp',
-      externalPort: 8080,
-      internalIp: '10.0.1.10',
-      internalPort: 80,
-    });
-    const [bad] = snatCandidates([snat('s', 'e1', 'fd00::/64')]);
-    assert.equal(bad?.make(at('192.168.0.11')), 'internalCIDR "fd00::/64" is not an IPv4 CIDR');
+    assert.deepEqual(good?.make(at('192.168.0.11')), [
+      {
+        kind: 'dnat',
+        name: 'd',
+        eip: '192.168.0.11',
+        protocol: 'tcp',
+        externalPort: 8080,
+        internalIp: '10.0.1.10',
+        internalPort: 80,
+      },
+    ]);
+    const [v6] = snatCandidates([snat('s', 'e1', 'fd00::/64')]);
+    assert.equal(
+      v6?.make(at('192.168.0.11')),
+      'internalCIDR "fd00::/64" is IPv6, but its eip has no IPv6 address',
+    );
+    const [bad] = snatCandidates([snat('s', 'e1', '10.0.1.0/24,10.0.2.0/24')]);
+    assert.equal(
+      bad?.make(at('192.168.0.11')),
+      'internalCIDR "10.0.1.0/24,10.0.2.0/24" is not an IPv4 or IPv6 CIDR, nor a dual-stack pair "v4,v6"',
+    );
     assert.equal(fipCandidates([fip('f', 'e1')])[0]?.claim, undefined);
   });
   it('claims are shared by the candidates of one call only', () => {
@@ -157,7 +167,7 @@ describe('placeNatRules', () => {
       name: 'a bad value is refused and does not hold the EIP',
       fips: [fip('bad', 'e1', 1, '10.0.1.300'), fip('good', 'e1', 2)],
       rules: ['fip/good'],
-      refused: { 'fip/bad': /is not an IPv4 address/ },
+      refused: { 'fip/bad': /is not an IPv4 or IPv6 address/ },
     },
     {
       name: 'identity clashes: the later DNAT and SNAT are refused',

@@ -195,13 +195,14 @@ describe('which NIC an EIP is on', () => {
 
 describe('the gateway spec.routes', () => {
   const routesOf = (routes: unknown[]) => desiredGateway(inputs(twoNics({ routes }), { eips: [] }));
-  it('out of the NIC that holds the next hop, else eth0; `gateway` is the LAN gateway; bad entries left out', () => {
+  it('out of the NIC that holds the next hop, else eth0; `gateway` is the LAN gateway; IPv6 too; bad entries left out', () => {
     const d = routesOf([
       { cidr: '198.51.100.0/24', nextHopIP: '192.168.1.1' },
       { cidr: '203.0.113.7', nextHopIP: '192.168.0.1' },
       { cidr: '10.9.0.0/16', nextHopIP: 'gateway' },
       { cidr: '10.8.0.5/16', nextHopIP: '10.0.1.7' },
       { cidr: 'fd00::/64', nextHopIP: 'fd00::1' },
+      { cidr: 'fd00:1::/64', nextHopIP: '10.0.1.1' },
       { cidr: 'nonsense', nextHopIP: '10.0.1.1' },
       { cidr: '10.7.0.0/16' },
     ]);
@@ -212,6 +213,7 @@ describe('the gateway spec.routes', () => {
         { dst: '203.0.113.7/32', via: '192.168.0.1', dev: 'net1', field: 'spec.routes[1]' },
         { dst: '10.9.0.0/16', via: '10.0.1.1', dev: 'eth0', field: 'spec.routes[2]' },
         { dst: '10.8.0.0/16', via: '10.0.1.7', dev: 'eth0', field: 'spec.routes[3]' },
+        { dst: 'fd00::/64', via: 'fd00::1', dev: 'eth0', field: 'spec.routes[4]' },
       ],
     );
     assert.equal(d.externalGateway, '192.168.0.1');

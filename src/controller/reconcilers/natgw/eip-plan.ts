@@ -1,10 +1,12 @@
 /**
  * The pure steps of the IptablesEIP reconcile (eip.ts does the I/O): why a deleting EIP must wait (the rules still
- * naming it), what its allocation needs first (the external subnet known to the cache and to IPAM, with IPv4, and
- * the address it holds kept: Kube-OVN refuses to change an EIP's address), the address to ask for, a failed
+ * naming it), what its allocation needs first (the external subnet known to the cache and to IPAM, and the
+ * addresses it holds kept: Kube-OVN refuses to change an EIP's address), the addresses to ask for, a failed
  * allocation as a status, what is written back onto the EIP as Kube-OVN does (the allocation, the defaulted
  * subnet and the gateway's namespace into the spec, with the labels; else only the labels that differ), and its
- * status (`ip`, `nat` = the kinds of the rules holding it, `ready` from the gateway agent's report).
+ * status (`ip`, and `v6ip` on a dual-stack or IPv6 subnet, `nat` = the kinds of the rules holding it, `ready` from
+ * the gateway agent's report). kovn NATs IPv6 too (Kube-OVN's gateway is IPv4 only and refuses a subnet without
+ * IPv4): an EIP on an IPv6-only subnet has no `ip`, only `v6ip`.
  */
 import { LABEL_EIP_V4_IP, LABEL_NAT_GW_NAME, LABEL_SUBNET } from '../../../api/annotations.ts';
 import { eipOffGateway, type IptablesEip } from '../../../api/kinds/iptables-eip.ts';
@@ -12,7 +14,6 @@ import type { VpcNatGateway } from '../../../api/kinds/vpc-nat-gateway.ts';
 import type { Subnet } from '../../../api/kinds/subnet-schema.ts';
 import type { ClusterView, KubeObject } from '../../../api/types.ts';
 import type { AllocateFailure, AllocateRequest, Allocation } from '../../../ipam/index.ts';
-import { parseCidrBlock } from '../../../net/cidr-block.ts';
 import type { ConditionInput } from '../conditions.ts';
 import { BLOCKED_DELETE_RETRY_MS, WAIT_FOR_DEPENDENCY_MS } from '../deps.ts';
 import { appliedVerdict } from './applied.ts';
@@ -64,30 +65,30 @@ export function eipPrecondition(
       condition: readyCondition(false, 'Pending', `external subnet ${subnetName} is not ready yet`),
       requeueAfterMs: WAIT_FOR_DEPENDENCY_MS,
     };
-  if (!parseCidrBlock(subnet.spec?.cidrBlock).v4)
-    return {
-      fields: { ready: false },
-      condition: readyCondition(false, 'NoIPv4', `subnet ${subnetName} does not support ipv4`),
-    };
-  const held = eip.status?.ip;
-  if (held && eip.spec?.v4ip && eip.spec.v4ip !== held)
-    return {
-      fields: {},
-      condition: readyCondition(
-        false,
-        'AddressChangeRefused',
-        `not support eip change ip, old ip ${held}, new ip ${eip.spec.v4ip}`,
-      ),
-    };
+  for (const [held, wanted] of [
+    [eip.status?.ip, eip.spec?.v4ip],
+    [eip.status?.v6ip, eip.spec?.v6ip],
+  ])
+    if (held && wanted && wanted !== held)
+      return {
+        fields: {},
+        condition: readyCondition(
+          false,
+          'AddressChangeRefused',
+          `not support eip change ip, old ip ${held}, new ip ${wanted}`,
+        ),
+      };
   return undefined;
 }
 
 /**
- * What to ask IPAM for: the address held, else the fixed `spec.v4ip`, else the lowest free one; with the IPv6 address
- * of `spec.v6ip` on a dual-stack subnet (the one given before, kept), else a free one there.
+ * What to ask IPAM for, per family of the subnet: the address held, else the fixed `spec.v4ip` (`spec.v6ip`), else
+ * the lowest free one (IPAM's checks apply to both: in the subnet's CIDR of the family, not excluded, not taken).
  */
 export function eipRequest(eip: IptablesEip): AllocateRequest {
-  const ips = [eip.status?.ip || eip.spec?.v4ip, eip.spec?.v6ip].filter((ip): ip is string => !!ip);
+  const ips = [eip.status?.ip || eip.spec?.v4ip, eip.status?.v6ip || eip.spec?.v6ip].filter(
+    (ip): ip is string => !!ip,
+  );
   if (!ips.length) return {};
   return { ips: ips.length === 1 ? ips[0] : ips };
 }
@@ -155,18 +156,23 @@ export function eipNat(view: ClusterView, eip: string): string {
   return natKinds(rulesOfEip(view, eip).filter((r) => !ruleConflict(r.kind as RuleKind, r, view)));
 }
 
-/** The status of an EIP holding `ip`: the kinds of the rules using it, `ready` from its gateway pod's report. */
+/**
+ * The status of an EIP holding `ip` (IPv4, '' on an IPv6-only subnet) and `v6ip` (when it has one): the kinds of the
+ * rules using it, `ready` from its gateway pod's report.
+ */
 export function eipStatus(
   view: ClusterView,
   eip: IptablesEip,
   ip: string,
+  v6ip?: string,
 ): { fields: Record<string, unknown>; condition: ConditionInput } {
   const name = eip.metadata.name ?? '';
   const gateway = eip.spec?.natGwDp ?? '';
   const podName = `${workloadName(view, gateway)}-0`;
   const verdict = appliedVerdict(gatewayPod(view, gateway), `eip/${name}`, podName);
+  const addresses = [ip, v6ip].filter(Boolean).join(',');
   return {
-    fields: { ip, nat: eipNat(view, name), ready: verdict.state === 'applied' },
-    condition: verdictCondition(verdict, `eip ${ip} is on gateway pod ${podName}`),
+    fields: { ip, ...(v6ip ? { v6ip } : {}), nat: eipNat(view, name), ready: verdict.state === 'applied' },
+    condition: verdictCondition(verdict, `eip ${addresses} is on gateway pod ${podName}`),
   };
 }

@@ -2,9 +2,9 @@
  * IptablesEIP reconciler (Kube-OVN's pkg/controller/vpc_nat_gw_eip.go). Absent or deleting: while rules still name
  * the EIP, keep the finalizer and say which rules (`Ready=False`, reason `InUse`, an Event), looked at again when
  * they go; then release the address and drop the finalizer. Otherwise: add the finalizer, allocate the address from
- * the external subnet's IPAM (the fixed `v4ip`, else the lowest free one; owner = the EIP name; never changed once
- * allocated), label it (`subnet`, `eip_v4_ip`, `vpc-nat-gw-name`), fill `spec.v4ip`/`v6ip`/`macAddress`/
- * `externalSubnet`/`namespace` as Kube-OVN does, and write the status: `ip`, `nat` (the kinds of the rules using
+ * the external subnet's IPAM (the fixed `v4ip`/`v6ip`, else the lowest free ones, one per family of the subnet;
+ * owner = the EIP name; never changed once allocated), label it (`subnet`, `eip_v4_ip`, `vpc-nat-gw-name`), fill `spec.v4ip`/`v6ip`/`macAddress`/
+ * `externalSubnet`/`namespace` as Kube-OVN does, and write the status: `ip`, `v6ip` (kovn's), `nat` (the kinds of the rules using
  * it, `dnat,fip,snat` order) and `ready` from the gateway agent's report. The external subnet is enqueued whenever
  * its counters change. The steps here are the I/O (IPAM, writes); what they write is decided in eip-plan.ts.
  */
@@ -71,7 +71,7 @@ async function convergeEip(
   if (!result.ok) return writeNotReady(deps.writer, ctx, eip, allocationRefusal(result, subnetName));
   const plan = eipWriteBack(eip, subnetName, result.allocation, workloadNamespace(gateway));
   await writeBack(deps.writer, eip, plan);
-  const { fields, condition } = eipStatus(ctx.view, eip, result.allocation.v4 ?? '');
+  const { fields, condition } = eipStatus(ctx.view, eip, result.allocation.v4 ?? '', result.allocation.v6);
   await writeStatus(deps.writer, ctx, eip, fields, condition);
   return;
 }

@@ -17,6 +17,7 @@ import type { GatewayWorkloadInput } from './gateway-workload.ts';
 import { ANNOTATION_TEMPLATE_HASH, ANNOTATION_VPC, LABEL_SUBNET } from '../../../api/annotations.ts';
 import { externalSubnetNames, workloadName, workloadNamespace } from './names.ts';
 import { readyCondition, type NotReady } from './status.ts';
+import type { GatewayInstance } from './gateway-routes.ts';
 
 /** `remove`: the StatefulSet to delete first (the feature is switched off). */
 type GatewayStop = { ok: false; notReady: NotReady; remove?: ObjectRef };
@@ -135,14 +136,28 @@ export function gatewayStatus(
   workload: { name: string; namespace: string },
   existing: KubeObject | undefined,
   pod: KubeObject | undefined,
+  /** HA (replicas > 1): every instance; `lanIp` is then their addresses, sorted, comma-separated, as Kube-OVN's. */
+  instances?: readonly GatewayInstance[],
 ): { fields: Record<string, unknown>; condition: ConditionInput } {
   const { name, namespace } = workload;
   const spec = gw.spec;
   const node = (pod?.['spec'] as { nodeName?: string } | undefined)?.nodeName;
+  const nodes = instances
+    ? [...new Set(instances.map((i) => i.node).filter((n) => n !== ''))].sort()
+    : node
+      ? [node]
+      : [];
+  const lanIp = instances
+    ? instances
+        .map((i) => i.lanIp)
+        .filter((ip) => ip !== '')
+        .sort()
+        .join(',')
+    : (spec?.lanIp ?? '');
   const ready = statefulSetReady(existing);
   const fields = {
     ready,
-    lanIp: spec?.lanIp ?? '',
+    lanIp,
     externalSubnets: spec?.externalSubnets ?? [],
     selector: spec?.selector ?? [],
     tolerations: spec?.tolerations ?? [],
@@ -150,7 +165,7 @@ export function gatewayStatus(
     replicas: spec?.replicas ?? 0,
     ...(spec?.internalSubnets ? { internalSubnets: spec.internalSubnets } : {}),
     ...(spec?.internalCIDRs ? { internalCIDRs: spec.internalCIDRs } : {}),
-    workload: { apiVersion: 'apps/v1', kind: 'StatefulSet', name, nodes: node ? [node] : [] },
+    workload: { apiVersion: 'apps/v1', kind: 'StatefulSet', name, nodes },
   };
   const condition = ready
     ? readyCondition(true, 'WorkloadReady', `StatefulSet ${namespace}/${name} is ready`)

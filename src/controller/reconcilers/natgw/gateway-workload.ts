@@ -36,6 +36,7 @@ import { blockCidrs, parseCidrBlock } from '../../../net/cidr-block.ts';
 import { cidrContains, parseIp } from '../../../net/ip.ts';
 import { ANNOTATION_TEMPLATE_HASH } from '../../../api/annotations.ts';
 import { NAT_GW_CONTAINER } from './names.ts';
+import { gatewayAffinity } from './gateway-affinity.ts';
 
 export interface GatewayWorkloadInput {
   gateway: VpcNatGateway;
@@ -134,7 +135,8 @@ function templateAnnotations(input: GatewayWorkloadInput): Record<string, string
     [providerKey(lanProvider, 'logical_switch')]: spec?.subnet ?? '',
     [providerKey(lanProvider, 'port_security')]: 'false',
   };
-  if (spec?.lanIp) out[providerKey(lanProvider, 'ip_address')] = spec.lanIp;
+  // HA (replicas > 1): every instance takes its own LAN address from IPAM; lanIp is for one instance only.
+  if (spec?.lanIp && (spec.replicas ?? 1) <= 1) out[providerKey(lanProvider, 'ip_address')] = spec.lanIp;
   if (routes.length) out[providerKey(lanProvider, 'routes')] = JSON.stringify(routes);
   const extGateway = v4Of(first.subnet?.spec?.gateway);
   // noDefaultEIP: no external NIC takes an address from IPAM (Kube-OVN's PR #7238 skips only the first's).
@@ -171,10 +173,10 @@ export function renderGatewayWorkload(input: GatewayWorkloadInput): KubeObject {
     terminationGracePeriodSeconds: 0,
     ...(Object.keys(nodeSelector).length ? { nodeSelector } : {}),
     ...(spec?.tolerations?.length ? { tolerations: spec.tolerations } : {}),
-    affinity: spec?.affinity ?? {},
+    affinity: gatewayAffinity(spec?.replicas ?? 1, labels, spec?.affinity),
   };
   const body = {
-    replicas: 1,
+    replicas: Math.max(1, spec?.replicas ?? 1),
     selector: { matchLabels: labels },
     updateStrategy: { type: 'RollingUpdate' },
     template: { metadata: { labels, annotations: templateAnnotations(input) }, spec: podSpec },

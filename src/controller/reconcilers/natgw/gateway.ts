@@ -7,7 +7,10 @@
  * changed (a selector, toleration, affinity, external subnet or image change: the StatefulSet controller re-creates
  * the pod); then write the status: `ready` as Kube-OVN reads the StatefulSet, `lanIp`, the spec copies Kube-OVN
  * keeps, `workload` with the pod's node. With `enable-vpc-nat-gw` not `"true"` the StatefulSet is deleted and the CR
- * kept, not ready, as Kube-OVN does. The steps here are the writes; what they write is decided in gateway-plan.ts.
+ * kept, not ready, as Kube-OVN does. An HA gateway (`replicas > 1`, ADR 37) also owns the VPC's routes from its
+ * internal CIDRs to its active instance (gateway-routes.ts), converged in one NB transaction after the workload and
+ * removed when the gateway goes or no instance is live. The steps here are the writes; what they write is decided in
+ * gateway-plan.ts and gateway-routes.ts.
  */
 import type { VpcNatGateway } from '../../../api/kinds/vpc-nat-gateway.ts';
 import type { KubeObject } from '../../../api/types.ts';
@@ -21,12 +24,17 @@ import { labelChanges } from './rule-status.ts';
 import { renderGatewayWorkload } from './gateway-workload.ts';
 import { writeNotReady, writeStatus } from './status.ts';
 import { gatewayWatches } from './watches.ts';
+import { convergeGatewayRoutes, haInstances } from './gateway-route-sync.ts';
 
 export function gatewayReconciler(deps: NetworkDeps): Reconciler {
   return finalizedReconciler<VpcNatGateway>(deps.writer, {
     kind: 'VpcNatGateway',
     watches: gatewayWatches,
     converge: (gw, ctx) => convergeGateway(deps, gw, ctx),
+    release: async (gw, ctx) => {
+      await convergeGatewayRoutes(deps, ctx, gw?.metadata.name ?? ctx.ref.name, undefined);
+      return undefined;
+    },
   });
 }
 
@@ -39,6 +47,7 @@ async function convergeGateway(
   const reading = readGateway(ctx.view, gw);
   if (!reading.ok) {
     if (reading.remove) await removeWorkload(deps, ctx, reading.remove);
+    await convergeGatewayRoutes(deps, ctx, gw.metadata.name ?? '', undefined);
     return writeNotReady(deps.writer, ctx, gw, reading.notReady);
   }
   // Once the feature is on and the VPC and subnet exist (admission refuses any other write), as Kube-OVN's init.
@@ -49,9 +58,16 @@ async function convergeGateway(
   const existing = ctx.view.get('StatefulSet', ref.name, ref.namespace);
   await applyWorkload(deps, ctx, want, existing);
   const pod = ctx.view.get('Pod', `${ref.name}-0`, ref.namespace);
-  const { fields, condition } = gatewayStatus(gw, ref, existing, pod);
+  const instances = haInstances(ctx.view, gw, ref, reading.workload.lanSubnet);
+  const requeue = await convergeGatewayRoutes(
+    deps,
+    ctx,
+    gw.metadata.name ?? '',
+    instances && { gw, namespace: ref.namespace, instances },
+  );
+  const { fields, condition } = gatewayStatus(gw, ref, existing, pod, instances);
   await writeStatus(deps.writer, ctx, gw, fields, condition);
-  return;
+  return requeue;
 }
 
 async function removeWorkload(deps: NetworkDeps, ctx: ReconcileContext, ref: ObjectRef): Promise<void> {

@@ -63,19 +63,19 @@ export const gatewayOfPod = (pod: KubeObject): string | undefined =>
   pod.metadata.annotations?.[ANNOTATION_VPC_NAT_GW] || undefined;
 
 /**
- * EIP addresses recorded in their status (and the IPv6 one a dual-stack subnet gave, in `spec.v6ip`), for the IPAM
- * rebuild at start (owner = the EIP name).
+ * EIP addresses recorded in their status (`ip`, `v6ip`; an EIP allocated before kovn wrote `status.v6ip` has its
+ * IPv6 address in `spec.v6ip` only), for the IPAM rebuild at start (owner = the EIP name).
  */
 export function recordedEips(
   view: ClusterView,
 ): { subnet: string; owner: string; ips: string; mac?: string }[] {
   return (view.list('IptablesEIP') as IptablesEip[]).flatMap((eip) =>
-    eip.status?.ip
+    eip.status?.ip || eip.status?.v6ip
       ? [
           {
             subnet: externalSubnetOf(eip, view),
             owner: eip.metadata.name ?? '',
-            ips: [eip.status.ip, eip.spec?.v6ip].filter(Boolean).join(','),
+            ips: [eip.status.ip, eip.status.v6ip || eip.spec?.v6ip].filter(Boolean).join(','),
             ...(eip.spec?.macAddress ? { mac: eip.spec.macAddress } : {}),
           },
         ]

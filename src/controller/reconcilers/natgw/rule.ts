@@ -45,10 +45,16 @@ export function ruleReconciler(deps: NetworkDeps, kind: RuleKind): Reconciler {
           'EipNotFound',
           eip ? `eip ${eipName} is being deleted` : `eip ${eipName} does not exist`,
         );
-      const v4ip = eip.status?.ip;
-      if (!v4ip) return notReady('Pending', `eip ${eipName} is not ready, has no v4ip`);
+      // An IPv6-only EIP has no v4ip: its address is `status.v6ip`.
+      const v4ip = eip.status?.ip ?? '';
+      const v6ip = eip.status?.v6ip || eip.spec?.v6ip || '';
+      if (!v4ip && !eip.status?.v6ip)
+        return notReady(
+          'Pending',
+          `eip ${eipName} is not ready, has no v4ip${eip.spec?.v6ip ? ' or v6ip' : ''}`,
+        );
       const gateway = eip.spec?.natGwDp ?? '';
-      const fields = ruleStatusFields(kind, rule, v4ip, gateway, eip.spec?.v6ip ?? '');
+      const fields = ruleStatusFields(kind, rule, v4ip, gateway, v6ip);
       const conflict = ruleConflict(kind, rule, view);
       // The loser is not on the gateway: no labels or EIP annotation (as Kube-OVN, which labels a rule only once
       // it holds its EIP), and no copies of a binding it lost.

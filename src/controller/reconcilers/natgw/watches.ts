@@ -43,6 +43,19 @@ const ownerGateway = (obj: KubeObject): string[] =>
     .filter((o) => o.kind === 'VpcNatGateway')
     .map((o) => keyOf('VpcNatGateway', o.name));
 
+/** What an instance's route and status depend on: node, phase, readiness, deletion, addresses. */
+const instanceChanged = (pod: KubeObject, old: KubeObject): boolean => {
+  const facts = (p: KubeObject) => ({
+    node: (p['spec'] as { nodeName?: string } | undefined)?.nodeName,
+    status: p['status'],
+    deleting: !!p.metadata.deletionTimestamp,
+    annotations: Object.fromEntries(
+      Object.entries(p.metadata.annotations ?? {}).filter(([k]) => k.endsWith('.kubernetes.io/ip_address')),
+    ),
+  });
+  return !sameJson(facts(pod), facts(old));
+};
+
 export const gatewayWatches: readonly WatchMapping[] = [
   { kind: 'StatefulSet', map: ownerGateway },
   {
@@ -51,10 +64,8 @@ export const gatewayWatches: readonly WatchMapping[] = [
       const gw = gatewayOfPod(pod);
       return gw ? [keyOf('VpcNatGateway', gw)] : [];
     },
-    changed: (pod, old) =>
-      gatewayOfPod(pod) !== undefined &&
-      (pod['spec'] as { nodeName?: string } | undefined)?.nodeName !==
-        (old['spec'] as { nodeName?: string } | undefined)?.nodeName,
+    // Its node (status.workload); for an HA gateway also whether it is live and its address (the VPC's routes).
+    changed: (pod, old) => gatewayOfPod(pod) !== undefined && instanceChanged(pod, old),
   },
   {
     kind: 'ConfigMap',
@@ -119,6 +130,7 @@ export const eipWatches: readonly WatchMapping[] = [
         .filter(
           (e) =>
             !(e as IptablesEip).status?.ip &&
+            !(e as IptablesEip).status?.v6ip &&
             externalSubnetOf(e as IptablesEip, view) === subnet.metadata.name,
         )
         .map((e) => keyOf('IptablesEIP', e.metadata.name ?? '')),

@@ -10,6 +10,7 @@ import type { KubeObject } from '../../../../src/api/types.ts';
 import { ExecProber } from '../../../../src/lab/kubelet/probe-exec.ts';
 import { deleteNetns, ensureNetns } from '../../../../src/lab/kubelet/netns.ts';
 import { SandboxStore } from '../../../../src/lab/kubelet/sandbox.ts';
+import { LinkHelper } from '../../../../src/node/netlink/link-helper.ts';
 import { processRunner } from '../../../../src/util/exec.ts';
 
 const skip = process.getuid?.() !== 0 ? 'needs root (network namespaces)' : false;
@@ -23,11 +24,13 @@ const pod = {
 void test('exec probes run in the pod and honour timeoutSeconds', { skip, timeout: 60_000 }, async (t) => {
   const netns = `kovn-exec-probe-${process.pid}`;
   const dir = mkdtempSync(join(tmpdir(), 'kovn-exec-probe-'));
+  const links = new LinkHelper();
   t.after(async () => {
-    await deleteNetns(processRunner, netns);
+    await deleteNetns(links, netns);
+    await links.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  await ensureNetns(processRunner, netns);
+  await ensureNetns(links, netns);
   const store = new SandboxStore(dir);
   store.write({
     namespace: 'ns1',

@@ -11,6 +11,7 @@ import { deleteNetns, ensureNetns } from '../../../../src/lab/kubelet/netns.ts';
 import { NodeProber } from '../../../../src/lab/kubelet/prober-process.ts';
 import { startResponder, stopResponder } from '../../../../src/lab/kubelet/responders.ts';
 import { systemClock } from '../../../../src/util/clock.ts';
+import { LinkHelper } from '../../../../src/node/netlink/link-helper.ts';
 import { check, processRunner } from '../../../../src/util/exec.ts';
 
 const skip = process.getuid?.() !== 0 ? 'needs root (network namespaces)' : false;
@@ -28,15 +29,17 @@ void test('a gRPC probe against a real health server', { skip, timeout: 120_000 
     logFile: join(dir, 'prober.log'),
   });
   let responder = 0;
+  const links = new LinkHelper();
   t.after(async () => {
     await prober.stop();
     if (responder) await stopResponder(systemClock, responder, 'ns1/grpc');
-    await deleteNetns(processRunner, pod);
-    await deleteNetns(processRunner, node);
+    await deleteNetns(links, pod);
+    await deleteNetns(links, node);
+    await links.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  await ensureNetns(processRunner, node);
-  await ensureNetns(processRunner, pod);
+  await ensureNetns(links, node);
+  await ensureNetns(links, pod);
   const veth = `kg${process.pid % 100000}`;
   await check(processRunner, 'ip', [
     '-n',

@@ -10,6 +10,8 @@ import {
   dnatKey,
   readPort,
   readSnatCidr,
+  readSnatCidrs,
+  snatCidr,
   refusedDnats,
   snatKey,
   type DnatFields,
@@ -101,10 +103,19 @@ void test('refused DNATs: the first holder keeps the identity, a refused one hol
   assert.equal(refused.get(b)?.holder, a);
 });
 
-void test('SNAT identity: the CIDR normalised, IPv4 only', () => {
-  assert.deepEqual(readSnatCidr('10.0.1.7'), { cidr: '10.0.1.7/32', prefix: 32 });
-  assert.deepEqual(readSnatCidr('10.0.1.9/24'), { cidr: '10.0.1.0/24', prefix: 24 });
-  assert.equal(readSnatCidr('fd00::/64'), undefined);
+void test('SNAT identity: the CIDR normalised, either family, or a dual-stack pair', () => {
+  assert.deepEqual(readSnatCidr('10.0.1.7'), { cidr: '10.0.1.7/32', prefix: 32, family: 4 });
+  assert.deepEqual(readSnatCidr('10.0.1.9/24'), { cidr: '10.0.1.0/24', prefix: 24, family: 4 });
+  assert.deepEqual(readSnatCidr('fd00::1:9/112'), { cidr: 'fd00::1:0/112', prefix: 112, family: 6 });
+  assert.deepEqual(readSnatCidr('fd00::7'), { cidr: 'fd00::7/128', prefix: 128, family: 6 });
+  assert.equal(snatCidr('10.0.1.9/24,fd00::1:9/112'), '10.0.1.0/24,fd00::1:0/112');
+  assert.deepEqual(
+    readSnatCidrs('10.0.1.0/24,fd00::/64')?.map((c) => c.family),
+    [4, 6],
+  );
+  assert.equal(readSnatCidrs('10.0.1.0/24,10.0.2.0/24'), undefined);
+  assert.equal(readSnatCidrs('10.0.1.0/24,fd00::/64,fd01::/64'), undefined);
+  assert.equal(readSnatCidrs('nonsense'), undefined);
   assert.equal(
     snatKey({ eip: 'e1', internalCIDR: '10.0.1.7' }),
     snatKey({ eip: 'e1', internalCIDR: '10.0.1.7/32' }),

@@ -27,7 +27,8 @@ void test('owner tags round-trip to work-queue keys; foreign tags do not', () =>
   assert.equal(ownerKey('vpc/test-vpc-1'), 'Vpc/test-vpc-1');
   assert.equal(ownerKey('subnet/net1'), 'Subnet/net1');
   assert.equal(ownerKey('pod/ns1/vpc1-pod'), 'Pod/ns1/vpc1-pod');
-  for (const foreign of ['natgw/x', 'pod/only-name', 'vpc/', 'vpc/a/b', ''])
+  assert.equal(ownerKey('natgw/gw1'), 'VpcNatGateway/gw1');
+  for (const foreign of ['gw/x', 'pod/only-name', 'vpc/', 'vpc/a/b', ''])
     assert.equal(ownerRef(foreign), undefined, foreign);
 });
 

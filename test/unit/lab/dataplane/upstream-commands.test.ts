@@ -26,6 +26,17 @@ describe('lab upstream network commands', () => {
       ],
     },
     {
+      name: 'a dual-stack bridge holds the IPv6 gateway address too, without DAD',
+      commands: () => bridgeCommands({ ...network, gatewayAddress6: 'fd00:e::1/64' }, 'up'),
+      want: [
+        'ip -n up link add br0 type bridge',
+        'ip -n up addr add 192.168.0.1/24 dev br0',
+        'ip -n up addr add fd00:e::1/64 dev br0 nodad',
+        'ip -n up link set br0 up',
+        '[up] ethtool -K br0 tx off',
+      ],
+    },
+    {
       name: "a node's master is a veth to a port of the bridge",
       commands: () => nodeLinkCommands(network, 'up', 'node-a', bridgePort(1)),
       want: [

@@ -57,11 +57,22 @@ describe('lab external networks from Subnets and NADs', () => {
       want: ['aa 172.20.0.1/16 eth1'],
     },
     { name: 'no NAD yet', subnets: [subnet('a', 'a.kube-system')], nads: [], want: [] },
+    {
+      name: 'a dual-stack subnet: the IPv6 gateway with the IPv6 prefix too',
+      subnets: [
+        subnet('a', 'a.kube-system', {
+          cidrBlock: '192.168.2.0/24,fd00:e2::/64',
+          gateway: '192.168.2.1,fd00:e2::1',
+        }),
+      ],
+      nads: [nad('a', macvlan('eth1'))],
+      want: ['a 192.168.2.1/24 fd00:e2::1/64 eth1'],
+    },
   ];
   for (const c of cases)
     it(c.name, () => {
-      const got = externalNetworks(c.subnets, c.nads).map(
-        (n) => `${n.subnet} ${n.gatewayAddress} ${n.master}`,
+      const got = externalNetworks(c.subnets, c.nads).map((n) =>
+        [n.subnet, n.gatewayAddress, n.gatewayAddress6, n.master].filter(Boolean).join(' '),
       );
       assert.deepEqual(got, c.want);
     });

@@ -91,14 +91,21 @@ describe('eipPrecondition', () => {
       },
     },
     {
-      name: 'IPv6 only: refused until it changes',
+      name: 'IPv6 only: allocated like any other (kovn NATs IPv6; Kube-OVN refuses it)',
       eip: eip(),
       subnet: subnet('fd00::/64'),
       inIpam: true,
+      want: undefined,
+    },
+    {
+      name: 'another fixed IPv6 address than the one held: refused',
+      eip: eip({ natGwDp: 'gw1', v6ip: 'fd00::60' }, { ip: '192.168.0.50', v6ip: 'fd00::50' }),
+      subnet: subnet('192.168.0.0/24,fd00::/64'),
+      inIpam: true,
       want: {
-        reason: 'NoIPv4',
-        message: 'subnet ovn-vpc-external-network does not support ipv4',
-        fields: { ready: false },
+        reason: 'AddressChangeRefused',
+        message: 'not support eip change ip, old ip fd00::50, new ip fd00::60',
+        fields: {},
       },
     },
     {
@@ -178,6 +185,12 @@ describe('eipRequest', () => {
     ],
     ['else the fixed one', eip({ v4ip: '192.168.0.60' }), { ips: '192.168.0.60' }],
     ['else any', eip({}), {}],
+    [
+      'dual stack: the held IPv6 address before the fixed one',
+      eip({ v4ip: '192.168.0.60', v6ip: 'fd00::60' }, { ip: '192.168.0.50', v6ip: 'fd00::50' }),
+      { ips: ['192.168.0.50', 'fd00::50'] },
+    ],
+    ['IPv6 only: the fixed IPv6 address', eip({ v6ip: 'fd00::60' }), { ips: 'fd00::60' }],
   ];
   for (const [name, e, want] of cases) it(name, () => assert.deepEqual(eipRequest(e), want));
 });
@@ -287,4 +300,14 @@ describe('eipStatus', () => {
       assert.deepEqual(got.fields, { ip: '192.168.0.11', nat: c.nat, ready: c.ready });
       assert.equal(got.condition.reason, c.reason);
     });
+  it('dual stack: v6ip beside ip, both named in the condition', () => {
+    const objects = [pod({ 'eip/e1': { ok: true } })];
+    const got = eipStatus(memoryView(objects), eip(), '192.168.0.11', 'fd00::11');
+    assert.deepEqual(got.fields, { ip: '192.168.0.11', v6ip: 'fd00::11', nat: '', ready: true });
+    assert.match(got.condition.message ?? '', /eip 192\.168\.0\.11,fd00::11 is on gateway pod/);
+  });
+  it('IPv6 only: no ip, the address in v6ip', () => {
+    const got = eipStatus(memoryView([]), eip(), '', 'fd00::11');
+    assert.deepEqual(got.fields, { ip: '', v6ip: 'fd00::11', nat: '', ready: false });
+  });
 });
