@@ -18,10 +18,7 @@
  * Anchors: kind creates a cluster in 12-17 s; ovn-kubernetes CI reports 1.2-2.0 s average pod-ready at 400 pods.
  * The lab (temp home, random id) is removed at the end, also on error.
  */
-import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -29,7 +26,6 @@ import { KubeConfig } from '@kubernetes/client-node';
 import type { KubeObject } from '../src/api/types.ts';
 import { kubeRequest } from '../src/kube/request.ts';
 import { kindCollectionPath } from '../src/kube/resources.ts';
-import { labLayout } from '../src/lab/layout.ts';
 import { readStatus } from '../src/lab/status.ts';
 import { LinkHelper } from '../src/node/netlink/link-helper.ts';
 import { NODE_NIC } from '../src/node/node-nic.ts';
@@ -37,17 +33,13 @@ import { cpuBetween, sampleAll } from './cpu-account.ts';
 import { profileProcess, type RunningProfile } from './cpu-profile.ts';
 import { observeStages, type StageObserver } from './lab-observe.ts';
 import { percentile as pct, STAGE_LABELS, stageRows, StageTimes } from './lab-stages.ts';
+import { benchLab } from './lab-home.ts';
 
 const { values: flags } = parseArgs({
   options: { pods: { type: 'string', default: '100' }, 'cpu-prof': { type: 'string' } },
 });
 const PODS = Number(flags.pods);
-const CLI = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
-const home = mkdtempSync(join(tmpdir(), 'kovn-bench-lab-'));
-const id = `b${randomBytes(4).toString('hex')}`;
-const layout = labLayout(home, id);
-const kovn = (...args: string[]) =>
-  spawnSync(process.execPath, [CLI, ...args], { env: { ...process.env, KOVN_HOME: home }, encoding: 'utf8' });
+const { id, layout, kovn } = benchLab('kovn-bench-lab-', 'b');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const line = (label: string, value: string, note = '') =>

@@ -12,20 +12,19 @@
  * requests each vswitchd sends during the burst, by type. No assertions; the lab is removed at the end.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { fileURLToPath } from 'node:url';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { KubeObject } from '../src/api/types.ts';
 import { kubeRequest } from '../src/kube/request.ts';
 import { kindCollectionPath } from '../src/kube/resources.ts';
-import { DEFAULT_NODES, labLayout } from '../src/lab/layout.ts';
+import { DEFAULT_NODES } from '../src/lab/layout.ts';
 import { readStatus } from '../src/lab/status.ts';
 import { ovsEnv } from '../src/ovn/daemons.ts';
 import { cpuOf } from './cpu-account.ts';
+import { benchLab } from './lab-home.ts';
 
 const { values: flags } = parseArgs({
   options: {
@@ -40,12 +39,7 @@ const { values: flags } = parseArgs({
   },
 });
 const PODS = Number(flags.pods);
-const CLI = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
-const home = mkdtempSync(join(tmpdir(), 'kovn-vsw-probe-'));
-const id = `v${randomBytes(4).toString('hex')}`;
-const layout = labLayout(home, id);
-const kovn = (...args: string[]) =>
-  spawnSync(process.execPath, [CLI, ...args], { env: { ...process.env, KOVN_HOME: home }, encoding: 'utf8' });
+const { id, layout, kovn } = benchLab('kovn-vsw-probe-', 'v');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const rundir = (node: string) => join(layout.nodeDir(node), 'ovs');
 const run = (cmd: string, args: string[], node: string) =>
